@@ -1,0 +1,79 @@
+"""The only source of "now": domain code asks a Clock, so tests and the demo can move time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """What domain code may ask about time."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary origin that never goes backwards (for pacing)."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait; a fake clock moves itself forward instead of waiting."""
+
+
+class SystemClock:
+    """Real time."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class OffsetClock(SystemClock):
+    """Real time plus an offset the operator can push forward (the console's `/time +3d`)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self._offset
+
+    def advance(self, delta: timedelta) -> None:
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        self._offset += delta
+
+
+class FakeClock:
+    """Time that moves only when told to. `sleep` advances it instead of waiting."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        start = start or datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware start")
+        self._now = start.astimezone(timezone.utc)
+        self._mono = 0.0
+
+    def now(self) -> datetime:
+        return self._now
+
+    def monotonic(self) -> float:
+        return self._mono
+
+    async def sleep(self, seconds: float) -> None:
+        self.advance(timedelta(seconds=max(0.0, seconds)))
+        await asyncio.sleep(0)
+
+    def advance(self, delta: timedelta) -> None:
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        self._now += delta
+        self._mono += delta.total_seconds()
+
+    def set(self, when: datetime) -> None:
+        self.advance(when.astimezone(timezone.utc) - self._now)

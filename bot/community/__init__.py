@@ -1,0 +1,1 @@
+"""The community as files: schema, loading with precise errors, scaffolding."""

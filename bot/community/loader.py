@@ -1,0 +1,134 @@
+"""Read a community folder into validated specs, or report every problem at once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.community.errors import CommunityFilesError, FileProblem, problems_from_validation
+from bot.community.schema import SLUG_RE, CommunityFile, ContentFrontMatter, FaqEntry, FaqFile
+
+COMMUNITY_FILE = "community.toml"
+FAQ_FILE = "faq.toml"
+CONTENT_DIR = "content"
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    slug: str
+    meta: ContentFrontMatter
+    body: str
+
+
+@dataclass(frozen=True)
+class CommunitySpec:
+    root: Path
+    config: CommunityFile
+    content: tuple[ContentSource, ...]
+    faq: tuple[FaqEntry, ...]
+
+
+def load_community(root: Path) -> CommunitySpec:
+    """Load and validate everything under `root`; raise CommunityFilesError listing every problem."""
+    root = Path(root)
+    problems: list[FileProblem] = []
+    if not root.is_dir():
+        raise CommunityFilesError([FileProblem(root, None, None, "no such folder")])
+
+    config = _load_toml_model(root / COMMUNITY_FILE, CommunityFile, problems, required=True)
+    faq_file = _load_toml_model(root / FAQ_FILE, FaqFile, problems, required=False)
+    content = [_load_content(path, problems) for path in sorted((root / CONTENT_DIR).glob("*.md"))]
+
+    items = tuple(c for c in content if c is not None)
+    if config is not None:
+        _check_references(root, config, items, problems)
+    if problems:
+        raise CommunityFilesError(problems)
+    assert config is not None
+    return CommunitySpec(root=root, config=config, content=items, faq=faq_file.faq if faq_file else ())
+
+
+def _read_text(path: Path, problems: list[FileProblem]) -> str | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(FileProblem(path, None, None, "file is larger than 1 MB"))
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(FileProblem(path, None, None, "file is not UTF-8 text"))
+    except OSError as exc:
+        problems.append(FileProblem(path, None, None, f"cannot read file ({exc.strerror})"))
+    return None
+
+
+def _load_toml_model(path: Path, model: Any, problems: list[FileProblem], *, required: bool) -> Any:
+    if not path.exists():
+        if required:
+            problems.append(FileProblem(path, None, None, "file is missing"))
+        return None
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(FileProblem(path, getattr(exc, "lineno", None), None, f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(path, text, exc, style="toml"))
+        return None
+
+
+def _load_content(path: Path, problems: list[FileProblem]) -> ContentSource | None:
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        problems.append(FileProblem(path, None, None, "file name must be lowercase letters, digits and dashes"))
+        return None
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        problems.append(FileProblem(path, 1, None, "must start with front matter between '---' lines"))
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        problems.append(FileProblem(path, 1, None, "front matter has no closing '---' line"))
+        return None
+    front = "".join(lines[1:end])
+    try:
+        data = yaml.safe_load(front) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problems.append(FileProblem(path, line, None, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(FileProblem(path, 2, None, "front matter must be 'key: value' lines"))
+        return None
+    try:
+        meta = ContentFrontMatter.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(path, front, exc, style="yaml", line_offset=1))
+        return None
+    return ContentSource(slug=slug, meta=meta, body="".join(lines[end + 1 :]).strip())
+
+
+def _check_references(root: Path, config: CommunityFile, items: tuple[ContentSource, ...], problems: list[FileProblem]) -> None:
+    slugs = {item.slug for item in items}
+    path = root / COMMUNITY_FILE
+    for n, start_path in enumerate(config.onboarding.paths):
+        for slug in start_path.items:
+            if slug not in slugs:
+                problems.append(
+                    FileProblem(path, None, f"onboarding.paths.{n}.items", f"no content file named {slug}.md")
+                )

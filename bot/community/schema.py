@@ -1,0 +1,231 @@
+"""What a community folder may say, validated by pydantic.
+
+`community.toml` holds the community's settings, `content/*.md` one drop or resource per
+file (front matter + markdown body), `faq.toml` the FAQ entries. Unknown keys are errors,
+so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from decimal import Decimal
+from string import Formatter
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
+CONTENT_KINDS = ("mini-training", "resource", "live", "deep-dive")
+ContentKind = Literal["mini-training", "resource", "live", "deep-dive"]
+Level = Annotated[int, Field(ge=1, le=5)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+STEP_PLACEHOLDERS = frozenset({"name", "creator", "community"})
+
+
+def check_placeholders(text: str, allowed: frozenset[str]) -> str:
+    """Only `{name}`-style placeholders from `allowed`; `{{` and `}}` for literal braces."""
+    try:
+        names = {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+    except ValueError as exc:
+        raise ValueError(f"braces do not match ({exc}); write {{{{ and }}}} for a literal brace") from None
+    unknown = sorted(names - allowed)
+    if unknown:
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use {', '.join('{' + a + '}' for a in sorted(allowed))}")
+    return text
+
+
+def _repeated(keys: list[str]) -> list[str]:
+    return sorted({k for k in keys if keys.count(k) > 1})
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as 'Europe/Oslo')") from None
+    return name
+
+
+class CommunityInfo(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    slug: str = Field(pattern=SLUG)
+    locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    timezone: str = "UTC"
+    description: str = ""
+
+    _tz = field_validator("timezone")(check_timezone)
+
+
+class Creator(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    # Accounts with creator rights, as "platform:user_id" (any workspace) or
+    # "platform:workspace_id:user_id". The console's creator is "console:creator".
+    identities: tuple[str, ...] = ()
+    moderators: tuple[str, ...] = ()
+
+    @field_validator("identities", "moderators")
+    @classmethod
+    def _identity_shape(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not 2 <= len(item.split(":")) <= 3 or not all(item.split(":")):
+                raise ValueError(f"{item!r} is not 'platform:user_id' or 'platform:workspace_id:user_id'")
+        return value
+
+
+class Channels(Strict):
+    """Channel names (or native ids) per purpose; adapters resolve names to ids."""
+
+    welcome: str | None = None
+    drops: str = "drops"
+    announcements: str = "announcements"
+    faq: str | None = None
+    live: str | None = None
+
+
+class Welcome(Strict):
+    public: bool = True  # also greet new members in the welcome channel
+
+
+class Tier(Strict):
+    key: str = Field(pattern=SLUG)
+    name: str
+    default: bool = False
+
+
+class Plan(Strict):
+    key: str = Field(pattern=SLUG)
+    tier: str
+    interval: Literal["month", "year"] = "month"
+    amount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    currency: str = Field(default="usd", pattern=r"^[a-z]{3}$")
+    stripe_price: str | None = None
+    founding: bool = False
+    trial_days: int = Field(default=0, ge=0, le=365)
+
+
+class DropSlot(Strict):
+    """One recurring publishing slot: the next queued item of `kind` goes out at `cron`."""
+
+    kind: ContentKind
+    cron: str  # crontab "minute hour day month day_of_week", in the community's time zone
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression ({exc})") from None
+        return value
+
+
+class Drops(Strict):
+    slots: tuple[DropSlot, ...] = ()
+
+
+class OnboardingStep(Strict):
+    id: str = Field(pattern=SLUG)
+    day: int = Field(ge=0, le=365)
+    title: str
+    body: str
+    unless: Literal["posted", "rsvped"] | None = None  # skip if the member already did this
+
+    @field_validator("title", "body")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return check_placeholders(value, STEP_PLACEHOLDERS)
+
+
+class StartPath(Strict):
+    """The "start here" path for members whose level is in `levels`: content slugs in order."""
+
+    levels: tuple[Level, ...]
+    items: tuple[str, ...]
+
+
+class Onboarding(Strict):
+    quick_win: str = ""  # what a new member can do in their first day
+    steps: tuple[OnboardingStep, ...] = ()
+    paths: tuple[StartPath, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> Onboarding:
+        if dupes := _repeated([s.id for s in self.steps]):
+            raise ValueError(f"onboarding step ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
+class QuietHours(Strict):
+    """No timed message reaches a member between these local times (in the member's time zone)."""
+
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+
+class CommunityFile(Strict):
+    """The whole of community.toml."""
+
+    community: CommunityInfo
+    creator: Creator
+    channels: Channels = Channels()
+    welcome: Welcome = Welcome()
+    tiers: tuple[Tier, ...] = (Tier(key="member", name="Member", default=True),)
+    plans: tuple[Plan, ...] = ()
+    drops: Drops = Drops()
+    onboarding: Onboarding = Onboarding()
+    quiet_hours: QuietHours = QuietHours()
+
+    @model_validator(mode="after")
+    def _plans_name_tiers(self) -> CommunityFile:
+        for what, keys_ in (("tier", [t.key for t in self.tiers]), ("plan", [p.key for p in self.plans])):
+            if dupes := _repeated(keys_):
+                raise ValueError(f"{what} keys must be unique; repeated: {', '.join(dupes)}")
+        if sum(t.default for t in self.tiers) > 1:
+            raise ValueError("only one tier can be the default")
+        keys = {t.key for t in self.tiers}
+        for plan in self.plans:
+            if plan.tier not in keys:
+                raise ValueError(f"plan {plan.key!r} names tier {plan.tier!r}, which is not in [[tiers]]")
+        return self
+
+
+class ContentFrontMatter(Strict):
+    """Front matter of one content/*.md file; the file name (without .md) is its slug."""
+
+    title: str = Field(min_length=1, max_length=150)
+    kind: ContentKind
+    levels: tuple[Level, ...] = ()  # empty: for every level
+    topics: tuple[str, ...] = ()
+    teaser: str = ""
+    url: str | None = None
+    publish_at: datetime | None = None  # naive times are in the community's time zone
+    order: int = 0  # position in its kind's queue; ties broken by slug
+
+
+class FaqEntry(Strict):
+    id: str = Field(pattern=SLUG)
+    question: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+    alt_questions: tuple[str, ...] = Field(default=(), max_length=20)
+    tags: tuple[str, ...] = ()
+
+
+class FaqFile(Strict):
+    faq: tuple[FaqEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> FaqFile:
+        if dupes := _repeated([e.id for e in self.faq]):
+            raise ValueError(f"FAQ ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
+SLUG_RE = re.compile(SLUG)

@@ -1,0 +1,12 @@
+"""Event-driven features. Each module exposes `register(router)`; `register_all` lists them all."""
+
+from __future__ import annotations
+
+from bot.handlers import content, help, membership
+from bot.router import Router
+
+
+def register_all(router: Router) -> None:
+    membership.register(router)
+    content.register(router)
+    help.register(router)

@@ -1,0 +1,234 @@
+"""Neutral outbound messages, forms and action ids.
+
+A message always has `text` (the notification fallback) and may have blocks. Platform
+renderers turn these into Block Kit or embeds and enforce each platform's limits. Messages
+are serialised to JSON for the outbox, so every block round-trips through `to_dict`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Union
+
+
+@dataclass(frozen=True)
+class Header:
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """Markdown subset: *bold*, _italic_, `code`, <url|label> links, bullet lines."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Short label/value pairs shown side by side."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Divider:
+    pass
+
+
+@dataclass(frozen=True)
+class Context:
+    """Small print under a message."""
+
+    text: str
+
+
+ButtonStyle = Literal["default", "primary", "danger"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str = ""
+    value: str = ""
+    style: ButtonStyle = "default"
+    url: str | None = None  # a link button, no action
+
+
+@dataclass(frozen=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Select:
+    action_id: str
+    placeholder: str
+    options: tuple[Option, ...]
+
+
+Block = Union[Header, Section, Fields, Image, Divider, Context, Buttons, Select]
+
+_BLOCK_TYPES: dict[str, type] = {
+    "header": Header,
+    "section": Section,
+    "fields": Fields,
+    "image": Image,
+    "divider": Divider,
+    "context": Context,
+    "buttons": Buttons,
+    "select": Select,
+}
+_TYPE_NAMES = {cls: name for name, cls in _BLOCK_TYPES.items()}
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    text: str
+    blocks: tuple[Block, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": [_block_to_dict(b) for b in self.blocks]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OutboundMessage:
+        return cls(text=data["text"], blocks=tuple(_block_from_dict(b) for b in data.get("blocks", ())))
+
+    def choices(self) -> list[Button | tuple[Select, Option]]:
+        """Every clickable thing in order: buttons with an action, then each select option."""
+        found: list[Button | tuple[Select, Option]] = []
+        for block in self.blocks:
+            if isinstance(block, Buttons):
+                found.extend(b for b in block.buttons if b.action_id)
+            elif isinstance(block, Select):
+                found.extend((block, o) for o in block.options)
+        return found
+
+
+def text_message(text: str) -> OutboundMessage:
+    return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+def _block_to_dict(block: Block) -> dict[str, Any]:
+    return {"type": _TYPE_NAMES[type(block)], **asdict(block)}
+
+
+def _block_from_dict(data: dict[str, Any]) -> Block:
+    data = dict(data)
+    kind = data.pop("type")
+    if kind == "fields":
+        return Fields(items=tuple((str(k), str(v)) for k, v in data["items"]))
+    if kind == "buttons":
+        return Buttons(buttons=tuple(Button(**b) for b in data["buttons"]))
+    if kind == "select":
+        return Select(
+            action_id=data["action_id"],
+            placeholder=data["placeholder"],
+            options=tuple(Option(**o) for o in data["options"]),
+        )
+    return _BLOCK_TYPES[kind](**data)
+
+
+# -- forms (modals) ---------------------------------------------------------------------
+
+FieldKind = Literal["text", "multiline", "select", "number"]
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    options: tuple[Option, ...] = ()
+    required: bool = True
+    initial: str = ""
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A modal on Slack/Discord; a guided prompt on the console."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Submit"
+
+
+# -- action ids ---------------------------------------------------------------------------
+
+_ACTION_RE = re.compile(r"^(?P<ns>[a-z][a-z0-9_-]*)\.(?P<verb>[a-z][a-z0-9_-]*)(?::(?P<arg>[^\s]{1,80}))?$")
+
+
+@dataclass(frozen=True)
+class ActionId:
+    """A namespaced button id such as `qa.rsvp:42`: survives restarts because it carries its state."""
+
+    namespace: str
+    verb: str
+    arg: str | None = None
+
+    @property
+    def route(self) -> str:
+        return f"{self.namespace}.{self.verb}"
+
+    def __str__(self) -> str:
+        return self.route if self.arg is None else f"{self.route}:{self.arg}"
+
+    @classmethod
+    def parse(cls, raw: str) -> ActionId:
+        match = _ACTION_RE.match(raw)
+        if not match:
+            raise ValueError(f"not a membot action id: {raw!r}")
+        return cls(match["ns"], match["verb"], match["arg"])
+
+
+# -- where a message goes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A concrete destination: a user's DMs (`user_id`) or a channel (`channel`), on one platform.
+
+    `channel` is what the community configured (a name such as `drops`, or a native id);
+    the adapter resolves it.
+    """
+
+    platform: str
+    workspace_id: str
+    user_id: str | None = None
+    channel: str | None = None
+    thread_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.user_id is None) == (self.channel is None):
+            raise ValueError("a Target is either a user's DMs or a channel")
+
+    @property
+    def is_dm(self) -> bool:
+        return self.user_id is not None
+
+    def address(self) -> dict[str, str]:
+        """Where within the workspace: what the outbox stores beside platform and workspace."""
+        return {k: v for k in ("user_id", "channel", "thread_id") if (v := getattr(self, k)) is not None}
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """What the platform gave back for a sent message."""
+
+    message_id: str
+    channel_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,208 @@
+"""The persistent outbox: how every message leaves, exactly once.
+
+Services call `Outbox.enqueue` inside the transaction that made the change, with a
+dedupe key naming the reason. The `DeliveryWorker` claims due rows under a lease, sends
+them through the platform adapter at the pace the limiter allows, and records the
+outcome. The one window for a duplicate is a crash after the platform accepted a
+message and before `mark_sent` commits; it is kept to a single small UPDATE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.messages import OutboundMessage, Target
+from bot.platforms.base import PermanentError, Platform, RateLimited
+from bot.ratelimit import RateLimiter
+from storage.database import Database
+from storage.models import OutboxMessage
+from storage.repositories import outbox as repo
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+class Outbox:
+    """Writes outgoing messages into the outbox table."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._wake = asyncio.Event()
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        key: str,
+        target: Target,
+        message: OutboundMessage,
+        *,
+        member_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue `message` for `target` unless `key` was queued before. True if newly queued."""
+        added = await repo.enqueue(
+            session,
+            dedupe_key=key,
+            platform=target.platform,
+            workspace_id=target.workspace_id,
+            target=target.address(),
+            payload=message.to_dict(),
+            now=self._clock.now(),
+            not_before=not_before,
+            member_id=member_id,
+        )
+        if added:
+            self._wake.set()
+        return added
+
+    async def wait_for_work(self, timeout: float) -> None:
+        """Return when something was enqueued in this process, or after `timeout` seconds."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    dead: int = 0
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    batch: int = 50
+    lease: timedelta = timedelta(seconds=60)
+    max_attempts: int = 8
+    base_backoff: timedelta = timedelta(seconds=2)
+
+
+class DeliveryWorker:
+    """Claims due outbox rows and sends them; several workers may run against one PostgreSQL."""
+
+    def __init__(
+        self,
+        database: Database,
+        platforms: Mapping[str, Platform],
+        clock: Clock,
+        limiter: RateLimiter,
+        *,
+        policy: DeliveryPolicy = DeliveryPolicy(),
+        worker_id: str | None = None,
+    ) -> None:
+        self._database = database
+        self._platforms = platforms
+        self._clock = clock
+        self._limiter = limiter
+        self._policy = policy
+        self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:8]}"
+        self.stats = DeliveryStats()
+        self._configured: set[tuple[str, str]] = set()
+
+    async def run_once(self) -> int:
+        """Claim one batch and deliver it. Returns how many rows were claimed."""
+        async with self._database.session() as session:
+            rows = await repo.claim_due(
+                session,
+                now=self._clock.now(),
+                worker_id=self.worker_id,
+                lease=self._policy.lease,
+                limit=self._policy.batch,
+                platforms=tuple(self._platforms),
+            )
+        if not rows:
+            return 0
+        by_key: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            by_key[(row.platform, row.workspace_id)].append(row)
+        await asyncio.gather(*(self._deliver_in_order(key, group) for key, group in by_key.items()))
+        return len(rows)
+
+    async def drain(self, max_batches: int = 10_000) -> int:
+        """Deliver until nothing is due now. Used by tests, the console and shutdown."""
+        total = 0
+        for _ in range(max_batches):
+            claimed = await self.run_once()
+            if not claimed:
+                break
+            total += claimed
+        return total
+
+    async def run(self, outbox: Outbox, poll_seconds: float) -> None:
+        """Deliver forever; wake early when this process enqueues something."""
+        while True:
+            try:
+                claimed = await self.run_once()
+            except Exception:  # keep delivering after a database hiccup
+                log.exception("delivery round failed")
+                claimed = 0
+            if not claimed:
+                await outbox.wait_for_work(poll_seconds)
+
+    async def _deliver_in_order(self, key: tuple[str, str], rows: Sequence[OutboxMessage]) -> None:
+        platform = self._platforms[key[0]]
+        if key not in self._configured:
+            caps = platform.capabilities
+            self._limiter.configure(key, rate=caps.sends_per_second, burst=caps.burst)
+            self._configured.add(key)
+        for row in rows:
+            await self._deliver(key, platform, row)
+
+    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
+        target = Target(platform=row.platform, workspace_id=row.workspace_id, **row.target)
+        message = OutboundMessage.from_dict(row.payload)
+        await self._limiter.acquire(key)
+        try:
+            sent = await platform.send(target, message)
+        except RateLimited as exc:
+            self.stats.rate_limited += 1
+            self._limiter.penalise(key, exc.retry_after)
+            await self._finish(
+                repo.reschedule,
+                row,
+                at=self._clock.now() + timedelta(seconds=exc.retry_after),
+                error=f"rate limited for {exc.retry_after:.1f}s",
+                count_attempt=False,
+            )
+        except PermanentError as exc:
+            self.stats.dead += 1
+            log.warning("outbox row %s dead: %s", row.id, type(exc).__name__)
+            await self._finish(repo.mark_dead, row, error=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # transient by default: a bug must not drop messages silently
+            await self._retry_or_bury(row, exc)
+        else:
+            self.stats.sent += 1
+            await self._finish(repo.mark_sent, row, now=self._clock.now(), platform_message_id=sent.message_id)
+
+    async def _retry_or_bury(self, row: OutboxMessage, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {exc}"
+        if row.attempts >= self._policy.max_attempts:
+            self.stats.dead += 1
+            log.error("outbox row %s dead after %d attempts: %s", row.id, row.attempts, type(exc).__name__)
+            await self._finish(repo.mark_dead, row, error=error)
+            return
+        self.stats.retried += 1
+        await self._finish(repo.reschedule, row, at=self._clock.now() + self.backoff(row), error=error)
+
+    def backoff(self, row: OutboxMessage) -> timedelta:
+        """Exponential, capped, with a per-row jitter of up to 20% so retries do not stampede."""
+        delay = self._policy.base_backoff * (2 ** max(0, row.attempts - 1))
+        jitter = 1.0 + ((row.id * 2654435761) % 1000) / 5000
+        return min(delay * jitter, MAX_BACKOFF)
+
+    async def _finish(self, update, row: OutboxMessage, **values) -> None:  # type: ignore[no-untyped-def]
+        async with self._database.session() as session:
+            await update(session, row.id, worker_id=self.worker_id, **values)

@@ -1,0 +1,110 @@
+"""The one protocol every platform adapter implements, and the neutral errors it raises.
+
+Adapters translate SDK exceptions into these errors so the outbox can decide: wait
+(`RateLimited`), retry with backoff (`TransientError`) or give up (`PermanentError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.events import Event
+from bot.messages import Form, OutboundMessage, SentMessage, Target
+
+Dispatch = Callable[[Event], Awaitable[None]]
+
+
+class PlatformError(Exception):
+    """Base class of what an adapter raises when a platform call fails."""
+
+
+class RateLimited(PlatformError):
+    """The platform said 429: wait `retry_after` seconds before the next call to this key."""
+
+    def __init__(self, retry_after: float, message: str = "rate limited") -> None:
+        super().__init__(message)
+        self.retry_after = max(0.0, float(retry_after))
+
+
+class TransientError(PlatformError):
+    """Worth retrying later: 5xx, timeouts, dropped connections."""
+
+
+class PermanentError(PlatformError):
+    """Retrying will not help: unknown user, no permission, DMs closed."""
+
+
+class AccessNotManageable(PermanentError):
+    """The bot cannot grant or revoke a tier here; `fix` tells the creator what to change."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter can do, so services can degrade gracefully."""
+
+    forms: bool = False
+    edit: bool = False
+    files: bool = False
+    ephemeral: bool = False
+    threads: bool = False
+    access_control: bool = False
+    mass_dm_allowed: bool = True  # Discord discourages DMing everyone
+    sends_per_second: float = 1.0  # steady rate the outbox limiter paces this platform to
+    burst: int = 1
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    user_id: str
+    display_name: str
+    locale: str | None = None
+    timezone: str | None = None
+    is_bot: bool = False
+
+
+class Platform(Protocol):
+    """A chat platform adapter."""
+
+    name: str
+    capabilities: Capabilities
+
+    @property
+    def workspaces(self) -> tuple[str, ...]:
+        """Workspace ids (Slack teams / Discord guilds) this adapter serves."""
+        ...
+
+    async def start(self, dispatch: Dispatch) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, target: Target, message: OutboundMessage) -> SentMessage: ...
+
+    async def edit(self, target: Target, message_id: str, message: OutboundMessage) -> None: ...
+
+    async def upload_file(self, target: Target, filename: str, data: bytes, title: str) -> SentMessage: ...
+
+    async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None: ...
+
+    async def revoke_access(self, workspace_id: str, user_id: str, tier: str) -> None: ...
+
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserProfile: ...
+
+
+__all__ = [
+    "AccessNotManageable",
+    "Capabilities",
+    "Dispatch",
+    "Form",
+    "Platform",
+    "PermanentError",
+    "PlatformError",
+    "RateLimited",
+    "TransientError",
+    "UserProfile",
+]

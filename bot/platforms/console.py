@@ -1,0 +1,293 @@
+"""An interactive terminal chat: you are a member, `/as NAME` switches person, `/time +3d` moves time.
+
+When standard input is not a terminal it reads lines until end of input, so a session can
+be scripted: `printf '/join\\n/time +7d\\n' | membot run --platform console`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.events import (
+    ActionClicked,
+    ChannelRef,
+    CommandInvoked,
+    FormSubmitted,
+    MemberJoined,
+    MessagePosted,
+    UserRef,
+)
+from bot.messages import Form, OutboundMessage, SentMessage, Target
+from bot.platforms.base import Capabilities, Dispatch, PermanentError, UserProfile
+from bot.platforms.console_render import indent, render_text
+
+WORKSPACE = "console"
+CREATOR_ID = "creator"
+DEFAULT_MEMBER = "Alex"
+_DURATION = re.compile(r"^\+?\s*(\d{1,4})\s*(m|min|h|d|w)$")
+_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+Reader = Callable[[], Awaitable[str | None]]
+Writer = Callable[[str], None]
+
+
+def parse_duration(text: str) -> timedelta:
+    """`+3d`, `+2h`, `+30m`, `+1w` (up to 9999 units)."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ValueError("say how far to move, like /time +3d, +2h, +30m or +1w")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@dataclass
+class _PendingForm:
+    form: Form
+    user: UserRef
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def field(self):  # type: ignore[no-untyped-def]
+        return self.form.fields[len(self.values)]
+
+    @property
+    def done(self) -> bool:
+        return len(self.values) == len(self.form.fields)
+
+
+class ConsoleResponder:
+    def __init__(self, console: ConsolePlatform, user: UserRef) -> None:
+        self._console = console
+        self._user = user
+
+    async def reply(self, message: OutboundMessage, *, ephemeral: bool = True) -> None:
+        self._console.show(f"reply to {self._user.display_name}", message)
+
+    async def open_form(self, form: Form) -> bool:
+        self._console.begin_form(form, self._user)
+        return True
+
+
+class ConsolePlatform:
+    name = "console"
+    capabilities = Capabilities(forms=True, ephemeral=True, threads=False, sends_per_second=1000.0, burst=1000)
+
+    def __init__(
+        self,
+        *,
+        read_line: Reader | None = None,
+        write: Writer | None = None,
+        echo_input: bool | None = None,
+        creator_name: str = "Creator",
+    ) -> None:
+        interactive = sys.stdin.isatty()
+        self._read_line = read_line or (_interactive_reader if interactive else _piped_reader)
+        self._write = write or (lambda text: print(text, flush=True))
+        self._echo = (not interactive) if echo_input is None else echo_input
+        self._creator_name = creator_name
+        self._dispatch: Dispatch | None = None
+        self._advance: Callable[[timedelta], Awaitable[str]] | None = None
+        self._settle: Callable[[], Awaitable[None]] | None = None
+        self._ids = itertools.count(1)
+        self._choices: dict[int, tuple[str, str]] = {}
+        self._choice_numbers = itertools.count(1)
+        self._known: set[str] = set()
+        self._form: _PendingForm | None = None
+        self.user = self._user_ref(DEFAULT_MEMBER)
+
+    @property
+    def workspaces(self) -> tuple[str, ...]:
+        return (WORKSPACE,)
+
+    def bind(self, *, advance_time: Callable[[timedelta], Awaitable[str]], settle: Callable[[], Awaitable[None]]) -> None:
+        """Hooks into the app: move the clock (and run what became due), and deliver the outbox."""
+        self._advance = advance_time
+        self._settle = settle
+
+    # -- protocol ------------------------------------------------------------------------
+
+    async def start(self, dispatch: Dispatch) -> None:
+        self._dispatch = dispatch
+
+    async def stop(self) -> None:
+        self._dispatch = None
+
+    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+        where = f"DM to {self._name_of(target.user_id)}" if target.user_id else f"#{target.channel}"
+        self.show(where, message)
+        return SentMessage(message_id=f"c{next(self._ids)}", channel_id=target.channel or "")
+
+    async def edit(self, target: Target, message_id: str, message: OutboundMessage) -> None:
+        self.show("edited", message)
+
+    async def upload_file(self, target: Target, filename: str, data: bytes, title: str) -> SentMessage:
+        self._write(f"[file {filename}: {title}, {len(data)} bytes]")
+        return SentMessage(message_id=f"c{next(self._ids)}")
+
+    async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
+        self._write(f"[access: {self._name_of(user_id)} can now see {tier}]")
+
+    async def revoke_access(self, workspace_id: str, user_id: str, tier: str) -> None:
+        self._write(f"[access: {self._name_of(user_id)} can no longer see {tier}]")
+
+    async def lookup_user(self, workspace_id: str, user_id: str) -> UserProfile:
+        if user_id not in self._known:
+            raise PermanentError("unknown console user")
+        return UserProfile(user_id=user_id, display_name=self._name_of(user_id))
+
+    # -- the session ---------------------------------------------------------------------
+
+    async def run_session(self) -> None:
+        """Read lines until end of input (or /quit)."""
+        self._write(
+            f"membot console. You are {self.user.display_name} (a member). "
+            "Try /help, /as NAME, /as creator, /time +1d, /quit. Numbers pick choices."
+        )
+        await self._arrive(self.user)
+        while True:
+            line = await self._read_line()
+            if line is None:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if self._echo:
+                self._write(f"{self.user.display_name}> {line}")
+            if line in ("/quit", "/exit"):
+                break
+            await self.handle_line(line)
+
+    async def handle_line(self, line: str) -> None:
+        if self._form is not None:
+            await self._answer_form(line)
+        elif line.startswith("/as ") or line == "/as":
+            await self._switch(line[3:].strip())
+        elif line.startswith("/time"):
+            await self._time(line[5:].strip())
+        elif line.isdigit():
+            await self._pick(int(line))
+        elif line.startswith("/"):
+            name, _, args = line[1:].partition(" ")
+            await self._emit(CommandInvoked(user=self.user, name=name.lower(), args=args.strip(), event_id=self._eid(), responder=self._responder()))
+        else:
+            mentions = line.lower().startswith("@bot")
+            text = line[4:].strip() if mentions else line
+            channel = ChannelRef(self.name, WORKSPACE, "general")
+            await self._emit(
+                MessagePosted(user=self.user, channel=channel, text=text, message_id=f"c{next(self._ids)}", mentions_bot=mentions, event_id=self._eid(), responder=self._responder())
+            )
+        if self._settle is not None:
+            await self._settle()
+
+    # -- output --------------------------------------------------------------------------
+
+    def show(self, where: str, message: OutboundMessage) -> None:
+        self._write(f"[{where}]\n{indent(render_text(message, self._number))}")
+
+    def _number(self, action_id: str, value: str) -> int:
+        n = next(self._choice_numbers)
+        self._choices[n] = (action_id, value)
+        return n
+
+    # -- commands only the console has ---------------------------------------------------
+
+    async def _switch(self, name: str) -> None:
+        if not name or len(name) > 40:
+            self._write("Say who to be: /as NAME (up to 40 characters), or /as creator.")
+            return
+        self.user = self._user_ref(name)
+        self._write(f"You are now {self.user.display_name}.")
+        await self._arrive(self.user)
+
+    async def _time(self, amount: str) -> None:
+        try:
+            delta = parse_duration(amount)
+        except ValueError as exc:
+            self._write(f"Sorry: {exc}.")
+            return
+        if self._advance is None:
+            self._write("Time travel is not available here.")
+            return
+        self._write(f"[time moves forward {amount.lstrip('+').strip()}: it is now {await self._advance(delta)}]")
+
+    async def _pick(self, number: int) -> None:
+        if number not in self._choices:
+            self._write(f"There is no choice [{number}] on screen.")
+            return
+        action_id, value = self._choices[number]
+        await self._emit(ActionClicked(user=self.user, action_id=action_id, value=value, event_id=self._eid(), responder=self._responder()))
+
+    def begin_form(self, form: Form, user: UserRef) -> None:
+        self._form = _PendingForm(form, user)
+        self._write(f"** {form.title} ** (answer each question on its own line)")
+        self._prompt_field()
+
+    def _prompt_field(self) -> None:
+        assert self._form is not None
+        current = self._form.field
+        self._write(f"{current.label}{'' if current.required else ' (optional, - to skip)'}")
+        for n, option in enumerate(current.options, 1):
+            self._write(f"  [{n}] {option.label}")
+
+    async def _answer_form(self, line: str) -> None:
+        pending = self._form
+        assert pending is not None
+        current = pending.field
+        value = "" if line == "-" and not current.required else line
+        if current.options and line.isdigit() and 1 <= int(line) <= len(current.options):
+            value = current.options[int(line) - 1].value
+        pending.values[current.name] = value
+        if not pending.done:
+            self._prompt_field()
+            return
+        self._form = None
+        await self._emit(FormSubmitted(user=pending.user, form_id=pending.form.form_id, values=pending.values, event_id=self._eid(), responder=ConsoleResponder(self, pending.user)))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    async def _arrive(self, user: UserRef) -> None:
+        if user.user_id in self._known:
+            return
+        self._known.add(user.user_id)
+        await self._emit(MemberJoined(user=user, event_id=self._eid()))
+        if self._settle is not None:
+            await self._settle()
+
+    def _user_ref(self, name: str) -> UserRef:
+        if name.lower() == CREATOR_ID:
+            return UserRef(self.name, WORKSPACE, CREATOR_ID, self._creator_name)
+        user_id = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "member"
+        return UserRef(self.name, WORKSPACE, user_id, name.strip())
+
+    def _name_of(self, user_id: str | None) -> str:
+        if user_id == CREATOR_ID:
+            return self._creator_name
+        return (user_id or "?").replace("-", " ").title()
+
+    def _responder(self) -> ConsoleResponder:
+        return ConsoleResponder(self, self.user)
+
+    def _eid(self) -> str:
+        return f"console-{next(self._ids)}"
+
+    async def _emit(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._dispatch is None:
+            raise RuntimeError("console not started")
+        await self._dispatch(event)
+
+
+async def _piped_reader() -> str | None:
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    return line if line else None
+
+
+async def _interactive_reader() -> str | None:
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, input, "> ")
+    except EOFError:
+        return None

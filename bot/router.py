@@ -1,0 +1,203 @@
+"""Routes neutral events to handlers, and gives each handler a context with a bound reply.
+
+Handlers register explicitly (`router.command("library")(handler)`); nothing is
+discovered by import. The router drops retried deliveries, resolves the member, checks
+roles for creator commands, and turns `UserError` into a friendly reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.events import (
+    ActionClicked,
+    CommandInvoked,
+    Event,
+    FormSubmitted,
+    MemberJoined,
+    MemberLeft,
+    MessagePosted,
+    ReactionAdded,
+)
+from bot.i18n import Translator
+from bot.messages import ActionId, Form, OutboundMessage, text_message
+from bot.services.community import outranks
+from bot.services.errors import UserError
+from storage.repositories import inbound
+
+if TYPE_CHECKING:
+    from bot.services.registry import Services
+    from storage.models import Member
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["Context"], Awaitable[None]]
+INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
+
+
+@dataclass
+class Context:
+    """What a handler gets: the event, the member, the services, words in their language, and a reply."""
+
+    event: Event
+    member: Member
+    services: Services
+    t: Translator
+    replies: list[OutboundMessage] = field(default_factory=list)
+
+    @property
+    def args(self) -> str:
+        return self.event.args if isinstance(self.event, CommandInvoked) else ""
+
+    @property
+    def action(self) -> ActionId | None:
+        return ActionId.parse(self.event.action_id) if isinstance(self.event, ActionClicked) else None
+
+    async def reply(self, message: OutboundMessage | str, *, ephemeral: bool = True) -> None:
+        """Answer the interaction in place (not through the outbox: the member is waiting)."""
+        if isinstance(message, str):
+            message = text_message(message)
+        self.replies.append(message)
+        if self.event.responder is not None:
+            await self.event.responder.reply(message, ephemeral=ephemeral)
+
+    async def say(self, key: str, **values: Any) -> None:
+        await self.reply(self.t(key, **values))
+
+    async def open_form(self, form: Form) -> bool:
+        return bool(self.event.responder and await self.event.responder.open_form(form))
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    role: str = "member"
+    help_key: str | None = None
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self._actions: dict[str, Handler] = {}
+        self._forms: dict[str, Handler] = {}
+        self._events: dict[type[Event], list[Handler]] = {}
+        self._services: Services | None = None
+
+    # -- registration --------------------------------------------------------------------
+
+    def command(self, name: str, *, role: str = "member", help_key: str | None = None) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            if name in self.commands:
+                raise ValueError(f"command /{name} registered twice")
+            self.commands[name] = CommandSpec(name, handler, role, help_key)
+            return handler
+
+        return register
+
+    def action(self, route: str) -> Callable[[Handler], Handler]:
+        """Handle buttons whose action id is `route` or `route:<arg>` (`library.open`)."""
+
+        def register(handler: Handler) -> Handler:
+            self._actions[route] = handler
+            return handler
+
+        return register
+
+    def form(self, form_id: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._forms[form_id] = handler
+            return handler
+
+        return register
+
+    def on(self, event_type: type[Event]) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._events.setdefault(event_type, []).append(handler)
+            return handler
+
+        return register
+
+    def bind(self, services: Services) -> None:
+        self._services = services
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    async def dispatch(self, event: Event) -> Context | None:
+        """Handle one event. Returns the context (with its replies) or None if it was a retry."""
+        services = self._services
+        if services is None:
+            raise RuntimeError("router is not bound to services")
+        started = time.perf_counter()
+        if event.event_id and not await self._first_delivery(services, event):
+            log.info("dropped a repeated %s delivery", type(event).__name__)
+            return None
+        if isinstance(event, MemberLeft):
+            found = await services.membership.find(event.user)
+            if found is None:
+                return None  # someone we never knew left: nothing to do
+            member = found
+        else:
+            member = await services.membership.identify(event.user)
+        t = services.catalog.for_locale(member.locale, event.user.locale, services.community.locale)
+        ctx = Context(event=event, member=member, services=services, t=t)
+        try:
+            await self._route(ctx)
+        except UserError as exc:
+            await ctx.reply(t(exc.key, **exc.values))
+        except Exception:
+            log.exception("handler failed for %s", type(event).__name__)
+            await ctx.reply(t("errors.internal"))
+        finally:
+            services.metrics.observe_handler(type(event).__name__, time.perf_counter() - started)
+        return ctx
+
+    async def _route(self, ctx: Context) -> None:
+        event = ctx.event
+        if isinstance(event, CommandInvoked):
+            spec = self.commands.get(event.name)
+            if spec is None:
+                raise UserError("errors.unknown_command", command=event.name)
+            if not outranks(ctx.member.role, spec.role):
+                raise UserError("errors.not_allowed", command=event.name)
+            await spec.handler(ctx)
+        elif isinstance(event, ActionClicked):
+            try:
+                action = ActionId.parse(event.action_id)
+            except ValueError:
+                raise UserError("errors.stale_button") from None
+            handler = self._actions.get(action.route)
+            if handler is None:
+                raise UserError("errors.stale_button")
+            await handler(ctx)
+        elif isinstance(event, FormSubmitted):
+            handler = self._forms.get(event.form_id)
+            if handler is None:
+                raise UserError("errors.stale_button")
+            await handler(ctx)
+        else:
+            for handler in self._events.get(type(event), []):
+                await handler(ctx)
+
+    async def _first_delivery(self, services: Services, event: Event) -> bool:
+        now = services.clock.now()
+        async with services.database.session() as session:
+            return await inbound.first_time(session, event.user.platform, f"{type(event).__name__}:{event.event_id}", now)
+
+
+__all__ = [
+    "ActionClicked",
+    "CommandInvoked",
+    "Context",
+    "FormSubmitted",
+    "MemberJoined",
+    "MemberLeft",
+    "MessagePosted",
+    "ReactionAdded",
+    "Router",
+]

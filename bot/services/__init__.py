@@ -1,0 +1,1 @@
+"""The domain: what membot does, independent of any chat platform."""

@@ -1,0 +1,98 @@
+"""Offline evaluation of the FAQ answerer: hit@1, wrong-answer rate, abstention P/R, latency."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.services.faq.decide import FaqAnswerer
+from bot.services.faq.index import Document
+from bot.services.faq.kb import KbError
+
+
+@dataclass(frozen=True)
+class Question:
+    """One evaluation message; ``expected`` is None when the bot should abstain."""
+
+    q: str
+    expected: str | None
+
+
+def load_questions_jsonl(path: str | Path) -> list[Question]:
+    """Read ``{"q": ..., "expected": id-or-null}`` lines; raises KbError naming file and line."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KbError(f"{path}: cannot read file ({exc})") from exc
+    questions: list[Question] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KbError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("q"), str):
+            raise KbError(f"{path}:{n}: field 'q' must be a string")
+        expected = row.get("expected")
+        if expected is not None and not isinstance(expected, str):
+            raise KbError(f"{path}:{n}: field 'expected' must be a string or null")
+        questions.append(Question(row["q"], expected))
+    return questions
+
+
+def _percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (0.0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
+
+
+def score_answers(expected: Sequence[str | None], got: Sequence[str | None]) -> dict[str, float]:
+    """Accuracy metrics from parallel lists of expected and returned ids (None = abstain).
+
+    hit_at_1: share of in-scope questions answered with the expected id (0.0 if none).
+    wrong_rate: answers with another id (any id on a null question) / all questions.
+    abstain_precision: share of abstentions that were on null questions; reported as
+    0.0 when the bot never abstained (there is nothing to be precise about).
+    abstain_recall: share of null questions on which it abstained (0.0 if no nulls).
+    """
+    pairs = list(zip(expected, got, strict=True))
+    in_scope = [(e, g) for e, g in pairs if e is not None]
+    nulls = [g for e, g in pairs if e is None]
+    abstained = [e for e, g in pairs if g is None]
+    wrong = sum(1 for e, g in pairs if g is not None and g != e)
+    return {
+        "n_questions": len(pairs),
+        "n_in_scope": len(in_scope),
+        "n_null": len(nulls),
+        "n_answered": len(pairs) - len(abstained),
+        "n_wrong": wrong,
+        "hit_at_1": sum(1 for e, g in in_scope if g == e) / len(in_scope) if in_scope else 0.0,
+        "wrong_rate": wrong / len(pairs) if pairs else 0.0,
+        "abstain_precision": (sum(1 for e in abstained if e is None) / len(abstained)
+                              if abstained else 0.0),
+        "abstain_recall": sum(1 for g in nulls if g is None) / len(nulls) if nulls else 0.0,
+    }
+
+
+def evaluate(documents: Sequence[Document], questions: Sequence[Question]) -> dict[str, float]:
+    """Build the answerer on ``documents``, answer every question, return metrics + latency."""
+    answerer = FaqAnswerer(documents)
+    got: list[str | None] = []
+    latencies: list[float] = []
+    for question in questions:
+        start = time.perf_counter()
+        decision = answerer.answer(question.q)
+        latencies.append((time.perf_counter() - start) * 1000.0)
+        got.append(decision.doc.doc_id if decision.doc else None)
+    metrics = score_answers([q.expected for q in questions], got)
+    metrics["p50_ms"] = round(_percentile(latencies, 50), 3)
+    metrics["p95_ms"] = round(_percentile(latencies, 95), 3)
+    return metrics

@@ -1,0 +1,144 @@
+"""Import a community folder into the database, idempotently: importing twice changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from bot.community.loader import CommunitySpec, ContentSource
+from bot.services.community import CommunityContext
+from bot.services.content import schedule_queue
+from storage.database import Database
+from storage.models import Community, ContentItem, FaqEntry, Tier
+from storage.repositories import communities, content
+from storage.repositories import faq as faq_repo
+
+
+@dataclass
+class ImportReport:
+    community_id: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    scheduled: int = 0
+
+    def count(self, bucket: dict[str, int], what: str) -> None:
+        bucket[what] = bucket.get(what, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed or self.scheduled)
+
+
+async def import_community(database: Database, spec: CommunitySpec, now: datetime) -> ImportReport:
+    """Create or update the community, its tiers, content and FAQ from files, in one transaction."""
+    report = ImportReport()
+    config = spec.config
+    settings = config.model_dump(mode="json")
+    async with database.session() as session:
+        row = await communities.by_slug(session, config.community.slug)
+        fields = {
+            "name": config.community.name,
+            "creator_name": config.creator.name,
+            "locale": config.community.locale,
+            "timezone": config.community.timezone,
+            "settings": settings,
+        }
+        if row is None:
+            row = Community(slug=config.community.slug, imported_at=now, **fields)
+            session.add(row)
+            await session.flush()
+            report.count(report.created, "community")
+        elif any(getattr(row, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.imported_at = now
+            report.count(report.updated, "community")
+        report.community_id = row.id
+
+        existing_tiers = {t.key: t for t in await communities.tiers(session, row.id)}
+        for tier in config.tiers:
+            current = existing_tiers.get(tier.key)
+            if current is None:
+                session.add(Tier(community_id=row.id, key=tier.key, name=tier.name, is_default=tier.default))
+                report.count(report.created, "tier")
+            elif (current.name, current.is_default) != (tier.name, tier.default):
+                current.name, current.is_default = tier.name, tier.default
+                report.count(report.updated, "tier")
+
+        tz = ZoneInfo(config.community.timezone)
+        for source in spec.content:
+            await _upsert_content(session, row.id, source, tz, report)
+
+        await _sync_faq(session, row.id, spec, report)
+        await session.flush()
+        report.scheduled = await schedule_queue(session, CommunityContext(id=row.id, config=config), now)
+    return report
+
+
+async def _upsert_content(session, community_id: int, source: ContentSource, tz: ZoneInfo, report: ImportReport) -> None:  # type: ignore[no-untyped-def]
+    meta = source.meta
+    publish_at = meta.publish_at
+    if publish_at is not None and publish_at.tzinfo is None:
+        publish_at = publish_at.replace(tzinfo=tz)
+    values = {
+        "title": meta.title,
+        "kind": meta.kind,
+        "levels": list(meta.levels),
+        "topics": list(meta.topics),
+        "teaser": meta.teaser,
+        "body": source.body,
+        "url": meta.url,
+        "queue_order": meta.order,
+    }
+    digest = hashlib.sha256(
+        json.dumps({**values, "publish_at": publish_at.isoformat() if publish_at else None}, sort_keys=True).encode()
+    ).hexdigest()
+    item = await content.by_slug(session, community_id, source.slug)
+    if item is None:
+        session.add(
+            ContentItem(
+                community_id=community_id,
+                slug=source.slug,
+                publish_at=publish_at.astimezone(timezone.utc) if publish_at else None,
+                source_hash=digest,
+                **values,
+            )
+        )
+        report.count(report.created, "content")
+    elif item.source_hash != digest:
+        for key, value in values.items():
+            setattr(item, key, value)
+        if publish_at is not None and item.published_at is None:
+            item.publish_at = publish_at.astimezone(timezone.utc)
+        item.source_hash = digest
+        report.count(report.updated, "content")
+
+
+async def _sync_faq(session, community_id: int, spec: CommunitySpec, report: ImportReport) -> None:  # type: ignore[no-untyped-def]
+    """File entries mirror faq.toml; entries the creator added in chat are left alone."""
+    existing = {e.key: e for e in await faq_repo.all_entries(session, community_id)}
+    in_file = set()
+    for entry in spec.faq:
+        in_file.add(entry.id)
+        values = {
+            "question": entry.question,
+            "answer": entry.answer,
+            "alt_questions": list(entry.alt_questions),
+            "tags": list(entry.tags),
+        }
+        current = existing.get(entry.id)
+        if current is None:
+            session.add(FaqEntry(community_id=community_id, key=entry.id, source="file", **values))
+            report.count(report.created, "faq")
+        elif any(getattr(current, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(current, key, value)
+            report.count(report.updated, "faq")
+    for key, entry in existing.items():
+        if entry.source == "file" and key not in in_file:
+            await session.delete(entry)
+            report.count(report.removed, "faq")

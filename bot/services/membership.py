@@ -1,0 +1,176 @@
+"""Members: who they are across platforms, joining and leaving, the welcome, and membership status."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.events import UserRef
+from bot.i18n import Catalog
+from bot.messages import Target
+from bot.outbox import Outbox
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.views import welcome as welcome_views
+from bot.views.common import local_time
+from storage.database import Database
+from storage.models import Member, Membership
+from storage.repositories import communities, content, members
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """What an operator sees per member (`membot members list`)."""
+
+    id: int
+    name: str
+    identities: tuple[str, ...]
+    role: str
+    status: str
+    tier: str | None
+    level: int | None
+    joined: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "identities": list(self.identities),
+            "role": self.role,
+            "status": self.status,
+            "tier": self.tier,
+            "level": self.level,
+            "joined": self.joined,
+        }
+
+
+class MembershipService:
+    def __init__(
+        self, database: Database, outbox: Outbox, clock: Clock, community: CommunityContext, catalog: Catalog
+    ) -> None:
+        self._database = database
+        self._outbox = outbox
+        self._clock = clock
+        self._community = community
+        self._catalog = catalog
+
+    async def identify(self, user: UserRef) -> Member:
+        """The member behind this account, registering them (without a welcome) if new."""
+        async with self._database.session() as session:
+            member, _ = await self._get_or_create(session, user)
+            return member
+
+    async def find(self, user: UserRef) -> Member | None:
+        async with self._database.session() as session:
+            return await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
+
+    async def joined(self, user: UserRef) -> Member:
+        """A person arrived: register them and queue their welcome (once, whatever retries happen)."""
+        async with self._database.session() as session:
+            member, _ = await self._get_or_create(session, user)
+            if member.left_at is not None:
+                member.left_at = None
+            if member.role == "member":
+                await self._queue_welcome(session, member, user)
+            return member
+
+    async def left(self, user: UserRef) -> Member | None:
+        async with self._database.session() as session:
+            member = await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
+            if member is not None and member.left_at is None:
+                member.left_at = self._clock.now()
+            return member
+
+    async def activate(self, member_id: int, *, plan: str | None = None, status: str = "active") -> Membership:
+        """Give a member access to the default tier (used when billing is not set up)."""
+        async with self._database.session() as session:
+            current = await members.current_membership(session, member_id)
+            if current is not None:
+                membership, _ = current
+                if membership.status in ("active", "trialing", "comped"):
+                    raise UserError("membership.already_member")
+                membership.status = status
+                return membership
+            tier = await communities.default_tier(session, self._community.id)
+            if tier is None:
+                raise UserError("membership.no_tier")
+            membership = Membership(
+                member_id=member_id, tier_id=tier.id, status=status, plan=plan, started_at=self._clock.now()
+            )
+            session.add(membership)
+            await session.flush()
+            return membership
+
+    async def summaries(self) -> Sequence[MemberSummary]:
+        async with self._database.session() as session:
+            return await list_summaries(session, self._community.id)
+
+    async def _get_or_create(self, session: AsyncSession, user: UserRef) -> tuple[Member, bool]:
+        member = await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
+        if member is not None:
+            return member, False
+        member = await members.create(
+            session,
+            community_id=self._community.id,
+            display_name=(user.display_name or user.user_id)[:100],
+            platform=user.platform,
+            workspace_id=user.workspace_id,
+            user_id=user.user_id,
+            now=self._clock.now(),
+            role=self._community.role_of(user),
+            locale=user.locale,
+        )
+        return member, True
+
+    async def _queue_welcome(self, session: AsyncSession, member: Member, user: UserRef) -> None:
+        t = self._catalog.for_locale(member.locale, self._community.locale)
+        upcoming = await content.upcoming(session, self._community.id, self._clock.now(), limit=1)
+        next_drop = local_time(upcoming[0].publish_at, self._community.tz) if upcoming and upcoming[0].publish_at else None
+        dm = welcome_views.welcome_dm(
+            name=member.display_name,
+            community=self._community.name,
+            creator=self._community.creator_name,
+            next_drop=next_drop,
+            t=t,
+        )
+        await self._outbox.enqueue(
+            session, f"welcome:member:{member.id}", Target(user.platform, user.workspace_id, user_id=user.user_id), dm,
+            member_id=member.id,
+        )
+        channel = self._community.config.channels.welcome
+        if channel and self._community.config.welcome.public:
+            public_t = self._catalog.for_locale(self._community.locale)
+            post = welcome_views.welcome_public(name=member.display_name, community=self._community.name, t=public_t)
+            await self._outbox.enqueue(
+                session,
+                f"welcome-public:member:{member.id}:{user.platform}:{user.workspace_id}",
+                Target(user.platform, user.workspace_id, channel=channel),
+                post,
+                member_id=member.id,
+            )
+
+
+async def list_summaries(session: AsyncSession, community_id: int) -> list[MemberSummary]:
+    summaries = []
+    for member in await members.list_all(session, community_id):
+        current = await members.current_membership(session, member.id)
+        status = current[0].status if current else ("left" if member.left_at else "none")
+        summaries.append(
+            MemberSummary(
+                id=member.id,
+                name=member.display_name,
+                identities=tuple(f"{i.platform}:{i.workspace_id}:{i.user_id}" for i in member.identities),
+                role=member.role,
+                status=status,
+                tier=current[1].key if current else None,
+                level=member.level,
+                joined=member.joined_at.isoformat(),
+            )
+        )
+    return summaries

@@ -1,0 +1,125 @@
+"""Settings from `MEMBOT_*` environment variables and `.env`, validated once at start-up.
+
+Platform tokens also answer to their conventional names (`SLACK_BOT_TOKEN`,
+`DISCORD_TOKEN`, `DATABASE_URL`, ...), which is what hosting dashboards suggest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.database import DatabaseURLError, normalise_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PLATFORM_NAMES = ("console", "slack", "discord", "memory")
+
+
+def _env(name: str) -> AliasChoices:
+    """Accept `MEMBOT_<NAME>` and the bare conventional `<NAME>`."""
+    return AliasChoices(f"MEMBOT_{name}", name)
+
+
+class SettingsError(ValueError):
+    """Settings that cannot work; the message names the setting and says why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEMBOT_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default="sqlite+aiosqlite:///./membot.db", validation_alias=_env("DATABASE_URL"))
+    community_path: Path = Field(
+        default=REPO_ROOT / "examples" / "strategy-club", validation_alias=_env("COMMUNITY")
+    )
+    prompts_path: Path = Field(default=REPO_ROOT / "prompts", validation_alias=_env("PROMPTS"))
+    platforms: tuple[str, ...] = Field(default=(), validation_alias=_env("PLATFORMS"))
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("MEMBOT_PORT", "PORT"))
+    log_level: str = Field(default="INFO", validation_alias=_env("LOG_LEVEL"))
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_SIGNING_SECRET"))
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias=_env("DISCORD_TOKEN"))
+    discord_application_id: str | None = Field(default=None, validation_alias=_env("DISCORD_APPLICATION_ID"))
+    discord_guild_id: str | None = Field(default=None, validation_alias=_env("DISCORD_GUILD_ID"))
+
+    # Delivery tuning.
+    outbox_batch: int = Field(default=50, ge=1, le=1000)
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            return normalise_url(value)
+        except DatabaseURLError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("platforms", mode="before")
+    @classmethod
+    def _split_platforms(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [p.strip() for p in value.split(",") if p.strip()]
+        for name in value or ():
+            if name not in PLATFORM_NAMES:
+                raise ValueError(f"unknown platform {name!r}; choose from {', '.join(PLATFORM_NAMES)}")
+        return tuple(value or ())
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    def chosen_platforms(self) -> tuple[str, ...]:
+        """Platforms asked for, else those whose tokens are present, else the console."""
+        if self.platforms:
+            return self.platforms
+        found = []
+        if self.slack_bot_token:
+            found.append("slack")
+        if self.discord_token:
+            found.append("discord")
+        return tuple(found) or ("console",)
+
+    def check_platform_tokens(self) -> None:
+        """Fail early, naming the missing setting, when a chosen platform lacks its token."""
+        needs = {
+            "slack": [("MEMBOT_SLACK_BOT_TOKEN", self.slack_bot_token)],
+            "discord": [("MEMBOT_DISCORD_TOKEN", self.discord_token)],
+        }
+        for platform in self.chosen_platforms():
+            for name, value in needs.get(platform, []):
+                if not value:
+                    raise SettingsError(f"{name} is not set, but platform {platform!r} was chosen")
+        if "slack" in self.chosen_platforms() and not self.slack_app_token and not self.slack_signing_secret:
+            raise SettingsError(
+                "Slack needs MEMBOT_SLACK_APP_TOKEN (Socket Mode) or MEMBOT_SLACK_SIGNING_SECRET (HTTP mode)"
+            )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning pydantic's error list into one sentence per bad setting."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]) or "settings"
+        setting = field if field.isupper() or not field.isidentifier() else f"MEMBOT_{field.upper()}"
+        lines.append(f"{setting}: {error['msg'].removeprefix('Value error, ')}")
+    return "; ".join(lines)

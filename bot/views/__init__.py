@@ -1,0 +1,1 @@
+"""Message builders: turn domain data plus a translator into neutral messages. Pure functions."""

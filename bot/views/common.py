@@ -1,0 +1,31 @@
+"""Small helpers shared by the message builders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+
+
+def first_name(display_name: str) -> str:
+    return display_name.split()[0] if display_name.strip() else display_name
+
+
+def kind_label(kind: str, t: Translator) -> str:
+    return t(f"common.kinds.{kind}")
+
+
+def levels_label(levels: Sequence[int], t: Translator) -> str:
+    if not levels or sorted(levels) == [1, 2, 3, 4, 5]:
+        return t("common.levels.all")
+    low, high = min(levels), max(levels)
+    if low == high:
+        return t("common.levels.one", level=low)
+    return t("common.levels.range", low=low, high=high)
+
+
+def local_time(when: datetime, tz: ZoneInfo) -> str:
+    """A date and time a member can read at a glance: 'Mon 23 Nov, 09:00 CET'."""
+    return when.astimezone(tz).strftime("%a %d %b, %H:%M %Z")

@@ -1,0 +1,31 @@
+"""The personal welcome a new member gets, and the public greeting."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
+from bot.views.common import first_name
+
+
+def welcome_dm(*, name: str, community: str, creator: str, next_drop: str | None, t: Translator) -> OutboundMessage:
+    values = {"name": first_name(name), "community": community, "creator": creator}
+    next_line = t("welcome.dm.next_drop", when=next_drop) if next_drop else t("welcome.dm.next_drop_soon")
+    blocks = (
+        Header(t("welcome.dm.header", **values)),
+        Section(t("welcome.dm.body", **values)),
+        Section(t("welcome.dm.what_next", next_drop=next_line, **values)),
+        Buttons(
+            (
+                Button(t("welcome.dm.button_next"), action_id="content.next", style="primary"),
+                Button(t("welcome.dm.button_library"), action_id="library.browse"),
+                Button(t("welcome.dm.button_help"), action_id="help.show"),
+            )
+        ),
+        Context(t("welcome.dm.signature", **values)),
+    )
+    return OutboundMessage(text=t("welcome.dm.fallback", **values), blocks=blocks)
+
+
+def welcome_public(*, name: str, community: str, t: Translator) -> OutboundMessage:
+    text = t("welcome.public.text", name=first_name(name), community=community)
+    return OutboundMessage(text=text, blocks=(Section(text),))

@@ -1,0 +1,237 @@
+"""The schema, as typed SQLAlchemy 2 models. Alembic migrations are generated from these."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Community(Base):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    creator_name: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # validated community.toml
+    imported_at: Mapped[datetime | None]
+
+
+class Tier(Base):
+    __tablename__ = "tiers"
+    __table_args__ = (UniqueConstraint("community_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(100))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Member(Base):
+    """One person, however many platform accounts they have."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20), default="member")  # member | moderator | creator
+    level: Mapped[int | None] = mapped_column(Integer)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    last_active_at: Mapped[datetime | None]
+
+    identities: Mapped[list[PlatformIdentity]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="selectin", order_by="PlatformIdentity.id"
+    )
+
+
+class PlatformIdentity(Base):
+    __tablename__ = "platform_identities"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    dm_channel_id: Mapped[str | None] = mapped_column(String(64))  # cached DM conversation
+    created_at: Mapped[datetime]
+
+    member: Mapped[Member] = relationship(back_populates="identities")
+
+
+class Membership(Base):
+    """A member's paid (or comped) access to a tier."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20))  # active trialing past_due paused canceled unpaid comped
+    plan: Mapped[str | None] = mapped_column(String(80))
+    founding: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime]
+    current_period_end: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class MemberPreferences(Base):
+    __tablename__ = "member_preferences"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(10), default="dm")  # dm | channel
+    digest: Mapped[str] = mapped_column(String(10), default="every")  # every | weekly | none
+    time_of_day: Mapped[time | None] = mapped_column(Time)
+    nudges: Mapped[bool] = mapped_column(Boolean, default=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # intake answers
+
+
+class ContentItem(Base):
+    __tablename__ = "content_items"
+    __table_args__ = (
+        UniqueConstraint("community_id", "slug"),
+        Index("ix_content_items_due", "community_id", "published_at", "publish_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[str] = mapped_column(String(20))
+    levels: Mapped[list[Any]] = mapped_column(default=list)
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    teaser: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(500))
+    queue_order: Mapped[int] = mapped_column(Integer, default=0)
+    publish_at: Mapped[datetime | None]  # when it is due; None: not scheduled yet
+    published_at: Mapped[datetime | None]  # set once, never cleared: published stays published
+    source_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Activity(Base):
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_member_time", "member_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))  # message reaction command click library_open join
+    occurred_at: Mapped[datetime]
+    ref: Mapped[str | None] = mapped_column(String(120))
+
+
+class FaqEntry(Base):
+    __tablename__ = "faq_entries"
+    __table_args__ = (UniqueConstraint("community_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    alt_questions: Mapped[list[Any]] = mapped_column(default=list)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    source: Mapped[str] = mapped_column(String(20), default="file")  # file | chat
+
+
+class LiveSession(Base):
+    __tablename__ = "live_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(150))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_min: Mapped[int] = mapped_column(Integer, default=60)
+    link: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled canceled done
+
+
+class Rsvp(Base):
+    __tablename__ = "rsvps"
+    __table_args__ = (UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the change that caused it.
+
+    `dedupe_key` names the reason (`drop:17:member:42`); its unique constraint makes
+    enqueuing idempotent. Rows move pending -> sending (leased) -> sent, or -> dead.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    target: Mapped[dict[str, Any]] = mapped_column()  # user_id or channel (+ thread_id)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column()  # OutboundMessage.to_dict()
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    platform_message_id: Mapped[str | None] = mapped_column(String(128))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class InboundEvent(Base):
+    """Platform deliveries already handled, so a retried delivery has no second effect."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("platform", "event_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    event_key: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(index=True)

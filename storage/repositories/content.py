@@ -1,0 +1,90 @@
+"""Content items: the library and the drop queue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ContentItem
+
+
+async def by_slug(session: AsyncSession, community_id: int, slug: str) -> ContentItem | None:
+    return await session.scalar(
+        select(ContentItem).where(ContentItem.community_id == community_id, ContentItem.slug == slug)
+    )
+
+
+async def all_items(session: AsyncSession, community_id: int) -> Sequence[ContentItem]:
+    result = await session.scalars(
+        select(ContentItem).where(ContentItem.community_id == community_id).order_by(ContentItem.id)
+    )
+    return result.all()
+
+
+async def due_for_publishing(session: AsyncSession, community_id: int, now: datetime) -> Sequence[ContentItem]:
+    """Scheduled, due, not yet published; oldest first."""
+    result = await session.scalars(
+        select(ContentItem)
+        .where(
+            ContentItem.community_id == community_id,
+            ContentItem.published_at.is_(None),
+            ContentItem.publish_at.is_not(None),
+            ContentItem.publish_at <= now,
+        )
+        .order_by(ContentItem.publish_at, ContentItem.id)
+        .with_for_update(skip_locked=True)
+    )
+    return result.all()
+
+
+async def unscheduled(session: AsyncSession, community_id: int, kind: str) -> Sequence[ContentItem]:
+    """The queue of one kind: not published, no publish time yet, in queue order."""
+    result = await session.scalars(
+        select(ContentItem)
+        .where(
+            ContentItem.community_id == community_id,
+            ContentItem.kind == kind,
+            ContentItem.published_at.is_(None),
+            ContentItem.publish_at.is_(None),
+        )
+        .order_by(ContentItem.queue_order, ContentItem.slug)
+    )
+    return result.all()
+
+
+async def last_scheduled_at(session: AsyncSession, community_id: int, kind: str) -> datetime | None:
+    """The latest publish time already given to an item of this kind."""
+    result = await session.scalars(
+        select(ContentItem.publish_at)
+        .where(ContentItem.community_id == community_id, ContentItem.kind == kind, ContentItem.publish_at.is_not(None))
+        .order_by(ContentItem.publish_at.desc())
+        .limit(1)
+    )
+    return result.first()
+
+
+async def upcoming(session: AsyncSession, community_id: int, now: datetime, limit: int = 5) -> Sequence[ContentItem]:
+    result = await session.scalars(
+        select(ContentItem)
+        .where(
+            ContentItem.community_id == community_id,
+            ContentItem.published_at.is_(None),
+            ContentItem.publish_at.is_not(None),
+            ContentItem.publish_at > now,
+        )
+        .order_by(ContentItem.publish_at)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def published(session: AsyncSession, community_id: int) -> Sequence[ContentItem]:
+    result = await session.scalars(
+        select(ContentItem)
+        .where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
+        .order_by(ContentItem.published_at.desc(), ContentItem.id.desc())
+    )
+    return result.all()

@@ -1,0 +1,15 @@
+"""FAQ entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import FaqEntry
+
+
+async def all_entries(session: AsyncSession, community_id: int) -> Sequence[FaqEntry]:
+    result = await session.scalars(select(FaqEntry).where(FaqEntry.community_id == community_id).order_by(FaqEntry.id))
+    return result.all()

@@ -1,0 +1,85 @@
+"""The `faq` CLI: eval prints one JSON object; ask answers; bad files exit 2 cleanly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.faq_cli import app
+
+KB = '''
+[[faq]]
+id = "kiln-booking"
+question = "How do I book time in the kiln?"
+answer = "Reserve a firing slot in the studio calendar."
+
+[[faq]]
+id = "clay-storage"
+question = "Where can I store my clay between classes?"
+answer = "Every member gets a numbered shelf for clay."
+
+[[faq]]
+id = "guest-pass"
+question = "Can I bring a friend to the studio?"
+answer = "One guest per month; register them at the front desk."
+'''
+
+METRIC_KEYS = {"hit_at_1", "wrong_rate", "abstain_precision", "abstain_recall", "p50_ms", "p95_ms"}
+
+runner = CliRunner()
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    kb = tmp_path / "kb.toml"
+    kb.write_text(KB, encoding="utf-8")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"q": "where do i store clay?", "expected": "clay-storage"}\n'
+        '{"q": "who won the chess world championship?", "expected": null}\n',
+        encoding="utf-8",
+    )
+    return kb, questions
+
+
+def test_eval_prints_one_json_object_with_the_metrics(tmp_path: Path) -> None:
+    kb, questions = _files(tmp_path)
+    result = runner.invoke(app, ["eval", "--kb", str(kb), "--questions", str(questions)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    assert METRIC_KEYS <= metrics.keys()
+    assert metrics["hit_at_1"] == 1.0
+    assert metrics["abstain_recall"] == 1.0
+
+
+def test_ask_prints_id_score_and_answer(tmp_path: Path) -> None:
+    kb, _ = _files(tmp_path)
+    result = runner.invoke(app, ["ask", "--kb", str(kb), "can i bring a friend along?"])
+    assert result.exit_code == 0, result.output
+    reply = json.loads(result.stdout)
+    assert reply["id"] == "guest-pass"
+    assert reply["answer"].startswith("One guest")
+    assert reply["score"] > 0
+
+
+def test_ask_off_topic_prints_null(tmp_path: Path) -> None:
+    kb, _ = _files(tmp_path)
+    result = runner.invoke(app, ["ask", "--kb", str(kb), "what's the weather in lima?"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["id"] is None
+
+
+def test_missing_or_bad_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    kb, questions = _files(tmp_path)
+    missing = runner.invoke(app, ["eval", "--kb", str(tmp_path / "nope.toml"),
+                                  "--questions", str(questions)])
+    assert missing.exit_code == 2
+    assert "nope.toml" in missing.output
+    assert "Traceback" not in missing.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[faq]]\nid = "x"\nanswer = "a"\n', encoding="utf-8")
+    result = runner.invoke(app, ["ask", "--kb", str(bad), "hello"])
+    assert result.exit_code == 2
+    assert "'question'" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
