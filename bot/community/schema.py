@@ -95,9 +95,23 @@ class Welcome(Strict):
 
 
 class Tier(Strict):
+    """A level of access. How it shows on each platform: private channels or a user group on
+    Slack, a role on Discord."""
+
     key: str = Field(pattern=SLUG)
     name: str
     default: bool = False
+    slack_channels: tuple[str, ...] = ()
+    slack_usergroup: str | None = None
+    discord_role: str | None = None
+
+
+class DiscordSettings(Strict):
+    """Discord-only choices. Discord discourages mass DMs, so drops go to channels by default."""
+
+    founding_role: str | None = "Founding member"
+    past_due_role: str | None = "Payment due"
+    mention_role_on_drops: bool = True
 
 
 class Plan(Strict):
@@ -182,6 +196,7 @@ class CommunityFile(Strict):
     drops: Drops = Drops()
     onboarding: Onboarding = Onboarding()
     quiet_hours: QuietHours = QuietHours()
+    discord: DiscordSettings = DiscordSettings()
 
     @model_validator(mode="after")
     def _plans_name_tiers(self) -> CommunityFile:
