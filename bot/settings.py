@@ -7,10 +7,10 @@ Platform tokens also answer to their conventional names (`SLACK_BOT_TOKEN`,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storage.database import DatabaseURLError, normalise_url
 
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "examples" / "strategy-club", validation_alias=_env("COMMUNITY")
     )
     prompts_path: Path = Field(default=REPO_ROOT / "prompts", validation_alias=_env("PROMPTS"))
-    platforms: tuple[str, ...] = Field(default=(), validation_alias=_env("PLATFORMS"))
+    platforms: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias=_env("PLATFORMS"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("MEMBOT_PORT", "PORT"))
     log_level: str = Field(default="INFO", validation_alias=_env("LOG_LEVEL"))
 

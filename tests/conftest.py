@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -24,10 +27,17 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
 
+T = TypeVar("T")
 SAMPLE = REPO_ROOT / "examples" / "strategy-club"
 PG_URL = os.environ.get("MEMBOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # Friday 20 Nov 2026, 12:00 UTC: the sample's first drop slot is Monday 09:00 Oslo time.
 START = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, even while pytest-asyncio's loop runs."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,7 +57,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         await upgrade(database)
         await database.dispose()
 
-    asyncio.run(go())
+    run_sync(go())
     return path
 
 
@@ -61,7 +71,7 @@ def _pg_reason() -> str | None:
             await database.dispose()
 
     try:
-        asyncio.run(asyncio.wait_for(probe(), 5))
+        run_sync(asyncio.wait_for(probe(), 5))
     except Exception as exc:  # unreachable, auth, missing database: all mean "skip"
         return f"PostgreSQL unreachable at {PG_URL} ({type(exc).__name__}); set MEMBOT_TEST_DATABASE_URL"
     return None
@@ -90,9 +100,9 @@ def pg_schema() -> Iterator[str]:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         await admin.dispose()
 
-    asyncio.run(create())
+    run_sync(create())
     yield schema
-    asyncio.run(drop())
+    run_sync(drop())
 
 
 async def _truncate(database: Database) -> None:
@@ -119,10 +129,9 @@ async def pg_db(pg_schema: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def db(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+def db(request: pytest.FixtureRequest) -> Database:
     """The same test on SQLite and on PostgreSQL."""
-    name = "sqlite_db" if request.param == "sqlite" else "pg_db"
-    yield request.getfixturevalue(name)
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
 
 
 # -- the app ------------------------------------------------------------------------------

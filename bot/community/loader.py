@@ -43,11 +43,11 @@ def load_community(root: Path) -> CommunitySpec:
 
     config = _load_toml_model(root / COMMUNITY_FILE, CommunityFile, problems, required=True)
     faq_file = _load_toml_model(root / FAQ_FILE, FaqFile, problems, required=False)
-    content = [_load_content(path, problems) for path in sorted((root / CONTENT_DIR).glob("*.md"))]
-
-    items = tuple(c for c in content if c is not None)
+    paths = sorted((root / CONTENT_DIR).glob("*.md"))
+    items = tuple(c for c in (_load_content(path, problems) for path in paths) if c is not None)
     if config is not None:
-        _check_references(root, config, items, problems)
+        # Against the files present, so one broken file is reported once, not again per reference.
+        _check_references(root, config, {path.stem for path in paths}, problems)
     if problems:
         raise CommunityFilesError(problems)
     assert config is not None
@@ -123,8 +123,7 @@ def _load_content(path: Path, problems: list[FileProblem]) -> ContentSource | No
     return ContentSource(slug=slug, meta=meta, body="".join(lines[end + 1 :]).strip())
 
 
-def _check_references(root: Path, config: CommunityFile, items: tuple[ContentSource, ...], problems: list[FileProblem]) -> None:
-    slugs = {item.slug for item in items}
+def _check_references(root: Path, config: CommunityFile, slugs: set[str], problems: list[FileProblem]) -> None:
     path = root / COMMUNITY_FILE
     for n, start_path in enumerate(config.onboarding.paths):
         for slug in start_path.items:

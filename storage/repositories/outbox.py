@@ -67,17 +67,19 @@ async def claim_due(
         and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
         and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
     )
-    due_ids = (
+    # A CTE, not a plain IN (subquery): PostgreSQL may re-run a LIMITed subquery per row,
+    # claiming more than `limit`; a CTE with a locking clause is materialised exactly once.
+    due = (
         select(OutboxMessage.id)
         .where(OutboxMessage.platform.in_(platforms), is_due)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        .cte("due")
     )
     claimed = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due_ids), is_due)
+        .where(OutboxMessage.id.in_(select(due.c.id)), is_due)
         .values(status="sending", lease_until=now + lease, claimed_by=worker_id, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage)
         .execution_options(synchronize_session=False)

@@ -1,0 +1,102 @@
+"""The weekly drop: due content is posted to the drops channel on its cron slot, exactly once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.community.schema import DropSlot
+from bot.platforms.memory import MemoryPlatform
+from bot.services.schedule import next_slot_after
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def headers(memory: MemoryPlatform) -> list[str]:
+    return [m.blocks[0].text for m in memory.posts_in("drops")]  # type: ignore[attr-defined]
+
+
+async def test_nothing_is_posted_before_the_first_slot(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    clock.set(datetime(2026, 11, 21, 8, 59, tzinfo=timezone.utc))  # Sat 09:59 in Oslo
+    await app.tick()
+    assert headers(memory) == []
+
+
+async def test_the_saturday_slot_posts_the_first_deep_dive_at_10_oslo_time(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))  # Sat 10:00 CET = 09:00 UTC
+    await app.tick()
+    assert headers(memory) == ["Deep-dive: The niche paradox: why narrowing down grows your business"]
+
+
+async def test_running_the_job_twice_posts_once(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+    await app.tick()
+    await app.tick()
+    await app.scheduler.run_all()
+    await app.settle()
+    assert len(headers(memory)) == 1
+
+
+async def test_a_week_of_drops_in_queue_order_and_kind_order(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    for _ in range(8 * 24):
+        await app.advance_time(timedelta(hours=1))
+    assert headers(memory) == [
+        "Deep-dive: The niche paradox: why narrowing down grows your business",  # Sat 21
+        "Mini-training: Find your one customer",  # Mon 23
+        "Resource: The one-sentence positioning worksheet",  # Wed 25
+        "Live session: Live: positioning hot seats",  # Thu 26
+        "Deep-dive: When and how to raise your prices",  # Sat 28: week 2 deep-dive
+    ]
+
+
+async def test_a_bot_that_was_down_catches_up_on_restart(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    clock.advance(timedelta(days=3, hours=22))  # down over the weekend and Monday: no job ran
+    assert headers(memory) == []
+    await app.tick()  # what start-up does
+    assert len(headers(memory)) == 2  # Saturday's deep-dive and Monday's mini-training, once each
+
+
+async def test_drop_appears_in_the_library_and_leaves_next(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    before = await memory.command("u1", "next")
+    assert "The niche paradox" in before.replies[0][0].blocks[1].text  # type: ignore[attr-defined]
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+    await app.tick()
+    library = await memory.command("u1", "library")
+    assert library.texts == ["The library: 1 item"]
+    after = await memory.command("u1", "next")
+    assert "The niche paradox" not in after.replies[0][0].blocks[1].text  # type: ignore[attr-defined]
+
+
+async def test_drop_is_posted_on_every_platform_workspace(
+    sqlite_db, settings, clock: FakeClock, community_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_app
+
+    a = MemoryPlatform(name="memory", workspaces=("W1", "W2"))
+    application = await make_app(sqlite_db, settings, clock, {"memory": a}, community_path)
+    try:
+        clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+        await application.tick()
+        assert sorted(d.target.workspace_id for d in a.sent if d.target.channel == "drops") == ["W1", "W2"]
+    finally:
+        await application.stop()
+
+
+def test_slots_follow_the_community_clock_across_daylight_saving() -> None:
+    monday_nine = DropSlot(kind="mini-training", cron="0 9 * * mon")
+    summer = next_slot_after([monday_nine], "mini-training", datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc), OSLO)
+    winter = next_slot_after([monday_nine], "mini-training", datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc), OSLO)
+    assert summer == datetime(2026, 6, 1, 7, 0, tzinfo=timezone.utc)  # 09:00 CEST
+    assert winter == datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # 09:00 CET
+    assert next_slot_after([monday_nine], "deep-dive", summer, OSLO) is None
+
+
+def test_scheduler_triggers_are_the_slots_in_the_community_zone(app: App) -> None:
+    [job] = [j for j in app.scheduler.jobs if j.name == "drops.publish"]
+    assert len(job.triggers) == 4
+    fire = job.triggers[0].get_next_fire_time(None, datetime(2026, 11, 20, 12, tzinfo=timezone.utc))
+    assert fire.astimezone(OSLO).strftime("%a %H:%M") == "Mon 09:00"

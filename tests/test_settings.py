@@ -1,0 +1,63 @@
+"""Settings: validated at start-up, with errors that name the setting."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "PORT", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(f"MEMBOT_{name}", raising=False)
+    monkeypatch.delenv("MEMBOT_PLATFORMS", raising=False)
+
+
+def test_defaults_run_the_console_on_sqlite() -> None:
+    settings = load_settings()
+    assert settings.chosen_platforms() == ("console",)
+    assert settings.database_url == "sqlite+aiosqlite:///./membot.db"
+    assert settings.port == 8000
+
+
+def test_tokens_choose_the_platforms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("MEMBOT_DISCORD_TOKEN", "abc")
+    assert load_settings().chosen_platforms() == ("slack", "discord")
+    assert load_settings(platforms="console").chosen_platforms() == ("console",)
+
+
+def test_conventional_names_and_urls_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:secret@db.example/app")
+    monkeypatch.setenv("PORT", "5000")
+    settings = load_settings()
+    assert settings.database_url == "postgresql+asyncpg://u:secret@db.example/app"
+    assert settings.port == 5000
+
+
+@pytest.mark.parametrize(
+    ("env", "value", "expected"),
+    [
+        ("MEMBOT_PORT", "eighty", "MEMBOT_PORT"),
+        ("DATABASE_URL", "mysql://x/y", "unsupported database 'mysql'"),
+        ("MEMBOT_PLATFORMS", "slack,telegram", "unknown platform 'telegram'"),
+        ("MEMBOT_LOG_LEVEL", "LOUD", "MEMBOT_LOG_LEVEL"),
+    ],
+)
+def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, env: str, value: str, expected: str) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(SettingsError, match=expected):
+        load_settings()
+
+
+def test_a_chosen_platform_without_its_token_is_refused() -> None:
+    with pytest.raises(SettingsError, match="MEMBOT_DISCORD_TOKEN is not set"):
+        load_settings(platforms="discord").check_platform_tokens()
+
+
+def test_secrets_do_not_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    assert "xoxb-very-secret" not in repr(load_settings())
