@@ -10,6 +10,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 
+PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9-]{0,79}$": "use lowercase letters, digits and dashes, like 'my-community'",
+    r"^[a-z]{3}$": "use a three-letter currency code in lowercase, like 'usd'",
+    r"^[a-z]{2}(-[A-Z]{2})?$": "use a language code like 'en' or 'nb'",
+}
+
+
 @dataclass(frozen=True)
 class FileProblem:
     path: Path
@@ -46,6 +53,8 @@ def problems_from_validation(
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown setting (check the spelling)"
+        elif error["type"] == "string_pattern_mismatch":
+            message = PATTERN_HINTS.get(str(error.get("ctx", {}).get("pattern")), message)
         found.append(FileProblem(path, line + line_offset if line else None, field, message))
     return found
 

@@ -1,0 +1,116 @@
+"""The operator's command line, run as a person would: friendly errors, isolated with --db."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.settings import REPO_ROOT
+from tests.conftest import SAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.fixture(autouse=True)
+def quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_db_upgrade_then_import_is_idempotent(db_url: str) -> None:
+    code, out, _ = invoke("db", "upgrade", "--db", db_url)
+    assert code == 0 and "revision 0001" in out
+    code, out, _ = invoke("import", str(SAMPLE), "--db", db_url)
+    assert code == 0 and "content: 16 new" in out and "faq: 44 new" in out
+    code, out, _ = invoke("import", str(SAMPLE), "--db", db_url)
+    assert code == 0 and out.strip() == "Already up to date: nothing changed."
+
+
+def test_import_of_a_bad_folder_explains_and_changes_nothing(db_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    invoke("init", str(bad))
+    (bad / "community.toml").write_text((bad / "community.toml").read_text().replace('slug = "my-community"', 'slug = "My Community"'))
+    code, out, err = invoke("import", str(bad), "--db", db_url)
+    assert code == 2
+    assert "community.toml, line 5, field 'community.slug': use lowercase letters, digits and dashes" in err
+    assert "Traceback" not in err + out
+    code, out, _ = invoke("members", "list", "--db", db_url)
+    assert code == 2  # nothing was imported, so there is no community yet
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    assert invoke("init", str(tmp_path / "c"))[0] == 0
+    code, _, err = invoke("init", str(tmp_path / "c"))
+    assert code == 2 and "already exists" in err
+
+
+def test_bad_database_url_is_one_clear_line() -> None:
+    code, _, err = invoke("db", "upgrade", "--db", "mysql://nope")
+    assert code == 2 and err.strip() == "error: MEMBOT_DATABASE_URL: unsupported database 'mysql': use sqlite or postgresql"
+
+
+def test_help_everywhere() -> None:
+    for args in ([], ["run"], ["init"], ["import"], ["db", "upgrade"], ["members", "list"], ["faq", "eval"]):
+        code, out, _ = invoke(*args, "--help")
+        assert code == 0 and "Usage" in out
+
+
+def run_console(db_url: str, script: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBOT_", "SLACK_", "DISCORD_"))}
+    env["MEMBOT_LOG_LEVEL"] = "WARNING"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--platform", "console", "--db", db_url, *extra],
+        input=script, capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT,
+    )
+
+
+def test_scripted_console_session_lives_through_a_week(db_url: str) -> None:
+    result = run_console(db_url, "/join\n/time +7d\n/library\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[DM to Alex]" in out and "Welcome to Strategy Club, Alex!" in out
+    assert "You're in! Welcome to Strategy Club." in out
+    assert out.count("[#drops]") == 4  # Sat deep-dive, Mon mini-training, Wed resource, Thu live
+    assert "The library: 4 items" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_console_switches_people_and_picks_numbered_choices(db_url: str) -> None:
+    result = run_console(db_url, "/as Bea\n2\n/as creator\n/help\n/time soon\n7\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "You are now Bea." in out and "Welcome to Strategy Club, Bea!" in out
+    assert "[reply to Bea]" in out and "The library is empty for now" in out  # choice [2]: Browse the library
+    assert "You are now Maya Lindqvist." in out
+    assert "Sorry: say how far to move" in out
+    assert "There is no choice [7] on screen." in out
+
+
+def test_members_list_json_after_a_console_session(db_url: str) -> None:
+    run_console(db_url, "/join\n/as Bea\n")
+    code, out, _ = invoke("members", "list", "--json", "--db", db_url, "--community", str(SAMPLE))
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["name"], r["status"], r["tier"]) for r in rows] == [("Alex", "active", "member"), ("Bea", "none", None)]
+    assert rows[0]["identities"] == ["console:console:alex"]
+    assert set(rows[0]) == {"id", "name", "identities", "role", "status", "tier", "level", "joined"}
+    code, out, _ = invoke("members", "list", "--db", db_url)
+    assert code == 0 and "Alex" in out.splitlines()[0]
