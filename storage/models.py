@@ -69,6 +69,7 @@ class Member(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20), default="member")  # member | moderator | creator
     level: Mapped[int | None] = mapped_column(Integer)
+    segments: Mapped[list[Any]] = mapped_column(default=list)  # from intake: goals, formats
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))
     joined_at: Mapped[datetime]
@@ -119,9 +120,11 @@ class MemberPreferences(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     delivery: Mapped[str] = mapped_column(String(10), default="dm")  # dm | channel
     digest: Mapped[str] = mapped_column(String(10), default="every")  # every | weekly | none
-    time_of_day: Mapped[time | None] = mapped_column(Time)
+    time_of_day: Mapped[time | None] = mapped_column(Time)  # preferred local time for timed messages
     nudges: Mapped[bool] = mapped_column(Boolean, default=True)
+    celebrate: Mapped[str] = mapped_column(String(10), default="dm")  # dm | channel | none
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # intake answers
+    intake_done_at: Mapped[datetime | None]
 
 
 class ContentItem(Base):
@@ -184,6 +187,9 @@ class LiveSession(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     recording_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled canceled done
+    content_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="SET NULL"))
+    external_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. Discord scheduled event ids
+    created_at: Mapped[datetime]
 
 
 class Rsvp(Base):
@@ -235,3 +241,137 @@ class InboundEvent(Base):
     platform: Mapped[str] = mapped_column(String(20))
     event_key: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LiveQuestion(Base):
+    """A question for a live session, asked in advance (or carried over from the FAQ inbox)."""
+
+    __tablename__ = "live_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10), default="member")  # member | faq
+    created_at: Mapped[datetime]
+
+
+class OnboardingProgress(Base):
+    """Which onboarding steps each member has had (or skipped): editing the sequence never resends one."""
+
+    __tablename__ = "onboarding_progress"
+    __table_args__ = (UniqueConstraint("member_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[str] = mapped_column(String(10))  # sent | skipped
+    at: Mapped[datetime]
+
+
+class Nudge(Base):
+    """A re-engagement message, and whether the member came back within the window."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudges_member_sent", "member_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(30))  # the policy step, e.g. day-10
+    sent_at: Mapped[datetime]
+    came_back_at: Mapped[datetime | None]
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("member_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))  # 1-month, 3-months, 1-year, first-post, 5-live
+    reached_at: Mapped[datetime]
+
+
+class Announcement(Base):
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    segment: Mapped[str] = mapped_column(String(40))  # all | level:N | tier:KEY | inactive | founding
+    text: Mapped[str] = mapped_column(Text)
+    send_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | scheduled | sent | canceled
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Poll(Base):
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[Any]] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class PollVote(Base):
+    __tablename__ = "poll_votes"
+    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    option: Mapped[int] = mapped_column(Integer)
+    voted_at: Mapped[datetime]
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ReferralCode(Base):
+    __tablename__ = "referral_codes"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime]
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    referred_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime]
+    credited_at: Mapped[datetime | None]  # when the referred member became a paying member
+
+
+class FaqQuestion(Base):
+    """Every question a member asked, how it was answered, and the creator's follow-up."""
+
+    __tablename__ = "faq_questions"
+    __table_args__ = (Index("ix_faq_questions_status", "community_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    cited: Mapped[str | None] = mapped_column(String(120))  # faq:<key> or content:<slug>
+    score: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(12))  # answered | unanswered | forwarded | resolved
+    feedback: Mapped[str | None] = mapped_column(String(4))  # up | down
+    place: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform, workspace, channel, thread
+    asked_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]

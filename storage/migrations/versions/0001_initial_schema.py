@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 09:50:52.884021
+Create Date: 2026-11-21
 """
 
 from __future__ import annotations
@@ -79,28 +79,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_entries')),
     sa.UniqueConstraint('community_id', 'key', name=op.f('uq_faq_entries_community_id'))
     )
-    op.create_table('live_sessions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('community_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=150), nullable=False),
-    sa.Column('starts_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('duration_min', sa.Integer(), nullable=False),
-    sa.Column('link', sa.String(length=500), nullable=True),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('recording_url', sa.String(length=500), nullable=True),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_live_sessions_community_id_communities'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_live_sessions'))
-    )
-    with op.batch_alter_table('live_sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_live_sessions_starts_at'), ['starts_at'], unique=False)
-
     op.create_table('members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('display_name', sa.String(length=100), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('level', sa.Integer(), nullable=True),
+    sa.Column('segments', sa.JSON(), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('timezone', sa.String(length=64), nullable=True),
     sa.Column('joined_at', storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -134,13 +119,83 @@ def upgrade() -> None:
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.create_index('ix_activity_member_time', ['member_id', 'occurred_at'], unique=False)
 
+    op.create_table('announcements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('segment', sa.String(length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('send_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['members.id'], name=op.f('fk_announcements_author_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_announcements_community_id_communities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announcements'))
+    )
+    op.create_table('faq_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('question', sa.Text(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('cited', sa.String(length=120), nullable=True),
+    sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('feedback', sa.String(length=4), nullable=True),
+    sa.Column('place', sa.JSON(), nullable=False),
+    sa.Column('asked_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_faq_questions_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_faq_questions_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_questions'))
+    )
+    with op.batch_alter_table('faq_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_faq_questions_member_id'), ['member_id'], unique=False)
+        batch_op.create_index('ix_faq_questions_status', ['community_id', 'status'], unique=False)
+
+    op.create_table('feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_feedback_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_feedback_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback'))
+    )
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_member_id'), ['member_id'], unique=False)
+
+    op.create_table('live_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=150), nullable=False),
+    sa.Column('starts_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('duration_min', sa.Integer(), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('recording_url', sa.String(length=500), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('content_item_id', sa.Integer(), nullable=True),
+    sa.Column('external_ids', sa.JSON(), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_live_sessions_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['content_item_id'], ['content_items.id'], name=op.f('fk_live_sessions_content_item_id_content_items'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_live_sessions'))
+    )
+    with op.batch_alter_table('live_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_live_sessions_starts_at'), ['starts_at'], unique=False)
+
     op.create_table('member_preferences',
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('delivery', sa.String(length=10), nullable=False),
     sa.Column('digest', sa.String(length=10), nullable=False),
     sa.Column('time_of_day', sa.Time(), nullable=True),
     sa.Column('nudges', sa.Boolean(), nullable=False),
+    sa.Column('celebrate', sa.String(length=10), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('intake_done_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_preferences_member_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('member_id', name=op.f('pk_member_preferences'))
     )
@@ -164,6 +219,40 @@ def upgrade() -> None:
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memberships_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_stripe_customer_id'), ['stripe_customer_id'], unique=False)
+
+    op.create_table('milestones',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('reached_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_milestones_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_milestones')),
+    sa.UniqueConstraint('member_id', 'key', name=op.f('uq_milestones_member_id'))
+    )
+    op.create_table('nudges',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=30), nullable=False),
+    sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('came_back_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_nudges_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nudges'))
+    )
+    with op.batch_alter_table('nudges', schema=None) as batch_op:
+        batch_op.create_index('ix_nudges_member_sent', ['member_id', 'sent_at'], unique=False)
+
+    op.create_table('onboarding_progress',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('step_id', sa.String(length=80), nullable=False),
+    sa.Column('outcome', sa.String(length=10), nullable=False),
+    sa.Column('at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_onboarding_progress_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_onboarding_progress')),
+    sa.UniqueConstraint('member_id', 'step_id', name=op.f('uq_onboarding_progress_member_id'))
+    )
+    with op.batch_alter_table('onboarding_progress', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_onboarding_progress_member_id'), ['member_id'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -205,6 +294,66 @@ def upgrade() -> None:
     with op.batch_alter_table('platform_identities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_platform_identities_member_id'), ['member_id'], unique=False)
 
+    op.create_table('polls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('question', sa.Text(), nullable=False),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_polls_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by'], ['members.id'], name=op.f('fk_polls_created_by_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_polls'))
+    )
+    op.create_table('referral_codes',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_referral_codes_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_referral_codes')),
+    sa.UniqueConstraint('code', name=op.f('uq_referral_codes_code'))
+    )
+    op.create_table('referrals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('referrer_id', sa.Integer(), nullable=False),
+    sa.Column('referred_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('credited_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['referred_id'], ['members.id'], name=op.f('fk_referrals_referred_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['referrer_id'], ['members.id'], name=op.f('fk_referrals_referrer_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_referrals')),
+    sa.UniqueConstraint('referred_id', name=op.f('uq_referrals_referred_id'))
+    )
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referrals_referrer_id'), ['referrer_id'], unique=False)
+
+    op.create_table('live_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_live_questions_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_live_questions_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_live_questions'))
+    )
+    with op.batch_alter_table('live_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_live_questions_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_live_questions_session_id'), ['session_id'], unique=False)
+
+    op.create_table('poll_votes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('option', sa.Integer(), nullable=False),
+    sa.Column('voted_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_poll_votes_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_poll_votes_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_votes')),
+    sa.UniqueConstraint('poll_id', 'member_id', name=op.f('uq_poll_votes_poll_id'))
+    )
     op.create_table('rsvps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -228,6 +377,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rsvps_member_id'))
 
     op.drop_table('rsvps')
+    op.drop_table('poll_votes')
+    with op.batch_alter_table('live_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_live_questions_session_id'))
+        batch_op.drop_index(batch_op.f('ix_live_questions_member_id'))
+
+    op.drop_table('live_questions')
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referrals_referrer_id'))
+
+    op.drop_table('referrals')
+    op.drop_table('referral_codes')
+    op.drop_table('polls')
     with op.batch_alter_table('platform_identities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_platform_identities_member_id'))
 
@@ -237,12 +398,35 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_due')
 
     op.drop_table('outbox')
+    with op.batch_alter_table('onboarding_progress', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_onboarding_progress_member_id'))
+
+    op.drop_table('onboarding_progress')
+    with op.batch_alter_table('nudges', schema=None) as batch_op:
+        batch_op.drop_index('ix_nudges_member_sent')
+
+    op.drop_table('nudges')
+    op.drop_table('milestones')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_stripe_customer_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_member_id'))
 
     op.drop_table('memberships')
     op.drop_table('member_preferences')
+    with op.batch_alter_table('live_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_live_sessions_starts_at'))
+
+    op.drop_table('live_sessions')
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_member_id'))
+
+    op.drop_table('feedback')
+    with op.batch_alter_table('faq_questions', schema=None) as batch_op:
+        batch_op.drop_index('ix_faq_questions_status')
+        batch_op.drop_index(batch_op.f('ix_faq_questions_member_id'))
+
+    op.drop_table('faq_questions')
+    op.drop_table('announcements')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_member_time')
 
@@ -252,10 +436,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_members_community_id'))
 
     op.drop_table('members')
-    with op.batch_alter_table('live_sessions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_live_sessions_starts_at'))
-
-    op.drop_table('live_sessions')
     op.drop_table('faq_entries')
     with op.batch_alter_table('content_items', schema=None) as batch_op:
         batch_op.drop_index('ix_content_items_due')
