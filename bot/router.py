@@ -37,6 +37,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Handler = Callable[["Context"], Awaitable[None]]
+ACTIVITY_KINDS: dict[type[Event], str] = {
+    CommandInvoked: "command",
+    ActionClicked: "click",
+    MessagePosted: "message",
+    ReactionAdded: "reaction",
+    FormSubmitted: "form",
+}
+
+
+def _activity_ref(event: Event) -> str | None:
+    """What the activity was about, without personal data: a command name, an action id."""
+    if isinstance(event, CommandInvoked):
+        return event.name
+    if isinstance(event, ActionClicked):
+        return event.action_id
+    if isinstance(event, FormSubmitted):
+        return event.form_id
+    return None
 INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
 
 
@@ -144,6 +162,9 @@ class Router:
             member = found
         else:
             member = await services.membership.identify(event.user)
+        kind = ACTIVITY_KINDS.get(type(event))
+        if kind is not None:
+            await services.membership.touch(member.id, kind, _activity_ref(event))
         t = services.catalog.for_locale(member.locale, event.user.locale, services.community.locale)
         ctx = Context(event=event, member=member, services=services, t=t)
         try:

@@ -13,6 +13,7 @@ from bot.events import UserRef
 from bot.i18n import Catalog
 from bot.messages import Target
 from bot.outbox import Outbox
+from bot.services import activity
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.views import welcome as welcome_views
@@ -69,6 +70,11 @@ class MembershipService:
     async def find(self, user: UserRef) -> Member | None:
         async with self._database.session() as session:
             return await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
+
+    async def touch(self, member_id: int, kind: str, ref: str | None = None) -> None:
+        """Record that the member did something (it feeds engagement, nudges and win-backs)."""
+        async with self._database.session() as session:
+            await activity.record(session, member_id, kind, self._clock.now(), ref)
 
     async def joined(self, user: UserRef) -> Member:
         """A person arrived: register them and queue their welcome (once, whatever retries happen)."""
