@@ -26,6 +26,7 @@ from bot.scheduler import JobScheduler
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.membership import MembershipService
+from bot.services.onboarding import OnboardingService
 from bot.services.presence import Presence
 from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
@@ -118,6 +119,7 @@ async def build_app(
         metrics=Metrics(),
         membership=MembershipService(database, outbox, clock, community, catalog),
         content=ContentService(database, outbox, clock, community, presence, catalog),
+        onboarding=OnboardingService(database, outbox, clock, community, presence, catalog),
     )
     router = Router()
     register_all(router)

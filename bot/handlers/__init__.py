@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.handlers import content, help, membership
+from bot.handlers import content, help, membership, onboarding
 from bot.router import Router
 
 
 def register_all(router: Router) -> None:
     membership.register(router)
+    onboarding.register(router)
     content.register(router)
     help.register(router)

@@ -24,6 +24,6 @@ class Job:
 
 
 def all_jobs(services: Services) -> list[Job]:
-    from bot.jobs import drops
+    from bot.jobs import drops, onboarding
 
-    return [*drops.jobs(services)]
+    return [*drops.jobs(services), *onboarding.jobs(services)]

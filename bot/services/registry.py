@@ -11,6 +11,7 @@ from bot.outbox import Outbox
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.membership import MembershipService
+from bot.services.onboarding import OnboardingService
 from bot.services.presence import Presence
 from storage.database import Database
 
@@ -26,3 +27,4 @@ class Services:
     metrics: Metrics
     membership: MembershipService
     content: ContentService
+    onboarding: OnboardingService

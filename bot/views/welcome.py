@@ -16,7 +16,8 @@ def welcome_dm(*, name: str, community: str, creator: str, next_drop: str | None
         Section(t("welcome.dm.what_next", next_drop=next_line, **values)),
         Buttons(
             (
-                Button(t("welcome.dm.button_next"), action_id="content.next", style="primary"),
+                Button(t("onboarding.intake.button"), action_id="onboard.intake", style="primary"),
+                Button(t("welcome.dm.button_next"), action_id="content.next"),
                 Button(t("welcome.dm.button_library"), action_id="library.browse"),
                 Button(t("welcome.dm.button_help"), action_id="help.show"),
             )

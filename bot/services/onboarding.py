@@ -1,0 +1,151 @@
+"""Onboarding: the intake, the "start here" path, the quick win, and the drip sequence.
+
+Drip steps are timed from the member's join: `day` days later, at their preferred time
+of day in their time zone, never in quiet hours. Progress is recorded per step id, so
+editing or reordering the sequence never resends a step a member already had.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.community.schema import OnboardingStep
+from bot.i18n import Catalog, Translator
+from bot.outbox import Outbox
+from bot.services.audience import dm_target
+from bot.services.community import CommunityContext
+from bot.services.intake import IntakeAnswers
+from bot.services.presence import Presence
+from bot.services.timing import member_zone, next_send_time
+from bot.views import onboarding as views
+from storage.database import Database
+from storage.models import ContentItem, Member
+from storage.repositories import content, members
+from storage.repositories import onboarding as repo
+
+log = logging.getLogger(__name__)
+
+QUICK_WIN_STEP = "quick-win"
+QUICK_WIN_AFTER = timedelta(hours=2)  # long enough not to pile onto the welcome, well inside the first day
+DAY_ZERO_AFTER = timedelta(hours=1)  # day-0 steps follow the welcome instead of arriving with it
+MISSED_AFTER = timedelta(days=3)  # a step added to the sequence later never reaches long-time members
+
+
+@dataclass(frozen=True)
+class StartPath:
+    """The items a member should start with, split into what's out and what's coming."""
+
+    available: tuple[ContentItem, ...]
+    coming: tuple[ContentItem, ...]
+
+
+class OnboardingService:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+    ) -> None:
+        self._database = database
+        self._outbox = outbox
+        self._clock = clock
+        self._community = community
+        self._presence = presence
+        self._catalog = catalog
+
+    async def save_intake(self, member_id: int, answers: IntakeAnswers) -> StartPath:
+        """Store the answers (level, segments, preferred time, time zone) and pick the start path."""
+        now = self._clock.now()
+        async with self._database.session() as session:
+            member = await members.get(session, member_id)
+            assert member is not None
+            prefs = await members.preferences(session, member_id)
+            member.level = answers.level
+            member.segments = answers.segments
+            if answers.timezone:
+                member.timezone = answers.timezone
+            prefs.answers = {"why": answers.why, "goal": answers.goal, "format": answers.format}
+            prefs.time_of_day = answers.time_of_day
+            prefs.delivery = answers.delivery
+            prefs.digest = answers.digest
+            prefs.intake_done_at = now
+            return await self._start_path(session, answers.level)
+
+    async def start_path(self, level: int | None) -> StartPath:
+        async with self._database.session() as session:
+            return await self._start_path(session, level)
+
+    async def _start_path(self, session: AsyncSession, level: int | None) -> StartPath:
+        paths = self._community.config.onboarding.paths
+        chosen = next((p for p in paths if level in p.levels), paths[0] if paths else None)
+        if chosen is None:
+            return StartPath((), ())
+        items = [await content.by_slug(session, self._community.id, slug) for slug in chosen.items]
+        found = [i for i in items if i is not None]
+        return StartPath(
+            available=tuple(i for i in found if i.published_at is not None),
+            coming=tuple(i for i in found if i.published_at is None),
+        )
+
+    async def send_due_steps(self) -> int:
+        """Queue every drip step (and the quick win) that has come due. Returns how many were queued."""
+        now = self._clock.now()
+        config = self._community.config
+        steps: list[tuple[str, timedelta, OnboardingStep | None]] = []
+        if config.onboarding.quick_win:
+            steps.append((QUICK_WIN_STEP, QUICK_WIN_AFTER, None))
+        for step in config.onboarding.steps:
+            steps.append((step.id, timedelta(days=step.day) + (DAY_ZERO_AFTER if step.day == 0 else timedelta(0)), step))
+        queued = 0
+        async with self._database.session() as session:
+            for step_id, offset, step in steps:
+                due_members = await repo.due_for_step(
+                    session, self._community.id, step_id, joined_from=now - offset - MISSED_AFTER, joined_until=now - offset
+                )
+                for member in due_members:
+                    queued += await self._deliver_step(session, member, step_id, step, member.joined_at + offset, now)
+        return queued
+
+    async def _deliver_step(
+        self, session: AsyncSession, member: Member, step_id: str, step: OnboardingStep | None, due: datetime, now: datetime
+    ) -> int:
+        if step is not None and step.unless == "posted" and await repo.has_posted(session, member.id):
+            await repo.mark(session, member.id, step_id, "skipped", now)
+            return 0
+        if step is not None and step.unless == "rsvped" and await repo.has_rsvped(session, member.id):
+            await repo.mark(session, member.id, step_id, "skipped", now)
+            return 0
+        target = dm_target(member, self._presence)
+        if target is None:
+            return 0  # not on a running platform now: try again on a later run
+        if not await repo.mark(session, member.id, step_id, "sent", now):
+            return 0
+        prefs = await members.preferences(session, member.id)
+        t = self.translator(member)
+        values = {"name": member.display_name.split()[0], "creator": self._community.creator_name, "community": self._community.name}
+        message = (
+            views.quick_win(self._community.config.onboarding.quick_win, t, **values)
+            if step is None
+            else views.drip_step(step, t, **values)
+        )
+        send_at = next_send_time(
+            max(due, now),
+            zone=member_zone(member.timezone, self._community.tz),
+            quiet=self._community.config.quiet_hours,
+            preferred=prefs.time_of_day,
+        )
+        await self._outbox.enqueue(
+            session, f"onboard:{step_id}:member:{member.id}", target, message, member_id=member.id, not_before=send_at
+        )
+        return 1
+
+    def translator(self, member: Member) -> Translator:
+        return self._catalog.for_locale(member.locale, self._community.locale)
