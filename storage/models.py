@@ -118,7 +118,7 @@ class MemberPreferences(Base):
     __tablename__ = "member_preferences"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    delivery: Mapped[str] = mapped_column(String(10), default="dm")  # dm | channel
+    delivery: Mapped[str] = mapped_column(String(10), default="channel")  # drops by dm or only in the channel
     digest: Mapped[str] = mapped_column(String(10), default="every")  # every | weekly | none
     time_of_day: Mapped[time | None] = mapped_column(Time)  # preferred local time for timed messages
     nudges: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import content, help, membership, onboarding
+from bot.handlers import content, drops, help, membership, onboarding
 from bot.router import Router
 
 
@@ -10,4 +10,5 @@ def register_all(router: Router) -> None:
     membership.register(router)
     onboarding.register(router)
     content.register(router)
+    drops.register(router)
     help.register(router)

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from bot.router import Context, Router
 from bot.services.errors import UserError
+from bot.services.library import parse_query, search
 from bot.views import drops as views
+
+PAGE = 10
 
 
 async def library(ctx: Context) -> None:
-    query = ctx.args.strip()
-    items = await ctx.services.content.library()
-    if query:
-        words = query.lower().split()
-        items = [i for i in items if all(w in f"{i.title} {i.teaser} {' '.join(i.topics)} {i.kind}".lower() for w in words)]
-    await ctx.reply(views.library_list(items[:10], ctx.t, query=query))
+    query = parse_query(ctx.args.strip())
+    items = search(await ctx.services.content.library(), query)
+    await ctx.reply(views.library_list(items[:PAGE], ctx.t, query=query.describe(), total=len(items)))
 
 
 async def open_item(ctx: Context) -> None:
     action = ctx.action
-    item_id = int(action.arg) if action and action.arg and action.arg.isdigit() else None
-    items = {i.id: i for i in await ctx.services.content.library()}
-    if item_id not in items:
+    if action is None or not (action.arg or "").isdigit():
         raise UserError("library.not_found")
-    await ctx.reply(views.item_detail(items[item_id], ctx.t))
+    item = await ctx.services.content.open_item(int(action.arg))  # type: ignore[arg-type]
+    await ctx.services.membership.touch(ctx.member.id, "library_open", f"content:{item.id}")
+    await ctx.reply(views.item_detail(item, ctx.t))
 
 
 async def next_up(ctx: Context) -> None:

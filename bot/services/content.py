@@ -1,26 +1,46 @@
-"""Content: the drop queue, publishing due drops exactly once, and the library."""
+"""Content: the drop queue, publishing due drops exactly once, DM delivery and the weekly digest."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Catalog
-from bot.messages import Target
 from bot.outbox import Outbox
+from bot.services.audience import channel_targets, dm_target
 from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.library import for_level
 from bot.services.presence import Presence
 from bot.services.schedule import next_slot_after
+from bot.services.timing import member_zone, next_send_time
 from bot.views import drops as drop_views
 from storage.database import Database
 from storage.models import ContentItem
 from storage.repositories import content as repo
+from storage.repositories import members as member_repo
+from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
+
+DIGEST_TIME = time(8, 0)  # Monday morning, member-local, unless they chose another time of day
+
+
+@dataclass(frozen=True)
+class NewDrop:
+    title: str
+    kind: str
+    levels: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
+    teaser: str = ""
+    url: str | None = None
+    body: str = ""
 
 
 class ContentService:
@@ -40,12 +60,11 @@ class ContentService:
         self._presence = presence
         self._catalog = catalog
 
-    async def schedule_queue(self, session: AsyncSession) -> int:
-        """Give each queued item the next free slot of its kind. Returns how many were scheduled."""
-        return await schedule_queue(session, self._community, self._clock.now())
+    # -- publishing ------------------------------------------------------------------------
 
     async def publish_due(self) -> list[ContentItem]:
-        """Publish every item whose time has come: posted to the drops channel on every platform.
+        """Publish every item whose time has come: a post in the drops channel everywhere, and a DM
+        to members who asked for each drop by DM (and whose level it is for).
 
         Safe to run any number of times: an item is published once (its `published_at` is
         set in the same transaction as the outbox rows, whose keys are unique anyway).
@@ -54,16 +73,69 @@ class ContentService:
         t = self._catalog.for_locale(self._community.locale)
         async with self._database.session() as session:
             items = await repo.due_for_publishing(session, self._community.id, now)
+            if items:
+                dm_members = await member_repo.with_drop_delivery(session, self._community.id, "every")
             for item in items:
                 item.published_at = now
-                message = drop_views.drop_post(item, t)
-                for platform, workspace in self._presence.spaces:
-                    target = Target(platform, workspace, channel=self._community.config.channels.drops)
-                    await self._outbox.enqueue(session, f"drop:{item.id}:{platform}:{workspace}", target, message)
-            await self.schedule_queue(session)
+                post = drop_views.drop_post(item, t)
+                for target in channel_targets(self._presence, self._community.config.channels.drops):
+                    await self._outbox.enqueue(session, f"drop:{item.id}:{target.platform}:{target.workspace_id}", target, post)
+                for member in dm_members:
+                    target = dm_target(member, self._presence)
+                    if target is None or not for_level(item, member.level):
+                        continue
+                    member_t = self._catalog.for_locale(member.locale, self._community.locale)
+                    await self._outbox.enqueue(
+                        session,
+                        f"drop:{item.id}:member:{member.id}",
+                        target,
+                        drop_views.drop_post(item, member_t),
+                        member_id=member.id,
+                        not_before=self._quiet_aware(now, member.timezone),
+                    )
+            await schedule_queue(session, self._community, now)
         for item in items:
             log.info("published content item %s (%s)", item.id, item.kind)
         return list(items)
+
+    async def send_weekly_digests(self) -> int:
+        """Monday-morning digest (member-local) of last week's drops, for members who chose it."""
+        now = self._clock.now()
+        queued = 0
+        async with self._database.session() as session:
+            weekly = await member_repo.with_drop_delivery(session, self._community.id, "weekly")
+            prefs = await member_repo.preferences_for(session, [m.id for m in weekly])
+            due = []
+            for member in weekly:
+                zone = member_zone(member.timezone, self._community.tz)
+                local = now.astimezone(zone)
+                monday = (local - timedelta(days=local.weekday())).date()
+                at = prefs[member.id].time_of_day or DIGEST_TIME
+                send_at = datetime.combine(monday, at, tzinfo=zone)
+                if now >= send_at:
+                    year, week, _ = monday.isocalendar()
+                    due.append((member, send_at, f"digest:{year}-W{week:02d}:member:{member.id}"))
+            already = await outbox_repo.existing_keys(session, [key for _, _, key in due])
+            for member, send_at, key in due:
+                target = dm_target(member, self._presence)
+                if key in already or target is None:
+                    continue
+                items = await repo.published_between(session, self._community.id, send_at - timedelta(days=7), send_at)
+                items = [i for i in items if for_level(i, member.level)]
+                if not items:
+                    continue
+                t = self._catalog.for_locale(member.locale, self._community.locale)
+                message = drop_views.weekly_digest(items, t, name=member.display_name)
+                queued += await self._outbox.enqueue(
+                    session, key, target, message, member_id=member.id, not_before=self._quiet_aware(now, member.timezone)
+                )
+        return queued
+
+    def _quiet_aware(self, when: datetime, member_tz: str | None) -> datetime:
+        zone = member_zone(member_tz, self._community.tz)
+        return next_send_time(when, zone=zone, quiet=self._community.config.quiet_hours)
+
+    # -- reading ---------------------------------------------------------------------------
 
     async def upcoming(self, limit: int = 3) -> Sequence[ContentItem]:
         async with self._database.session() as session:
@@ -72,6 +144,73 @@ class ContentService:
     async def library(self) -> Sequence[ContentItem]:
         async with self._database.session() as session:
             return await repo.published(session, self._community.id)
+
+    async def open_item(self, item_id: int) -> ContentItem:
+        """A published item by id (what a library button carries)."""
+        async with self._database.session() as session:
+            item = await repo.by_id(session, self._community.id, item_id)
+        if item is None or item.published_at is None:
+            raise UserError("library.not_found")
+        return item
+
+    # -- the creator's queue ---------------------------------------------------------------
+
+    async def queue(self) -> tuple[Sequence[ContentItem], int]:
+        """Scheduled items in publishing order, and how many wait without a slot."""
+        async with self._database.session() as session:
+            scheduled = await repo.upcoming(session, self._community.id, self._clock.now(), limit=50)
+            waiting = sum(
+                [len(await repo.unscheduled(session, self._community.id, kind)) for kind in ("mini-training", "resource", "live", "deep-dive")]
+            )
+        return scheduled, waiting
+
+    async def add(self, drop: NewDrop) -> ContentItem:
+        """Queue a new item; it takes the next free slot of its kind."""
+        now = self._clock.now()
+        async with self._database.session() as session:
+            taken = await repo.slugs(session, self._community.id)
+            item = ContentItem(
+                community_id=self._community.id,
+                slug=unique_slug(drop.title, taken),
+                title=drop.title,
+                kind=drop.kind,
+                levels=list(drop.levels),
+                topics=list(drop.topics),
+                teaser=drop.teaser,
+                body=drop.body,
+                url=drop.url,
+                queue_order=10_000,  # after everything imported from files
+                source_hash="chat",
+            )
+            session.add(item)
+            await session.flush()
+            await schedule_queue(session, self._community, now)
+            return item
+
+    async def reschedule(self, ref: str, when: datetime) -> ContentItem:
+        if when <= self._clock.now():
+            raise UserError("drops.errors.past")
+        async with self._database.session() as session:
+            item = await self._find_unpublished(session, ref)
+            item.publish_at = when
+            return item
+
+    async def publish_now(self, ref: str) -> ContentItem:
+        async with self._database.session() as session:
+            item = await self._find_unpublished(session, ref)
+            item.publish_at = self._clock.now()
+        await self.publish_due()
+        return item
+
+    async def _find_unpublished(self, session: AsyncSession, ref: str) -> ContentItem:
+        item = await repo.by_slug(session, self._community.id, ref)
+        if item is None and ref.isdigit():
+            item = await repo.by_id(session, self._community.id, int(ref))
+        if item is None:
+            raise UserError("drops.errors.unknown", ref=ref[:80])
+        if item.published_at is not None:
+            raise UserError("drops.errors.published", title=item.title)
+        return item
 
 
 async def schedule_queue(session: AsyncSession, community: CommunityContext, now: datetime) -> int:
@@ -93,3 +232,11 @@ async def schedule_queue(session: AsyncSession, community: CommunityContext, now
     if scheduled:
         await session.flush()
     return scheduled
+
+
+def unique_slug(title: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "drop"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

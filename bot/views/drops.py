@@ -34,16 +34,19 @@ def item_detail(item: ContentItem, t: Translator) -> OutboundMessage:
     return OutboundMessage(text=t("drops.post.fallback", kind=kind, title=item.title), blocks=tuple(blocks))
 
 
-def library_list(items: Sequence[ContentItem], t: Translator, *, query: str = "") -> OutboundMessage:
+def library_list(items: Sequence[ContentItem], t: Translator, *, query: str = "", total: int | None = None) -> OutboundMessage:
     if not items:
         key = "library.empty_search" if query else "library.empty"
         return OutboundMessage(text=t(key, query=query), blocks=(Section(t(key, query=query)),))
-    header = t.plural("library.results", len(items), query=query) if query else t.plural("library.header", len(items))
+    total = len(items) if total is None else total
+    header = t.plural("library.results", total, query=query) if query else t.plural("library.header", total)
     lines = [t("library.line", kind=kind_label(i.kind, t), title=i.title, levels=levels_label(i.levels, t)) for i in items]
-    buttons = tuple(Button(_short(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
     blocks: list = [Header(header), Section("\n".join(lines))]
+    buttons = tuple(Button(_short(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
     if buttons:
         blocks.append(Buttons(buttons))
+    if total > len(items):
+        blocks.append(Context(t("library.more", shown=len(items))))
     return OutboundMessage(text=header, blocks=tuple(blocks))
 
 
@@ -65,3 +68,25 @@ def _excerpt(body: str, limit: int = 280) -> str:
 
 def _short(title: str, limit: int = 40) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def weekly_digest(items: Sequence[ContentItem], t: Translator, *, name: str) -> OutboundMessage:
+    header = t.plural("drops.digest.header", len(items), name=name.split()[0] if name else name)
+    lines = [t("library.line", kind=kind_label(i.kind, t), title=i.title, levels=levels_label(i.levels, t)) for i in items]
+    buttons = tuple(Button(_short(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
+    blocks: list = [Header(header), Section("\n".join(lines))]
+    if buttons:
+        blocks.append(Buttons(buttons))
+    return OutboundMessage(text=header, blocks=tuple(blocks))
+
+
+def drop_queue(scheduled: Sequence[ContentItem], waiting: int, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    header = t("drops.queue.header")
+    lines = [
+        t("drops.queue.line", when=local_time(i.publish_at, tz), kind=kind_label(i.kind, t), title=i.title, slug=i.slug)
+        for i in scheduled
+        if i.publish_at is not None
+    ]
+    if waiting:
+        lines.append(t.plural("drops.queue.waiting", waiting))
+    return OutboundMessage(text=header, blocks=(Header(header), Section("\n".join(lines) or t("drops.queue.empty"))))

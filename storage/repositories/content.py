@@ -88,3 +88,28 @@ async def published(session: AsyncSession, community_id: int) -> Sequence[Conten
         .order_by(ContentItem.published_at.desc(), ContentItem.id.desc())
     )
     return result.all()
+
+
+async def published_between(
+    session: AsyncSession, community_id: int, since: datetime, until: datetime
+) -> Sequence[ContentItem]:
+    result = await session.scalars(
+        select(ContentItem)
+        .where(
+            ContentItem.community_id == community_id,
+            ContentItem.published_at >= since,
+            ContentItem.published_at < until,
+        )
+        .order_by(ContentItem.published_at)
+    )
+    return result.all()
+
+
+async def by_id(session: AsyncSession, community_id: int, item_id: int) -> ContentItem | None:
+    item = await session.get(ContentItem, item_id)
+    return item if item is not None and item.community_id == community_id else None
+
+
+async def slugs(session: AsyncSession, community_id: int) -> set[str]:
+    result = await session.scalars(select(ContentItem.slug).where(ContentItem.community_id == community_id))
+    return set(result.all())

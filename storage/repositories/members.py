@@ -94,3 +94,27 @@ async def active_in(session: AsyncSession, community_id: int) -> Sequence[Member
         .order_by(Member.id)
     )
     return result.all()
+
+
+async def with_drop_delivery(session: AsyncSession, community_id: int, digest: str) -> Sequence[Member]:
+    """Active members who asked for drops by DM with this frequency (`every` or `weekly`)."""
+    result = await session.scalars(
+        select(Member)
+        .join(MemberPreferences, MemberPreferences.member_id == Member.id)
+        .where(
+            Member.community_id == community_id,
+            Member.left_at.is_(None),
+            MemberPreferences.delivery == "dm",
+            MemberPreferences.digest == digest,
+        )
+        .options(selectinload(Member.identities))
+        .order_by(Member.id)
+    )
+    return result.all()
+
+
+async def preferences_for(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, MemberPreferences]:
+    if not member_ids:
+        return {}
+    result = await session.scalars(select(MemberPreferences).where(MemberPreferences.member_id.in_(member_ids)))
+    return {p.member_id: p for p in result.all()}

@@ -137,3 +137,11 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
 
 async def by_key(session: AsyncSession, dedupe_key: str) -> OutboxMessage | None:
     return await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+
+
+async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these dedupe keys are already queued (for scans that would build costly messages)."""
+    if not keys:
+        return set()
+    result = await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
+    return set(result.all())
