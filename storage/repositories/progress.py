@@ -1,0 +1,41 @@
+"""What a member has had from the membership: the numbers behind /me and the value recap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Activity, ContentItem, FaqQuestion, OnboardingProgress, Referral, Rsvp
+
+
+@dataclass(frozen=True)
+class Progress:
+    drops_since_joining: int
+    items_opened: int
+    live_attended: int
+    questions_answered: int
+    onboarding_done: int
+    referrals: int
+
+
+async def for_member(session: AsyncSession, community_id: int, member_id: int, since: datetime) -> Progress:
+    async def count(statement) -> int:  # type: ignore[no-untyped-def]
+        return int(await session.scalar(statement) or 0)
+
+    return Progress(
+        drops_since_joining=await count(
+            select(func.count()).select_from(ContentItem).where(ContentItem.community_id == community_id, ContentItem.published_at >= since)
+        ),
+        items_opened=await count(
+            select(func.count(func.distinct(Activity.ref))).where(Activity.member_id == member_id, Activity.kind == "library_open")
+        ),
+        live_attended=await count(select(func.count()).select_from(Rsvp).where(Rsvp.member_id == member_id, Rsvp.attended.is_(True))),
+        questions_answered=await count(
+            select(func.count()).select_from(FaqQuestion).where(FaqQuestion.member_id == member_id, FaqQuestion.status.in_(("answered", "resolved")))
+        ),
+        onboarding_done=await count(select(func.count()).select_from(OnboardingProgress).where(OnboardingProgress.member_id == member_id)),
+        referrals=await count(select(func.count()).select_from(Referral).where(Referral.referrer_id == member_id)),
+    )

@@ -1,0 +1,71 @@
+"""/me and /prefs: a member sees their membership and changes how and when they hear from the bot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.platforms.memory import MemoryPlatform
+from storage.models import Member, MemberPreferences
+
+
+async def prefs_of(app: App) -> tuple[Member, MemberPreferences]:
+    async with app.database.session() as session:
+        member = await session.scalar(select(Member).where(Member.display_name == "Ann"))
+        return member, await session.get(MemberPreferences, member.id)
+
+
+async def test_me_shows_status_level_progress_and_next(app: App, memory: MemoryPlatform) -> None:
+    await memory.join("u1", "Ann Lee")
+    await memory.command("u1", "join")
+    await memory.submit("u1", "onboard.intake", {"why": "grow", "goal": "ten clients", "level": "3", "format": "mixed", "drops": "channel"})
+    for _ in range(4):
+        await app.advance_time(timedelta(days=1))
+    reply = await memory.command("u1", "me")
+    page = reply.replies[0][0]
+    assert page.text == "Your membership, Ann"
+    fields = dict(page.blocks[1].items)  # type: ignore[attr-defined]
+    assert fields["Status"] == "Active · Member" and fields["Level"] == "3"
+    assert fields["Getting started"] == "4 of 7 steps"  # quick win, day 0, day 1 (sent), day 3
+    assert "• 2 drops published since you joined, 0 opened" in page.blocks[2].text  # type: ignore[attr-defined]
+    assert page.blocks[3].text == "Next: Resource *The one-sentence positioning worksheet*, Wed 25 Nov, 09:00 CET"  # type: ignore[attr-defined]
+
+
+async def test_prefs_by_command_and_by_control(app: App, memory: MemoryPlatform) -> None:
+    await memory.join("u1", "Ann")
+    shown = await memory.command("u1", "prefs")
+    assert [c[1].value if isinstance(c, tuple) else c.action_id for c in shown.replies[0][0].choices()][:3] == ["channel", "dm-every", "dm-weekly"]
+
+    assert (await memory.command("u1", "prefs", "drops dm-weekly")).texts == ["Saved. You can change it any time with /prefs."]
+    await memory.command("u1", "prefs", "time evening")
+    await memory.command("u1", "prefs", "timezone Asia/Tokyo")
+    await memory.command("u1", "prefs", "language nb") if "nb" in app.services.catalog.locales else None
+    await memory.click("u1", "prefs.set:nudges", "off")
+    await memory.click("u1", "prefs.set:celebrate", "channel")
+    member, prefs = await prefs_of(app)
+    assert (prefs.delivery, prefs.digest, prefs.time_of_day.hour, member.timezone) == ("dm", "weekly", 18, "Asia/Tokyo")
+    assert (prefs.nudges, prefs.celebrate) == (False, "channel")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("volume 11", "I can change these: drops, time, timezone, language, nudges, celebrate."),
+        ("drops carrier-pigeon", "For drops, choose one of: channel, dm-every, dm-weekly."),
+        ("timezone Mars/Base", "I don't know the time zone “Mars/Base”"),
+        ("language tlh", "For language, choose one of:"),
+        ("nudges", "Say what to set nudges to"),
+    ],
+)
+async def test_bad_prefs_explain_and_change_nothing(app: App, memory: MemoryPlatform, args: str, message: str) -> None:
+    await memory.join("u1", "Ann")
+    before = await prefs_of(app)
+    reply = await memory.command("u1", "prefs", args)
+    assert reply.texts[0].startswith(message)
+    after = await prefs_of(app)
+    assert (after[0].timezone, after[0].locale, after[1].digest, after[1].nudges) == (
+        before[0].timezone, before[0].locale, before[1].digest, before[1].nudges,
+    )
