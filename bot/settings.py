@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     discord_application_id: str | None = Field(default=None, validation_alias=_env("DISCORD_APPLICATION_ID"))
     discord_guild_id: str | None = Field(default=None, validation_alias=_env("DISCORD_GUILD_ID"))
 
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_model: str = Field(default="gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
+    openai_timeout_seconds: float = Field(default=8.0, gt=0, le=120, validation_alias=_env("OPENAI_TIMEOUT"))
+
+    stripe_api_key: SecretStr | None = Field(default=None, validation_alias=_env("STRIPE_API_KEY"))
+    stripe_webhook_secret: SecretStr | None = Field(default=None, validation_alias=_env("STRIPE_WEBHOOK_SECRET"))
+    stripe_api_base: str = Field(default="https://api.stripe.com", validation_alias=_env("STRIPE_API_BASE"))
+    public_url: str = Field(default="http://localhost:8000", validation_alias=_env("PUBLIC_URL"))
+    grace_days: int = Field(default=7, ge=0, le=60, validation_alias=_env("GRACE_DAYS"))
+    revoke_mode: str = Field(default="remove", validation_alias=_env("REVOKE_MODE"))  # remove roles, or kick
+
     # Delivery tuning.
     outbox_batch: int = Field(default=50, ge=1, le=1000)
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
@@ -71,6 +83,13 @@ class Settings(BaseSettings):
             if name not in PLATFORM_NAMES:
                 raise ValueError(f"unknown platform {name!r}; choose from {', '.join(PLATFORM_NAMES)}")
         return tuple(value or ())
+
+    @field_validator("revoke_mode")
+    @classmethod
+    def _revoke_mode(cls, value: str) -> str:
+        if value not in ("remove", "kick"):
+            raise ValueError("use 'remove' (take away roles and channels) or 'kick'")
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -46,6 +46,8 @@ class Community(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # validated community.toml
     imported_at: Mapped[datetime | None]
+    doors_open: Mapped[bool] = mapped_column(Boolean, default=True)  # closed: /join puts people on the waitlist
+    seat_cap: Mapped[int | None] = mapped_column(Integer)
 
 
 class Tier(Base):
@@ -112,6 +114,8 @@ class Membership(Base):
     ended_at: Mapped[datetime | None]
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    past_due_since: Mapped[datetime | None]  # start of the grace period
+    cancel_reason: Mapped[str | None] = mapped_column(Text)  # the exit survey's answer
 
 
 class MemberPreferences(Base):
@@ -375,3 +379,32 @@ class FaqQuestion(Base):
     place: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform, workspace, channel, thread
     asked_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+
+
+class StripeEvent(Base):
+    """Every webhook event received, once: a duplicate delivery finds its id here and changes nothing."""
+
+    __tablename__ = "stripe_events"
+    __table_args__ = (Index("ix_stripe_events_pending", "status", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(80), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | processed | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    processed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(300))
+
+
+class WaitlistEntry(Base):
+    __tablename__ = "waitlist"
+    __table_args__ = (UniqueConstraint("community_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime]
+    invited_at: Mapped[datetime | None]
+    converted_at: Mapped[datetime | None]

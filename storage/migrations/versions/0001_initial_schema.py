@@ -30,6 +30,8 @@ def upgrade() -> None:
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('imported_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('doors_open', sa.Boolean(), nullable=False),
+    sa.Column('seat_cap', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_communities')),
     sa.UniqueConstraint('slug', name=op.f('uq_communities_slug'))
     )
@@ -43,6 +45,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inbound_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbound_events_received_at'), ['received_at'], unique=False)
+
+    op.create_table('stripe_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.String(length=80), nullable=False),
+    sa.Column('type', sa.String(length=80), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('received_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('processed_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stripe_events')),
+    sa.UniqueConstraint('event_id', name=op.f('uq_stripe_events_event_id'))
+    )
+    with op.batch_alter_table('stripe_events', schema=None) as batch_op:
+        batch_op.create_index('ix_stripe_events_pending', ['status', 'received_at'], unique=False)
 
     op.create_table('content_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -211,6 +229,8 @@ def upgrade() -> None:
     sa.Column('ended_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('stripe_customer_id', sa.String(length=64), nullable=True),
     sa.Column('stripe_subscription_id', sa.String(length=64), nullable=True),
+    sa.Column('past_due_since', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_memberships_member_id_members'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tier_id'], ['tiers.id'], name=op.f('fk_memberships_tier_id_tiers'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
@@ -328,6 +348,18 @@ def upgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_referrals_referrer_id'), ['referrer_id'], unique=False)
 
+    op.create_table('waitlist',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('joined_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('invited_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('converted_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_waitlist_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_waitlist_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_waitlist')),
+    sa.UniqueConstraint('community_id', 'member_id', name=op.f('uq_waitlist_community_id'))
+    )
     op.create_table('live_questions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -383,6 +415,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_live_questions_member_id'))
 
     op.drop_table('live_questions')
+    op.drop_table('waitlist')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_referrals_referrer_id'))
 
@@ -441,6 +474,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_content_items_due')
 
     op.drop_table('content_items')
+    with op.batch_alter_table('stripe_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_stripe_events_pending')
+
+    op.drop_table('stripe_events')
     with op.batch_alter_table('inbound_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_events_received_at'))
 
