@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.faq import Document, FaqAnswerer, FaqIndex, decide
+from bot.services.faq import Document, FaqAnswerer, FaqIndex, Hit, decide
 from bot.services.faq.text import tokenize
 
 from .kbs import CHINESE, DANISH, DUTCH, ENGLISH, NORWEGIAN
@@ -116,3 +116,85 @@ def test_close_runner_up_makes_it_abstain() -> None:
     assert decision.doc is None
     assert decision.confidence == pytest.approx(0.0)
     assert len(decision.candidates) == 2
+
+
+def test_inflections_are_folded_without_knowing_the_language() -> None:
+    assert tokenize("recordings") == tokenize("recording")
+    assert tokenize("medlemskapet") == tokenize("medlemskap")
+    assert tokenize("bestillingen") == tokenize("bestilling")
+
+
+def _coverage_of(kb: list[Document], question: str, doc_id: str) -> float:
+    hits = FaqIndex.build(kb).search(question, k=len(kb))
+    return next(hit.coverage for hit in hits if hit.doc.doc_id == doc_id)
+
+
+def test_chinese_bigrams_across_word_boundaries_do_not_lower_coverage() -> None:
+    # 要预 straddles 要 | 预约 and occurs nowhere in the entry; only the characters count.
+    assert _coverage_of(CHINESE, "我要预约窑炉", "kiln-booking") == pytest.approx(1.0)
+
+
+def test_chinese_characters_missing_from_the_entry_lower_coverage() -> None:
+    assert _coverage_of(CHINESE, "预约窑炉陶土", "kiln-booking") < 1.0  # another entry's word
+    assert _coverage_of(CHINESE, "预约窑炉鲸", "kiln-booking") < 1.0  # a character no entry has
+
+
+def test_unseen_latin_words_lower_coverage() -> None:
+    assert _coverage_of(ENGLISH, "book the kiln", "kiln-booking") == pytest.approx(1.0)
+    assert _coverage_of(ENGLISH, "book the kiln with bitcoin", "kiln-booking") < 1.0
+
+
+def test_decide_needs_both_gap_and_coverage() -> None:
+    doc_a = Document("a", "faq", "a", "a", "a")
+    doc_b = Document("b", "faq", "b", "b", "b")
+    clear = [Hit(doc_a, 0.30, 0.6), Hit(doc_b, 0.10, 0.2)]
+    assert decide(clear).doc is doc_a
+    assert decide(clear).confidence == pytest.approx(0.20)
+    assert decide([Hit(doc_a, 0.30, 0.1), Hit(doc_b, 0.10, 0.1)]).doc is None  # low coverage
+    assert decide([Hit(doc_a, 0.30, 0.6), Hit(doc_b, 0.29, 0.6)]).doc is None  # close call
+    assert decide([Hit(doc_a, 0.30, 0.6)]).doc is doc_a  # no runner-up: gap is the score
+
+
+def test_decide_answers_a_close_call_when_all_views_agree_and_coverage_is_high() -> None:
+    doc_a = Document("a", "faq", "a", "a", "a")
+    doc_b = Document("b", "faq", "b", "b", "b")
+    assert decide([Hit(doc_a, 0.30, 0.6, 1.0), Hit(doc_b, 0.29, 0.6)]).doc is doc_a
+    assert decide([Hit(doc_a, 0.30, 0.6, 2 / 3), Hit(doc_b, 0.29, 0.6)]).doc is None
+    assert decide([Hit(doc_a, 0.30, 0.4, 1.0), Hit(doc_b, 0.29, 0.4)]).doc is None
+
+
+def test_agreement_is_the_share_of_matching_views_ranking_a_document_first() -> None:
+    hits = FaqIndex.build(ENGLISH).search("book the kiln firing slot")
+    assert hits[0].doc.doc_id == "kiln-booking"
+    assert hits[0].agreement == pytest.approx(1.0)
+    assert all(hit.agreement == 0.0 for hit in hits[1:])
+    # Chinese has no n-gram view: agreement is over the two word views that match.
+    assert FaqIndex.build(CHINESE).search("预约窑炉")[0].agreement == pytest.approx(1.0)
+
+
+def test_tied_documents_get_no_agreement() -> None:
+    twins = [Document("a", "faq", "Door code reset", "x", "x"),
+             Document("b", "faq", "Door code reset", "x", "x")]
+    assert all(hit.agreement == 0.0 for hit in FaqIndex.build(twins).search("door code"))
+
+
+# A bike-repair co-op whose entries overlap heavily (all about booking and bike parts).
+OVERLAPPING = [
+    Document("book-stand", "faq", "How do I book a repair stand?",
+             "Book a repair stand in the co-op app.", "x", ("Can I reserve a bike stand?",)),
+    Document("book-class", "faq", "How do I book a repair class?",
+             "Book a repair class in the co-op app.", "x",
+             ("Can I reserve a spot in a bike class?",)),
+    Document("cancel-stand", "faq", "How do I cancel a repair stand booking?",
+             "Cancel it in the co-op app.", "x", ("Can I cancel my bike stand reservation?",)),
+    Document("cancel-class", "faq", "How do I cancel a repair class booking?",
+             "Cancel classes in the app.", "x", ("Can I cancel my spot in a bike class?",)),
+]
+
+
+def test_missing_entry_is_not_answered_by_its_close_neighbours() -> None:
+    question = "how can i cancel my booking for the repair class?"
+    full = FaqAnswerer(OVERLAPPING).answer(question)
+    assert full.doc is not None and full.doc.doc_id == "cancel-class"
+    without = FaqAnswerer([d for d in OVERLAPPING if d.doc_id != "cancel-class"])
+    assert without.answer(question).doc is None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.services.faq.text import Analyzer, char_ngrams, detect_language
+from bot.services.faq.text import CJK_RUN, char_ngrams, tokenize
 
 K1 = 1.2
 B = 0.75
@@ -47,8 +47,9 @@ class Hit:
     doc: Document
     score: float
     coverage: float
-    agreement: int = 0
-    """How many of the index's views (title words, body words, title n-grams) rank it first."""
+    agreement: float = 0.0
+    """Share of the retrieval views (title words, body words, title n-grams) that rank this
+    document strictly first, among the views that match the query at all."""
 
 
 class _Field:
@@ -95,11 +96,8 @@ class _Field:
             return np.zeros(0, dtype=np.int32)
         return self.owner[self.passage_of[self.indptr[tid]:self.indptr[tid + 1]]]
 
-    def score(self, terms: Iterable[str], skip_passage: int | None = None) -> np.ndarray:
-        """Per-document score divided by the query's upper bound (sum of idfs), in [0, 1).
-
-        ``skip_passage`` scores as if that passage were absent (used for calibration).
-        """
+    def score(self, terms: Iterable[str]) -> np.ndarray:
+        """Per-document score divided by the query's upper bound (sum of idfs), in [0, 1)."""
         passage_scores = np.zeros(self.n_passages)
         bound = 0.0
         for term in set(terms):
@@ -112,8 +110,6 @@ class _Field:
             passage_scores[self.passage_of[lo:hi]] += self.weight[lo:hi]
         if bound == 0.0:
             return np.zeros(self.n_docs)
-        if skip_passage is not None:
-            passage_scores[skip_passage] = 0.0
         if self.n_passages == self.n_docs:  # one passage per document: no max needed
             return passage_scores / bound
         doc_scores = np.zeros(self.n_docs)
@@ -125,29 +121,30 @@ def _titles(doc: Document) -> list[str]:
     return [doc.title, *doc.alt_titles]
 
 
-@dataclass(frozen=True)
-class QueryScores:
-    """Every document's score for one query, fused and per view (all ~[0, 1])."""
-
-    fused: np.ndarray
-    views: tuple[np.ndarray, ...]
-    terms: list[str]
+def _agreement(views: Sequence[np.ndarray], n_docs: int) -> np.ndarray:
+    """Per document: share of the views with any match whose single best document it is."""
+    firsts = np.zeros(n_docs)
+    active = 0
+    for view in views:
+        best = view.max(initial=0.0)
+        if best <= 0.0:
+            continue
+        active += 1
+        leaders = np.flatnonzero(view == best)
+        if len(leaders) == 1:
+            firsts[leaders[0]] += 1
+    return firsts / active if active else firsts
 
 
 class FaqIndex:
     """Immutable index; rebuild with :meth:`build` whenever the documents change."""
 
     def __init__(self, documents: Sequence[Document], title: _Field, body: _Field,
-                 ngram: _Field, analyzer: Analyzer | None = None) -> None:
+                 ngram: _Field) -> None:
         self.documents = tuple(documents)
         self._title = title
         self._body = body
         self._ngram = ngram
-        self.analyzer = analyzer or Analyzer()
-        # passage_starts[i] is the title-passage number of document i's main question;
-        # its alternative phrasings follow it.
-        counts = np.bincount(title.owner, minlength=len(self.documents))
-        self.passage_starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
 
     @classmethod
     def build(cls, documents: Iterable[Document]) -> FaqIndex:
@@ -158,31 +155,38 @@ class FaqIndex:
                 raise ValueError(f"duplicate document id {doc.doc_id!r}")
             seen.add(doc.doc_id)
         n = len(docs)
-        analyzer = Analyzer(detect_language(
-            text for doc in docs for text in (*_titles(doc), doc.text)))
+        stems: dict[str, str] = {}
         title_passages: list[list[str]] = []
         ngram_passages: list[list[str]] = []
         owners: list[int] = []
         for i, doc in enumerate(docs):
-            tags = analyzer.tokenize(" ".join(doc.tags))
+            tags = tokenize(" ".join(doc.tags), stems)
             for title in _titles(doc):
-                title_passages.append(analyzer.tokenize(title) + tags)
+                title_passages.append(tokenize(title, stems) + tags)
                 ngram_passages.append(char_ngrams(title))
                 owners.append(i)
         owner = np.array(owners, dtype=np.int32)
-        body_passages = [analyzer.tokenize(doc.text) for doc in docs]
+        body_passages = [tokenize(doc.text, stems) for doc in docs]
         title = _Field(title_passages, owner, n)
         ngram = _Field(ngram_passages, owner, n)
         body = _Field(body_passages, np.arange(n, dtype=np.int32), n)
-        return cls(docs, title, body, ngram, analyzer)
+        return cls(docs, title, body, ngram)
 
     def __len__(self) -> int:
         return len(self.documents)
 
-    def coverage(self, terms: list[str], doc: int) -> float:
-        """Idf-weighted share of the query's terms that occur anywhere in document ``doc``."""
-        covered = total = 0.0
+    def _coverage(self, terms: list[str]) -> np.ndarray:
+        """Idf-weighted share of the query's terms that occur anywhere in each document.
+
+        CJK character bigrams are left out: unsegmented Chinese yields a bigram across
+        every word boundary, and such a straddle missing from an entry says nothing about
+        the message being off-topic (the characters' unigrams carry that signal).
+        """
+        covered = np.zeros(len(self.documents))
+        total = 0.0
         for term in set(terms):
+            if len(term) == 2 and CJK_RUN.match(term):
+                continue
             idf = self._body.idf(term)
             if idf is None:
                 idf = self._title.idf(term)
@@ -190,53 +194,37 @@ class FaqIndex:
                 total += self._body.unknown_idf
                 continue
             total += idf
-            if doc in self._body.docs_with(term) or doc in self._title.docs_with(term):
-                covered += idf
-        return covered / total if total else 0.0
-
-    def score_all(self, query: str, skip_passage: int | None = None) -> QueryScores:
-        """Fused and per-view scores of every document (views: title, body, title n-grams).
-
-        ``skip_passage`` (a title-passage number) scores as if that phrasing were not
-        indexed; calibration uses it to turn an entry's own phrasings into test queries.
-        """
-        terms = self.analyzer.tokenize(query)
-        grams = char_ngrams(query)
-        title = self._title.score(terms, skip_passage)
-        body = self._body.score(terms)
-        ngram = (self._ngram.score(grams, skip_passage) if grams
-                 else np.zeros(len(self.documents)))
-        fused = W_TITLE * title + W_BODY * body
-        if grams:
-            fused += W_NGRAM * ngram
-        else:  # e.g. a Chinese-only query: keep the scale comparable across languages
-            fused /= W_TITLE + W_BODY
-        return QueryScores(fused=fused, views=(title, body, ngram), terms=terms)
-
-    def hits(self, scores: QueryScores, k: int, mask: np.ndarray | None = None) -> list[Hit]:
-        """Top ``k`` hits of precomputed scores; documents where ``mask`` is False are skipped."""
-        fused = scores.fused if mask is None else np.where(mask, scores.fused, 0.0)
-        k = min(k, len(self.documents))
-        if k <= 0:
-            return []
-        top = np.argpartition(-fused, k - 1)[:k]
-        top = top[np.argsort(-fused[top], kind="stable")]
-        out: list[Hit] = []
-        for i in (int(i) for i in top if fused[i] > 0.0):
-            agreement = sum(
-                1 for view in scores.views
-                if view[i] > 0.0 and view[i] >= (view.max() if mask is None else
-                                                  np.where(mask, view, 0.0).max()))
-            out.append(Hit(self.documents[i], float(fused[i]), self.coverage(scores.terms, i),
-                           agreement))
-        return out
+            present = np.zeros(len(self.documents), dtype=bool)
+            present[self._body.docs_with(term)] = True
+            present[self._title.docs_with(term)] = True
+            covered += idf * present
+        return covered / total if total else covered
 
     def search(self, query: str, k: int = 5,
                kinds: Callable[[str], bool] | None = None) -> list[Hit]:
         """Top ``k`` documents for ``query``, best first (optionally only some kinds)."""
         if not self.documents or k <= 0:
             return []
-        mask = None
+        terms = tokenize(query)
+        grams = char_ngrams(query)
+        views = [self._title.score(terms), self._body.score(terms)]
+        if grams:
+            views.append(self._ngram.score(grams))
         if kinds is not None:
             mask = np.array([kinds(d.kind) for d in self.documents])
-        return self.hits(self.score_all(query), k, mask)
+            views = [np.where(mask, view, 0.0) for view in views]
+        scores = W_TITLE * views[0] + W_BODY * views[1]
+        if grams:
+            scores += W_NGRAM * views[2]
+        else:  # e.g. a Chinese-only query: keep the scale comparable across languages
+            scores /= W_TITLE + W_BODY
+        k = min(k, len(self.documents))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = [int(i) for i in top if scores[i] > 0.0]
+        if not top:
+            return []
+        coverage = self._coverage(terms)
+        agreement = _agreement(views, len(self.documents))
+        return [Hit(self.documents[i], float(scores[i]), float(coverage[i]), float(agreement[i]))
+                for i in top]
