@@ -7,6 +7,7 @@ are serialised to JSON for the outbox, so every block round-trips through `to_di
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Union
@@ -94,17 +95,53 @@ _BLOCK_TYPES: dict[str, type] = {
 _TYPE_NAMES = {cls: name for name, cls in _BLOCK_TYPES.items()}
 
 
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a chart, a data export, a calendar invite)."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime: str = "application/octet-stream"
+
+    def __post_init__(self) -> None:
+        if len(self.data) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"attachment {self.filename!r} is larger than {MAX_ATTACHMENT_BYTES} bytes")
+
+
 @dataclass(frozen=True)
 class OutboundMessage:
+    """Text (the notification fallback), blocks, and at most one file.
+
+    A message with a file is delivered as one upload whose comment is `text`, so the
+    outbox makes one platform call for it, as for any other message.
+    """
+
     text: str
     blocks: tuple[Block, ...] = ()
+    attachment: Attachment | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": [_block_to_dict(b) for b in self.blocks]}
+        data: dict[str, Any] = {"text": self.text, "blocks": [_block_to_dict(b) for b in self.blocks]}
+        if self.attachment is not None:
+            data["attachment"] = {
+                "filename": self.attachment.filename,
+                "mime": self.attachment.mime,
+                "data": base64.b64encode(self.attachment.data).decode("ascii"),
+            }
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutboundMessage:
-        return cls(text=data["text"], blocks=tuple(_block_from_dict(b) for b in data.get("blocks", ())))
+        raw = data.get("attachment")
+        attachment = (
+            Attachment(filename=raw["filename"], data=base64.b64decode(raw["data"]), mime=raw.get("mime", "application/octet-stream"))
+            if raw
+            else None
+        )
+        return cls(text=data["text"], blocks=tuple(_block_from_dict(b) for b in data.get("blocks", ())), attachment=attachment)
 
     def choices(self) -> list[Button | tuple[Select, Option]]:
         """Every clickable thing in order: buttons with an action, then each select option."""

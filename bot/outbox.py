@@ -166,7 +166,11 @@ class DeliveryWorker:
         message = OutboundMessage.from_dict(row.payload)
         await self._limiter.acquire(key)
         try:
-            sent = await platform.send(target, message)
+            if message.attachment is not None:
+                file = message.attachment
+                sent = await platform.upload_file(target, file.filename, file.data, message.text)
+            else:
+                sent = await platform.send(target, message)
         except RateLimited as exc:
             self.stats.rate_limited += 1
             self._limiter.penalise(key, exc.retry_after)

@@ -182,3 +182,14 @@ async def test_enqueue_rolls_back_with_the_change_that_caused_it(db: Database, c
             raise RuntimeError("the state change failed")
     async with db.session() as session:
         assert await repo.by_key(session, "k1") is None
+
+
+async def test_a_file_goes_out_as_one_upload(db: Database, clock: FakeClock, memory: MemoryPlatform) -> None:
+    from bot.messages import Attachment
+
+    message = OutboundMessage(text="Your data", attachment=Attachment("export.json", b'{"a": 1}', "application/json"))
+    async with db.session() as session:
+        await Outbox(clock).enqueue(session, "export:1", DM, message)
+    await worker(db, memory, clock).drain()
+    assert memory.sent == []
+    assert memory.files_to("u1") == [("export.json", b'{"a": 1}')]

@@ -107,6 +107,9 @@ class MemoryPlatform:
         self.files.append((target, filename, data))
         return SentMessage(message_id=f"f{next(self._ids)}")
 
+    def files_to(self, user_id: str) -> list[tuple[str, bytes]]:
+        return [(name, data) for target, name, data in self.files if target.user_id == user_id]
+
     async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
         self._maybe_fail()
         self.access.setdefault((workspace_id, user_id), set()).add(tier)

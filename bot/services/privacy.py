@@ -1,0 +1,108 @@
+"""A member's data: export everything stored about them, or forget them (keeping anonymous aggregates)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, Table, cast, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.services.errors import UserError
+from storage.database import Database
+from storage.models import Base, Membership, StripeEvent
+from storage.privacy import ERASED, POLICIES, SECOND_LINKS
+
+log = logging.getLogger(__name__)
+
+
+class PrivacyService:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def export(self, member_id: int) -> bytes:
+        """Everything stored about the member, as pretty JSON, table by table."""
+        out: dict[str, Any] = {"member_id": member_id, "exported_at": self._clock.now().isoformat(), "tables": {}}
+        async with self._database.session() as session:
+            for name, table in _tables():
+                rows = await _rows_of(session, name, table, member_id)
+                if rows:
+                    out["tables"][name] = rows
+        if "members" not in out["tables"]:
+            raise UserError("privacy.unknown_member")
+        return json.dumps(out, indent=2, ensure_ascii=False, default=_json_value).encode()
+
+    async def forget(self, member_id: int) -> dict[str, int]:
+        """Erase the member's personal data everywhere; returns rows touched per table."""
+        touched: dict[str, int] = {}
+        async with self._database.session() as session:
+            customers = (
+                await session.scalars(
+                    select(Membership.stripe_customer_id).where(
+                        Membership.member_id == member_id, Membership.stripe_customer_id.is_not(None)
+                    )
+                )
+            ).all()
+            for name, table in _tables():
+                policy = POLICIES[name]
+                if policy.link is None or policy.forget in ("keep", "none"):
+                    continue
+                column = table.c[policy.link]
+                if policy.forget == "delete":
+                    result = await session.execute(delete(table).where(column == member_id))
+                else:
+                    values = dict(policy.erase)
+                    if name == "members":
+                        values["left_at"] = self._clock.now()
+                    result = await session.execute(update(table).where(column == member_id).values(**values))
+                touched[name] = result.rowcount or 0
+            touched["stripe_events"] = await _scrub_stripe_events(session, customers)
+        log.info("forgot member %s", member_id)
+        return touched
+
+
+def _tables() -> list[tuple[str, Table]]:
+    tables = [(t.name, t) for t in Base.metadata.sorted_tables]
+    missing = [name for name, _ in tables if name not in POLICIES]
+    if missing:
+        raise RuntimeError(f"no privacy policy for tables: {', '.join(missing)} (add them to storage/privacy.py)")
+    return tables
+
+
+async def _rows_of(session: AsyncSession, name: str, table: Table, member_id: int) -> list[dict[str, Any]]:
+    policy = POLICIES[name]
+    if policy.link is None:
+        return []
+    condition = table.c[policy.link] == member_id
+    if name in SECOND_LINKS:
+        condition = condition | (table.c[SECOND_LINKS[name]] == member_id)
+    rows = (await session.execute(select(table).where(condition))).mappings().all()
+    return [dict(row) for row in rows]
+
+
+async def _scrub_stripe_events(session: AsyncSession, customers: list[str]) -> int:
+    """Stripe payloads carry names and emails: blank those of the member's customers."""
+    touched = 0
+    for customer in customers:
+        result = await session.execute(
+            update(StripeEvent)
+            .where(cast(StripeEvent.payload, String).contains(customer))
+            .values(payload={"erased": ERASED})
+        )
+        touched += result.rowcount or 0
+    return touched
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode(errors="replace")
+    return str(value)

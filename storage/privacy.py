@@ -1,0 +1,68 @@
+"""What each table holds about a member, and what forgetting them does to it.
+
+Every table must appear here: a test fails when a new table has no policy, so personal
+data in a new table cannot be forgotten by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ERASED = "[erased]"
+
+Action = Literal["delete", "anonymise", "keep", "none"]
+
+
+@dataclass(frozen=True)
+class TablePolicy:
+    """`link` is the column naming the member (None: the table holds nothing about members).
+
+    `forget` says what happens to that member's rows: delete them; anonymise them (set the
+    `erase` columns, keeping the row for anonymous aggregates such as churn or attendance);
+    or keep them as they are because they hold no personal data once the member row and
+    identities are gone.
+    """
+
+    link: str | None
+    forget: Action
+    erase: dict[str, Any] = field(default_factory=dict)
+
+
+POLICIES: dict[str, TablePolicy] = {
+    "communities": TablePolicy(None, "none"),
+    "tiers": TablePolicy(None, "none"),
+    "content_items": TablePolicy(None, "none"),
+    "faq_entries": TablePolicy(None, "none"),
+    "live_sessions": TablePolicy(None, "none"),
+    "inbound_events": TablePolicy(None, "none"),  # platform delivery ids only
+    "members": TablePolicy(
+        "id", "anonymise", {"display_name": ERASED, "locale": None, "timezone": None, "segments": []}
+    ),
+    "platform_identities": TablePolicy("member_id", "delete"),
+    "member_preferences": TablePolicy("member_id", "delete"),
+    "memberships": TablePolicy(
+        "member_id", "anonymise", {"stripe_customer_id": None, "stripe_subscription_id": None, "cancel_reason": None}
+    ),
+    "activity": TablePolicy("member_id", "anonymise", {"ref": None}),
+    "rsvps": TablePolicy("member_id", "keep"),
+    "onboarding_progress": TablePolicy("member_id", "keep"),
+    "nudges": TablePolicy("member_id", "keep"),
+    "milestones": TablePolicy("member_id", "keep"),
+    "poll_votes": TablePolicy("member_id", "keep"),
+    "referrals": TablePolicy("referrer_id", "keep"),
+    "live_questions": TablePolicy("member_id", "anonymise", {"text": ERASED, "member_id": None}),
+    "feedback": TablePolicy("member_id", "delete"),
+    "faq_questions": TablePolicy(
+        "member_id", "anonymise", {"question": ERASED, "answer": None, "place": {}, "member_id": None}
+    ),
+    "outbox": TablePolicy("member_id", "anonymise", {"payload": {"text": ERASED, "blocks": []}, "target": {}, "member_id": None}),
+    "announcements": TablePolicy("author_id", "anonymise", {"author_id": None}),
+    "polls": TablePolicy("created_by", "anonymise", {"created_by": None}),
+    "referral_codes": TablePolicy("member_id", "delete"),
+    "waitlist": TablePolicy("member_id", "delete"),
+    "stripe_events": TablePolicy(None, "none"),  # payloads are scrubbed by customer id, see services.privacy
+}
+
+# Rows that point at the member from another column too (a referral names two people).
+SECOND_LINKS: dict[str, str] = {"referrals": "referred_id"}
