@@ -24,6 +24,7 @@ from bot.community.scaffold import ScaffoldError, scaffold
 from bot.faq_cli import app as faq_app
 from bot.services.community import CommunityNotImported
 from bot.settings import Settings, SettingsError, load_settings
+from storage.backup import BackupError
 from storage.database import Database, DatabaseURLError, redact_url
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ CommunityOption = Annotated[
     Path | None, typer.Option("--community", help="Community folder (community.toml, content/, faq.toml)")
 ]
 F = TypeVar("F", bound=Callable[..., Any])
-FRIENDLY_ERRORS = (SettingsError, CommunityFilesError, CommunityNotImported, DatabaseURLError, ScaffoldError)
+FRIENDLY_ERRORS = (SettingsError, CommunityFilesError, CommunityNotImported, DatabaseURLError, ScaffoldError, BackupError)
 
 
 def friendly(func: F) -> F:
@@ -182,6 +183,34 @@ def db_upgrade(db: DbOption = None) -> None:
 
     revision = asyncio.run(go())
     typer.echo(f"Database {redact_url(settings.database_url)} is at revision {revision}.")
+
+
+@app.command("backup")
+@friendly
+def backup_command(
+    out: Annotated[Path, typer.Option("--out", help="File to write the backup to")],
+    db: DbOption = None,
+) -> None:
+    """Back up the SQLite database while the bot keeps running (PostgreSQL: see the README)."""
+    from storage.backup import backup
+
+    settings = _settings(db, None)
+    size = backup(settings.database_url, out)
+    typer.echo(f"Backed up to {out} ({size:,} bytes).")
+
+
+@app.command("restore")
+@friendly
+def restore_command(
+    backup_file: Annotated[Path, typer.Argument(help="A file made by `membot backup`")],
+    db: DbOption = None,
+) -> None:
+    """Replace the database with a backup. Stop the bot first."""
+    from storage.backup import restore
+
+    settings = _settings(db, None)
+    restore(settings.database_url, backup_file)
+    typer.echo(f"Restored {redact_url(settings.database_url)} from {backup_file}.")
 
 
 @members_app.command("list")

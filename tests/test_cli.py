@@ -115,3 +115,26 @@ def test_members_list_json_after_a_console_session(db_url: str) -> None:
     assert set(rows[0]) == {"id", "name", "identities", "role", "status", "tier", "level", "joined"}
     code, out, _ = invoke("members", "list", "--db", db_url)
     assert code == 0 and "Alex" in out.splitlines()[0]
+
+
+def test_backup_and_restore_round_trip(db_url: str, tmp_path: Path) -> None:
+    run_console(db_url, "/as Bea\n")
+    backup_file = tmp_path / "backup.db"
+    code, out, _ = invoke("backup", "--out", str(backup_file), "--db", db_url)
+    assert code == 0 and "Backed up to" in out
+    run_console(db_url, "/as Cy\n")  # a change after the backup
+    assert "Cy" in invoke("members", "list", "--db", db_url)[1]
+
+    code, out, _ = invoke("restore", str(backup_file), "--db", db_url)
+    assert code == 0
+    names = invoke("members", "list", "--db", db_url)[1]
+    assert "Bea" in names and "Cy" not in names
+
+
+def test_backup_refuses_clearly(db_url: str, tmp_path: Path) -> None:
+    code, _, err = invoke("backup", "--out", str(tmp_path / "b.db"), "--db", "postgresql://u@h/db")
+    assert code == 2 and "pg_dump -Fc" in err
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("hello")
+    code, _, err = invoke("restore", str(not_a_backup), "--db", db_url)
+    assert code == 2 and "is not a membot backup" in err
