@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(default=None, validation_alias=_env("DISCORD_TOKEN"))
     discord_application_id: str | None = Field(default=None, validation_alias=_env("DISCORD_APPLICATION_ID"))
     discord_guild_id: str | None = Field(default=None, validation_alias=_env("DISCORD_GUILD_ID"))
+    discord_sharded: bool = Field(default=False, validation_alias=_env("DISCORD_SHARDED"))
+    discord_message_content: bool = Field(default=True, validation_alias=_env("DISCORD_MESSAGE_CONTENT"))
+    discord_api_url: str | None = Field(default=None, validation_alias=_env("DISCORD_API_URL"))  # a local fake
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
@@ -114,7 +117,11 @@ class Settings(BaseSettings):
         """Fail early, naming the missing setting, when a chosen platform lacks its token."""
         needs = {
             "slack": [("MEMBOT_SLACK_BOT_TOKEN", self.slack_bot_token)],
-            "discord": [("MEMBOT_DISCORD_TOKEN", self.discord_token)],
+            "discord": [
+                ("MEMBOT_DISCORD_TOKEN", self.discord_token),
+                ("MEMBOT_DISCORD_APPLICATION_ID", self.discord_application_id),
+                ("MEMBOT_DISCORD_GUILD_ID", self.discord_guild_id),
+            ],
         }
         for platform in self.chosen_platforms():
             for name, value in needs.get(platform, []):
