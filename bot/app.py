@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,18 +24,36 @@ from bot.platforms.base import Platform
 from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.scheduler import JobScheduler
+from bot.integrations import answer_writer
+from bot.services.announcements import AnnouncementService
+from bot.services.billing.service import BillingConfig, BillingService
+from bot.services.billing.wire import StripePort
+from bot.services.answers import AnswerService
+from bot.services.analytics import AnalyticsService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
+from bot.services.engagement import EngagementService
+from bot.services.live import LiveService
+from bot.services.feedback import FeedbackService
 from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
+from bot.services.linking import LinkingService
+from bot.services.preferences import PreferencesService
+from bot.services.privacy import PrivacyService
+from bot.services.polls import PollService
 from bot.services.presence import Presence
+from bot.services.referrals import ReferralService
 from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
 from bot.views.common import local_time
+from bot.web import WebServer
 from storage.database import Database
 from storage.leader import LeaderLock
 
 log = logging.getLogger(__name__)
+
+LOCAL_PLATFORMS = ("console", "memory")  # no web server just for /metrics
+STRIPE_EVENTS_POLL_SECONDS = 5.0  # the webhook wakes the event worker; this is the fallback
 
 
 @dataclass
@@ -47,6 +66,7 @@ class App:
     platforms: dict[str, Platform]
     worker: DeliveryWorker
     scheduler: JobScheduler
+    web: WebServer
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self, *, background: bool = True) -> None:
@@ -61,10 +81,14 @@ class App:
                 self.services.presence.add(platform.name, workspace)
         await self.scheduler.run_all()
         if background:
+            if self.web.has_routes:
+                await self.web.start()
             await self.scheduler.start()
             self._tasks.append(
                 asyncio.create_task(self.worker.run(self.services.outbox, self.settings.outbox_poll_seconds))
             )
+            if self.services.billing.paid:
+                self._tasks.append(asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS)))
 
     async def settle(self) -> int:
         """Deliver everything due now."""
@@ -89,6 +113,8 @@ class App:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.web.stop()
+        await self.services.billing.close()
         await self.scheduler.stop()
         for platform in self.platforms.values():
             await platform.stop()
@@ -109,6 +135,12 @@ async def build_app(
     community = await CommunityContext.load(database)
     presence = Presence()
     outbox = Outbox(clock)
+    membership = MembershipService(database, outbox, clock, community, catalog)
+    engagement = EngagementService(database, outbox, clock, community, presence, catalog)
+    billing = BillingService(
+        database, outbox, clock, community, presence, catalog, membership,
+        BillingConfig(settings.public_url, settings.grace_days, settings.revoke_mode), stripe_gateway(settings),
+    )
     services = Services(
         database=database,
         clock=clock,
@@ -117,42 +149,85 @@ async def build_app(
         presence=presence,
         outbox=outbox,
         metrics=Metrics(),
-        membership=MembershipService(database, outbox, clock, community, catalog),
+        membership=membership,
+        billing=billing,
         content=ContentService(database, outbox, clock, community, presence, catalog),
+        engagement=engagement,
+        live=LiveService(database, outbox, clock, community, presence, catalog),
         onboarding=OnboardingService(database, outbox, clock, community, presence, catalog),
+        preferences=PreferencesService(database, clock, catalog.locales),
+        linking=LinkingService(database, clock),
+        privacy=PrivacyService(database, clock),
+        announcements=AnnouncementService(database, outbox, clock, community, presence, catalog),
+        polls=PollService(database, outbox, clock, community, presence, catalog),
+        feedback=FeedbackService(database, outbox, clock, community, presence, catalog),
+        referrals=ReferralService(database, outbox, clock, community, presence, catalog),
+        answers=AnswerService(database, outbox, clock, community, presence, catalog, writer=answer_writer(settings, community)),
+        analytics=AnalyticsService(database, outbox, clock, community, presence, catalog, engagement),
     )
     router = Router()
     register_all(router)
     router.bind(services)
 
-    chosen = dict(platforms) if platforms is not None else build_platforms(settings, community)
+    web = WebServer(settings.port)
+    chosen = dict(platforms) if platforms is not None else build_platforms(settings, services, router, web)
+    billing.bind_platforms(chosen)
+    if billing.inbox is not None and settings.stripe_webhook_secret is not None:
+        from bot.handlers.billing import add_routes
+
+        add_routes(web, billing.inbox)
+    limiter = RateLimiter(clock)
     worker = DeliveryWorker(
         database,
         chosen,
         clock,
-        RateLimiter(clock),
+        limiter,
         policy=DeliveryPolicy(
             batch=settings.outbox_batch,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
             max_attempts=settings.outbox_max_attempts,
         ),
     )
+    services.metrics.watch_delivery(lambda: worker.stats, limiter)
+    services.metrics.serve(web, database, start_server=any(name not in LOCAL_PLATFORMS for name in chosen))
     scheduler = JobScheduler(all_jobs(services), community.tz, LeaderLock(database))
-    app = App(settings, clock, database, services, router, chosen, worker, scheduler)
+    app = App(settings, clock, database, services, router, chosen, worker, scheduler, web)
     console = chosen.get("console")
     if console is not None and hasattr(console, "bind"):
         console.bind(advance_time=app.advance_time, settle=app.settle)
     return app
 
 
-def build_platforms(settings: Settings, community: CommunityContext) -> dict[str, Platform]:
+async def _library_topics(services: Services, current: str) -> list[str]:
+    """Autocomplete for /library on Discord: the topics of published content."""
+    topics = sorted({topic for item in await services.content.library() for topic in item.topics})
+    return [f"topic:{topic}" for topic in topics if current.lower() in topic.lower()]
+
+
+def build_platforms(settings: Settings, services: Services, router: Router, web: WebServer) -> dict[str, Platform]:
     """The adapters the settings ask for. SDK-backed adapters are imported only when chosen."""
+    community = services.community
     built: dict[str, Platform] = {}
     for name in settings.chosen_platforms():
         if name == "console":
             from bot.platforms.console import ConsolePlatform
 
             built[name] = ConsolePlatform(creator_name=community.creator_name)
+        elif name == "slack":
+            from bot.handlers.home import render_home
+            from bot.platforms.slack import create_slack_platform
+
+            built[name] = create_slack_platform(
+                settings, community.config, web_server=web, home_provider=functools.partial(render_home, services)
+            )
+        elif name == "discord":
+            from bot.platforms.discord.factory import create_discord_platform
+
+            t = services.catalog.for_locale(community.locale)
+            commands = {n: (t(spec.help_key) if spec.help_key else n) for n, spec in router.commands.items()}
+            discord = create_discord_platform(settings, community.config, commands=commands)
+            discord.set_autocomplete("library", functools.partial(_library_topics, services))
+            built[name] = discord
         elif name == "memory":
             from bot.platforms.memory import MemoryPlatform
 
@@ -160,3 +235,37 @@ def build_platforms(settings: Settings, community: CommunityContext) -> dict[str
         else:
             raise SettingsError(f"MEMBOT_PLATFORMS: the {name} adapter is not available in this build yet")
     return built
+
+
+def stripe_gateway(settings: Settings) -> StripePort | None:
+    """The Stripe client when `MEMBOT_STRIPE_API_KEY` is set, else None (memberships granted by hand).
+
+    The SDK is imported only then, so a bot without billing never loads it.
+    """
+    if settings.stripe_api_key is None:
+        if settings.stripe_webhook_secret is not None:
+            raise SettingsError("MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY is not: billing needs both")
+        return None
+    from bot.integrations.stripe_gateway import StripeGateway
+
+    secret = settings.stripe_webhook_secret
+    return StripeGateway(
+        settings.stripe_api_key.get_secret_value(),
+        api_base=settings.stripe_api_base,
+        webhook_secret=secret.get_secret_value() if secret is not None else None,
+    )
+
+
+def build_web_only(settings: Settings, database: Database) -> tuple[WebServer, StripePort | None]:
+    """`membot web`: the HTTP side alone. Stripe events are verified and recorded here; the bot
+    process (`membot run`, which holds the chat platforms) processes them from the table."""
+    from bot.services.billing.webhooks import WebhookInbox
+
+    web = WebServer(settings.port)
+    stripe = stripe_gateway(settings)
+    if stripe is not None and settings.stripe_webhook_secret is not None:
+        from bot.handlers.billing import add_routes
+
+        add_routes(web, WebhookInbox(database, SystemClock(), stripe))
+    Metrics().serve(web, database, start_server=True)
+    return web, stripe

@@ -35,10 +35,16 @@ class SystemClock:
 
 
 class OffsetClock(SystemClock):
-    """Real time plus an offset the operator can push forward (the console's `/time +3d`)."""
+    """Real time plus an offset the operator can push forward (the console's `/time +3d`).
 
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
+    With `start`, the clock begins at that moment instead of now, which makes scripted
+    console sessions repeatable.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        if start is not None and start.tzinfo is None:
+            raise ValueError("the start time needs a time zone, e.g. 2026-11-20T12:00+00:00")
+        self._offset = (start - datetime.now(timezone.utc)) if start is not None else timedelta(0)
 
     def now(self) -> datetime:
         return super().now() + self._offset

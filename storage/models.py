@@ -65,6 +65,7 @@ class Member(Base):
     """One person, however many platform accounts they have."""
 
     __tablename__ = "members"
+    __table_args__ = (Index("ix_members_joined", "community_id", "joined_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
@@ -408,3 +409,14 @@ class WaitlistEntry(Base):
     joined_at: Mapped[datetime]
     invited_at: Mapped[datetime | None]
     converted_at: Mapped[datetime | None]
+
+
+class LinkCode(Base):
+    """A one-time code that joins a member's accounts on two platforms into one person."""
+
+    __tablename__ = "link_codes"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -61,6 +61,7 @@ POLICIES: dict[str, TablePolicy] = {
     "polls": TablePolicy("created_by", "anonymise", {"created_by": None}),
     "referral_codes": TablePolicy("member_id", "delete"),
     "waitlist": TablePolicy("member_id", "delete"),
+    "link_codes": TablePolicy("member_id", "delete"),
     "stripe_events": TablePolicy(None, "none"),  # payloads are scrubbed by customer id, see services.privacy
 }
 

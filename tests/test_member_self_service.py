@@ -69,3 +69,19 @@ async def test_bad_prefs_explain_and_change_nothing(app: App, memory: MemoryPlat
     assert (after[0].timezone, after[0].locale, after[1].digest, after[1].nudges) == (
         before[0].timezone, before[0].locale, before[1].digest, before[1].nudges,
     )
+
+
+async def test_home_page_shows_membership_next_drop_live_and_recent_library(app: App, memory: MemoryPlatform) -> None:
+    from bot.handlers.home import render_home
+
+    await memory.join("u1", "Ann Lee")
+    await memory.command("u1", "join")
+    await app.advance_time(timedelta(days=1))  # Saturday's deep-dive is out
+    page = await render_home(app.services, memory.user("u1"))
+    assert page.text == "Strategy Club: welcome back, Ann"
+    fields = dict(page.blocks[1].items)  # type: ignore[attr-defined]
+    assert fields["Status"] == "Active"
+    assert fields["Next drop"] == "Mini-training: Find your one customer, Mon 23 Nov, 09:00 CET"
+    assert fields["Next live session"] == "Nothing scheduled yet"
+    recent = [b for b in page.blocks if b.__class__.__name__ == "Buttons"][0]
+    assert [b.label for b in recent.buttons] == ["The niche paradox: why narrowing down…"]  # type: ignore[attr-defined]

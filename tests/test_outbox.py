@@ -193,3 +193,13 @@ async def test_a_file_goes_out_as_one_upload(db: Database, clock: FakeClock, mem
     await worker(db, memory, clock).drain()
     assert memory.sent == []
     assert memory.files_to("u1") == [("export.json", b'{"a": 1}')]
+
+
+def test_a_batch_never_takes_longer_than_half_its_lease(clock: FakeClock) -> None:
+    from bot.platforms.base import Capabilities
+
+    slow = MemoryPlatform(capabilities=Capabilities(sends_per_second=1.0, burst=1))
+    w = DeliveryWorker(None, {"memory": slow}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50, lease=timedelta(seconds=60)))  # type: ignore[arg-type]
+    assert w.claim_limit() == 30  # 1 a second for 30 s: well inside the 60 s lease
+    fast = DeliveryWorker(None, {"memory": MemoryPlatform()}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50))  # type: ignore[arg-type]
+    assert fast.claim_limit() == 50

@@ -11,7 +11,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import (
-    Activity, Announcement, Base, Feedback, FaqQuestion, LiveQuestion, LiveSession, Member, Membership, Milestone,
+    Activity, Announcement, Base, Feedback, FaqQuestion, LinkCode, LiveQuestion, LiveSession, Member, Membership, Milestone,
     Nudge, OnboardingProgress, Poll, PollVote, Referral, ReferralCode, Rsvp, StripeEvent, Tier, WaitlistEntry,
 )
 from storage.privacy import POLICIES
@@ -56,6 +56,7 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
             Referral(referrer_id=other.id, referred_id=zed.id, created_at=now),
             FaqQuestion(community_id=cid, member_id=zed.id, question="my private question", status="answered", place={"user": "uzed"}, asked_at=now),
             WaitlistEntry(community_id=cid, member_id=zed.id, joined_at=now),
+            LinkCode(code="ZED777", member_id=zed.id, created_at=now, expires_at=now),
             StripeEvent(event_id="evt_1", type="customer.updated", payload={"data": {"object": {"id": "cus_ZED123", "email": "zed@example.com"}}}, received_at=now),
         ])
         return zed.id

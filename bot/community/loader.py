@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ COMMUNITY_FILE = "community.toml"
 FAQ_FILE = "faq.toml"
 CONTENT_DIR = "content"
 MAX_FILE_BYTES = 1_000_000
+_QUOTED = re.compile(r"'([^']+)'")
+_TOML_AT = re.compile(r"\s*\(at (?:line (?P<line>\d+), column \d+|end of document)\)$")
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,45 @@ def _load_toml_model(path: Path, model: Any, problems: list[FileProblem], *, req
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(FileProblem(path, getattr(exc, "lineno", None), None, f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}"))
+        line, message = _toml_error_position(exc, text)
+        problems.append(FileProblem(path, line, None, f"not valid TOML: {message}"))
         return None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(problems_from_validation(path, text, exc, style="toml"))
+        problems.extend(_with_line(p, text) for p in problems_from_validation(path, text, exc, style="toml"))
         return None
+
+
+def _with_line(problem: FileProblem, text: str) -> FileProblem:
+    """A check across a whole table (unique ids, a plan's tier) names values, not a field: point at the
+    last line that holds the first value it names (the repeated one, or the one that is wrong)."""
+    if problem.line or problem.field:
+        return problem
+    quoted = _QUOTED.findall(problem.message)
+    repeated = problem.message.partition("repeated: ")[2].split(", ")[0].strip()
+    patterns = [rf'"{re.escape(v)}"' for v in quoted[1:] + quoted[:1]]
+    if repeated:
+        patterns.append(rf'^\s*(key|id)\s*=\s*"{re.escape(repeated)}"')
+    if "default" in problem.message:
+        patterns.append(r"^\s*default\s*=\s*true")
+    lines = text.splitlines()
+    for pattern in patterns:
+        for n in range(len(lines), 0, -1):
+            if re.search(pattern, lines[n - 1]):
+                return FileProblem(problem.path, n, problem.field, problem.message)
+    return problem
+
+
+def _toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int | None, str]:
+    """The line and the bare message: Python 3.13+ sets `lineno`/`msg`; 3.11 only says "(at line N, column M)"."""
+    if hasattr(exc, "lineno") and hasattr(exc, "msg"):
+        return exc.lineno, exc.msg
+    found = _TOML_AT.search(str(exc))
+    if found is None:
+        return None, str(exc)
+    line = int(found["line"]) if found["line"] else max(1, len(text.splitlines()))
+    return line, str(exc)[: found.start()].rstrip()
 
 
 def _load_content(path: Path, problems: list[FileProblem]) -> ContentSource | None:
@@ -110,7 +145,11 @@ def _load_content(path: Path, problems: list[FileProblem]) -> ContentSource | No
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
-        problems.append(FileProblem(path, line, None, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
+        detail = getattr(exc, "problem", None)
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: it has a position, not a mark
+            line = front[: exc.position].count("\n") + 2
+            detail = f"character {exc.character!r} is not allowed"
+        problems.append(FileProblem(path, line, None, f"front matter is not valid YAML: {detail or exc}"))
         return None
     if not isinstance(data, dict):
         problems.append(FileProblem(path, 2, None, "front matter must be 'key: value' lines"))

@@ -177,6 +177,39 @@ class Onboarding(Strict):
         return self
 
 
+class NudgeStep(Strict):
+    """One step of the inactivity policy: after `day` quiet days, send `send`."""
+
+    day: int = Field(ge=1, le=365)
+    send: Literal["missed", "note", "creator"]
+
+
+class Nudges(Strict):
+    """Check-ins for members who have gone quiet, and how often at most."""
+
+    enabled: bool = True
+    min_gap_days: int = Field(default=7, ge=0, le=90)
+    win_back_days: int = Field(default=7, ge=1, le=60)
+    creator_time: time = time(9, 0)  # community time
+    note: str = ""  # the personal note in the creator's words; empty: the default
+    steps: tuple[NudgeStep, ...] = (
+        NudgeStep(day=10, send="missed"),
+        NudgeStep(day=21, send="note"),
+        NudgeStep(day=30, send="creator"),
+    )
+
+    @field_validator("note")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return check_placeholders(value, STEP_PLACEHOLDERS)
+
+    @model_validator(mode="after")
+    def _distinct_days(self) -> Nudges:
+        if dupes := _repeated([str(s.day) for s in self.steps]):
+            raise ValueError(f"nudge steps need distinct days; repeated: {', '.join(dupes)}")
+        return self
+
+
 class QuietHours(Strict):
     """No timed message reaches a member between these local times (in the member's time zone)."""
 
@@ -196,6 +229,7 @@ class CommunityFile(Strict):
     drops: Drops = Drops()
     onboarding: Onboarding = Onboarding()
     quiet_hours: QuietHours = QuietHours()
+    nudges: Nudges = Nudges()
     discord: DiscordSettings = DiscordSettings()
 
     @model_validator(mode="after")

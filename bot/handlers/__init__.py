@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import content, drops, help, membership, onboarding
+from bot.handlers import analytics, billing, content, creator_tools, drops, engagement, faq, help, linking, live, member, membership, onboarding, privacy
 from bot.router import Router
 
 
@@ -11,4 +11,13 @@ def register_all(router: Router) -> None:
     onboarding.register(router)
     content.register(router)
     drops.register(router)
+    member.register(router)
+    live.register(router)
+    creator_tools.register(router)
+    engagement.register(router)
+    analytics.register(router)
+    linking.register(router)
+    privacy.register(router)
+    faq.register(router)
+    billing.register(router)
     help.register(router)

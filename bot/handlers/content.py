@@ -6,6 +6,7 @@ from bot.router import Context, Router
 from bot.services.errors import UserError
 from bot.services.library import parse_query, search
 from bot.views import drops as views
+from bot.views import live as live_views
 
 PAGE = 10
 
@@ -27,7 +28,9 @@ async def open_item(ctx: Context) -> None:
 
 async def next_up(ctx: Context) -> None:
     upcoming = await ctx.services.content.upcoming()
-    await ctx.reply(views.upcoming_list(upcoming, ctx.t, ctx.services.community.tz))
+    message = views.upcoming_list(upcoming, ctx.t, ctx.services.community.tz)
+    live = await ctx.services.live.next_session()
+    await ctx.reply(live_views.with_next_session(message, live, ctx.t, ctx.services.community.tz))
 
 
 def register(router: Router) -> None:

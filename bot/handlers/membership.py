@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.events import MemberJoined, MemberLeft
+from bot.handlers import billing
 from bot.router import Context, Router
 
 
@@ -19,9 +20,9 @@ async def member_left(ctx: Context) -> None:
 
 
 async def join(ctx: Context) -> None:
-    """Without billing configured, /join simply activates the membership."""
-    await ctx.services.membership.activate(ctx.member.id)
-    await ctx.say("membership.joined", community=ctx.services.community.name)
+    """With Stripe, a checkout link; without, the membership starts at once. Closed doors or a full
+    seat cap put the member on the waitlist either way (bot.handlers.billing)."""
+    await billing.join(ctx)
 
 
 def register(router: Router) -> None:

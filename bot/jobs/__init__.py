@@ -24,6 +24,13 @@ class Job:
 
 
 def all_jobs(services: Services) -> list[Job]:
-    from bot.jobs import drops, onboarding
+    from bot.jobs import announcements, billing, drops, engagement, live, onboarding
 
-    return [*drops.jobs(services), *onboarding.jobs(services)]
+    return [
+        *drops.jobs(services),
+        *onboarding.jobs(services),
+        *announcements.jobs(services),
+        *live.jobs(services),
+        *engagement.jobs(services),
+        *billing.jobs(services),
+    ]

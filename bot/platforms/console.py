@@ -98,6 +98,7 @@ class ConsolePlatform:
         self._choice_numbers = itertools.count(1)
         self._known: set[str] = set()
         self._form: _PendingForm | None = None
+        self._access: dict[str, set[str]] = {}
         self.user = self._user_ref(DEFAULT_MEMBER)
 
     @property
@@ -130,10 +131,14 @@ class ConsolePlatform:
         return SentMessage(message_id=f"c{next(self._ids)}")
 
     async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
-        self._write(f"[access: {self._name_of(user_id)} can now see {tier}]")
+        if tier not in self._access.setdefault(user_id, set()):
+            self._access[user_id].add(tier)
+            self._write(f"[access: {self._name_of(user_id)} now has the {tier} role]")
 
     async def revoke_access(self, workspace_id: str, user_id: str, tier: str) -> None:
-        self._write(f"[access: {self._name_of(user_id)} can no longer see {tier}]")
+        if tier in self._access.get(user_id, set()):
+            self._access[user_id].discard(tier)
+            self._write(f"[access: {self._name_of(user_id)} no longer has the {tier} role]")
 
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserProfile:
         if user_id not in self._known:

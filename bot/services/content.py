@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Catalog
+from bot.messages import OutboundMessage
 from bot.outbox import Outbox
 from bot.services.audience import channel_targets, dm_target
 from bot.services.community import CommunityContext
@@ -80,19 +81,23 @@ class ContentService:
                 post = drop_views.drop_post(item, t)
                 for target in channel_targets(self._presence, self._community.config.channels.drops):
                     await self._outbox.enqueue(session, f"drop:{item.id}:{target.platform}:{target.workspace_id}", target, post)
+                dms = []
+                by_locale: dict[str | None, OutboundMessage] = {}  # the post is the same for every member of a locale
                 for member in dm_members:
                     target = dm_target(member, self._presence)
                     if target is None or not for_level(item, member.level):
                         continue
-                    member_t = self._catalog.for_locale(member.locale, self._community.locale)
-                    await self._outbox.enqueue(
-                        session,
+                    if member.locale not in by_locale:
+                        member_t = self._catalog.for_locale(member.locale, self._community.locale)
+                        by_locale[member.locale] = drop_views.drop_post(item, member_t)
+                    dms.append((
                         f"drop:{item.id}:member:{member.id}",
                         target,
-                        drop_views.drop_post(item, member_t),
-                        member_id=member.id,
-                        not_before=self._quiet_aware(now, member.timezone),
-                    )
+                        by_locale[member.locale],
+                        member.id,
+                        self._quiet_aware(now, member.timezone),
+                    ))
+                await self._outbox.enqueue_many(session, dms)  # one statement for the whole fan-out
             await schedule_queue(session, self._community, now)
         for item in items:
             log.info("published content item %s (%s)", item.id, item.kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from bot.i18n import Catalog
 from bot.messages import Target
 from bot.outbox import Outbox
 from bot.services import activity
+from bot.services.billing.access import HOLDS_ACCESS, has_access
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.views import welcome as welcome_views
@@ -37,6 +39,10 @@ class MemberSummary:
     tier: str | None
     level: int | None
     joined: str
+    subscription: str | None = None  # the Stripe subscription's status; None when granted by hand
+    access: bool = False  # whether the membership gives access now (past_due: only within the grace period)
+    plan: str | None = None
+    founding: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,6 +54,10 @@ class MemberSummary:
             "tier": self.tier,
             "level": self.level,
             "joined": self.joined,
+            "subscription": self.subscription,
+            "access": self.access,
+            "plan": self.plan,
+            "founding": self.founding,
         }
 
 
@@ -162,7 +172,10 @@ class MembershipService:
             )
 
 
-async def list_summaries(session: AsyncSession, community_id: int) -> list[MemberSummary]:
+async def list_summaries(
+    session: AsyncSession, community_id: int, *, now: datetime | None = None, grace_days: int | None = None
+) -> list[MemberSummary]:
+    """One summary per member. Without `now` and `grace_days`, a late payment counts as access (the grace period)."""
     summaries = []
     for member in await members.list_all(session, community_id):
         current = await members.current_membership(session, member.id)
@@ -177,6 +190,16 @@ async def list_summaries(session: AsyncSession, community_id: int) -> list[Membe
                 tier=current[1].key if current else None,
                 level=member.level,
                 joined=member.joined_at.isoformat(),
+                subscription=current[0].status if current and current[0].stripe_subscription_id else None,
+                access=_has_access(current[0] if current else None, now, grace_days),
+                plan=current[0].plan if current else None,
+                founding=bool(current and current[0].founding),
             )
         )
     return summaries
+
+
+def _has_access(membership: Membership | None, now: datetime | None, grace_days: int | None) -> bool:
+    if now is None or grace_days is None:
+        return membership is not None and membership.ended_at is None and membership.status in HOLDS_ACCESS
+    return has_access(membership, now, grace_days)

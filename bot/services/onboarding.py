@@ -24,7 +24,7 @@ from bot.services.presence import Presence
 from bot.services.timing import member_zone, next_send_time
 from bot.views import onboarding as views
 from storage.database import Database
-from storage.models import ContentItem, Member
+from storage.models import ContentItem, Member, MemberPreferences
 from storage.repositories import content, members
 from storage.repositories import onboarding as repo
 
@@ -110,17 +110,29 @@ class OnboardingService:
                 due_members = await repo.due_for_step(
                     session, self._community.id, step_id, joined_from=now - offset - MISSED_AFTER, joined_until=now - offset
                 )
+                if not due_members:
+                    continue
+                # One query each for the whole batch instead of up to three per member.
+                ids = [m.id for m in due_members]
+                unless = step.unless if step is not None else None
+                skip = (
+                    await repo.posted_among(session, ids) if unless == "posted"
+                    else await repo.rsvped_among(session, ids) if unless == "rsvped"
+                    else set()
+                )
+                prefs = await members.preferences_for(session, ids)
                 for member in due_members:
-                    queued += await self._deliver_step(session, member, step_id, step, member.joined_at + offset, now)
+                    queued += await self._deliver_step(
+                        session, member, step_id, step, member.joined_at + offset, now,
+                        skip=member.id in skip, prefs=prefs.get(member.id),
+                    )
         return queued
 
     async def _deliver_step(
-        self, session: AsyncSession, member: Member, step_id: str, step: OnboardingStep | None, due: datetime, now: datetime
+        self, session: AsyncSession, member: Member, step_id: str, step: OnboardingStep | None, due: datetime, now: datetime,
+        *, skip: bool = False, prefs: MemberPreferences | None = None,
     ) -> int:
-        if step is not None and step.unless == "posted" and await repo.has_posted(session, member.id):
-            await repo.mark(session, member.id, step_id, "skipped", now)
-            return 0
-        if step is not None and step.unless == "rsvped" and await repo.has_rsvped(session, member.id):
+        if skip:  # the step's `unless` already holds (posted / RSVP'd)
             await repo.mark(session, member.id, step_id, "skipped", now)
             return 0
         target = dm_target(member, self._presence)
@@ -128,7 +140,7 @@ class OnboardingService:
             return 0  # not on a running platform now: try again on a later run
         if not await repo.mark(session, member.id, step_id, "sent", now):
             return 0
-        prefs = await members.preferences(session, member.id)
+        prefs = prefs or await members.preferences(session, member.id)
         t = self.translator(member)
         values = {"name": member.display_name.split()[0], "creator": self._community.creator_name, "community": self._community.name}
         message = (
@@ -136,12 +148,11 @@ class OnboardingService:
             if step is None
             else views.drip_step(step, t, **values)
         )
-        send_at = next_send_time(
-            max(due, now),
-            zone=member_zone(member.timezone, self._community.tz),
-            quiet=self._community.config.quiet_hours,
-            preferred=prefs.time_of_day,
-        )
+        zone = member_zone(member.timezone, self._community.tz)
+        quiet = self._community.config.quiet_hours
+        send_at = next_send_time(due, zone=zone, quiet=quiet, preferred=prefs.time_of_day)
+        if send_at < now:  # found late (downtime, a long tick): send now, unless it is quiet now
+            send_at = next_send_time(now, zone=zone, quiet=quiet)
         await self._outbox.enqueue(
             session, f"onboard:{step_id}:member:{member.id}", target, message, member_id=member.id, not_before=send_at
         )

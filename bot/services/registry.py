@@ -8,11 +8,23 @@ from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.metrics import Metrics
 from bot.outbox import Outbox
+from bot.services.analytics import AnalyticsService
+from bot.services.announcements import AnnouncementService
+from bot.services.answers import AnswerService
+from bot.services.billing.service import BillingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
+from bot.services.engagement import EngagementService
+from bot.services.feedback import FeedbackService
+from bot.services.live import LiveService
 from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
+from bot.services.linking import LinkingService
+from bot.services.preferences import PreferencesService
+from bot.services.privacy import PrivacyService
+from bot.services.polls import PollService
 from bot.services.presence import Presence
+from bot.services.referrals import ReferralService
 from storage.database import Database
 
 
@@ -26,5 +38,17 @@ class Services:
     outbox: Outbox
     metrics: Metrics
     membership: MembershipService
+    billing: BillingService
     content: ContentService
+    engagement: EngagementService
+    live: LiveService
     onboarding: OnboardingService
+    preferences: PreferencesService
+    linking: LinkingService
+    privacy: PrivacyService
+    announcements: AnnouncementService
+    polls: PollService
+    feedback: FeedbackService
+    referrals: ReferralService
+    answers: AnswerService
+    analytics: AnalyticsService

@@ -29,3 +29,13 @@ def levels_label(levels: Sequence[int], t: Translator) -> str:
 def local_time(when: datetime, tz: ZoneInfo) -> str:
     """A date and time a member can read at a glance: 'Mon 23 Nov, 09:00 CET'."""
     return when.astimezone(tz).strftime("%a %d %b, %H:%M %Z")
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Fit a label into a button: cut at a word boundary where one is near, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,:;") + "…"

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
-from bot.views.common import kind_label, levels_label, local_time
+from bot.views.common import kind_label, levels_label, local_time, shorten
 from storage.models import ContentItem
 
 
@@ -42,7 +42,7 @@ def library_list(items: Sequence[ContentItem], t: Translator, *, query: str = ""
     header = t.plural("library.results", total, query=query) if query else t.plural("library.header", total)
     lines = [t("library.line", kind=kind_label(i.kind, t), title=i.title, levels=levels_label(i.levels, t)) for i in items]
     blocks: list = [Header(header), Section("\n".join(lines))]
-    buttons = tuple(Button(_short(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
+    buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
     if buttons:
         blocks.append(Buttons(buttons))
     if total > len(items):
@@ -66,14 +66,10 @@ def _excerpt(body: str, limit: int = 280) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _short(title: str, limit: int = 40) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
 def weekly_digest(items: Sequence[ContentItem], t: Translator, *, name: str) -> OutboundMessage:
     header = t.plural("drops.digest.header", len(items), name=name.split()[0] if name else name)
     lines = [t("library.line", kind=kind_label(i.kind, t), title=i.title, levels=levels_label(i.levels, t)) for i in items]
-    buttons = tuple(Button(_short(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
+    buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
     blocks: list = [Header(header), Section("\n".join(lines))]
     if buttons:
         blocks.append(Buttons(buttons))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.community.schema import OnboardingStep
 from bot.i18n import Translator
 from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
-from bot.views.common import kind_label, local_time
+from bot.views.common import kind_label, local_time, shorten
 
 
 def drip_step(step: OnboardingStep, t: Translator, **values: str) -> OutboundMessage:
@@ -40,7 +40,7 @@ def start_path(path, t: Translator, tz) -> OutboundMessage:  # type: ignore[no-u
         if i.publish_at is not None
     ]
     blocks: list = [Header(header), Section("\n".join(lines) or t("onboarding.path.empty"))]
-    buttons = tuple(Button(i.title[:40], action_id=f"library.open:{i.id}") for i in path.available[:4])
+    buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in path.available[:4])
     if buttons:
         blocks.append(Buttons(buttons))
     return OutboundMessage(text=header, blocks=tuple(blocks))

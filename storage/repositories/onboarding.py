@@ -48,6 +48,23 @@ async def has_posted(session: AsyncSession, member_id: int) -> bool:
     return bool(await session.scalar(select(exists().where(Activity.member_id == member_id, Activity.kind == "message"))))
 
 
+async def posted_among(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
+    """Which of these members have posted a message (one query for a scan's whole batch)."""
+    if not member_ids:
+        return set()
+    rows = await session.scalars(
+        select(Activity.member_id).where(Activity.member_id.in_(member_ids), Activity.kind == "message").distinct()
+    )
+    return set(rows.all())
+
+
+async def rsvped_among(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
+    """Which of these members have RSVP'd to any live session."""
+    if not member_ids:
+        return set()
+    return set((await session.scalars(select(Rsvp.member_id).where(Rsvp.member_id.in_(member_ids)).distinct())).all())
+
+
 async def has_rsvped(session: AsyncSession, member_id: int) -> bool:
     return bool(await session.scalar(select(exists().where(Rsvp.member_id == member_id))))
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -44,6 +45,25 @@ async def enqueue(
     )
     result = await session.execute(statement)
     return result.rowcount == 1
+
+
+async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *, now: datetime) -> None:
+    """`enqueue` for many messages in one statement (a fan-out): each dict has `dedupe_key`, `platform`,
+    `workspace_id`, `target`, `payload` and optionally `member_id` and `not_before`. Keys already
+    queued are skipped, as with `enqueue`."""
+    if not rows:
+        return
+    values = [
+        {
+            "dedupe_key": row["dedupe_key"], "platform": row["platform"], "workspace_id": row["workspace_id"],
+            "target": row["target"], "payload": row["payload"], "member_id": row.get("member_id"),
+            "status": "pending", "attempts": 0, "next_attempt_at": row.get("not_before") or now, "created_at": now,
+        }
+        for row in rows
+    ]
+    dialect = session.bind.dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    await session.execute(module.insert(OutboxMessage).on_conflict_do_nothing(), values)
 
 
 async def claim_due(

@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from bot.platforms.slack.adapter import SlackPlatform
 
 
-def create_slack_platform(settings: Any, community_config: Any, **overrides: Any) -> SlackPlatform:
+def create_slack_platform(settings: Any, community_config: Any, *, web_server: Any = None, **overrides: Any) -> SlackPlatform:
     """Build the adapter from settings and the community's tiers (see `adapter.create_slack_platform`)."""
     from bot.platforms.slack.adapter import create_slack_platform as create
 
-    return create(settings, community_config, **overrides)
+    return create(settings, community_config, web_server=web_server, **overrides)
 
 
 __all__ = ["create_slack_platform"]

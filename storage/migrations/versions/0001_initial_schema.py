@@ -114,6 +114,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_community_id'), ['community_id'], unique=False)
+        batch_op.create_index('ix_members_joined', ['community_id', 'joined_at'], unique=False)
 
     op.create_table('tiers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -184,6 +185,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_member_id'), ['member_id'], unique=False)
+
+    op.create_table('link_codes',
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_link_codes_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_link_codes'))
+    )
+    with op.batch_alter_table('link_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_link_codes_member_id'), ['member_id'], unique=False)
 
     op.create_table('live_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -450,6 +462,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_live_sessions_starts_at'))
 
     op.drop_table('live_sessions')
+    with op.batch_alter_table('link_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_link_codes_member_id'))
+
+    op.drop_table('link_codes')
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_member_id'))
 
@@ -466,6 +482,7 @@ def downgrade() -> None:
     op.drop_table('activity')
     op.drop_table('tiers')
     with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_index('ix_members_joined')
         batch_op.drop_index(batch_op.f('ix_members_community_id'))
 
     op.drop_table('members')

@@ -1,0 +1,112 @@
+"""The creator's analytics in chat: `/stats`, `/stats cohorts`, `/stats forecast`, and `/members at-risk`
+with a button to send a personal note (`/members` itself is registered by the engagement handlers)."""
+
+from __future__ import annotations
+
+from bot.events import FormSubmitted
+from bot.router import Context, Router
+from bot.services.analytics import charts
+from bot.services.analytics.cohorts import MAX_MONTHS as MAX_COHORT_MONTHS
+from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
+from bot.services.analytics.forecast import steady_state
+from bot.services.analytics.figures import main_currency
+from bot.services.community import outranks
+from bot.services.errors import UserError
+from bot.views import analytics as views
+
+DEFAULT_COHORT_MONTHS = 12
+DEFAULT_FORECAST_MONTHS = 6
+
+
+def _count(word: str | None, default: int, most: int, error: str) -> int:
+    if word is None:
+        return default
+    if not word.isdigit() or not 1 <= int(word) <= most:
+        raise UserError(error, max=most)
+    return int(word)
+
+
+async def stats(ctx: Context) -> None:
+    """`/stats [days]`, `/stats cohorts [months]`, `/stats forecast [months]`."""
+    words = ctx.args.lower().split()
+    sub = words[0] if words else ""
+    rest = words[1] if len(words) > 1 else None
+    if sub == "cohorts":
+        await _cohorts(ctx, _count(rest, DEFAULT_COHORT_MONTHS, MAX_COHORT_MONTHS, "analytics.errors.months"))
+    elif sub == "forecast":
+        await _forecast(ctx, _count(rest, DEFAULT_FORECAST_MONTHS, MAX_FORECAST_MONTHS, "analytics.errors.months"))
+    elif sub == "" or sub.isdigit():
+        await _overview(ctx, int(sub) if sub else 30)
+    else:
+        await ctx.reply(views.usage(ctx.t))
+
+
+async def _overview(ctx: Context, days: int) -> None:
+    services = ctx.services
+    community = services.community
+    snapshot = await services.analytics.snapshot(days)
+    labels = views.chart_labels(community.name, snapshot.membership.currency, days, ctx.t)
+    png = await charts.dashboard_png(snapshot, labels)
+    await ctx.reply(views.stats(snapshot, community.name, community.tz, png, ctx.t))
+
+
+async def _cohorts(ctx: Context, months: int) -> None:
+    community = ctx.services.community
+    matrix = await ctx.services.analytics.cohorts(months)
+    months_shown = [views.month_label(m, community.tz) for m in matrix.months]
+    png = None
+    if any(matrix.sizes):
+        labels = views.chart_labels(community.name, "usd", 30, ctx.t)
+        png = await charts.cohort_png(matrix, labels, months_shown)
+    await ctx.reply(views.cohorts(matrix, months_shown, community.name, png, ctx.t))
+
+
+async def _forecast(ctx: Context, months: int) -> None:
+    community = ctx.services.community
+    currency = main_currency(community.config.plans)
+    inputs, rows = await ctx.services.analytics.forecast(months)
+    month_labels = views.months_from(ctx.services.clock.now(), community.tz, len(rows))
+    labels = views.chart_labels(community.name, currency, 30, ctx.t)
+    png = await charts.forecast_png(rows, labels, month_labels)
+    message = views.forecast(inputs, rows, month_labels, currency, steady_state(inputs), community.name, png, ctx.t)
+    await ctx.reply(message)
+
+
+async def members_at_risk(ctx: Context) -> None:
+    """`/members at-risk`: reached through `/members` (bot.handlers.engagement)."""
+    risks = await ctx.services.analytics.at_risk()
+    await ctx.reply(views.at_risk(risks, ctx.t))
+
+
+def _require_creator(ctx: Context) -> None:
+    """Buttons and forms are not role-checked by the router: the list could be forwarded."""
+    if not outranks(ctx.member.role, "creator"):
+        raise UserError("analytics.errors.creator_only")
+
+
+async def note_clicked(ctx: Context) -> None:
+    _require_creator(ctx)
+    action = ctx.action
+    if action is None or not (action.arg or "").isdigit():
+        raise UserError("errors.stale_button")
+    member_id = int(action.arg or 0)
+    name = await ctx.services.analytics.member_name(member_id)
+    if not await ctx.open_form(views.note_form(member_id, name, ctx.t)):
+        await ctx.reply(views.no_forms(name, ctx.t))
+
+
+async def note_submitted(ctx: Context) -> None:
+    _require_creator(ctx)
+    event = ctx.event
+    assert isinstance(event, FormSubmitted)
+    raw = str(event.values.get("member_id") or "").strip()
+    if not raw.isdigit():
+        raise UserError("analytics.errors.no_member")
+    name, delivered = await ctx.services.analytics.send_note(int(raw), str(event.values.get("note") or ""))
+    await ctx.reply(views.note_result(name, delivered, ctx.t))
+
+
+def register(router: Router) -> None:
+    router.command("stats", role="creator", help_key="help.commands.stats")(stats)
+    router.action(views.NOTE)(note_clicked)
+    router.form(views.NOTE)(note_submitted)

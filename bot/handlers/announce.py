@@ -1,0 +1,102 @@
+"""/announce: draft to a segment, preview, then send now, schedule, list or cancel. Creator only."""
+
+from __future__ import annotations
+
+from bot.events import FormSubmitted
+from bot.handlers.creator_tools import action_id, require_role
+from bot.router import Context, Router
+from bot.services.announcements import Preview
+from bot.services.errors import UserError
+from bot.views import announce as views
+from bot.views.common import local_time
+
+ROLE = "creator"  # announcements speak in the creator's voice to paying members
+
+
+async def announce(ctx: Context) -> None:
+    args = ctx.args.strip()
+    word, _, rest = args.partition(" ")
+    if not args:
+        form = views.compose_form(ctx.t, ctx.services.announcements.tiers)
+        if not await ctx.open_form(form):
+            await ctx.say("announce.errors.usage")
+    elif word.lower() == "list" and not rest:
+        await show_list(ctx)
+    elif word.lower() == "cancel" and "|" not in args:
+        if not rest.strip().isdigit():
+            raise UserError("announce.errors.cancel_usage")
+        await _cancel(ctx, int(rest.strip()))
+    else:
+        request = ctx.services.announcements.parse(args)
+        await _preview(ctx, await ctx.services.announcements.draft(ctx.member.id, request))
+
+
+async def submit_form(ctx: Context) -> None:
+    require_role(ctx, ROLE, "announce")
+    event = ctx.event
+    assert isinstance(event, FormSubmitted)
+    values = event.values
+    request = ctx.services.announcements.parse_form(
+        values.get("segment", "all"), values.get("when", ""), values.get("text", "")
+    )
+    await _preview(ctx, await ctx.services.announcements.draft(ctx.member.id, request))
+
+
+async def send(ctx: Context) -> None:
+    require_role(ctx, ROLE, "announce")
+    service = ctx.services.announcements
+    sent = await service.send_now(action_id(ctx))
+    if sent.by_channel:
+        await ctx.say("announce.sent.channel", channel=service.channel)
+    else:
+        await ctx.reply(ctx.t.plural("announce.sent.dm", sent.queued))
+
+
+async def schedule(ctx: Context) -> None:
+    require_role(ctx, ROLE, "announce")
+    item = await ctx.services.announcements.schedule(action_id(ctx))
+    await ctx.say("announce.scheduled", id=item.id, when=local_time(item.send_at, ctx.services.community.tz))
+
+
+async def cancel(ctx: Context) -> None:
+    require_role(ctx, ROLE, "announce")
+    await _cancel(ctx, action_id(ctx))
+
+
+async def show_list(ctx: Context) -> None:
+    require_role(ctx, ROLE, "announce")
+    service = ctx.services.announcements
+    scheduled, sent = await service.overview()
+    labels = {a.id: service.label(a.segment, ctx.t) for a in (*scheduled, *sent)}
+    await ctx.reply(views.overview(scheduled, sent, ctx.t, ctx.services.community.tz, labels))
+
+
+async def _cancel(ctx: Context, announcement_id: int) -> None:
+    item = await ctx.services.announcements.cancel(announcement_id)
+    await ctx.say("announce.canceled", id=item.id)
+
+
+async def _preview(ctx: Context, preview: Preview) -> None:
+    service = ctx.services.announcements
+    audience = service.label(preview.segment, ctx.t)
+    reach = views.reach_label(preview.segment, preview.recipients, ctx.t, service.channel)
+    await ctx.reply(
+        views.preview(
+            preview.announcement,
+            preview.message,
+            ctx.t,
+            audience=audience,
+            reach=reach,
+            tz=ctx.services.community.tz,
+            scheduled=preview.scheduled,
+        )
+    )
+
+
+def register(router: Router) -> None:
+    router.command("announce", role=ROLE, help_key="help.commands.announce")(announce)
+    router.form(views.FORM_ID)(submit_form)
+    router.action("announce.send")(send)
+    router.action("announce.schedule")(schedule)
+    router.action("announce.cancel")(cancel)
+    router.action("announce.list")(show_list)

@@ -1,0 +1,189 @@
+"""/join with Stripe or the waitlist, /billing, /doors, /member, the exit survey, and the Stripe webhook route."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot.events import FormSubmitted
+from bot.handlers.creator_tools import require_role
+from bot.router import Context, Router
+from bot.services.billing.plans import by_key
+from bot.services.billing.service import JoinResult
+from bot.services.billing.webhooks import WebhookInbox
+from bot.services.billing.wire import BillingUnavailable, WebhookRejected
+from bot.services.errors import UserError
+from bot.views import billing as views
+from bot.web import WebServer
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+CREATOR = "creator"
+
+
+async def _stripe(call: Awaitable[T]) -> T:
+    """A Stripe outage becomes a friendly "try again", not an internal error."""
+    try:
+        return await call
+    except BillingUnavailable:
+        raise UserError("billing.errors.billing_down") from None
+
+
+async def join(ctx: Context) -> None:
+    """`/join [plan|referral code]`: a checkout link, a plan choice, the waitlist, or (without Stripe) in at once."""
+    arg = ctx.args.strip()
+    billing = ctx.services.billing
+    plan = arg.lower() if arg and by_key(ctx.services.community.config, arg.lower()) else None
+    if arg and plan is None:
+        await ctx.services.referrals.redeem(arg, ctx.member.id)
+    await _answer_join(ctx, await _stripe(billing.join(ctx.member, plan)))
+
+
+async def _answer_join(ctx: Context, result: JoinResult) -> None:
+    if result.kind == "joined":
+        await ctx.say("membership.joined", community=ctx.services.community.name)
+    elif result.kind in ("waitlist", "full"):
+        await ctx.reply(views.waitlisted(result.position, full=result.kind == "full", t=ctx.t))
+    elif result.kind == "choose":
+        await ctx.reply(views.plan_choices(result.choices, ctx.t))
+    else:
+        assert result.plan is not None and result.url is not None
+        await ctx.reply(views.checkout_link(result.plan, result.url, ctx.t))
+
+
+async def join_clicked(ctx: Context) -> None:
+    await _answer_join(ctx, await _stripe(ctx.services.billing.join(ctx.member)))
+
+
+async def checkout_clicked(ctx: Context) -> None:
+    plan = ctx.action.arg if ctx.action else None
+    if not plan:
+        raise UserError("errors.stale_button")
+    await _answer_join(ctx, await _stripe(ctx.services.billing.join(ctx.member, plan)))
+
+
+async def billing_page(ctx: Context) -> None:
+    url = await _stripe(ctx.services.billing.portal(ctx.member.id))
+    await ctx.reply(views.portal_link(url, ctx.t))
+
+
+async def doors(ctx: Context) -> None:
+    """`/doors`, `/doors open [founding]`, `/doors close`, `/doors cap N|off`."""
+    require_role(ctx, CREATOR, "doors")
+    words = ctx.args.lower().split()
+    billing = ctx.services.billing
+    verb = words[0] if words else ""
+    if verb == "open" and len(words) <= 2 and words[1:] in ([], ["founding"]):
+        founding = words[1:] == ["founding"]
+        invited = await billing.open_doors(founding=founding)
+        await ctx.say("billing.doors.opened_founding" if founding else "billing.doors.opened", invited=invited)
+    elif verb == "close" and len(words) == 1:
+        await billing.close_doors()
+        await ctx.say("billing.doors.closed")
+    elif verb == "cap" and len(words) == 2:
+        if words[1] in ("off", "none"):
+            await billing.set_seat_cap(None)
+            await ctx.say("billing.doors.cap_off")
+            return
+        if not words[1].isdigit():
+            raise UserError("billing.errors.cap", max=100_000)
+        invited = await billing.set_seat_cap(int(words[1]))
+        await ctx.say("billing.doors.cap_set", cap=int(words[1]), invited=invited)
+    else:
+        await ctx.reply(views.doors_status(await billing.doors_status(), ctx.t))
+
+
+async def member(ctx: Context) -> None:
+    """`/member add @user [tier] [comped|trial DAYS]`, `/member remove @user`, `/member list`."""
+    require_role(ctx, CREATOR, "member")
+    words = ctx.args.split()
+    billing = ctx.services.billing
+    verb = words[0].lower() if words else "list"
+    user = ctx.event.user
+    if verb in ("add", "remove") and len(words) >= 2:
+        target = await billing.manual.find(user.platform, user.workspace_id, words[1])
+        if verb == "add":
+            status = await billing.member_add(target.id, words[2:])
+            await ctx.say("billing.member.added_trial" if status == "trialing" else "billing.member.added_comped", name=target.display_name)
+        else:
+            if len(words) != 2:
+                raise UserError("billing.errors.member_usage")
+            await billing.member_remove(target.id)
+            await ctx.say("billing.member.removed", name=target.display_name)
+    elif verb == "list" and len(words) == 1:
+        await ctx.reply(views.member_list(await billing.member_rows(), ctx.services.community.tz, ctx.t))
+    else:
+        raise UserError("billing.errors.member_usage")
+
+
+async def exit_reason(ctx: Context) -> None:
+    reason = ctx.action.arg if ctx.action else None
+    if not reason:
+        raise UserError("errors.stale_button")
+    await ctx.services.billing.exit_answer(ctx.member.id, reason)
+    await ctx.say("billing.exit.thanks")
+
+
+async def exit_form(ctx: Context) -> None:
+    if not await ctx.open_form(views.exit_form(ctx.t)):
+        await ctx.reply(views.exit_survey_dm(ctx.t))
+
+
+async def exit_submitted(ctx: Context) -> None:
+    event = ctx.event
+    assert isinstance(event, FormSubmitted)
+    await ctx.services.billing.exit_answer(ctx.member.id, event.values.get("reason", "other"), event.values.get("comment", ""))
+    await ctx.say("billing.exit.thanks")
+
+
+def register(router: Router) -> None:
+    router.command("billing", help_key="help.commands.billing")(billing_page)
+    router.command("doors", role=CREATOR, help_key="help.commands.doors")(doors)
+    router.command("member", role=CREATOR, help_key="help.commands.member")(member)
+    router.action(views.PORTAL)(billing_page)
+    router.action(views.JOIN)(join_clicked)
+    router.action(views.CHECKOUT)(checkout_clicked)
+    router.action(views.EXIT)(exit_reason)
+    router.action(views.EXIT_FORM)(exit_form)
+    router.form(views.EXIT_FORM_ID)(exit_submitted)
+
+
+# -- HTTP ----------------------------------------------------------------------------------
+
+RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+DONE_PAGE = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>All done. You can close this tab and go back to the chat.</p>"
+CANCELED_PAGE = "<!doctype html><meta charset=utf-8><title>No charge</title><p>Nothing was charged. You can close this tab; type /join in the chat whenever you're ready.</p>"
+
+
+def stripe_webhook(inbox: WebhookInbox) -> RouteHandler:
+    """`POST /stripe/webhook`: verify, record, answer 200 at once; the event worker does the rest."""
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()
+        try:
+            new = await inbox.receive(body, request.headers.get("Stripe-Signature"))
+        except WebhookRejected as exc:
+            log.warning("stripe webhook rejected: %s", exc)
+            return web.json_response({"error": "invalid signature"}, status=400)
+        return web.json_response({"received": True, "duplicate": not new})
+
+    return handle
+
+
+def static_page(html: str) -> RouteHandler:
+    async def handle(_request: web.Request) -> web.Response:
+        return web.Response(text=html, content_type="text/html")
+
+    return handle
+
+
+def add_routes(server: WebServer, inbox: WebhookInbox) -> None:
+    """The billing routes on the one web server (webhook, and the pages Checkout returns to)."""
+    server.add_route("POST", "/stripe/webhook", stripe_webhook(inbox))
+    server.add_route("GET", "/billing/done", static_page(DONE_PAGE))
+    server.add_route("GET", "/billing/canceled", static_page(CANCELED_PAGE))
+

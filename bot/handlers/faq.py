@@ -1,0 +1,265 @@
+"""/ask, questions in DMs, mentions and the FAQ channel, 👍/👎, and the creator's /faq inbox and entries.
+
+`/faq` is one command with subcommands because Slack shows it to every member; the
+creator's subcommands and buttons check the role here and refuse politely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from bot.events import FormSubmitted, MessagePosted
+from bot.router import Context, Router
+from bot.services.answers import Place
+from bot.services.community import outranks
+from bot.services.errors import UserError
+from bot.services.faq_entries import EntryDraft
+from bot.services.timing import member_zone
+from bot.views import faq as views
+from bot.views.common import local_time
+
+Subcommand = Callable[[Context, str], Awaitable[None]]
+
+
+def _zone(ctx: Context) -> ZoneInfo:
+    return member_zone(ctx.member.timezone, ctx.services.community.tz)
+
+
+def _creator(ctx: Context) -> str:
+    return ctx.services.community.creator_name
+
+
+def _require_creator(ctx: Context, sub: str) -> None:
+    if not outranks(ctx.member.role, "creator"):
+        raise UserError("faq.errors.creator_only", sub=sub)
+
+
+def _question_id(raw: str | None) -> int:
+    value = (raw or "").strip().lstrip("#")
+    if not value.isdigit():
+        raise UserError("faq.errors.bad_id", value=(raw or "").strip()[:40] or "?")
+    return int(value)
+
+
+def _action_question(ctx: Context) -> int:
+    return _question_id(ctx.action.arg if ctx.action else None)
+
+
+def _form_values(ctx: Context) -> dict[str, str]:
+    event = ctx.event
+    assert isinstance(event, FormSubmitted)
+    return {name: str(value or "") for name, value in event.values.items()}
+
+
+# -- members: asking and rating ------------------------------------------------------------
+
+
+async def ask(ctx: Context) -> None:
+    if not ctx.args.strip():
+        await ctx.say("faq.ask.usage")
+        return
+    event = ctx.event
+    where = event.channel
+    place = Place(
+        event.user.platform, event.user.workspace_id, "command",
+        channel=where.channel_id if where else None, thread=where.thread_id if where else None,
+    )
+    answer = await ctx.services.answers.ask(ctx.member, ctx.args, place)
+    await ctx.reply(views.answer_message(answer.question_id, answer.outcome, ctx.t, _creator(ctx)))
+
+
+async def on_message(ctx: Context) -> None:
+    event = ctx.event
+    assert isinstance(event, MessagePosted)
+    await ctx.services.answers.on_message(ctx.member, event, ctx.t)
+
+
+async def rate_up(ctx: Context) -> None:
+    row = await ctx.services.answers.rate(ctx.member, _action_question(ctx), "up")
+    await ctx.reply(views.rated("up", row.id, ctx.t, _creator(ctx)))
+
+
+async def rate_down(ctx: Context) -> None:
+    row = await ctx.services.answers.rate(ctx.member, _action_question(ctx), "down")
+    await ctx.reply(views.rated("down", row.id, ctx.t, _creator(ctx)))
+
+
+async def forward(ctx: Context) -> None:
+    newly = await ctx.services.answers.forward(ctx.member, _action_question(ctx))
+    first = _creator(ctx).split()[0]
+    await ctx.say("faq.forwarded" if newly else "faq.already_forwarded", creator=first)
+
+
+# -- the creator's inbox -------------------------------------------------------------------
+
+
+async def show_inbox(ctx: Context, _: str = "") -> None:
+    _require_creator(ctx, "inbox")
+    items, total = await ctx.services.answers.inbox.pending()
+    await ctx.reply(views.inbox(items, total, ctx.t, _zone(ctx)))
+
+
+async def answer_button(ctx: Context) -> None:
+    _require_creator(ctx, "answer")
+    row = await ctx.services.answers.inbox.question(_action_question(ctx))
+    if row.status == "resolved":
+        raise UserError("faq.errors.already_resolved")
+    if not await ctx.open_form(views.answer_form(row.id, row.question, ctx.t)):
+        await ctx.say("faq.errors.answer_usage", id=row.id)
+
+
+async def answer_command(ctx: Context, args: str) -> None:
+    first, _, text = args.strip().partition(" ")
+    await _answer(ctx, _question_id(first), text)
+
+
+async def submit_answer(ctx: Context) -> None:
+    _require_creator(ctx, "answer")
+    values = _form_values(ctx)
+    await _answer(ctx, _question_id(values.get("question_id")), values.get("answer", ""))
+
+
+async def _answer(ctx: Context, question_id: int, text: str) -> None:
+    resolved = await ctx.services.answers.inbox.answer(question_id, text)
+    await ctx.reply(views.answer_sent(resolved.question.id, resolved.delivered, resolved.asker, ctx.t))
+
+
+async def save(ctx: Context) -> None:
+    _require_creator(ctx, "save")
+    entry = await ctx.services.answers.inbox.save(_action_question(ctx))
+    await ctx.say("faq.inbox.saved", entry=entry.key)
+
+
+async def to_live(ctx: Context) -> None:
+    _require_creator(ctx, "to-live")
+    question_id = _action_question(ctx)
+    await ctx.services.answers.inbox.question(question_id)  # an unknown id says so before anything else
+    live = await ctx.services.live.next_session()
+    if live is None:
+        await ctx.say("faq.inbox.no_live")
+        return
+    resolved = await ctx.services.answers.inbox.to_live(question_id, live)
+    key = "faq.inbox.to_live" if resolved.delivered else "faq.inbox.to_live_not_delivered"
+    await ctx.say(key, title=live.title, when=local_time(live.starts_at, _zone(ctx)))
+
+
+# -- FAQ entries ---------------------------------------------------------------------------
+
+
+def _draft(parts: list[str]) -> EntryDraft:
+    """`question | answer | other phrasing | …` typed after the command."""
+    fields = [p.strip() for p in parts] + ["", ""]
+    return EntryDraft(question=fields[0], answer=fields[1], alt_questions="\n".join(p for p in fields[2:] if p))
+
+
+async def add(ctx: Context, args: str) -> None:
+    if not args.strip():
+        if not await ctx.open_form(views.entry_form(ctx.t)):
+            await ctx.say("faq.errors.add_usage")
+        return
+    if "|" not in args:
+        raise UserError("faq.errors.add_usage")
+    await _added(ctx, _draft(args.split("|")))
+
+
+async def submit_add(ctx: Context) -> None:
+    _require_creator(ctx, "add")
+    values = _form_values(ctx)
+    await _added(ctx, EntryDraft(values.get("question", ""), values.get("answer", ""), values.get("alt_questions", "")))
+
+
+async def _added(ctx: Context, draft: EntryDraft) -> None:
+    entry = await ctx.services.answers.entries.add(draft)
+    await ctx.say("faq.entries.added", entry=entry.key)
+
+
+async def edit(ctx: Context, args: str) -> None:
+    key, _, rest = args.strip().partition(" ")
+    if not key:
+        raise UserError("faq.errors.bad_key", entry="?")
+    if rest.strip():
+        await _edited(ctx, key, _draft(rest.split("|")))
+        return
+    entry = await ctx.services.answers.entries.get(key)
+    if not await ctx.open_form(views.entry_form(ctx.t, entry)):
+        await ctx.say("faq.errors.edit_usage", entry=entry.key)
+
+
+async def submit_edit(ctx: Context) -> None:
+    _require_creator(ctx, "edit")
+    values = _form_values(ctx)
+    draft = EntryDraft(values.get("question", ""), values.get("answer", ""), values.get("alt_questions", ""))
+    await _edited(ctx, values.get("key", ""), draft)
+
+
+async def _edited(ctx: Context, key: str, draft: EntryDraft) -> None:
+    entry = await ctx.services.answers.entries.edit(key, draft)
+    await _with_file_note(ctx, "faq.entries.edited", entry.key, entry.source)
+
+
+async def remove(ctx: Context, args: str) -> None:
+    entry = await ctx.services.answers.entries.remove(args.strip())
+    await _with_file_note(ctx, "faq.entries.removed", entry.key, entry.source)
+
+
+async def _with_file_note(ctx: Context, key: str, entry_key: str, source: str) -> None:
+    text = ctx.t(key, entry=entry_key)
+    if source == "file":
+        text += "\n" + ctx.t("faq.entries.file_note", entry=entry_key)
+    await ctx.reply(text)
+
+
+async def show_list(ctx: Context, args: str = "") -> None:
+    tag = args.strip()
+    entries = await ctx.services.answers.entries.list(tag)
+    await ctx.reply(views.entry_list(entries, ctx.t, tag=tag))
+
+
+async def show_usage(ctx: Context, _: str = "") -> None:
+    await ctx.say("faq.usage")
+
+
+SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
+    "list": ("member", show_list),
+    "help": ("member", show_usage),
+    "inbox": ("creator", show_inbox),
+    "answer": ("creator", answer_command),
+    "add": ("creator", add),
+    "edit": ("creator", edit),
+    "remove": ("creator", remove),
+}
+
+
+async def faq(ctx: Context) -> None:
+    sub, _, rest = ctx.args.strip().partition(" ")
+    if not sub:
+        await (show_inbox(ctx) if outranks(ctx.member.role, "creator") else show_list(ctx))
+        return
+    entry = SUBCOMMANDS.get(sub.lower())
+    if entry is None:
+        raise UserError("faq.errors.unknown_sub", sub=sub[:30])
+    role, handler = entry
+    if role == "creator":
+        _require_creator(ctx, sub.lower())
+    await handler(ctx, rest.strip())
+
+
+async def inbox_button(ctx: Context) -> None:
+    await show_inbox(ctx)
+
+
+def register(router: Router) -> None:
+    router.command("ask", help_key="help.commands.ask")(ask)
+    router.command("faq", help_key="help.commands.faq")(faq)
+    router.on(MessagePosted)(on_message)
+    router.action("faq.up")(rate_up)
+    router.action("faq.down")(rate_down)
+    router.action("faq.forward")(forward)
+    router.action("faq.inbox")(inbox_button)
+    router.action("faq.answer")(answer_button)
+    router.action("faq.save")(save)
+    router.action("faq.to-live")(to_live)
+    router.form(views.ANSWER_FORM)(submit_answer)
+    router.form(views.ADD_FORM)(submit_add)
+    router.form(views.EDIT_FORM)(submit_edit)

@@ -1,0 +1,270 @@
+"""/live: schedule live Q&A sessions, RSVP, ask in advance, check in, and share recordings.
+
+One command with subcommands (`/live ask ...`) because Slack exposes `/live` to every member;
+creator and moderator subcommands check the role here and refuse politely.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from bot.events import FormSubmitted
+from bot.messages import Target
+from bot.router import Context, Router
+from bot.services import ics
+from bot.services.community import outranks
+from bot.services.errors import UserError
+from bot.services.live import SessionDraft
+from bot.services.timing import member_zone
+from bot.views import live as views
+from bot.views.common import local_time
+from storage.models import LiveSession
+
+Subcommand = Callable[[Context, str], Awaitable[None]]
+
+
+def _zone(ctx: Context) -> ZoneInfo:
+    return member_zone(ctx.member.timezone, ctx.services.community.tz)
+
+
+def _require(ctx: Context, role: str, sub: str) -> None:
+    if not outranks(ctx.member.role, role):
+        key = "live.errors.creator_only" if role == "creator" else "live.errors.staff_only"
+        raise UserError(key, sub=sub, creator=ctx.services.community.creator_name)
+
+
+def _number(text: str) -> int | None:
+    """A plain ASCII number of sensible size (`3`, `#3`), or None."""
+    raw = text.strip().lstrip("#")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
+def _session_id(text: str) -> int:
+    number = _number(text)
+    if number is None:
+        raise UserError("live.errors.bad_id", value=text.strip()[:40] or "?")
+    return number
+
+
+def _action_id(ctx: Context) -> int:
+    action = ctx.action
+    return _session_id(action.arg or "") if action else _session_id("")
+
+
+def split_schedule(args: str) -> SessionDraft:
+    """`DATE TIME [ZONE] [DURATION] [LINK] | Title [| description]` into its parts, each checked later."""
+    head, bar, tail = args.partition("|")
+    title, _, description = tail.partition("|")
+    tokens = head.split()
+    if len(tokens) < 2:
+        raise UserError("live.errors.need_when")
+    if not bar or not title.strip():
+        raise UserError("live.errors.no_title")
+    day, clock, rest = _when(tokens)
+    return SessionDraft(title=title, date=day, time=clock, description=description, **_options(rest))
+
+
+def _when(tokens: list[str]) -> tuple[str, str, list[str]]:
+    """The date and time at the front (`5 pm` counts as one time), and the tokens after them."""
+    day, clock, *rest = tokens
+    if rest and rest[0].lower() in ("am", "pm"):
+        clock, rest = clock + rest[0], rest[1:]
+    return day, clock, rest
+
+
+def _options(tokens: list[str], allowed: tuple[str, ...] = ("zone", "duration", "link")) -> dict[str, str]:
+    """Optional parts in any order, told apart by shape: a link, a length (starts with a digit), a zone."""
+    parts = dict.fromkeys(allowed, "")
+    for token in tokens:
+        if "://" in token or token.lower().startswith("www."):
+            kind = "link"
+        else:
+            kind = "duration" if token[0].isdigit() else "zone"
+        if kind not in parts or parts[kind]:
+            raise UserError("live.errors.unknown_part", value=token)
+        parts[kind] = token
+    return parts
+
+
+# -- subcommands ------------------------------------------------------------------------
+
+
+async def show_list(ctx: Context, _: str = "") -> None:
+    rows = await ctx.services.live.upcoming(ctx.member.id)
+    await ctx.reply(views.upcoming_list(rows, ctx.t, _zone(ctx), staff=outranks(ctx.member.role, "moderator")))
+
+
+async def show_usage(ctx: Context, _: str = "") -> None:
+    role = ctx.member.role
+    await ctx.reply(views.usage(ctx.t, staff=outranks(role, "moderator"), creator=outranks(role, "creator")))
+
+
+async def schedule(ctx: Context, args: str) -> None:
+    if not args:
+        form = views.schedule_form(ctx.t, ctx.services.community.config.community.timezone)
+        if not await ctx.open_form(form):
+            await ctx.say("live.errors.need_when")
+        return
+    await _schedule(ctx, split_schedule(args))
+
+
+async def _schedule(ctx: Context, draft: SessionDraft) -> None:
+    live = await ctx.services.live.schedule(draft)
+    await ctx.reply(views.scheduled_reply(live, ctx.t, _zone(ctx), ctx.services.live.channel))
+
+
+async def schedule_form(ctx: Context) -> None:
+    _require(ctx, "creator", "schedule")
+    event = ctx.event
+    assert isinstance(event, FormSubmitted)
+    values = {name: str(value or "") for name, value in event.values.items()}
+    fields = ("title", "date", "time", "zone", "duration", "link", "description")
+    draft = SessionDraft(**{name: values.get(name, "") for name in fields})
+    await _schedule(ctx, draft)
+
+
+async def move(ctx: Context, args: str) -> None:
+    parts = args.split()
+    if len(parts) < 3:
+        raise UserError("live.errors.move_usage")
+    day, clock, rest = _when(parts[1:])
+    options = _options(rest, ("zone", "duration"))
+    live, old = await ctx.services.live.move(_session_id(parts[0]), day, clock, options["zone"], options["duration"])
+    await ctx.say("live.moved.reply", **_values(ctx, live), old=local_time(old, _zone(ctx)))
+
+
+async def cancel(ctx: Context, args: str) -> None:
+    live, told = await ctx.services.live.cancel(_session_id(args))
+    await ctx.say("live.canceled.reply", title=live.title, id=live.id, told=ctx.t.plural("live.count.members", told))
+
+
+async def ask(ctx: Context, args: str) -> None:
+    first, _, rest = args.strip().partition(" ")
+    session_id = None
+    numbered = _number(first)
+    if numbered is not None and rest.strip():
+        # `#3` always names a session; a bare `3` only if such a session is open ("3 ways to...")
+        open_ids = {row.session.id for row in await ctx.services.live.upcoming(limit=20)}
+        if first.startswith("#") or numbered in open_ids:
+            session_id, args = numbered, rest
+    live, number = await ctx.services.live.ask(ctx.member.id, args, session_id)
+    await ctx.say("live.asked", number=number, **_values(ctx, live))
+
+
+async def questions(ctx: Context, args: str) -> None:
+    live, asked = await ctx.services.live.questions(_session_id(args) if args.strip() else None)
+    await ctx.reply(views.questions_list(live, asked, ctx.t, _zone(ctx)))
+
+
+async def attend(ctx: Context, args: str) -> None:
+    first, _, rest = args.strip().partition(" ")
+    session_id = _session_id(first)
+    refs = rest.split()
+    if refs:
+        user = ctx.event.user
+        member_ids = await ctx.services.live.find_members(user.platform, user.workspace_id, refs)
+        live, newly = await ctx.services.live.mark_attended(session_id, member_ids)
+        await ctx.say("live.attendance.marked", title=live.title, marked=ctx.t.plural("live.count.members", newly))
+    live, rows = await ctx.services.live.attendance(session_id)
+    await ctx.reply(views.attendance_list(live, rows, ctx.t, _zone(ctx)))
+
+
+async def recording(ctx: Context, args: str) -> None:
+    first, _, rest = args.strip().partition(" ")
+    url, _, description = rest.strip().partition(" ")
+    result = await ctx.services.live.add_recording(_session_id(first), url, description)
+    key = "live.recording.replaced" if result.replaced else "live.recording.reply"
+    await ctx.say(
+        key,
+        title=result.session.title,
+        attendees=ctx.t.plural("live.count.members", result.attendees),
+        missed=ctx.t.plural("live.count.members", result.missed),
+    )
+
+
+async def rsvp_command(ctx: Context, args: str) -> None:
+    await _rsvp(ctx, _session_id(args))
+
+
+def _values(ctx: Context, live: LiveSession) -> dict[str, object]:
+    return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, _zone(ctx))}
+
+
+SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
+    "list": ("member", show_list),
+    "help": ("member", show_usage),
+    "rsvp": ("member", rsvp_command),
+    "ask": ("member", ask),
+    "questions": ("moderator", questions),
+    "attend": ("moderator", attend),
+    "schedule": ("creator", schedule),
+    "move": ("creator", move),
+    "cancel": ("creator", cancel),
+    "recording": ("creator", recording),
+}
+
+
+async def live(ctx: Context) -> None:
+    sub, _, rest = ctx.args.strip().partition(" ")
+    if not sub:
+        await show_list(ctx)
+        return
+    entry = SUBCOMMANDS.get(sub.lower())
+    if entry is None:
+        raise UserError("live.errors.unknown_sub", sub=sub)
+    role, handler = entry
+    _require(ctx, role, sub.lower())
+    await handler(ctx, rest.strip())
+
+
+# -- buttons ------------------------------------------------------------------------------
+
+
+async def _rsvp(ctx: Context, session_id: int) -> None:
+    live, new = await ctx.services.live.rsvp(session_id, ctx.member.id)
+    await ctx.reply(views.rsvp_reply(live, ctx.t, _zone(ctx), new=new))
+
+
+async def rsvp_button(ctx: Context) -> None:
+    await _rsvp(ctx, _action_id(ctx))
+
+
+async def unrsvp_button(ctx: Context) -> None:
+    live = await ctx.services.live.unrsvp(_action_id(ctx), ctx.member.id)
+    await ctx.say("live.rsvp.removed", **_values(ctx, live))
+
+
+async def here_button(ctx: Context) -> None:
+    live, new = await ctx.services.live.check_in(_action_id(ctx), ctx.member.id)
+    await ctx.reply(views.here_reply(live, ctx.t, new=new))
+
+
+async def calendar_button(ctx: Context) -> None:
+    """An .ics file in the member's DMs where the platform takes files, plus one-click web calendar links."""
+    event = await ctx.services.live.calendar_event(_action_id(ctx))
+    user = ctx.event.user
+    slug = re.sub(r"[^a-z0-9]+", "-", event.summary.lower()).strip("-")[:40] or "live-session"
+    target = Target(user.platform, user.workspace_id, user_id=user.user_id)
+    sent = await ctx.services.live.send_calendar_file(event, target, f"{slug}.ics")
+    google, outlook = ics.google_calendar_url(event), ics.outlook_calendar_url(event)
+    await ctx.reply(views.calendar_reply(event.summary, ctx.t, google=google, outlook=outlook, sent_file=sent))
+
+
+async def mark_button(ctx: Context) -> None:
+    _require(ctx, "moderator", "attend")
+    session_part, _, member_part = (ctx.action.arg if ctx.action else "").partition("-")
+    live, _ = await ctx.services.live.mark_attended(_session_id(session_part), [_session_id(member_part)])
+    live, rows = await ctx.services.live.attendance(live.id)
+    await ctx.reply(views.attendance_list(live, rows, ctx.t, _zone(ctx)))
+
+
+def register(router: Router) -> None:
+    router.command("live", help_key="help.commands.live")(live)
+    router.form(views.SCHEDULE_FORM)(schedule_form)
+    router.action("qa.rsvp")(rsvp_button)
+    router.action("qa.unrsvp")(unrsvp_button)
+    router.action("qa.here")(here_button)
+    router.action("qa.ics")(calendar_button)
+    router.action("qa.mark")(mark_button)

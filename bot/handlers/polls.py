@@ -1,0 +1,73 @@
+"""/poll: ask with buttons (moderators and the creator), vote, see results, close."""
+
+from __future__ import annotations
+
+from bot.events import FormSubmitted
+from bot.handlers.creator_tools import action_id, require_role
+from bot.router import Context, Router
+from bot.services.errors import UserError
+from bot.services.polls import PollRequest, parse_line, parse_poll
+from bot.views import polls as views
+
+ROLE = "moderator"
+
+
+async def poll(ctx: Context) -> None:
+    args = ctx.args.strip()
+    word, _, rest = args.partition(" ")
+    if not args:
+        if not await ctx.open_form(views.create_form(ctx.t)):
+            await ctx.say("poll.errors.usage")
+    elif word.lower() in ("results", "close") and "|" not in args:
+        poll_id = _optional_id(rest)
+        if word.lower() == "close":
+            results = await ctx.services.polls.close(poll_id)
+            await ctx.say("poll.closed", id=results.poll_id)
+        else:
+            results = await ctx.services.polls.results(poll_id, ctx.member.id)
+        await ctx.reply(views.results(results, ctx.t))
+    else:
+        await _create(ctx, parse_line(args))
+
+
+async def submit_form(ctx: Context) -> None:
+    require_role(ctx, ROLE, "poll")
+    event = ctx.event
+    assert isinstance(event, FormSubmitted)
+    options = event.values.get("options", "").splitlines()
+    await _create(ctx, parse_poll(event.values.get("question", ""), options))
+
+
+async def vote(ctx: Context) -> None:
+    arg = ctx.action.arg if ctx.action else None
+    poll_id, _, option = (arg or "").partition(":")
+    if not (poll_id.isdigit() and option.isdigit()):
+        raise UserError("errors.stale_button")
+    results = await ctx.services.polls.vote(int(poll_id), ctx.member.id, int(option))
+    await ctx.reply(views.results(results, ctx.t, voted=True))
+
+
+async def results(ctx: Context) -> None:
+    found = await ctx.services.polls.results(action_id(ctx), ctx.member.id)
+    await ctx.reply(views.results(found, ctx.t))
+
+
+async def _create(ctx: Context, request: PollRequest) -> None:
+    created, targets = await ctx.services.polls.create(ctx.member.id, request, ctx.event.channel)
+    await ctx.reply(views.created(created.id, [t.channel or "" for t in targets], ctx.t))
+
+
+def _optional_id(text: str) -> int | None:
+    text = text.strip().lstrip("#")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UserError("poll.errors.id", id=text)
+    return int(text)
+
+
+def register(router: Router) -> None:
+    router.command("poll", role=ROLE, help_key="help.commands.poll")(poll)
+    router.form(views.FORM_ID)(submit_form)
+    router.action("poll.vote")(vote)
+    router.action("poll.results")(results)

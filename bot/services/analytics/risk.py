@@ -1,0 +1,95 @@
+"""At-risk members: a score out of 100 from signals the creator can check, each with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class RiskPolicy:
+    recent_days: int = 14  # "lately"
+    baseline_days: int = 56  # the weeks before "lately": the member's own usual
+    min_baseline_days: int = 14  # too new to have a usual below this
+    min_expected: float = 2.0  # a usual of fewer actions per `recent_days` is too little to fall
+    falling_from: float = 0.5  # activity down by at least this share counts
+    falling_points: int = 40  # at a 100% drop; scaled by the drop
+    quiet_from_days: int = 7
+    quiet_points_max: int = 30  # one point per quiet day
+    missed_live_points: int = 10
+    missed_live_max: int = 20
+    missed_live_days: int = 60
+    past_due_points: int = 25
+    at_risk_from: int = 40
+
+
+@dataclass(frozen=True)
+class MemberSignals:
+    """What the database says about one member (see member_queries.risk_signals)."""
+
+    member_id: int
+    name: str
+    joined_at: datetime
+    last_active_at: datetime | None
+    recent: int  # actions in the last `recent_days`
+    earlier: int  # actions in the `baseline_days` before that
+    missed_live: int = 0  # RSVPs to sessions (with attendance taken) they did not attend
+    past_due_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One part of the score, with what the template needs to explain it."""
+
+    key: str  # falling | quiet | missed_live | past_due
+    points: int
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Risk:
+    member_id: int
+    name: str
+    score: int
+    reasons: tuple[Reason, ...]
+
+
+def baseline_span(signals: MemberSignals, now: datetime, policy: RiskPolicy) -> float:
+    """Days of the baseline window the member was around for."""
+    window_end = now - timedelta(days=policy.recent_days)
+    window_start = window_end - timedelta(days=policy.baseline_days)
+    start = max(window_start, signals.joined_at)
+    return max(0.0, (window_end - start).total_seconds() / 86400)
+
+
+def score(signals: MemberSignals, now: datetime, policy: RiskPolicy = RiskPolicy()) -> Risk:
+    reasons: list[Reason] = []
+    span = baseline_span(signals, now, policy)
+    if span >= policy.min_baseline_days:
+        expected = signals.earlier * policy.recent_days / span
+        if expected >= policy.min_expected:
+            drop = max(0.0, 1 - signals.recent / expected)
+            if drop >= policy.falling_from:
+                reasons.append(
+                    Reason(
+                        "falling", round(policy.falling_points * drop),
+                        {"percent": round(drop * 100), "recent": signals.recent, "usual": round(expected, 1), "days": policy.recent_days},
+                    )
+                )
+    quiet = (now - (signals.last_active_at or signals.joined_at)).days
+    if quiet >= policy.quiet_from_days:
+        reasons.append(Reason("quiet", min(policy.quiet_points_max, quiet), {"days": quiet}))
+    if signals.missed_live:
+        points = min(policy.missed_live_max, policy.missed_live_points * signals.missed_live)
+        reasons.append(Reason("missed_live", points, {"count": signals.missed_live}))
+    if signals.past_due_since is not None:
+        reasons.append(Reason("past_due", policy.past_due_points, {"days": (now - signals.past_due_since).days}))
+    total = min(100, sum(r.points for r in reasons))
+    return Risk(signals.member_id, signals.name, total, tuple(sorted(reasons, key=lambda r: -r.points)))
+
+
+def at_risk(members: Iterable[MemberSignals], now: datetime, policy: RiskPolicy = RiskPolicy()) -> list[Risk]:
+    """Members at or above the threshold, highest score first (then by id)."""
+    scored = (score(m, now, policy) for m in members)
+    return sorted((r for r in scored if r.score >= policy.at_risk_from), key=lambda r: (-r.score, r.member_id))

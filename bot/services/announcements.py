@@ -1,0 +1,239 @@
+"""Announcements: draft with a preview, then send now or at a set time, to one segment, exactly once.
+
+Delivery: `all` is one post in the announcements channel of every workspace (Discord
+discourages mass DMs, and a channel post reaches everyone without a burst of DMs);
+narrower segments (a level, a tier, inactive or founding members) are DMed to each
+member. The segment is evaluated when the announcement goes out, not when it was drafted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Catalog, Translator
+from bot.messages import OutboundMessage, Target
+from bot.outbox import Outbox
+from bot.services.audience import channel_targets, dm_target
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.presence import Presence
+from bot.services.segments import (
+    AnnounceRequest,
+    Segment,
+    build_request,
+    members_in,
+    parse_delay,
+    parse_request,
+    parse_when,
+)
+from bot.views import announce as views
+from storage.database import Database
+from storage.models import Announcement, Member
+
+log = logging.getLogger(__name__)
+
+RECENT = 5
+
+
+@dataclass(frozen=True)
+class Preview:
+    announcement: Announcement
+    segment: Segment
+    recipients: int  # members DMed, or members who can read the channel for `all`
+    message: OutboundMessage  # exactly what recipients see (in the community's locale)
+    scheduled: bool  # the creator asked for a time
+
+
+@dataclass(frozen=True)
+class Sent:
+    queued: int  # outbox messages: one per member DMed, or one per workspace for a channel post
+    by_channel: bool
+
+
+class AnnouncementService:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+    ) -> None:
+        self._database = database
+        self._outbox = outbox
+        self._clock = clock
+        self._community = community
+        self._presence = presence
+        self._catalog = catalog
+
+    # -- parsing (no database) ---------------------------------------------------------------
+
+    @property
+    def tiers(self) -> dict[str, str]:
+        return {tier.key: tier.name for tier in self._community.config.tiers}
+
+    @property
+    def channel(self) -> str:
+        return self._community.config.channels.announcements
+
+    def parse(self, args: str) -> AnnounceRequest:
+        """`[segment] [at <time> | in <delay>] | message`; raises UserError with a friendly key."""
+        return parse_request(args, self._clock.now(), self._community.tz, list(self.tiers))
+
+    def parse_form(self, segment: str, when: str, text: str) -> AnnounceRequest:
+        when = when.strip()
+        send_at = None
+        if when:
+            word, _, rest = when.partition(" ")
+            now, tz = self._clock.now(), self._community.tz
+            send_at = parse_delay(rest, now) if word.lower() == "in" else parse_when(when.lower().removeprefix("at "), now, tz)
+        return build_request(segment, send_at, text, list(self.tiers))
+
+    def label(self, segment: Segment | str, t: Translator) -> str:
+        if isinstance(segment, str):
+            segment = Segment.stored(segment)
+        return views.segment_label(segment, t, self.tiers)
+
+    # -- the draft, its preview, and the creator's decision ------------------------------------
+
+    async def draft(self, author_id: int, request: AnnounceRequest) -> Preview:
+        """Save a draft (nothing is sent) and count who it would reach right now."""
+        now = self._clock.now()
+        async with self._database.session() as session:
+            item = Announcement(
+                community_id=self._community.id,
+                author_id=author_id,
+                segment=str(request.segment),
+                text=request.text,
+                send_at=request.send_at or now,
+                status="draft",
+                created_at=now,
+            )
+            session.add(item)
+            await session.flush()
+            recipients = await self._recipients(session, request.segment)
+        log.info("announcement %s drafted for %s", item.id, item.segment)
+        message = self._message(item, self._community_t())
+        return Preview(item, request.segment, len(recipients), message, scheduled=request.send_at is not None)
+
+    async def send_now(self, announcement_id: int) -> Sent:
+        """Send a draft or a scheduled announcement now."""
+        async with self._database.session() as session:
+            item = await self._claim(session, announcement_id, ("draft", "scheduled"))
+            queued = await self._deliver(session, item)
+            return Sent(queued, Segment.stored(item.segment).by_channel)
+
+    async def schedule(self, announcement_id: int) -> Announcement:
+        """Confirm a draft's time: the job sends it when due."""
+        async with self._database.session() as session:
+            item = await self._get(session, announcement_id)
+            if item.status == "draft" and item.send_at <= self._clock.now():
+                raise UserError("announce.errors.time_passed")
+            return await self._transition(session, item, ("draft",), "scheduled")
+
+    async def cancel(self, announcement_id: int) -> Announcement:
+        async with self._database.session() as session:
+            item = await self._get(session, announcement_id)
+            return await self._transition(session, item, ("draft", "scheduled"), "canceled")
+
+    async def send_due(self) -> int:
+        """The job: send every scheduled announcement whose time has come, each exactly once."""
+        now = self._clock.now()
+        sent = 0
+        async with self._database.session() as session:
+            due = await session.scalars(
+                select(Announcement.id).where(
+                    Announcement.community_id == self._community.id,
+                    Announcement.status == "scheduled",
+                    Announcement.send_at <= now,
+                )
+            )
+            for announcement_id in due.all():
+                try:
+                    item = await self._claim(session, announcement_id, ("scheduled",))
+                except UserError:  # canceled or sent meanwhile
+                    continue
+                sent += await self._deliver(session, item)
+        return sent
+
+    async def overview(self) -> tuple[Sequence[Announcement], Sequence[Announcement]]:
+        """Scheduled announcements (soonest first) and the last few sent (newest first)."""
+        async with self._database.session() as session:
+            base = select(Announcement).where(Announcement.community_id == self._community.id)
+            scheduled = await session.scalars(
+                base.where(Announcement.status == "scheduled").order_by(Announcement.send_at, Announcement.id)
+            )
+            sent = await session.scalars(
+                base.where(Announcement.status == "sent")
+                .order_by(Announcement.sent_at.desc(), Announcement.id.desc())
+                .limit(RECENT)
+            )
+            return scheduled.all(), sent.all()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    async def _recipients(self, session: AsyncSession, segment: Segment) -> list[tuple[Member, Target | None]]:
+        found = await members_in(session, self._community.id, segment, self._clock.now())
+        if segment.by_channel:
+            return [(m, None) for m in found]
+        return [(m, target) for m in found if (target := dm_target(m, self._presence)) is not None]
+
+    async def _deliver(self, session: AsyncSession, item: Announcement) -> int:
+        segment = Segment.stored(item.segment)
+        if segment.by_channel:
+            message = self._message(item, self._community_t())
+            targets = channel_targets(self._presence, self.channel)
+            for target in targets:
+                key = f"announce:{item.id}:{target.platform}:{target.workspace_id}"
+                await self._outbox.enqueue(session, key, target, message)
+            queued = len(targets)
+        else:
+            recipients = await self._recipients(session, segment)
+            for member, target in recipients:
+                assert target is not None
+                t = self._catalog.for_locale(member.locale, self._community.locale)
+                await self._outbox.enqueue(
+                    session, f"announce:{item.id}:member:{member.id}", target, self._message(item, t), member_id=member.id
+                )
+            queued = len(recipients)
+        log.info("announcement %s sent to %s: %d messages queued", item.id, item.segment, queued)
+        return queued
+
+    async def _claim(self, session: AsyncSession, announcement_id: int, allowed: tuple[str, ...]) -> Announcement:
+        """Mark sent in one guarded UPDATE, so a double click or a concurrent job sends once."""
+        item = await self._get(session, announcement_id)
+        return await self._transition(session, item, allowed, "sent", sent_at=self._clock.now())
+
+    async def _transition(
+        self, session: AsyncSession, item: Announcement, allowed: tuple[str, ...], status: str, **values: object
+    ) -> Announcement:
+        result = await session.execute(
+            update(Announcement)
+            .where(Announcement.id == item.id, Announcement.status.in_(allowed))
+            .values(status=status, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            await session.refresh(item)
+            raise UserError(f"announce.errors.already_{item.status}", id=item.id)
+        await session.refresh(item)
+        return item
+
+    async def _get(self, session: AsyncSession, announcement_id: int) -> Announcement:
+        item = await session.get(Announcement, announcement_id)
+        if item is None or item.community_id != self._community.id:
+            raise UserError("announce.errors.not_found", id=announcement_id)
+        return item
+
+    def _message(self, item: Announcement, t: Translator) -> OutboundMessage:
+        return views.announcement(item.text, t, creator=self._community.creator_name, community=self._community.name)
+
+    def _community_t(self) -> Translator:
+        return self._catalog.for_locale(self._community.locale)

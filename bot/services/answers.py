@@ -1,0 +1,305 @@
+"""FAQ answering: cite a source or say "I don't know", record every question, and hand the rest on.
+
+The local engine decides by default. With a writer (an LLM) configured, the top passages are
+given to it and its draft is used only if it passes `check_draft`; any failure, timeout or
+refusal falls back to the local decision. Answers to messages go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.events import MessagePosted
+from bot.i18n import Catalog, Translator
+from bot.messages import Target
+from bot.outbox import Outbox
+from bot.services.audience import dm_target
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.faq import Decision
+from bot.services.faq_entries import FaqEntries
+from bot.services.faq_grounding import AnswerWriter, Passage, WriterError, check_draft
+from bot.services.faq_inbox import FaqInbox, creators
+from bot.services.faq_knowledge import Knowledge, Snapshot, SourceInfo, excerpt
+from bot.services.presence import Presence
+from bot.views import faq as views
+from storage.database import Database
+from storage.models import FaqQuestion, Member
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 1000
+PASSAGES = 4  # how many top hits the writer sees
+PASSAGE_CHARS = 1200
+THREAD_MEMORY = timedelta(days=14)  # a thread reply older than this is not a follow-up any more
+THREAD_SCAN = 500
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a question was asked and where its answer lives (stored as FaqQuestion.place)."""
+
+    platform: str
+    workspace_id: str
+    via: str  # command | dm | mention | channel
+    channel: str | None = None
+    thread: str | None = None
+    message: str | None = None
+    follow_up_of: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"platform": self.platform, "workspace": self.workspace_id, "via": self.via}
+        for name in ("channel", "thread", "message", "follow_up_of"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value
+        return data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to say, before it is recorded. `sources` pairs each cited source with its number."""
+
+    answered: bool
+    text: str
+    sources: tuple[tuple[int, SourceInfo], ...]
+    score: float
+    written: bool = False
+
+    @property
+    def cited(self) -> str | None:
+        return self.sources[0][1].doc_id if self.sources else None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: int
+    outcome: Outcome
+
+
+class AnswerService:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+        *,
+        writer: AnswerWriter | None = None,
+    ) -> None:
+        self._database = database
+        self._outbox = outbox
+        self._clock = clock
+        self._community = community
+        self._presence = presence
+        self._catalog = catalog
+        self._writer = writer
+        self.knowledge = Knowledge(database, clock, community.id)
+        self.entries = FaqEntries(database, community, self.knowledge)
+        self.inbox = FaqInbox(database, outbox, clock, community, presence, catalog, self.knowledge)
+        self.refusals: Counter[str] = Counter()  # why written drafts were refused, for metrics and tests
+
+    @property
+    def writes(self) -> bool:
+        return self._writer is not None
+
+    async def aclose(self) -> None:
+        if self._writer is not None:
+            await self._writer.aclose()
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    async def decide(self, question: str, *, earlier: str | None = None) -> Outcome:
+        """The local decision, improved by the writer when one is configured and its draft is sound."""
+        snapshot = await self.knowledge.current()
+        query = f"{earlier}\n{question}" if earlier else question
+        decision = snapshot.answer(query)
+        local = _local(decision, snapshot)
+        if self._writer is None or not decision.candidates:
+            return local
+        passages = [
+            Passage(n, hit.doc.doc_id, hit.doc.title, excerpt(hit.doc.text, PASSAGE_CHARS))
+            for n, hit in enumerate(decision.candidates[:PASSAGES], start=1)
+        ]
+        try:
+            draft = await self._writer.write(question, passages, earlier=earlier)
+        except WriterError as exc:
+            self.refusals["unavailable"] += 1
+            log.warning("faq writer unavailable (%s); using the local answer", exc)
+            return local
+        verdict = check_draft(draft, passages, self._writer.instructions)
+        if not verdict.ok:
+            self.refusals[verdict.reason] += 1
+            log.warning("faq writer draft refused (%s); using the local answer", verdict.reason)
+            return local
+        by_number = {p.number: p for p in passages}
+        sources = tuple((n, snapshot.sources[by_number[n].doc_id]) for n in verdict.cited)
+        return Outcome(True, draft.strip(), sources, decision.score, written=True)
+
+    # -- asking ------------------------------------------------------------------------------
+
+    async def ask(self, member: Member, text: str, place: Place) -> Answer:
+        """`/ask`: decide and record; the handler replies in place."""
+        question = _clean(text)
+        outcome = await self.decide(question)
+        async with self._database.session() as session:
+            row = await self._record(session, member, question, place, outcome)
+        return Answer(row.id, outcome)
+
+    async def on_message(self, member: Member, event: MessagePosted, t: Translator) -> Answer | None:
+        """A DM, a mention, a post in the FAQ channel or a follow-up in an answered thread.
+
+        Returns None when the message is not a question for the bot (or is a reply in an
+        answered thread that relates to nothing we know, such as "thanks!"). A follow-up is
+        searched together with the thread's first question. The answer goes through the outbox.
+        """
+        where = event.channel
+        if where is None or not event.text.strip():
+            return None
+        earlier = root = None
+        if where.is_dm:
+            place = Place(where.platform, where.workspace_id, "dm", channel=where.channel_id, message=event.message_id)
+            target = Target(where.platform, where.workspace_id, user_id=event.user.user_id)
+        else:
+            if member.role != "member" and not event.mentions_bot:
+                return None  # the creator or a moderator posting or answering in the channel
+            if where.thread_id:
+                earlier = await self._thread_question(where.platform, where.workspace_id, where.channel_id, where.thread_id)
+                if earlier is None and not event.mentions_bot:
+                    return None  # a conversation among members
+                root = await self._root(earlier) if earlier is not None else None
+            elif not (event.mentions_bot or self.is_faq_channel(where.channel_id)):
+                return None
+            via = "mention" if event.mentions_bot else "channel"
+            thread = where.thread_id or event.message_id
+            place = Place(
+                where.platform, where.workspace_id, via, channel=where.channel_id, thread=thread,
+                message=event.message_id, follow_up_of=root.id if root else None,
+            )
+            target = Target(where.platform, where.workspace_id, channel=where.channel_id, thread_id=thread)
+        try:
+            question = _clean(event.text)
+        except UserError:
+            if where.is_dm:
+                raise
+            return None  # too long for a chat question: say nothing rather than lecture in a channel
+        if root is not None and not (await self.knowledge.current()).answer(question).candidates:
+            return None  # "thanks!", "got it": nothing in it relates to anything we know
+        outcome = await self.decide(question, earlier=root.question if root else None)
+        async with self._database.session() as session:
+            row = await self._record(session, member, question, place, outcome)
+            await self._outbox.enqueue(
+                session, f"faq:answer:{row.id}", target, views.answer_message(row.id, outcome, t, self._community.creator_name),
+                member_id=member.id,
+            )
+        return Answer(row.id, outcome)
+
+    def is_faq_channel(self, channel_id: str) -> bool:
+        """The community's FAQ channel (`channels.faq`), named or given by native id."""
+        configured = (self._community.config.channels.faq or "").lstrip("#").casefold()
+        return bool(configured) and channel_id.lstrip("#").casefold() == configured
+
+    # -- after the answer --------------------------------------------------------------------
+
+    async def rate(self, member: Member, question_id: int, verdict: str) -> FaqQuestion:
+        """👍 or 👎 from the person who asked; a 👎 puts the question in the creator's inbox."""
+        if verdict not in ("up", "down"):
+            raise ValueError(verdict)
+        async with self._database.session() as session:
+            row = await self._own_question(session, member, question_id)
+            row.feedback = verdict
+            return row
+
+    async def forward(self, member: Member, question_id: int) -> bool:
+        """Pass the question to the creator(s) by DM. False if it was already passed on or answered."""
+        async with self._database.session() as session:
+            row = await self._own_question(session, member, question_id)
+            if row.status in ("forwarded", "resolved"):
+                return False
+            row.status = "forwarded"
+            earlier = await session.get(FaqQuestion, row.place.get("follow_up_of")) if row.place.get("follow_up_of") else None
+            for creator in await creators(session, self._community.id):
+                target = dm_target(creator, self._presence)
+                if target is None:
+                    continue
+                t = self._catalog.for_locale(creator.locale, self._community.locale)
+                notice = views.creator_notice(row.id, row.question, member.display_name, earlier.question if earlier else None, t)
+                await self._outbox.enqueue(session, f"faq:forward:{row.id}:creator:{creator.id}", target, notice, member_id=creator.id)
+        log.info("faq question %s forwarded", question_id)
+        return True
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _record(self, session: AsyncSession, member: Member, question: str, place: Place, outcome: Outcome) -> FaqQuestion:
+        row = FaqQuestion(
+            community_id=self._community.id,
+            member_id=member.id,
+            question=question,
+            answer=outcome.text if outcome.answered else None,
+            cited=outcome.cited,
+            score=round(outcome.score, 4),
+            status="answered" if outcome.answered else "unanswered",
+            place=place.as_json(),
+            asked_at=self._clock.now(),
+        )
+        session.add(row)
+        await session.flush()
+        log.info("faq question %s %s (%s via %s)", row.id, row.status, outcome.cited or "-", place.via)
+        return row
+
+    async def _own_question(self, session: AsyncSession, member: Member, question_id: int) -> FaqQuestion:
+        row = await session.get(FaqQuestion, question_id)
+        if row is None or row.community_id != self._community.id:
+            raise UserError("faq.errors.unknown_question")
+        if row.member_id != member.id:
+            raise UserError("faq.errors.not_yours")
+        return row
+
+    async def _thread_question(self, platform: str, workspace: str, channel: str, thread: str) -> FaqQuestion | None:
+        """The latest recorded question whose answer lives in this thread, if any."""
+        since = self._clock.now() - THREAD_MEMORY
+        async with self._database.session() as session:
+            rows = await session.scalars(
+                select(FaqQuestion)
+                .where(FaqQuestion.community_id == self._community.id, FaqQuestion.asked_at >= since)
+                .order_by(FaqQuestion.id.desc())
+                .limit(THREAD_SCAN)
+            )
+            for row in rows.all():
+                p = row.place or {}
+                if (p.get("platform"), p.get("workspace"), p.get("channel"), p.get("thread")) == (platform, workspace, channel, thread):
+                    return row
+        return None
+
+    async def _root(self, row: FaqQuestion) -> FaqQuestion:
+        """The question that opened the thread (follow-ups point back to it)."""
+        root_id = row.place.get("follow_up_of")
+        if not root_id:
+            return row
+        async with self._database.session() as session:
+            return await session.get(FaqQuestion, root_id) or row
+
+
+def _clean(text: str) -> str:
+    question = " ".join(text.split())
+    if not question:
+        raise UserError("faq.errors.empty_question")
+    if len(question) > MAX_QUESTION:
+        raise UserError("faq.errors.long_question", count=len(question), limit=MAX_QUESTION)
+    return question
+
+
+def _local(decision: Decision, snapshot: Snapshot) -> Outcome:
+    if decision.doc is None:
+        return Outcome(False, "", (), decision.score)
+    source = snapshot.sources[decision.doc.doc_id]
+    return Outcome(True, decision.doc.answer, ((1, source),), decision.score)

@@ -1,0 +1,149 @@
+"""Memberships the creator grants by hand: comped (no end) or a trial of N days that ends unless converted."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.billing import repo
+from bot.services.billing.notify import Notifier
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.views import billing as views
+from storage.database import Database
+from storage.models import Member, Membership, Tier
+from storage.repositories import members
+
+log = logging.getLogger(__name__)
+
+MAX_TRIAL_DAYS = 365
+LIST_LIMIT = 50
+MENTION = re.compile(r"^<@!?([^>|]+)(\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class Grant:
+    mode: str  # comped | trial
+    tier: str | None
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    member_id: int
+    name: str
+    status: str
+    tier: str
+    plan: str | None
+    founding: bool
+    until: datetime | None
+    paid: bool
+
+
+def parse_grant(words: Sequence[str], tiers: Sequence[str]) -> Grant:
+    """`[tier] [comped|trial DAYS]` in any order."""
+    tier: str | None = None
+    mode, days = "comped", 0
+    rest = list(words)
+    while rest:
+        word = rest.pop(0).lower()
+        if word in tiers:
+            tier = word
+        elif word == "comped":
+            mode = "comped"
+        elif word == "trial":
+            if not rest or not rest[0].isdigit() or not 1 <= int(rest[0]) <= MAX_TRIAL_DAYS:
+                raise UserError("billing.errors.trial_days", max=MAX_TRIAL_DAYS)
+            mode, days = "trial", int(rest.pop(0))
+        else:
+            raise UserError("billing.errors.member_usage")
+    return Grant(mode, tier, days)
+
+
+class ManualMemberships:
+    def __init__(self, database: Database, community: CommunityContext, notify: Notifier) -> None:
+        self._database = database
+        self._community = community
+        self._notify = notify
+
+    async def find(self, platform: str, workspace_id: str, ref: str) -> Member:
+        """A member named by mention (`<@U1>`), `@user_id`, user id or display name."""
+        user_id = MENTION.sub(r"\1", ref.strip()).lstrip("@")
+        async with self._database.session() as session:
+            member = await members.by_identity(session, platform, workspace_id, user_id)
+            if member is None:
+                member = await session.scalar(
+                    select(Member).where(
+                        Member.community_id == self._community.id, func.lower(Member.display_name) == user_id.lower()
+                    )
+                )
+            if member is None:
+                raise UserError("billing.errors.unknown_member", value=ref.strip()[:60])
+            return member
+
+    async def add(self, member_id: int, grant: Grant, now: datetime) -> Membership:
+        async with self._database.session() as session:
+            tier = await self._tier(session, grant.tier)
+            membership = await repo.open_membership(session, member_id)
+            if membership is not None and membership.stripe_subscription_id and membership.status in ("active", "trialing", "past_due"):
+                raise UserError("billing.errors.has_subscription")
+            if membership is None or membership.stripe_subscription_id:
+                membership = Membership(member_id=member_id, tier_id=tier.id, status="comped", started_at=now)
+                session.add(membership)
+            membership.tier_id = tier.id
+            membership.stripe_subscription_id = None
+            membership.past_due_since = None
+            if grant.mode == "trial":
+                membership.status, membership.current_period_end = "trialing", now + timedelta(days=grant.days)
+            else:
+                membership.status, membership.current_period_end = "comped", None
+            await session.flush()
+            member = await repo.member(session, member_id)
+            if member is not None:
+                name, end, zone = self._community.name, membership.current_period_end, self._community.tz
+                await self._notify.member(
+                    session, member, f"billing:{membership.id}:granted:{grant.mode}:{int(now.timestamp())}",
+                    lambda t: views.granted_dm(name, tier.name, grant.mode, end, zone, t),
+                )
+            log.info("membership %s granted by hand (%s)", membership.id, grant.mode)
+            return membership
+
+    async def remove(self, member_id: int, now: datetime) -> None:
+        async with self._database.session() as session:
+            membership = await repo.open_membership(session, member_id)
+            if membership is None:
+                raise UserError("billing.errors.not_a_member")
+            if membership.stripe_subscription_id and membership.status in ("active", "trialing", "past_due"):
+                raise UserError("billing.errors.cancel_in_stripe")
+            membership.status, membership.ended_at = "canceled", now
+            log.info("membership %s ended by hand", membership.id)
+
+    async def rows(self) -> Sequence[MembershipRow]:
+        async with self._database.session() as session:
+            result = await session.execute(
+                select(Membership, Tier, Member)
+                .join(Tier, Tier.id == Membership.tier_id)
+                .join(Member, Member.id == Membership.member_id)
+                .where(Member.community_id == self._community.id, Membership.ended_at.is_(None))
+                .order_by(Membership.id)
+                .limit(LIST_LIMIT)
+            )
+            return [
+                MembershipRow(
+                    member.id, member.display_name, m.status, tier.key, m.plan, m.founding,
+                    m.past_due_since if m.status == "past_due" else m.current_period_end, bool(m.stripe_subscription_id),
+                )
+                for m, tier, member in result.all()
+            ]
+
+    async def _tier(self, session: AsyncSession, key: str | None) -> Tier:
+        tier = await (repo.tier_by_key(session, self._community.id, key) if key else repo.default_tier(session, self._community.id))
+        if tier is None:
+            raise UserError("membership.no_tier")
+        return tier

@@ -1,0 +1,310 @@
+"""The billing entry point handlers and jobs call: each change is committed first, then access is applied."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import Clock
+from bot.community.schema import Plan
+from bot.i18n import Catalog
+from bot.outbox import Outbox
+from bot.platforms.base import Platform
+from bot.services.billing import plans, repo
+from bot.services.billing.access import AccessProblem, AccessService, has_access
+from bot.services.billing.checkout import CheckoutService
+from bot.services.billing.doors import DoorsService, DoorsStatus
+from bot.services.billing.dunning import DunningService
+from bot.services.billing.exits import ExitService
+from bot.services.billing.manual import ManualMemberships, MembershipRow, parse_grant
+from bot.services.billing.notify import Notifier
+from bot.services.billing.reconcile import Reconciler, ReconcileReport
+from bot.services.billing.renewals import RenewalService
+from bot.services.billing.subscriptions import SubscriptionSync
+from bot.services.billing.webhooks import EventProcessor, WebhookInbox
+from bot.services.billing.wire import (
+    CheckoutCompleted,
+    StripePort,
+    checkout_from,
+    event_object,
+    invoice_renews_at,
+    invoice_subscription,
+    subscription_from,
+)
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.membership import MembershipService
+from bot.services.presence import Presence
+from bot.views import billing as views
+from storage.database import Database
+from storage.models import Member
+
+log = logging.getLogger(__name__)
+
+SUBSCRIPTION_EVENTS = frozenset(
+    {
+        "customer.subscription.created",
+        "customer.subscription.updated",
+        "customer.subscription.deleted",
+        "customer.subscription.paused",
+        "customer.subscription.resumed",
+        "customer.subscription.trial_will_end",
+    }
+)
+INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_failed", "invoice.payment_succeeded"})
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    kind: str  # joined | waitlist | full | choose | checkout
+    url: str | None = None
+    plan: Plan | None = None
+    choices: Sequence[Plan] = field(default_factory=tuple)
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class BillingConfig:
+    public_url: str
+    grace_days: int
+    revoke_mode: str
+
+
+class BillingService:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+        membership: MembershipService,
+        config: BillingConfig,
+        stripe: StripePort | None,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._community = community
+        self._membership = membership
+        self._stripe = stripe
+        self.notify = Notifier(outbox, presence, catalog, community)
+        self.access = AccessService(database, presence, grace_days=config.grace_days, revoke_mode=config.revoke_mode)
+        self.doors = DoorsService(database, community, self.notify, paid=stripe is not None)
+        self.sync = SubscriptionSync(community, self.notify, self.doors)
+        self.dunning = DunningService(database, community, self.notify, config.grace_days)
+        self.renewals = RenewalService(database, community, self.notify)
+        self.exits = ExitService(database, community, self.notify)
+        self.manual = ManualMemberships(database, community, self.notify)
+        self.events = EventProcessor(database, clock, self.handle_event)
+        self.inbox = WebhookInbox(database, clock, stripe) if stripe is not None else None
+        self.checkout = CheckoutService(database, community, stripe, config.public_url) if stripe is not None else None
+        self._reconciler = Reconciler(database, community, stripe, self.sync) if stripe is not None else None
+
+    @property
+    def paid(self) -> bool:
+        """Whether Stripe is configured (else memberships are granted by hand)."""
+        return self._stripe is not None
+
+    def bind_platforms(self, platforms: Mapping[str, Platform]) -> None:
+        self.access.bind(platforms)
+
+    # -- members -------------------------------------------------------------------------
+
+    async def join(self, member: Member, plan_key: str | None = None) -> JoinResult:
+        now = self._clock.now()
+        async with self._database.session() as session:
+            found = await repo.latest_membership(session, member.id)
+        if found is not None and has_access(found[0], now, self.access.grace_days):
+            raise UserError("membership.already_member")
+        admission = await self.doors.admit(member, now)
+        if not admission.admitted:
+            return JoinResult("full" if admission.full else "waitlist", position=admission.position)
+        if self.checkout is None:
+            await self._membership.activate(member.id)
+            async with self._database.session() as session:
+                await self.doors.converted(session, member.id, now)
+            await self.after_change(member.id)
+            return JoinResult("joined")
+        plan = plans.by_key(self._community.config, plan_key) if plan_key else None
+        if plan_key and plan is None:
+            raise UserError("billing.errors.unknown_plan", plan=plan_key[:40])
+        choices = self.checkout.choices(founding=False)
+        if plan is None and len(choices) == 1:
+            plan = choices[0]
+        if plan is None:
+            if not choices:
+                raise UserError("billing.errors.no_plans")
+            return JoinResult("choose", choices=choices)
+        url = await self.checkout.link(member, plan, founding_allowed=admission.founding)
+        return JoinResult("checkout", url=url, plan=plan)
+
+    async def portal(self, member_id: int) -> str:
+        if self.checkout is None:
+            raise UserError("billing.errors.not_configured")
+        return await self.checkout.portal(member_id)
+
+    async def exit_answer(self, member_id: int, reason: str, comment: str = "") -> None:
+        await self.exits.record(member_id, reason, comment)
+
+    # -- the creator -----------------------------------------------------------------------
+
+    async def doors_status(self) -> DoorsStatus:
+        return await self.doors.status(self._clock.now())
+
+    async def open_doors(self, *, founding: bool) -> int:
+        return await self.doors.open(self._clock.now(), founding=founding)
+
+    async def close_doors(self) -> None:
+        await self.doors.close()
+
+    async def set_seat_cap(self, cap: int | None) -> int:
+        await self.doors.set_cap(cap)
+        return await self.doors.fill_seats(self._clock.now())
+
+    async def member_add(self, member_id: int, words: Sequence[str]) -> str:
+        tiers = [t.key for t in self._community.config.tiers]
+        grant = parse_grant(words, tiers)
+        now = self._clock.now()
+        membership = await self.manual.add(member_id, grant, now)
+        async with self._database.session() as session:
+            await self.doors.converted(session, member_id, now)
+        await self.after_change(member_id)
+        return membership.status
+
+    async def member_remove(self, member_id: int) -> None:
+        await self.manual.remove(member_id, self._clock.now())
+        await self.after_change(member_id, leaving=True, seat_freed=True)
+
+    async def member_rows(self) -> Sequence[MembershipRow]:
+        return await self.manual.rows()
+
+    # -- webhooks --------------------------------------------------------------------------
+
+    async def handle_event(self, event_type: str, event: Mapping[str, Any]) -> None:
+        """Process one recorded Stripe event (called by the EventProcessor, possibly more than once)."""
+        obj = event_object(event)
+        if event_type == "checkout.session.completed":
+            info = checkout_from(obj)
+            if info.subscription:
+                await self._settle(info.subscription, checkout=info)
+        elif event_type in SUBSCRIPTION_EVENTS and obj.get("id"):
+            snapshot = await self._settle(str(obj["id"]), fallback=obj)
+            if event_type == "customer.subscription.trial_will_end" and snapshot is not None:
+                await self._trial_will_end(str(obj["id"]))
+        elif event_type in INVOICE_EVENTS:
+            sub = invoice_subscription(obj)
+            if sub:
+                await self._settle(sub)
+        elif event_type == "invoice.upcoming":
+            sub = invoice_subscription(obj)
+            if sub:
+                async with self._database.session() as session:
+                    await self.renewals.upcoming_invoice(session, sub, invoice_renews_at(obj), self._clock.now())
+        else:
+            log.debug("stripe event type %s ignored", event_type)
+
+    async def _settle(
+        self,
+        subscription_id: str,
+        *,
+        checkout: CheckoutCompleted | None = None,
+        fallback: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Re-read the subscription (events may be stale or out of order) and apply what Stripe says now.
+
+        If Stripe no longer knows it, the event's own copy (`fallback`) is the best there is.
+        """
+        assert self._stripe is not None
+        obj = await self._stripe.retrieve_subscription(subscription_id) or fallback
+        if obj is None:
+            log.warning("subscription %s not found at Stripe", subscription_id)
+            return None
+        snapshot = subscription_from(obj)
+        async with self._database.session() as session:
+            outcome = await self.sync.apply(session, snapshot, self._clock.now(), checkout=checkout)
+        if outcome is not None:
+            await self.after_change(outcome.member_id, leaving=outcome.leaving, seat_freed=outcome.seat_freed)
+            if outcome.after == "past_due" and outcome.before != "past_due":
+                await self.run_dunning()  # the day-0 note now, not at the next scan
+        return snapshot
+
+    async def _trial_will_end(self, subscription_id: str) -> None:
+        async with self._database.session() as session:
+            membership = await repo.by_subscription(session, subscription_id)
+            if membership is not None:
+                await self.renewals.trial_ending(session, membership, membership.current_period_end)
+
+    # -- after a change --------------------------------------------------------------------
+
+    async def after_change(self, member_id: int, *, leaving: bool = False, seat_freed: bool = False) -> None:
+        """Apply access on every platform, tell the creator what the bot cannot fix, fill a freed seat."""
+        now = self._clock.now()
+        problems = await self.access.sync_member(member_id, now, leaving=leaving)
+        if problems:
+            await self._report(problems)
+        if seat_freed:
+            await self.doors.fill_seats(now)
+
+    async def _report(self, problems: Sequence[AccessProblem]) -> None:
+        day = self._clock.now().date().isoformat()
+        async with self._database.session() as session:
+            for problem in problems:
+                await self.notify.creators(
+                    session,
+                    f"billing:access-problem:{problem.platform}:{problem.tier}:{day}",
+                    lambda t, p=problem: views.creator_access_problem(p.platform, p.tier, p.fix, t),
+                )
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    async def process_events(self) -> int:
+        return await self.events.process_pending() if self.paid else 0
+
+    async def run_dunning(self) -> int:
+        expired = await self.dunning.run(self._clock.now())
+        for member_id in expired:
+            await self.after_change(member_id)
+        return len(expired)
+
+    async def run_trials(self) -> int:
+        ended = await self.renewals.manual_trials(self._clock.now())
+        for member_id in ended:
+            await self.after_change(member_id, leaving=True, seat_freed=True)
+        return len(ended)
+
+    async def run_winback(self) -> int:
+        return await self.exits.win_back(self._clock.now())
+
+    async def fill_seats(self) -> int:
+        return await self.doors.fill_seats(self._clock.now())
+
+    async def reconcile(self) -> ReconcileReport | None:
+        if self._reconciler is None:
+            return None
+        report = await self._reconciler.run(self._clock.now())
+        leaving = {o.member_id for o in report.changed if o.leaving}
+        for member_id in sorted(report.members):
+            await self.after_change(member_id, leaving=member_id in leaving)
+        if any(o.seat_freed for o in report.changed):
+            await self.fill_seats()
+        return report
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def run_events_forever(self, poll_seconds: float) -> None:
+        """Drain recorded events as they arrive (woken by the webhook) and every `poll_seconds` anyway."""
+        if self.inbox is None:
+            return
+        while True:
+            try:
+                await self.events.process_pending()
+            except Exception:  # keep draining after a database hiccup
+                log.exception("processing stripe events failed")
+            await self.inbox.wait(poll_seconds)
+
+    async def close(self) -> None:
+        if self._stripe is not None:
+            await self._stripe.close()

@@ -1,0 +1,149 @@
+"""FAQ entries edited in chat: add, edit, remove and list, with the same checks as faq.toml."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.faq_knowledge import Knowledge
+from storage.database import Database
+from storage.models import FaqEntry
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 300
+MAX_ANSWER = 3000
+MAX_ALTS = 10
+KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_WORDS = 8
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    """What the creator typed; `alt_questions` is one per line."""
+
+    question: str
+    answer: str
+    alt_questions: str = ""
+
+
+@dataclass(frozen=True)
+class CleanEntry:
+    question: str
+    answer: str
+    alt_questions: tuple[str, ...]
+
+
+def validate(draft: EntryDraft) -> CleanEntry:
+    """Check every field; the first problem is raised as a `UserError` and nothing is saved."""
+    question = " ".join(draft.question.split())
+    answer = draft.answer.strip()
+    if not question:
+        raise UserError("faq.errors.empty_entry_question")
+    if len(question) > MAX_QUESTION:
+        raise UserError("faq.errors.long_entry_question", count=len(question), limit=MAX_QUESTION)
+    if not answer:
+        raise UserError("faq.errors.empty_answer")
+    if len(answer) > MAX_ANSWER:
+        raise UserError("faq.errors.long_answer", count=len(answer), limit=MAX_ANSWER)
+    alts = tuple(dict.fromkeys(" ".join(line.split()) for line in draft.alt_questions.splitlines() if line.strip()))
+    if len(alts) > MAX_ALTS:
+        raise UserError("faq.errors.too_many_alts", count=len(alts), limit=MAX_ALTS)
+    for alt in alts:
+        if len(alt) > MAX_QUESTION:
+            raise UserError("faq.errors.long_entry_question", count=len(alt), limit=MAX_QUESTION)
+    return CleanEntry(question, answer, tuple(a for a in alts if a.casefold() != question.casefold()))
+
+
+def unique_key(question: str, taken: set[str]) -> str:
+    """A kebab-case key from the question's first words (`how-do-i-pause`), unique among `taken`."""
+    words = re.findall(r"[a-z0-9]+", question.lower())
+    base = "-".join(words[:KEY_WORDS])[:60].strip("-") or "question"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def check_key(key: str) -> str:
+    key = key.strip().lower()
+    if not KEY.match(key) or len(key) > 80:
+        raise UserError("faq.errors.bad_key", entry=key[:80] or "?")
+    return key
+
+
+class FaqEntries:
+    def __init__(self, database: Database, community: CommunityContext, knowledge: Knowledge) -> None:
+        self._database = database
+        self._community = community
+        self._knowledge = knowledge
+
+    async def add(self, draft: EntryDraft) -> FaqEntry:
+        clean = validate(draft)
+        async with self._database.session() as session:
+            await self._refuse_duplicate(session, clean.question)
+            taken = set((await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all())
+            entry = FaqEntry(
+                community_id=self._community.id, key=unique_key(clean.question, taken), question=clean.question,
+                answer=clean.answer, alt_questions=list(clean.alt_questions), tags=[], source="chat",
+            )
+            session.add(entry)
+            await session.flush()
+        self._knowledge.invalidate()
+        log.info("faq entry %s added in chat", entry.key)
+        return entry
+
+    async def edit(self, key: str, draft: EntryDraft) -> FaqEntry:
+        async with self._database.session() as session:
+            entry = await self._find(session, key)
+            clean = validate(draft)
+            await self._refuse_duplicate(session, clean.question, except_key=entry.key)
+            entry.question, entry.answer, entry.alt_questions = clean.question, clean.answer, list(clean.alt_questions)
+        self._knowledge.invalidate()
+        log.info("faq entry %s edited in chat", entry.key)
+        return entry
+
+    async def remove(self, key: str) -> FaqEntry:
+        async with self._database.session() as session:
+            entry = await self._find(session, key)
+            await session.delete(entry)
+        self._knowledge.invalidate()
+        log.info("faq entry %s removed in chat", entry.key)
+        return entry
+
+    async def get(self, key: str) -> FaqEntry:
+        async with self._database.session() as session:
+            return await self._find(session, key)
+
+    async def list(self, tag: str = "") -> Sequence[FaqEntry]:
+        """Every entry, or those with `tag`, in the order they were added."""
+        async with self._database.session() as session:
+            rows = (
+                await session.scalars(select(FaqEntry).where(FaqEntry.community_id == self._community.id).order_by(FaqEntry.id))
+            ).all()
+        wanted = tag.strip().lstrip("#").casefold()
+        return [e for e in rows if not wanted or wanted in (str(t).casefold() for t in e.tags or ())]
+
+    async def _find(self, session, key: str) -> FaqEntry:  # type: ignore[no-untyped-def]
+        clean = check_key(key)
+        entry = await session.scalar(select(FaqEntry).where(FaqEntry.community_id == self._community.id, FaqEntry.key == clean))
+        if entry is None:
+            raise UserError("faq.errors.unknown_key", entry=clean)
+        return entry
+
+    async def _refuse_duplicate(self, session, question: str, except_key: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        same = await session.scalar(
+            select(FaqEntry.key).where(
+                FaqEntry.community_id == self._community.id,
+                func.lower(FaqEntry.question) == question.lower(),
+                FaqEntry.key != (except_key or ""),
+            )
+        )
+        if same is not None:
+            raise UserError("faq.errors.duplicate", entry=same)

@@ -1,0 +1,205 @@
+"""What the bot answers from: FAQ entries, published content and live recordings, indexed and kept fresh.
+
+Freshness: before each question a cheap signature is read (counts, highest ids and total
+text lengths of the three sources: three aggregate queries). The index is rebuilt when the
+signature changed (a publish, a recording, an import in another process), when this process
+changed the FAQ itself (`invalidate()`), or when it is older than `MAX_AGE` (a backstop for an
+edit that kept every length the same). Building runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.services.faq import Decision, Document, FaqAnswerer
+from storage.database import Database
+from storage.models import ContentItem, FaqEntry, LiveSession
+
+log = logging.getLogger(__name__)
+
+MAX_AGE = timedelta(minutes=10)
+EXCERPT = 400
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """How to cite a document: its title, and where a member can read more."""
+
+    doc_id: str
+    kind: str  # faq | content | recording
+    title: str
+    item_id: int | None = None  # a library item: the library.open button
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    answerer: FaqAnswerer | None
+    sources: Mapping[str, SourceInfo]
+    signature: tuple[Any, ...]
+    built_at: datetime
+    documents: Mapping[str, Document] = field(default_factory=dict)
+
+    def answer(self, question: str, k: int = 5) -> Decision:
+        if self.answerer is None:
+            return Decision(doc=None, score=0.0, confidence=0.0, candidates=())
+        return self.answerer.answer(question, k=k)
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+async def signature(session: AsyncSession, community_id: int) -> tuple[Any, ...]:
+    """Counts, highest ids and text lengths of everything indexed: changes when any of it does."""
+
+    def length(column: Any) -> Any:
+        return func.coalesce(func.length(column), 0)
+
+    faq = (
+        await session.execute(
+            select(
+                func.count(FaqEntry.id),
+                func.max(FaqEntry.id),
+                func.sum(
+                    length(FaqEntry.question)
+                    + length(FaqEntry.answer)
+                    + length(cast(FaqEntry.alt_questions, String))
+                    + length(cast(FaqEntry.tags, String))
+                ),
+            ).where(FaqEntry.community_id == community_id)
+        )
+    ).one()
+    content = (
+        await session.execute(
+            select(
+                func.count(ContentItem.id),
+                func.max(ContentItem.id),
+                func.sum(length(ContentItem.title) + length(ContentItem.teaser) + length(ContentItem.body) + length(ContentItem.url)),
+            ).where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
+        )
+    ).one()
+    live = (
+        await session.execute(
+            select(
+                func.count(LiveSession.id),
+                func.max(LiveSession.id),
+                func.sum(length(LiveSession.title) + length(LiveSession.description) + length(LiveSession.recording_url)),
+                func.sum(func.coalesce(LiveSession.content_item_id, 0)),
+            ).where(LiveSession.community_id == community_id, LiveSession.recording_url.is_not(None))
+        )
+    ).one()
+    return tuple(tuple(row) for row in (faq, content, live))
+
+
+async def load_documents(session: AsyncSession, community_id: int) -> tuple[list[Document], dict[str, SourceInfo]]:
+    """Every indexable document, and how to cite each one."""
+    documents: list[Document] = []
+    sources: dict[str, SourceInfo] = {}
+    entries = await session.scalars(select(FaqEntry).where(FaqEntry.community_id == community_id).order_by(FaqEntry.id))
+    for entry in entries.all():
+        doc_id = f"faq:{entry.key}"
+        documents.append(
+            Document(
+                doc_id=doc_id,
+                kind="faq",
+                title=entry.question,
+                text=entry.answer,
+                answer=entry.answer,
+                alt_titles=tuple(str(q) for q in entry.alt_questions or ()),
+                tags=tuple(str(t) for t in entry.tags or ()),
+            )
+        )
+        sources[doc_id] = SourceInfo(doc_id, "faq", entry.question)
+    recordings = (
+        await session.scalars(
+            select(LiveSession)
+            .where(LiveSession.community_id == community_id, LiveSession.recording_url.is_not(None))
+            .order_by(LiveSession.id)
+        )
+    ).all()
+    notes = {r.content_item_id: r for r in recordings if r.content_item_id is not None}
+    items = await session.scalars(
+        select(ContentItem)
+        .where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
+        .order_by(ContentItem.id)
+    )
+    for item in items.all():
+        doc_id = f"content:{item.slug}"
+        live = notes.pop(item.id, None)
+        extra = [live.description] if live is not None and live.description else []
+        body = "\n\n".join(part for part in (item.teaser, item.body, *extra) if part)
+        documents.append(
+            Document(
+                doc_id=doc_id,
+                kind="content",
+                title=item.title,
+                text=body,
+                answer=item.teaser or excerpt(item.body),
+                tags=tuple(str(t) for t in item.topics or ()),
+            )
+        )
+        sources[doc_id] = SourceInfo(doc_id, "recording" if live else "content", item.title, item_id=item.id, url=item.url)
+    for live in recordings:
+        if live.content_item_id is not None and live.content_item_id not in notes:
+            continue  # already indexed through its library item
+        doc_id = f"live:{live.id}"
+        text = live.description or live.title
+        documents.append(Document(doc_id=doc_id, kind="recording", title=live.title, text=text, answer=excerpt(text)))
+        sources[doc_id] = SourceInfo(doc_id, "recording", live.title, url=live.recording_url)
+    return documents, sources
+
+
+class Knowledge:
+    """The current index, rebuilt when what it was built from changed."""
+
+    def __init__(self, database: Database, clock: Clock, community_id: int) -> None:
+        self._database = database
+        self._clock = clock
+        self._community_id = community_id
+        self._snapshot: Snapshot | None = None
+        self._stale = True
+        self._lock = asyncio.Lock()
+        self.builds = 0
+
+    def invalidate(self) -> None:
+        """Rebuild before the next question (this process changed the FAQ)."""
+        self._stale = True
+
+    async def current(self) -> Snapshot:
+        async with self._database.session() as session:
+            seen = await signature(session, self._community_id)
+        if self._fresh(seen):
+            assert self._snapshot is not None
+            return self._snapshot
+        async with self._lock:
+            if self._fresh(seen):
+                assert self._snapshot is not None
+                return self._snapshot
+            self._stale = False  # a change from here on marks the new snapshot stale again
+            async with self._database.session() as session:
+                documents, sources = await load_documents(session, self._community_id)
+            answerer = await asyncio.to_thread(FaqAnswerer, documents) if documents else None
+            self._snapshot = Snapshot(answerer, sources, seen, self._clock.now(), {d.doc_id: d for d in documents})
+            self.builds += 1
+            log.info("faq index built: %d documents", len(documents))
+            return self._snapshot
+
+    def _fresh(self, seen: tuple[Any, ...]) -> bool:
+        snapshot = self._snapshot
+        return (
+            snapshot is not None
+            and not self._stale
+            and snapshot.signature == seen
+            and self._clock.now() - snapshot.built_at < MAX_AGE
+        )

@@ -1,0 +1,223 @@
+"""Audience segments and the `/announce` line: pure parsing, plus the query that finds a segment's members."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import UserError
+from storage.models import Member, Membership, Tier
+
+INACTIVE_AFTER = timedelta(days=14)
+HAS_ACCESS = ("active", "trialing", "past_due", "comped")  # past_due: still in, during dunning
+LEVELS = range(1, 6)
+MAX_TEXT = 3000  # a Slack section's limit; Discord embeds allow more
+MAX_AHEAD = timedelta(days=366)
+KINDS = ("all", "level", "tier", "inactive", "founding")
+
+_WEEKDAYS = {
+    name: n
+    for n, names in enumerate(
+        (("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"), ("thu", "thur", "thurs", "thursday"),
+         ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"))
+    )
+    for name in names
+}
+_AT = re.compile(
+    r"^(?:(?P<day>[a-z]+|\d{4}-\d{2}-\d{2})(?:\s+|t(?=\d)|$))?"
+    r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm)?)?$"
+)
+_UNITS = {"d": "d", "day": "d", "days": "d", "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+          "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m"}
+_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Who an announcement is for. `str(segment)` is the canonical form stored on the announcement."""
+
+    kind: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        return self.kind if self.value is None else f"{self.kind}:{self.value}"
+
+    @classmethod
+    def stored(cls, raw: str) -> Segment:
+        """The segment saved on an announcement (already validated when it was drafted)."""
+        kind, _, value = raw.partition(":")
+        return cls(kind, value or None)
+
+    @property
+    def by_channel(self) -> bool:
+        """`all` is posted in the announcements channel; narrower segments are DMed (see module notes)."""
+        return self.kind == "all"
+
+
+ALL = Segment("all")
+
+
+@dataclass(frozen=True)
+class AnnounceRequest:
+    segment: Segment
+    text: str
+    send_at: datetime | None  # None: as soon as it is confirmed
+
+
+def parse_segment(raw: str, tier_keys: Sequence[str]) -> Segment:
+    """`all`, `level:3` / `level 3`, `tier:KEY` / `tier KEY`, `inactive`, `founding` (case-insensitive)."""
+    words = raw.strip().lower().replace(":", " ").split()
+    if not words or words == ["all"] or words == ["everyone"]:
+        return ALL
+    kind, rest = words[0], words[1:]
+    if kind in ("inactive", "founding") and not rest:
+        return Segment(kind)
+    if kind == "level" and len(rest) == 1:
+        if not rest[0].isdigit() or int(rest[0]) not in LEVELS:
+            raise UserError("announce.errors.level", level=rest[0])
+        return Segment("level", rest[0])
+    if kind.startswith("level") and kind[5:].isdigit() and not rest:  # "level3"
+        return parse_segment(f"level {kind[5:]}", tier_keys)
+    if kind == "tier" and len(rest) == 1:
+        if rest[0] not in tier_keys:
+            raise UserError("announce.errors.tier", tier=rest[0], tiers=", ".join(tier_keys))
+        return Segment("tier", rest[0])
+    raise UserError("announce.errors.segment", segment=raw.strip())
+
+
+def parse_when(raw: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """`at`-style times in the community's zone: `17:30`, `5pm`, `tomorrow 9am`, `fri 17:00`, `2026-12-01 09:00`."""
+    text = " ".join(raw.lower().split())
+    match = _AT.match(text)
+    if not text or match is None or not (match["day"] or match["hour"]):
+        raise UserError("announce.errors.when", when=raw.strip())
+    local_now = now.astimezone(tz)
+    clock_time = _time_of_day(match, raw)
+    day_word = match["day"]
+    if day_word is None:
+        day, roll = local_now.date(), timedelta(days=1)
+    elif day_word == "today":
+        day, roll = local_now.date(), timedelta(0)
+    elif day_word == "tomorrow":
+        day, roll = local_now.date() + timedelta(days=1), timedelta(0)
+    elif day_word in _WEEKDAYS:
+        day = local_now.date() + timedelta(days=(_WEEKDAYS[day_word] - local_now.weekday()) % 7)
+        roll = timedelta(days=7)
+    else:
+        day, roll = _iso_day(day_word, raw), timedelta(0)
+    when = _instant(day, clock_time, tz)
+    if when <= now and roll:
+        when = _instant(day + roll, clock_time, tz)
+    return _check_future(when, now, raw)
+
+
+def parse_delay(raw: str, now: datetime) -> datetime:
+    """`in`-style delays: `2h`, `90 minutes`, `1h30m`, `3 days`."""
+    compact = "".join(_UNITS.get(w, w) for w in re.findall(r"\d+|[a-z]+", raw.lower()))
+    match = _DURATION.match(compact)
+    if not compact or match is None or not any(match.groupdict().values()):
+        raise UserError("announce.errors.when", when=raw.strip())
+    delay = timedelta(**{unit: int(match[key] or 0) for key, unit in (("d", "days"), ("h", "hours"), ("m", "minutes"))})
+    return _check_future(now + delay, now, raw)
+
+
+def parse_request(args: str, now: datetime, tz: ZoneInfo, tier_keys: Sequence[str]) -> AnnounceRequest:
+    """`[segment] [at <time> | in <delay>] | message text`."""
+    head, bar, text = args.partition("|")
+    if not bar:
+        raise UserError("announce.errors.usage")
+    words = head.split()
+    split = next((i for i, w in enumerate(words) if w.lower() in ("at", "in")), len(words))
+    when = " ".join(words[split + 1 :])
+    if split < len(words) and not when:
+        raise UserError("announce.errors.when", when=words[split])
+    send_at = None
+    if when:
+        send_at = parse_when(when, now, tz) if words[split].lower() == "at" else parse_delay(when, now)
+    return build_request(" ".join(words[:split]), send_at, text, tier_keys)
+
+
+def build_request(segment: str, send_at: datetime | None, text: str, tier_keys: Sequence[str]) -> AnnounceRequest:
+    text = text.strip()
+    if not text:
+        raise UserError("announce.errors.empty")
+    if len(text) > MAX_TEXT:
+        raise UserError("announce.errors.too_long", limit=MAX_TEXT, length=len(text))
+    return AnnounceRequest(parse_segment(segment, tier_keys), text, send_at)
+
+
+# -- who is in a segment -------------------------------------------------------------------
+
+
+def _conditions(segment: Segment, community_id: int, now: datetime) -> list[ColumnElement[bool]]:
+    """Members who have not left; the creator sends announcements and never receives them."""
+    where: list[ColumnElement[bool]] = [
+        Member.community_id == community_id,
+        Member.left_at.is_(None),
+        Member.role != "creator",
+    ]
+    if segment.kind == "level":
+        where.append(Member.level == int(segment.value or 0))
+    elif segment.kind == "inactive":
+        cutoff = now - INACTIVE_AFTER
+        where.append(or_(Member.last_active_at.is_(None), Member.last_active_at <= cutoff))
+    elif segment.kind in ("tier", "founding"):
+        access = (
+            select(Membership.member_id)
+            .join(Tier, Tier.id == Membership.tier_id)
+            .where(Membership.ended_at.is_(None), Membership.status.in_(HAS_ACCESS))
+        )
+        if segment.kind == "tier":
+            access = access.where(Tier.key == segment.value, Tier.community_id == community_id)
+        else:
+            access = access.where(Membership.founding.is_(True))
+        where.append(Member.id.in_(access))
+    return where
+
+
+async def members_in(session: AsyncSession, community_id: int, segment: Segment, now: datetime) -> Sequence[Member]:
+    """Everyone the segment names right now, identities loaded, oldest member first."""
+    result = await session.scalars(select(Member).where(*_conditions(segment, community_id, now)).order_by(Member.id))
+    return result.all()
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _time_of_day(match: re.Match[str], raw: str) -> time:
+    if match["hour"] is None:
+        return time(9, 0)  # a day without a time: the morning
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise UserError("announce.errors.when", when=raw.strip())
+        hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise UserError("announce.errors.when", when=raw.strip())
+    return time(hour, minute)
+
+
+def _iso_day(word: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise UserError("announce.errors.when", when=raw.strip()) from None
+
+
+def _instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall time in `tz` as a UTC instant (a time a DST change skipped moves forward)."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+
+
+def _check_future(when: datetime, now: datetime, raw: str) -> datetime:
+    if when <= now:
+        raise UserError("announce.errors.past", when=raw.strip())
+    if when - now > MAX_AHEAD:
+        raise UserError("announce.errors.too_far", when=raw.strip())
+    return when

@@ -1,0 +1,223 @@
+"""How the creator's analytics look in chat: the figures, the cohort and forecast tables, at-risk members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.messages import Attachment, Block, Button, Buttons, Context, Fields, Form, FormField, Header, OutboundMessage, Section
+
+if TYPE_CHECKING:
+    from bot.services.analytics.cohorts import CohortMatrix
+    from bot.services.analytics.figures import Snapshot
+    from bot.services.analytics.forecast import ForecastInputs, ForecastMonth
+    from bot.services.analytics.risk import Risk
+
+NOTE = "analytics.note"  # the button (with the member id) and the form
+LISTED_AT_RISK = 10
+PNG = "image/png"
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def percent(value: float | None, t: Translator) -> str:
+    return t("analytics.none") if value is None else f"{value:.0%}"
+
+
+def number(value: float | Decimal | None, t: Translator, places: int = 1) -> str:
+    return t("analytics.none") if value is None else f"{float(value):,.{places}f}"
+
+
+def money(amount: Decimal, currency: str, *, signed: bool = False) -> str:
+    return f"{amount:{'+' if signed else ''},.2f} {currency.upper()}"
+
+
+def money_all(amounts: dict[str, Decimal], currency: str, *, signed: bool = False) -> str:
+    """Every currency with revenue; the main one when there is none."""
+    shown = {c: a for c, a in amounts.items() if a} or {currency: Decimal(0)}
+    return " + ".join(money(a, c, signed=signed) for c, a in shown.items())
+
+
+def month_label(when: datetime, zone: ZoneInfo) -> str:
+    return when.astimezone(zone).strftime("%Y-%m")
+
+
+def months_from(now: datetime, zone: ZoneInfo, count: int) -> list[str]:
+    """This month and the next `count - 1`, as YYYY-MM in `zone`: the forecast's rows."""
+    local = now.astimezone(zone)
+    first = local.year * 12 + local.month - 1
+    return [f"{(first + k) // 12}-{(first + k) % 12 + 1:02d}" for k in range(count)]
+
+
+def local_date(when: datetime, zone: ZoneInfo) -> str:
+    return when.astimezone(zone).date().isoformat()
+
+
+# -- /stats -------------------------------------------------------------------------------
+
+
+def chart_labels(community: str, currency: str, days: int, t: Translator) -> dict[str, str]:
+    names = (
+        "members", "new", "voluntary", "failed_payment", "drops", "opens", "reactions", "no_data", "no_drops",
+        "cohorts_title", "months_since", "cohort", "forecast_title",
+    )
+    labels = {name: t(f"analytics.chart.{name}") for name in names}
+    labels["title"] = t("analytics.chart.title", community=community)
+    labels["mrr"] = t("analytics.chart.mrr", currency=currency.upper())
+    labels["revenue"] = t("analytics.chart.revenue", currency=currency.upper())
+    labels["flow"] = t("analytics.chart.flow", days=days)
+    return labels
+
+
+def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None, t: Translator) -> OutboundMessage:
+    m, e, f = snapshot.membership, snapshot.engagement, snapshot.faq
+    days = snapshot.period.days
+    header = t("analytics.stats.header", community=community, days=days)
+    none = t("analytics.none")
+    membership = (
+        (t("analytics.stats.members"), t("analytics.stats.members_value", count=m.members, change=f"{m.members - m.members_at_start:+d}")),
+        (t("analytics.stats.new"), str(m.new)),
+        (t("analytics.stats.churned"), t("analytics.stats.churned_value", total=m.churned, voluntary=m.churned_voluntary, failed=m.churned_failed_payment)),
+        (t("analytics.stats.retention"), none if m.retention is None else t("analytics.stats.retention_value", percent=percent(m.retention, t), retained=m.retained, start=m.members_at_start)),
+        (t("analytics.stats.mrr"), t("analytics.stats.mrr_value", amount=money_all(m.mrr, m.currency), change=money_all(m.mrr_change, m.currency, signed=True))),
+        (t("analytics.stats.founding"), str(m.founding)),
+        (t("analytics.stats.trials"), none if m.trials.rate is None else t("analytics.stats.trials_value", percent=percent(m.trials.rate, t), converted=m.trials.converted, ended=m.trials.ended)),
+    )
+    topics = ", ".join(t("analytics.stats.topic", word=word, count=count) for word, count in f.top_topics) or none
+    engagement = (
+        (t("analytics.stats.weekly_active"), t("analytics.stats.weekly_active_value", active=e.weekly_active, members=e.community_members, percent=percent(e.weekly_active_share, t))),
+        (t("analytics.stats.drops"), none if not e.drops else t("analytics.stats.drops_value", opens=number(e.opens_per_drop, t), reactions=number(e.reactions_per_drop, t), count=len(e.drops))),
+        (t("analytics.stats.live"), none if e.live_attendance is None else t("analytics.stats.live_value", percent=percent(e.live_attendance, t), sessions=len(e.live_with_attendance), per_session=number(e.attendees_per_session, t))),
+        (t("analytics.stats.win_back"), none if e.win_back_rate is None else t("analytics.stats.win_back_value", percent=percent(e.win_back_rate, t), back=e.nudges_won_back, sent=e.nudges_sent)),
+        (t("analytics.stats.deflection"), none if f.deflection is None else t("analytics.stats.deflection_value", percent=percent(f.deflection, t), answered=f.answered_by_bot, asked=f.asked)),
+        (t("analytics.stats.topics"), topics),
+    )
+    blocks: tuple[Block, ...] = (
+        Header(header),
+        Section(t("analytics.stats.membership")),
+        Fields(membership),
+        Section(t("analytics.stats.engagement")),
+        Fields(engagement),
+        Context(t("analytics.stats.footer", start=local_date(snapshot.period.start, zone))),
+    )
+    text = t(
+        "analytics.stats.text", community=community, members=m.members, mrr=money_all(m.mrr, m.currency),
+        new=m.new, churned=m.churned, days=days,
+    )
+    attachment = Attachment("membot-stats.png", png, PNG) if png else None
+    return OutboundMessage(text=text, blocks=blocks, attachment=attachment)
+
+
+def usage(t: Translator) -> OutboundMessage:
+    text = t("analytics.usage")
+    return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+# -- cohorts and forecast -----------------------------------------------------------------
+
+
+def cohorts(matrix: CohortMatrix, labels: Sequence[str], community: str, png: bytes | None, t: Translator) -> OutboundMessage:
+    months = matrix.width
+    if not any(matrix.sizes):
+        text = t("analytics.cohorts.empty", months=months)
+        return OutboundMessage(text=text, blocks=(Section(text),))
+    header = t("analytics.cohorts.header", months=months)
+    lines = []
+    for i, (label, size) in enumerate(zip(labels, matrix.sizes)):
+        if size:
+            still = matrix.cells[i][months - 1 - i]
+            lines.append(t("analytics.cohorts.line", month=label, size=size, now=percent(still, t)))
+    blocks = (Header(header), Section(t("analytics.cohorts.text", community=community)), Section("\n".join(lines)))
+    attachment = Attachment("membot-cohorts.png", png, PNG) if png else None
+    return OutboundMessage(text=header, blocks=blocks, attachment=attachment)
+
+
+def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currency: str, t: Translator) -> str:
+    lines = [t("analytics.forecast.table_header")]
+    for row, label in zip(rows, labels):
+        lines.append(
+            t("analytics.forecast.row", month=f"{label:<9}", members=f"{float(row.members):>9,.1f}", revenue=f"{money(row.revenue.quantize(Decimal('0.01')), currency):>16}")
+        )
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def forecast(
+    inputs: ForecastInputs, rows: Sequence[ForecastMonth], labels: Sequence[str], currency: str, steady: Decimal | None,
+    community: str, png: bytes | None, t: Translator,
+) -> OutboundMessage:
+    months = len(rows) - 1
+    header = t("analytics.forecast.header", months=months)
+    basis = t(
+        "analytics.forecast.basis", new=number(inputs.new_per_month, t), churn=percent(float(inputs.churn), t),
+        price=money(inputs.price.quantize(Decimal("0.01")), currency),
+    )
+    blocks: list[Block] = [Header(header), Section(basis), Section(forecast_table(rows, labels, currency, t))]
+    if steady is not None:
+        blocks.append(Context(t("analytics.forecast.steady", members=number(steady, t, 0))))
+    text = t("analytics.forecast.text", community=community, revenue=money(rows[-1].revenue.quantize(Decimal("0.01")), currency), months=months)
+    attachment = Attachment("membot-forecast.png", png, PNG) if png else None
+    return OutboundMessage(text=text, blocks=tuple(blocks), attachment=attachment)
+
+
+# -- at-risk members ----------------------------------------------------------------------
+
+
+def reason_line(key: str, points: int, values: dict[str, object], t: Translator) -> str:
+    if key == "missed_live" and values.get("count") == 1:
+        return t("analytics.risk.missed_live_one", points=points)
+    return t(f"analytics.risk.{key}", points=points, **values)
+
+
+def explain(risk: Risk, t: Translator) -> str:
+    lines = [t("analytics.risk.line", name=risk.name, score=risk.score)]
+    lines += [reason_line(r.key, r.points, r.values, t) for r in risk.reasons]
+    return "\n".join(lines)
+
+
+def at_risk(risks: Sequence[Risk], t: Translator) -> OutboundMessage:
+    if not risks:
+        text = t("analytics.risk.none")
+        return OutboundMessage(text=text, blocks=(Section(text),))
+    header = t("analytics.risk.header")
+    blocks: list[Block] = [Header(header), Context(t("analytics.risk.intro"))]
+    for risk in risks[:LISTED_AT_RISK]:
+        blocks.append(Section(explain(risk, t)))
+        blocks.append(Buttons((Button(t("analytics.risk.note_button"), action_id=f"{NOTE}:{risk.member_id}"),)))
+    if len(risks) > LISTED_AT_RISK:
+        blocks.append(Context(t("analytics.risk.more", count=len(risks) - LISTED_AT_RISK)))
+    text = "\n\n".join([header, *(explain(r, t) for r in risks[:LISTED_AT_RISK])])
+    return OutboundMessage(text=text, blocks=tuple(blocks))
+
+
+def note_form(member_id: int, name: str, t: Translator) -> Form:
+    return Form(
+        form_id=NOTE,
+        title=t("analytics.note.title", name=name)[:24],
+        submit_label=t("analytics.note.send"),
+        fields=(
+            FormField("member_id", t("analytics.note.field_member"), initial=str(member_id)),
+            FormField("note", t("analytics.note.field_note"), kind="multiline", placeholder=t("analytics.note.placeholder")),
+        ),
+    )
+
+
+def note_result(name: str, delivered: bool, t: Translator) -> OutboundMessage:
+    text = t("analytics.note.sent" if delivered else "analytics.note.not_delivered", name=name)
+    return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+def no_forms(name: str, t: Translator) -> OutboundMessage:
+    text = t("analytics.note.no_forms", name=name)
+    return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+def personal_note(note: str, creator: str, community: str, t: Translator) -> OutboundMessage:
+    """The creator's own words, in the member's DMs."""
+    header = t("analytics.note.dm_header", creator=creator)
+    blocks = (Header(header), Section(note), Context(t("analytics.note.dm_context", community=community)))
+    return OutboundMessage(text=f"{header}\n{note}", blocks=blocks)

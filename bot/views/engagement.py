@@ -1,0 +1,235 @@
+"""How nudges, the creator's quiet list, milestones and the monthly recap look in chat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.messages import Block, Button, Buttons, Context, Fields, Header, OutboundMessage, Section
+from bot.views.common import first_name, kind_label
+from storage.models import ContentItem
+
+STOP = "engage.nudges-off"
+RESTART = "engage.nudges-on"
+LISTED_QUIET = 20  # members per creator list; the rest are one command away
+
+
+@dataclass(frozen=True)
+class QuietMember:
+    """One member who has gone quiet, as the creator sees them."""
+
+    member_id: int
+    name: str
+    since: datetime  # last active (or joined)
+    days: int
+    joined: datetime
+    nudges_on: bool = True
+    last_nudge: str | None = None  # the furthest check-in of this quiet stretch, e.g. day-10
+
+
+def long_date(when: datetime, zone: ZoneInfo, t: Translator) -> str:
+    local = when.astimezone(zone)
+    return t("engagement.date.long", day=local.day, month=t(f"engagement.months.{local.month}"), year=local.year)
+
+
+def short_date(when: datetime, zone: ZoneInfo, t: Translator) -> str:
+    local = when.astimezone(zone)
+    return t("engagement.date.short", day=local.day, month=t(f"engagement.months.{local.month}"))
+
+
+def _stop_button(t: Translator) -> Button:
+    return Button(t("engagement.nudge.stop"), action_id=STOP)
+
+
+# -- nudges -----------------------------------------------------------------------------
+
+
+def nudge_missed(
+    *, name: str, community: str, days: int, items: Sequence[ContentItem], limit: int, zone: ZoneInfo, t: Translator
+) -> OutboundMessage:
+    """Day 10 (by default): a friendly "here is what you missed", listing the drops since they were last around."""
+    values = {"name": first_name(name), "community": community, "days": days}
+    blocks: list[Block] = [Header(t("engagement.nudge.missed.header", **values))]
+    if items:
+        blocks.append(Section(t.plural("engagement.nudge.missed.intro", len(items), **values)))
+        lines = [
+            t(
+                "engagement.nudge.missed.line",
+                title=i.title,
+                kind=kind_label(i.kind, t),
+                when=short_date(i.published_at, zone, t) if i.published_at else "",
+            )
+            for i in items[:limit]
+        ]
+        if len(items) > limit:
+            lines.append(t.plural("engagement.nudge.missed.more", len(items) - limit))
+        blocks.append(Section("\n".join(lines)))
+    else:
+        blocks.append(Section(t("engagement.nudge.missed.nothing_new", **values)))
+    blocks.append(
+        Buttons(
+            (
+                Button(t("engagement.nudge.library"), action_id="library.browse", style="primary"),
+                Button(t("engagement.nudge.next"), action_id="content.next"),
+                _stop_button(t),
+            )
+        )
+    )
+    blocks.append(Context(t("engagement.nudge.missed.footer", **values)))
+    return OutboundMessage(text=t("engagement.nudge.missed.fallback", **values), blocks=tuple(blocks))
+
+
+def nudge_note(*, name: str, creator: str, community: str, note: str, t: Translator) -> OutboundMessage:
+    """Day 21 (by default): a personal note from the creator, with a question to reply to."""
+    values = {"name": first_name(name), "creator": creator, "community": community}
+    body = _fill(note, values) if note else t("engagement.nudge.note.body", **values)
+    blocks = (
+        Header(t("engagement.nudge.note.header", **values)),
+        Section(body),
+        Section(t("engagement.nudge.note.prompt", **values)),
+        Buttons((Button(t("engagement.nudge.next"), action_id="content.next", style="primary"), _stop_button(t))),
+        Context(t("engagement.nudge.note.signature", **values)),
+    )
+    return OutboundMessage(text=t("engagement.nudge.note.fallback", **values), blocks=blocks)
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    """The creator's own words with {name}, {creator} and {community} filled in; as written if they don't fit."""
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def _quiet_line(member: QuietMember, zone: ZoneInfo, t: Translator) -> str:
+    line = t(
+        "engagement.quiet.line",
+        name=member.name,
+        days=member.days,
+        since=short_date(member.since, zone, t),
+        joined=long_date(member.joined, zone, t),
+    )
+    if member.last_nudge:
+        line += t("engagement.quiet.nudged", stage=member.last_nudge)
+    if not member.nudges_on:
+        line += t("engagement.quiet.reminders_off")
+    return line
+
+
+def creator_quiet_list(
+    quiet: Sequence[QuietMember], *, days: int, community: str, zone: ZoneInfo, t: Translator
+) -> OutboundMessage:
+    """Day 30 (by default): the creator hears who has gone quiet, to reach out personally."""
+    header = t.plural("engagement.nudge.creator.header", len(quiet))
+    lines = [_quiet_line(q, zone, t) for q in quiet[:LISTED_QUIET]]
+    if len(quiet) > LISTED_QUIET:
+        lines.append(t.plural("engagement.quiet.more", len(quiet) - LISTED_QUIET))
+    blocks = (
+        Header(header),
+        Section(t("engagement.nudge.creator.intro", community=community, days=days)),
+        Section("\n".join(lines)),
+        Context(t("engagement.nudge.creator.footer")),
+    )
+    return OutboundMessage(text=header, blocks=blocks)
+
+
+def quiet_report(
+    total: int, quiet: Sequence[QuietMember], *, min_days: int, zone: ZoneInfo, t: Translator
+) -> OutboundMessage:
+    """`/members inactive`: who is quiet, for how long, and what they were already sent."""
+    if not quiet:
+        text = t("engagement.quiet.none", days=min_days)
+        return OutboundMessage(text=text, blocks=(Section(text),))
+    header = t.plural("engagement.quiet.header", total, days=min_days)
+    lines = [_quiet_line(q, zone, t) for q in quiet]
+    if total > len(quiet):
+        lines.append(t.plural("engagement.quiet.more", total - len(quiet)))
+    return OutboundMessage(text=header, blocks=(Header(header), Section("\n".join(lines))))
+
+
+def members_usage(t: Translator) -> OutboundMessage:
+    text = t("engagement.quiet.usage")
+    return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+def nudges_changed(on: bool, t: Translator) -> OutboundMessage:
+    """The answer to "stop these reminders" (with an undo), or to turning them back on."""
+    if on:
+        text = t("engagement.reminders.on")
+        return OutboundMessage(text=text, blocks=(Section(text),))
+    text = t("engagement.reminders.off")
+    undo = Buttons((Button(t("engagement.reminders.undo"), action_id=RESTART),))
+    return OutboundMessage(text=text, blocks=(Section(text), undo))
+
+
+# -- milestones ----------------------------------------------------------------------------
+
+
+def milestone_dm(
+    key: str, *, name: str, community: str, creator: str, joined: datetime, zone: ZoneInfo, t: Translator
+) -> OutboundMessage:
+    values = {"name": first_name(name), "community": community, "creator": creator}
+    header = t(f"engagement.milestone.{key}.header", **values)
+    blocks = (
+        Header(header),
+        Section(t(f"engagement.milestone.{key}.body", **values)),
+        Context(t("engagement.milestone.context", joined=long_date(joined, zone, t), **values)),
+    )
+    return OutboundMessage(text=header, blocks=blocks)
+
+
+def milestone_post(key: str, *, name: str, community: str, t: Translator) -> OutboundMessage:
+    text = t(f"engagement.milestone.{key}.post", name=first_name(name), community=community)
+    return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+# -- the monthly recap ---------------------------------------------------------------------
+
+
+def recap_dm(
+    *,
+    name: str,
+    community: str,
+    creator: str,
+    month: int,
+    drops: int,
+    live: int,
+    questions: int,
+    joined: datetime,
+    zone: ZoneInfo,
+    t: Translator,
+) -> OutboundMessage:
+    """"Your month: 4 drops, 1 live session, 3 questions answered; member since …"."""
+    values = {
+        "name": first_name(name),
+        "community": community,
+        "creator": creator,
+        "month": t(f"engagement.months.{month}"),
+        "joined": long_date(joined, zone, t),
+        "drops": t.plural("engagement.recap.drops", drops),
+        "live": t.plural("engagement.recap.live", live),
+        "questions": t.plural("engagement.recap.questions", questions),
+    }
+    blocks = (
+        Header(t("engagement.recap.header", **values)),
+        Section(t("engagement.recap.summary", **values)),
+        Fields(
+            (
+                (t("engagement.recap.labels.drops"), str(drops)),
+                (t("engagement.recap.labels.live"), str(live)),
+                (t("engagement.recap.labels.questions"), str(questions)),
+            )
+        ),
+        Section(t("engagement.recap.since", **values)),
+        Buttons(
+            (
+                Button(t("engagement.nudge.next"), action_id="content.next", style="primary"),
+                Button(t("engagement.nudge.library"), action_id="library.browse"),
+            )
+        ),
+        Context(t("engagement.recap.signature", **values)),
+    )
+    return OutboundMessage(text=t("engagement.recap.fallback", **values), blocks=blocks)

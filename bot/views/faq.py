@@ -1,0 +1,177 @@
+"""How FAQ answers, the creator's inbox and FAQ entries look in chat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, OutboundMessage, Section
+from bot.views.common import first_name, local_time
+
+if TYPE_CHECKING:
+    from bot.services.answers import Outcome
+    from bot.services.faq_inbox import InboxItem
+    from bot.services.faq_knowledge import SourceInfo
+    from storage.models import FaqEntry, LiveSession
+
+ANSWER_FORM = "faq.answer"
+ADD_FORM = "faq.add"
+EDIT_FORM = "faq.edit"
+MAX_LINKS = 3
+LIST_PAGE = 30
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
+def _clip(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _source_line(number: int | None, source: SourceInfo, t: Translator) -> str:
+    kind = t(f"faq.answer.kinds.{source.kind}")
+    if number is None:
+        return t("faq.answer.source", kind=kind, title=source.title)
+    return t("faq.answer.numbered_source", number=number, kind=kind, title=source.title)
+
+
+def _source_buttons(sources: Sequence[SourceInfo], t: Translator) -> list[Button]:
+    buttons: list[Button] = []
+    for source in sources:
+        if source.item_id is not None:
+            buttons.append(Button(t("faq.buttons.open", title=_clip(source.title, 30)), action_id=f"library.open:{source.item_id}"))
+        elif source.url:
+            buttons.append(Button(t("faq.buttons.watch", title=_clip(source.title, 30)), url=source.url))
+    return buttons[:MAX_LINKS]
+
+
+def answer_message(question_id: int, outcome: Outcome, t: Translator, creator: str) -> OutboundMessage:
+    """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator."""
+    if not outcome.answered:
+        text = t("faq.answer.unknown", creator=first_name(creator))
+        buttons = (Button(t("faq.buttons.forward", creator=first_name(creator)), action_id=f"faq.forward:{question_id}", style="primary"),)
+        return OutboundMessage(text=text, blocks=(Section(text), Buttons(buttons)))
+    sources = [s for _, s in outcome.sources]
+    blocks: list[Block] = [Section(outcome.text)]
+    if outcome.written:
+        lines = [_source_line(n, s, t) for n, s in outcome.sources]
+        blocks.append(Context(t("faq.answer.written", sources="\n".join(lines))))
+    else:
+        blocks.append(Context(_source_line(None, sources[0], t)))
+    rating = [
+        Button(t("faq.buttons.up"), action_id=f"faq.up:{question_id}"),
+        Button(t("faq.buttons.down"), action_id=f"faq.down:{question_id}"),
+    ]
+    blocks.append(Buttons(tuple(_source_buttons(sources, t) + rating)))
+    return OutboundMessage(text=outcome.text, blocks=tuple(blocks))
+
+
+def rated(verdict: str, question_id: int, t: Translator, creator: str) -> OutboundMessage:
+    if verdict == "up":
+        return _plain(t("faq.rated.up"))
+    text = t("faq.rated.down", creator=first_name(creator))
+    button = Button(t("faq.buttons.forward", creator=first_name(creator)), action_id=f"faq.forward:{question_id}")
+    return OutboundMessage(text=text, blocks=(Section(text), Buttons((button,))))
+
+
+def creator_notice(question_id: int, question: str, asker: str, earlier: str | None, t: Translator) -> OutboundMessage:
+    """The DM each creator gets when a member passes a question on."""
+    header = t("faq.notice.header", name=asker)
+    blocks: list[Block] = [Header(header), Section(_quote(question))]
+    if earlier:
+        blocks.append(Context(t("faq.notice.earlier", question=_clip(earlier, 200))))
+    blocks.append(_inbox_buttons(question_id, t, inbox=True))
+    return OutboundMessage(text=t("faq.notice.fallback", name=asker), blocks=tuple(blocks))
+
+
+def _inbox_buttons(question_id: int, t: Translator, *, inbox: bool = False) -> Buttons:
+    buttons = [
+        Button(t("faq.buttons.answer"), action_id=f"faq.answer:{question_id}", style="primary"),
+        Button(t("faq.buttons.to_live"), action_id=f"faq.to-live:{question_id}"),
+    ]
+    if inbox:
+        buttons.append(Button(t("faq.buttons.inbox"), action_id="faq.inbox"))
+    return Buttons(tuple(buttons))
+
+
+def inbox(items: Sequence[InboxItem], total: int, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    if not items:
+        return _plain(t("faq.inbox.empty"))
+    header = t.plural("faq.inbox.header", total)
+    blocks: list[Block] = [Header(header)]
+    for item in items:
+        status = t(f"faq.inbox.status.{'down' if item.feedback == 'down' and item.status == 'answered' else item.status}")
+        line = t("faq.inbox.line", id=item.id, name=item.asker, when=local_time(item.asked_at, tz), status=status, question=_quote(_clip(item.question, 400)))
+        if item.earlier:
+            line += "\n" + t("faq.inbox.earlier", question=_clip(item.earlier, 150))
+        blocks += [Section(line), _inbox_buttons(item.id, t)]
+    if total > len(items):
+        blocks.append(Context(t("faq.inbox.more", count=total - len(items))))
+    return OutboundMessage(text=header, blocks=tuple(blocks))
+
+
+def answer_form(question_id: int, question: str, t: Translator) -> Form:
+    return Form(
+        form_id=ANSWER_FORM,
+        title=t("faq.form.answer_title"),
+        submit_label=t("faq.form.send"),
+        fields=(
+            FormField("question_id", t("faq.form.question_id"), initial=str(question_id)),
+            FormField("answer", t("faq.form.answer"), kind="multiline", placeholder=_clip(question, 100)),
+        ),
+    )
+
+
+def answer_sent(question_id: int, delivered: bool, name: str, t: Translator) -> OutboundMessage:
+    text = t("faq.inbox.sent" if delivered else "faq.inbox.sent_not_delivered", name=name)
+    save = Button(t("faq.buttons.save"), action_id=f"faq.save:{question_id}", style="primary")
+    return OutboundMessage(text=text, blocks=(Section(text), Buttons((save, Button(t("faq.buttons.inbox"), action_id="faq.inbox")))))
+
+
+def creator_answer_dm(question: str, answer: str, creator: str, t: Translator) -> OutboundMessage:
+    header = t("faq.reply.header", creator=first_name(creator))
+    blocks = (Header(header), Context(t("faq.reply.you_asked", question=_clip(question, 300))), Section(answer))
+    return OutboundMessage(text=f"{header}\n{answer}", blocks=blocks)
+
+
+def to_live_dm(question: str, live: LiveSession, creator: str, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("faq.reply.to_live", creator=first_name(creator), title=live.title, when=local_time(live.starts_at, tz), question=_clip(question, 300))
+    return _plain(text)
+
+
+def entry_form(t: Translator, entry: FaqEntry | None = None) -> Form:
+    fields = [
+        FormField("question", t("faq.form.question"), initial=entry.question if entry else ""),
+        FormField("answer", t("faq.form.entry_answer"), kind="multiline", initial=entry.answer if entry else ""),
+        FormField(
+            "alt_questions", t("faq.form.alt_questions"), kind="multiline", required=False,
+            initial="\n".join(entry.alt_questions or ()) if entry else "", placeholder=t("faq.form.alt_hint"),
+        ),
+    ]
+    if entry is not None:
+        fields.insert(0, FormField("key", t("faq.form.key"), initial=entry.key))
+    return Form(
+        form_id=EDIT_FORM if entry else ADD_FORM,
+        title=t("faq.form.edit_title" if entry else "faq.form.add_title"),
+        submit_label=t("faq.form.save"),
+        fields=tuple(fields),
+    )
+
+
+def entry_list(entries: Sequence[FaqEntry], t: Translator, *, tag: str = "") -> OutboundMessage:
+    if not entries:
+        return _plain(t("faq.entries.empty_tag", tag=tag) if tag else t("faq.entries.empty"))
+    header = t.plural("faq.entries.header_tag", len(entries), tag=tag) if tag else t.plural("faq.entries.header", len(entries))
+    lines = [t("faq.entries.line", entry=e.key, question=_clip(e.question, 120)) for e in entries[:LIST_PAGE]]
+    blocks: list[Block] = [Header(header), Section("\n".join(lines))]
+    if len(entries) > LIST_PAGE:
+        blocks.append(Context(t("faq.entries.more", count=len(entries) - LIST_PAGE)))
+    return OutboundMessage(text=header, blocks=tuple(blocks))
+
+
+def _plain(text: str) -> OutboundMessage:
+    return OutboundMessage(text=text, blocks=(Section(text),))

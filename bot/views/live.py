@@ -1,0 +1,299 @@
+"""How live Q&A sessions look in chat: announcements, reminders, lists, forms. Pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    Context,
+    Form,
+    FormField,
+    Header,
+    OutboundMessage,
+    Section,
+)
+from bot.views.common import first_name, local_time
+from storage.models import ContentItem, LiveSession
+
+if TYPE_CHECKING:
+    from bot.services.live import Asked, Attendee, Upcoming
+
+SCHEDULE_FORM = "qa.schedule"
+MAX_LISTED = 50
+
+
+def _when(live: LiveSession, tz: ZoneInfo) -> str:
+    return local_time(live.starts_at, tz)
+
+
+def _values(live: LiveSession, tz: ZoneInfo) -> dict[str, object]:
+    return {"id": live.id, "title": live.title, "when": _when(live, tz), "duration": live.duration_min}
+
+
+def _message(text: str, *blocks: Block | None) -> OutboundMessage:
+    return OutboundMessage(text=text, blocks=tuple(b for b in blocks if b is not None))
+
+
+def _buttons(*buttons: Button | None) -> Buttons | None:
+    kept = tuple(b for b in buttons if b is not None)
+    return Buttons(kept) if kept else None
+
+
+def _join(live: LiveSession, t: Translator) -> Button | None:
+    return Button(t("live.buttons.join"), url=live.link) if live.link else None
+
+
+def _calendar(live: LiveSession, t: Translator) -> Button:
+    return Button(t("live.buttons.calendar"), action_id=f"qa.ics:{live.id}")
+
+
+def _rsvp(live: LiveSession, t: Translator) -> Button:
+    return Button(t("live.buttons.rsvp"), action_id=f"qa.rsvp:{live.id}", style="primary")
+
+
+def _unrsvp(live: LiveSession, t: Translator) -> Button:
+    return Button(t("live.buttons.unrsvp"), action_id=f"qa.unrsvp:{live.id}")
+
+
+def _here(live: LiveSession, t: Translator) -> Button:
+    return Button(t("live.buttons.here"), action_id=f"qa.here:{live.id}", style="primary")
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- posts in the live channel ------------------------------------------------------------
+
+
+def announcement(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = _values(live, tz)
+    return _message(
+        t("live.announce.fallback", **values),
+        Header(t("live.announce.header", **values)),
+        Section(t("live.announce.when", **values)),
+        Section(live.description) if live.description else None,
+        _buttons(_rsvp(live, t), _calendar(live, t)),
+        Context(t("live.announce.context", **values)),
+    )
+
+
+def live_now_post(live: LiveSession, t: Translator) -> OutboundMessage:
+    text = t("live.now.post", title=live.title)
+    return _message(text, Section(text), _buttons(_here(live, t)))
+
+
+def moved_post(live: LiveSession, old: datetime, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("live.moved.post", old=local_time(old, tz), **_values(live, tz))
+    return _message(text, Section(text), _buttons(_rsvp(live, t), _calendar(live, t)))
+
+
+def canceled_post(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("live.canceled.post", **_values(live, tz))
+    return _message(text, Section(text))
+
+
+def recording_post(live: LiveSession, item: ContentItem, t: Translator) -> OutboundMessage:
+    text = t("live.recording.post", title=live.title)
+    return _message(
+        text,
+        Section(text),
+        _buttons(
+            Button(t("live.buttons.watch"), url=item.url),
+            Button(t("live.buttons.library"), action_id=f"library.open:{item.id}"),
+        ),
+    )
+
+
+# -- direct messages ----------------------------------------------------------------------
+
+
+def reminder(live: LiveSession, label: str, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = _values(live, tz)
+    starting = label == "start"
+    return _message(
+        t(f"live.remind.{label}.header", **values),
+        Header(t(f"live.remind.{label}.header", **values)),
+        Section(t(f"live.remind.{label}.body", **values)),
+        _buttons(
+            _join(live, t),
+            _here(live, t) if starting else None,
+            _calendar(live, t) if label == "24h" else None,
+            None if starting else _unrsvp(live, t),
+        ),
+        None if starting else Context(t("live.remind.ask_hint", **values)),
+    )
+
+
+def digest(live: LiveSession, questions: Sequence[str], rsvps: int, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = _values(live, tz)
+    summary = t.plural("live.digest.summary", len(questions), rsvps=t.plural("live.count.rsvps", rsvps), **values)
+    lines = [t("live.digest.line", number=n, text=q) for n, q in enumerate(questions[:MAX_LISTED], start=1)]
+    return _message(
+        summary,
+        Header(t("live.digest.header", **values)),
+        Section(summary),
+        Section("\n".join(lines)) if lines else None,
+        _more(len(questions), t),
+    )
+
+
+def moved_dm(live: LiveSession, old: datetime, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("live.moved.dm", old=local_time(old, tz), **_values(live, tz))
+    return _message(text, Section(text), _buttons(_calendar(live, t), _unrsvp(live, t)))
+
+
+def canceled_dm(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("live.canceled.dm", **_values(live, tz))
+    return _message(text, Section(text))
+
+
+def recording_dm(live: LiveSession, item: ContentItem, t: Translator, *, attended: bool) -> OutboundMessage:
+    text = t("live.recording.attended" if attended else "live.recording.missed", title=live.title)
+    return _message(
+        text,
+        Section(text),
+        Section(item.teaser) if item.teaser else None,
+        _buttons(Button(t("live.buttons.watch"), url=item.url, style="primary")),
+    )
+
+
+# -- replies to one person ----------------------------------------------------------------
+
+
+def scheduled_reply(live: LiveSession, t: Translator, tz: ZoneInfo, channel: str) -> OutboundMessage:
+    values = _values(live, tz)
+    text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), **values)
+    return _message(text, Section(text), Context(t("live.scheduled_hint", **values)))
+
+
+def rsvp_reply(live: LiveSession, t: Translator, tz: ZoneInfo, *, new: bool) -> OutboundMessage:
+    values = _values(live, tz)
+    text = t("live.rsvp.new" if new else "live.rsvp.already", **values)
+    return _message(
+        text,
+        Section(text),
+        _buttons(_join(live, t), _calendar(live, t), _unrsvp(live, t)),
+        Context(t("live.rsvp.hint", **values)),
+    )
+
+
+def here_reply(live: LiveSession, t: Translator, *, new: bool) -> OutboundMessage:
+    text = t("live.here.new" if new else "live.here.already", title=live.title)
+    return _message(text, Section(text), _buttons(_join(live, t)))
+
+
+def calendar_reply(summary: str, t: Translator, *, google: str, outlook: str, sent_file: bool) -> OutboundMessage:
+    text = t("live.calendar.sent" if sent_file else "live.calendar.links", summary=summary)
+    return _message(
+        text,
+        Section(text),
+        _buttons(Button(t("live.buttons.google"), url=google), Button(t("live.buttons.outlook"), url=outlook)),
+    )
+
+
+def upcoming_list(rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staff: bool) -> OutboundMessage:
+    if not rows:
+        text = t("live.list.empty_staff" if staff else "live.list.empty")
+        return _message(text, Section(text))
+    lines = []
+    for row in rows:
+        values = _values(row.session, tz)
+        key = "live.list." + ("staff_" if staff else "") + ("line_going" if row.going else "line")
+        rsvps, questions = t.plural("live.count.rsvps", row.rsvps), t.plural("live.count.questions", row.questions)
+        lines.append(t(key, rsvps=rsvps, questions=questions, **values))
+    header = t("live.list.header")
+    rsvp_buttons = [
+        Button(t("live.buttons.rsvp_to", title=_short(r.session.title)), action_id=f"qa.rsvp:{r.session.id}")
+        for r in rows
+        if not r.going
+    ][:5]
+    hint = Context(t("live.list.hint"))
+    return _message(header, Header(header), Section("\n".join(lines)), _buttons(*rsvp_buttons), hint)
+
+
+def questions_list(live: LiveSession, asked: Sequence[Asked], t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = _values(live, tz)
+    header = t.plural("live.questions.header", len(asked), **values)
+    if not asked:
+        return _message(header, Header(header), Section(t("live.questions.none", **values)))
+    someone = t("live.questions.someone")
+    lines = [
+        t("live.questions.line", number=a.number, text=a.text, asker=first_name(a.asker) if a.asker else someone)
+        for a in asked[:MAX_LISTED]
+    ]
+    return _message(header, Header(header), Section("\n".join(lines)), _more(len(asked), t))
+
+
+def attendance_list(live: LiveSession, rows: Sequence[Attendee], t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = _values(live, tz)
+    came = sum(r.attended for r in rows)
+    header = t("live.attendance.header", came=came, total=len(rows), **values)
+    if not rows:
+        return _message(header, Header(header), Section(t("live.attendance.none", **values)))
+    lines = [
+        t("live.attendance.came" if r.attended else "live.attendance.rsvped", name=r.name) for r in rows[:MAX_LISTED]
+    ]
+    buttons = [
+        Button(t("live.buttons.mark", name=_short(first_name(r.name), 20)), f"qa.mark:{live.id}-{r.member_id}")
+        for r in rows
+        if not r.attended
+    ][:10]
+    hint = Context(t("live.attendance.hint", **values))
+    return _message(header, Header(header), Section("\n".join(lines)), _buttons(*buttons), hint)
+
+
+def next_blocks(live: LiveSession, t: Translator, tz: ZoneInfo) -> tuple[Block, ...]:
+    """What `/next` adds about the next live session."""
+    return (
+        Section(t("live.next", **_values(live, tz))),
+        Buttons((_rsvp(live, t), _calendar(live, t))),
+    )
+
+
+def usage(t: Translator, *, staff: bool, creator: bool) -> OutboundMessage:
+    parts = [t("live.usage.member")]
+    if staff:
+        parts.append(t("live.usage.moderator"))
+    if creator:
+        parts.append(t("live.usage.creator"))
+    header = t("live.usage.header")
+    return _message(header, Header(header), *(Section(p) for p in parts))
+
+
+def schedule_form(t: Translator, zone: str) -> Form:
+    return Form(
+        form_id=SCHEDULE_FORM,
+        title=t("live.form.title"),
+        submit_label=t("live.form.submit"),
+        fields=(
+            FormField("title", t("live.form.name"), placeholder=t("live.form.name_hint")),
+            FormField("date", t("live.form.date"), placeholder="2026-12-03"),
+            FormField("time", t("live.form.time"), placeholder="17:00"),
+            FormField("zone", t("live.form.zone"), initial=zone),
+            FormField("duration", t("live.form.duration"), kind="number", initial="60"),
+            FormField("link", t("live.form.link"), required=False, placeholder="https://"),
+            FormField("description", t("live.form.description"), kind="multiline", required=False),
+        ),
+    )
+
+
+def _more(total: int, t: Translator) -> Context | None:
+    return Context(t("live.more", count=total - MAX_LISTED)) if total > MAX_LISTED else None
+
+
+
+def with_next_session(
+    message: OutboundMessage, live: LiveSession | None, t: Translator, tz: ZoneInfo
+) -> OutboundMessage:
+    """`/next` plus a line about the next live session, when there is one."""
+    if live is None:
+        return message
+    return OutboundMessage(text=message.text, blocks=(*message.blocks, *next_blocks(live, t, tz)))

@@ -1,0 +1,158 @@
+"""Neutral messages -> Discord embeds and components, checked against golden dicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.messages import (
+    Button, Buttons, Context, Divider, Fields, Form, FormField, Header, Image, Option, OutboundMessage, Section, Select,
+    text_message,
+)
+from bot.platforms.discord.render import (
+    CONTENT_LIMIT, DESCRIPTION_LIMIT, decode_custom_id, encode_custom_id, markdown, render_form, render_message,
+)
+
+WELCOME = OutboundMessage(
+    text="Welcome, Dana!",
+    blocks=(
+        Header("Welcome to Strategy Club, Dana"),
+        Section("I'm *so* glad you're here. Read <https://example.com/start|the start guide>."),
+        Divider(),
+        Section("Your first drop arrives Sat 21 Nov, 10:00 CET."),
+        Buttons((
+            Button("What's next", action_id="content.next", style="primary"),
+            Button("Library", action_id="library.browse"),
+            Button("Help", action_id="help.show"),
+        )),
+        Context("- Maya"),
+    ),
+)
+
+
+def test_welcome_becomes_one_embed_with_a_row_of_buttons() -> None:
+    rendered = render_message(WELCOME)
+    assert rendered.content is None
+    assert rendered.embed is not None and rendered.view is not None
+    assert rendered.embed.to_dict() == {
+        "type": "rich",
+        "flags": 0,
+        "color": 0x5865F2,
+        "title": "Welcome to Strategy Club, Dana",
+        "description": "I'm **so** glad you're here. Read [the start guide](https://example.com/start).\n\n"
+        "Your first drop arrives Sat 21 Nov, 10:00 CET.",
+        "footer": {"text": "- Maya"},
+    }
+    assert rendered.view.to_components() == [
+        {"type": 1, "components": [
+            {"type": 2, "style": 1, "disabled": False, "label": "What's next", "custom_id": "content.next"},
+            {"type": 2, "style": 2, "disabled": False, "label": "Library", "custom_id": "library.browse"},
+            {"type": 2, "style": 2, "disabled": False, "label": "Help", "custom_id": "help.show"},
+        ]},
+    ]
+
+
+def test_plain_text_is_sent_as_content_without_an_embed() -> None:
+    rendered = render_message(text_message("Sorry: *that* did not work."))
+    assert rendered.embed is None and rendered.view is None
+    assert rendered.content == "Sorry: **that** did not work."
+
+
+def test_fields_image_select_and_link_button() -> None:
+    message = OutboundMessage(
+        text="Live Q&A",
+        blocks=(
+            Header("Live Q&A"),
+            Fields((("When", "Thu 17:00"), ("Where", "<https://zoom.example/j/1|Zoom>"))),
+            Image("https://cdn.example/a.png", "chart"),
+            Image("https://cdn.example/b.png", "second chart"),
+            Buttons((Button("RSVP", action_id="qa.rsvp:42", value="yes", style="danger"),
+                     Button("Open", url="https://zoom.example/j/1"))),
+            Select("qa.topic", "Pick a topic", (Option("Pricing", "pricing"), Option("Hiring", "hiring"))),
+        ),
+    )
+    rendered = render_message(message)
+    embed = rendered.embed.to_dict()
+    assert embed["fields"] == [
+        {"name": "When", "value": "Thu 17:00", "inline": True},
+        {"name": "Where", "value": "[Zoom](https://zoom.example/j/1)", "inline": True},
+    ]
+    assert embed["image"] == {"url": "https://cdn.example/a.png"}
+    assert embed["description"] == "[second chart](https://cdn.example/b.png)"
+    assert rendered.view.to_components() == [
+        {"type": 1, "components": [
+            {"type": 2, "style": 4, "disabled": False, "label": "RSVP", "custom_id": "qa.rsvp:42 yes"},
+            {"type": 2, "style": 5, "disabled": False, "label": "Open", "url": "https://zoom.example/j/1"},
+        ]},
+        {"type": 1, "components": [
+            {"type": 3, "custom_id": "qa.topic", "min_values": 1, "max_values": 1, "disabled": False, "required": True,
+             "placeholder": "Pick a topic", "options": [
+                 {"label": "Pricing", "value": "pricing", "default": False},
+                 {"label": "Hiring", "value": "hiring", "default": False}]},
+        ]},
+    ]
+
+
+def test_buttons_wrap_at_five_per_row_and_repeats_are_dropped() -> None:
+    buttons = tuple(Button(f"Item {n}", action_id=f"library.open:{n}") for n in range(7))
+    message = OutboundMessage(text="x", blocks=(Section("pick"), Buttons(buttons + (buttons[0],))))
+    rows = render_message(message).view.to_components()
+    assert [len(r["components"]) for r in rows] == [5, 2]
+    ids = [c["custom_id"] for r in rows for c in r["components"]]
+    assert len(ids) == len(set(ids)) == 7
+
+
+def test_limits_are_enforced_by_truncating() -> None:
+    long = "word " * 2000
+    embed = render_message(OutboundMessage(text="t", blocks=(Header("H" * 300), Section(long)))).embed
+    assert len(embed.title) == 256 and embed.title.endswith("…")
+    assert len(embed.description) <= DESCRIPTION_LIMIT and embed.description.endswith("…")
+    assert len(embed) <= 6000
+    content = render_message(text_message(long)).content
+    assert len(content) == CONTENT_LIMIT
+
+
+def test_role_mention_prefix_goes_in_content() -> None:
+    assert render_message(WELCOME, prefix="<@&1> ").content == "<@&1>"
+    assert render_message(text_message("New drop"), prefix="<@&1> ").content == "<@&1> New drop"
+
+
+def test_custom_ids_round_trip_and_reject_what_does_not_fit() -> None:
+    assert decode_custom_id(encode_custom_id("qa.rsvp:42", "maybe later")) == ("qa.rsvp:42", "maybe later")
+    assert decode_custom_id("content.next") == ("content.next", "")
+    assert decode_custom_id("someone-elses-button") is None
+    with pytest.raises(ValueError):
+        encode_custom_id("qa.rsvp:42", "x" * 95)
+
+
+def test_markdown_subset() -> None:
+    assert markdown("*bold* _it_ `code` <https://a.b>") == "**bold** _it_ `code` https://a.b"
+    assert markdown("* a bullet, 2 * 3") == "* a bullet, 2 * 3"
+
+
+def test_form_becomes_a_modal() -> None:
+    form = Form(
+        form_id="qa.ask",
+        title="Ask Maya a question before Thursday's live session",
+        fields=(
+            FormField("question", "Your question", kind="multiline", placeholder="What should I…"),
+            FormField("topic", "Topic", kind="select", options=(Option("Pricing", "pricing"),), required=False),
+        ),
+    )
+    assert render_form(form).to_dict() == {
+        "custom_id": "qa.ask",
+        "title": "Ask Maya a question before Thursday's live s…",
+        "components": [
+            {"type": 18, "label": "Your question", "component": {
+                "type": 4, "style": 2, "label": None, "custom_id": "question", "required": True,
+                "placeholder": "What should I…", "max_length": 4000}},
+            {"type": 18, "label": "Topic", "component": {
+                "type": 3, "custom_id": "topic", "min_values": 1, "max_values": 1, "disabled": False,
+                "required": False, "options": [{"label": "Pricing", "value": "pricing", "default": False}]}},
+        ],
+    }
+
+
+def test_a_form_longer_than_five_fields_is_not_a_modal() -> None:
+    form = Form("x.y", "Long", tuple(FormField(f"f{n}", f"F{n}") for n in range(6)))
+    with pytest.raises(ValueError):
+        render_form(form)

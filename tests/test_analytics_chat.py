@@ -1,0 +1,145 @@
+"""/stats, /stats cohorts, /stats forecast and /members at-risk in chat, on the real app with the memory platform."""
+
+from __future__ import annotations
+
+import struct
+import threading
+
+from sqlalchemy import update
+
+from bot.app import App
+from bot.messages import Buttons, Fields, OutboundMessage
+from bot.platforms.memory import MemoryPlatform
+from bot.services.analytics import charts
+from storage.models import Activity, Member
+from tests.test_analytics_sql import ago, membership_dataset
+
+
+def check_png(data: bytes, *, min_size: tuple[int, int] = (300, 200), max_size: tuple[int, int] = (2000, 1500)) -> tuple[int, int]:
+    """A real PNG of sensible dimensions and weight; returns (width, height)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert min_size[0] <= width <= max_size[0] and min_size[1] <= height <= max_size[1], (width, height)
+    assert len(data) < 500_000
+    return width, height
+
+
+def fields(message: OutboundMessage) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for block in message.blocks:
+        if isinstance(block, Fields):
+            found.update(dict(block.items))
+    return found
+
+
+def body(message: OutboundMessage) -> str:
+    return "\n".join(getattr(b, "text", "") for b in message.blocks)
+
+
+async def test_stats_answers_with_exact_figures_and_a_chart(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    await membership_dataset(app.database, app.services.community)
+    reply = await memory.command("creator", "stats")
+    message, ephemeral = reply.replies[0]
+    assert ephemeral  # revenue is for the creator's eyes only
+    shown = fields(message)
+    assert shown["Members"] == "8 (+0 since the start)"
+    assert shown["New members"] == "4"
+    assert shown["Churned"] == "4: 2 canceled, 2 failed payment"
+    assert shown["Monthly retention"] == "62% (5 of 8 stayed)"
+    assert shown["MRR"] == "265.83 USD (-49.00 USD)"
+    assert shown["Founding members"] == "1"
+    assert shown["Trial conversion"] == "50% (2 of 4)"
+    assert shown["Weekly active"] == "0 of 14 (0%)"
+    assert shown["FAQ deflection"] == "–"
+    assert message.text.startswith("Strategy Club: 8 members, MRR 265.83 USD")
+    assert message.attachment is not None and message.attachment.mime == "image/png"
+    assert check_png(message.attachment.data) == (1100, 700)
+
+
+async def test_stats_is_for_the_creator_and_explains_itself(app: App, memory: MemoryPlatform) -> None:
+    await memory.join("u1", "Dana Smith")
+    assert "for the creator" in (await memory.command("u1", "stats")).texts[0]
+    assert "/stats cohorts" in (await memory.command("creator", "stats", "what")).texts[0]
+    assert "between 1 and 365" in (await memory.command("creator", "stats", "400")).texts[0]
+    assert "between 1 and 24" in (await memory.command("creator", "stats", "forecast 99")).texts[0]
+    help_text = body((await memory.command("creator", "help")).replies[0][0])
+    assert "`/members at-risk`" in help_text and "`/stats [days]`" in help_text
+
+
+async def test_cohorts_and_forecast(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    await membership_dataset(app.database, app.services.community)
+    cohorts = (await memory.command("creator", "stats", "cohorts 4")).replies[0][0]
+    assert "2026-08: 2 joined, 50% still members" in body(cohorts)
+    assert "2026-11: 2 joined, 50% still members" in body(cohorts)
+    assert cohorts.attachment is not None
+    check_png(cohorts.attachment.data)
+
+    forecast = (await memory.command("creator", "stats", "forecast 2")).replies[0][0]
+    table = body(forecast)
+    # 8 members, +4 a month, churn 1 − 5/8; revenue per member 265.83 ÷ 8
+    rows = [line.split() for line in table.splitlines() if line.startswith("20")]
+    assert rows == [
+        ["2026-11", "8.0", "265.83", "USD"],
+        ["2026-12", "9.0", "299.06", "USD"],  # 8 × 0.625 + 4 = 9 members × 33.22875
+        ["2027-01", "9.6", "319.83", "USD"],  # 9 × 0.625 + 4 = 9.625 members
+    ]
+    assert "4.0 new members" in table
+    assert forecast.attachment is not None
+    assert check_png(forecast.attachment.data) == (900, 450)
+
+
+async def test_members_at_risk_explains_and_sends_a_personal_note(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    await memory.join("u1", "Dana Smith")
+    await memory.join("u2", "Eli Park")
+    await app.settle()
+    async with app.database.session() as session:
+        await session.execute(update(Member).where(Member.display_name.in_(("Dana Smith", "Eli Park"))).values(joined_at=ago(100)))
+        dana = (await session.execute(update(Member).where(Member.display_name == "Dana Smith").values(last_active_at=ago(12)).returning(Member.id))).scalar_one()
+        session.add_all(Activity(member_id=dana, kind="message", occurred_at=ago(20 + 2 * i)) for i in range(16))
+        session.add(Activity(member_id=dana, kind="message", occurred_at=ago(12)))
+
+    reply = await memory.command("creator", "members", "at-risk")
+    message = reply.replies[0][0]
+    text = body(message)
+    assert "*Dana Smith*: 42/100" in text
+    assert "activity down 75%: 1 in the last 14 days, usually 4.0 (+30)" in text
+    assert "quiet for 12 days (+12)" in text
+    assert "Eli" not in text  # just joined: quiet for 0 days, no usual yet
+    buttons = [b for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
+    assert [b.action_id for b in buttons] == [f"analytics.note:{dana}"]
+
+    refused = await memory.click("u2", f"analytics.note:{dana}")
+    assert refused.texts == ["Only the creator can do that."] and not refused.forms
+
+    opened = await memory.click("creator", f"analytics.note:{dana}")
+    form = opened.forms[0]
+    assert form.form_id == "analytics.note" and form.fields[0].initial == str(dana)
+    sent = await memory.submit("creator", "analytics.note", {"member_id": str(dana), "note": "Hi Dana, we miss you at the Thursday live!"})
+    assert sent.texts == ["Sent to Dana Smith. 💌"]
+    await app.settle()
+    note = memory.dms_to("u1")[-1]
+    assert note.text == "A note from Maya Lindqvist\nHi Dana, we miss you at the Thursday live!"
+    assert (await memory.submit("creator", "analytics.note", {"member_id": str(dana), "note": "  "})).texts[0].startswith("The note is empty")
+
+
+async def test_members_inactive_still_belongs_to_engagement(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    assert "members" in app.router.commands and "stats" in app.router.commands
+    assert "Nobody has been quiet" in (await memory.command("creator", "members", "inactive")).texts[0]
+
+
+async def test_charts_are_drawn_off_the_event_loop(app: App, memory: MemoryPlatform, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    threads: list[int] = []
+    draw = charts.dashboard
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.get_ident())
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "dashboard", spy)
+    await memory.command("creator", "stats")
+    assert threads and threads[0] != threading.get_ident()

@@ -1,0 +1,226 @@
+"""Analytics SQL against hand-computed datasets, on SQLite and PostgreSQL.
+
+NOW is the fake clock's start (Friday 20 Nov 2026, 12:00 UTC); the period is the 30 days
+before it. Each membership below is commented with what it should count as.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.community.loader import load_community
+from bot.services.analytics import member_queries, queries
+from bot.services.analytics.cohorts import cohort_matrix
+from bot.services.analytics.figures import Period, mrr, top_topics, trial_outcomes
+from bot.services.analytics.risk import RiskPolicy
+from bot.services.community import CommunityContext
+from bot.services.importer import import_community
+from storage.database import Database
+from storage.models import (
+    Activity,
+    ContentItem,
+    FaqQuestion,
+    LiveSession,
+    Member,
+    Membership,
+    OutboxMessage,
+    Rsvp,
+    Tier,
+)
+from tests.conftest import START
+
+NOW = START
+OSLO = ZoneInfo("Europe/Oslo")
+PERIOD = Period.last(30, NOW)
+
+
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+async def community(db: Database, path: Path) -> CommunityContext:
+    await import_community(db, load_community(path), NOW)
+    return await CommunityContext.load(db)
+
+
+async def add_member(db: Database, cid: int, name: str, *, role: str = "member", joined: float = 200, left: float | None = None, active: float | None = None) -> int:
+    async with db.session() as session:
+        member = Member(
+            community_id=cid, display_name=name, role=role, joined_at=ago(joined),
+            left_at=ago(left) if left is not None else None, last_active_at=ago(active) if active is not None else None,
+        )
+        session.add(member)
+        await session.flush()
+        return member.id
+
+
+async def add_membership(db: Database, member_id: int, status: str, plan: str | None, started: float, *, ended: float | None = None, past_due: float | None = None, founding: bool = False, period_end: float | None = None) -> None:
+    async with db.session() as session:
+        tier = (await session.scalars(select(Tier.id).where(Tier.key == "member"))).one()
+        session.add(
+            Membership(
+                member_id=member_id, tier_id=tier, status=status, plan=plan, founding=founding, started_at=ago(started),
+                ended_at=ago(ended) if ended is not None else None, past_due_since=ago(past_due) if past_due is not None else None,
+                current_period_end=ago(period_end) if period_end is not None else None,
+            )
+        )
+
+
+async def membership_dataset(db: Database, ctx: CommunityContext) -> None:
+    cid = ctx.id
+    m = [await add_member(db, cid, f"m{i}") for i in range(14)]  # m[0] unused
+    creator = await add_member(db, cid, "Creator", role="creator")
+    await add_membership(db, m[1], "active", "monthly", 100)  # member throughout, 49
+    await add_membership(db, m[2], "active", "yearly", 200)  # member throughout, 490/12
+    await add_membership(db, m[3], "active", "founding-monthly", 60, founding=True)  # founding, 29
+    await add_membership(db, m[4], "canceled", "monthly", 90, ended=10)  # voluntary churn
+    await add_membership(db, m[5], "canceled", "monthly", 80, past_due=20, ended=5)  # failed payment churn
+    await add_membership(db, m[6], "unpaid", "monthly", 70, past_due=12)  # failed payment churn (no ended_at)
+    await add_membership(db, m[7], "past_due", "monthly", 50, past_due=3)  # still a member, still MRR
+    await add_membership(db, m[8], "active", "monthly", 20)  # new; trial ended day 13 ago: converted
+    await add_membership(db, m[9], "canceled", "monthly", 15, ended=10)  # new; canceled in trial: churn, not converted
+    await add_membership(db, m[10], "comped", None, 40)  # member, 0 MRR
+    await add_membership(db, m[11], "trialing", "monthly", 3)  # new, trial running: 0 MRR, not decided
+    await add_membership(db, m[12], "expired", None, 25, ended=11, period_end=11)  # new; hand-given trial ran out
+    await add_membership(db, m[13], "canceled", "monthly", 300, ended=200)  # long gone...
+    await add_membership(db, m[13], "active", "monthly", 25)  # ...and back: not new, converted trial
+    await add_membership(db, creator, "comped", None, 100)  # the creator never counts
+
+
+async def test_membership_figures(db: Database, community_path: Path) -> None:
+    ctx = await community(db, community_path)
+    await membership_dataset(db, ctx)
+    plans, cid, start = ctx.config.plans, ctx.id, PERIOD.start
+    async with db.session() as session:
+        assert await queries.members_at(session, cid, NOW) == 8  # m1 m2 m3 m7 m8 m10 m11 m13
+        assert await queries.members_at(session, cid, start) == 8  # m1 m2 m3 m4 m5 m6 m7 m10
+        assert await queries.retained(session, cid, start, NOW) == 5  # m1 m2 m3 m7 m10
+        assert await queries.new_members(session, cid, start, NOW) == 4  # m8 m9 m11 m12
+        assert await queries.churned(session, cid, start, NOW) == {"voluntary": 2, "failed_payment": 2}
+        assert await queries.founding_members(session, cid, NOW) == 1
+        paying_now = await queries.paying_by_plan(session, cid, plans, NOW)
+        paying_then = await queries.paying_by_plan(session, cid, plans, start)
+        trials = await queries.trials(session, cid, plans, start, NOW)
+    assert paying_now == {"monthly": 4, "yearly": 1, "founding-monthly": 1}  # m1 m7 m8 m13; m2; m3
+    assert paying_then == {"monthly": 5, "yearly": 1, "founding-monthly": 1}  # m1 m4 m5 m6 m7; m2; m3
+    assert mrr(paying_now, plans) == {"usd": Decimal("265.83")}  # 4×49 + 29 + 490/12
+    assert mrr(paying_then, plans) == {"usd": Decimal("314.83")}  # 5×49 + 29 + 490/12
+    outcome = trial_outcomes(trials, plans, start, NOW)
+    assert (outcome.ended, outcome.converted, outcome.rate) == (4, 2, 0.5)  # m8 m13 yes; m9 m12 no
+
+
+async def test_cohort_matrix(db: Database, community_path: Path) -> None:
+    ctx = await community(db, community_path)
+    await membership_dataset(db, ctx)
+    async with db.session() as session:
+        matrix = await cohort_matrix(session, ctx.id, NOW, OSLO, months=4)
+    assert [m.astimezone(OSLO).strftime("%Y-%m") for m in matrix.months] == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert matrix.sizes == (2, 3, 4, 2)  # Aug: m1 m4 · Sep: m3 m5 m6 · Oct: m7 m8 m10 m12 · Nov: m9 m11
+    assert matrix.cells == (
+        (1.0, 1.0, 1.0, 0.5),  # m4 canceled 10 Nov
+        (1.0, 1.0, pytest.approx(1 / 3), None),  # m5, m6 gone in November
+        (1.0, 0.75, None, None),  # m12's trial expired 9 Nov
+        (0.5, None, None, None),  # m9 canceled in its trial
+    )
+
+
+async def engagement_dataset(db: Database, ctx: CommunityContext) -> dict[str, int]:
+    cid = ctx.id
+    a, b, c = [await add_member(db, cid, name) for name in ("a", "b", "c")]
+    gone = await add_member(db, cid, "gone", left=2)
+    creator = await add_member(db, cid, "Creator", role="creator")
+    async with db.session() as session:
+        items = {}
+        for slug, days in (("x", 10), ("y", 3), ("z", 40)):
+            item = ContentItem(community_id=cid, slug=f"stats-{slug}", title=slug.upper(), kind="resource", published_at=ago(days))
+            session.add(item)
+            await session.flush()
+            items[slug] = item.id
+        x, y = items["x"], items["y"]
+        for key, pmid in ((f"drop:{x}:memory:W1", "m100"), (f"drop:{x}:member:{a}", "m101"), (f"drop:{y}:memory:W1", "m200"), (f"welcome:{a}", "m300")):
+            session.add(
+                OutboxMessage(
+                    dedupe_key=key, platform="memory", workspace_id="W1", target={"channel": "drops"}, payload={"text": ""},
+                    status="sent", next_attempt_at=ago(11), created_at=ago(11), platform_message_id=pmid,
+                )
+            )
+        acts = [
+            (a, "message", 2, None), (a, "message", 3, None), (b, "reaction", 6, None), (b, "message", 8, None),
+            (c, "join", 1, None), (gone, "message", 1, None), (creator, "command", 1, None),
+            (a, "library_open", 9, f"content:{x}"), (a, "library_open", 8, f"content:{x}"), (b, "library_open", 9, f"content:{x}"),
+            (b, "library_open", 2, f"content:{y}"), (creator, "library_open", 2, f"content:{y}"), (a, "library_open", 39, f"content:{items['z']}"),
+            (a, "reaction", 9, "msg:m100"), (b, "reaction", 9, "msg:m100"), (a, "reaction", 9, "msg:m101"),
+            (creator, "reaction", 2, "msg:m200"), (a, "reaction", 5, "msg:m300"),
+        ]
+        session.add_all(Activity(member_id=m, kind=k, occurred_at=ago(d), ref=r) for m, k, d, r in acts)
+        sessions = {}
+        for name, days, status in (("l1", 5, "done"), ("l2", 2, "scheduled"), ("l3", 4, "canceled"), ("l4", -2, "scheduled")):
+            live = LiveSession(community_id=cid, title=name, starts_at=ago(days), status=status, created_at=ago(30))
+            session.add(live)
+            await session.flush()
+            sessions[name] = live.id
+        rsvps = [("l1", a, True), ("l1", b, False), ("l1", c, True), ("l2", a, False), ("l2", b, False), ("l3", a, True), ("l4", a, False)]
+        session.add_all(Rsvp(session_id=sessions[s], member_id=m, attended=att, created_at=ago(20)) for s, m, att in rsvps)
+        questions = [
+            ("answered", 1, "What time is the live?"), ("answered", 2, "Where are the templates?"), ("answered", 3, "How do I join?"),
+            ("unanswered", 4, "How do I cancel my subscription?"), ("unanswered", 5, "Can I get a refund after cancelling?"),
+            ("forwarded", 6, "Where is the Zoom link?"), ("resolved", 7, "Is there a refund policy for yearly plans?"),
+            ("answered", 40, "Old question"), ("unanswered", 45, "Old cancel question"),
+        ]
+        session.add_all(
+            FaqQuestion(community_id=cid, member_id=a, question=q, status=s, asked_at=ago(d), place={}) for s, d, q in questions
+        )
+    return {"a": a, "b": b, "c": c, "x": x, "y": y, "l1": sessions["l1"], "l2": sessions["l2"]}
+
+
+async def test_engagement_and_faq_figures(db: Database, community_path: Path) -> None:
+    ctx = await community(db, community_path)
+    ids = await engagement_dataset(db, ctx)
+    cid, start = ctx.id, PERIOD.start
+    async with db.session() as session:
+        assert await queries.community_members(session, cid) == 3  # a b c (not gone, not the creator)
+        assert await queries.active_members(session, cid, ago(7), NOW) == 2  # a, b; c only joined
+        drops = await queries.drops(session, cid, start, NOW)
+        live = await queries.live_sessions(session, cid, start, NOW)
+        outcomes = await queries.faq_outcomes(session, cid, start, NOW)
+        unanswered = await queries.unanswered_questions(session, cid, start, NOW)
+    assert [(d.content_id, d.opens, d.reactions) for d in drops] == [(ids["x"], 2, 3), (ids["y"], 1, 0)]
+    assert [(s.session_id, s.rsvps, s.attended) for s in live] == [(ids["l1"], 3, 2), (ids["l2"], 2, 0)]
+    assert outcomes == {"answered": 3, "unanswered": 2, "forwarded": 1, "resolved": 1}
+    assert len(unanswered) == 4
+    assert top_topics(unanswered, limit=2) == (("cancel", 2), ("refund", 2))  # "cancelling" counts as cancel; ties alphabetical
+
+
+async def test_risk_signals(db: Database, community_path: Path) -> None:
+    ctx = await community(db, community_path)
+    cid = ctx.id
+    falling = await add_member(db, cid, "Falling", joined=100, active=9)
+    steady = await add_member(db, cid, "Steady", joined=100, active=1)
+    await add_member(db, cid, "Gone", joined=100, left=1)
+    async with db.session() as session:
+        acts = [(falling, 9), (falling, 20), (falling, 30), (falling, 69), (falling, 71), (steady, 1), (steady, 13), (steady, 15)]
+        session.add_all(Activity(member_id=m, kind="message", occurred_at=ago(d)) for m, d in acts)
+        session.add(Activity(member_id=falling, kind="join", occurred_at=ago(20)))  # joining is not activity
+        live = LiveSession(community_id=cid, title="Q&A", starts_at=ago(6), status="done", created_at=ago(30))
+        untaken = LiveSession(community_id=cid, title="Q&A 2", starts_at=ago(3), status="done", created_at=ago(30))
+        session.add_all([live, untaken])
+        await session.flush()
+        session.add_all([
+            Rsvp(session_id=live.id, member_id=falling, attended=False, created_at=ago(10)),
+            Rsvp(session_id=live.id, member_id=steady, attended=True, created_at=ago(10)),
+            Rsvp(session_id=untaken.id, member_id=falling, attended=False, created_at=ago(10)),  # attendance not taken
+        ])
+    await add_membership(db, falling, "past_due", "monthly", 90, past_due=4)
+    async with db.session() as session:
+        signals = await member_queries.risk_signals(session, cid, NOW, RiskPolicy())
+    by_name = {s.name: s for s in signals}
+    assert set(by_name) == {"Falling", "Steady"}
+    f, s = by_name["Falling"], by_name["Steady"]
+    assert (f.recent, f.earlier, f.missed_live, f.past_due_since) == (1, 3, 1, ago(4))  # day 71 is outside the 70-day window
+    assert (s.recent, s.earlier, s.missed_live, s.past_due_since) == (2, 1, 0, None)

@@ -1,0 +1,158 @@
+"""POST /stripe/webhook: signatures checked by the stripe library, every event id recorded once,
+processing from the table, and out-of-order deliveries settled by re-reading the subscription."""
+
+from __future__ import annotations
+
+import time
+
+from aiohttp.test_utils import TestClient
+
+from bot.app import App
+from bot.platforms.memory import MemoryPlatform
+from bot.testing.fake_stripe import FakeStripe
+from tests.test_billing_kit import (  # noqa: F401  (fixtures)
+    deliver,
+    membership_of,
+    newcomer,
+    paid_app,
+    paid_settings,
+    post_event,
+    stripe_events,
+    stripe_fake,
+    texts,
+    webhook,
+)
+
+
+async def test_bad_and_stale_signatures_are_rejected_and_change_nothing(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    mid = await newcomer(paid_app, memory)
+    stripe_fake.set_subscription("sub_1", status="active", metadata={"member_id": str(mid), "plan": "monthly"})
+    event = stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")
+    body = FakeStripe.body(event)
+
+    assert await post_event(webhook, stripe_fake, event, signature="t=1,v1=deadbeef") == 400
+    assert await post_event(webhook, stripe_fake, event, signature="") == 400
+    wrong_secret = stripe_fake.sign(body, secret="whsec_someone_else")
+    assert await post_event(webhook, stripe_fake, event, signature=wrong_secret) == 400
+    assert await post_event(webhook, stripe_fake, event, timestamp=int(time.time()) - 301) == 400  # stale
+    tampered = stripe_fake.sign(body)
+    event["data"]["object"]["client_reference_id"] = "999"
+    assert await post_event(webhook, stripe_fake, event, signature=tampered) == 400
+
+    await paid_app.services.billing.process_events()
+    await paid_app.settle()
+    assert await stripe_events(paid_app) == []
+    assert await membership_of(paid_app, "u1") is None
+    assert memory.access == {} and memory.sent == []
+    assert stripe_fake.calls_to("GET", "/v1/subscriptions/sub_1") == []
+
+
+async def test_a_duplicate_delivery_is_recorded_once_and_processed_once(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    mid = await newcomer(paid_app, memory)
+    stripe_fake.set_subscription("sub_1", status="active", metadata={"member_id": str(mid), "plan": "monthly"})
+    event = stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")
+
+    response = await webhook.post("/stripe/webhook", data=FakeStripe.body(event),
+                                  headers={"Stripe-Signature": stripe_fake.sign(FakeStripe.body(event))})
+    assert response.status == 200 and (await response.json()) == {"received": True, "duplicate": False}
+    again = await webhook.post("/stripe/webhook", data=FakeStripe.body(event),
+                               headers={"Stripe-Signature": stripe_fake.sign(FakeStripe.body(event))})
+    assert again.status == 200 and (await again.json())["duplicate"] is True
+
+    rows = await stripe_events(paid_app)
+    assert [(r.event_id, r.type, r.status) for r in rows] == [(event["id"], "checkout.session.completed", "pending")]
+    assert await paid_app.services.billing.process_events() == 1
+    assert await paid_app.services.billing.process_events() == 0
+    await paid_app.settle()
+
+    assert [(r.status, r.attempts) for r in await stripe_events(paid_app)] == [("processed", 1)]
+    assert len(stripe_fake.calls_to("GET", "/v1/subscriptions/sub_1")) == 1
+    assert texts(memory, "u1") == ["Payment received, welcome to Strategy Club! Everything is unlocked for you now."]
+    assert memory.access[("W1", "u1")] == {"member"}
+
+
+async def test_out_of_order_events_end_in_stripes_current_state(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    """Stripe says: created (incomplete) -> active -> past_due -> active (paid). They arrive newest-first."""
+    mid = await newcomer(paid_app, memory)
+    meta = {"member_id": str(mid), "plan": "monthly"}
+    stripe_fake.set_subscription("sub_1", status="incomplete", metadata=meta)
+    created = stripe_fake.subscription_event("customer.subscription.created", "sub_1")
+    stripe_fake.set_subscription("sub_1", status="active")
+    checkout = stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")
+    stripe_fake.set_subscription("sub_1", status="past_due")
+    failed = stripe_fake.invoice_event("invoice.payment_failed", "sub_1", status="open")
+    went_past_due = stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"status": "active"})
+    stripe_fake.set_subscription("sub_1", status="active")
+    paid = stripe_fake.invoice_event("invoice.paid", "sub_1")
+    back = stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"status": "past_due"})
+
+    await deliver(paid_app, webhook, stripe_fake, back, paid, went_past_due, failed, checkout, created)
+
+    membership = await membership_of(paid_app, "u1")
+    assert membership is not None
+    assert (membership.status, membership.stripe_subscription_id, membership.past_due_since) == ("active", "sub_1", None)
+    assert memory.access[("W1", "u1")] == {"member"}
+    assert all(r.status == "processed" for r in await stripe_events(paid_app))
+    assert texts(memory, "u1") == ["Payment received, welcome to Strategy Club! Everything is unlocked for you now."]
+
+
+async def test_an_event_that_fails_is_kept_and_retried(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    mid = await newcomer(paid_app, memory)
+    event = stripe_fake.checkout_completed(member_id=mid, subscription="sub_9")
+    stripe_fake.subscriptions.clear()
+    await post_event(webhook, stripe_fake, event)
+    memory.fail_next(RuntimeError("platform hiccup"))  # the grant fails once
+    stripe_fake.set_subscription("sub_9", status="active", metadata={"member_id": str(mid)})
+    await paid_app.services.billing.process_events()
+    [row] = await stripe_events(paid_app)
+    assert (row.status, row.attempts) == ("failed", 1) and row.error and "RuntimeError" in row.error
+    assert memory.access.get(("W1", "u1"), set()) == set()
+
+    await paid_app.tick()  # the job retries it
+    [row] = await stripe_events(paid_app)
+    assert (row.status, row.attempts) == ("processed", 2)
+    assert memory.access[("W1", "u1")] == {"member"}
+
+
+async def test_healthz_and_return_pages(paid_app: App, webhook: TestClient) -> None:
+    assert (await (await webhook.get("/healthz")).json()) == {"ok": True}
+    page = await webhook.get("/billing/done")
+    assert page.status == 200 and "go back to the chat" in await page.text()
+
+
+async def test_without_a_webhook_secret_there_is_no_webhook_route(app: App) -> None:
+    assert not app.services.billing.paid
+    assert not any(r.resource and r.resource.canonical == "/stripe/webhook" for r in app.web.application.router.routes())
+
+
+async def test_cancel_at_period_end_asks_why_but_keeps_access_until_the_end(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    mid = await newcomer(paid_app, memory)
+    stripe_fake.set_subscription("sub_1", status="active", metadata={"member_id": str(mid), "plan": "monthly"})
+    await deliver(paid_app, webhook, stripe_fake, stripe_fake.checkout_completed(member_id=mid, subscription="sub_1"))
+    memory.sent.clear()
+    stripe_fake.set_subscription("sub_1", status="active", cancel_at_period_end=True)
+    event = stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"cancel_at_period_end": False})
+    await deliver(paid_app, webhook, stripe_fake, event)
+    assert memory.access[("W1", "u1")] == {"member"}
+    assert [m.text.split("!")[0] for m in memory.dms_to("u1")] == ["Sorry to see you go"]
+    form = await memory.click("u1", "billing.exit-form")
+    assert [f.name for f in form.forms[0].fields] == ["reason", "comment"]
+    assert (await memory.submit("u1", "billing.exit", {"reason": "break", "comment": "back in spring"})).texts[0].startswith("Thank you")
+    membership = await membership_of(paid_app, "u1")
+    assert membership is not None and membership.cancel_reason == "break: back in spring"
+
+    stripe_fake.set_subscription("sub_1", status="canceled")
+    memory.sent.clear()
+    await deliver(paid_app, webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.deleted", "sub_1"))
+    assert memory.access[("W1", "u1")] == set()
+    assert texts(memory, "u1") == []  # asked once already
