@@ -54,6 +54,8 @@ def _activity_ref(event: Event) -> str | None:
         return event.action_id
     if isinstance(event, FormSubmitted):
         return event.form_id
+    if isinstance(event, ReactionAdded):
+        return f"msg:{event.message_id}"  # which post was reacted to: analytics counts reactions per drop
     return None
 INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
 

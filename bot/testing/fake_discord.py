@@ -243,6 +243,12 @@ async def _member(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int,
     return (200, member) if member else (404, {"code": 10007, "message": "Unknown Member"})
 
 
+async def _kick(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
+    """Removing a member from the server (a kick)."""
+    fake.members.pop(m["user"], None)
+    return 204, None
+
+
 async def _member_role(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
     member = fake.members.get(m["user"])
     if member is None:
@@ -307,6 +313,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("GET", rf"/guilds/{_ID}/members/(?P<user>{_ID})", _member),
         ("PUT", rf"/guilds/{_ID}/members/(?P<user>{_ID})/roles/(?P<role>{_ID})", _member_role),
         ("DELETE", rf"/guilds/{_ID}/members/(?P<user>{_ID})/roles/(?P<role>{_ID})", _member_role),
+        ("DELETE", rf"/guilds/{_ID}/members/(?P<user>{_ID})", _kick),
         ("GET", rf"/guilds/{_ID}/scheduled-events", _events),
         ("POST", rf"/guilds/{_ID}/scheduled-events", _events),
         ("PATCH", rf"/guilds/{_ID}/scheduled-events/(?P<event>{_ID})", _event),

@@ -213,3 +213,16 @@ async def test_a_rejected_token_says_where_to_get_a_new_one(fake: FakeDiscord, s
     with pytest.raises(PermanentError, match="Reset Token") as caught:
         await start_adapter()
     assert "test-token" not in str(caught.value)
+
+
+async def test_kick_removes_the_member_and_a_refusal_says_how_to_fix_it(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+    adapter, _ = started
+    await adapter.remove_member(GUILD_ID, MEMBER)
+    [kick] = fake.requests("DELETE", rf"/guilds/\d+/members/{MEMBER}$")
+    assert unquote(kick.headers["X-Audit-Log-Reason"]) == "membot: membership ended"
+    assert MEMBER not in fake.members
+
+    fake.fail("DELETE", rf"/guilds/\d+/members/\d+$", 403, code=50013, message="Missing Permissions")
+    with pytest.raises(AccessNotManageable) as caught:
+        await adapter.remove_member(GUILD_ID, "940000000000000009")
+    assert "membot discord invite-url --kick" in caught.value.fix

@@ -154,3 +154,19 @@ async def test_interactions_from_another_guild_are_ignored(started: tuple[Discor
     feed(adapter, payloads.button_click("content.next"))
     [event] = await recorder.wait()
     assert event.action_id == "content.next"  # type: ignore[attr-defined]
+
+
+async def test_a_file_reply_is_uploaded_with_the_interaction_answer(fake: FakeDiscord, start_adapter: StartAdapter) -> None:
+    from bot.messages import Attachment, OutboundMessage
+
+    adapter, recorder = await start_adapter(defer_after=2.5)
+
+    async def chart(event: Event) -> None:
+        assert event.responder is not None
+        await event.responder.reply(OutboundMessage(text="Your numbers", attachment=Attachment("stats.png", b"\x89PNG-bytes", "image/png")))
+
+    recorder.handler = chart
+    feed(adapter, payloads.slash("help"))
+    [callback] = await fake.wait_for("POST", CALLBACK)
+    assert callback.files == ["stats.png"]  # sent as multipart with the answer, in one request
+    assert callback.body["type"] == 4 and callback.body["data"]["flags"] & 64  # private, like the reply

@@ -228,3 +228,23 @@ async def test_a_dm_to_the_bot_becomes_a_message_event(slack_app: App, requests:
 
     [event] = seen
     assert event.text == "hi & hello" and event.channel.is_dm and event.message_id == "1790000000.000400"
+
+
+async def test_a_file_answering_a_command_goes_privately_to_the_dm(
+    slack_app: App, requests: SlackRequests, fake_slack: FakeSlack
+) -> None:
+    from bot.messages import Attachment, OutboundMessage
+
+    async def chart(ctx: Context) -> None:
+        await ctx.reply(OutboundMessage(text="Your numbers", attachment=Attachment("stats.png", b"\x89PNG-bytes", "image/png")))
+
+    slack_app.router.command("testchart")(chart)
+    await requests.command("/membot", "testchart", channel="C0GENERAL")
+
+    [complete] = fake_slack.calls_to("files.completeUploadExternal")
+    [opened] = fake_slack.calls_to("conversations.open")
+    assert opened.params["users"] == "U0DANA"
+    assert complete.params["channel_id"] == fake_slack.dm_channel_of("U0DANA")
+    assert complete.params["initial_comment"] == "Your numbers"
+    assert list(fake_slack.uploads.values()) == [b"\x89PNG-bytes"]
+    assert fake_slack.calls_to("chat.postMessage") == []  # not in the channel where everyone would see it

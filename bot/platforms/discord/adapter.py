@@ -19,7 +19,7 @@ from discord import app_commands
 
 from bot.events import Event
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
+from bot.platforms.base import AccessNotManageable, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.discord import access, inbound, scheduled
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
@@ -357,6 +357,19 @@ class DiscordPlatform:
                 if exc.code != MISSING_PERMISSIONS:
                     raise
                 raise await self._explain_forbidden(role) from exc
+
+    async def remove_member(self, workspace_id: str, user_id: str) -> None:
+        """Kick a member whose membership ended (MEMBOT_REVOKE_MODE=kick; the invite needs --kick)."""
+        self._check_workspace(workspace_id)
+        with translated():
+            try:
+                await self.client.http.kick(int(user_id), self._guild_id, reason="membot: membership ended")
+            except discord.Forbidden as exc:
+                raise AccessNotManageable(
+                    "membot may not remove members from this server",
+                    fix="Invite membot again with `membot discord invite-url --kick` (Kick Members), "
+                    "or set MEMBOT_REVOKE_MODE=remove to only take away roles.",
+                ) from exc
 
     async def _explain_forbidden(self, role: Mapping[str, Any]) -> access.AccessNotManageable:
         me = self.client.user

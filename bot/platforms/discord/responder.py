@@ -4,6 +4,7 @@ a modal); once deferred, answers go through the follow-up webhook (valid 15 minu
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -65,6 +66,8 @@ class DiscordResponder:
         if rendered.view is not None:
             rendered.view.stop()  # our buttons dispatch by custom_id (DynamicItem); nothing to keep
             kwargs["view"] = rendered.view
+        if message.attachment is not None:  # a chart or an export, private like the reply itself
+            kwargs["file"] = discord.File(io.BytesIO(message.attachment.data), filename=message.attachment.filename)
         async with self._lock:
             with translated(), self._scope():
                 if not self.responded:

@@ -39,6 +39,9 @@ class SlackResponder:
     async def reply(self, message: OutboundMessage, *, ephemeral: bool = True) -> None:
         payload = render_message(message)
         try:
+            if message.attachment is not None:
+                await self._upload(message)
+                return
             if self.respond is not None:
                 response = await self.respond(
                     **payload, response_type="ephemeral" if ephemeral else "in_channel", replace_original=False
@@ -50,6 +53,17 @@ class SlackResponder:
             await self._post(payload, ephemeral=ephemeral)
         except PlatformError as exc:
             log.warning("slack: could not reply to an interaction: %s", exc)
+
+    async def _upload(self, message: OutboundMessage) -> None:
+        """Slack files cannot be ephemeral, so a file answering an interaction goes to the person's DMs."""
+        file = message.attachment
+        assert file is not None
+        channel = self.channel_id if self.is_dm and self.channel_id else await self.directory.dm_channel(self.user_id)
+        await call(
+            self.client.files_upload_v2(
+                channel=channel, file=file.data, filename=file.filename, title=file.filename, initial_comment=message.text
+            )
+        )
 
     async def _post(self, payload: dict[str, Any], *, ephemeral: bool) -> None:
         if self.channel_id and not self.is_dm:
