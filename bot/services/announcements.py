@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.i18n import Catalog, Translator
+from bot.i18n import Translator
 from bot.messages import OutboundMessage, Target
-from bot.outbox import Outbox
 from bot.services.audience import channel_targets, dm_target
-from bot.services.community import CommunityContext
+from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.services.presence import Presence
 from bot.services.segments import (
     AnnounceRequest,
     Segment,
@@ -33,7 +30,6 @@ from bot.services.segments import (
     parse_when,
 )
 from bot.views import announce as views
-from storage.database import Database
 from storage.models import Announcement, Member
 
 log = logging.getLogger(__name__)
@@ -56,22 +52,7 @@ class Sent:
     by_channel: bool
 
 
-class AnnouncementService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+class AnnouncementService(DomainService):
 
     # -- parsing (no database) ---------------------------------------------------------------
 

@@ -10,19 +10,15 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.i18n import Catalog
 from bot.messages import OutboundMessage
-from bot.outbox import Outbox
 from bot.services.audience import channel_targets, dm_target
+from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.library import for_level
-from bot.services.presence import Presence
 from bot.services.schedule import next_slot_after
 from bot.services.timing import member_zone, next_send_time
 from bot.views import drops as drop_views
-from storage.database import Database
 from storage.models import ContentItem
 from storage.repositories import content as repo
 from storage.repositories import members as member_repo
@@ -44,22 +40,7 @@ class NewDrop:
     body: str = ""
 
 
-class ContentService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+class ContentService(DomainService):
 
     # -- publishing ------------------------------------------------------------------------
 

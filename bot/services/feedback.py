@@ -9,15 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bot.clock import Clock
-from bot.i18n import Catalog
-from bot.outbox import Outbox
 from bot.services.audience import dm_target
-from bot.services.community import CommunityContext
+from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.services.presence import Presence
 from bot.views import community as views
-from storage.database import Database
 from storage.models import Feedback, Member
 
 log = logging.getLogger(__name__)
@@ -34,22 +29,7 @@ class FeedbackEntry:
     at: datetime
 
 
-class FeedbackService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+class FeedbackService(DomainService):
 
     async def submit(self, member: Member, text: str) -> Feedback:
         """Store the feedback and tell the creator(s), in one transaction."""

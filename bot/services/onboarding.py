@@ -13,17 +13,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.community.schema import OnboardingStep
-from bot.i18n import Catalog, Translator
-from bot.outbox import Outbox
+from bot.i18n import Translator
 from bot.services.audience import dm_target
-from bot.services.community import CommunityContext
+from bot.services.base import DomainService
 from bot.services.intake import IntakeAnswers
-from bot.services.presence import Presence
 from bot.services.timing import member_zone, next_send_time
 from bot.views import onboarding as views
-from storage.database import Database
 from storage.models import ContentItem, Member, MemberPreferences
 from storage.repositories import content, members
 from storage.repositories import onboarding as repo
@@ -44,22 +40,7 @@ class StartPath:
     coming: tuple[ContentItem, ...]
 
 
-class OnboardingService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+class OnboardingService(DomainService):
 
     async def save_intake(self, member_id: int, answers: IntakeAnswers) -> StartPath:
         """Store the answers (level, segments, preferred time, time zone) and pick the start path."""

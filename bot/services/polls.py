@@ -15,17 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.events import ChannelRef
-from bot.i18n import Catalog
 from bot.messages import Target
-from bot.outbox import Outbox
 from bot.services.audience import channel_targets
-from bot.services.community import CommunityContext
+from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.services.presence import Presence
 from bot.views import polls as views
-from storage.database import Database
 from storage.models import OutboxMessage, Poll, PollVote
 from storage.repositories._upsert import insert_ignoring_conflicts
 
@@ -77,22 +72,7 @@ def parse_line(args: str) -> PollRequest:
     return parse_poll(question, options)
 
 
-class PollService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+class PollService(DomainService):
 
     async def create(self, author_id: int, request: PollRequest, where: ChannelRef | None) -> tuple[Poll, list[Target]]:
         """Save the poll and queue its post, in one transaction."""

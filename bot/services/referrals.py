@@ -11,16 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.i18n import Catalog
-from bot.outbox import Outbox
 from bot.services.audience import dm_target
-from bot.services.community import CommunityContext
+from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.services.presence import Presence
 from bot.services.segments import HAS_ACCESS
 from bot.views import community as views
-from storage.database import Database
 from storage.models import Member, Membership, Referral, ReferralCode
 from storage.repositories import members
 from storage.repositories._upsert import insert_ignoring_conflicts
@@ -46,22 +41,7 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-class ReferralService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+class ReferralService(DomainService):
 
     async def code_for(self, member_id: int) -> str:
         """The member's personal code: made on first ask, the same ever after."""
