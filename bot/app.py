@@ -37,6 +37,7 @@ from bot.services.live import LiveService
 from bot.services.feedback import FeedbackService
 from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
+from bot.services.calendar_sync import CalendarSync
 from bot.services.linking import LinkingService
 from bot.services.preferences import PreferencesService
 from bot.services.privacy import PrivacyService
@@ -157,6 +158,7 @@ async def build_app(
         onboarding=OnboardingService(database, outbox, clock, community, presence, catalog),
         preferences=PreferencesService(database, clock, catalog.locales),
         linking=LinkingService(database, clock),
+        calendar=CalendarSync(database, clock, community),
         privacy=PrivacyService(database, clock),
         announcements=AnnouncementService(database, outbox, clock, community, presence, catalog),
         polls=PollService(database, outbox, clock, community, presence, catalog),
@@ -172,6 +174,7 @@ async def build_app(
     web = WebServer(settings.port)
     chosen = dict(platforms) if platforms is not None else build_platforms(settings, services, router, web)
     billing.bind_platforms(chosen)
+    services.calendar.bind_platforms(chosen)
     if billing.inbox is not None and settings.stripe_webhook_secret is not None:
         from bot.handlers.billing import add_routes
 

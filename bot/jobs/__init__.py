@@ -24,9 +24,10 @@ class Job:
 
 
 def all_jobs(services: Services) -> list[Job]:
-    from bot.jobs import announcements, billing, drops, engagement, live, onboarding
+    from bot.jobs import announcements, billing, calendar, drops, engagement, live, onboarding
 
     return [
+        *calendar.jobs(services),
         *drops.jobs(services),
         *onboarding.jobs(services),
         *announcements.jobs(services),
