@@ -72,7 +72,9 @@ class FakeClock:
         return self._mono
 
     async def sleep(self, seconds: float) -> None:
-        self.advance(timedelta(seconds=max(0.0, seconds)))
+        seconds = max(0.0, seconds)
+        self._now += timedelta(seconds=seconds)
+        self._mono += seconds  # exact, even below timedelta's microsecond: pacing loops must end
         await asyncio.sleep(0)
 
     def advance(self, delta: timedelta) -> None:

@@ -133,7 +133,6 @@ class DeliveryWorker:
         self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:8]}"
         self.stats = DeliveryStats()
         self._configured: set[tuple[str, str]] = set()
-        self._recording: dict[tuple[str, str], asyncio.Task[None]] = {}
 
     async def run_once(self) -> int:
         """Claim one batch and deliver it. Returns how many rows were claimed."""
@@ -191,11 +190,8 @@ class DeliveryWorker:
             caps = platform.capabilities
             self._limiter.configure(key, rate=caps.sends_per_second, burst=caps.burst)
             self._configured.add(key)
-        try:
-            for row in rows:
-                await self._deliver(key, platform, row)
-        finally:
-            await self._recorded(key)
+        for row in rows:
+            await self._deliver(key, platform, row)
 
     async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
         target = Target(platform=row.platform, workspace_id=row.workspace_id, **row.target)
@@ -208,7 +204,6 @@ class DeliveryWorker:
             else:
                 sent = await platform.send(target, message)
         except RateLimited as exc:
-            await self._recorded(key)
             self.stats.rate_limited += 1
             self._limiter.penalise(key, exc.retry_after)
             await self._finish(
@@ -219,28 +214,19 @@ class DeliveryWorker:
                 count_attempt=False,
             )
         except PermanentError as exc:
-            await self._recorded(key)
             self.stats.dead += 1
             log.warning("outbox row %s dead: %s", row.id, type(exc).__name__)
             await self._finish(repo.mark_dead, row, error=f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # transient by default: a bug must not drop messages silently
-            await self._recorded(key)
             await self._retry_or_bury(row, exc)
         else:
             self.stats.sent += 1
-            # Recorded at once, but the lane's next send need not wait for the commit: the UPDATE
-            # overlaps the next HTTP call (at most one in flight per lane), so the duplicate window
-            # stays the same size while a send costs max(send, record) instead of their sum.
-            await self._recorded(key)
-            self._recording[key] = asyncio.create_task(
+            # Recorded before this lane sends anything else: a crash can then repeat at most the
+            # one message in flight (the window measured in docs/reliability.md). Overlapping the
+            # record with the next send was faster but doubled the duplicates per crash.
+            await asyncio.shield(
                 self._finish(repo.mark_sent, row, now=self._clock.now(), platform_message_id=sent.message_id)
             )
-
-    async def _recorded(self, key: tuple[str, str]) -> None:
-        """Wait for the lane's last `mark_sent` (shielded: cancelling the worker must not cancel a record)."""
-        task = self._recording.pop(key, None)
-        if task is not None:
-            await asyncio.shield(task)
 
     async def _retry_or_bury(self, row: OutboxMessage, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.messages import Form, OutboundMessage, Target
+from bot.messages import Form, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
-from bot.services.ics import CalendarEvent, PlatformFiles, fold, to_ics
-from bot.services.live import LiveService
+from bot.services.ics import CalendarEvent, fold, to_ics
 from storage.models import Activity, ContentItem, LiveQuestion, LiveSession, OutboxMessage, Rsvp
 
 PRICING = "2026-12-03 17:00 Europe/Oslo 60 https://zoom.example/j/1 | Pricing clinic"
@@ -421,22 +420,19 @@ def test_folding_never_splits_a_character() -> None:
     assert b"SUMMARY:a\\nb\r\n" in to_ics(event)
 
 
-async def test_calendar_button_offers_links_and_uploads_the_file_where_wired(app: App, memory: MemoryPlatform) -> None:
+async def test_calendar_button_sends_the_file_and_web_calendar_links(app: App, memory: MemoryPlatform) -> None:
     await schedule(memory, app)
     reply = await memory.click("u1", "qa.ics:1")
-    assert reply.texts[0].startswith("Add *Pricing clinic (Strategy Club live Q&A)* to your calendar")
-    urls = [b.url for b in reply.replies[0][0].blocks[-1].buttons]  # type: ignore[union-attr]
+    (message, _), (links, _) = reply.replies
+    assert message.text.startswith("Here's *Pricing clinic (Strategy Club live Q&A)* as a calendar file")
+    attachment = message.attachment
+    assert attachment is not None and (attachment.filename, attachment.mime) == ("pricing-clinic-strategy-club-live-q-a.ics", "text/calendar")
+    assert ("UID", {}, "live-1@strategy-club.membot") in parse_ics(attachment.data)
+    assert links.text == "Or add it to a web calendar in one click:"
+    urls = [b.url for b in links.blocks[-1].buttons]  # type: ignore[union-attr]
     assert urls[0].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
     assert "dates=20261203T160000Z%2F20261203T170000Z" in urls[0]
     assert urls[1].startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
-
-    s = app.services
-    wired = LiveService(s.database, s.outbox, s.clock, s.community, s.presence, s.catalog, files=PlatformFiles(app.platforms))
-    event = await wired.calendar_event(1)
-    assert await wired.send_calendar_file(event, Target("memory", "W1", user_id="u1"), "pricing-clinic.ics")
-    [(where, filename, data)] = memory.files
-    assert (where.user_id, filename) == ("u1", "pricing-clinic.ics")
-    assert ("UID", {}, "live-1@strategy-club.membot") in parse_ics(data)
 
 
 # -- more edges ---------------------------------------------------------------------------

@@ -203,3 +203,9 @@ def test_a_batch_never_takes_longer_than_half_its_lease(clock: FakeClock) -> Non
     assert w.claim_limit() == 30  # 1 a second for 30 s: well inside the 60 s lease
     fast = DeliveryWorker(None, {"memory": MemoryPlatform()}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50))  # type: ignore[arg-type]
     assert fast.claim_limit() == 50
+
+
+async def test_fake_sleep_moves_time_even_below_a_microsecond(clock: FakeClock) -> None:
+    before = clock.monotonic()
+    await clock.sleep(1e-9)
+    assert clock.monotonic() > before  # a pacing loop waiting this long must end

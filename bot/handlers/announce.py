@@ -55,7 +55,7 @@ async def send(ctx: Context) -> None:
 async def schedule(ctx: Context) -> None:
     require_role(ctx, ROLE, "announce")
     item = await ctx.services.announcements.schedule(action_id(ctx))
-    await ctx.say("announce.scheduled", id=item.id, when=local_time(item.send_at, ctx.services.community.tz))
+    await ctx.say("announce.scheduled", id=item.id, when=local_time(item.send_at, ctx.services.community.tz, ctx.t))
 
 
 async def cancel(ctx: Context) -> None:

@@ -30,7 +30,7 @@ async def drop(ctx: Context) -> None:
         if not ref or not when_text:
             raise UserError("drops.errors.usage")
         item = await ctx.services.content.reschedule(ref, parse_local(when_text, ctx))
-        await ctx.say("drops.added.rescheduled", title=item.title, when=local_time(item.publish_at, ctx.services.community.tz))
+        await ctx.say("drops.added.rescheduled", title=item.title, when=local_time(item.publish_at, ctx.services.community.tz, ctx.t))
     elif sub in ("publish-now", "publish"):
         if not rest.strip():
             raise UserError("drops.errors.usage")
@@ -95,7 +95,7 @@ async def submit_add(ctx: Context) -> None:
     if item.publish_at is None:
         await ctx.say("drops.added.unscheduled", title=item.title, slug=item.slug)
     else:
-        await ctx.say("drops.added.scheduled", title=item.title, when=local_time(item.publish_at, ctx.services.community.tz))
+        await ctx.say("drops.added.scheduled", title=item.title, when=local_time(item.publish_at, ctx.services.community.tz, ctx.t))
 
 
 def register(router: Router) -> None:

@@ -141,7 +141,7 @@ async def to_live(ctx: Context) -> None:
         return
     resolved = await ctx.services.answers.inbox.to_live(question_id, live)
     key = "faq.inbox.to_live" if resolved.delivered else "faq.inbox.to_live_not_delivered"
-    await ctx.say(key, title=live.title, when=local_time(live.starts_at, _zone(ctx)))
+    await ctx.say(key, title=live.title, when=local_time(live.starts_at, _zone(ctx), ctx.t))
 
 
 # -- FAQ entries ---------------------------------------------------------------------------

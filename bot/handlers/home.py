@@ -32,11 +32,11 @@ async def render_home(services: Services, user: UserRef) -> OutboundMessage:
                 (t("member.me.level"), str(member.level) if member.level else t("member.me.no_level")),
                 (
                     t("home.next_drop"),
-                    t("home.item", kind=kind_label(upcoming[0].kind, t), title=upcoming[0].title, when=local_time(upcoming[0].publish_at, tz))
+                    t("home.item", kind=kind_label(upcoming[0].kind, t), title=upcoming[0].title, when=local_time(upcoming[0].publish_at, tz, t))
                     if upcoming and upcoming[0].publish_at
                     else t("home.nothing"),
                 ),
-                (t("home.next_live"), t("home.live", title=live.title, when=local_time(live.starts_at, tz)) if live else t("home.nothing")),
+                (t("home.next_live"), t("home.live", title=live.title, when=local_time(live.starts_at, tz, t)) if live else t("home.nothing")),
             )
         ),
         Divider(),

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from bot.events import FormSubmitted
-from bot.messages import Target
+from bot.messages import Attachment
 from bot.router import Context, Router
 from bot.services import ics
 from bot.services.community import outranks
@@ -132,7 +132,7 @@ async def move(ctx: Context, args: str) -> None:
     day, clock, rest = _when(parts[1:])
     options = _options(rest, ("zone", "duration"))
     live, old = await ctx.services.live.move(_session_id(parts[0]), day, clock, options["zone"], options["duration"])
-    await ctx.say("live.moved.reply", **_values(ctx, live), old=local_time(old, _zone(ctx)))
+    await ctx.say("live.moved.reply", **_values(ctx, live), old=local_time(old, _zone(ctx), ctx.t))
 
 
 async def cancel(ctx: Context, args: str) -> None:
@@ -189,7 +189,7 @@ async def rsvp_command(ctx: Context, args: str) -> None:
 
 
 def _values(ctx: Context, live: LiveSession) -> dict[str, object]:
-    return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, _zone(ctx))}
+    return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, _zone(ctx), ctx.t)}
 
 
 SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
@@ -242,14 +242,13 @@ async def here_button(ctx: Context) -> None:
 
 
 async def calendar_button(ctx: Context) -> None:
-    """An .ics file in the member's DMs where the platform takes files, plus one-click web calendar links."""
+    """The .ics file (Slack puts files in their DMs; Discord sends it with the answer), then web calendar links."""
     event = await ctx.services.live.calendar_event(_action_id(ctx))
-    user = ctx.event.user
     slug = re.sub(r"[^a-z0-9]+", "-", event.summary.lower()).strip("-")[:40] or "live-session"
-    target = Target(user.platform, user.workspace_id, user_id=user.user_id)
-    sent = await ctx.services.live.send_calendar_file(event, target, f"{slug}.ics")
+    file = Attachment(f"{slug}.ics", ics.to_ics(event), "text/calendar")
+    await ctx.reply(views.calendar_file(event.summary, file, ctx.t))
     google, outlook = ics.google_calendar_url(event), ics.outlook_calendar_url(event)
-    await ctx.reply(views.calendar_reply(event.summary, ctx.t, google=google, outlook=outlook, sent_file=sent))
+    await ctx.reply(views.calendar_links(ctx.t, google=google, outlook=outlook))
 
 
 async def mark_button(ctx: Context) -> None:

@@ -1,19 +1,10 @@
-"""Calendar invitations for live sessions: an RFC 5545 `.ics` file, one-click calendar links,
-and the hook that hands a file to the member's platform."""
+"""Calendar invitations for live sessions: an RFC 5545 `.ics` file and one-click web calendar links."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Protocol
 from urllib.parse import urlencode
-
-from bot.messages import Target
-from bot.platforms.base import Platform, PlatformError
-
-log = logging.getLogger(__name__)
 
 LINE_LIMIT = 75  # octets per content line, before the CRLF (RFC 5545 §3.1)
 PRODID = "-//membot//Live Q&A//EN"
@@ -129,30 +120,3 @@ def outlook_calendar_url(event: CalendarEvent) -> str:
         "location": event.url or "",
     }
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
-
-
-# -- handing a file to a member -----------------------------------------------------------
-
-
-class FileSender(Protocol):
-    """Puts a file in front of someone; False where their platform cannot take files."""
-
-    async def send_file(self, target: Target, filename: str, data: bytes, title: str) -> bool: ...
-
-
-class PlatformFiles:
-    """A `FileSender` over the running adapters (built in bot.app, next to the platforms)."""
-
-    def __init__(self, platforms: Mapping[str, Platform]) -> None:
-        self._platforms = platforms
-
-    async def send_file(self, target: Target, filename: str, data: bytes, title: str) -> bool:
-        platform = self._platforms.get(target.platform)
-        if platform is None or not platform.capabilities.files:
-            return False
-        try:
-            await platform.upload_file(target, filename, data, title)
-        except PlatformError as exc:
-            log.warning("could not upload %s on %s: %s", filename, target.platform, type(exc).__name__)
-            return False
-        return True

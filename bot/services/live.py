@@ -13,20 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.i18n import Catalog, Translator
-from bot.messages import OutboundMessage, Target
-from bot.outbox import Outbox
+from bot.i18n import Translator
+from bot.messages import OutboundMessage
 from bot.services import activity
 from bot.services.audience import channel_targets, dm_target
-from bot.services.community import CommunityContext
+from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.services.ics import CalendarEvent, FileSender, to_ics
-from bot.services.presence import Presence
+from bot.services.ics import CalendarEvent
 from bot.services.timing import member_zone
 from bot.views import live as views
 from bot.views.common import local_time
-from storage.database import Database
 from storage.models import ContentItem, LiveQuestion, LiveSession, Member, Rsvp
 from storage.repositories import members as members_repo
 from storage.repositories._upsert import insert_ignoring_conflicts
@@ -221,25 +217,8 @@ def due_reminder(starts_at: datetime, now: datetime) -> Reminder | None:
     return latest if now - (starts_at - latest.before) <= latest.late else None
 
 
-class LiveService:
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-        *,
-        files: FileSender | None = None,
-    ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
-        self._files = files
+class LiveService(DomainService):
+    """Everything about live sessions; handlers call it, the reminder job calls `send_due_reminders`."""
 
     @property
     def channel(self) -> str:
@@ -491,12 +470,6 @@ class LiveService:
             stamp=now,
         )
 
-    async def send_calendar_file(self, event: CalendarEvent, target: Target, filename: str) -> bool:
-        """Upload the .ics to the member where the platform can take files; False otherwise."""
-        if self._files is None:
-            return False
-        return await self._files.send_file(target, filename, to_ics(event), event.summary)
-
     # -- time-driven -------------------------------------------------------------------------
 
     async def send_due_reminders(self) -> int:
@@ -634,7 +607,7 @@ class LiveService:
         return self._catalog.for_locale(self._community.locale)
 
     def _local(self, when: datetime) -> str:
-        return local_time(when, self._community.tz)
+        return local_time(when, self._community.tz, self._public_t())
 
 
 async def _count(session: AsyncSession, model: type[Rsvp] | type[LiveQuestion], session_id: int) -> int:

@@ -147,7 +147,7 @@ class MembershipService:
     async def _queue_welcome(self, session: AsyncSession, member: Member, user: UserRef) -> None:
         t = self._catalog.for_locale(member.locale, self._community.locale)
         upcoming = await content.upcoming(session, self._community.id, self._clock.now(), limit=1)
-        next_drop = local_time(upcoming[0].publish_at, self._community.tz) if upcoming and upcoming[0].publish_at else None
+        next_drop = local_time(upcoming[0].publish_at, self._community.tz, t) if upcoming and upcoming[0].publish_at else None
         dm = welcome_views.welcome_dm(
             name=member.display_name,
             community=self._community.name,

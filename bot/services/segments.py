@@ -212,7 +212,10 @@ def _iso_day(word: str, raw: str) -> date:
 
 def _instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     """A wall time in `tz` as a UTC instant (a time a DST change skipped moves forward)."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+    try:
+        return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 at the edge of what datetime can hold
+        raise UserError("announce.errors.when", when=day.isoformat()) from None
 
 
 def _check_future(when: datetime, now: datetime, raw: str) -> datetime:

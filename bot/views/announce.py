@@ -53,7 +53,7 @@ def preview(
     scheduled: bool,
 ) -> OutboundMessage:
     """The creator's look before anything goes out: the message as sent, who gets it, and when."""
-    when = local_time(item.send_at, tz) if scheduled else t("announce.preview.now")
+    when = local_time(item.send_at, tz, t) if scheduled else t("announce.preview.now")
     buttons: list[Button] = []
     if scheduled:
         buttons.append(Button(t("announce.preview.schedule", when=when), f"announce.schedule:{item.id}", style="primary"))
@@ -127,7 +127,7 @@ def compose_form(t: Translator, tiers: dict[str, str]) -> Form:
 
 
 def _line(key: str, item: Announcement, when: datetime, t: Translator, tz: ZoneInfo, audience: str) -> str:
-    return t(key, id=item.id, when=local_time(when, tz), audience=audience, text=_excerpt(item.text, 60))
+    return t(key, id=item.id, when=local_time(when, tz, t), audience=audience, text=_excerpt(item.text, 60))
 
 
 def _sent(item: Announcement) -> datetime:

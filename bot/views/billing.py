@@ -93,7 +93,7 @@ def member_list(rows: Sequence[MembershipRow], zone: ZoneInfo, t: Translator) ->
             extra.append(t("billing.member.founding"))
         if row.until is not None:
             word = "billing.member.past_due_since" if row.status == "past_due" else "billing.member.until"
-            extra.append(t(word, when=local_time(row.until, zone)))
+            extra.append(t(word, when=local_time(row.until, zone, t)))
         lines.append(
             t("billing.member.line", name=row.name, status=t(f"billing.status.{row.status}") if row.status in STATUS_KEYS else row.status,
               tier=row.tier, source=t("billing.member.stripe") if row.paid else t("billing.member.by_hand"),
@@ -133,7 +133,7 @@ def recovered_dm(t: Translator) -> OutboundMessage:
 
 def dunning_dm(step: int, until: datetime, zone: ZoneInfo, t: Translator) -> OutboundMessage:
     key = "billing.dunning.day0" if step == 0 else "billing.dunning.reminder"
-    return _message(t(key, until=local_time(until, zone)), _portal_button(t))
+    return _message(t(key, until=local_time(until, zone, t)), _portal_button(t))
 
 
 def grace_over_dm(t: Translator) -> OutboundMessage:
@@ -166,13 +166,13 @@ def doors_open_dm(community: str, offer: Sequence[Plan], t: Translator) -> Outbo
 
 
 def renewal_dm(community: str, renews_at: datetime, review: YearInReview, zone: ZoneInfo, t: Translator) -> OutboundMessage:
-    text = t("billing.renewal.text", community=community, when=local_time(renews_at, zone))
+    text = t("billing.renewal.text", community=community, when=local_time(renews_at, zone, t))
     year = t("billing.renewal.year", drops=review.drops, lives=review.live_sessions, attended=review.attended)
     return _message(text, Section(year), _portal_button(t))
 
 
 def trial_ending_dm(trial_end: datetime, zone: ZoneInfo, paid: bool, t: Translator) -> OutboundMessage:
-    when = local_time(trial_end, zone)
+    when = local_time(trial_end, zone, t)
     if paid:
         return _message(t("billing.trial.ending_paid", when=when), _portal_button(t))
     return _message(t("billing.trial.ending_by_hand", when=when))
@@ -184,7 +184,7 @@ def trial_over_dm(t: Translator) -> OutboundMessage:
 
 def granted_dm(community: str, tier: str, mode: str, end: datetime | None, zone: ZoneInfo, t: Translator) -> OutboundMessage:
     if mode == "trial" and end is not None:
-        return _message(t("billing.granted.trial", community=community, tier=tier, until=local_time(end, zone)))
+        return _message(t("billing.granted.trial", community=community, tier=tier, until=local_time(end, zone, t)))
     return _message(t("billing.granted.comped", community=community, tier=tier))
 
 
@@ -192,7 +192,7 @@ def granted_dm(community: str, tier: str, mode: str, end: datetime | None, zone:
 
 
 def creator_past_due(name: str, until: datetime, zone: ZoneInfo, t: Translator) -> OutboundMessage:
-    return _message(t("billing.creator.past_due", name=name, until=local_time(until, zone)))
+    return _message(t("billing.creator.past_due", name=name, until=local_time(until, zone, t)))
 
 
 def creator_grace_over(name: str, t: Translator) -> OutboundMessage:

@@ -26,9 +26,29 @@ def levels_label(levels: Sequence[int], t: Translator) -> str:
     return t("common.levels.range", low=low, high=high)
 
 
-def local_time(when: datetime, tz: ZoneInfo) -> str:
-    """A date and time a member can read at a glance: 'Mon 23 Nov, 09:00 CET'."""
-    return when.astimezone(tz).strftime("%a %d %b, %H:%M %Z")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def local_time(when: datetime, tz: ZoneInfo, t: Translator | None = None) -> str:
+    """A date and time a member can read at a glance: 'Mon 23 Nov, 09:00 CET', in their language."""
+    local = when.astimezone(tz)
+    if t is None:
+        return local.strftime("%a %d %b, %H:%M %Z")
+    return t(
+        "common.when",
+        weekday=t(f"common.weekdays.{WEEKDAYS[local.weekday()]}"),
+        day=local.day,
+        month=t(f"common.months.{MONTHS[local.month - 1]}"),
+        time=local.strftime("%H:%M"),
+        zone=local.strftime("%Z"),
+    )
+
+
+def local_date(when: datetime, tz: ZoneInfo, t: Translator) -> str:
+    """A date without the time: '21 Nov 2026', in the member's language."""
+    local = when.astimezone(tz)
+    return t("common.date", day=local.day, month=t(f"common.months.{MONTHS[local.month - 1]}"), year=local.year)
 
 
 def shorten(text: str, limit: int = 40) -> str:

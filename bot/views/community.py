@@ -41,7 +41,7 @@ def feedback_list(entries: Sequence[FeedbackEntry], total: int, t: Translator, t
     if not entries:
         return OutboundMessage(text=t("feedback.list.empty"), blocks=(Section(t("feedback.list.empty")),))
     header = t.plural("feedback.list.header", total, shown=len(entries))
-    lines = [t("feedback.list.line", name=e.author, when=local_time(e.at, tz), text=_quote(e.text)) for e in entries]
+    lines = [t("feedback.list.line", name=e.author, when=local_time(e.at, tz, t), text=_quote(e.text)) for e in entries]
     return OutboundMessage(text=header, blocks=(Header(header), Section("\n\n".join(lines))))
 
 

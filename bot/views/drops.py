@@ -54,7 +54,7 @@ def upcoming_list(items: Sequence[ContentItem], t: Translator, tz: ZoneInfo) -> 
     if not items:
         return OutboundMessage(text=t("next.nothing"), blocks=(Section(t("next.nothing")),))
     lines = [
-        t("next.line", when=local_time(i.publish_at, tz), kind=kind_label(i.kind, t), title=i.title, teaser=i.teaser)
+        t("next.line", when=local_time(i.publish_at, tz, t), kind=kind_label(i.kind, t), title=i.title, teaser=i.teaser)
         for i in items
         if i.publish_at is not None
     ]
@@ -79,7 +79,7 @@ def weekly_digest(items: Sequence[ContentItem], t: Translator, *, name: str) -> 
 def drop_queue(scheduled: Sequence[ContentItem], waiting: int, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     header = t("drops.queue.header")
     lines = [
-        t("drops.queue.line", when=local_time(i.publish_at, tz), kind=kind_label(i.kind, t), title=i.title, slug=i.slug)
+        t("drops.queue.line", when=local_time(i.publish_at, tz, t), kind=kind_label(i.kind, t), title=i.title, slug=i.slug)
         for i in scheduled
         if i.publish_at is not None
     ]

@@ -105,7 +105,7 @@ def inbox(items: Sequence[InboxItem], total: int, t: Translator, tz: ZoneInfo) -
     blocks: list[Block] = [Header(header)]
     for item in items:
         status = t(f"faq.inbox.status.{'down' if item.feedback == 'down' and item.status == 'answered' else item.status}")
-        line = t("faq.inbox.line", id=item.id, name=item.asker, when=local_time(item.asked_at, tz), status=status, question=_quote(_clip(item.question, 400)))
+        line = t("faq.inbox.line", id=item.id, name=item.asker, when=local_time(item.asked_at, tz, t), status=status, question=_quote(_clip(item.question, 400)))
         if item.earlier:
             line += "\n" + t("faq.inbox.earlier", question=_clip(item.earlier, 150))
         blocks += [Section(line), _inbox_buttons(item.id, t)]
@@ -139,7 +139,7 @@ def creator_answer_dm(question: str, answer: str, creator: str, t: Translator) -
 
 
 def to_live_dm(question: str, live: LiveSession, creator: str, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("faq.reply.to_live", creator=first_name(creator), title=live.title, when=local_time(live.starts_at, tz), question=_clip(question, 300))
+    text = t("faq.reply.to_live", creator=first_name(creator), title=live.title, when=local_time(live.starts_at, tz, t), question=_clip(question, 300))
     return _plain(text)
 
 

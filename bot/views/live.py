@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import (
+    Attachment,
     Block,
     Button,
     Buttons,
@@ -29,12 +30,9 @@ SCHEDULE_FORM = "qa.schedule"
 MAX_LISTED = 50
 
 
-def _when(live: LiveSession, tz: ZoneInfo) -> str:
-    return local_time(live.starts_at, tz)
-
-
-def _values(live: LiveSession, tz: ZoneInfo) -> dict[str, object]:
-    return {"id": live.id, "title": live.title, "when": _when(live, tz), "duration": live.duration_min}
+def _values(live: LiveSession, tz: ZoneInfo, t: Translator) -> dict[str, object]:
+    when = local_time(live.starts_at, tz, t)
+    return {"id": live.id, "title": live.title, "when": when, "duration": live.duration_min}
 
 
 def _message(text: str, *blocks: Block | None) -> OutboundMessage:
@@ -74,7 +72,7 @@ def _short(text: str, limit: int = 30) -> str:
 
 
 def announcement(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     return _message(
         t("live.announce.fallback", **values),
         Header(t("live.announce.header", **values)),
@@ -91,12 +89,12 @@ def live_now_post(live: LiveSession, t: Translator) -> OutboundMessage:
 
 
 def moved_post(live: LiveSession, old: datetime, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("live.moved.post", old=local_time(old, tz), **_values(live, tz))
+    text = t("live.moved.post", old=local_time(old, tz, t), **_values(live, tz, t))
     return _message(text, Section(text), _buttons(_rsvp(live, t), _calendar(live, t)))
 
 
 def canceled_post(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("live.canceled.post", **_values(live, tz))
+    text = t("live.canceled.post", **_values(live, tz, t))
     return _message(text, Section(text))
 
 
@@ -116,7 +114,7 @@ def recording_post(live: LiveSession, item: ContentItem, t: Translator) -> Outbo
 
 
 def reminder(live: LiveSession, label: str, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     starting = label == "start"
     return _message(
         t(f"live.remind.{label}.header", **values),
@@ -133,7 +131,7 @@ def reminder(live: LiveSession, label: str, t: Translator, tz: ZoneInfo) -> Outb
 
 
 def digest(live: LiveSession, questions: Sequence[str], rsvps: int, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     summary = t.plural("live.digest.summary", len(questions), rsvps=t.plural("live.count.rsvps", rsvps), **values)
     lines = [t("live.digest.line", number=n, text=q) for n, q in enumerate(questions[:MAX_LISTED], start=1)]
     return _message(
@@ -146,12 +144,12 @@ def digest(live: LiveSession, questions: Sequence[str], rsvps: int, t: Translato
 
 
 def moved_dm(live: LiveSession, old: datetime, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("live.moved.dm", old=local_time(old, tz), **_values(live, tz))
+    text = t("live.moved.dm", old=local_time(old, tz, t), **_values(live, tz, t))
     return _message(text, Section(text), _buttons(_calendar(live, t), _unrsvp(live, t)))
 
 
 def canceled_dm(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("live.canceled.dm", **_values(live, tz))
+    text = t("live.canceled.dm", **_values(live, tz, t))
     return _message(text, Section(text))
 
 
@@ -169,13 +167,13 @@ def recording_dm(live: LiveSession, item: ContentItem, t: Translator, *, attende
 
 
 def scheduled_reply(live: LiveSession, t: Translator, tz: ZoneInfo, channel: str) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), **values)
     return _message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
 def rsvp_reply(live: LiveSession, t: Translator, tz: ZoneInfo, *, new: bool) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     text = t("live.rsvp.new" if new else "live.rsvp.already", **values)
     return _message(
         text,
@@ -190,8 +188,13 @@ def here_reply(live: LiveSession, t: Translator, *, new: bool) -> OutboundMessag
     return _message(text, Section(text), _buttons(_join(live, t)))
 
 
-def calendar_reply(summary: str, t: Translator, *, google: str, outlook: str, sent_file: bool) -> OutboundMessage:
-    text = t("live.calendar.sent" if sent_file else "live.calendar.links", summary=summary)
+def calendar_file(summary: str, file: Attachment, t: Translator) -> OutboundMessage:
+    text = t("live.calendar.file", summary=summary)
+    return OutboundMessage(text=text, blocks=(Section(text),), attachment=file)
+
+
+def calendar_links(t: Translator, *, google: str, outlook: str) -> OutboundMessage:
+    text = t("live.calendar.links")
     return _message(
         text,
         Section(text),
@@ -205,7 +208,7 @@ def upcoming_list(rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staf
         return _message(text, Section(text))
     lines = []
     for row in rows:
-        values = _values(row.session, tz)
+        values = _values(row.session, tz, t)
         key = "live.list." + ("staff_" if staff else "") + ("line_going" if row.going else "line")
         rsvps, questions = t.plural("live.count.rsvps", row.rsvps), t.plural("live.count.questions", row.questions)
         lines.append(t(key, rsvps=rsvps, questions=questions, **values))
@@ -220,7 +223,7 @@ def upcoming_list(rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staf
 
 
 def questions_list(live: LiveSession, asked: Sequence[Asked], t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     header = t.plural("live.questions.header", len(asked), **values)
     if not asked:
         return _message(header, Header(header), Section(t("live.questions.none", **values)))
@@ -233,7 +236,7 @@ def questions_list(live: LiveSession, asked: Sequence[Asked], t: Translator, tz:
 
 
 def attendance_list(live: LiveSession, rows: Sequence[Attendee], t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz)
+    values = _values(live, tz, t)
     came = sum(r.attended for r in rows)
     header = t("live.attendance.header", came=came, total=len(rows), **values)
     if not rows:
@@ -253,7 +256,7 @@ def attendance_list(live: LiveSession, rows: Sequence[Attendee], t: Translator, 
 def next_blocks(live: LiveSession, t: Translator, tz: ZoneInfo) -> tuple[Block, ...]:
     """What `/next` adds about the next live session."""
     return (
-        Section(t("live.next", **_values(live, tz))),
+        Section(t("live.next", **_values(live, tz, t))),
         Buttons((_rsvp(live, t), _calendar(live, t))),
     )
 

@@ -9,7 +9,7 @@ from bot.i18n import Translator
 from bot.messages import Button, Buttons, Context, Fields, Header, Option, OutboundMessage, Section, Select
 from bot.services.preferences import CELEBRATE, DROPS, Preferences
 from bot.services.intake import TIMES
-from bot.views.common import kind_label, local_time
+from bot.views.common import kind_label, local_date, local_time
 from storage.models import ContentItem, Member
 from storage.repositories.progress import Progress
 
@@ -29,7 +29,7 @@ def me(
     fields = (
         (t("member.me.status"), t(f"member.status.{status}") + (f" · {tier}" if tier else "")),
         (t("member.me.level"), str(member.level) if member.level else t("member.me.no_level")),
-        (t("member.me.since"), member.joined_at.astimezone(tz).strftime("%d %b %Y")),
+        (t("member.me.since"), local_date(member.joined_at, tz, t)),
         (t("member.me.onboarding"), t("member.me.steps", done=min(progress.onboarding_done, steps_total), total=steps_total)),
     )
     value = t(
@@ -43,7 +43,7 @@ def me(
     blocks: list = [Header(header), Fields(fields), Section(value)]
     if upcoming and upcoming[0].publish_at is not None:
         item = upcoming[0]
-        blocks.append(Context(t("member.me.next", kind=kind_label(item.kind, t), title=item.title, when=local_time(item.publish_at, tz))))
+        blocks.append(Context(t("member.me.next", kind=kind_label(item.kind, t), title=item.title, when=local_time(item.publish_at, tz, t))))
     blocks.append(Buttons((Button(t("member.me.prefs_button"), action_id="prefs.show"), Button(t("welcome.dm.button_library"), action_id="library.browse"))))
     return OutboundMessage(text=header, blocks=tuple(blocks))
 

@@ -35,7 +35,7 @@ def start_path(path, t: Translator, tz) -> OutboundMessage:  # type: ignore[no-u
     header = t("onboarding.path.header")
     lines = [t("onboarding.path.available", title=i.title, kind=kind_label(i.kind, t)) for i in path.available]
     lines += [
-        t("onboarding.path.coming", title=i.title, kind=kind_label(i.kind, t), when=local_time(i.publish_at, tz))
+        t("onboarding.path.coming", title=i.title, kind=kind_label(i.kind, t), when=local_time(i.publish_at, tz, t))
         for i in path.coming
         if i.publish_at is not None
     ]

@@ -1,0 +1,382 @@
+"""What the crash harness runs in a subprocess: the real app on a real database, delivering to a
+platform that appends every accepted message to a file (fsync'ed) so the parent can count
+duplicates and losses after killing this process at random moments.
+
+    python -m bot.testing.crash_target setup '<spec json>'   # migrate, import, create the scenario
+    python -m bot.testing.crash_target run '<spec json>'     # work until the scenario is complete
+    python -m bot.testing.crash_target serve                 # a zygote: imports once, forks a `run` per line
+
+Scenarios: `fanout` (a drop DM'd to every member), `drip` (three onboarding steps per member),
+`webhook` (Stripe checkout events posted by the parent, verified, recorded and processed).
+
+The delivery log has one JSON line per platform call: `{"kind": "send", "key": dedupe key,
+"row": outbox id, "t": wall time}`. With `idempotent` the fake platform behaves as if it
+honoured an idempotency key (the dedupe key): a resend of a key it already accepted is
+answered with the first message's id and logged as `"kind": "suppressed"` instead of
+delivered again. Slack has no such key; Discord's `nonce` + `enforce_nonce` is the closest.
+The `window` file gets one line per message: milliseconds from the platform having it (just
+before its durable write) to the `mark_sent` commit, the only stretch where a kill causes a
+duplicate. With `latency_ms`, half the round trip (the response's way back) is in the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+
+from bot.app import App, build_app
+from bot.clock import SystemClock
+from bot.community.loader import load_community
+from bot.messages import OutboundMessage, SentMessage, Target
+from bot.outbox import DeliveryPolicy, DeliveryWorker
+from bot.platforms.base import Platform
+from bot.platforms.memory import MemoryPlatform
+from bot.ratelimit import RateLimiter
+from bot.services.importer import import_community
+from bot.settings import REPO_ROOT, Settings
+from storage.database import Database
+from storage.migrate import upgrade
+from storage.models import ContentItem, Member, MemberPreferences, OutboxMessage, PlatformIdentity, StripeEvent
+from storage.repositories import outbox as outbox_repo
+
+SAMPLE = REPO_ROOT / "examples" / "strategy-club"
+# Monday 23 Nov 2026, 11:00 UTC (12:00 in Oslo): outside the sample's quiet hours.
+SCENARIO_START = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc)
+DRIP_STEPS_DUE = 3  # quick win, start-here (day 0) and introduce-yourself (day 1); first-live is day 3
+WEBHOOK_SECRET = "whsec_crash_harness"
+PLATFORM = "memory"
+WORKSPACE = "W1"
+CURRENT_ROW: contextvars.ContextVar[OutboxMessage | None] = contextvars.ContextVar("crash_current_row", default=None)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One scenario run, as the parent describes it (JSON on the command line or the zygote's stdin)."""
+
+    scenario: str
+    db: str
+    workdir: str
+    members: int = 300
+    offset: float = 0.0  # seconds added to wall time so the app's clock starts at SCENARIO_START
+    lease: float = 1.0
+    idempotent: bool = False
+    latency_ms: float = 0.0  # a modelled network round trip: half before the platform accepts a send, half after
+    port: int = 0  # the web server (webhook scenario)
+    events: int = 0  # how many Stripe events the parent will post (webhook scenario)
+    schema: str | None = None  # PostgreSQL: the schema to work in
+    serial_record: bool = False  # wait for each mark_sent before the next send (no overlap)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.workdir) / "deliveries.jsonl"
+
+    @property
+    def window_path(self) -> Path:
+        return Path(self.workdir) / "window.txt"
+
+    @property
+    def members_path(self) -> Path:
+        return Path(self.workdir) / "members.json"
+
+
+class ShiftedClock(SystemClock):
+    """Wall time plus a fixed offset, the same in every restarted process (so leases stay meaningful)."""
+
+    def __init__(self, offset: float) -> None:
+        self._offset = timedelta(seconds=offset)
+
+    def now(self) -> datetime:
+        return super().now() + self._offset
+
+
+class AppendLog:
+    """An append-only file written with one `write` per line (atomic, survives SIGKILL), fsync'ed when asked."""
+
+    def __init__(self, path: Path, *, sync: bool) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._sync = sync
+
+    def write(self, line: str) -> None:
+        os.write(self._fd, (line + "\n").encode())
+        if self._sync:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+class RecordingPlatform(MemoryPlatform):
+    """The memory platform, plus a durable record of every accepted message (and an optional idempotency key)."""
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__(name=PLATFORM, workspaces=(WORKSPACE,))
+        self._log = AppendLog(spec.log_path, sync=True)
+        self._idempotent = spec.idempotent
+        self._latency = spec.latency_ms / 1000
+        self.accepted_at: dict[int, float] = {}
+        self._seen: dict[str, str] = {}
+        if spec.idempotent and spec.log_path.exists():  # the platform's memory outlives our process
+            for line in spec.log_path.read_text().splitlines():
+                entry = json.loads(line)
+                if entry.get("kind") == "send" and entry.get("key"):
+                    self._seen[entry["key"]] = entry["id"]
+
+    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+        if self._latency:  # the request's way to the platform
+            await asyncio.sleep(self._latency / 2)
+        row = CURRENT_ROW.get()
+        key = row.dedupe_key if row is not None else None
+        if row is not None:  # from here on the platform has the message: a kill now means a resend
+            self.accepted_at[row.id] = time.perf_counter()
+        if self._idempotent and key in self._seen:
+            self._log.write(json.dumps({"kind": "suppressed", "key": key, "row": row.id if row else None, "t": time.time()}))
+            sent = SentMessage(message_id=self._seen[key])
+        else:
+            delivered = await super().send(target, message)
+            message_id = f"{os.getpid()}-{delivered.message_id}"
+            self._log.write(json.dumps({"kind": "send", "key": key, "row": row.id if row else None, "id": message_id,
+                                        "to": target.address(), "t": time.time()}))
+            if key:
+                self._seen[key] = message_id
+            sent = SentMessage(message_id=message_id, channel_id=delivered.channel_id)
+        if self._latency:  # the response's way back
+            await asyncio.sleep(self._latency / 2)
+        return sent
+
+    async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
+        await super().grant_access(workspace_id, user_id, tier)
+        self._log.write(json.dumps({"kind": "grant", "user": user_id, "tier": tier, "t": time.time()}))
+
+
+class RecordingWorker(DeliveryWorker):
+    """The real delivery worker; it only tells the platform which row it sends and times the window."""
+
+    def __init__(self, *args: Any, window_path: Path, serial_record: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._window = AppendLog(window_path, sync=False)
+        self._serial_record = serial_record
+
+    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
+        token = CURRENT_ROW.set(row)
+        try:
+            await super()._deliver(key, platform, row)
+            if self._serial_record:  # the pre-optimisation order: record, then the next send
+                await self._recorded(key)
+        finally:
+            CURRENT_ROW.reset(token)
+
+    async def _finish(self, update, row: OutboxMessage, **values) -> None:  # type: ignore[no-untyped-def]
+        await super()._finish(update, row, **values)
+        if update is outbox_repo.mark_sent:
+            platform = self._platforms[row.platform]
+            accepted = getattr(platform, "accepted_at", {}).pop(row.id, None)
+            if accepted is not None:
+                self._window.write(f"{(time.perf_counter() - accepted) * 1000:.3f}")
+
+
+# -- setup ------------------------------------------------------------------------------------
+
+
+def _database(spec: Spec) -> Database:
+    return Database(spec.db, schema=spec.schema)
+
+
+def _settings(spec: Spec) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": spec.db, "outbox_lease_seconds": spec.lease, "outbox_batch": 50, "_env_file": None,
+    }
+    if spec.scenario == "webhook":
+        values.update(
+            stripe_api_key="sk_test_crash", stripe_webhook_secret=WEBHOOK_SECRET,
+            stripe_api_base=str(spec.extra.get("stripe_base", "http://127.0.0.1:9")), port=spec.port,
+            public_url="https://club.example.test",
+        )
+    return Settings(**values)
+
+
+async def setup(spec: Spec) -> list[int]:
+    """A fresh community with `spec.members` members reachable by DM, shaped for the scenario."""
+    if spec.schema:
+        admin = Database(spec.db)
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{spec.schema}"'))
+        await admin.dispose()
+    database = _database(spec)
+    try:
+        await upgrade(database)
+        await import_community(database, load_community(SAMPLE), SCENARIO_START - timedelta(days=40))
+        joined = SCENARIO_START - (timedelta(days=1, hours=2) if spec.scenario == "drip" else timedelta(days=30))
+        async with database.session() as session:
+            community_id = await session.scalar(select(ContentItem.community_id).limit(1))
+            created: list[Member] = []
+            for n in range(spec.members):
+                member = Member(community_id=community_id, display_name=f"Member {n}", role="member", joined_at=joined,
+                                segments=[])
+                member.identities = [PlatformIdentity(platform=PLATFORM, workspace_id=WORKSPACE, user_id=f"u{n}",
+                                                      created_at=joined)]
+                session.add(member)
+                created.append(member)
+            await session.flush()
+            for member in created:
+                session.add(MemberPreferences(member_id=member.id, delivery="dm", digest="every", answers={}))
+            if spec.scenario == "fanout":
+                await session.execute(update(ContentItem).values(publish_at=SCENARIO_START + timedelta(days=3)))
+                first = await session.scalar(select(ContentItem.id).order_by(ContentItem.id).limit(1))
+                await session.execute(
+                    update(ContentItem).where(ContentItem.id == first).values(publish_at=SCENARIO_START - timedelta(minutes=1))
+                )
+            else:  # nothing else becomes due while the scenario runs
+                await session.execute(update(ContentItem).values(publish_at=SCENARIO_START + timedelta(days=3)))
+            ids = [m.id for m in created]
+    finally:
+        await database.dispose()
+    spec.members_path.write_text(json.dumps(ids))
+    return ids
+
+
+# -- run --------------------------------------------------------------------------------------
+
+
+async def _remaining(database: Database) -> int:
+    async with database.session() as session:
+        return int(
+            await session.scalar(
+                select(func.count(OutboxMessage.id)).where(OutboxMessage.status.in_(("pending", "sending")))
+            )
+            or 0
+        )
+
+
+async def _scenario_done(spec: Spec, app: App, queued_now: int) -> bool:
+    if await _remaining(app.database):
+        return False
+    async with app.database.session() as session:
+        if spec.scenario == "fanout":
+            return not await session.scalar(
+                select(func.count(ContentItem.id)).where(
+                    ContentItem.publish_at <= app.clock.now(), ContentItem.published_at.is_(None)
+                )
+            )
+        if spec.scenario == "drip":
+            return queued_now == 0
+        processed = await session.scalar(select(func.count(StripeEvent.id)).where(StripeEvent.status == "processed"))
+        return int(processed or 0) >= spec.events
+
+
+async def _start_fake_stripe(spec: Spec) -> Any:
+    from bot.testing.fake_stripe import FakeStripe
+
+    fake = FakeStripe(webhook_secret=WEBHOOK_SECRET)
+    base = await fake.start()
+    for member_id in json.loads(spec.members_path.read_text()):
+        fake.set_subscription(f"sub_{member_id}", status="active", customer=f"cus_{member_id}",
+                              metadata={"member_id": str(member_id), "plan": "monthly"})
+    return fake, base
+
+
+async def run(spec: Spec) -> int:
+    """Work until the scenario is complete; print `ready` once the app is up. Exit code 0 when done."""
+    fake_stripe = None
+    extra = dict(spec.extra)
+    if spec.scenario == "webhook":
+        fake_stripe, extra["stripe_base"] = await _start_fake_stripe(spec)
+    spec = Spec(**{**asdict(spec), "extra": extra})
+    clock = ShiftedClock(spec.offset)
+    platform = RecordingPlatform(spec)
+    settings = _settings(spec)
+    app = await build_app(settings, clock=clock, platforms={PLATFORM: platform}, database=_database(spec))
+    app.worker = RecordingWorker(
+        app.database, app.platforms, clock, RateLimiter(clock),
+        policy=DeliveryPolicy(batch=settings.outbox_batch, lease=timedelta(seconds=spec.lease)),
+        window_path=spec.window_path, serial_record=spec.serial_record,
+    )
+    jobs = {"fanout": "drops.publish", "drip": "onboarding.drip", "webhook": "billing.events"}
+    app.scheduler.jobs = [job for job in app.scheduler.jobs if job.name == jobs[spec.scenario]]
+    await app.start(background=False)
+    if spec.scenario == "webhook":
+        await app.web.start()
+    print(f"ready {os.getpid()}", flush=True)
+    try:
+        while True:
+            queued = 0
+            if spec.scenario == "drip":
+                queued = await app.services.onboarding.send_due_steps()
+            elif spec.scenario == "fanout":
+                await app.services.content.publish_due()
+            else:
+                await app.services.billing.process_events()
+            await app.worker.drain()
+            if await _scenario_done(spec, app, queued):
+                return 0
+            await asyncio.sleep(0.02)  # leased rows of a killed predecessor, or webhooks still to come
+    finally:
+        await app.stop()
+        if fake_stripe is not None:
+            await fake_stripe.stop()
+
+
+# -- the zygote -------------------------------------------------------------------------------
+
+
+def serve() -> None:
+    """Read `{"mode": "setup"|"run", "spec": {...}}` per line; fork a child for it; report `pid N`, `exit N CODE`.
+
+    Everything is imported once here, so a restart after a kill costs a fork, not a Python start.
+    """
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        mode, spec = request["mode"], Spec(**request["spec"])
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:  # the child
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            code = 1
+            try:
+                if mode == "setup":
+                    asyncio.run(setup(spec))
+                    code = 0
+                else:
+                    code = asyncio.run(run(spec))
+            except BaseException as exc:  # noqa: BLE001 - report anything, the parent decides
+                print(f"error {os.getpid()} {type(exc).__name__}: {exc}", flush=True)
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        print(f"pid {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        print(f"exit {pid} {code}", flush=True)
+
+
+def main(argv: Sequence[str]) -> int:
+    mode = argv[0] if argv else "serve"
+    if mode == "serve":
+        serve()
+        return 0
+    spec = Spec(**json.loads(argv[1]))
+    if mode == "setup":
+        asyncio.run(setup(spec))
+        return 0
+    if mode == "run":
+        return asyncio.run(run(spec))
+    print(f"unknown mode {mode!r}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
