@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://localhost:8000", validation_alias=_env("PUBLIC_URL"))
     grace_days: int = Field(default=7, ge=0, le=60, validation_alias=_env("GRACE_DAYS"))
     revoke_mode: str = Field(default="remove", validation_alias=_env("REVOKE_MODE"))  # remove roles, or kick
+    # What /forget-me does to the member's Stripe customer: delete it, flag it (metadata, so the
+    # creator can act; invoices must often be kept for bookkeeping), or keep it untouched.
+    privacy_stripe: str = Field(default="flag", validation_alias=_env("PRIVACY_STRIPE"))
 
     # Delivery tuning.
     outbox_batch: int = Field(default=50, ge=1, le=1000)
@@ -86,6 +89,13 @@ class Settings(BaseSettings):
             if name not in PLATFORM_NAMES:
                 raise ValueError(f"unknown platform {name!r}; choose from {', '.join(PLATFORM_NAMES)}")
         return tuple(value or ())
+
+    @field_validator("privacy_stripe")
+    @classmethod
+    def _privacy_stripe(cls, value: str) -> str:
+        if value not in ("delete", "flag", "keep"):
+            raise ValueError("use 'delete', 'flag' or 'keep'")
+        return value
 
     @field_validator("revoke_mode")
     @classmethod

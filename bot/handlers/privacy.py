@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.messages import Attachment, Button, Buttons, OutboundMessage, Section
 from bot.router import Context, Router
 from bot.services.audience import dm_target
+from bot.services.billing.wire import BillingUnavailable
 from bot.services.errors import UserError
 from storage.repositories import members
 
@@ -37,7 +38,11 @@ async def confirmed(ctx: Context) -> None:
     action = ctx.action
     if action is None or action.arg != str(ctx.member.id):
         raise UserError("errors.stale_button")  # only the member themself can confirm their own erasure
-    await ctx.services.privacy.forget(ctx.member.id)
+    try:
+        await ctx.services.privacy.forget(ctx.member.id)
+    except BillingUnavailable:
+        await ctx.say("privacy.forgotten_stripe_pending")
+        return
     await ctx.say("privacy.forgotten")
 
 

@@ -57,6 +57,15 @@ class StripeGateway:
             params["starting_after"] = data[-1]["id"]
         return found
 
+    async def delete_customer(self, customer: str) -> None:
+        try:
+            await self._call(self._client.v1.customers.delete_async(customer))
+        except _Missing:
+            pass  # already gone: that is what was asked
+
+    async def flag_customer(self, customer: str, metadata: Mapping[str, str]) -> None:
+        await self._call(self._client.v1.customers.update_async(customer, {"metadata": dict(metadata)}))  # type: ignore[arg-type]
+
     def verify_webhook(self, payload: bytes, signature: str | None) -> Mapping[str, Any]:
         """Check the `Stripe-Signature` header (HMAC, at most 5 minutes old) and parse the event."""
         if not self._webhook_secret:

@@ -6,7 +6,8 @@ import json
 import logging
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import String, Table, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,10 +21,23 @@ from storage.privacy import ERASED, POLICIES, SECOND_LINKS
 log = logging.getLogger(__name__)
 
 
+class StripeCustomers(Protocol):
+    async def delete_customer(self, customer: str) -> None: ...
+
+    async def flag_customer(self, customer: str, metadata: Mapping[str, str]) -> None: ...
+
+
+FORGOTTEN_FLAG = {"membot_forgotten": "true"}
+
+
 class PrivacyService:
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, stripe: StripeCustomers | None = None, stripe_action: str = "flag"
+    ) -> None:
         self._database = database
         self._clock = clock
+        self._stripe = stripe
+        self._stripe_action = stripe_action
 
     async def export(self, member_id: int) -> bytes:
         """Everything stored about the member, as pretty JSON, table by table."""
@@ -63,7 +77,23 @@ class PrivacyService:
                 touched[name] = result.rowcount or 0
             touched["stripe_events"] = await _scrub_stripe_events(session, customers)
         log.info("forgot member %s", member_id)
+        touched["stripe_customers"] = await self._forget_at_stripe(customers)
         return touched
+
+    async def _forget_at_stripe(self, customers: Sequence[str]) -> int:
+        """Delete or flag the member's Stripe customers, per MEMBOT_PRIVACY_STRIPE.
+
+        Our own data is already erased by then; a Stripe failure is logged (without the id)
+        and raised, so the member is told the Stripe part did not go through.
+        """
+        if self._stripe is None or self._stripe_action == "keep" or not customers:
+            return 0
+        for customer in customers:
+            if self._stripe_action == "delete":
+                await self._stripe.delete_customer(customer)
+            else:
+                await self._stripe.flag_customer(customer, FORGOTTEN_FLAG)
+        return len(customers)
 
 
 def _tables() -> list[tuple[str, Table]]:

@@ -58,14 +58,18 @@ class FakeStripe:
         self.calls: list[Call] = []
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.checkout_sessions: dict[str, dict[str, Any]] = {}
+        self.customers: dict[str, dict[str, Any]] = {}
+        self._faults: list[int] = []  # statuses to answer next, whatever the request
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
-        app = web.Application()
+        app = web.Application(middlewares=[self._inject_faults])
         app.router.add_post("/v1/checkout/sessions", self._create_checkout)
         app.router.add_post("/v1/billing_portal/sessions", self._create_portal)
         app.router.add_get("/v1/subscriptions", self._list_subscriptions)
         app.router.add_get("/v1/subscriptions/{id}", self._retrieve_subscription)
+        app.router.add_delete("/v1/customers/{id}", self._delete_customer)
+        app.router.add_post("/v1/customers/{id}", self._update_customer)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._app = app
 
@@ -334,6 +338,33 @@ class FakeStripe:
         return web.json_response(
             {"object": "list", "data": subs[:limit], "has_more": len(subs) > limit, "url": "/v1/subscriptions"}
         )
+
+    @web.middleware
+    async def _inject_faults(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if self._faults:
+            status = self._faults.pop(0)
+            self.calls.append(Call(request.method, request.path, {"fault": status}))
+            headers = {"Retry-After": "1"} if status == 429 else {}
+            response = _error(status, "api_error" if status >= 500 else "rate_limit_error", None, f"injected {status}")
+            response.headers.update(headers)
+            return response
+        return await handler(request)
+
+    def fail_next(self, *statuses: int) -> None:
+        """The next requests answer these HTTP statuses (500, 503, 429...) with a Stripe error body."""
+        self._faults.extend(statuses)
+
+    async def _delete_customer(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        customer = request.match_info["id"]
+        self.customers.setdefault(customer, {})["deleted"] = True
+        return web.json_response({"id": customer, "object": "customer", "deleted": True})
+
+    async def _update_customer(self, request: web.Request) -> web.Response:
+        params = await self._record(request)
+        customer = self.customers.setdefault(request.match_info["id"], {})
+        customer.setdefault("metadata", {}).update(params.get("metadata", {}))
+        return web.json_response({"id": request.match_info["id"], "object": "customer", **customer})
 
     async def _unknown(self, request: web.Request) -> web.Response:
         await self._record(request)

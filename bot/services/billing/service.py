@@ -104,6 +104,11 @@ class BillingService:
         self._reconciler = Reconciler(database, community, stripe, self.sync) if stripe is not None else None
 
     @property
+    def stripe(self) -> StripePort | None:
+        """The Stripe gateway, for the few other services that talk to Stripe (privacy)."""
+        return self._stripe
+
+    @property
     def paid(self) -> bool:
         """Whether Stripe is configured (else memberships are granted by hand)."""
         return self._stripe is not None

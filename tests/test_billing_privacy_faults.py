@@ -1,0 +1,87 @@
+"""Stripe from the privacy side (/forget-me deletes or flags the customer) and under faults (5xx, 429)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.platforms.memory import MemoryPlatform
+from bot.settings import Settings
+from bot.testing.fake_stripe import FakeStripe
+from storage.database import Database
+from storage.models import Member, Membership, Tier
+from tests.conftest import make_app
+from tests.test_billing_kit import paid_app, paid_settings, stripe_fake  # noqa: F401  (fixtures)
+
+
+async def paying_member(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
+    await memory.join("u1", "Zoe Park")
+    async with app.database.session() as session:
+        zoe = await session.scalar(select(Member).where(Member.display_name == "Zoe Park"))
+        tier = await session.scalar(select(Tier))
+        session.add(Membership(member_id=zoe.id, tier_id=tier.id, status="active", started_at=clock.now(), stripe_customer_id="cus_ZOE"))
+        return zoe.id
+
+
+async def forget(memory: MemoryPlatform, member_id: int) -> list[str]:
+    return (await memory.click("u1", f"privacy.forget:{member_id}")).texts
+
+
+async def test_forget_me_flags_the_stripe_customer_by_default(
+    paid_app: App, memory: MemoryPlatform, clock: FakeClock, stripe_fake: FakeStripe  # noqa: F811
+) -> None:
+    member_id = await paying_member(paid_app, memory, clock)
+    assert (await forget(memory, member_id))[0].startswith("Done.")
+    assert stripe_fake.customers["cus_ZOE"]["metadata"] == {"membot_forgotten": "true"}
+    assert not stripe_fake.customers["cus_ZOE"].get("deleted")
+
+
+@pytest.fixture
+async def deleting_app(
+    sqlite_db: Database, paid_settings: Settings, clock: FakeClock, memory: MemoryPlatform, community_path: Path  # noqa: F811
+) -> AsyncIterator[App]:
+    settings = paid_settings.model_copy(update={"privacy_stripe": "delete"})
+    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
+    yield application
+    await application.stop()
+
+
+async def test_forget_me_deletes_the_stripe_customer_when_set_to(
+    deleting_app: App, memory: MemoryPlatform, clock: FakeClock, stripe_fake: FakeStripe  # noqa: F811
+) -> None:
+    member_id = await paying_member(deleting_app, memory, clock)
+    await forget(memory, member_id)
+    assert stripe_fake.customers["cus_ZOE"]["deleted"] is True
+    assert [c.method for c in stripe_fake.calls if c.path == "/v1/customers/cus_ZOE"] == ["DELETE"]
+
+
+async def test_stripe_down_during_forget_me_erases_ours_and_says_what_is_left(
+    paid_app: App, memory: MemoryPlatform, clock: FakeClock, stripe_fake: FakeStripe  # noqa: F811
+) -> None:
+    member_id = await paying_member(paid_app, memory, clock)
+    stripe_fake.fail_next(500, 500, 500)  # the first try and both of the library's retries
+    texts = await forget(memory, member_id)
+    assert texts[0].startswith("Your personal data here has been erased. The payment provider (Stripe) could not be reached")
+    async with paid_app.database.session() as session:
+        assert (await session.get(Member, member_id)).display_name == "[erased]"
+
+
+async def test_stripe_errors_on_join_and_billing_get_a_friendly_answer_and_change_nothing(
+    paid_app: App, memory: MemoryPlatform, stripe_fake: FakeStripe  # noqa: F811
+) -> None:
+    await memory.join("u2", "Max")
+    menu = await memory.command("u2", "join")  # which plan? (no Stripe call yet)
+    plan = menu.replies[0][0].choices()[0]
+    stripe_fake.fail_next(503, 503, 503)  # the first try and both of the library's retries
+    down = await memory.click("u2", plan.action_id, plan.value)  # type: ignore[union-attr]
+    assert down.texts == ["I couldn't reach the payment provider just now. Nothing was changed; please try again in a minute."]
+    async with paid_app.database.session() as session:
+        assert (await session.scalars(select(Membership))).all() == []
+
+    ok = await memory.click("u2", plan.action_id, plan.value)  # type: ignore[union-attr]  # Stripe is back
+    assert "checkout" in str(ok.replies[0][0].to_dict()).lower()
