@@ -7,12 +7,12 @@ platform; `membot run` calls it with real settings.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from bot.clock import Clock, FakeClock, OffsetClock, SystemClock
 from bot.handlers import register_all
@@ -109,17 +109,29 @@ class App:
         return local_time(self.clock.now(), self.services.community.tz)
 
     async def stop(self) -> None:
+        """Stop everything, each step bounded: a stuck step is logged and shutdown goes on."""
         for task in self._tasks:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await _bounded("background tasks", asyncio.gather(*self._tasks, return_exceptions=True))
         self._tasks.clear()
-        await self.web.stop()
-        await self.services.billing.close()
-        await self.scheduler.stop()
-        for platform in self.platforms.values():
-            await platform.stop()
-        await self.database.dispose()
+        await _bounded("web server", self.web.stop())
+        await _bounded("billing", self.services.billing.close())
+        await _bounded("answers", self.services.answers.aclose())
+        await _bounded("scheduler", self.scheduler.stop())
+        for name, platform in self.platforms.items():
+            await _bounded(f"platform {name}", platform.stop())
+        await _bounded("database", self.database.dispose())
+
+
+SHUTDOWN_STEP_SECONDS = 10.0
+
+
+async def _bounded(step: str, work: Awaitable[Any]) -> None:
+    try:
+        async with asyncio.timeout(SHUTDOWN_STEP_SECONDS):
+            await work
+    except TimeoutError:
+        log.error("shutdown: %s did not finish within %.0f s; going on", step, SHUTDOWN_STEP_SECONDS)
 
 
 async def build_app(

@@ -88,9 +88,14 @@ class Outbox:
         self._wake.set()
 
     async def wait_for_work(self, timeout: float) -> None:
-        """Return when something was enqueued in this process, or after `timeout` seconds."""
+        """Return when something was enqueued in this process, or after `timeout` seconds.
+
+        `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` can swallow a cancellation
+        that arrives as the event is set, and the worker would then never stop.
+        """
         try:
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
         except TimeoutError:
             pass
         self._wake.clear()

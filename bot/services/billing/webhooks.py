@@ -56,8 +56,10 @@ class WebhookInbox:
         return new
 
     async def wait(self, timeout: float) -> None:
+        """Until an event arrives or `timeout`; `asyncio.timeout` keeps cancellation intact on 3.11."""
         try:
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
         except TimeoutError:
             pass
         self._wake.clear()
