@@ -21,6 +21,7 @@ from bot.i18n import Catalog, Translator
 from bot.messages import Target
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
+from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq import Decision
@@ -84,7 +85,7 @@ class Answer:
     outcome: Outcome
 
 
-class AnswerService:
+class AnswerService(DomainService):
     def __init__(
         self,
         database: Database,
@@ -96,12 +97,7 @@ class AnswerService:
         *,
         writer: AnswerWriter | None = None,
     ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+        super().__init__(database, outbox, clock, community, presence, catalog)
         self._writer = writer
         self.knowledge = Knowledge(database, clock, community.id)
         self.entries = FaqEntries(database, community, self.knowledge)

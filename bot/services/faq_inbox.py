@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
+from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq_entries import MAX_ANSWER, unique_key
@@ -64,7 +65,7 @@ def _open() -> ColumnElement[bool]:
     )
 
 
-class FaqInbox:
+class FaqInbox(DomainService):
     def __init__(
         self,
         database: Database,
@@ -75,12 +76,7 @@ class FaqInbox:
         catalog: Catalog,
         knowledge: Knowledge,
     ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+        super().__init__(database, outbox, clock, community, presence, catalog)
         self._knowledge = knowledge
 
     async def pending(self, limit: int = PAGE) -> tuple[list[InboxItem], int]:

@@ -30,6 +30,7 @@ from bot.services.analytics.figures import (
 from bot.services.analytics.forecast import ForecastInputs, ForecastMonth, forecast
 from bot.services.analytics.risk import Risk, RiskPolicy, at_risk
 from bot.services.audience import dm_target
+from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.engagement import EngagementService
 from bot.services.errors import UserError
@@ -46,7 +47,7 @@ HISTORY_MONTHS = 6
 MAX_NOTE = 2000
 
 
-class AnalyticsService:
+class AnalyticsService(DomainService):
     def __init__(
         self,
         database: Database,
@@ -59,12 +60,7 @@ class AnalyticsService:
         *,
         risk_policy: RiskPolicy | None = None,
     ) -> None:
-        self._database = database
-        self._outbox = outbox
-        self._clock = clock
-        self._community = community
-        self._presence = presence
-        self._catalog = catalog
+        super().__init__(database, outbox, clock, community, presence, catalog)
         self._engagement = engagement
         self.risk_policy = risk_policy or RiskPolicy()
 
