@@ -48,7 +48,14 @@ from bot.services.importer import import_community
 from bot.settings import REPO_ROOT, Settings
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import ContentItem, Member, MemberPreferences, OutboxMessage, PlatformIdentity, StripeEvent
+from storage.models import (
+    ContentItem,
+    Member,
+    MemberPreferences,
+    OutboxMessage,
+    PlatformIdentity,
+    StripeEvent,
+)
 from storage.repositories import outbox as outbox_repo
 
 SAMPLE = REPO_ROOT / "examples" / "strategy-club"

@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.testing.loopback import LoopbackServer
+
 API_PREFIX = "/api/v10"
 GUILD_ID = "900000000000000001"
 APPLICATION_ID = "900000000000000002"
@@ -70,7 +72,7 @@ class FakeDiscord:
         self._scripted: list[Scripted] = []
         self._ids = itertools.count(910000000000000000)
         self._arrived = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.port = 0
         self.add_member(bot_user_id, "membot", roles=[BOT_ROLE_ID], bot=True)
 
@@ -79,16 +81,13 @@ class FakeDiscord:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._server = LoopbackServer(app)
+        self.port = await self._server.start()
         return self.base_url
 
     async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self._server is not None:
+            await self._server.stop()
 
     @property
     def base_url(self) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.testing.loopback import LoopbackServer
+
 DEFAULT_ANSWER = "Here is what the community's notes say [1]."
 
 
@@ -40,7 +42,7 @@ class FakeOpenAI:
         self._script: deque[Scripted] = deque()
         self._ids = itertools.count(1)
         self._released = asyncio.Event()
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.port = 0
 
     # -- scripting ---------------------------------------------------------------------------
@@ -67,18 +69,14 @@ class FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._completions)
         app.router.add_post("/chat/completions", self._completions)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        self._server = LoopbackServer(app, shutdown_timeout=0.1)
+        self.port = await self._server.start()
         return self
 
     async def close(self) -> None:
         self._released.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
 
     async def __aenter__(self) -> FakeOpenAI:
         return await self.start()

@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.testing.loopback import LoopbackServer
+
 JSON_PARAMS = frozenset({"blocks", "view", "files", "attachments"})
 DEFAULT_CHANNELS = {"general": "C0GENERAL", "welcome": "C0WELCOME", "drops": "C0DROPS", "announcements": "C0ANNOUNCE"}
 
@@ -66,7 +68,7 @@ class FakeSlack:
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.port = 0
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -76,16 +78,13 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{token}", self._respond)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
+        self._server = LoopbackServer(app)
+        self.port = await self._server.start()
         return self
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
 
     @property
     def base_url(self) -> str:

@@ -23,6 +23,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.testing.loopback import LoopbackServer
+
 API_VERSION = "2026-10-28.endive"
 WEBHOOK_SECRET = "whsec_test_membot"
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
@@ -61,7 +63,7 @@ class FakeStripe:
         self.customers: dict[str, dict[str, Any]] = {}
         self._faults: list[int] = []  # statuses to answer next, whatever the request
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.base_url = ""
         app = web.Application(middlewares=[self._inject_faults])
         app.router.add_post("/v1/checkout/sessions", self._create_checkout)
@@ -76,18 +78,13 @@ class FakeStripe:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> str:
-        self._runner = web.AppRunner(self._app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._server = LoopbackServer(self._app)
+        self.base_url = f"http://127.0.0.1:{await self._server.start()}"
         return self.base_url
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.path == path]

@@ -39,7 +39,15 @@ import aiohttp
 from aiohttp import web
 
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import Capabilities, Dispatch, PermanentError, RateLimited, TransientError, UserProfile
+from bot.platforms.base import (
+    Capabilities,
+    Dispatch,
+    PermanentError,
+    RateLimited,
+    TransientError,
+    UserProfile,
+)
+from bot.testing.loopback import LoopbackServer
 
 TOKEN_PREFIX = "xoxb-"
 LIMITED_METHODS = frozenset({"chat.postMessage"})
@@ -87,7 +95,7 @@ class RateLimitedServer:
     def __post_init__(self) -> None:
         if self.host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the fake platform listens on loopback only")
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self._ts = itertools.count(1)
 
     async def start(self) -> RateLimitedServer:
@@ -96,16 +104,13 @@ class RateLimitedServer:
         app.router.add_get("/_stats", self._stats)
         app.router.add_get("/_keys", self._keys)
         app.router.add_post("/_reset", self._reset)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port, backlog=1024).start()
-        self.port = int(self._runner.addresses[0][1])
+        self._server = LoopbackServer(app, host=self.host, port=self.port)
+        self.port = await self._server.start(backlog=1024)
         return self
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
 
     @property
     def base_url(self) -> str:
@@ -253,7 +258,9 @@ class RateLimitedPlatform:
 
     @staticmethod
     def _body(target: Target, message: OutboundMessage) -> dict[str, Any]:
-        from bot.platforms.slack.render import render_message  # pure: Block Kit JSON, no SDK
+        from bot.platforms.slack.render import (
+            render_message,  # pure: Block Kit JSON, no SDK
+        )
 
         body = render_message(message)
         body["channel"] = RateLimitedPlatform._channel(target)
