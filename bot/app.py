@@ -24,7 +24,7 @@ from bot.platforms.base import Platform
 from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.scheduler import JobScheduler
-from bot.integrations import answer_writer
+from bot.integrations import answer_writer, faq_encoder
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
 from bot.services.billing.wire import StripePort
@@ -82,6 +82,7 @@ class App:
                 self.services.presence.add(platform.name, workspace)
         await self.scheduler.run_all()
         if background:
+            self._tasks.append(asyncio.create_task(self.services.answers.knowledge.warm_up()))
             if self.web.has_routes:
                 await self.web.start()
             await self.scheduler.start()
@@ -176,7 +177,10 @@ async def build_app(
         polls=PollService(database, outbox, clock, community, presence, catalog),
         feedback=FeedbackService(database, outbox, clock, community, presence, catalog),
         referrals=ReferralService(database, outbox, clock, community, presence, catalog),
-        answers=AnswerService(database, outbox, clock, community, presence, catalog, writer=answer_writer(settings, community)),
+        answers=AnswerService(
+            database, outbox, clock, community, presence, catalog,
+            writer=answer_writer(settings, community), encoder=faq_encoder(settings),
+        ),
         analytics=AnalyticsService(database, outbox, clock, community, presence, catalog, engagement),
     )
     router = Router()

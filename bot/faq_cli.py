@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
+from bot.integrations.local_embeddings import ENGINES, load_encoder
 from bot.services.faq import FaqAnswerer, KbError, evaluate, load_faq_toml, load_questions_jsonl
+from bot.services.faq.semantic import Encoder
 
 app = typer.Typer(help="Local FAQ retrieval: evaluate on labelled questions or ask one.",
                   no_args_is_help=True)
@@ -18,10 +20,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+ENGINE_HELP = ("hybrid: a local multilingual sentence encoder plus the lexical index (default); "
+               "lexical: the lexical index alone (no model, ~100x faster, fewer paraphrases).")
+
+
+def _encoder(engine: str) -> Encoder | None:
+    if engine not in ENGINES:
+        raise _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return load_encoder(engine)
+
+
 @app.command("eval")
 def eval_command(
     kb: Path = typer.Option(..., "--kb", help="FAQ knowledge base (.toml with [[faq]] tables)."),
     questions: Path = typer.Option(..., "--questions", help="JSONL with q / expected."),
+    engine: str = typer.Option("hybrid", "--engine", envvar="MEMBOT_FAQ_ENGINE", help=ENGINE_HELP),
 ) -> None:
     """Print one JSON object with hit@1, wrong rate, abstention P/R and latency."""
     try:
@@ -29,20 +42,21 @@ def eval_command(
         rows = load_questions_jsonl(questions)
     except KbError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(json.dumps(evaluate(documents, rows), ensure_ascii=False))
+    typer.echo(json.dumps(evaluate(documents, rows, _encoder(engine)), ensure_ascii=False))
 
 
 @app.command("ask")
 def ask_command(
     question: str = typer.Argument(..., help="The member's message."),
     kb: Path = typer.Option(..., "--kb", help="FAQ knowledge base (.toml with [[faq]] tables)."),
+    engine: str = typer.Option("hybrid", "--engine", envvar="MEMBOT_FAQ_ENGINE", help=ENGINE_HELP),
 ) -> None:
     """Print the chosen entry id (or null), its score and answer as one JSON object."""
     try:
         documents = load_faq_toml(kb)
     except KbError as exc:
         raise _fail(str(exc)) from None
-    decision = FaqAnswerer(documents).answer(question)
+    decision = FaqAnswerer(documents, _encoder(engine)).answer(question)
     typer.echo(json.dumps({
         "id": decision.doc.doc_id if decision.doc else None,
         "score": round(decision.score, 4),

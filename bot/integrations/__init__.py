@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.services.community import CommunityContext
+    from bot.services.faq.semantic import Encoder
     from bot.services.faq_grounding import AnswerWriter
     from bot.settings import Settings
 
@@ -29,3 +30,10 @@ def answer_writer(settings: Settings, community: CommunityContext) -> AnswerWrit
         timeout=settings.openai_timeout_seconds,
         locale=community.locale,
     )
+
+
+def faq_encoder(settings: Settings) -> Encoder | None:
+    """The local sentence encoder for `MEMBOT_FAQ_ENGINE=hybrid` (the default), else None."""
+    from bot.integrations.local_embeddings import load_encoder
+
+    return load_encoder(settings.faq_engine)

@@ -25,6 +25,7 @@ from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq import Decision
+from bot.services.faq.semantic import Encoder
 from bot.services.faq_entries import FaqEntries
 from bot.services.faq_grounding import AnswerWriter, Passage, WriterError, check_draft
 from bot.services.faq_inbox import FaqInbox, creators
@@ -96,10 +97,11 @@ class AnswerService(DomainService):
         catalog: Catalog,
         *,
         writer: AnswerWriter | None = None,
+        encoder: Encoder | None = None,
     ) -> None:
         super().__init__(database, outbox, clock, community, presence, catalog)
         self._writer = writer
-        self.knowledge = Knowledge(database, clock, community.id)
+        self.knowledge = Knowledge(database, clock, community.id, encoder)
         self.entries = FaqEntries(database, community, self.knowledge)
         self.inbox = FaqInbox(database, outbox, clock, community, presence, catalog, self.knowledge)
         self.refusals: Counter[str] = Counter()  # why written drafts were refused, for metrics and tests
@@ -118,7 +120,7 @@ class AnswerService(DomainService):
         """The local decision, improved by the writer when one is configured and its draft is sound."""
         snapshot = await self.knowledge.current()
         query = f"{earlier}\n{question}" if earlier else question
-        decision = snapshot.answer(query)
+        decision = await snapshot.decide(query)
         local = _local(decision, snapshot)
         if self._writer is None or not decision.candidates:
             return local
@@ -188,7 +190,7 @@ class AnswerService(DomainService):
             if where.is_dm:
                 raise
             return None  # too long for a chat question: say nothing rather than lecture in a channel
-        if root is not None and not (await self.knowledge.current()).answer(question).candidates:
+        if root is not None and not (await self.knowledge.current()).relates(question):
             return None  # "thanks!", "got it": nothing in it relates to anything we know
         outcome = await self.decide(question, earlier=root.question if root else None)
         async with self._database.session() as session:

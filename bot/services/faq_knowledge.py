@@ -1,5 +1,9 @@
 """What the bot answers from: FAQ entries, published content and live recordings, indexed and kept fresh.
 
+Vectors of the sentence encoder (hybrid engine) are cached by text across rebuilds, so a
+rebuild encodes only what changed; the first build runs when the app starts
+(:meth:`Knowledge.warm_up`), not on a member's first question.
+
 Freshness: before each question a cheap signature is read (counts, highest ids and total
 text lengths of the three sources: three aggregate queries). The index is rebuilt when the
 signature changed (a publish, a recording, an import in another process), when this process
@@ -21,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services.faq import Decision, Document, FaqAnswerer
+from bot.services.faq.semantic import Encoder, VectorCache
 from storage.database import Database
 from storage.models import ContentItem, FaqEntry, LiveSession
 
@@ -53,6 +58,16 @@ class Snapshot:
         if self.answerer is None:
             return Decision(doc=None, score=0.0, confidence=0.0, candidates=())
         return self.answerer.answer(question, k=k)
+
+    async def decide(self, question: str, k: int = 5) -> Decision:
+        """:meth:`answer` off the event loop: encoding a message takes tens of milliseconds."""
+        if self.answerer is None or self.answerer.engine == "lexical":
+            return self.answer(question, k)
+        return await asyncio.to_thread(self.answer, question, k)
+
+    def relates(self, question: str) -> bool:
+        """Whether the message shares a term with anything we know ("thanks!" does not)."""
+        return self.answerer is not None and self.answerer.relates(question)
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -163,10 +178,12 @@ async def load_documents(session: AsyncSession, community_id: int) -> tuple[list
 class Knowledge:
     """The current index, rebuilt when what it was built from changed."""
 
-    def __init__(self, database: Database, clock: Clock, community_id: int) -> None:
+    def __init__(self, database: Database, clock: Clock, community_id: int, encoder: Encoder | None = None) -> None:
         self._database = database
         self._clock = clock
         self._community_id = community_id
+        self._encoder = encoder
+        self._vectors = VectorCache()
         self._snapshot: Snapshot | None = None
         self._stale = True
         self._lock = asyncio.Lock()
@@ -189,11 +206,20 @@ class Knowledge:
             self._stale = False  # a change from here on marks the new snapshot stale again
             async with self._database.session() as session:
                 documents, sources = await load_documents(session, self._community_id)
-            answerer = await asyncio.to_thread(FaqAnswerer, documents) if documents else None
+            answerer = (
+                await asyncio.to_thread(FaqAnswerer, documents, self._encoder, self._vectors) if documents else None
+            )
             self._snapshot = Snapshot(answerer, sources, seen, self._clock.now(), {d.doc_id: d for d in documents})
             self.builds += 1
-            log.info("faq index built: %d documents", len(documents))
+            log.info("faq index built: %d documents (%s)", len(documents), answerer.engine if answerer else "empty")
             return self._snapshot
+
+    async def warm_up(self) -> None:
+        """Build the index now (at start), so the first question does not wait for the encoder."""
+        try:
+            await self.current()
+        except Exception:  # noqa: BLE001 - a failed warm-up is retried by the first question
+            log.exception("faq index warm-up failed; building on the first question instead")
 
     def _fresh(self, seen: tuple[Any, ...]) -> bool:
         snapshot = self._snapshot

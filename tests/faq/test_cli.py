@@ -83,3 +83,21 @@ def test_missing_or_bad_file_exits_2_without_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "'question'" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_hybrid_engine_answers_by_meaning_where_the_lexical_one_abstains(tmp_path: Path, encoder: object) -> None:
+    kb, _ = _files(tmp_path)
+    question = "could I take a buddy with me one evening?"  # no word in common with the entry
+    lexical = runner.invoke(app, ["ask", "--kb", str(kb), "--engine", "lexical", question])
+    hybrid = runner.invoke(app, ["ask", "--kb", str(kb), "--engine", "hybrid", question])
+    assert lexical.exit_code == 0 and hybrid.exit_code == 0, hybrid.output
+    assert json.loads(lexical.stdout)["id"] is None
+    assert json.loads(hybrid.stdout)["id"] == "guest-pass"
+
+
+def test_an_unknown_engine_is_a_clear_error(tmp_path: Path) -> None:
+    kb, questions = _files(tmp_path)
+    result = runner.invoke(app, ["eval", "--kb", str(kb), "--questions", str(questions), "--engine", "magic"])
+    assert result.exit_code == 2
+    assert "--engine must be one of hybrid, lexical" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

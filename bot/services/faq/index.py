@@ -200,31 +200,56 @@ class FaqIndex:
             covered += idf * present
         return covered / total if total else covered
 
-    def search(self, query: str, k: int = 5,
-               kinds: Callable[[str], bool] | None = None) -> list[Hit]:
-        """Top ``k`` documents for ``query``, best first (optionally only some kinds)."""
-        if not self.documents or k <= 0:
-            return []
+    def lexical(self, query: str, kinds: Callable[[str], bool] | None = None) -> LexicalScores:
+        """Every document's combined score, coverage and view agreement for ``query``."""
+        n = len(self.documents)
         terms = tokenize(query)
         grams = char_ngrams(query)
         views = [self._title.score(terms), self._body.score(terms)]
         if grams:
             views.append(self._ngram.score(grams))
         if kinds is not None:
-            mask = np.array([kinds(d.kind) for d in self.documents])
+            mask = np.array([kinds(d.kind) for d in self.documents], dtype=bool)
             views = [np.where(mask, view, 0.0) for view in views]
         scores = W_TITLE * views[0] + W_BODY * views[1]
         if grams:
             scores += W_NGRAM * views[2]
         else:  # e.g. a Chinese-only query: keep the scale comparable across languages
             scores /= W_TITLE + W_BODY
-        k = min(k, len(self.documents))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = [int(i) for i in top if scores[i] > 0.0]
-        if not top:
+        if not scores.any():
+            return LexicalScores(scores, np.zeros(n), np.zeros(n))
+        return LexicalScores(scores, self._coverage(terms), _agreement(views, n))
+
+    def search(self, query: str, k: int = 5,
+               kinds: Callable[[str], bool] | None = None) -> list[Hit]:
+        """Top ``k`` documents for ``query``, best first (optionally only some kinds)."""
+        if not self.documents or k <= 0:
             return []
-        coverage = self._coverage(terms)
-        agreement = _agreement(views, len(self.documents))
-        return [Hit(self.documents[i], float(scores[i]), float(coverage[i]), float(agreement[i]))
-                for i in top]
+        lexical = self.lexical(query, kinds)
+        return lexical.hits(self.documents, top_k(lexical.score, k))
+
+
+@dataclass(frozen=True)
+class LexicalScores:
+    """Per-document arrays, in the index's document order."""
+
+    score: np.ndarray
+    coverage: np.ndarray
+    agreement: np.ndarray
+
+    def hits(self, documents: Sequence[Document], order: Sequence[int],
+             scores: np.ndarray | None = None) -> list[Hit]:
+        """Hits for the documents at ``order`` (scored by ``scores``, default the lexical score)."""
+        scores = self.score if scores is None else scores
+        return [Hit(documents[i], float(scores[i]), float(self.coverage[i]), float(self.agreement[i]))
+                for i in order]
+
+
+def top_k(scores: np.ndarray, k: int) -> list[int]:
+    """Indexes of the ``k`` highest positive scores, best first (ties keep document order)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [int(i) for i in top if scores[i] > 0.0]
