@@ -183,7 +183,7 @@ class Knowledge:
         self._clock = clock
         self._community_id = community_id
         self._encoder = encoder
-        self._vectors = VectorCache()
+        self.vectors = VectorCache()
         self._snapshot: Snapshot | None = None
         self._stale = True
         self._lock = asyncio.Lock()
@@ -207,7 +207,7 @@ class Knowledge:
             async with self._database.session() as session:
                 documents, sources = await load_documents(session, self._community_id)
             answerer = (
-                await asyncio.to_thread(FaqAnswerer, documents, self._encoder, self._vectors) if documents else None
+                await asyncio.to_thread(FaqAnswerer, documents, self._encoder, self.vectors) if documents else None
             )
             self._snapshot = Snapshot(answerer, sources, seen, self._clock.now(), {d.doc_id: d for d in documents})
             self.builds += 1
