@@ -218,7 +218,7 @@ class Knowledge:
         """Build the index now (at start), so the first question does not wait for the encoder."""
         try:
             await self.current()
-        except Exception:  # noqa: BLE001 - a failed warm-up is retried by the first question
+        except Exception:  # a failed warm-up is retried by the first question
             log.exception("faq index warm-up failed; building on the first question instead")
 
     def _fresh(self, seen: tuple[Any, ...]) -> bool:
