@@ -37,6 +37,7 @@ async def main(url: str) -> None:
     await app.start(background=True)
     started = time.perf_counter()
     print(f"READY {IMPORTED - T0:.3f} {started - IMPORTED:.3f}", flush=True)
+    await app.services.answers.knowledge.current()  # the FAQ index (and its model) in memory too
     await asyncio.sleep(SETTLE)
     rss, hwm = memory_mb()
     print(f"RSS {rss:.1f} {hwm:.1f}", flush=True)
