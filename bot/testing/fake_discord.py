@@ -62,6 +62,8 @@ class FakeDiscord:
         self.bot_user = user_payload(bot_user_id, "membot", bot=True)
         self.calls: list[Call] = []
         self.channels: list[dict[str, Any]] = []
+        self.threads: dict[str, dict[str, Any]] = {}  # started from a message: thread id == message id
+        self._dm_channels: set[str] = set()
         self.roles: list[dict[str, Any]] = [
             {"id": guild_id, "name": "@everyone", "position": 0, "permissions": "0", "managed": False},
             {"id": BOT_ROLE_ID, "name": "membot", "position": 1, "permissions": str(1 << 28), "managed": True},
@@ -218,11 +220,32 @@ async def _sync_commands(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tup
 
 async def _open_dm(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
     recipient = str(call.body["recipient_id"])
-    return 200, {"id": f"8{recipient[1:]}", "type": 1, "last_message_id": None, "recipients": [user_payload(recipient, "member")]}
+    channel_id = f"8{recipient[1:]}"
+    fake._dm_channels.add(channel_id)
+    return 200, {"id": channel_id, "type": 1, "last_message_id": None, "recipients": [user_payload(recipient, "member")]}
+
+
+UNKNOWN_CHANNEL = 10003
 
 
 async def _post_message(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
-    return 200, fake.message(m["channel"], call.body)
+    channel = m["channel"]
+    known = {c["id"] for c in fake.channels} | fake._dm_channels | set(fake.threads)
+    if fake.channels and channel not in known:  # a fake with no channels set up accepts any id
+        return 404, {"code": UNKNOWN_CHANNEL, "message": "Unknown Channel"}
+    return 200, fake.message(channel, call.body)
+
+
+async def _start_thread(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
+    """POST /channels/{channel}/messages/{message}/threads: the thread's id is the message's."""
+    if m["message"] in fake.threads:
+        return 400, {"code": 160004, "message": "A thread has already been created for this message"}
+    thread = {"id": m["message"], "type": 11, "guild_id": fake.guild_id, "parent_id": m["channel"],
+              "name": call.body.get("name", ""), "owner_id": fake.bot_user["id"],
+              "thread_metadata": {"archived": False, "auto_archive_duration": call.body.get("auto_archive_duration", 1440),
+                                  "archive_timestamp": datetime.now(timezone.utc).isoformat(), "locked": False}}
+    fake.threads[m["message"]] = thread
+    return 201, thread
 
 
 async def _edit_message(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
@@ -307,6 +330,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("POST", r"/users/@me/channels", _open_dm),
         ("POST", rf"/channels/(?P<channel>{_ID})/messages", _post_message),
         ("PATCH", rf"/channels/(?P<channel>{_ID})/messages/(?P<message>{_ID})", _edit_message),
+        ("POST", rf"/channels/(?P<channel>{_ID})/messages/(?P<message>{_ID})/threads", _start_thread),
         ("GET", rf"/guilds/{_ID}/channels", _channels),
         ("GET", rf"/guilds/{_ID}/roles", _roles),
         ("GET", rf"/guilds/{_ID}/members/(?P<user>{_ID})", _member),

@@ -226,3 +226,32 @@ async def test_kick_removes_the_member_and_a_refusal_says_how_to_fix_it(started:
     with pytest.raises(AccessNotManageable) as caught:
         await adapter.remove_member(GUILD_ID, "940000000000000009")
     assert "membot discord invite-url --kick" in caught.value.fix
+
+
+async def test_a_reply_in_the_thread_of_a_message_starts_that_thread_first(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
+    adapter, _ = started
+    channel = next(c["id"] for c in fake.channels if c["name"] == "welcome")
+    question = "930000000000000123"  # a member's message in the FAQ channel: no thread yet
+    target = Target("discord", GUILD_ID, channel=channel, thread_id=question)
+
+    first = await adapter.send(target, text_message("Log in to the portal and open Billing."))
+    second = await adapter.send(target, text_message("A follow-up in the same thread."))
+
+    [start] = fake.requests("POST", rf"/channels/{channel}/messages/{question}/threads")
+    assert start.body["name"] == "Log in to the portal and open Billing."
+    assert start.body["auto_archive_duration"] == 1440
+    assert fake.threads[question]["parent_id"] == channel
+    posts = fake.requests("POST", rf"/channels/{question}/messages")
+    assert len(posts) == 3  # refused once (no thread yet), then the reply, then the follow-up
+    assert first.channel_id == second.channel_id == question
+
+
+async def test_an_unknown_channel_without_a_thread_to_start_stays_a_permanent_error(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
+    adapter, _ = started
+    with pytest.raises(PermanentError):
+        await adapter.send(Target("discord", GUILD_ID, channel="999000000000000001"), text_message("hello"))
+    assert not fake.threads

@@ -23,7 +23,7 @@ from bot.platforms.base import AccessNotManageable, Capabilities, Dispatch, Perm
 from bot.platforms.discord import access, inbound, scheduled
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
-from bot.platforms.discord.errors import MISSING_PERMISSIONS, translated
+from bot.platforms.discord.errors import MISSING_PERMISSIONS, UNKNOWN_CHANNEL, translated
 from bot.platforms.discord.rebase import RebasedWebhookAdapter, bind_webhooks_to_task, rebase_http, webhook_scope
 from bot.platforms.discord.render import Rendered, clip, render_message
 from bot.platforms.discord.responder import NO_PINGS, DiscordResponder
@@ -313,8 +313,28 @@ class DiscordPlatform:
             except ValueError as exc:
                 raise PermanentError(f"message cannot be shown on Discord: {exc}") from exc
             with self._params(rendered, edit=False, mentions=mentions) as params:
-                data = await self.client.http.send_message(channel_id, params=params)
+                try:
+                    data = await self.client.http.send_message(channel_id, params=params)
+                except discord.NotFound as exc:
+                    if exc.code != UNKNOWN_CHANNEL or not (target.thread_id and target.channel):
+                        raise
+                    await self._start_thread(target, message.text)
+                    data = await self.client.http.send_message(channel_id, params=params)
         return SentMessage(message_id=str(data["id"]), channel_id=str(data.get("channel_id", channel_id)))
+
+    async def _start_thread(self, target: Target, text: str) -> None:
+        """Open the thread under the member's message that a reply in "its thread" is for.
+
+        Slack threads exist as soon as someone replies; a Discord thread must be started from
+        the message first, and then has the message's id. It is named like Discord's own
+        client names one: after the start of the text (here the bot's reply).
+        """
+        assert target.thread_id is not None and target.channel is not None
+        parent = await self.directory.channel_id(target.channel)
+        name = clip(" ".join(text.split()) or "membot", 100)
+        await self.client.http.start_thread_with_message(
+            parent, int(target.thread_id), name=name, auto_archive_duration=1440
+        )
 
     async def edit(self, target: Target, message_id: str, message: OutboundMessage) -> None:
         with translated():
