@@ -54,16 +54,13 @@ class Snapshot:
     built_at: datetime
     documents: Mapping[str, Document] = field(default_factory=dict)
 
-    def answer(self, question: str, k: int = 5) -> Decision:
+    async def decide(self, question: str, k: int = 5) -> Decision:
+        """The answerer's decision; the hybrid one off the event loop (encoding takes tens of ms)."""
         if self.answerer is None:
             return Decision(doc=None, score=0.0, confidence=0.0, candidates=())
-        return self.answerer.answer(question, k=k)
-
-    async def decide(self, question: str, k: int = 5) -> Decision:
-        """:meth:`answer` off the event loop: encoding a message takes tens of milliseconds."""
-        if self.answerer is None or self.answerer.engine == "lexical":
-            return self.answer(question, k)
-        return await asyncio.to_thread(self.answer, question, k)
+        if self.answerer.engine == "lexical":
+            return self.answerer.answer(question, k=k)
+        return await asyncio.to_thread(self.answerer.answer, question, k)
 
     def relates(self, question: str) -> bool:
         """Whether the message shares a term with anything we know ("thanks!" does not)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,12 @@ class IntakeAnswers:
         return [f"format:{self.format}", f"level:{self.level}"]
 
 
+def _choice(t: Translator, name: str, options: Iterable[tuple[str, str]]) -> FormField:
+    """A select question labelled `onboarding.intake.<name>`; options are (label key, value)."""
+    return FormField(name, t(f"onboarding.intake.{name}"), kind="select",
+                     options=tuple(Option(t(label), value) for label, value in options))
+
+
 def intake_form(t: Translator, community_tz: str) -> Form:
     return Form(
         form_id=FORM_ID,
@@ -41,30 +48,10 @@ def intake_form(t: Translator, community_tz: str) -> Form:
         fields=(
             FormField("why", t("onboarding.intake.why"), kind="multiline", placeholder=t("onboarding.intake.why_hint")),
             FormField("goal", t("onboarding.intake.goal"), placeholder=t("onboarding.intake.goal_hint")),
-            FormField(
-                "level",
-                t("onboarding.intake.level"),
-                kind="select",
-                options=tuple(Option(t(f"onboarding.levels.l{n}"), str(n)) for n in range(1, 6)),
-            ),
-            FormField(
-                "format",
-                t("onboarding.intake.format"),
-                kind="select",
-                options=tuple(Option(t(f"onboarding.formats.{f}"), f) for f in FORMATS),
-            ),
-            FormField(
-                "time_of_day",
-                t("onboarding.intake.time_of_day"),
-                kind="select",
-                options=tuple(Option(t(f"onboarding.times.{k}"), k) for k in (*TIMES, "any")),
-            ),
-            FormField(
-                "drops",
-                t("onboarding.intake.drops"),
-                kind="select",
-                options=tuple(Option(t(f"onboarding.drops.{k}"), k) for k in DROP_DELIVERY),
-            ),
+            _choice(t, "level", ((f"onboarding.levels.l{n}", str(n)) for n in range(1, 6))),
+            _choice(t, "format", ((f"onboarding.formats.{f}", f) for f in FORMATS)),
+            _choice(t, "time_of_day", ((f"onboarding.times.{k}", k) for k in (*TIMES, "any"))),
+            _choice(t, "drops", ((f"onboarding.drops.{k}", k) for k in DROP_DELIVERY)),
             FormField(
                 "timezone", t("onboarding.intake.timezone"), required=False, initial=community_tz, placeholder=community_tz
             ),

@@ -39,6 +39,11 @@ class Document:
     alt_titles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Every question-like phrasing: the title first, then the alternatives."""
+        return (self.title, *self.alt_titles)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -117,10 +122,6 @@ class _Field:
         return doc_scores / bound
 
 
-def _titles(doc: Document) -> list[str]:
-    return [doc.title, *doc.alt_titles]
-
-
 def _agreement(views: Sequence[np.ndarray], n_docs: int) -> np.ndarray:
     """Per document: share of the views with any match whose single best document it is."""
     firsts = np.zeros(n_docs)
@@ -161,7 +162,7 @@ class FaqIndex:
         owners: list[int] = []
         for i, doc in enumerate(docs):
             tags = tokenize(" ".join(doc.tags), stems)
-            for title in _titles(doc):
+            for title in doc.titles:
                 title_passages.append(tokenize(title, stems) + tags)
                 ngram_passages.append(char_ngrams(title))
                 owners.append(i)

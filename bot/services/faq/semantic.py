@@ -107,10 +107,6 @@ def passage_text(doc: Document) -> str:
     return text[:PASSAGE_CHARS].rsplit(" ", 1)[0]
 
 
-def title_texts(doc: Document) -> list[str]:
-    return [doc.title, *doc.alt_titles]
-
-
 class SemanticIndex:
     """Title and passage vectors of every document, in the documents' order."""
 
@@ -129,7 +125,7 @@ class SemanticIndex:
         titles: list[str] = []
         owner: list[int] = []
         for i, doc in enumerate(documents):
-            for title in title_texts(doc):
+            for title in doc.titles:
                 titles.append(title)
                 owner.append(i)
         passages = [passage_text(doc) for doc in documents]
