@@ -72,7 +72,18 @@ class MembershipService:
         self._catalog = catalog
 
     async def identify(self, user: UserRef) -> Member:
-        """The member behind this account, registering them (without a welcome) if new."""
+        """The member behind this account, registering them (without a welcome) if new.
+
+        Two first events for a new account can arrive at once (a join and a command); one
+        registers them and the other, losing the race on the unique identity, re-reads.
+        """
+        try:
+            return await self._identify(user)
+        except members.IdentityTaken:
+            log.info("%s:%s was registered by a concurrent event; reading it", user.platform, user.user_id)
+            return await self._identify(user)
+
+    async def _identify(self, user: UserRef) -> Member:
         async with self._database.session() as session:
             member, _ = await self._get_or_create(session, user)
             return member
@@ -87,7 +98,17 @@ class MembershipService:
             await activity.record(session, member_id, kind, self._clock.now(), ref)
 
     async def joined(self, user: UserRef) -> Member:
-        """A person arrived: register them and queue their welcome (once, whatever retries happen)."""
+        """A person arrived: register them and queue their welcome DM (once, whatever retries happen).
+
+        Arriving is not joining: the public welcome waits until they become a member
+        (bot.services.onboarding.OnboardingService.welcome_new_members).
+        """
+        try:
+            return await self._joined(user)
+        except members.IdentityTaken:
+            return await self._joined(user)  # a concurrent event registered them: now they exist
+
+    async def _joined(self, user: UserRef) -> Member:
         async with self._database.session() as session:
             member, _ = await self._get_or_create(session, user)
             if member.left_at is not None:

@@ -3,13 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Member, MemberPreferences, Membership, PlatformIdentity, Tier
+
+# Who is a member. One definition, used by every member-facing message (drip, check-ins,
+# "what you missed", recap, milestones, the public welcome) and the creator's member lists.
+GRANTED = ("active", "trialing", "comped")  # the same as bot.services.billing.access.GRANTED
+LATE = "past_due"  # a failed payment: still a member during the grace period, not after
+DEFAULT_GRACE = timedelta(days=7)  # MEMBOT_GRACE_DAYS' default; bot.app passes the configured one
+
+
+class IdentityTaken(Exception):
+    """Another transaction registered this platform account a moment ago: read theirs and go on."""
+
+
+def grants_access(now: datetime, grace: timedelta, membership: type[Membership] = Membership) -> ColumnElement[bool]:
+    """The membership is open and gives access now (a late payment only within the grace period).
+
+    The SQL twin of bot.services.billing.access.has_access.
+    """
+    return and_(
+        membership.ended_at.is_(None),
+        or_(
+            membership.status.in_(GRANTED),
+            and_(membership.status == LATE, membership.past_due_since > now - grace),
+        ),
+    )
+
+
+def has_current_membership(now: datetime, grace: timedelta) -> ColumnElement[bool]:
+    """The outer query's `Member` holds a current membership."""
+    return exists().where(Membership.member_id == Member.id, grants_access(now, grace))
+
+
+def current_members(community_id: int, now: datetime, grace: timedelta) -> ColumnElement[bool]:
+    """Who member messages are for: members (not the creator or moderators) who have not left the
+    workspace and hold a current membership. Arriving is not joining: a waitlisted person, someone
+    who never joined, a removed member or a cancelled subscriber is not a current member."""
+    return and_(
+        Member.community_id == community_id,
+        Member.role == "member",
+        Member.left_at.is_(None),
+        has_current_membership(now, grace),
+    )
 
 
 async def by_identity(session: AsyncSession, platform: str, workspace_id: str, user_id: str) -> Member | None:
@@ -40,6 +82,8 @@ async def create(
     role: str = "member",
     locale: str | None = None,
 ) -> Member:
+    """A new member with this one account. Raises IdentityTaken (the transaction is then spoiled:
+    roll it back) when another transaction registered the account first."""
     member = Member(
         community_id=community_id,
         display_name=display_name,
@@ -50,7 +94,10 @@ async def create(
         identities=[PlatformIdentity(platform=platform, workspace_id=workspace_id, user_id=user_id, created_at=now)],
     )
     session.add(member)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # platform_identities is unique: a concurrent first event won
+        raise IdentityTaken(f"{platform}:{workspace_id}:{user_id}") from exc
     session.add(MemberPreferences(member_id=member.id))
     await session.flush()
     return member
