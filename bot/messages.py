@@ -207,6 +207,8 @@ class Form:
 # -- action ids ---------------------------------------------------------------------------
 
 _ACTION_RE = re.compile(r"^(?P<ns>[a-z][a-z0-9_-]*)\.(?P<verb>[a-z][a-z0-9_-]*)(?::(?P<arg>[^\s]{1,80}))?$")
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); numbers in action ids stay below it
+_NUMBER_IN_ARG = re.compile(r"\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ class ActionId:
         match = _ACTION_RE.match(raw)
         if not match:
             raise ValueError(f"not a membot action id: {raw!r}")
+        if any(len(n) > 10 or int(n) > MAX_ID for n in _NUMBER_IN_ARG.findall(match["arg"] or "")):
+            raise ValueError(f"a number in {raw!r} is larger than any id")  # forged or corrupted
         return cls(match["ns"], match["verb"], match["arg"])
 
 

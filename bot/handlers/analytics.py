@@ -11,6 +11,7 @@ from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
 from bot.services.analytics.forecast import steady_state
 from bot.services.analytics.figures import main_currency
 from bot.services.community import outranks
+from bot.services.parsing import MAX_DAYS, record_id, whole
 from bot.services.errors import UserError
 from bot.views import analytics as views
 
@@ -21,9 +22,10 @@ DEFAULT_FORECAST_MONTHS = 6
 def _count(word: str | None, default: int, most: int, error: str) -> int:
     if word is None:
         return default
-    if not word.isdigit() or not 1 <= int(word) <= most:
+    found = whole(word, 1, most)
+    if found is None:
         raise UserError(error, max=most)
-    return int(word)
+    return found
 
 
 async def stats(ctx: Context) -> None:
@@ -36,7 +38,7 @@ async def stats(ctx: Context) -> None:
     elif sub == "forecast":
         await _forecast(ctx, _count(rest, DEFAULT_FORECAST_MONTHS, MAX_FORECAST_MONTHS, "analytics.errors.months"))
     elif sub == "" or sub.isdigit():
-        await _overview(ctx, int(sub) if sub else 30)
+        await _overview(ctx, _count(sub or None, 30, MAX_DAYS, "analytics.errors.days"))
     else:
         await ctx.reply(views.usage(ctx.t))
 
@@ -100,9 +102,8 @@ async def note_submitted(ctx: Context) -> None:
     event = ctx.event
     assert isinstance(event, FormSubmitted)
     raw = str(event.values.get("member_id") or "").strip()
-    if not raw.isdigit():
-        raise UserError("analytics.errors.no_member")
-    name, delivered = await ctx.services.analytics.send_note(int(raw), str(event.values.get("note") or ""))
+    member_id = record_id(raw, "analytics.errors.no_member")
+    name, delivered = await ctx.services.analytics.send_note(member_id, str(event.values.get("note") or ""))
     await ctx.reply(views.note_result(name, delivered, ctx.t))
 
 

@@ -6,7 +6,7 @@ from bot.events import FormSubmitted
 from bot.handlers.creator_tools import action_id, require_role
 from bot.router import Context, Router
 from bot.services.announcements import Preview
-from bot.services.errors import UserError
+from bot.services.parsing import record_id
 from bot.views import announce as views
 from bot.views.common import local_time
 
@@ -23,9 +23,7 @@ async def announce(ctx: Context) -> None:
     elif word.lower() == "list" and not rest:
         await show_list(ctx)
     elif word.lower() == "cancel" and "|" not in args:
-        if not rest.strip().isdigit():
-            raise UserError("announce.errors.cancel_usage")
-        await _cancel(ctx, int(rest.strip()))
+        await _cancel(ctx, record_id(rest, "announce.errors.cancel_usage"))
     else:
         request = ctx.services.announcements.parse(args)
         await _preview(ctx, await ctx.services.announcements.draft(ctx.member.id, request))

@@ -15,6 +15,7 @@ from bot.services.billing.plans import by_key
 from bot.services.billing.service import JoinResult
 from bot.services.billing.webhooks import WebhookInbox
 from bot.services.billing.wire import BillingUnavailable, WebhookRejected
+from bot.services.parsing import whole
 from bot.services.errors import UserError
 from bot.views import billing as views
 from bot.web import WebServer
@@ -89,7 +90,7 @@ async def doors(ctx: Context) -> None:
             await billing.set_seat_cap(None)
             await ctx.say("billing.doors.cap_off")
             return
-        if not words[1].isdigit():
+        if whole(words[1]) is None:  # ASCII digits, within an INTEGER; the service checks the range
             raise UserError("billing.errors.cap", max=100_000)
         invited = await billing.set_seat_cap(int(words[1]))
         await ctx.say("billing.doors.cap_set", cap=int(words[1]), invited=invited)

@@ -15,6 +15,7 @@ from bot.services.answers import Place
 from bot.services.community import outranks
 from bot.services.errors import UserError
 from bot.services.faq_entries import EntryDraft
+from bot.services.parsing import record_id
 from bot.services.timing import member_zone
 from bot.views import faq as views
 from bot.views.common import local_time
@@ -37,9 +38,7 @@ def _require_creator(ctx: Context, sub: str) -> None:
 
 def _question_id(raw: str | None) -> int:
     value = (raw or "").strip().lstrip("#")
-    if not value.isdigit():
-        raise UserError("faq.errors.bad_id", value=(raw or "").strip()[:40] or "?")
-    return int(value)
+    return record_id(value, "faq.errors.bad_id", value=(raw or "").strip()[:40] or "?")
 
 
 def _action_question(ctx: Context) -> int:

@@ -6,6 +6,7 @@ from bot.events import FormSubmitted
 from bot.handlers.creator_tools import action_id, require_role
 from bot.router import Context, Router
 from bot.services.errors import UserError
+from bot.services.parsing import record_id
 from bot.services.polls import PollRequest, parse_line, parse_poll
 from bot.views import polls as views
 
@@ -61,9 +62,7 @@ def _optional_id(text: str) -> int | None:
     text = text.strip().lstrip("#")
     if not text:
         return None
-    if not text.isdigit():
-        raise UserError("poll.errors.id", id=text)
-    return int(text)
+    return record_id(text, "poll.errors.id", id=text[:40])
 
 
 def register(router: Router) -> None:

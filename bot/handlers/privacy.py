@@ -7,6 +7,7 @@ from bot.router import Context, Router
 from bot.services.audience import dm_target
 from bot.services.billing.wire import BillingUnavailable
 from bot.services.errors import UserError
+from bot.services.parsing import record_id
 from storage.repositories import members
 
 
@@ -52,9 +53,9 @@ async def kept(ctx: Context) -> None:
 
 async def creator_privacy(ctx: Context) -> None:
     verb, _, ref = ctx.args.strip().partition(" ")
-    if verb not in ("export", "forget") or not ref.strip().isdigit():
+    if verb not in ("export", "forget"):
         raise UserError("privacy.usage")
-    member_id = int(ref.strip())
+    member_id = record_id(ref, "privacy.usage")
     if verb == "export":
         data = await ctx.services.privacy.export(member_id)
         await ctx.reply(OutboundMessage(text=ctx.t("privacy.export_for_creator", id=member_id), attachment=Attachment(f"member-{member_id}.json", data, "application/json")))

@@ -16,6 +16,7 @@ from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.library import for_level
+from bot.services.parsing import check_ahead, whole
 from bot.services.schedule import next_slot_after
 from bot.services.timing import member_zone, next_send_time
 from bot.views import drops as drop_views
@@ -174,8 +175,8 @@ class ContentService(DomainService):
             return item
 
     async def reschedule(self, ref: str, when: datetime) -> ContentItem:
-        if when <= self._clock.now():
-            raise UserError("drops.errors.past")
+        when_text = when.isoformat(" ", "minutes")[:16]  # as typed: the handler reads it in the community's zone
+        check_ahead(when, self._clock.now(), "drops.errors.past", "drops.errors.too_far", when=when_text)
         async with self._database.session() as session:
             item = await self._find_unpublished(session, ref)
             item.publish_at = when
@@ -190,8 +191,9 @@ class ContentService(DomainService):
 
     async def _find_unpublished(self, session: AsyncSession, ref: str) -> ContentItem:
         item = await repo.by_slug(session, self._community.id, ref)
-        if item is None and ref.isdigit():
-            item = await repo.by_id(session, self._community.id, int(ref))
+        item_id = whole(ref, 1)  # an id too large for the column is simply not there
+        if item is None and item_id is not None:
+            item = await repo.by_id(session, self._community.id, item_id)
         if item is None:
             raise UserError("drops.errors.unknown", ref=ref[:80])
         if item.published_at is not None:

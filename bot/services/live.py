@@ -19,6 +19,7 @@ from bot.services import activity
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
+from bot.services.parsing import MAX_AHEAD  # a year at most: a date shown without its year is never ambiguous
 from bot.services.ics import CalendarEvent
 from bot.services.timing import member_zone
 from bot.views import live as views
@@ -48,7 +49,6 @@ REMINDERS: tuple[Reminder, ...] = (
 DIGEST_LABEL = "1h"  # the creator's "questions so far" goes with this reminder
 CHECK_IN_EARLY = timedelta(minutes=15)  # "I'm here" works from this long before the start
 DURATION_MINUTES = (10, 480)
-MAX_AHEAD = timedelta(days=730)
 MAX_QUESTION = 1000
 DEFAULT_DURATION = 60
 

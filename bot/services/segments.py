@@ -12,13 +12,13 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import UserError
+from bot.services.parsing import check_ahead, duration
 from storage.models import Member, Membership, Tier
 
 INACTIVE_AFTER = timedelta(days=14)
 HAS_ACCESS = ("active", "trialing", "past_due", "comped")  # past_due: still in, during dunning
 LEVELS = range(1, 6)
 MAX_TEXT = 3000  # a Slack section's limit; Discord embeds allow more
-MAX_AHEAD = timedelta(days=366)
 KINDS = ("all", "level", "tier", "inactive", "founding")
 
 _WEEKDAYS = {
@@ -33,9 +33,6 @@ _AT = re.compile(
     r"^(?:(?P<day>[a-z]+|\d{4}-\d{2}-\d{2})(?:\s+|t(?=\d)|$))?"
     r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm)?)?$"
 )
-_UNITS = {"d": "d", "day": "d", "days": "d", "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
-          "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m"}
-_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 
 
 @dataclass(frozen=True)
@@ -119,11 +116,9 @@ def parse_when(raw: str, now: datetime, tz: ZoneInfo) -> datetime:
 
 def parse_delay(raw: str, now: datetime) -> datetime:
     """`in`-style delays: `2h`, `90 minutes`, `1h30m`, `3 days`."""
-    compact = "".join(_UNITS.get(w, w) for w in re.findall(r"\d+|[a-z]+", raw.lower()))
-    match = _DURATION.match(compact)
-    if not compact or match is None or not any(match.groupdict().values()):
+    delay = duration(raw)  # whole units only: "1.5h" and "-5d" are refused, not read as 15h and 5d
+    if delay is None:
         raise UserError("announce.errors.when", when=raw.strip())
-    delay = timedelta(**{unit: int(match[key] or 0) for key, unit in (("d", "days"), ("h", "hours"), ("m", "minutes"))})
     return _check_future(now + delay, now, raw)
 
 
@@ -219,8 +214,4 @@ def _instant(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def _check_future(when: datetime, now: datetime, raw: str) -> datetime:
-    if when <= now:
-        raise UserError("announce.errors.past", when=raw.strip())
-    if when - now > MAX_AHEAD:
-        raise UserError("announce.errors.too_far", when=raw.strip())
-    return when
+    return check_ahead(when, now, "announce.errors.past", "announce.errors.too_far", when=raw.strip())
