@@ -63,7 +63,28 @@ POLICIES: dict[str, TablePolicy] = {
     "waitlist": TablePolicy("member_id", "delete"),
     "link_codes": TablePolicy("member_id", "delete"),
     "stripe_events": TablePolicy(None, "none"),  # payloads are scrubbed by customer id, see services.privacy
+    "erasures": TablePolicy(None, "none"),  # keyed hashes of erased ids only
 }
 
 # Rows that point at the member from another column too (a referral names two people).
 SECOND_LINKS: dict[str, str] = {"referrals": "referred_id"}
+
+# Where the member's name, their handle on each platform and their own words are kept:
+# (table, column or `column.key` in a JSON column, shortest value worth searching for). Read
+# before the erasure and searched for in QUOTED. Words shorter than 8 characters ("grow")
+# would match other people's messages, so only names and handles are searched for when short.
+FINGERPRINTS: tuple[tuple[str, str, int], ...] = (
+    ("members", "display_name", 2),
+    ("platform_identities", "user_id", 2),
+    ("feedback", "text", 8),
+    ("faq_questions", "question", 8),
+    ("live_questions", "text", 8),
+    ("memberships", "cancel_reason", 8),
+    ("member_preferences", "answers.why", 8),
+    ("member_preferences", "answers.goal", 8),
+)
+
+# JSON columns of rows addressed to someone else that may quote any member (a creator's
+# notice of feedback, a forwarded question, a list of quiet members, a channel welcome).
+# Forgetting a member replaces their fingerprints there; a clipped quote loses the whole text.
+QUOTED: dict[str, tuple[str, ...]] = {"outbox": ("payload", "target"), "inbound_events": ("payload",)}

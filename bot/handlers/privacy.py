@@ -18,7 +18,12 @@ async def my_data(ctx: Context) -> None:
 
 
 async def forget_me(ctx: Context) -> None:
-    text = ctx.t("privacy.confirm")
+    """The confirmation says what happens to billing: a running subscription is cancelled at Stripe."""
+    billing = await ctx.services.privacy.billing_footprint(ctx.member.id)
+    if billing.paying:
+        text = ctx.t("privacy.confirm_subscription")
+    else:
+        text = ctx.t("privacy.confirm_membership" if billing.memberships else "privacy.confirm")
     await ctx.reply(
         OutboundMessage(
             text=text,
@@ -40,11 +45,11 @@ async def confirmed(ctx: Context) -> None:
     if action is None or action.arg != str(ctx.member.id):
         raise UserError("errors.stale_button")  # only the member themself can confirm their own erasure
     try:
-        await ctx.services.privacy.forget(ctx.member.id)
+        touched = await ctx.services.privacy.forget(ctx.member.id)
     except BillingUnavailable:
         await ctx.say("privacy.forgotten_stripe_pending")
         return
-    await ctx.say("privacy.forgotten")
+    await ctx.say("privacy.forgotten_cancelled" if touched.get("subscriptions_cancelled") else "privacy.forgotten")
 
 
 async def kept(ctx: Context) -> None:
@@ -63,8 +68,9 @@ async def creator_privacy(ctx: Context) -> None:
         if member_id == ctx.member.id:
             raise UserError("privacy.not_yourself")
         await ctx.services.privacy.export(member_id)  # raises for an unknown member
-        await ctx.services.privacy.forget(member_id)
-        await ctx.say("privacy.forgotten_by_creator", id=member_id)
+        touched = await ctx.services.privacy.forget(member_id)
+        cancelled = touched.get("subscriptions_cancelled")
+        await ctx.say("privacy.forgotten_by_creator_cancelled" if cancelled else "privacy.forgotten_by_creator", id=member_id)
 
 
 async def _send_export(ctx: Context, member_id: int) -> None:

@@ -57,6 +57,13 @@ class StripeGateway:
             params["starting_after"] = data[-1]["id"]
         return found
 
+    async def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancel at once (no further invoices). A subscription Stripe no longer has counts as cancelled."""
+        try:
+            await self._call(self._client.v1.subscriptions.cancel_async(subscription_id))
+        except _Missing:
+            pass
+
     async def delete_customer(self, customer: str) -> None:
         try:
             await self._call(self._client.v1.customers.delete_async(customer))

@@ -70,6 +70,7 @@ class FakeStripe:
         app.router.add_post("/v1/billing_portal/sessions", self._create_portal)
         app.router.add_get("/v1/subscriptions", self._list_subscriptions)
         app.router.add_get("/v1/subscriptions/{id}", self._retrieve_subscription)
+        app.router.add_delete("/v1/subscriptions/{id}", self._cancel_subscription)
         app.router.add_delete("/v1/customers/{id}", self._delete_customer)
         app.router.add_post("/v1/customers/{id}", self._update_customer)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
@@ -318,6 +319,19 @@ class FakeStripe:
         sub = self.subscriptions.get(request.match_info["id"])
         if sub is None:
             return _error(404, "invalid_request_error", "resource_missing", f"No such subscription: '{request.match_info['id']}'")
+        return web.json_response(sub)
+
+    async def _cancel_subscription(self, request: web.Request) -> web.Response:
+        """DELETE /v1/subscriptions/{id}: cancel now; an already cancelled one is refused (resource_missing)."""
+        await self._record(request)
+        sub_id = request.match_info["id"]
+        sub = self.subscriptions.get(sub_id)
+        if sub is None:
+            return _error(404, "invalid_request_error", "resource_missing", f"No such subscription: '{sub_id}'")
+        if sub["status"] == "canceled":
+            return _error(400, "invalid_request_error", "resource_missing", f"No such subscription: '{sub_id}'")
+        now = int(time.time())
+        sub.update(status="canceled", canceled_at=now, ended_at=now, cancel_at_period_end=False)
         return web.json_response(sub)
 
     async def _list_subscriptions(self, request: web.Request) -> web.Response:

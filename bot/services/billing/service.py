@@ -17,6 +17,7 @@ from bot.services.billing.access import AccessProblem, AccessService, has_access
 from bot.services.billing.checkout import CheckoutService
 from bot.services.billing.doors import DoorsService, DoorsStatus
 from bot.services.billing.dunning import DunningService
+from bot.services.billing.erasure import BillingErasure, BillingFootprint
 from bot.services.billing.exits import ExitService
 from bot.services.billing.manual import ManualMemberships, MembershipRow, parse_grant
 from bot.services.billing.notify import Notifier
@@ -98,6 +99,7 @@ class BillingService:
         self.renewals = RenewalService(database, community, self.notify)
         self.exits = ExitService(database, community, self.notify)
         self.manual = ManualMemberships(database, community, self.notify)
+        self.erasure = BillingErasure(database, stripe)
         self.events = EventProcessor(database, clock, self.handle_event)
         self.inbox = WebhookInbox(database, clock, stripe) if stripe is not None else None
         self.checkout = CheckoutService(database, community, stripe, config.public_url) if stripe is not None else None
@@ -153,6 +155,20 @@ class BillingService:
 
     async def exit_answer(self, member_id: int, reason: str, comment: str = "") -> None:
         await self.exits.record(member_id, reason, comment)
+
+    async def erasure_footprint(self, member_id: int) -> BillingFootprint:
+        """What forgetting the member would do to billing (for the confirmation)."""
+        return await self.erasure.footprint(member_id)
+
+    async def end_for_erasure(self, member_id: int) -> BillingFootprint:
+        """Before a member is forgotten: cancel at Stripe, end the membership, take access away, free the seat.
+
+        Raises `wire.BillingUnavailable` when Stripe cannot cancel; nothing has changed then.
+        """
+        found = await self.erasure.end(member_id, self._clock.now())
+        if found.memberships or found.paying:
+            await self.after_change(member_id, leaving=True, seat_freed=True)
+        return found
 
     # -- the creator -----------------------------------------------------------------------
 

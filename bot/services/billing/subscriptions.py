@@ -20,6 +20,7 @@ from bot.services.billing.wire import CheckoutCompleted, SubscriptionSnapshot
 from bot.services.community import CommunityContext
 from bot.views import billing as views
 from storage.models import Member, Membership
+from storage.repositories import erasures
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ class SubscriptionSync:
         checkout: CheckoutCompleted | None = None,
     ) -> SyncOutcome | None:
         """Bring the membership in line with `snapshot`, queueing what the change means to say."""
+        if await self._erased(session, snapshot, checkout):
+            log.info("subscription %s belongs to an erased member: ignored", snapshot.id)
+            return None
         membership = await repo.by_subscription(session, snapshot.id)
         member_id = membership.member_id if membership else await self._owner(session, snapshot, checkout)
         if member_id is None:
@@ -77,6 +81,15 @@ class SubscriptionSync:
                 return None
         before = membership.status
         return await self._transition(session, member, membership, snapshot, plan, now, before)
+
+    @staticmethod
+    async def _erased(session: AsyncSession, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None) -> bool:
+        """A forgotten member's subscription (or a late checkout of theirs) never links to anyone again."""
+        member = checkout.member_id if checkout is not None and checkout.member_id is not None else snapshot.member_id
+        marks = [("customer", snapshot.customer), ("subscription", snapshot.id), ("member", str(member) if member else None)]
+        if checkout is not None:
+            marks.append(("customer", checkout.customer))
+        return await erasures.any_erased(session, marks)
 
     async def _owner(
         self, session: AsyncSession, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None

@@ -1,7 +1,7 @@
 """Stripe webhooks: verify and record every event once, answer fast, and process from the table.
 
 `WebhookInbox.receive` is all the HTTP request does: check the signature, insert the
-event (a repeated id changes nothing), wake the worker. `EventProcessor` drains pending
+event (a repeated id changes nothing; one about a forgotten member is stored scrubbed), wake the worker. `EventProcessor` drains pending
 rows: each subscription-related event is settled by re-reading the subscription.
 """
 
@@ -16,9 +16,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.clock import Clock
-from bot.services.billing.wire import StripePort
+from bot.services.billing.wire import StripePort, erasure_marks
 from storage.database import Database
 from storage.models import StripeEvent
+from storage.privacy import ERASED
+from storage.repositories import erasures
 from storage.repositories._upsert import insert_ignoring_conflicts
 
 log = logging.getLogger(__name__)
@@ -48,10 +50,13 @@ class WebhookInbox:
             "attempts": 0,
         }
         async with self._database.session() as session:
+            if await erasures.any_erased(session, erasure_marks(event)):
+                # About a member who was forgotten: kept (so a retry stays a no-op) without its contents.
+                values.update(payload={"erased": ERASED}, status="erased", processed_at=values["received_at"])
             result = await session.execute(insert_ignoring_conflicts(session, StripeEvent, values))
             new = bool(result.rowcount)
         log.info("stripe event %s (%s) %s", values["event_id"], values["type"], "recorded" if new else "repeated")
-        if new:
+        if new and values["status"] == "pending":
             self._wake.set()
         return new
 

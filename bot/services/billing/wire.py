@@ -62,6 +62,8 @@ class StripePort(Protocol):
 
     async def list_subscriptions(self) -> list[Mapping[str, Any]]: ...
 
+    async def cancel_subscription(self, subscription_id: str) -> None: ...
+
     def verify_webhook(self, payload: bytes, signature: str | None) -> Mapping[str, Any]: ...
 
     async def delete_customer(self, customer: str) -> None: ...
@@ -142,3 +144,24 @@ def invoice_renews_at(obj: Mapping[str, Any]) -> datetime | None:
 
 def event_object(event: Mapping[str, Any]) -> Mapping[str, Any]:
     return (event.get("data") or {}).get("object") or {}
+
+
+def erasure_marks(event: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """The ids in an event that could name an erased member: its customer, subscription and member id."""
+    obj = event_object(event)
+    kind = obj.get("object")
+    metadata = obj.get("metadata") or {}
+    details = ((obj.get("parent") or {}).get("subscription_details") or {}).get("metadata") or {}
+    customer = obj.get("id") if kind == "customer" else _id(obj.get("customer"))
+    if kind == "subscription":
+        subscription = obj.get("id")
+    elif kind == "invoice":
+        subscription = invoice_subscription(obj)
+    else:
+        subscription = _id(obj.get("subscription"))
+    member = _int(obj.get("client_reference_id")) or _int(metadata.get("member_id")) or _int(details.get("member_id"))
+    return [
+        ("customer", str(customer) if customer else None),
+        ("subscription", str(subscription) if subscription else None),
+        ("member", str(member) if member else None),
+    ]
