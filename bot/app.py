@@ -23,7 +23,7 @@ from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
 from bot.platforms.base import Platform
 from bot.ratelimit import RateLimiter
 from bot.router import Router
-from bot.scheduler import JobScheduler
+from bot.scheduler import LEADER_RETRY_SECONDS, JobScheduler
 from bot.integrations import answer_writer, faq_encoder
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 LOCAL_PLATFORMS = ("console", "memory")  # no web server just for /metrics
 STRIPE_EVENTS_POLL_SECONDS = 5.0  # the webhook wakes the event worker; this is the fallback
+INBOUND_REPLAY_SECONDS = 15.0  # how often unfinished inbound events (of a process that died) are looked for
 
 
 @dataclass
@@ -68,6 +69,8 @@ class App:
     worker: DeliveryWorker
     scheduler: JobScheduler
     web: WebServer
+    leader_retry_seconds: float = LEADER_RETRY_SECONDS  # followers try for the scheduler lock this often
+    inbound_replay_seconds: float = INBOUND_REPLAY_SECONDS
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self, *, background: bool = True) -> None:
@@ -80,12 +83,15 @@ class App:
             await platform.start(self.router.dispatch)
             for workspace in platform.workspaces:
                 self.services.presence.add(platform.name, workspace)
+        await self.router.replay_unfinished()  # what a crashed predecessor acknowledged but never finished
         await self.scheduler.run_all()
         if background:
             self._tasks.append(asyncio.create_task(self.services.answers.knowledge.warm_up()))
             if self.web.has_routes:
                 await self.web.start()
             await self.scheduler.start()
+            self._tasks.append(asyncio.create_task(self.scheduler.keep_leader(self.clock, self.leader_retry_seconds)))
+            self._tasks.append(asyncio.create_task(self._replay_forever()))
             self._tasks.append(
                 asyncio.create_task(self.worker.run(self.services.outbox, self.settings.outbox_poll_seconds))
             )
@@ -97,9 +103,18 @@ class App:
         return await self.worker.drain()
 
     async def tick(self) -> int:
-        """Run every job once, then deliver what they queued."""
+        """Finish unfinished inbound events, run every job once, then deliver what they queued."""
+        await self.router.replay_unfinished()
         await self.scheduler.run_all()
         return await self.settle()
+
+    async def _replay_forever(self) -> None:
+        while True:
+            await self.clock.sleep(self.inbound_replay_seconds)
+            try:
+                await self.router.replay_unfinished()
+            except Exception:
+                log.exception("replaying unfinished inbound events failed")
 
     async def advance_time(self, delta: timedelta) -> str:
         """Move a fake or offset clock forward, run what became due; returns the new local time."""
@@ -172,7 +187,7 @@ async def build_app(
         preferences=PreferencesService(database, clock, catalog.locales),
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),
-        privacy=PrivacyService(database, clock, billing, settings.privacy_stripe),
+        privacy=PrivacyService(database, clock, billing.stripe, settings.privacy_stripe),
         announcements=AnnouncementService(database, outbox, clock, community, presence, catalog),
         polls=PollService(database, outbox, clock, community, presence, catalog),
         feedback=FeedbackService(database, outbox, clock, community, presence, catalog),
@@ -186,6 +201,7 @@ async def build_app(
     router = Router()
     register_all(router)
     router.bind(services)
+    router.inbound_lease = timedelta(seconds=settings.outbox_lease_seconds)  # a handler's lease, like a delivery's
 
     web = WebServer(settings.port)
     chosen = dict(platforms) if platforms is not None else build_platforms(settings, services, router, web)

@@ -6,8 +6,8 @@ Handlers only ever see these types, never a Slack or Discord payload.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from bot.messages import Form, OutboundMessage
@@ -104,3 +104,41 @@ class ActionClicked(Event):
 class FormSubmitted(Event):
     form_id: str
     values: Mapping[str, str] = field(default_factory=dict)
+
+
+# -- serialisation: an event as JSON-ready data, so it can wait in the inbound queue ----------
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (MemberJoined, MemberLeft, MessagePosted, ReactionAdded, CommandInvoked, ActionClicked, FormSubmitted)
+}
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """Everything but the responder (a live connection cannot be stored): `{"type": ..., fields...}`."""
+    data: dict[str, Any] = {"type": type(event).__name__}
+    for item in fields(event):
+        if item.name == "responder":
+            continue
+        value = getattr(event, item.name)
+        if isinstance(value, (UserRef, ChannelRef)):
+            value = asdict(value)
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        data[item.name] = value
+    return data
+
+
+def event_from_dict(data: Mapping[str, Any], responder: Responder | None = None) -> Event:
+    """The inverse of `event_to_dict`, with `responder` attached; ValueError for data it cannot read."""
+    values = dict(data)
+    cls = EVENT_TYPES.get(str(values.pop("type", "")))
+    if cls is None:
+        raise ValueError(f"unknown event type {data.get('type')!r}")
+    try:
+        values["user"] = UserRef(**values["user"])
+        if values.get("channel") is not None:
+            values["channel"] = ChannelRef(**values["channel"])
+        return cls(**values, responder=responder)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"unreadable {cls.__name__}: {exc}") from None

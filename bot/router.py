@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +23,18 @@ from bot.events import (
     MemberLeft,
     MessagePosted,
     ReactionAdded,
+    event_from_dict,
+    event_to_dict,
 )
 from bot.i18n import Translator
 from bot.messages import ActionId, Form, OutboundMessage, text_message
 from bot.services.community import outranks
 from bot.services.errors import UserError
+from bot.queued_reply import QueuedReply
 from storage.repositories import inbound
 
 if TYPE_CHECKING:
+    from bot.platforms.base import Ack
     from bot.services.registry import Services
     from storage.models import Member
 
@@ -58,6 +62,8 @@ def _activity_ref(event: Event) -> str | None:
         return f"msg:{event.message_id}"  # which post was reacted to: analytics counts reactions per drop
     return None
 INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
+INBOUND_LEASE = timedelta(seconds=60)  # a handler still running after this is presumed dead, and redone
+MAX_INBOUND_ATTEMPTS = 5  # an event that kills its process this often is given up on (logged)
 
 
 @dataclass
@@ -148,15 +154,75 @@ class Router:
 
     # -- dispatch ------------------------------------------------------------------------
 
-    async def dispatch(self, event: Event) -> Context | None:
-        """Handle one event. Returns the context (with its replies) or None if it was a retry."""
-        services = self._services
-        if services is None:
-            raise RuntimeError("router is not bound to services")
-        started = time.perf_counter()
-        if event.event_id and not await self._first_delivery(services, event):
+    inbound_lease: timedelta = INBOUND_LEASE  # how long a handler may take before another process redoes it
+
+    async def dispatch(self, event: Event, *, ack: Ack | None = None) -> Context | None:
+        """Record the event, acknowledge it (`ack`, the adapter's answer to the platform), handle it.
+
+        Returns the context (with its replies) or None if it was a retry. The record commits
+        before the ack, so a crash after the ack leaves a `pending` row that the next process
+        finishes (`replay_unfinished`). If recording fails the ack is not sent, so the platform
+        retries (Slack's Events API) or the member sees the failure at once.
+        """
+        services = self._bound()
+        row_id = await self._first_delivery(services, event) if event.event_id else None
+        if event.event_id and row_id is None:
+            await _acknowledge(ack)
             log.info("dropped a repeated %s delivery", type(event).__name__)
             return None
+        await _acknowledge(ack)
+        ctx = await self._handle(services, event)
+        if row_id is not None:
+            await self._finished(services, row_id)
+        return ctx
+
+    async def replay_unfinished(self, limit: int = 100) -> int:
+        """Handle events recorded but never finished (their process died); replies go through the outbox.
+
+        Run at start-up and periodically. Each row is claimed with a conditional UPDATE, so
+        several processes never replay the same row at once. Returns how many were handled.
+        """
+        services = self._bound()
+        async with services.database.session() as session:
+            ids = await inbound.unfinished(session, services.clock.now(), limit)
+        handled = 0
+        for row_id in ids:
+            async with services.database.session() as session:
+                row = await inbound.claim(session, row_id, services.clock.now(), self.inbound_lease)
+            if row is None:
+                continue  # another process took it, or finished it
+            event = self._revive(services, row)
+            if event is None:
+                await self._finished(services, row_id, status="dead")
+                continue
+            log.info("replaying an unfinished %s (inbound row %d, attempt %d)", type(event).__name__, row_id, row.attempts)
+            try:
+                await self._handle(services, event)
+            except Exception:  # stays pending: retried when the lease runs out, up to MAX_INBOUND_ATTEMPTS
+                log.exception("replaying inbound row %d failed", row_id)
+                continue
+            await self._finished(services, row_id)
+            handled += 1
+        return handled
+
+    def _revive(self, services: Services, row: inbound.Unfinished) -> Event | None:
+        if row.attempts > MAX_INBOUND_ATTEMPTS or row.payload is None:
+            log.warning("giving up on inbound row %d after %d attempts", row.id, row.attempts - 1)
+            return None
+        try:
+            event = event_from_dict(row.payload)
+        except ValueError:
+            log.warning("inbound row %d cannot be read back; giving up on it", row.id)
+            return None
+        return replace(event, responder=QueuedReply(services.database, services.outbox, row.id, event.user, event.channel))
+
+    def _bound(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("router is not bound to services")
+        return self._services
+
+    async def _handle(self, services: Services, event: Event) -> Context | None:
+        started = time.perf_counter()
         if isinstance(event, MemberLeft):
             found = await services.membership.find(event.user)
             if found is None:
@@ -164,6 +230,8 @@ class Router:
             member = found
         else:
             member = await services.membership.identify(event.user)
+        if isinstance(event.responder, QueuedReply):
+            event.responder.member_id = member.id
         kind = ACTIVITY_KINDS.get(type(event))
         if kind is not None:
             await services.membership.touch(member.id, kind, _activity_ref(event))
@@ -207,10 +275,30 @@ class Router:
             for handler in self._events.get(type(event), []):
                 await handler(ctx)
 
-    async def _first_delivery(self, services: Services, event: Event) -> bool:
+    async def _first_delivery(self, services: Services, event: Event) -> int | None:
+        """Record the event to handle now; its row id, or None if it was delivered before.
+
+        A repeat of a row still `pending` whose lease ran out (its process died before the
+        end) is taken over here, with this delivery's live responder.
+        """
+        key, platform = f"{type(event).__name__}:{event.event_id}", event.user.platform
         now = services.clock.now()
         async with services.database.session() as session:
-            return await inbound.first_time(session, event.user.platform, f"{type(event).__name__}:{event.event_id}", now)
+            row_id = await inbound.record(session, platform, key, event_to_dict(event), now, self.inbound_lease)
+            if row_id is not None:
+                return row_id
+            existing = await inbound.find(session, platform, key)
+            claimed = await inbound.claim(session, existing, now, self.inbound_lease) if existing is not None else None
+            return claimed.id if claimed is not None else None
+
+    async def _finished(self, services: Services, row_id: int, *, status: str = "done") -> None:
+        async with services.database.session() as session:
+            await inbound.finish(session, row_id, services.clock.now(), status=status)
+
+
+async def _acknowledge(ack: Ack | None) -> None:
+    if ack is not None:
+        await ack()
 
 
 __all__ = [

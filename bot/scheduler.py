@@ -1,4 +1,10 @@
-"""APScheduler triggers the jobs; one process (the leader) schedules, every process delivers."""
+"""APScheduler triggers the jobs; one process (the leader) schedules, every process delivers.
+
+The leader is whoever holds the PostgreSQL advisory lock (storage/leader.py). Followers try
+for it again every `retry_seconds`, and the leader checks on the same beat that its lock's
+connection is still alive, so when the leader dies another process schedules within one
+interval (plus PostgreSQL noticing the dead session, immediate when the process exits).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.clock import Clock
 from bot.jobs import Job
 from storage.leader import LeaderLock
 
 log = logging.getLogger(__name__)
+
+LEADER_RETRY_SECONDS = 20.0
 
 
 class JobScheduler:
@@ -21,8 +30,15 @@ class JobScheduler:
         self._leader = leader
         self._scheduler: AsyncIOScheduler | None = None
 
+    @property
+    def leading(self) -> bool:
+        """Whether this process schedules the jobs right now."""
+        return self._scheduler is not None
+
     async def start(self) -> bool:
         """Schedule the jobs if this process wins the leader lock. Returns whether it did."""
+        if self._scheduler is not None:
+            return True
         if not await self._leader.try_acquire():
             log.info("another process schedules the jobs; this one only delivers")
             return False
@@ -34,6 +50,37 @@ class JobScheduler:
         self._scheduler = scheduler
         return True
 
+    async def check_leadership(self) -> bool:
+        """One election beat: a leader whose lock died stops scheduling; a follower tries to take over.
+
+        A new leader runs every job once at once, catching up on what the old one left due.
+        Returns whether this process leads afterwards.
+        """
+        if self._scheduler is not None:
+            if await self._leader.still_held():
+                return True
+            self._stop_scheduler()
+        try:
+            won = await self._leader.try_acquire()
+        except Exception:  # the database is unreachable: stay a follower, try again next beat
+            log.warning("could not reach the database to try for the scheduler lock")
+            return False
+        if not won:
+            return False
+        log.info("this process now schedules the jobs")
+        await self.start()
+        await self.run_all()
+        return True
+
+    async def keep_leader(self, clock: Clock, retry_seconds: float = LEADER_RETRY_SECONDS) -> None:
+        """Run `check_leadership` every `retry_seconds` until cancelled (a background task)."""
+        while True:
+            await clock.sleep(retry_seconds)
+            try:
+                await self.check_leadership()
+            except Exception:
+                log.exception("scheduler election failed; trying again in %.0f s", retry_seconds)
+
     async def run_all(self) -> None:
         """Run every job once now: catch-up at start-up, and after the console moves time."""
         for job in self.jobs:
@@ -42,8 +89,11 @@ class JobScheduler:
             except Exception:
                 log.exception("job %s failed", job.name)
 
-    async def stop(self) -> None:
+    def _stop_scheduler(self) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+
+    async def stop(self) -> None:
+        self._stop_scheduler()
         await self._leader.release()

@@ -237,15 +237,25 @@ class OutboxMessage(Base):
 
 
 class InboundEvent(Base):
-    """Platform deliveries already handled, so a retried delivery has no second effect."""
+    """A platform delivery, recorded before it is acknowledged and handled from here.
+
+    The unique key makes a retried delivery a no-op. `payload` (the neutral event) is kept
+    while the row is `pending` and cleared once `done`, so a crash between the ack and the
+    end of handling is finished by the next process (`claimed_until` is the handler's lease).
+    """
 
     __tablename__ = "inbound_events"
-    __table_args__ = (UniqueConstraint("platform", "event_key"),)
+    __table_args__ = (UniqueConstraint("platform", "event_key"), Index("ix_inbound_events_due", "status", "claimed_until"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     event_key: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[dict[str, Any] | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="done", server_default="done")  # pending | done | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_until: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
 
 
 class LiveQuestion(Base):
@@ -420,18 +430,3 @@ class LinkCode(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
-
-
-class Erasure(Base):
-    """A tombstone of an erased member: keyed hashes (never the raw values) of their member id and
-    Stripe customer and subscription ids, so a late webhook is stored scrubbed and never re-links them.
-
-    The row with `id` 0 and `kind` "key" holds the random HMAC key, made once per database.
-    """
-
-    __tablename__ = "erasures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # key | member | customer | subscription
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
-    erased_at: Mapped[datetime]

@@ -13,7 +13,15 @@ from typing import Protocol
 from bot.events import Event
 from bot.messages import Form, OutboundMessage, SentMessage, Target
 
-Dispatch = Callable[[Event], Awaitable[None]]
+Ack = Callable[[], Awaitable[None]]
+
+
+class Dispatch(Protocol):
+    """The router's entry point. An adapter passes `ack`, its acknowledgement to the platform:
+    the router calls it once the event is durably recorded and before handling it, so what
+    the platform considers delivered survives a crash."""
+
+    def __call__(self, event: Event, *, ack: Ack | None = None) -> Awaitable[object]: ...
 
 
 class PlatformError(Exception):
@@ -99,6 +107,7 @@ class Platform(Protocol):
 __all__ = [
     "AccessNotManageable",
     "Capabilities",
+    "Ack",
     "Dispatch",
     "Form",
     "Platform",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.events import Event
+from bot.platforms.base import Ack
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.testing.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscord
 
@@ -23,7 +24,9 @@ class Recorder:
         self._arrived = asyncio.Condition()
         self.handler: Callable[[Event], Awaitable[None]] | None = None
 
-    async def __call__(self, event: Event) -> None:
+    async def __call__(self, event: Event, *, ack: Ack | None = None) -> None:
+        if ack is not None:  # as the router does: recorded, then acknowledged, then handled
+            await ack()
         if self.handler is not None:
             await self.handler(event)
         async with self._arrived:

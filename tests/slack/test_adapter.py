@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from bot.community.schema import CommunityFile, CommunityInfo, Creator, Tier
 from bot.events import Event
 from bot.messages import Target, text_message
-from bot.platforms.base import AccessNotManageable, PermanentError, RateLimited, TransientError
+from bot.platforms.base import AccessNotManageable, Ack, PermanentError, RateLimited, TransientError
 from bot.platforms.slack import create_slack_platform
 from bot.platforms.slack.adapter import SlackPlatform
 from bot.settings import Settings
@@ -35,7 +35,9 @@ async def started(fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackPlatform, l
     )
     seen: list[Event] = []
 
-    async def dispatch(event: Event) -> None:
+    async def dispatch(event: Event, *, ack: Ack | None = None) -> None:
+        if ack is not None:
+            await ack()
         seen.append(event)
 
     await platform.start(dispatch)
@@ -188,7 +190,9 @@ async def test_http_mode_serves_slack_events(fake_slack: FakeSlack) -> None:
     platform = SlackPlatform(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=0, http_host="127.0.0.1")
     seen: list[Event] = []
 
-    async def dispatch(event: Event) -> None:
+    async def dispatch(event: Event, *, ack: Ack | None = None) -> None:
+        if ack is not None:
+            await ack()
         seen.append(event)
 
     await platform.start(dispatch)
@@ -238,7 +242,9 @@ async def test_ack_is_sent_before_slow_work(fake_slack: FakeSlack) -> None:
     gate = asyncio.Event()
     done: list[Event] = []
 
-    async def slow_dispatch(event: Event) -> None:
+    async def slow_dispatch(event: Event, *, ack: Ack | None = None) -> None:
+        if ack is not None:  # the router acknowledges once the event is recorded, then handles it
+            await ack()
         await gate.wait()
         done.append(event)
 
@@ -263,7 +269,9 @@ async def test_member_channels_limit_which_joins_and_leaves_count(fake_slack: Fa
     )
     seen: list[Event] = []
 
-    async def dispatch(event: Event) -> None:
+    async def dispatch(event: Event, *, ack: Ack | None = None) -> None:
+        if ack is not None:
+            await ack()
         seen.append(event)
 
     await platform.start(dispatch)

@@ -19,7 +19,7 @@ from discord import app_commands
 
 from bot.events import Event
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import AccessNotManageable, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
+from bot.platforms.base import Ack, AccessNotManageable, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.discord import access, inbound, scheduled
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
@@ -196,11 +196,11 @@ class DiscordPlatform:
 
     # -- inbound -------------------------------------------------------------------------
 
-    async def _emit(self, event: Event | None) -> None:
+    async def _emit(self, event: Event | None, ack: Ack | None = None) -> None:
         if event is None or self._dispatch is None:
             return
         try:
-            await self._dispatch(event)
+            await self._dispatch(event, ack=ack)
         except Exception:
             log.exception("dispatching %s failed", type(event).__name__)
 
@@ -250,9 +250,8 @@ class DiscordPlatform:
         if event is None:
             return
         try:
-            if self._defer_after <= 0:
-                await self._acknowledge(responder)
-                await self._emit(event)
+            if self._defer_after <= 0:  # defer as soon as the router has recorded the event
+                await self._emit(event, ack=lambda: self._acknowledge(responder))
             else:
                 task = asyncio.create_task(self._emit(event))
                 done, _ = await asyncio.wait({task}, timeout=self._defer_after)

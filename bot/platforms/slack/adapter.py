@@ -1,8 +1,10 @@
 """The Slack platform: a thin shell around slack_bolt's AsyncApp implementing the Platform protocol.
 
 Socket Mode when an app token is given, else HTTP (`POST /slack/events` on an aiohttp server).
-Every listener acknowledges first and then dispatches, so Slack's 3-second deadline holds
-however slow the handler is; retried deliveries keep their event_id and the router drops them.
+Every listener hands Bolt's `ack` to the router, which records the event durably (one INSERT),
+acknowledges, then handles it: Slack's 3-second deadline holds however slow the handler is, and
+a crash after the ack is finished by the next process. Retried deliveries keep their event_id
+and the router drops them.
 """
 
 from __future__ import annotations
@@ -188,40 +190,42 @@ class SlackPlatform:
         bolt.view(re.compile(r".*"))(self._on_view)
 
     async def _on_event(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
         event = inbound.event_from_envelope(body, bot_user_id=self.bot_user_id)
         if event is None or not await self._counts(event):
+            await ack()
             return
         where = event.channel
         if where is not None and where.channel_id and not isinstance(event, (MemberJoined, MemberLeft)):
             thread = where.thread_id or getattr(event, "message_id", None)  # answer in the message's thread
             event = replace(event, responder=self._responder(event.user.user_id, where.channel_id, thread, where.is_dm))
-        await self._emit(event)
+        await self._emit(event, ack)
 
     async def _on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
-        await ack()
         channel = body.get("channel_id")
         responder = self._responder(body.get("user_id", ""), channel, None, bool(channel and channel.startswith("D")), respond=respond, trigger_id=body.get("trigger_id"))
-        await self._emit(inbound.command_event(body, responder))
+        await self._emit(inbound.command_event(body, responder), ack)
 
     async def _on_action(self, ack: Any, body: dict[str, Any], respond: Any = None) -> None:
-        await ack()
         where = inbound.interaction_channel(body)
         user_id = (body.get("user") or {}).get("id", "")
         responder = self._responder(
             user_id, where.channel_id if where else None, where.thread_id if where else None, bool(where and where.is_dm),
             respond=respond if body.get("response_url") else None, trigger_id=body.get("trigger_id"),
         )
-        for event in inbound.action_events(body, responder):
-            await self._emit(event)
+        events = inbound.action_events(body, responder)
+        if not events:
+            await ack()
+        for n, event in enumerate(events):  # block_actions carry one action in practice: the ack goes with the first
+            await self._emit(event, ack if n == 0 else None)
 
     async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
         channel, is_dm = origin_from_metadata((body.get("view") or {}).get("private_metadata"))
         user_id = (body.get("user") or {}).get("id", "")
         event = inbound.form_event(body, self._responder(user_id, channel, None, is_dm))
-        if event is not None:
-            await self._emit(event)
+        if event is None:
+            await ack()
+        else:
+            await self._emit(event, ack)
 
     async def _on_home_opened(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
@@ -251,12 +255,16 @@ class SlackPlatform:
                 log.warning("slack: member channel %s not found", channel)
         return False
 
-    async def _emit(self, event: Event) -> None:
+    async def _emit(self, event: Event, ack: Any = None) -> None:
+        """The router records the event, then calls `ack` (Bolt's), then handles it. If recording
+        fails nothing is acknowledged, so Slack retries the delivery (or the member sees an error)."""
         if self._dispatch is None:
             log.warning("slack: %s arrived before start; dropped", type(event).__name__)
+            if ack is not None:
+                await ack()
             return
         try:
-            await self._dispatch(event)
+            await self._dispatch(event, ack=ack)
         except Exception:  # after the ack nobody else would see it
             log.exception("slack: dispatching %s failed", type(event).__name__)
 
