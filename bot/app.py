@@ -187,7 +187,7 @@ async def build_app(
         preferences=PreferencesService(database, clock, catalog.locales),
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),
-        privacy=PrivacyService(database, clock, billing.stripe, settings.privacy_stripe),
+        privacy=PrivacyService(database, clock, billing, settings.privacy_stripe),
         announcements=AnnouncementService(database, outbox, clock, community, presence, catalog),
         polls=PollService(database, outbox, clock, community, presence, catalog),
         feedback=FeedbackService(database, outbox, clock, community, presence, catalog),

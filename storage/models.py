@@ -430,3 +430,18 @@ class LinkCode(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class Erasure(Base):
+    """A tombstone of an erased member: keyed hashes (never the raw values) of their member id and
+    Stripe customer and subscription ids, so a late webhook is stored scrubbed and never re-links them.
+
+    The row with `id` 0 and `kind` "key" holds the random HMAC key, made once per database.
+    """
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # key | member | customer | subscription
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    erased_at: Mapped[datetime]
