@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import (
     Activity, Announcement, Base, Feedback, FaqQuestion, LinkCode, LiveQuestion, LiveSession, Member, Membership, Milestone,
-    Nudge, OnboardingProgress, Poll, PollVote, Referral, ReferralCode, Rsvp, StripeEvent, Tier, WaitlistEntry,
+    Nudge, OnboardingProgress, OutboxMessage, Poll, PollVote, Referral, ReferralCode, Rsvp, StripeEvent, WaitlistEntry,
 )
 from storage.privacy import POLICIES
 
-SECRETS = ("Zed Quill", "uzed", "cus_ZED123", "zed@example.com", "my secret goal", "private feedback", "my private question")
+SECRETS = (
+    "Zed Quill", "uzed", "cus_ZED123", "zed@example.com", "my secret goal", "private feedback", "my private question",
+    "my whispered complaint about pricing", "is there a quiet corner for lefties",
+)
 
 
 def test_every_table_has_a_privacy_policy() -> None:
@@ -32,19 +37,26 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
     await memory.join("u2", "Other Person")
     await memory.submit("uzed", "onboard.intake", {"why": "grow", "goal": "my secret goal", "level": "2", "format": "video", "drops": "channel"})
     await memory.post("uzed", "hello there")
+    await memory.command("uzed", "join")  # a member (no Stripe here: at once), so the onboarding drip reaches them
+    await memory.command("creator", "help")  # the creator has an account: notices reach them by DM
+    await memory.command("uzed", "feedback", "my whispered complaint about pricing")  # quoted to the creator
+    await memory.command("uzed", "ask", "is there a quiet corner for lefties")
+    async with app.database.session() as session:
+        asked = await session.scalar(select(FaqQuestion).where(FaqQuestion.question.contains("lefties")))
+    await memory.click("uzed", f"faq.forward:{asked.id}")  # forwarded: the creator's DM quotes it
     await app.advance_time(timedelta(hours=3))
     now = clock.now()
     async with app.database.session() as session:
         zed = await session.scalar(select(Member).where(Member.display_name == "Zed Quill"))
         other = await session.scalar(select(Member).where(Member.display_name == "Other Person"))
-        tier = await session.scalar(select(Tier))
         cid = app.services.community.id
         live = LiveSession(community_id=cid, title="Q&A", starts_at=now, created_at=now)
         poll = Poll(community_id=cid, question="Which?", options=["a", "b"], created_by=zed.id, created_at=now)
         session.add_all([live, poll])
+        membership = await session.scalar(select(Membership).where(Membership.member_id == zed.id))
+        membership.stripe_customer_id, membership.cancel_reason = "cus_ZED123", "too pricey"
         await session.flush()
         session.add_all([
-            Membership(member_id=zed.id, tier_id=tier.id, status="active", started_at=now, stripe_customer_id="cus_ZED123", cancel_reason="too pricey"),
             Rsvp(session_id=live.id, member_id=zed.id, created_at=now, attended=True),
             LiveQuestion(session_id=live.id, member_id=zed.id, text="my private question", created_at=now),
             Nudge(member_id=zed.id, stage="day-10", sent_at=now),
@@ -88,13 +100,24 @@ async def test_forget_me_needs_confirmation_then_erases_everything_personal(
     done = await memory.click("uzed", f"privacy.forget:{member_id}")
     assert done.texts[0].startswith("Done. Your personal data has been erased.")
 
+    await app.settle()
     async with app.database.session() as session:
-        for table in Base.metadata.sorted_tables:
-            text_columns = [c for c in table.c if isinstance(c.type, (String,)) or c.type.__class__.__name__ in ("Text", "JSON")]
-            for column in text_columns:
+        notices = (await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.like("feedback:%") | OutboxMessage.dedupe_key.like("faq:forward:%"))
+        )).all()
+        assert len(notices) == 2 and all("[erased]" in json.dumps(n.payload) for n in notices)  # kept for the creator, without Zed
+        for table in Base.metadata.sorted_tables:  # every text and JSON column of every table, outbox payloads too
+            for column in table.c:
                 for secret in SECRETS:
                     hits = await session.scalar(select(func.count()).select_from(table).where(cast(column, String).contains(secret)))
                     assert hits == 0, f"{secret!r} still in {table.name}.{column.name}"
+    # Nor in the bytes SQLite keeps: the database file, and its write-ahead log (checkpointed).
+    database_file = Path(make_url(app.database.url).database or "")
+    for path in (database_file, database_file.with_name(database_file.name + "-wal")):
+        data = path.read_bytes() if path.exists() else b""
+        for secret in SECRETS:
+            assert secret.encode() not in data, f"{secret!r} still in the bytes of {path.name}"
+    async with app.database.session() as session:
         # Anonymous totals stay: the membership still counts for churn, the attendance for the session.
         assert await session.scalar(select(func.count()).select_from(Membership).where(Membership.member_id == member_id)) == 1
         assert await session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.attended.is_(True))) == 1
