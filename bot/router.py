@@ -171,10 +171,20 @@ class Router:
             log.info("dropped a repeated %s delivery", type(event).__name__)
             return None
         await _acknowledge(ack)
-        ctx = await self._handle(services, event)
-        if row_id is not None:
+        if row_id is None:
+            return await self._handle(services, event)
+        self._handling.add(row_id)  # this process is on it: its own replay loop must not take it over
+        try:
+            ctx = await self._handle(services, event)
             await self._finished(services, row_id)
+        finally:
+            self._handling.discard(row_id)
         return ctx
+
+    @property
+    def _handling(self) -> set[int]:
+        """Inbound rows this process is handling right now (lazily made: `__init__` belongs to registration)."""
+        return self.__dict__.setdefault("_handling_rows", set())
 
     async def replay_unfinished(self, limit: int = 100) -> int:
         """Handle events recorded but never finished (their process died); replies go through the outbox.
@@ -187,6 +197,8 @@ class Router:
             ids = await inbound.unfinished(session, services.clock.now(), limit)
         handled = 0
         for row_id in ids:
+            if row_id in self._handling:
+                continue  # a slow handler of this process, past its lease: not dead, just slow
             async with services.database.session() as session:
                 row = await inbound.claim(session, row_id, services.clock.now(), self.inbound_lease)
             if row is None:
