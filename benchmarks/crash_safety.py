@@ -10,6 +10,7 @@ send (the worker overlaps them for throughput). Prints one JSON line; takes abou
     .venv/bin/python benchmarks/crash_safety.py                  # 50 kills per pass, SQLite
     MEMBOT_CRASH_KILLS=20 MEMBOT_CRASH_LATENCY_MS=100 ...       # fewer kills, another round trip
     MEMBOT_CRASH_DB=postgresql ...                               # on the test PostgreSQL server
+    MEMBOT_CRASH_ONLY=inbound ...                                # only the inbound pass (50 kills)
 """
 
 from __future__ import annotations
@@ -31,15 +32,16 @@ KILLS_PER_SCENARIO = 5
 LATENCY_MS = float(os.environ.get("MEMBOT_CRASH_LATENCY_MS", "20"))
 PG_URL = os.environ.get("MEMBOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 SCENARIOS = (("fanout", 300), ("drip", 100), ("webhook", 60))
+INBOUND = (("inbound", 60),)  # /feedback commands posted, recorded before the ack, replayed after a kill
 
 
 async def one_pass(harness: CrashHarness, *, idempotent: bool, latency_ms: float = 0.0,
-                   serial_record: bool = False) -> list[ScenarioResult]:
+                   serial_record: bool = False, scenarios: tuple[tuple[str, int], ...] = SCENARIOS) -> list[ScenarioResult]:
     results: list[ScenarioResult] = []
     kills = 0
     n = 0
     while kills < KILLS:
-        scenario, members = SCENARIOS[n % len(SCENARIOS)]
+        scenario, members = scenarios[n % len(scenarios)]
         want = min(KILLS_PER_SCENARIO, KILLS - kills)
         result = await harness.scenario(scenario, members=members, kills=want, idempotent=idempotent, latency_ms=latency_ms,
                                          serial_record=serial_record)
@@ -51,7 +53,7 @@ async def one_pass(harness: CrashHarness, *, idempotent: bool, latency_ms: float
 
 def totals(results: list[ScenarioResult]) -> dict[str, object]:
     window = [w for r in results for w in r.window_ms]
-    return {
+    out: dict[str, object] = {
         "scenarios": len(results),
         "kills": sum(r.kills for r in results),
         "messages": sum(r.expected for r in results),
@@ -63,6 +65,11 @@ def totals(results: list[ScenarioResult]) -> dict[str, object]:
         "webhooks_unprocessed": sum(r.webhooks_unprocessed for r in results),
         **window_summary(window),
     }
+    if any(r.scenario == "inbound" for r in results):
+        acks = [a for r in results for a in r.ack_ms]
+        out.update(acknowledged=sum(r.acknowledged for r in results), replayed=sum(r.replayed for r in results),
+                   **{k.replace("window", "ack"): v for k, v in window_summary(acks).items()})
+    return out
 
 
 async def main() -> None:
@@ -70,11 +77,17 @@ async def main() -> None:
     pg = PG_URL if os.environ.get("MEMBOT_CRASH_DB") == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="membot-crash-") as workdir:
         async with CrashHarness(Path(workdir), seed=int(os.environ.get("MEMBOT_CRASH_SEED", "2026")), pg_url=pg) as harness:
+            inbound = await one_pass(harness, idempotent=False, scenarios=INBOUND)
+            if os.environ.get("MEMBOT_CRASH_ONLY") == "inbound":
+                print(json.dumps({"benchmark": "crash_safety", "database": "postgresql" if pg else "sqlite",
+                                  "inbound": totals(inbound), "seconds": round(time.perf_counter() - started, 1)}))
+                sys.exit(1 if sum(r.lost + r.dead for r in inbound) else 0)
             plain = await one_pass(harness, idempotent=False)
             keyed = await one_pass(harness, idempotent=True)
             slow = await one_pass(harness, idempotent=False, latency_ms=LATENCY_MS)
             serial = await one_pass(harness, idempotent=False, serial_record=True)
     out = {
+        "inbound": totals(inbound),
         "benchmark": "crash_safety",
         "database": "postgresql" if pg else "sqlite",
         "without_idempotency_key": totals(plain),
@@ -86,6 +99,7 @@ async def main() -> None:
     print(json.dumps(out))
     passes = [plain, keyed, slow, serial]
     ok = all(sum(r.lost + r.dead + r.applied_twice for r in results) == 0 for results in passes)
+    ok = ok and sum(r.lost + r.dead for r in inbound) == 0  # inbound is at least once: redone events are reported
     if not ok or out["with_idempotency_key"]["duplicates"]:  # type: ignore[index]
         sys.exit(1)
 

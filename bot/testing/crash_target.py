@@ -7,7 +7,8 @@ duplicates and losses after killing this process at random moments.
     python -m bot.testing.crash_target serve                 # a zygote: imports once, forks a `run` per line
 
 Scenarios: `fanout` (a drop DM'd to every member), `drip` (three onboarding steps per member),
-`webhook` (Stripe checkout events posted by the parent, verified, recorded and processed).
+`webhook` (Stripe checkout events posted by the parent, verified, recorded and processed),
+`inbound` (`/feedback` commands posted by the parent; see bot/testing/crash_inbound.py).
 
 The delivery log has one JSON line per platform call: `{"kind": "send", "key": dedupe key,
 "row": outbox id, "t": wall time}`. With `idempotent` the fake platform behaves as if it
@@ -45,11 +46,13 @@ from bot.platforms.base import Platform
 from bot.platforms.memory import MemoryPlatform
 from bot.ratelimit import RateLimiter
 from bot.services.importer import import_community
+from bot.testing.crash_inbound import InboundEndpoint
 from bot.settings import REPO_ROOT, Settings
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import (
     ContentItem,
+    InboundEvent,
     Member,
     MemberPreferences,
     OutboxMessage,
@@ -205,6 +208,7 @@ def _settings(spec: Spec) -> Settings:
     values: dict[str, Any] = {
         "database_url": spec.db, "outbox_lease_seconds": spec.lease, "outbox_batch": 50, "_env_file": None,
     }
+    values["port"] = spec.port  # the web server: webhook and inbound scenarios
     if spec.scenario == "webhook":
         values.update(
             stripe_api_key="sk_test_crash", stripe_webhook_secret=WEBHOOK_SECRET,
@@ -279,6 +283,9 @@ async def _scenario_done(spec: Spec, app: App, queued_now: int) -> bool:
             )
         if spec.scenario == "drip":
             return queued_now == 0
+        if spec.scenario == "inbound":
+            counts = dict((await session.execute(select(InboundEvent.status, func.count()).group_by(InboundEvent.status))).all())
+            return counts.get("done", 0) >= spec.events and not counts.get("pending")
         processed = await session.scalar(select(func.count(StripeEvent.id)).where(StripeEvent.status == "processed"))
         return int(processed or 0) >= spec.events
 
@@ -310,10 +317,12 @@ async def run(spec: Spec) -> int:
         policy=DeliveryPolicy(batch=settings.outbox_batch, lease=timedelta(seconds=spec.lease)),
         window_path=spec.window_path, serial_record=spec.serial_record,
     )
-    jobs = {"fanout": "drops.publish", "drip": "onboarding.drip", "webhook": "billing.events"}
+    jobs = {"fanout": "drops.publish", "drip": "onboarding.drip", "webhook": "billing.events", "inbound": ""}
     app.scheduler.jobs = [job for job in app.scheduler.jobs if job.name == jobs[spec.scenario]]
-    await app.start(background=False)
-    if spec.scenario == "webhook":
+    if spec.scenario == "inbound":
+        InboundEndpoint(app, PLATFORM, WORKSPACE, platform._log, AppendLog(Path(spec.workdir) / "ack.txt", sync=False)).mount()
+    await app.start(background=False)  # replays what a killed predecessor acknowledged but never finished
+    if spec.scenario in ("webhook", "inbound"):
         await app.web.start()
     print(f"ready {os.getpid()}", flush=True)
     try:
@@ -323,6 +332,8 @@ async def run(spec: Spec) -> int:
                 queued = await app.services.onboarding.send_due_steps()
             elif spec.scenario == "fanout":
                 await app.services.content.publish_due()
+            elif spec.scenario == "inbound":  # rows whose lease ran out (their process was killed)
+                await app.router.replay_unfinished()
             else:
                 await app.services.billing.process_events()
             await app.worker.drain()

@@ -32,6 +32,7 @@ from bot.testing.crash_target import SCENARIO_START, WEBHOOK_SECRET, Spec
 from bot.testing.fake_stripe import FakeStripe
 from storage.database import Database
 from storage.models import Membership, OutboxMessage, StripeEvent
+from tests.reliability import inbound_scenario
 
 READY_TIMEOUT = 60.0
 FINISH_TIMEOUT = 120.0
@@ -52,14 +53,19 @@ class ScenarioResult:
     dead: int = 0
     applied_twice: int = 0  # webhook: members with more than one membership or a second "started" row
     webhooks_unprocessed: int = 0
+    acknowledged: int = 0  # inbound: events the target acknowledged (all must be handled, once)
+    replayed: int = 0  # inbound: replies that went through the outbox because their event was replayed
     seconds: float = 0.0
     setup_seconds: float = 0.0
     window_ms: list[float] = field(default_factory=list)
+    ack_ms: list[float] = field(default_factory=list)  # inbound: request received -> recorded and acknowledged
 
     def summary(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("window_ms")
+        data.pop("ack_ms")
         data.update(window_summary(self.window_ms))
+        data.update({k.replace("window", "ack"): v for k, v in window_summary(self.ack_ms).items()})
         return data
 
 
@@ -191,22 +197,27 @@ class CrashHarness:
         db = self._pg_url or f"sqlite+aiosqlite:///{run_dir / 'membot.db'}"
         offset = SCENARIO_START.astimezone(timezone.utc).timestamp() - time.time()
         return Spec(scenario=scenario, db=db, workdir=str(run_dir), members=members, offset=offset, lease=0.5,
-                    idempotent=idempotent, latency_ms=latency_ms, port=_free_port() if scenario == "webhook" else 0,
+                    idempotent=idempotent, latency_ms=latency_ms, port=_free_port() if scenario in ("webhook", "inbound") else 0,
                     events=events, schema=schema, serial_record=serial_record)
 
     async def scenario(self, scenario: str, *, members: int, kills: int, idempotent: bool = False,
                        latency_ms: float = 0.0, serial_record: bool = False) -> ScenarioResult:
         """Set up a fresh database, kill the worker `kills` times mid-work, let it finish, and count."""
         started = time.perf_counter()
-        events = members if scenario == "webhook" else 0
+        events = members if scenario in ("webhook", "inbound") else 0
         spec = self._spec(scenario, members, idempotent=idempotent, latency_ms=latency_ms, events=events,
                           serial_record=serial_record)
         pid = await self._zygote.spawn("setup", spec)
         if await self._zygote.wait_exit(pid) != 0:
             raise RuntimeError(f"setup failed: {self._zygote.errors()}")
-        expected = {"fanout": members + 1, "drip": members * 3, "webhook": members}[scenario]
+        expected = {"fanout": members + 1, "drip": members * 3, "webhook": members, "inbound": members}[scenario]
         result = ScenarioResult(scenario, expected=expected, setup_seconds=round(time.perf_counter() - started, 2))
-        sender = asyncio.create_task(self._post_webhooks(spec)) if scenario == "webhook" else None
+        acknowledged: list[str] = []
+        sender = None
+        if scenario == "webhook":
+            sender = asyncio.create_task(self._post_webhooks(spec))
+        elif scenario == "inbound":
+            sender = asyncio.create_task(inbound_scenario.post_commands(spec, json.loads(spec.members_path.read_text()), acknowledged))
         try:
             while result.kills < kills:
                 if await self._one_cycle(spec, expected, kill=True, kills_left=kills - result.kills):
@@ -220,6 +231,8 @@ class CrashHarness:
             if sender is not None and not sender.done():
                 sender.cancel()
         await self._count(spec, result)
+        if scenario == "inbound":
+            await self._count_inbound(spec, result, acknowledged)
         result.seconds = round(time.perf_counter() - started, 2)
         return result
 
@@ -276,6 +289,18 @@ class CrashHarness:
                 for _ in range(2 if n % 10 == 9 else 1):
                     await _post_until_accepted(session, url, fake, event)
 
+    async def _count_inbound(self, spec: Spec, result: ScenarioResult, acknowledged: list[str]) -> None:
+        database = Database(spec.db, schema=spec.schema)
+        try:
+            found = await inbound_scenario.count(spec, database, acknowledged)
+        finally:
+            await database.dispose()
+        result.acknowledged, result.replayed = found["acknowledged"], found["replayed"]
+        result.lost += found["lost"] + (result.expected - found["acknowledged"])
+        result.applied_twice = found["handled_twice"]
+        ack = Path(spec.workdir) / "ack.txt"
+        result.ack_ms = [float(v) for v in ack.read_text().split()] if ack.exists() else []
+
     async def _count(self, spec: Spec, result: ScenarioResult) -> None:
         entries = [json.loads(line) for line in spec.log_path.read_text().splitlines()]
         sends = Counter(e["key"] for e in entries if e["kind"] == "send")
@@ -291,7 +316,7 @@ class CrashHarness:
                 result.dead = sum(1 for _, status in rows if status == "dead")
                 unsent = sum(1 for key, status in rows if status != "sent" or key not in sends)
                 wanted = _wanted_keys([key for key, _ in rows], spec.scenario)
-                result.lost = unsent + max(0, result.expected - wanted)
+                result.lost = unsent + (0 if spec.scenario == "inbound" else max(0, result.expected - wanted))
                 if spec.scenario == "webhook":
                     per_member = (
                         await session.execute(select(Membership.member_id, func.count()).group_by(Membership.member_id))

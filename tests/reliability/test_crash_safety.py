@@ -57,3 +57,20 @@ async def test_fanout_drip_and_webhooks_survive_sigkill(tmp_path: Path) -> None:
     assert webhook.webhooks_unprocessed == 0 and webhook.applied_twice == 0, webhook.summary()
     # The window is one small UPDATE: milliseconds, not the length of a batch.
     assert all(r.window_ms for r in (fanout, drip, webhook))
+
+
+async def test_acknowledged_inbound_events_survive_sigkill(tmp_path: Path) -> None:
+    """`/feedback` commands posted to the target, recorded before the ack; kills at random moments.
+
+    Every acknowledged event is handled (its feedback stored, its reply sent: live, or through the
+    outbox as a DM after a replay). Handling is at least once: a kill after a handler's last effect
+    and before its row's `done` commit redoes that event. The poster sends the next command as soon
+    as the previous one is acknowledged, so up to about three are in flight at a kill.
+    """
+    async with CrashHarness(tmp_path, seed=int(os.environ.get("MEMBOT_CRASH_SEED", "9")), pg_url=_pg_url()) as harness:
+        result = await harness.scenario("inbound", members=30, kills=KILLS)
+
+    assert result.kills == KILLS, result.summary()
+    assert result.acknowledged == 30 and result.lost == 0 and result.dead == 0, result.summary()
+    assert result.applied_twice <= 3 * result.kills, result.summary()
+    assert result.ack_ms and max(result.ack_ms) < 3000, result.summary()  # well within Slack's 3 s
