@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.community.checks import cron_too_often
 from bot.community.errors import CommunityFilesError, FileProblem, problems_from_validation
 from bot.community.schema import SLUG_RE, CommunityFile, ContentFrontMatter, FaqEntry, FaqFile
 
@@ -20,6 +23,7 @@ CONTENT_DIR = "content"
 MAX_FILE_BYTES = 1_000_000
 _QUOTED = re.compile(r"'([^']+)'")
 _TOML_AT = re.compile(r"\s*\(at (?:line (?P<line>\d+), column \d+|end of document)\)$")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class CommunitySpec:
     config: CommunityFile
     content: tuple[ContentSource, ...]
     faq: tuple[FaqEntry, ...]
+    warnings: tuple[FileProblem, ...] = ()  # legal but probably not meant; logged, nothing refused
 
 
 def load_community(root: Path) -> CommunitySpec:
@@ -54,15 +59,24 @@ def load_community(root: Path) -> CommunitySpec:
     if problems:
         raise CommunityFilesError(problems)
     assert config is not None
-    return CommunitySpec(root=root, config=config, content=items, faq=faq_file.faq if faq_file else ())
+    warnings = tuple(_warnings(root, config))
+    for warning in warnings:
+        log.warning("%s", warning)
+    return CommunitySpec(root=root, config=config, content=items, faq=faq_file.faq if faq_file else (), warnings=warnings)
 
 
 def _read_text(path: Path, problems: list[FileProblem]) -> str | None:
+    """A regular file's text, at most MAX_FILE_BYTES: a device, FIFO or folder is refused before it is opened."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(path.stat().st_mode):  # follows symlinks: a link to /dev/zero is a device
+            problems.append(FileProblem(path, None, None, "not a regular file (a folder, device, pipe or link to one)"))
+            return None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # even if the file grows after the check
+        if len(data) > MAX_FILE_BYTES:
             problems.append(FileProblem(path, None, None, "file is larger than 1 MB"))
             return None
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         problems.append(FileProblem(path, None, None, "file is not UTF-8 text"))
     except OSError as exc:
@@ -170,3 +184,15 @@ def _check_references(root: Path, config: CommunityFile, slugs: set[str], proble
                 problems.append(
                     FileProblem(path, None, f"onboarding.paths.{n}.items", f"no content file named {slug}.md")
                 )
+
+
+def _warnings(root: Path, config: CommunityFile) -> list[FileProblem]:
+    path = root / COMMUNITY_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()  # read and checked a moment ago
+    found = []
+    for n, slot in enumerate(config.drops.slots):
+        if cron_too_often(slot.cron):
+            line = next((i + 1 for i, text in enumerate(lines) if slot.cron in text and "cron" in text), None)
+            message = f"'{slot.cron}' fires more than once an hour, and each firing publishes the next queued {slot.kind}"
+            found.append(FileProblem(path, line, f"drops.slots.{n}.cron", message))
+    return found

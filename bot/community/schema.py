@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 from decimal import Decimal
-from string import Formatter
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.community.checks import check_cron, check_locale, check_moment, check_placeholders, check_url
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
 CONTENT_KINDS = ("mini-training", "resource", "live", "deep-dive")
@@ -28,18 +28,6 @@ class Strict(BaseModel):
 
 
 STEP_PLACEHOLDERS = frozenset({"name", "creator", "community"})
-
-
-def check_placeholders(text: str, allowed: frozenset[str]) -> str:
-    """Only `{name}`-style placeholders from `allowed`; `{{` and `}}` for literal braces."""
-    try:
-        names = {field for _, field, _, _ in Formatter().parse(text) if field is not None}
-    except ValueError as exc:
-        raise ValueError(f"braces do not match ({exc}); write {{{{ and }}}} for a literal brace") from None
-    unknown = sorted(names - allowed)
-    if unknown:
-        raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use {', '.join('{' + a + '}' for a in sorted(allowed))}")
-    return text
 
 
 def _repeated(keys: list[str]) -> list[str]:
@@ -62,6 +50,7 @@ class CommunityInfo(Strict):
     description: str = ""
 
     _tz = field_validator("timezone")(check_timezone)
+    _locale = field_validator("locale")(check_locale)
 
 
 class Creator(Strict):
@@ -131,14 +120,7 @@ class DropSlot(Strict):
     kind: ContentKind
     cron: str  # crontab "minute hour day month day_of_week", in the community's time zone
 
-    @field_validator("cron")
-    @classmethod
-    def _valid_cron(cls, value: str) -> str:
-        try:
-            CronTrigger.from_crontab(value, timezone="UTC")
-        except ValueError as exc:
-            raise ValueError(f"not a crontab expression ({exc})") from None
-        return value
+    _cron = field_validator("cron")(check_cron)
 
 
 class Drops(Strict):
@@ -256,7 +238,10 @@ class ContentFrontMatter(Strict):
     teaser: str = ""
     url: str | None = None
     publish_at: datetime | None = None  # naive times are in the community's time zone
-    order: int = 0  # position in its kind's queue; ties broken by slug
+    order: int = Field(default=0, ge=-1_000_000, le=1_000_000)  # position in its kind's queue; ties broken by slug
+
+    _url = field_validator("url")(check_url)
+    _publish_at = field_validator("publish_at")(check_moment)
 
 
 class FaqEntry(Strict):
