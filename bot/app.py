@@ -165,7 +165,8 @@ async def build_app(
     presence = Presence()
     outbox = Outbox(clock)
     membership = MembershipService(database, outbox, clock, community, catalog)
-    engagement = EngagementService(database, outbox, clock, community, presence, catalog)
+    grace = timedelta(days=settings.grace_days)  # a late payment keeps someone a member this long
+    engagement = EngagementService(database, outbox, clock, community, presence, catalog, grace=grace)
     billing = BillingService(
         database, outbox, clock, community, presence, catalog, membership,
         BillingConfig(settings.public_url, settings.grace_days, settings.revoke_mode), stripe_gateway(settings),
@@ -183,7 +184,7 @@ async def build_app(
         content=ContentService(database, outbox, clock, community, presence, catalog),
         engagement=engagement,
         live=LiveService(database, outbox, clock, community, presence, catalog),
-        onboarding=OnboardingService(database, outbox, clock, community, presence, catalog),
+        onboarding=OnboardingService(database, outbox, clock, community, presence, catalog, grace=grace),
         preferences=PreferencesService(database, clock, catalog.locales),
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import struct
 import threading
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.messages import Buttons, Fields, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.analytics import charts
-from storage.models import Activity, Member
+from storage.models import Activity, Member, Membership, Tier
 from tests.test_analytics_sql import ago, membership_dataset
 
 
@@ -101,6 +101,9 @@ async def test_members_at_risk_explains_and_sends_a_personal_note(app: App, memo
         dana = (await session.execute(update(Member).where(Member.display_name == "Dana Smith").values(last_active_at=ago(12)).returning(Member.id))).scalar_one()
         session.add_all(Activity(member_id=dana, kind="message", occurred_at=ago(20 + 2 * i)) for i in range(16))
         session.add(Activity(member_id=dana, kind="message", occurred_at=ago(12)))
+        tier = (await session.scalars(select(Tier.id).where(Tier.key == "member"))).one()
+        for mid in (await session.scalars(select(Member.id).where(Member.role == "member"))).all():  # members, not visitors
+            session.add(Membership(member_id=mid, tier_id=tier, status="active", started_at=ago(100)))
 
     reply = await memory.command("creator", "members", "at-risk")
     message = reply.replies[0][0]

@@ -216,7 +216,11 @@ async def test_risk_signals(db: Database, community_path: Path) -> None:
             Rsvp(session_id=live.id, member_id=steady, attended=True, created_at=ago(10)),
             Rsvp(session_id=untaken.id, member_id=falling, attended=False, created_at=ago(10)),  # attendance not taken
         ])
-    await add_membership(db, falling, "past_due", "monthly", 90, past_due=4)
+    await add_membership(db, falling, "past_due", "monthly", 90, past_due=4)  # within the grace period: a member
+    await add_membership(db, steady, "active", "monthly", 90)
+    await add_member(db, cid, "Lurker", joined=100)  # arrived, never joined: not a member
+    late = await add_member(db, cid, "Late", joined=100)
+    await add_membership(db, late, "past_due", "monthly", 90, past_due=10)  # the grace period is over
     async with db.session() as session:
         signals = await member_queries.risk_signals(session, cid, NOW, RiskPolicy())
     by_name = {s.name: s for s in signals}

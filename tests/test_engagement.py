@@ -31,6 +31,7 @@ from storage.models import (
     Rsvp,
 )
 from tests.conftest import START
+from tests.test_members_only import become_member  # engagement is for members: arriving is not joining
 
 OSLO = ZoneInfo("Europe/Oslo")
 MISSED = "Here's what you missed"
@@ -72,9 +73,9 @@ async def test_quiet_member_gets_missed_drops_then_a_note_then_the_creator_is_to
     app: App, memory: MemoryPlatform
 ) -> None:
     await memory.command("creator", "help")  # the creator's account exists
-    await memory.join("u1", "Dana Smith")
-    await memory.join("u2", "Eli Park")
-    await memory.join("u3", "Fay Gone")
+    await become_member(memory, "u1", "Dana Smith")
+    await become_member(memory, "u2", "Eli Park")
+    await become_member(memory, "u3", "Fay Gone")
     await memory.leave("u3")
     await app.settle()
 
@@ -127,7 +128,7 @@ async def test_member_who_comes_back_counts_as_won_back_and_starts_a_new_stretch
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
     await memory.command("creator", "help")
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await walk_days(app, 10)
     assert len(with_header(memory, "u1", MISSED)) == 1
 
@@ -154,7 +155,7 @@ async def test_member_who_comes_back_counts_as_won_back_and_starts_a_new_stretch
 
 
 async def test_stop_these_reminders_is_honoured_and_is_not_a_win_back(app: App, memory: MemoryPlatform) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await walk_days(app, 10)
     [missed] = with_header(memory, "u1", MISSED)
 
@@ -180,7 +181,7 @@ async def test_stop_these_reminders_is_honoured_and_is_not_a_win_back(app: App, 
 
 async def test_creator_list_flags_members_who_turned_check_ins_off(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await set_prefs(app, await member_id(app, "Dana"), nudges=False)
     await walk_days(app, 30)
     await app.advance_time(timedelta(hours=20))  # the next morning, 09:00 in Oslo
@@ -192,7 +193,7 @@ async def test_creator_list_flags_members_who_turned_check_ins_off(app: App, mem
 async def test_at_most_one_nudge_per_gap(app: App, memory: MemoryPlatform) -> None:
     nudges = app.services.engagement.nudges
     nudges.policy = NudgePolicy(stages=(NudgeStage(3, "missed"), NudgeStage(5, "note")), min_gap=timedelta(days=7))
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await walk_days(app, 3)
     assert len(with_header(memory, "u1", MISSED)) == 1
     await walk_days(app, 6)  # day 9: the note has been due since day 5, but the gap holds it
@@ -207,7 +208,7 @@ async def test_nudge_due_in_quiet_hours_arrives_when_they_end(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
     clock.set(datetime(2026, 11, 20, 22, 0, tzinfo=timezone.utc))  # 23:00 in Oslo
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await app.settle()
 
     clock.set(datetime(2026, 11, 30, 22, 0, tzinfo=timezone.utc))  # ten days on, 23:00 local: quiet
@@ -226,7 +227,7 @@ async def test_nudge_due_in_quiet_hours_arrives_when_they_end(
 
 
 async def test_nudge_waits_for_the_members_preferred_time(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await set_prefs(app, await member_id(app, "Dana"), time_of_day=time(18, 30))
     await walk_days(app, 10)  # day 10, 13:00 in Oslo
     assert with_header(memory, "u1", MISSED) == []
@@ -240,9 +241,9 @@ async def test_nudge_waits_for_the_members_preferred_time(app: App, memory: Memo
 
 async def test_members_inactive_shows_who_is_quiet_to_the_creator_only(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
-    await memory.join("u1", "Dana Smith")
+    await become_member(memory, "u1", "Dana Smith")
     await walk_days(app, 5)
-    await memory.join("u2", "Eli Park")
+    await become_member(memory, "u2", "Eli Park")
     await walk_days(app, 7)  # Dana: 12 days quiet, Eli: 7
 
     report = await memory.command("creator", "members", "inactive")
@@ -305,7 +306,7 @@ async def milestones_of(app: App, mid: int) -> list[str]:
 
 
 async def test_first_post_is_celebrated_once(app: App, memory: MemoryPlatform) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await app.tick()
     assert with_header(memory, "u1", "Your first post") == []
     await memory.post("u1", "Hello everyone! I run a small bakery.")
@@ -320,9 +321,9 @@ async def test_first_post_is_celebrated_once(app: App, memory: MemoryPlatform) -
 async def test_tenure_milestones_once_each_by_dm_channel_or_quietly(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    await memory.join("u1", "Dana")
-    await memory.join("u2", "Eli")
-    await memory.join("u3", "Fay")
+    await become_member(memory, "u1", "Dana")
+    await become_member(memory, "u2", "Eli")
+    await become_member(memory, "u3", "Fay")
     await set_prefs(app, await member_id(app, "Eli"), celebrate="channel")
     await set_prefs(app, await member_id(app, "Fay"), celebrate="none")
     await app.settle()
@@ -348,7 +349,7 @@ async def test_tenure_milestones_once_each_by_dm_channel_or_quietly(
 
 
 async def test_long_past_milestones_are_not_celebrated(app: App, memory: MemoryPlatform) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await memory.post("u1", "Hello!")
     mid = await member_id(app, "Dana")
     async with app.database.session() as session:  # a member from before the feature existed
@@ -362,7 +363,7 @@ async def test_long_past_milestones_are_not_celebrated(app: App, memory: MemoryP
 
 
 async def test_fifth_live_session_is_celebrated(app: App, memory: MemoryPlatform) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     mid = await member_id(app, "Dana")
     async with app.database.session() as session:
         for n in range(5):
@@ -387,11 +388,11 @@ async def test_fifth_live_session_is_celebrated(app: App, memory: MemoryPlatform
 
 
 async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await memory.join("u1", "Dana Smith")  # 20 Nov
-    await memory.join("u3", "Fay")
+    await become_member(memory, "u1", "Dana Smith")  # 20 Nov
+    await become_member(memory, "u3", "Fay")
     await memory.leave("u3")
     clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc))
-    await memory.join("u2", "Eli")  # joined in the month's last week: next month
+    await become_member(memory, "u2", "Eli")  # joined in the month's last week: next month
     mid = await member_id(app, "Dana Smith")
     cid = app.services.community.id
 
@@ -450,8 +451,8 @@ async def test_every_scan_runs_on_sqlite_and_postgresql(db, settings, clock: Fak
     app = await make_app(db, settings, clock, {"memory": memory}, community_path)
     try:
         await memory.command("creator", "help")
-        await memory.join("u1", "Dana")
-        await memory.join("u2", "Eli")
+        await become_member(memory, "u1", "Dana")
+        await become_member(memory, "u2", "Eli")
         await set_prefs(app, await member_id(app, "Eli"), nudges=False)
         await walk_days(app, 10)
         assert len(with_header(memory, "u1", MISSED)) == 1 and with_header(memory, "u2", MISSED) == []

@@ -13,6 +13,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import LiveSession, Member, MemberPreferences, OnboardingProgress, Rsvp
+from tests.test_members_only import become_member  # the drip is for members: arriving is not joining
 
 OSLO = ZoneInfo("Europe/Oslo")
 GOOD = {
@@ -88,7 +89,7 @@ async def test_start_asks_the_questions_first_then_shows_the_path(app: App, memo
 
 
 async def test_quick_win_arrives_within_the_first_day(app: App, memory: MemoryPlatform) -> None:
-    await memory.join("u1", "Dana")  # Friday 13:00 Oslo
+    await become_member(memory, "u1", "Dana")  # Friday 13:00 Oslo
     await run_hours(app, 1)
     assert "Your first quick win, Dana" not in headers(memory.dms_to("u1"))
     await run_hours(app, 1)
@@ -98,7 +99,7 @@ async def test_quick_win_arrives_within_the_first_day(app: App, memory: MemoryPl
 async def test_drip_follows_days_skips_done_steps_and_sends_each_once(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await memory.post("u1", "Hi all, I'm Dana!")  # she introduced herself: no "introduce yourself" step
     async with app.database.session() as session:  # and she has already booked a live session
         live = LiveSession(community_id=app.services.community.id, title="Q&A", starts_at=clock.now() + timedelta(days=9), created_at=clock.now())
@@ -124,7 +125,7 @@ async def test_drip_follows_days_skips_done_steps_and_sends_each_once(
 
 
 async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await memory.submit("u1", "onboard.intake", GOOD)  # mornings, New York
     await run_hours(app, 24)  # day-1 "say hello" is due Saturday 12:00 UTC = 07:00 in New York
     assert "Say hello to the club" not in headers(memory.dms_to("u1"))
@@ -140,7 +141,7 @@ async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(app: App, 
 
 async def test_nothing_arrives_in_quiet_hours(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
     clock.set(datetime(2026, 11, 20, 20, 30, tzinfo=timezone.utc))  # 21:30 in Oslo: quiet hours
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await app.settle()  # the welcome answers the join itself, so it goes at once
     await run_hours(app, 12)
     async with app.database.session() as session:
@@ -160,7 +161,7 @@ async def test_editing_the_sequence_never_resends_and_never_backfills(
     from bot.services.community import CommunityContext
     from bot.services.importer import import_community
 
-    await memory.join("u1", "Dana")
+    await become_member(memory, "u1", "Dana")
     await run_hours(app, 2)
     assert "Welcome to Strategy Club" in headers(memory.dms_to("u1"))
     clock.advance(timedelta(days=20))

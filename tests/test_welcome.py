@@ -1,4 +1,4 @@
-"""A member joins: a personal welcome DM from the creator, and a public greeting, exactly once."""
+"""A person arrives: a personal welcome DM from the creator; once a member, a public greeting, exactly once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from storage.repositories import outbox
 
 async def test_join_sends_personal_welcome_with_names_and_next_steps(app: App, memory: MemoryPlatform) -> None:
     await memory.join("u1", "Dana Smith")
+    await memory.command("u1", "join")  # the public greeting waits until she is a member
     await app.settle()
 
     [dm] = memory.dms_to("u1")
@@ -26,6 +27,8 @@ async def test_retried_join_delivery_welcomes_once(app: App, memory: MemoryPlatf
     await memory.join("u1", "Dana", event_id="Ev1")
     await memory.join("u1", "Dana", event_id="Ev1")  # the platform retried the same delivery
     await memory.join("u1", "Dana", event_id="Ev2")  # a second, distinct join event for the same person
+    await memory.command("u1", "join")
+    await memory.command("u1", "join")  # already a member: greeted once all the same
     await app.settle()
     await app.settle()
 

@@ -23,6 +23,7 @@ async def join(ctx: Context) -> None:
     """With Stripe, a checkout link; without, the membership starts at once. Closed doors or a full
     seat cap put the member on the waitlist either way (bot.handlers.billing)."""
     await billing.join(ctx)
+    await ctx.services.onboarding.welcome_new_members()  # joined at once: greet them now, not at the next scan
 
 
 def register(router: Router) -> None:

@@ -180,17 +180,7 @@ class MembershipService:
             session, f"welcome:member:{member.id}", Target(user.platform, user.workspace_id, user_id=user.user_id), dm,
             member_id=member.id,
         )
-        channel = self._community.config.channels.welcome
-        if channel and self._community.config.welcome.public:
-            public_t = self._catalog.for_locale(self._community.locale)
-            post = welcome_views.welcome_public(name=member.display_name, community=self._community.name, t=public_t)
-            await self._outbox.enqueue(
-                session,
-                f"welcome-public:member:{member.id}:{user.platform}:{user.workspace_id}",
-                Target(user.platform, user.workspace_id, channel=channel),
-                post,
-                member_id=member.id,
-            )
+        # No public greeting here: it names people when they become members (OnboardingService).
 
 
 async def list_summaries(

@@ -1,8 +1,10 @@
 """Onboarding: the intake, the "start here" path, the quick win, and the drip sequence.
 
-Drip steps are timed from the member's join: `day` days later, at their preferred time
-of day in their time zone, never in quiet hours. Progress is recorded per step id, so
-editing or reordering the sequence never resends a step a member already had.
+Drip steps are timed from the start of the membership (arriving in the workspace is not
+joining): `day` days later, at their preferred time of day in their time zone, never in
+quiet hours. Progress is recorded per step id, so editing or reordering the sequence never
+resends a step a member already had. The public welcome greets people when they become
+members, whichever way (/join, Stripe, a creator's grant).
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.community.schema import OnboardingStep
-from bot.i18n import Translator
+from bot.i18n import Catalog, Translator
+from bot.messages import Target
+from bot.outbox import Outbox
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
+from bot.services.community import CommunityContext
 from bot.services.intake import IntakeAnswers
+from bot.services.presence import Presence
 from bot.services.timing import member_zone, next_send_time
 from bot.views import onboarding as views
+from bot.views import welcome as welcome_views
+from storage.database import Database
 from storage.models import ContentItem, Member, MemberPreferences
 from storage.repositories import content, members
 from storage.repositories import onboarding as repo
@@ -41,6 +50,19 @@ class StartPath:
 
 
 class OnboardingService(DomainService):
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+        *,
+        grace: timedelta = members.DEFAULT_GRACE,
+    ) -> None:
+        super().__init__(database, outbox, clock, community, presence, catalog)
+        self._grace = grace  # a late payment keeps someone a member (and in the drip) this long
 
     async def save_intake(self, member_id: int, answers: IntakeAnswers) -> StartPath:
         """Store the answers (level, segments, preferred time, time zone) and pick the start path."""
@@ -85,16 +107,17 @@ class OnboardingService(DomainService):
             steps.append((QUICK_WIN_STEP, QUICK_WIN_AFTER, None))
         for step in config.onboarding.steps:
             steps.append((step.id, timedelta(days=step.day) + (DAY_ZERO_AFTER if step.day == 0 else timedelta(0)), step))
-        queued = 0
+        queued = await self.welcome_new_members()
         async with self._database.session() as session:
             for step_id, offset, step in steps:
-                due_members = await repo.due_for_step(
-                    session, self._community.id, step_id, joined_from=now - offset - MISSED_AFTER, joined_until=now - offset
+                due = await repo.due_for_step(
+                    session, self._community.id, step_id, now - offset - MISSED_AFTER, now - offset,
+                    now=now, grace=self._grace,
                 )
-                if not due_members:
+                if not due:
                     continue
                 # One query each for the whole batch instead of up to three per member.
-                ids = [m.id for m in due_members]
+                ids = [m.id for m, _ in due]
                 unless = step.unless if step is not None else None
                 skip = (
                     await repo.posted_among(session, ids) if unless == "posted"
@@ -102,9 +125,9 @@ class OnboardingService(DomainService):
                     else set()
                 )
                 prefs = await members.preferences_for(session, ids)
-                for member in due_members:
+                for member, started in due:
                     queued += await self._deliver_step(
-                        session, member, step_id, step, member.joined_at + offset, now,
+                        session, member, step_id, step, started + offset, now,
                         skip=member.id in skip, prefs=prefs.get(member.id),
                     )
         return queued
@@ -138,6 +161,30 @@ class OnboardingService(DomainService):
             session, f"onboard:{step_id}:member:{member.id}", target, message, member_id=member.id, not_before=send_at
         )
         return 1
+
+    async def welcome_new_members(self) -> int:
+        """Greet in the welcome channel everyone who became a member lately and has not been greeted,
+        in each workspace of theirs the bot runs in. Returns how many posts were queued."""
+        channel = self._community.config.channels.welcome
+        if not channel or not self._community.config.welcome.public:
+            return 0
+        now = self._clock.now()
+        t = self._catalog.for_locale(self._community.locale)
+        spaces = set(self._presence.spaces)
+        queued = 0
+        async with self._database.session() as session:
+            due = await repo.due_public_welcome(
+                session, self._community.id, now - MISSED_AFTER, now=now, grace=self._grace
+            )
+            for member in due:
+                post = welcome_views.welcome_public(name=member.display_name, community=self._community.name, t=t)
+                for identity in member.identities:
+                    if (identity.platform, identity.workspace_id) not in spaces:
+                        continue
+                    key = f"{repo.PUBLIC_WELCOME_KEY}{member.id}:{identity.platform}:{identity.workspace_id}"
+                    target = Target(identity.platform, identity.workspace_id, channel=channel)
+                    queued += bool(await self._outbox.enqueue(session, key, target, post, member_id=member.id))
+        return queued
 
     def translator(self, member: Member) -> Translator:
         return self._catalog.for_locale(member.locale, self._community.locale)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from storage.models import Member, MemberPreferences, Membership, PlatformIdentity, Tier
 
@@ -23,10 +24,9 @@ class IdentityTaken(Exception):
     """Another transaction registered this platform account a moment ago: read theirs and go on."""
 
 
-def grants_access(now: datetime, grace: timedelta, membership: type[Membership] = Membership) -> ColumnElement[bool]:
-    """The membership is open and gives access now (a late payment only within the grace period).
-
-    The SQL twin of bot.services.billing.access.has_access.
+def grants_access(now: datetime, grace: timedelta, membership: Any = Membership) -> ColumnElement[bool]:
+    """The membership (the model or an alias of it) is open and gives access now (a late payment
+    only within the grace period). The SQL twin of bot.services.billing.access.has_access.
     """
     return and_(
         membership.ended_at.is_(None),
@@ -38,8 +38,10 @@ def grants_access(now: datetime, grace: timedelta, membership: type[Membership] 
 
 
 def has_current_membership(now: datetime, grace: timedelta) -> ColumnElement[bool]:
-    """The outer query's `Member` holds a current membership."""
-    return exists().where(Membership.member_id == Member.id, grants_access(now, grace))
+    """The outer query's `Member` holds a current membership (an alias, so that a query which
+    joins memberships itself keeps its own)."""
+    held = aliased(Membership)
+    return exists().where(held.member_id == Member.id, grants_access(now, grace, held))
 
 
 def current_members(community_id: int, now: datetime, grace: timedelta) -> ColumnElement[bool]:

@@ -3,32 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Activity, Member, OnboardingProgress, Rsvp
+from storage.models import Activity, Member, Membership, OnboardingProgress, OutboxMessage, Rsvp
 from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.repositories.members import current_members, grants_access
+
+PUBLIC_WELCOME_KEY = "welcome-public:member:"  # + "{id}:{platform}:{workspace}", one post per workspace
 
 
 async def due_for_step(
-    session: AsyncSession, community_id: int, step_id: str, joined_from: datetime, joined_until: datetime
-) -> Sequence[Member]:
-    """Members who joined in the window and have not had (or skipped) this step.
+    session: AsyncSession, community_id: int, step_id: str, started_from: datetime, started_until: datetime,
+    *, now: datetime, grace: timedelta,
+) -> Sequence[tuple[Member, datetime]]:
+    """Current members whose membership started in the window and who have not had (or skipped)
+    this step, each with when their membership started (the drip counts its days from there).
 
+    Arriving in the workspace is not joining: people without a current membership get no drip.
     The window keeps the scan proportional to the members actually due, not to everyone.
     """
+    rows = await session.execute(
+        select(Member, Membership.started_at)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(
+            current_members(community_id, now, grace),
+            grants_access(now, grace),
+            Membership.started_at > started_from,
+            Membership.started_at <= started_until,
+            ~exists().where(OnboardingProgress.member_id == Member.id, OnboardingProgress.step_id == step_id),
+        )
+        .options(selectinload(Member.identities))
+        .order_by(Member.id, Membership.started_at)
+    )
+    due: dict[int, tuple[Member, datetime]] = {}
+    for member, started in rows.all():
+        due.setdefault(member.id, (member, started))  # two open memberships: the first one counts
+    return list(due.values())
+
+
+async def due_public_welcome(
+    session: AsyncSession, community_id: int, started_from: datetime, *, now: datetime, grace: timedelta
+) -> Sequence[Member]:
+    """Members who became members since `started_from` and have not been greeted in public yet."""
+    prefix = literal(PUBLIC_WELCOME_KEY) + cast(Member.id, String) + literal(":%")
     result = await session.scalars(
         select(Member)
         .where(
-            Member.community_id == community_id,
-            Member.role == "member",
-            Member.left_at.is_(None),
-            Member.joined_at > joined_from,
-            Member.joined_at <= joined_until,
-            ~exists().where(OnboardingProgress.member_id == Member.id, OnboardingProgress.step_id == step_id),
+            current_members(community_id, now, grace),
+            exists().where(Membership.member_id == Member.id, grants_access(now, grace), Membership.started_at > started_from),
+            ~exists().where(OutboxMessage.dedupe_key.like(prefix)),
         )
         .options(selectinload(Member.identities))
         .order_by(Member.id)

@@ -161,7 +161,9 @@ class AnalyticsService(DomainService):
     async def at_risk(self) -> list[Risk]:
         now = self._clock.now()
         async with self._database.session() as session:
-            signals = await member_queries.risk_signals(session, self._community.id, now, self.risk_policy)
+            signals = await member_queries.risk_signals(
+                session, self._community.id, now, self.risk_policy, self._engagement.grace
+            )
         return at_risk(signals, now, self.risk_policy)
 
     async def member_name(self, member_id: int) -> str:

@@ -9,15 +9,19 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.analytics.queries import NOT_ENGAGEMENT, current_members
+from bot.services.analytics.queries import NOT_ENGAGEMENT
 from bot.services.analytics.risk import MemberSignals, RiskPolicy
 from storage.models import Activity, LiveSession, Member, Membership, Rsvp
+from storage.repositories import members
 
 EXPORT_BATCH = 1000
 
 
-async def risk_signals(session: AsyncSession, community_id: int, now: datetime, policy: RiskPolicy) -> list[MemberSignals]:
-    """One row per current member: activity lately and before, missed live sessions, a late payment."""
+async def risk_signals(
+    session: AsyncSession, community_id: int, now: datetime, policy: RiskPolicy, grace: timedelta = members.DEFAULT_GRACE
+) -> list[MemberSignals]:
+    """One row per current member (a current membership: storage.repositories.members.current_members):
+    activity lately and before, missed live sessions, a late payment."""
     recent_start = now - timedelta(days=policy.recent_days)
     window_start = recent_start - timedelta(days=policy.baseline_days)
     rows = await session.execute(
@@ -38,16 +42,16 @@ async def risk_signals(session: AsyncSession, community_id: int, now: datetime, 
                 Activity.kind.not_in(NOT_ENGAGEMENT),
             ),
         )
-        .where(current_members(community_id))
+        .where(members.current_members(community_id, now, grace))
         .group_by(Member.id, Member.display_name, Member.joined_at, Member.last_active_at)
         .order_by(Member.id)
     )
-    members = rows.all()
+    found = rows.all()
     missed = await missed_live(session, community_id, now - timedelta(days=policy.missed_live_days), now)
     late = await past_due(session, community_id)
     return [
         MemberSignals(mid, name, joined, last, int(recent), int(earlier), missed.get(mid, 0), late.get(mid))
-        for mid, name, joined, last, recent, earlier in members
+        for mid, name, joined, last, recent, earlier in found
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.outbox import Outbox
@@ -29,11 +31,17 @@ class EngagementService:
         catalog: Catalog,
         *,
         policy: NudgePolicy | None = None,
+        grace: timedelta = members.DEFAULT_GRACE,
     ) -> None:
-        self._reach = Reach(database, outbox, clock, community, presence, catalog)
+        self._reach = Reach(database, outbox, clock, community, presence, catalog, grace)
         self.nudges = NudgeService(self._reach, policy)
         self.milestones = MilestoneService(self._reach)
         self.recap = RecapService(self._reach)
+
+    @property
+    def grace(self) -> timedelta:
+        """How long a late payment keeps someone a member (billing's grace period)."""
+        return self._reach.grace
 
     async def set_nudges(self, member_id: int, on: bool) -> None:
         """The member's choice to get (or stop) inactivity check-ins."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -22,6 +22,7 @@ from bot.services.presence import Presence
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Database
 from storage.models import Member, MemberPreferences, PlatformIdentity
+from storage.repositories import members
 
 # How often the scans run. Each queues what falls due before the next run, with `not_before`,
 # so a message arrives at its exact minute rather than at the next scan.
@@ -78,6 +79,12 @@ class Reach:
     community: CommunityContext
     presence: Presence
     catalog: Catalog
+    grace: timedelta = members.DEFAULT_GRACE  # a late payment keeps someone a member this long
+
+    def members_now(self, now: datetime) -> ColumnElement[bool]:
+        """Who member messages are for at `now`: members with a current membership (see
+        storage.repositories.members.current_members), never the creator, moderators or people who left."""
+        return members.current_members(self.community.id, now, self.grace)
 
     def words_for(self, member: Member | Person) -> Translator:
         return self.catalog.for_locale(member.locale, self.community.locale)
@@ -153,11 +160,6 @@ def add_months(when: datetime, months: int) -> datetime:
     index = when.month - 1 + months
     year, month = when.year + index // 12, index % 12 + 1
     return when.replace(year=year, month=month, day=min(when.day, calendar.monthrange(year, month)[1]))
-
-
-def current_members(community_id: int) -> ColumnElement[bool]:
-    """Members (not the creator or moderators) who have not left."""
-    return and_(Member.community_id == community_id, Member.left_at.is_(None), Member.role == "member")
 
 
 async def creator_targets(session: AsyncSession, reach: Reach) -> Sequence[tuple[Member, Target]]:

@@ -24,7 +24,6 @@ from bot.services.engagement.common import (
     Person,
     Reach,
     add_months,
-    current_members,
     not_before,
     people,
     person,
@@ -65,7 +64,7 @@ class MilestoneService:
         async with self._reach.database.session() as session:
             rows = await session.execute(
                 people().where(
-                    current_members(self._reach.community.id),
+                    self._reach.members_now(now),
                     Member.joined_at.between(joined_after, joined_before),
                     self._not_reached(key),
                 )
@@ -85,7 +84,7 @@ class MilestoneService:
         async with self._reach.database.session() as session:
             rows = await session.execute(
                 people(first).where(
-                    current_members(self._reach.community.id),
+                    self._reach.members_now(now),
                     Member.last_active_at >= now - CATCH_UP,  # whoever posted lately was active lately
                     self._not_reached("first-post"),
                     first.is_not(None),
@@ -107,7 +106,7 @@ class MilestoneService:
                 person(row)
                 for row in await session.execute(
                     people().where(
-                        current_members(self._reach.community.id), Member.id.in_(regulars), self._not_reached("5-live")
+                        self._reach.members_now(now), Member.id.in_(regulars), self._not_reached("5-live")
                     )
                 )
             ]

@@ -25,7 +25,6 @@ from bot.services.engagement.common import (
     Person,
     Reach,
     creator_targets,
-    current_members,
     not_before,
     people,
     person,
@@ -86,7 +85,7 @@ class NudgeService:
         query = (
             people()
             .where(
-                current_members(self._reach.community.id),
+                self._reach.members_now(now),
                 Member.id > after,
                 since <= horizon - timedelta(days=stage.day),
                 ~exists().where(
@@ -294,7 +293,7 @@ class NudgeService:
         """Members quiet for at least `min_days`, longest first, and how many there are in all."""
         now = self._reach.clock.now()
         since = stretch_start_sql()
-        where = (current_members(self._reach.community.id), since <= now - timedelta(days=min_days))
+        where = (self._reach.members_now(now), since <= now - timedelta(days=min_days))
         async with self._reach.database.session() as session:
             total = await session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
             listed = [

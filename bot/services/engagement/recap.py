@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 from sqlalchemy import ColumnElement, String, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.engagement.common import BATCH, SCAN_EVERY, Person, Reach, current_members, not_before, people, person
+from bot.services.engagement.common import BATCH, SCAN_EVERY, Person, Reach, not_before, people, person
 from bot.services.timing import member_zone
 from bot.views import engagement as views
 from storage.models import ContentItem, FaqQuestion, LiveSession, Member, MemberPreferences, OutboxMessage, Rsvp
@@ -71,7 +71,7 @@ class RecapService:
         start_utc, end_utc = month.bounds(timezone.utc)
         if now + SCAN_EVERY < end_utc - WIDEST_OFFSETS[0] or now > end_utc - WIDEST_OFFSETS[1] + GRACE:
             return 0
-        base = (current_members(reach.community.id), Member.joined_at <= end_utc + WIDEST_OFFSETS[0] - MIN_TENURE)
+        base = (reach.members_now(now), Member.joined_at <= end_utc + WIDEST_OFFSETS[0] - MIN_TENURE)
         async with reach.database.session() as session:
             combos = (
                 await session.execute(
