@@ -2,16 +2,18 @@
 
 Handlers register explicitly (`router.command("library")(handler)`); nothing is
 discovered by import. The router drops retried deliveries, resolves the member, checks
-roles for creator commands, and turns `UserError` into a friendly reply.
+the role every command, button and form declared when registered, and turns `UserError`
+into a friendly reply.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.events import (
@@ -28,7 +30,7 @@ from bot.events import (
 )
 from bot.i18n import Translator
 from bot.messages import ActionId, Form, OutboundMessage, text_message
-from bot.services.community import outranks
+from bot.services.community import ROLES, outranks
 from bot.services.errors import UserError
 from bot.queued_reply import QueuedReply
 from storage.repositories import inbound
@@ -107,17 +109,56 @@ class CommandSpec:
     help_key: str | None = None
 
 
+@dataclass(frozen=True)
+class RouteSpec:
+    """A button (action) or form route and the role it needs; the router checks the role before the handler runs.
+
+    A refused caller reads `refusal` (a template) with `{command}` (what it names, `announce`
+    or `faq answer`), `{sub}` (the last word of that) and `{creator}` filled in.
+    """
+
+    route: str
+    handler: Handler
+    role: str = "member"
+    command: str = ""
+    refusal: str = "errors.not_allowed"
+
+    def refused(self, creator: str) -> UserError:
+        name = self.command or self.route.partition(".")[0]
+        return UserError(self.refusal, command=name, sub=name.rpartition(" ")[2], creator=creator)
+
+
+def _check_role(role: str) -> None:
+    """An unknown role fails at registration, not on the first click."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+
+
+def _add_route(table: dict[str, RouteSpec], kind: str, route: str, role: str, command: str, refusal: str) -> Callable[[Handler], Handler]:
+    _check_role(role)
+
+    def register(handler: Handler) -> Handler:
+        if route in table:
+            raise ValueError(f"{kind} {route} registered twice")
+        table[route] = RouteSpec(route, handler, role, command, refusal)
+        return handler
+
+    return register
+
+
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, CommandSpec] = {}
-        self._actions: dict[str, Handler] = {}
-        self._forms: dict[str, Handler] = {}
+        self._actions: dict[str, RouteSpec] = {}
+        self._forms: dict[str, RouteSpec] = {}
         self._events: dict[type[Event], list[Handler]] = {}
         self._services: Services | None = None
 
     # -- registration --------------------------------------------------------------------
 
     def command(self, name: str, *, role: str = "member", help_key: str | None = None) -> Callable[[Handler], Handler]:
+        _check_role(role)
+
         def register(handler: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
@@ -126,21 +167,24 @@ class Router:
 
         return register
 
-    def action(self, route: str) -> Callable[[Handler], Handler]:
-        """Handle buttons whose action id is `route` or `route:<arg>` (`library.open`)."""
+    def action(self, route: str, *, role: str = "member", command: str = "", refusal: str = "errors.not_allowed") -> Callable[[Handler], Handler]:
+        """Handle buttons whose action id is `route` or `route:<arg>` (`library.open`), for `role` and above.
 
-        def register(handler: Handler) -> Handler:
-            self._actions[route] = handler
-            return handler
+        Buttons can be forged (and forwarded), so the role is checked on every click, like a command's.
+        """
+        return _add_route(self._actions, "action", route, role, command, refusal)
 
-        return register
+    def form(self, form_id: str, *, role: str = "member", command: str = "", refusal: str = "errors.not_allowed") -> Callable[[Handler], Handler]:
+        """Handle submissions of the form `form_id`, for `role` and above (a submission can be forged too)."""
+        return _add_route(self._forms, "form", form_id, role, command, refusal)
 
-    def form(self, form_id: str) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            self._forms[form_id] = handler
-            return handler
+    @property
+    def actions(self) -> Mapping[str, RouteSpec]:
+        return MappingProxyType(self._actions)
 
-        return register
+    @property
+    def forms(self) -> Mapping[str, RouteSpec]:
+        return MappingProxyType(self._forms)
 
     def on(self, event_type: type[Event]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -274,18 +318,21 @@ class Router:
                 action = ActionId.parse(event.action_id)
             except ValueError:
                 raise UserError("errors.stale_button") from None
-            handler = self._actions.get(action.route)
-            if handler is None:
-                raise UserError("errors.stale_button")
-            await handler(ctx)
+            await self._checked(ctx, self._actions.get(action.route))
         elif isinstance(event, FormSubmitted):
-            handler = self._forms.get(event.form_id)
-            if handler is None:
-                raise UserError("errors.stale_button")
-            await handler(ctx)
+            await self._checked(ctx, self._forms.get(event.form_id))
         else:
             for handler in self._events.get(type(event), []):
                 await handler(ctx)
+
+    @staticmethod
+    async def _checked(ctx: Context, spec: RouteSpec | None) -> None:
+        """Run a button's or form's handler if the caller has the role the route declared."""
+        if spec is None:
+            raise UserError("errors.stale_button")
+        if not outranks(ctx.member.role, spec.role):
+            raise spec.refused(ctx.services.community.creator_name)
+        await spec.handler(ctx)
 
     async def _first_delivery(self, services: Services, event: Event) -> int | None:
         """Record the event to handle now; its row id, or None if it was delivered before.

@@ -1,20 +1,26 @@
-"""Every creator and moderator command refuses lower roles politely and changes nothing.
+"""Every creator and moderator command, button and form refuses lower roles politely and changes nothing.
 
-The matrix is built from the real router, so a command another feature registers with
-`role="creator"` or `role="moderator"` is covered without touching this file.
+The matrix is built from the real router, so a command, action or form another feature
+registers with `role="creator"` or `role="moderator"` is covered without touching this file.
 """
 
 from __future__ import annotations
 
+import inspect
+import pkgutil
+from collections.abc import Mapping
+
 import pytest
 from sqlalchemy import func, select
+
+import bot.handlers
 
 from bot.app import App
 from bot.handlers import register_all
 from bot.platforms.memory import MemoryPlatform
-from bot.router import Router
+from bot.router import Router, RouteSpec
 from bot.services.community import outranks
-from storage.models import Activity, Base, InboundEvent
+from storage.models import Activity, Base, ContentItem, InboundEvent
 
 IGNORED_TABLES = {Activity.__tablename__, InboundEvent.__tablename__}  # every interaction is logged
 ARGS = ("", "list", "1", "all | hello | there", "cancel 1")  # empty, a subcommand, an id, a full line
@@ -27,6 +33,12 @@ def _roles() -> dict[str, str]:
     return {name: spec.role for name, spec in sorted(router.commands.items())}
 
 
+def _routes() -> tuple[dict[str, RouteSpec], dict[str, RouteSpec]]:
+    router = Router()
+    register_all(router)
+    return dict(router.actions), dict(router.forms)
+
+
 ROLES = _roles()
 PRIVILEGED = [name for name, role in ROLES.items() if role != "member"]
 CASES = [
@@ -34,6 +46,27 @@ CASES = [
     for name in PRIVILEGED
     for caller in ("member", "moderator")
     if not outranks(caller, ROLES[name])
+]
+ACTIONS, FORMS = _routes()
+# What a forger would send: values each form's handler accepts, so only the role check stands in the way.
+FORGED_VALUES: dict[str, dict[str, str]] = {
+    "drops.add": {"title": "Claim your bonus", "kind": "resource", "url": "https://phish.example/login", "teaser": "Log in now"},
+    "announce.compose": {"segment": "all", "when": "", "text": "Urgent: renew at https://phish.example"},
+    "poll.create": {"question": "Is this a forged poll?", "options": "yes\nno"},
+    "faq.add": {"question": "How do I pay?", "answer": "Send card details to https://phish.example"},
+    "faq.edit": {"key": "free-trial", "question": "How does the free trial work?", "answer": "https://phish.example"},
+    "faq.answer": {"question_id": "1", "answer": "hacked"},
+    "analytics.note": {"member_id": "1", "note": "hello from a forger"},
+    "qa.schedule": {"title": "Fake session", "date": "2030-01-07", "time": "17:00", "link": "https://phish.example"},
+}
+ACTION_ARGS = ("", ":1", ":1-1")  # bare, a record id, a session-member pair
+ROUTE_CASES = [
+    (kind, route, caller)
+    for kind, table in (("action", ACTIONS), ("form", FORMS))
+    for route, spec in sorted(table.items())
+    if spec.role != "member"
+    for caller in ("member", "moderator")
+    if not outranks(caller, spec.role)
 ]
 
 
@@ -97,3 +130,115 @@ async def test_help_lists_only_what_the_caller_may_use(app: App, memory: MemoryP
         assert f"`/{name}" not in member_help
     assert "`/feedback" in member_help and "`/invite" in member_help
     assert "`/announce" in creator_help and "`/ambassadors" in creator_help
+
+
+# -- buttons and forms ------------------------------------------------------------------------
+
+
+def test_every_creator_tools_button_and_form_declares_its_role() -> None:
+    creator_actions = {"announce.send", "announce.schedule", "announce.cancel", "announce.list", "feedback.list",
+                       "analytics.note", "faq.inbox", "faq.answer", "faq.save", "faq.to-live"}
+    creator_forms = {"drops.add", "announce.compose", "analytics.note", "faq.answer", "faq.add", "faq.edit", "qa.schedule"}
+    assert {r for r in creator_actions if ACTIONS[r].role == "creator"} == creator_actions
+    assert {r for r in creator_forms if FORMS[r].role == "creator"} == creator_forms
+    assert ACTIONS["qa.mark"].role == FORMS["poll.create"].role == "moderator"
+    assert set(FORGED_VALUES) == {r for r, spec in FORMS.items() if spec.role != "member"}, "give a new form forged values"
+
+
+def refused_text(app: App, spec: RouteSpec) -> str:
+    error = spec.refused(app.services.community.creator_name)
+    return app.services.catalog.for_locale("en")(error.key, **error.values)
+
+
+@pytest.mark.parametrize(("kind", "route", "caller"), ROUTE_CASES, ids=[f"{k}-{r}-as-{c}" for k, r, c in ROUTE_CASES])
+async def test_lower_roles_clicking_or_submitting_creator_routes_are_refused_and_nothing_changes(
+    app: App, memory: MemoryPlatform, kind: str, route: str, caller: str
+) -> None:
+    user = ACCOUNTS[caller]
+    await memory.command(user, "help")  # the account exists before the snapshot
+    await memory.command("u2", "ask", "How does the free trial work?")  # a question #1 to answer, save or forward
+    await app.settle()
+    sent_before, before = len(memory.sent), await table_counts(app)
+    spec = (ACTIONS if kind == "action" else FORMS)[route]
+
+    if kind == "action":
+        replies = [await memory.click(user, route + arg) for arg in ACTION_ARGS]
+    else:
+        replies = [await memory.submit(user, route, FORGED_VALUES.get(route, {})), await memory.submit(user, route, {})]
+    for reply in replies:
+        assert reply.texts == [refused_text(app, spec)], f"{kind} {route} as {caller}"
+        assert reply.forms == []
+    await app.settle()
+
+    assert await table_counts(app) == before
+    assert len(memory.sent) == sent_before and memory.edits == []
+
+
+async def test_a_forged_drop_with_a_phishing_link_is_refused(app: App, memory: MemoryPlatform) -> None:
+    """The repro: a member submits the creator's `drops.add` form; nothing is queued for anyone."""
+    reply = await memory.submit("u1", "drops.add", FORGED_VALUES["drops.add"])
+    assert reply.texts == ["Sorry, /drop is for the creator and moderators only."]
+    await app.settle()
+    assert await _drops_titled(app, "Claim your bonus") == 0
+
+    accepted = await memory.submit("creator", "drops.add", FORGED_VALUES["drops.add"])
+    assert "Sorry" not in accepted.texts[0]
+    assert await _drops_titled(app, "Claim your bonus") == 1  # the same values from the creator are accepted
+
+
+async def _drops_titled(app: App, title: str) -> int:
+    async with app.database.session() as session:
+        return await session.scalar(select(func.count()).select_from(ContentItem).where(ContentItem.title == title)) or 0
+
+
+# -- registration -----------------------------------------------------------------------------
+
+
+def _handler_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(bot.handlers.__path__) if hasattr(_module(m.name), "register"))
+
+
+def _module(name: str) -> object:
+    return __import__(f"bot.handlers.{name}", fromlist=["register"])
+
+
+def test_register_all_names_every_handler_module_itself() -> None:
+    source = inspect.getsource(register_all)
+    modules = _handler_modules()
+    assert {"announce", "polls", "community", "drops", "faq", "live"} <= set(modules)
+    missing = [name for name in modules if f"    {name}.register(router)" not in source]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", _handler_modules())
+def test_registering_a_module_twice_raises(name: str) -> None:
+    router = Router()
+    register_all(router)
+    with pytest.raises(ValueError, match="registered twice"):
+        _module(name).register(router)  # type: ignore[attr-defined]
+
+
+async def _noop(_ctx: object) -> None:
+    return None
+
+
+@pytest.mark.parametrize("kind", ["command", "action", "form"])
+def test_a_duplicate_route_of_any_kind_raises(kind: str) -> None:
+    router = Router()
+    register = getattr(router, kind)
+    register("x.y")(_noop)
+    with pytest.raises(ValueError, match="registered twice"):
+        register("x.y", role="creator")(_noop)
+
+
+@pytest.mark.parametrize("kind", ["command", "action", "form"])
+def test_an_unknown_role_fails_at_registration(kind: str) -> None:
+    with pytest.raises(ValueError, match="unknown role"):
+        getattr(Router(), kind)("x.y", role="admin")
+
+
+def test_the_routes_the_app_uses_are_the_matrixs(app: App) -> None:
+    def roles(table: Mapping[str, RouteSpec]) -> dict[str, str]:
+        return {route: spec.role for route, spec in table.items()}
+
+    assert roles(app.router.actions) == roles(ACTIONS) and roles(app.router.forms) == roles(FORMS)

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from bot.handlers import analytics, billing, content, creator_tools, drops, engagement, faq, help, linking, live, member, membership, onboarding, privacy
+from bot.handlers import (
+    analytics,
+    announce,
+    billing,
+    community,
+    content,
+    drops,
+    engagement,
+    faq,
+    help,
+    linking,
+    live,
+    member,
+    membership,
+    onboarding,
+    polls,
+    privacy,
+)
 from bot.router import Router
 
 
@@ -13,7 +30,9 @@ def register_all(router: Router) -> None:
     drops.register(router)
     member.register(router)
     live.register(router)
-    creator_tools.register(router)
+    announce.register(router)
+    polls.register(router)
+    community.register(router)
     engagement.register(router)
     analytics.register(router)
     linking.register(router)

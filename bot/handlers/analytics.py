@@ -10,13 +10,13 @@ from bot.services.analytics.cohorts import MAX_MONTHS as MAX_COHORT_MONTHS
 from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
 from bot.services.analytics.forecast import steady_state
 from bot.services.analytics.figures import main_currency
-from bot.services.community import outranks
 from bot.services.parsing import MAX_DAYS, record_id, whole
 from bot.services.errors import UserError
 from bot.views import analytics as views
 
 DEFAULT_COHORT_MONTHS = 12
 DEFAULT_FORECAST_MONTHS = 6
+CREATOR_ONLY = "analytics.errors.creator_only"
 
 
 def _count(word: str | None, default: int, most: int, error: str) -> int:
@@ -80,14 +80,7 @@ async def members_at_risk(ctx: Context) -> None:
     await ctx.reply(views.at_risk(risks, ctx.t))
 
 
-def _require_creator(ctx: Context) -> None:
-    """Buttons and forms are not role-checked by the router: the list could be forwarded."""
-    if not outranks(ctx.member.role, "creator"):
-        raise UserError("analytics.errors.creator_only")
-
-
 async def note_clicked(ctx: Context) -> None:
-    _require_creator(ctx)
     action = ctx.action
     if action is None or not (action.arg or "").isdigit():
         raise UserError("errors.stale_button")
@@ -98,7 +91,6 @@ async def note_clicked(ctx: Context) -> None:
 
 
 async def note_submitted(ctx: Context) -> None:
-    _require_creator(ctx)
     event = ctx.event
     assert isinstance(event, FormSubmitted)
     raw = str(event.values.get("member_id") or "").strip()
@@ -109,5 +101,6 @@ async def note_submitted(ctx: Context) -> None:
 
 def register(router: Router) -> None:
     router.command("stats", role="creator", help_key="help.commands.stats")(stats)
-    router.action(views.NOTE)(note_clicked)
-    router.form(views.NOTE)(note_submitted)
+    # the at-risk list could be forwarded: its button and form are the creator's alone
+    router.action(views.NOTE, role="creator", refusal=CREATOR_ONLY)(note_clicked)
+    router.form(views.NOTE, role="creator", refusal=CREATOR_ONLY)(note_submitted)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.events import FormSubmitted
-from bot.handlers.creator_tools import action_id, require_role
+from bot.handlers.button_ids import action_id
 from bot.router import Context, Router
 from bot.services.announcements import Preview
 from bot.services.parsing import record_id
@@ -30,7 +30,6 @@ async def announce(ctx: Context) -> None:
 
 
 async def submit_form(ctx: Context) -> None:
-    require_role(ctx, ROLE, "announce")
     event = ctx.event
     assert isinstance(event, FormSubmitted)
     values = event.values
@@ -41,7 +40,6 @@ async def submit_form(ctx: Context) -> None:
 
 
 async def send(ctx: Context) -> None:
-    require_role(ctx, ROLE, "announce")
     service = ctx.services.announcements
     sent = await service.send_now(action_id(ctx))
     if sent.by_channel:
@@ -51,18 +49,15 @@ async def send(ctx: Context) -> None:
 
 
 async def schedule(ctx: Context) -> None:
-    require_role(ctx, ROLE, "announce")
     item = await ctx.services.announcements.schedule(action_id(ctx))
     await ctx.say("announce.scheduled", id=item.id, when=local_time(item.send_at, ctx.services.community.tz, ctx.t))
 
 
 async def cancel(ctx: Context) -> None:
-    require_role(ctx, ROLE, "announce")
     await _cancel(ctx, action_id(ctx))
 
 
 async def show_list(ctx: Context) -> None:
-    require_role(ctx, ROLE, "announce")
     service = ctx.services.announcements
     scheduled, sent = await service.overview()
     labels = {a.id: service.label(a.segment, ctx.t) for a in (*scheduled, *sent)}
@@ -93,8 +88,8 @@ async def _preview(ctx: Context, preview: Preview) -> None:
 
 def register(router: Router) -> None:
     router.command("announce", role=ROLE, help_key="help.commands.announce")(announce)
-    router.form(views.FORM_ID)(submit_form)
-    router.action("announce.send")(send)
-    router.action("announce.schedule")(schedule)
-    router.action("announce.cancel")(cancel)
-    router.action("announce.list")(show_list)
+    router.form(views.FORM_ID, role=ROLE, command="announce")(submit_form)
+    router.action("announce.send", role=ROLE)(send)
+    router.action("announce.schedule", role=ROLE)(schedule)
+    router.action("announce.cancel", role=ROLE)(cancel)
+    router.action("announce.list", role=ROLE)(show_list)

@@ -9,7 +9,6 @@ from typing import TypeVar
 from aiohttp import web
 
 from bot.events import FormSubmitted
-from bot.handlers.creator_tools import require_role
 from bot.router import Context, Router
 from bot.services.billing.plans import by_key
 from bot.services.billing.service import JoinResult
@@ -74,7 +73,6 @@ async def billing_page(ctx: Context) -> None:
 
 async def doors(ctx: Context) -> None:
     """`/doors`, `/doors open [founding]`, `/doors close`, `/doors cap N|off`."""
-    require_role(ctx, CREATOR, "doors")
     words = ctx.args.lower().split()
     billing = ctx.services.billing
     verb = words[0] if words else ""
@@ -100,7 +98,6 @@ async def doors(ctx: Context) -> None:
 
 async def member(ctx: Context) -> None:
     """`/member add @user [tier] [comped|trial DAYS]`, `/member remove @user`, `/member list`."""
-    require_role(ctx, CREATOR, "member")
     words = ctx.args.split()
     billing = ctx.services.billing
     verb = words[0].lower() if words else "list"

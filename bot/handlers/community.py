@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from bot.events import FormSubmitted
-from bot.handlers.creator_tools import require_role
+from bot.services.community import outranks
+from bot.services.errors import UserError
 from bot.router import Context, Router
 from bot.views import community as views
+
+LIST_ROLE = "creator"  # what members write to the creator is the creator's to read
 
 
 async def feedback(ctx: Context) -> None:
     text = ctx.args.strip()
     if text.lower() == "list":
+        if not outranks(ctx.member.role, LIST_ROLE):  # /feedback is every member's; its list is not
+            raise UserError("errors.not_allowed", command="feedback list")
         await feedback_list(ctx)
     elif not text:
         if not await ctx.open_form(views.feedback_form(ctx.t)):
@@ -26,7 +31,6 @@ async def submit_form(ctx: Context) -> None:
 
 
 async def feedback_list(ctx: Context) -> None:
-    require_role(ctx, "creator", "feedback list")
     service = ctx.services.feedback
     entries = await service.recent()
     await ctx.reply(views.feedback_list(entries, await service.count(), ctx.t, ctx.services.community.tz))
@@ -53,4 +57,4 @@ def register(router: Router) -> None:
     router.command("invite", help_key="help.commands.invite")(invite)
     router.command("ambassadors", role="creator", help_key="help.commands.ambassadors")(ambassadors)
     router.form(views.FEEDBACK_FORM_ID)(submit_form)
-    router.action("feedback.list")(feedback_list)
+    router.action("feedback.list", role=LIST_ROLE, command="feedback list")(feedback_list)

@@ -100,4 +100,4 @@ async def submit_add(ctx: Context) -> None:
 
 def register(router: Router) -> None:
     router.command("drop", role="creator", help_key="help.commands.drop")(drop)
-    router.form(FORM_ID)(submit_add)
+    router.form(FORM_ID, role="creator", command="drop")(submit_add)

@@ -1,7 +1,8 @@
 """/ask, questions in DMs, mentions and the FAQ channel, 👍/👎, and the creator's /faq inbox and entries.
 
 `/faq` is one command with subcommands because Slack shows it to every member; the
-creator's subcommands and buttons check the role here and refuse politely.
+creator's subcommands check the role here, and the creator's buttons and forms declare
+it where they are registered (the router checks it); both refuse politely.
 """
 
 from __future__ import annotations
@@ -94,13 +95,11 @@ async def forward(ctx: Context) -> None:
 
 
 async def show_inbox(ctx: Context, _: str = "") -> None:
-    _require_creator(ctx, "inbox")
     items, total = await ctx.services.answers.inbox.pending()
     await ctx.reply(views.inbox(items, total, ctx.t, _zone(ctx)))
 
 
 async def answer_button(ctx: Context) -> None:
-    _require_creator(ctx, "answer")
     row = await ctx.services.answers.inbox.question(_action_question(ctx))
     if row.status == "resolved":
         raise UserError("faq.errors.already_resolved")
@@ -114,7 +113,6 @@ async def answer_command(ctx: Context, args: str) -> None:
 
 
 async def submit_answer(ctx: Context) -> None:
-    _require_creator(ctx, "answer")
     values = _form_values(ctx)
     await _answer(ctx, _question_id(values.get("question_id")), values.get("answer", ""))
 
@@ -125,13 +123,11 @@ async def _answer(ctx: Context, question_id: int, text: str) -> None:
 
 
 async def save(ctx: Context) -> None:
-    _require_creator(ctx, "save")
     entry = await ctx.services.answers.inbox.save(_action_question(ctx))
     await ctx.say("faq.inbox.saved", entry=entry.key)
 
 
 async def to_live(ctx: Context) -> None:
-    _require_creator(ctx, "to-live")
     question_id = _action_question(ctx)
     await ctx.services.answers.inbox.question(question_id)  # an unknown id says so before anything else
     live = await ctx.services.live.next_session()
@@ -163,7 +159,6 @@ async def add(ctx: Context, args: str) -> None:
 
 
 async def submit_add(ctx: Context) -> None:
-    _require_creator(ctx, "add")
     values = _form_values(ctx)
     await _added(ctx, EntryDraft(values.get("question", ""), values.get("answer", ""), values.get("alt_questions", "")))
 
@@ -186,7 +181,6 @@ async def edit(ctx: Context, args: str) -> None:
 
 
 async def submit_edit(ctx: Context) -> None:
-    _require_creator(ctx, "edit")
     values = _form_values(ctx)
     draft = EntryDraft(values.get("question", ""), values.get("answer", ""), values.get("alt_questions", ""))
     await _edited(ctx, values.get("key", ""), draft)
@@ -255,10 +249,15 @@ def register(router: Router) -> None:
     router.action("faq.up")(rate_up)
     router.action("faq.down")(rate_down)
     router.action("faq.forward")(forward)
-    router.action("faq.inbox")(inbox_button)
-    router.action("faq.answer")(answer_button)
-    router.action("faq.save")(save)
-    router.action("faq.to-live")(to_live)
-    router.form(views.ANSWER_FORM)(submit_answer)
-    router.form(views.ADD_FORM)(submit_add)
-    router.form(views.EDIT_FORM)(submit_edit)
+    router.action("faq.inbox", **_creator_route("inbox"))(inbox_button)
+    router.action("faq.answer", **_creator_route("answer"))(answer_button)
+    router.action("faq.save", **_creator_route("save"))(save)
+    router.action("faq.to-live", **_creator_route("to-live"))(to_live)
+    router.form(views.ANSWER_FORM, **_creator_route("answer"))(submit_answer)
+    router.form(views.ADD_FORM, **_creator_route("add"))(submit_add)
+    router.form(views.EDIT_FORM, **_creator_route("edit"))(submit_edit)
+
+
+def _creator_route(sub: str) -> dict[str, str]:
+    """The inbox's buttons and the entry forms are the creator's, refused in `/faq SUB`'s words."""
+    return {"role": "creator", "command": f"faq {sub}", "refusal": "faq.errors.creator_only"}

@@ -1,7 +1,8 @@
 """/live: schedule live Q&A sessions, RSVP, ask in advance, check in, and share recordings.
 
 One command with subcommands (`/live ask ...`) because Slack exposes `/live` to every member;
-creator and moderator subcommands check the role here and refuse politely.
+creator and moderator subcommands check the role here, their buttons and forms where they
+are registered (the router checks it); both refuse politely.
 """
 
 from __future__ import annotations
@@ -116,7 +117,6 @@ async def _schedule(ctx: Context, draft: SessionDraft) -> None:
 
 
 async def schedule_form(ctx: Context) -> None:
-    _require(ctx, "creator", "schedule")
     event = ctx.event
     assert isinstance(event, FormSubmitted)
     values = {name: str(value or "") for name, value in event.values.items()}
@@ -252,7 +252,6 @@ async def calendar_button(ctx: Context) -> None:
 
 
 async def mark_button(ctx: Context) -> None:
-    _require(ctx, "moderator", "attend")
     session_part, _, member_part = (ctx.action.arg if ctx.action else "").partition("-")
     live, _ = await ctx.services.live.mark_attended(_session_id(session_part), [_session_id(member_part)])
     live, rows = await ctx.services.live.attendance(live.id)
@@ -261,9 +260,9 @@ async def mark_button(ctx: Context) -> None:
 
 def register(router: Router) -> None:
     router.command("live", help_key="help.commands.live")(live)
-    router.form(views.SCHEDULE_FORM)(schedule_form)
+    router.form(views.SCHEDULE_FORM, role="creator", command="live schedule", refusal="live.errors.creator_only")(schedule_form)
     router.action("qa.rsvp")(rsvp_button)
     router.action("qa.unrsvp")(unrsvp_button)
     router.action("qa.here")(here_button)
     router.action("qa.ics")(calendar_button)
-    router.action("qa.mark")(mark_button)
+    router.action("qa.mark", role="moderator", command="live attend", refusal="live.errors.staff_only")(mark_button)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.events import FormSubmitted
-from bot.handlers.creator_tools import action_id, require_role
+from bot.handlers.button_ids import action_id
 from bot.router import Context, Router
 from bot.services.errors import UserError
 from bot.services.parsing import record_id
@@ -32,7 +32,6 @@ async def poll(ctx: Context) -> None:
 
 
 async def submit_form(ctx: Context) -> None:
-    require_role(ctx, ROLE, "poll")
     event = ctx.event
     assert isinstance(event, FormSubmitted)
     options = event.values.get("options", "").splitlines()
@@ -67,6 +66,6 @@ def _optional_id(text: str) -> int | None:
 
 def register(router: Router) -> None:
     router.command("poll", role=ROLE, help_key="help.commands.poll")(poll)
-    router.form(views.FORM_ID)(submit_form)
+    router.form(views.FORM_ID, role=ROLE, command="poll")(submit_form)
     router.action("poll.vote")(vote)
     router.action("poll.results")(results)
