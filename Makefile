@@ -18,7 +18,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/membot db upgrade
 	$(BIN)/membot import $(COMMUNITY)
-	$(BIN)/membot run
+	$(BIN)/membot run --community $(COMMUNITY)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -16,6 +16,7 @@ from bot.integrations.local_embeddings import ENGINES
 from storage.database import DatabaseURLError, normalise_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_COMMUNITY = REPO_ROOT / "examples" / "strategy-club"  # what `membot run` imports into an empty database
 PLATFORM_NAMES = ("console", "slack", "discord", "memory")
 
 
@@ -32,9 +33,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEMBOT_", env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(default="sqlite+aiosqlite:///./membot.db", validation_alias=_env("DATABASE_URL"))
-    community_path: Path = Field(
-        default=REPO_ROOT / "examples" / "strategy-club", validation_alias=_env("COMMUNITY")
-    )
+    # Which community: a folder (community.toml, content/, faq.toml) or the slug of one already
+    # imported. Unset: the database's only community (`membot run` imports the sample into an
+    # empty database). The command line resolves it to `community_slug`, which `build_app` loads.
+    community: str | None = Field(default=None, validation_alias=_env("COMMUNITY"))
+    community_slug: str | None = None
     prompts_path: Path = Field(default=REPO_ROOT / "prompts", validation_alias=_env("PROMPTS"))
     platforms: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias=_env("PLATFORMS"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("MEMBOT_PORT", "PORT"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,44 @@ def normalise_url(url: str) -> str:
 def redact_url(url: str) -> str:
     """The URL with its password hidden, fit for a log line."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def describe_failure(exc: BaseException, url: str | None) -> str | None:
+    """One sentence for a database that cannot be reached or opened, naming it with the password
+    hidden; None when `exc` is not about reaching the database."""
+    where = f"the database {redact_url(url)}" if url else "the database"
+    reason = _failure_reason(exc, url)
+    return f"cannot use {where}: {reason}" if reason else None
+
+
+def sqlite_folder_problem(url: str) -> str | None:
+    """Why a SQLite file cannot be created where the URL says (its folder is missing), else None."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    folder = Path(parsed.database).parent
+    return None if folder.is_dir() else f"the folder {folder} does not exist (create it first)"
+
+
+def _failure_reason(exc: BaseException, url: str | None) -> str | None:
+    if isinstance(exc, socket.gaierror):
+        return "its host name is unknown (check the host in the URL)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server refused the connection (is it running, and is the port right?)"
+    if isinstance(exc, TimeoutError):
+        return "the server did not answer in time"
+    if isinstance(exc, ConnectionError) or (isinstance(exc, OSError) and "connect" in str(exc).lower()):
+        return f"cannot connect ({exc.strerror or exc})" if isinstance(exc, OSError) else f"cannot connect ({exc})"
+    if isinstance(exc, DBAPIError):
+        message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+        if "unable to open database file" in message and url:
+            return sqlite_folder_problem(url) or message
+        if "no such table" in message or ("relation" in message and "does not exist" in message):
+            return f"{message} (run `membot db upgrade` first)"
+        return message
+    if isinstance(exc, SQLAlchemyError) or type(exc).__module__.startswith(("asyncpg", "sqlite3", "aiosqlite")):
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
 
 
 class Database:

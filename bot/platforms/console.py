@@ -7,9 +7,12 @@ be scripted: `printf '/join\\n/time +7d\\n' | membot run --platform console`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import re
 import sys
+import unicodedata
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,8 +30,9 @@ from bot.messages import Form, OutboundMessage, SentMessage, Target
 from bot.platforms.base import Capabilities, Dispatch, PermanentError, UserProfile
 from bot.platforms.console_render import indent, render_text
 
-WORKSPACE = "console"
+WORKSPACE = "console"  # the first community's; others get their own, so their members stay apart
 CREATOR_ID = "creator"
+MAX_ID = 48
 DEFAULT_MEMBER = "Alex"
 _DURATION = re.compile(r"^\+?\s*(\d{1,4})\s*(m|min|h|d|w)$")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -43,6 +47,20 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ValueError("say how far to move, like /time +3d, +2h, +30m or +1w")
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+def member_id(name: str) -> str:
+    """The user id for `/as NAME`: the name's words, case-folded, in any script ("Åse" -> "åse",
+    "李雷" -> "李雷"), so different names are different people. Never the creator's id: only
+    `/as creator` is the creator."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    words = "-".join(re.findall(r"[^\W_]+", folded))
+    digest = hashlib.sha256(folded.encode()).hexdigest()[:10]
+    if not words:  # only symbols or emoji: still one id per name
+        return f"u-{digest}"
+    if words == CREATOR_ID or len(words) > MAX_ID:
+        return f"{words[:MAX_ID - 11]}-{digest}"
+    return words
 
 
 @dataclass
@@ -84,16 +102,22 @@ class ConsolePlatform:
         write: Writer | None = None,
         echo_input: bool | None = None,
         creator_name: str = "Creator",
+        community_id: int = 1,
     ) -> None:
         interactive = sys.stdin.isatty()
         self._read_line = read_line or (_interactive_reader if interactive else _piped_reader)
         self._write = write or (lambda text: print(text, flush=True))
         self._echo = (not interactive) if echo_input is None else echo_input
         self._creator_name = creator_name
+        # One workspace per community (stable across a slug rename): the same name in two
+        # communities of one database is two people, not one account in both.
+        self._workspace = WORKSPACE if community_id == 1 else f"{WORKSPACE}-{community_id}"
+        self._names: dict[str, str] = {CREATOR_ID: creator_name}
         self._dispatch: Dispatch | None = None
         self._advance: Callable[[timedelta], Awaitable[str]] | None = None
         self._settle: Callable[[], Awaitable[None]] | None = None
         self._ids = itertools.count(1)
+        self._session = uuid.uuid4().hex[:12]  # event ids differ between runs: each run's events are new
         self._choices: dict[int, tuple[str, str]] = {}
         self._choice_numbers = itertools.count(1)
         self._known: set[str] = set()
@@ -103,7 +127,7 @@ class ConsolePlatform:
 
     @property
     def workspaces(self) -> tuple[str, ...]:
-        return (WORKSPACE,)
+        return (self._workspace,)
 
     def bind(self, *, advance_time: Callable[[timedelta], Awaitable[str]], settle: Callable[[], Awaitable[None]]) -> None:
         """Hooks into the app: move the clock (and run what became due), and deliver the outbox."""
@@ -182,7 +206,7 @@ class ConsolePlatform:
         else:
             mentions = line.lower().startswith("@bot")
             text = line[4:].strip() if mentions else line
-            channel = ChannelRef(self.name, WORKSPACE, "general")
+            channel = ChannelRef(self.name, self._workspace, "general")
             await self._emit(
                 MessagePosted(user=self.user, channel=channel, text=text, message_id=f"c{next(self._ids)}", mentions_bot=mentions, event_id=self._eid(), responder=self._responder())
             )
@@ -264,21 +288,23 @@ class ConsolePlatform:
             await self._settle()
 
     def _user_ref(self, name: str) -> UserRef:
-        if name.lower() == CREATOR_ID:
-            return UserRef(self.name, WORKSPACE, CREATOR_ID, self._creator_name)
-        user_id = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "member"
-        return UserRef(self.name, WORKSPACE, user_id, name.strip())
+        name = name.strip()
+        if name.casefold() == CREATOR_ID:
+            return UserRef(self.name, self._workspace, CREATOR_ID, self._creator_name)
+        user_id = member_id(name)
+        self._names.setdefault(user_id, name)
+        return UserRef(self.name, self._workspace, user_id, self._names[user_id])
 
     def _name_of(self, user_id: str | None) -> str:
-        if user_id == CREATOR_ID:
-            return self._creator_name
+        if user_id in self._names:
+            return self._names[user_id]
         return (user_id or "?").replace("-", " ").title()
 
     def _responder(self) -> ConsoleResponder:
         return ConsoleResponder(self, self.user)
 
     def _eid(self) -> str:
-        return f"console-{next(self._ids)}"
+        return f"console-{self._session}-{next(self._ids)}"
 
     async def _emit(self, event) -> None:  # type: ignore[no-untyped-def]
         if self._dispatch is None:

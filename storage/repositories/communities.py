@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Community, Tier
+from storage.models import Community, ContentItem, FaqEntry, Tier
 
 
 async def by_slug(session: AsyncSession, slug: str) -> Community | None:
@@ -18,6 +18,30 @@ async def only(session: AsyncSession) -> Community | None:
     """The community when the database holds exactly one (the usual self-hosted case)."""
     rows = (await session.scalars(select(Community).limit(2))).all()
     return rows[0] if len(rows) == 1 else None
+
+
+async def slugs(session: AsyncSession) -> list[str]:
+    """Every community's slug, alphabetically."""
+    return list((await session.scalars(select(Community.slug).order_by(Community.slug))).all())
+
+
+async def rename(session: AsyncSession, old: str, new: str) -> bool:
+    """Give community `old` the slug `new`; False when there is no community `old`."""
+    result = await session.execute(update(Community).where(Community.slug == old).values(slug=new))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def file_keys(session: AsyncSession) -> dict[str, tuple[str, set[str]]]:
+    """Per slug: the community's name and the keys its files gave it (content slugs, FAQ ids),
+    which is how a folder whose slug changed is recognised."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    for community_id, slug, name in (await session.execute(select(Community.id, Community.slug, Community.name).order_by(Community.slug))).all():
+        content_slugs = await session.scalars(select(ContentItem.slug).where(ContentItem.community_id == community_id))
+        faq_keys = await session.scalars(
+            select(FaqEntry.key).where(FaqEntry.community_id == community_id, FaqEntry.source == "file")
+        )
+        found[slug] = (name, {f"content:{s}" for s in content_slugs} | {f"faq:{k}" for k in faq_keys})
+    return found
 
 
 async def tiers(session: AsyncSession, community_id: int) -> Sequence[Tier]:

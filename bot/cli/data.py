@@ -1,0 +1,160 @@
+"""`membot db upgrade`, `backup`, `restore`, `members list`, `report` and `export`: the data, read and kept safe."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bot.cli.common import CommunityOption, DbOption, choose_community, settings_for
+from bot.cli.errors import database_errors, run_async
+from bot.clock import SystemClock
+from bot.services.community import CommunityContext
+from storage.database import Database, redact_url
+
+
+def db_upgrade(db: DbOption = None) -> None:
+    """Apply database migrations (safe to repeat)."""
+    settings = settings_for(db)
+
+    async def go() -> str | None:
+        from storage.migrate import current_revision, upgrade
+
+        database = Database(settings.database_url)
+        try:
+            await upgrade(database)
+            return await current_revision(database)
+        finally:
+            await database.dispose()
+
+    revision = run_async(settings.database_url, go())
+    typer.echo(f"Database {redact_url(settings.database_url)} is at revision {revision}.")
+
+
+def backup_command(
+    out: Annotated[Path, typer.Option("--out", help="File to write the backup to")],
+    db: DbOption = None,
+) -> None:
+    """Back up the SQLite database, every community in it, while the bot keeps running (PostgreSQL: see the README)."""
+    from storage.backup import backup
+
+    settings = settings_for(db)
+    with database_errors(settings.database_url):
+        size = backup(settings.database_url, out)
+    typer.echo(f"Backed up to {out} ({size:,} bytes).")
+
+
+def restore_command(
+    backup_file: Annotated[Path, typer.Argument(help="A file made by `membot backup`")],
+    db: DbOption = None,
+) -> None:
+    """Replace the database (every community in it) with a backup. Stop the bot first."""
+    from storage.backup import restore
+
+    settings = settings_for(db)
+    with database_errors(settings.database_url):
+        restore(settings.database_url, backup_file)
+    typer.echo(f"Restored {redact_url(settings.database_url)} from {backup_file}.")
+
+
+async def _community(database: Database, community: str | None) -> CommunityContext:
+    return await CommunityContext.load(database, choose_community(community).slug)
+
+
+def members_list(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+    db: DbOption = None,
+    community: CommunityOption = None,
+) -> None:
+    """List members: id, name, platform identities, status, tier, level, joined."""
+    settings = settings_for(db, community)
+
+    async def go() -> list[Any]:
+        from bot.services.membership import list_summaries
+
+        database = Database(settings.database_url)
+        try:
+            ctx = await _community(database, settings.community)
+            async with database.session() as session:
+                return await list_summaries(session, ctx.id, now=SystemClock().now(), grace_days=settings.grace_days)
+        finally:
+            await database.dispose()
+
+    for member in run_async(settings.database_url, go()):
+        if as_json:
+            typer.echo(json.dumps(member.as_dict(), ensure_ascii=False))
+        else:
+            joined = datetime.fromisoformat(member.joined).date().isoformat()
+            typer.echo(
+                f"{member.id:>5}  {member.name:<24} {member.status:<9} {member.tier or '-':<12} "
+                f"level {member.level or '-'}  joined {joined}  {' '.join(member.identities)}"
+            )
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the charts, CSV files and report.html to")],
+    db: DbOption = None,
+    community: CommunityOption = None,
+) -> None:
+    """Write the creator's analytics (what /stats shows) as PNG charts, CSV files and one HTML page."""
+    settings = settings_for(db, community)
+    choice = choose_community(settings.community)
+
+    async def go() -> list[Path]:
+        from bot.app import build_app
+        from bot.services.analytics.report import write_report
+
+        clock = SystemClock()
+        database = Database(settings.database_url)
+        try:
+            app_ = await build_app(
+                settings.model_copy(update={"community_slug": choice.slug}), clock=clock, platforms={}, database=database
+            )
+        except BaseException:
+            await database.dispose()
+            raise
+        try:
+            ctx = app_.services.community
+            t = app_.services.catalog.for_locale(ctx.locale)
+            return await write_report(app_.services.analytics, ctx.name, ctx.tz, clock.now(), out, t)
+        finally:
+            await app_.stop()
+
+    written = run_async(settings.database_url, go())
+    typer.echo(f"Wrote {len(written)} files to {out}: " + ", ".join(p.name for p in written))
+
+
+def export_command(
+    what: Annotated[str, typer.Argument(help="members or activity")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write")],
+    db: DbOption = None,
+    community: CommunityOption = None,
+) -> None:
+    """Export members (with their latest membership) or every activity row as CSV, safe to open in a spreadsheet."""
+    from bot.services.analytics import member_queries
+    from bot.services.analytics.report import write_csv
+
+    exports = {
+        "members": (member_queries.MEMBER_COLUMNS, member_queries.member_rows),
+        "activity": (member_queries.ACTIVITY_COLUMNS, member_queries.activity_rows),
+    }
+    if what not in exports:
+        typer.echo(f"error: export members or activity, not {what!r}", err=True)
+        raise typer.Exit(2)
+    settings = settings_for(db, community)
+    header, rows = exports[what]
+
+    async def go() -> int:
+        database = Database(settings.database_url)
+        try:
+            ctx = await _community(database, settings.community)
+            async with database.session() as session:
+                return await write_csv(out, header, rows(session, ctx.id))
+        finally:
+            await database.dispose()
+
+    count = run_async(settings.database_url, go())
+    typer.echo(f"Exported {count} {what} rows to {out}.")

@@ -1,0 +1,171 @@
+"""`membot run`, `web`, `init` and `import`: start the bot, and bring community folders in."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import CommunityChoice, CommunityOption, DbOption, choose_community, parse_start, settings_for
+from bot.cli.errors import run_async
+from bot.clock import Clock, OffsetClock, SystemClock
+from bot.community.loader import CommunitySpec, load_community
+from bot.community.scaffold import scaffold
+from bot.services.community import claim_slug, known_slugs
+from bot.services.importer import ImportReport, import_community
+from bot.settings import SAMPLE_COMMUNITY, Settings, SettingsError
+from storage.database import Database, redact_url
+
+log = logging.getLogger(__name__)
+
+
+def run(
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="console, slack, discord (comma-separated); default: from tokens")
+    ] = None,
+    db: DbOption = None,
+    community: CommunityOption = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Console only: begin the clock at this moment, e.g. 2026-11-20T12:00+00:00"),
+    ] = None,
+) -> None:
+    """Start the bot. With no platform tokens it runs the console chat.
+
+    A community folder not yet in the database is imported first; an empty database gets the sample.
+    """
+    settings = settings_for(db, community, platforms=platform)
+    settings.check_platform_tokens()
+    start_at = parse_start(start)
+    if start_at is not None and settings.chosen_platforms() != ("console",):
+        raise SettingsError("--start: only the console can start at another time")
+    choice = choose_community(settings.community)
+    run_async(settings.database_url, _run(settings, choice, start_at))
+
+
+async def _run(settings: Settings, choice: CommunityChoice, start: datetime | None) -> None:
+    from bot.app import build_app
+    from storage.migrate import upgrade
+
+    console = "console" in settings.chosen_platforms()
+    # The console can move time forward (`/time +3d`); real deployments use real time.
+    clock: Clock = OffsetClock(start) if console else SystemClock()
+    database = Database(settings.database_url)
+    try:
+        await upgrade(database)
+        slug = await _import_if_missing(database, choice, clock)
+    except BaseException:
+        await database.dispose()
+        raise
+    app = await build_app(settings.model_copy(update={"community_slug": slug}), clock=clock, database=database)
+    await app.start()
+    log.info("membot running on %s with %s", ", ".join(app.platforms), redact_url(settings.database_url))
+    try:
+        if console:
+            await app.platforms["console"].run_session()  # type: ignore[attr-defined]
+            await app.settle()
+        else:
+            await asyncio.Event().wait()
+    finally:
+        await app.stop()
+
+
+async def _import_if_missing(database: Database, choice: CommunityChoice, clock: Clock) -> str | None:
+    """The slug to run: a named folder is imported when the database lacks it; an empty database
+    gets the sample. None: the database's only community."""
+    slugs = await known_slugs(database)
+    if choice.spec is not None and choice.slug not in slugs:
+        await import_folder(database, choice.spec, clock.now())
+    elif choice.slug is None and not slugs:
+        spec = load_community(SAMPLE_COMMUNITY)
+        await import_folder(database, spec, clock.now())
+        return spec.config.community.slug
+    return choice.slug
+
+
+async def import_folder(
+    database: Database, spec: CommunitySpec, now: datetime, *, rename: str | None = None, new: bool = False
+) -> tuple[ImportReport, str | None]:
+    """Import `spec`; a changed slug must be named a rename (or a new community). Returns the report
+    and the old slug when a community was renamed."""
+    keys = [f"content:{c.slug}" for c in spec.content] + [f"faq:{e.id}" for e in spec.faq]
+    renamed = await claim_slug(database, spec.config, keys, rename=rename, new=new)
+    return await import_community(database, spec, now), renamed
+
+
+def web(db: DbOption = None) -> None:
+    """Serve HTTP only: /healthz and Stripe webhooks (recorded here, processed by `membot run`)."""
+    settings = settings_for(db)
+    run_async(settings.database_url, _web(settings))
+
+
+async def _web(settings: Settings) -> None:
+    from bot.app import build_web_only
+    from storage.migrate import upgrade
+
+    database = Database(settings.database_url)
+    try:
+        await upgrade(database)
+        server, stripe = build_web_only(settings, database)
+        await server.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+            if stripe is not None:
+                await stripe.close()
+    finally:
+        await database.dispose()
+
+
+def init(path: Annotated[Path, typer.Argument(help="Folder to create")]) -> None:
+    """Create a new community folder to edit."""
+    files = scaffold(path)
+    typer.echo(f"Created {len(files)} files in {path}. Edit community.toml, then: membot import {path}")
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(help="Community folder")],
+    db: DbOption = None,
+    rename: Annotated[
+        str | None,
+        typer.Option("--rename", metavar="OLD", help="The slug in community.toml changed: rename community OLD to it"),
+    ] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="This folder is another community, though it looks like one already imported")
+    ] = False,
+) -> None:
+    """Load a community folder into the database. Safe to repeat: unchanged files change nothing.
+
+    A database holds any number of communities, one per slug. Changing the slug in community.toml
+    is a rename: say so with --rename OLD, or membot refuses rather than start a second community.
+    """
+    settings = settings_for(db)
+    spec = load_community(path)
+
+    async def go() -> tuple[ImportReport, str | None]:
+        from storage.migrate import upgrade
+
+        database = Database(settings.database_url)
+        try:
+            await upgrade(database)
+            return await import_folder(database, spec, SystemClock().now(), rename=rename, new=new)
+        finally:
+            await database.dispose()
+
+    report, renamed = run_async(settings.database_url, go())
+    if renamed:
+        typer.echo(f"Renamed community {renamed!r} to {spec.config.community.slug!r}.")
+    if not report.changed:
+        typer.echo("Already up to date: nothing changed.")
+        return
+    parts = [f"{what}: {n} new" for what, n in report.created.items()]
+    parts += [f"{what}: {n} updated" for what, n in report.updated.items()]
+    parts += [f"{what}: {n} removed" for what, n in report.removed.items()]
+    if report.scheduled:
+        parts.append(f"{report.scheduled} drops scheduled")
+    typer.echo("Imported. " + "; ".join(parts))
