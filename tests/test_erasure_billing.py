@@ -9,7 +9,10 @@ from sqlalchemy import String, cast, func, select
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
+from storage.database import Database
 from storage.models import Erasure, Member, Membership, OutboxMessage, StripeEvent
+from storage.repositories import erasures
+from tests.conftest import START
 from tests.test_billing_kit import (  # noqa: F401  (fixtures)
     deliver,
     newcomer,
@@ -123,3 +126,26 @@ async def test_stripe_down_when_cancelling_changes_nothing_and_says_so(
         assert (membership.status, membership.stripe_subscription_id) == ("active", "sub_zoe")
     assert memory.access[("W1", "u1")] == {"member"}
     assert stripe_fake.subscriptions["sub_zoe"]["status"] == "active"
+
+
+async def test_tombstones_and_quote_scrubbing_on_sqlite_and_postgresql(db: Database) -> None:
+    """The storage side on both databases: keyed tombstones, and a digest naming two people loses only one."""
+    async with db.session() as session:
+        assert not await erasures.any_erased(session, [("customer", "cus_X")])  # no key made yet, nobody erased
+        await erasures.record(session, [("customer", "cus_X"), ("member", "7"), ("subscription", None)], START)
+        session.add(OutboxMessage(
+            dedupe_key="nudge:day-10:creator:1", platform="memory", workspace_id="W1", target={"user_id": "creator"},
+            payload={"text": "Quiet lately: Zoë Park, Other Person", "blocks": [
+                {"type": "section", "text": "Zoë Park wrote: “a long feedback text that the view clipped…”"}]},
+            next_attempt_at=START, created_at=START,
+        ))
+    async with db.session() as session:
+        assert await erasures.any_erased(session, [("customer", "cus_Y"), ("customer", "cus_X")])
+        assert not await erasures.any_erased(session, [("customer", "cus_Y"), ("member", "8")])
+        assert all("cus_X" not in d for d in (await session.scalars(select(Erasure.digest))).all())
+        words = ["Zoë Park", "a long feedback text that the view clipped before it ended"]
+        assert await erasures.scrub_quotes(session, OutboxMessage.__table__, ("payload", "target"), words) == 1
+    async with db.session() as session:
+        row = await session.scalar(select(OutboxMessage))
+        assert row.payload == {"text": "Quiet lately: [erased], Other Person", "blocks": [{"type": "section", "text": "[erased]"}]}
+        assert row.target == {"user_id": "creator"}
