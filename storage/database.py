@@ -69,8 +69,8 @@ def _failure_reason(exc: BaseException, url: str | None) -> str | None:
         return "the server refused the connection (is it running, and is the port right?)"
     if isinstance(exc, TimeoutError):
         return "the server did not answer in time"
-    if isinstance(exc, ConnectionError) or (isinstance(exc, OSError) and "connect" in str(exc).lower()):
-        return f"cannot connect ({exc.strerror or exc})" if isinstance(exc, OSError) else f"cannot connect ({exc})"
+    if isinstance(exc, OSError) and (isinstance(exc, ConnectionError) or "connect" in str(exc).lower()):
+        return f"cannot connect ({exc.strerror or exc})"
     if isinstance(exc, DBAPIError):
         message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
         if "unable to open database file" in message and url:

@@ -68,7 +68,8 @@ def test_bad_database_url_is_one_clear_line() -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["run"], ["init"], ["import"], ["db", "upgrade"], ["members", "list"], ["faq", "eval"]):
+    for args in ([], ["run"], ["web"], ["init"], ["import"], ["db", "upgrade"], ["members", "list"], ["faq", "eval"],
+                 ["backup"], ["restore"], ["report"], ["export"], ["slack", "manifest"], ["discord", "invite-url"]):
         code, out, _ = invoke(*args, "--help")
         assert code == 0 and "Usage" in out
 
