@@ -16,7 +16,7 @@ from storage.database import Database
 from storage.repositories import communities
 
 ROLES = ("member", "moderator", "creator")
-SAME_FOLDER_OVERLAP = 0.5  # share of file keys (content slugs, FAQ ids) that marks a folder as already imported
+SAME_FOLDER_OVERLAP = 0.5  # shared file keys (content slugs, FAQ ids) over all of both: "the same folder"
 
 
 class CommunityNotImported(LookupError):
@@ -125,11 +125,11 @@ async def claim_slug(
             if new:
                 raise SlugConflict(f"the database already has a community {slug!r}: give this folder its own slug in community.toml")
             return None
-    if new or rename:
+    if new:
         return None
     mine = set(keys)
     for other, (name, theirs) in existing.items():
-        overlap = len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
+        overlap = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
         if name == config.community.name or overlap >= SAME_FOLDER_OVERLAP:
             raise SlugConflict(
                 f"this folder's slug is {slug!r}, but it looks like community {other!r} already in the database "
