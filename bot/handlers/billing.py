@@ -8,7 +8,9 @@ from typing import TypeVar
 
 from aiohttp import web
 
+from bot.clock import Clock, SystemClock
 from bot.events import FormSubmitted
+from bot.log_throttle import ThrottledLog
 from bot.router import Context, Router
 from bot.services.billing.plans import by_key
 from bot.services.billing.service import JoinResult
@@ -153,19 +155,26 @@ def register(router: Router) -> None:
 # -- HTTP ----------------------------------------------------------------------------------
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Why the gateway rejects a delivery (bot.integrations.stripe_gateway.verify_webhook), as it says it
+REJECTIONS = frozenset({"no webhook secret configured", "SignatureVerificationError", "UnicodeDecodeError", "ValueError", "JSONDecodeError", "not an event"})
 DONE_PAGE = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>All done. You can close this tab and go back to the chat.</p>"
 CANCELED_PAGE = "<!doctype html><meta charset=utf-8><title>No charge</title><p>Nothing was charged. You can close this tab; type /join in the chat whenever you're ready.</p>"
 
 
-def stripe_webhook(inbox: WebhookInbox) -> RouteHandler:
-    """`POST /stripe/webhook`: verify, record, answer 200 at once; the event worker does the rest."""
+def stripe_webhook(inbox: WebhookInbox, clock: Clock | None = None) -> RouteHandler:
+    """`POST /stripe/webhook`: verify, record, answer 200 at once; the event worker does the rest.
+
+    Anyone can post here: a rejected delivery logs one line a minute per reason, not one each.
+    """
+    rejected = ThrottledLog(log, clock or SystemClock())
 
     async def handle(request: web.Request) -> web.Response:
         body = await request.read()
         try:
             new = await inbox.receive(body, request.headers.get("Stripe-Signature"))
         except WebhookRejected as exc:
-            log.warning("stripe webhook rejected: %s", exc)
+            reason = str(exc) if str(exc) in REJECTIONS else "other"  # a fixed word: it keys the throttle
+            rejected.warning(reason, "stripe webhook rejected: %s", reason)
             return web.json_response({"error": "invalid signature"}, status=400)
         return web.json_response({"received": True, "duplicate": not new})
 
@@ -179,9 +188,9 @@ def static_page(html: str) -> RouteHandler:
     return handle
 
 
-def add_routes(server: WebServer, inbox: WebhookInbox) -> None:
+def add_routes(server: WebServer, inbox: WebhookInbox, clock: Clock | None = None) -> None:
     """The billing routes on the one web server (webhook, and the pages Checkout returns to)."""
-    server.add_route("POST", "/stripe/webhook", stripe_webhook(inbox))
+    server.add_route("POST", "/stripe/webhook", stripe_webhook(inbox, clock))
     server.add_route("GET", "/billing/done", static_page(DONE_PAGE))
     server.add_route("GET", "/billing/canceled", static_page(CANCELED_PAGE))
 

@@ -153,7 +153,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def slack(fake_slack: FakeSlack) -> SlackPlatform:
+def slack(fake_slack: FakeSlack, clock: FakeClock) -> SlackPlatform:
     return SlackPlatform(
         bot_token="xoxb-test",
         signing_secret=SECRET,
@@ -162,6 +162,7 @@ def slack(fake_slack: FakeSlack) -> SlackPlatform:
         tier_channels={"inner-circle": ("inner-circle",)},
         home_provider=home,
         process_before_response=True,
+        clock=clock,
     )
 
 

@@ -116,12 +116,12 @@ async def test_duplicate_button_ids_reach_the_router_without_their_suffix(slack_
     async def rsvp(ctx: Context) -> None:
         seen.append((ctx.event.action_id, ctx.event.value))  # type: ignore[attr-defined]
 
-    slack_app.router.action("qa.rsvp")(rsvp)
-    await requests.interaction(requests.block_actions({"type": "button", "action_id": "qa.rsvp:42~2", "value": "maybe"}))
+    slack_app.router.action("test.rsvp")(rsvp)
+    await requests.interaction(requests.block_actions({"type": "button", "action_id": "test.rsvp:42~2", "value": "maybe"}))
     await requests.interaction(
-        requests.block_actions({"type": "static_select", "action_id": "qa.rsvp:43", "selected_option": {"text": {"type": "plain_text", "text": "Yes"}, "value": "yes"}})
+        requests.block_actions({"type": "static_select", "action_id": "test.rsvp:43", "selected_option": {"text": {"type": "plain_text", "text": "Yes"}, "value": "yes"}})
     )
-    assert seen == [("qa.rsvp:42", "maybe"), ("qa.rsvp:43", "yes")]
+    assert seen == [("test.rsvp:42", "maybe"), ("test.rsvp:43", "yes")]
 
 
 async def test_modal_opens_from_a_command_and_its_submission_reaches_the_form_handler(

@@ -21,7 +21,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import Clock, SystemClock
 from bot.events import Event, MemberJoined, MemberLeft, UserRef
+from bot.log_throttle import ThrottledLog
 from bot.messages import OutboundMessage, SentMessage, Target
 from bot.platforms.base import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.slack import inbound
@@ -68,6 +70,7 @@ class SlackPlatform:
         member_channels: Collection[str] | None = None,
         client: AsyncWebClient | None = None,
         process_before_response: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         """`http_port=None` in HTTP mode serves nothing: mount `handle_http` on a shared server instead.
 
@@ -87,6 +90,7 @@ class SlackPlatform:
         self._member_channels = tuple(member_channels) if member_channels is not None else None
         self.directory = SlackDirectory(self._client)
         self._verifier = _Verifier(signing_secret) if signing_secret else None
+        self._junk = ThrottledLog(log, clock or SystemClock())  # strangers' requests: one line a minute per cause
         self._access = TierAccess(self._client, self.directory, tier_channels or {}, tier_usergroups or {})
         self.bolt_app = AsyncApp(
             client=self._client,
@@ -155,27 +159,36 @@ class SlackPlatform:
     async def handle_request(self, body: str, headers: Mapping[str, str], query: str = "") -> tuple[int, str]:
         """One raw Slack request (signed body + headers) through Bolt: `(status, response body)`.
 
-        The signature is checked before Bolt parses anything, and a signed body Bolt cannot
-        parse gets a 400, so no request from outside can cause a 500. `handle_http` serves
-        this over HTTP; tests call it directly with real-shaped requests.
+        The signature is checked before Bolt parses anything (401), and a signed body that is
+        not a well-formed Slack request gets a 400 before Bolt or membot reads it, so no request
+        from outside can cause a 500. `handle_http` serves this over HTTP; tests call it
+        directly with real-shaped requests.
         """
         lowered = {k.lower(): v for k, v in headers.items()}
-        if self._verifier is not None and not self._verifier.is_valid(
-            body=body,
-            timestamp=lowered.get("x-slack-request-timestamp", ""),
-            signature=lowered.get("x-slack-signature", ""),
-        ):
-            return 401, "invalid signature"
+        if self._verifier is not None:
+            refused = self._verifier.problem(
+                body, lowered.get("x-slack-request-timestamp", ""), lowered.get("x-slack-signature", "")
+            )
+            if refused is not None:
+                self._junk.warning(refused, "slack: refused a request: %s", refused)
+                return 401, "invalid signature"
         try:
-            response = await self.bolt_app.async_dispatch(AsyncBoltRequest(body=body, query=query, headers=dict(headers)))
-        except (ValueError, TypeError, KeyError, AttributeError):
-            log.warning("slack: a signed request could not be parsed")
+            request = AsyncBoltRequest(body=body, query=query, headers=dict(headers))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+            self._junk.warning("unparsable", "slack: a signed request could not be parsed")
             return 400, "bad request"
+        malformed = inbound.body_problem(request.body)
+        if malformed is not None:
+            self._junk.warning("malformed", "slack: a signed request was malformed at %s", malformed)
+            return 400, "bad request"
+        response = await self.bolt_app.async_dispatch(request)
         return response.status, response.body
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """`POST /slack/events`: Events API, slash commands and interactivity."""
-        status, body = await self.handle_request(await request.text(), request.headers, request.query_string)
+        # Slack sends UTF-8; other bytes cannot carry a valid signature, so they decode to a 401
+        text = (await request.read()).decode("utf-8", errors="replace")
+        status, body = await self.handle_request(text, request.headers, request.query_string)
         return web.Response(status=status, text=body, content_type="application/json" if body.startswith("{") else "text/plain")
 
     # -- inbound -------------------------------------------------------------------------
@@ -325,12 +338,17 @@ def _secret(value: Any) -> str | None:
 
 
 class _Verifier(SignatureVerifier):
-    """slack_sdk's verifier, but a timestamp that is not a number is simply invalid."""
+    """slack_sdk's verifier, but headers it would choke on (`²`, 400 digits, non-ASCII) are simply invalid."""
 
-    def is_valid(self, body: str | bytes, timestamp: str, signature: str) -> bool:
-        if not timestamp.isdigit():
-            return False
-        return super().is_valid(body=body, timestamp=timestamp, signature=signature)
+    def problem(self, body: str, timestamp: str, signature: str) -> str | None:
+        """Why the request is refused (a fixed word, for the log), or None when it is Slack's."""
+        if not timestamp or not signature:
+            return "no signature"
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            return "bad timestamp"
+        if not signature.isascii() or not super().is_valid(body=body, timestamp=timestamp, signature=signature):
+            return "stale or wrong signature"
+        return None
 
 
 def create_slack_platform(settings: Any, community_config: Any, *, web_server: Any = None, **overrides: Any) -> SlackPlatform:

@@ -230,3 +230,97 @@ def form_event(body: Mapping[str, Any], responder: Responder | None = None) -> F
         event_id=body.get("trigger_id") or view.get("id"),
         responder=responder,
     )
+
+
+# -- shape ---------------------------------------------------------------------------------
+
+Shape = dict[str, Any]  # field -> a type (or tuple of types), or a nested Shape for an object
+_TEXT = (str,)
+_USER = {"id": _TEXT, "name": _TEXT, "username": _TEXT, "team_id": _TEXT}
+_STATE = {"values": (Mapping,)}
+_VIEW = {"type": _TEXT, "callback_id": _TEXT, "id": _TEXT, "private_metadata": _TEXT, "state": _STATE}
+_ACTION = {"action_id": _TEXT, "type": _TEXT, "value": _TEXT, "action_ts": _TEXT, "selected_option": {"value": _TEXT}}
+_TOP: Shape = {
+    "type": _TEXT, "team_id": _TEXT, "event_id": _TEXT, "trigger_id": _TEXT, "response_url": _TEXT,
+    "command": _TEXT, "text": _TEXT, "user_id": _TEXT, "user_name": _TEXT, "channel_id": _TEXT, "channel_name": _TEXT,
+    "authorizations": (list,), "enterprise": (str, Mapping), "team": {"id": _TEXT, "domain": _TEXT, "enterprise_id": _TEXT},
+    "user": _USER, "channel": {"id": _TEXT}, "container": {"channel_id": _TEXT, "thread_ts": _TEXT, "message_ts": _TEXT},
+    "message": {"ts": _TEXT, "thread_ts": _TEXT}, "view": _VIEW, "actions": (list,),
+}
+_EVENT: Shape = {
+    "type": _TEXT, "channel": _TEXT, "channel_type": _TEXT, "text": _TEXT, "ts": _TEXT, "thread_ts": _TEXT,
+    "subtype": _TEXT, "user_team": _TEXT, "reaction": _TEXT, "tab": _TEXT, "item": {"type": _TEXT, "channel": _TEXT, "ts": _TEXT},
+}
+_JOINED_USER = {**_USER, "real_name": _TEXT, "locale": _TEXT, "profile": {"display_name": _TEXT, "real_name": _TEXT}}
+READ_EVENTS = frozenset({"team_join", "member_joined_channel", "member_left_channel", "message", "app_mention", "reaction_added", "app_home_opened"})
+_PEOPLES_PAYLOADS = frozenset({"block_actions", "view_submission", "view_closed", "block_suggestion", "shortcut", "message_action"})
+
+
+def body_problem(body: Any) -> str | None:
+    """Why a signed body is not a well-formed Slack request, or None. Checked before Bolt or the
+    translators above read it, so a malformed body is a 400 and never an exception in either.
+
+    Only the fields Bolt and membot read are checked; an absent or null optional field is fine.
+    """
+    if not isinstance(body, Mapping):
+        return "body"
+    problem = _shape(body, _TOP, "")
+    if problem:
+        return problem
+    kind = body.get("type")
+    if kind == "event_callback" or "event" in body:
+        event = body.get("event")
+        if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
+            return "event"
+        if event["type"] not in READ_EVENTS:
+            return None  # membot does not read it: Bolt answers it is unhandled
+        user_shape: Shape = {"user": _JOINED_USER if event["type"] == "team_join" else _TEXT}
+        return _shape(event, _EVENT, "event.") or _shape(event, user_shape, "event.")
+    if kind in _PEOPLES_PAYLOADS and not (isinstance(body.get("user"), Mapping) and body["user"].get("id")):
+        return "user"
+    if kind == "block_actions" or "actions" in body:
+        actions = body.get("actions")
+        if not actions or not isinstance(actions, list) or not all(isinstance(a, Mapping) for a in actions):
+            return "actions"
+        return next((p for a in actions if (p := _shape(a, _ACTION, "actions[].") or _required(a, "action_id", "actions[]."))), None)
+    if kind in ("view_submission", "view_closed") or "view" in body:
+        view = body.get("view")
+        if not isinstance(view, Mapping):
+            return "view"
+        return _required(view, "type", "view.") or _required(view, "callback_id", "view.") or _form_state(view.get("state"))
+    if "command" in body:
+        return _required(body, "command", "") or _required(body, "user_id", "")
+    return None
+
+
+def _shape(mapping: Mapping[str, Any], shape: Shape, path: str) -> str | None:
+    for name, kind in shape.items():
+        value = mapping.get(name)
+        if value is None:
+            continue
+        if isinstance(kind, dict):
+            if not isinstance(value, Mapping):
+                return path + name
+            problem = _shape(value, kind, f"{path}{name}.")
+            if problem:
+                return problem
+        elif not isinstance(value, kind):
+            return path + name
+    return None
+
+
+def _required(mapping: Mapping[str, Any], name: str, path: str) -> str | None:
+    return None if isinstance(mapping.get(name), str) and mapping[name] else path + name
+
+
+def _form_state(state: Any) -> str | None:
+    """`view.state.values`: blocks of elements, each an object with a text value or a chosen option."""
+    if state is None or state.get("values") is None:
+        return None
+    for elements in state["values"].values():
+        if not isinstance(elements, Mapping):
+            return "view.state.values"
+        for element in elements.values():
+            if not isinstance(element, Mapping) or _shape(element, {"type": _TEXT, "value": _TEXT, "selected_option": {"value": _TEXT}}, ""):
+                return "view.state.values"
+    return None
