@@ -150,28 +150,30 @@ def refused_text(app: App, spec: RouteSpec) -> str:
     return app.services.catalog.for_locale("en")(error.key, **error.values)
 
 
-@pytest.mark.parametrize(("kind", "route", "caller"), ROUTE_CASES, ids=[f"{k}-{r}-as-{c}" for k, r, c in ROUTE_CASES])
+@pytest.mark.parametrize("caller", ["member", "moderator"])
 async def test_lower_roles_clicking_or_submitting_creator_routes_are_refused_and_nothing_changes(
-    app: App, memory: MemoryPlatform, kind: str, route: str, caller: str
+    app: App, memory: MemoryPlatform, caller: str
 ) -> None:
+    """Every route above the caller's role, in one app (one app per route would be slow): refused, nothing changes."""
     user = ACCOUNTS[caller]
     await memory.command(user, "help")  # the account exists before the snapshot
     await memory.command("u2", "ask", "How does the free trial work?")  # a question #1 to answer, save or forward
     await app.settle()
-    sent_before, before = len(memory.sent), await table_counts(app)
-    spec = (ACTIONS if kind == "action" else FORMS)[route]
-
-    if kind == "action":
-        replies = [await memory.click(user, route + arg) for arg in ACTION_ARGS]
-    else:
-        replies = [await memory.submit(user, route, FORGED_VALUES.get(route, {})), await memory.submit(user, route, {})]
-    for reply in replies:
-        assert reply.texts == [refused_text(app, spec)], f"{kind} {route} as {caller}"
-        assert reply.forms == []
-    await app.settle()
-
-    assert await table_counts(app) == before
-    assert len(memory.sent) == sent_before and memory.edits == []
+    cases = [(kind, route) for kind, route, who in ROUTE_CASES if who == caller]
+    assert len(cases) >= (19 if caller == "member" else 17)
+    for kind, route in cases:
+        sent_before, before = len(memory.sent), await table_counts(app)
+        spec = (ACTIONS if kind == "action" else FORMS)[route]
+        if kind == "action":
+            replies = [await memory.click(user, route + arg) for arg in ACTION_ARGS]
+        else:
+            replies = [await memory.submit(user, route, FORGED_VALUES.get(route, {})), await memory.submit(user, route, {})]
+        for reply in replies:
+            assert reply.texts == [refused_text(app, spec)], f"{kind} {route} as {caller}"
+            assert reply.forms == [], f"{kind} {route} as {caller}"
+        await app.settle()
+        assert await table_counts(app) == before, f"{kind} {route} as {caller}"
+        assert len(memory.sent) == sent_before and memory.edits == [], f"{kind} {route} as {caller}"
 
 
 async def test_a_forged_drop_with_a_phishing_link_is_refused(app: App, memory: MemoryPlatform) -> None:
