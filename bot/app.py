@@ -161,7 +161,7 @@ async def build_app(
     clock = clock or SystemClock()
     database = database or Database(settings.database_url)
     catalog = Catalog.load(settings.prompts_path)
-    community = await CommunityContext.load(database)
+    community = await CommunityContext.load(database, settings.community_slug)
     presence = Presence()
     outbox = Outbox(clock)
     membership = MembershipService(database, outbox, clock, community, catalog)
@@ -248,7 +248,7 @@ def build_platforms(settings: Settings, services: Services, router: Router, web:
         if name == "console":
             from bot.platforms.console import ConsolePlatform
 
-            built[name] = ConsolePlatform(creator_name=community.creator_name)
+            built[name] = ConsolePlatform(creator_name=community.creator_name, community_id=community.id)
         elif name == "slack":
             from bot.handlers.home import render_home
             from bot.platforms.slack import create_slack_platform
