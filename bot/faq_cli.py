@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from bot.integrations.local_embeddings import ENGINES, load_encoder
-from bot.services.faq import FaqAnswerer, KbError, evaluate, load_faq_toml, load_questions_jsonl
+from bot.services.faq import FaqAnswerer, KbError, evaluate, evaluate_learning, load_faq_toml, load_questions_jsonl
 from bot.services.faq.semantic import Encoder
 
 app = typer.Typer(help="Local FAQ retrieval: evaluate on labelled questions or ask one.",
@@ -35,6 +35,10 @@ def eval_command(
     kb: Path = typer.Option(..., "--kb", help="FAQ knowledge base (.toml with [[faq]] tables)."),
     questions: Path = typer.Option(..., "--questions", help="JSONL with q / expected."),
     engine: str = typer.Option("hybrid", "--engine", envvar="MEMBOT_FAQ_ENGINE", help=ENGINE_HELP),
+    learn: bool = typer.Option(False, "--learn", help="Replay the questions as a stream (seeded shuffle); "
+                               "each miss on an in-scope message becomes an alternative question of its "
+                               "entry. Prints each half's metrics."),
+    seed: int = typer.Option(0, "--seed", help="Shuffle seed for --learn."),
 ) -> None:
     """Print one JSON object with hit@1, wrong rate, abstention P/R and latency."""
     try:
@@ -42,6 +46,9 @@ def eval_command(
         rows = load_questions_jsonl(questions)
     except KbError as exc:
         raise _fail(str(exc)) from None
+    if learn:
+        typer.echo(json.dumps(evaluate_learning(documents, rows, _encoder(engine), seed), ensure_ascii=False))
+        return
     typer.echo(json.dumps(evaluate(documents, rows, _encoder(engine)), ensure_ascii=False))
 
 

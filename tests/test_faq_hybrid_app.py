@@ -74,4 +74,4 @@ async def test_a_new_entry_is_answerable_at_once_and_only_its_texts_are_encoded(
 
     assert "30% off" in reply.replies[0][0].text
     assert knowledge.builds == 2
-    assert knowledge.vectors.encoded - encoded == 2  # the new question and its passage, nothing else
+    assert knowledge.vectors.encoded - encoded == 3  # the new question, its passage and its one answer sentence

@@ -15,8 +15,8 @@ from bot.router import Context, Router
 from bot.services.answers import Place
 from bot.services.community import outranks
 from bot.services.errors import UserError
-from bot.services.faq_entries import EntryDraft
 from bot.services.parsing import record_id
+from bot.services.faq_entries import EntryDraft
 from bot.services.timing import member_zone
 from bot.views import faq as views
 from bot.views.common import local_time
@@ -127,6 +127,16 @@ async def save(ctx: Context) -> None:
     await ctx.say("faq.inbox.saved", entry=entry.key)
 
 
+async def link(ctx: Context, args: str) -> None:
+    """`/faq link ID KEY`: entry KEY answers question ID; its wording is learned as another phrasing."""
+    first, _, key = args.strip().partition(" ")
+    if not key.strip():
+        raise UserError("faq.errors.link_usage")
+    resolved, entry = await ctx.services.answers.inbox.learn(_question_id(first), key.strip())
+    note = "faq.inbox.learned" if resolved.delivered else "faq.inbox.learned_not_delivered"
+    await ctx.say(note, id=resolved.question.id, entry=entry.key, asker=resolved.asker)
+
+
 async def to_live(ctx: Context) -> None:
     question_id = _action_question(ctx)
     await ctx.services.answers.inbox.question(question_id)  # an unknown id says so before anything else
@@ -221,6 +231,7 @@ SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
     "add": ("creator", add),
     "edit": ("creator", edit),
     "remove": ("creator", remove),
+    "link": ("creator", link),
 }
 
 

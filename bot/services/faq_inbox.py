@@ -17,7 +17,7 @@ from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.services.faq_entries import MAX_ANSWER, unique_key
+from bot.services.faq_entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_key, unique_key
 from bot.services.faq_knowledge import Knowledge
 from bot.services.presence import Presence
 from bot.services.timing import member_zone
@@ -141,6 +141,39 @@ class FaqInbox(DomainService):
         self._knowledge.invalidate()
         log.info("faq question %s saved as entry %s", question_id, entry.key)
         return entry
+
+    async def learn(self, question_id: int, key: str) -> tuple[Resolved, FaqEntry]:
+        """The creator points an open question (unanswered, passed on, or 👎) at the entry that answers it.
+
+        The member gets that entry's answer by DM, and their own wording becomes one of the
+        entry's alternative questions, so the next member who puts it that way is answered.
+        This is how the bot learns from the inbox; ``membot faq eval --learn`` measures it.
+        """
+        async with self._database.session() as session:
+            row = await self._get(session, question_id)
+            if row.status == "resolved" or (row.status == "answered" and row.feedback != "down"):
+                raise UserError("faq.errors.already_resolved")
+            entry = await session.scalar(
+                select(FaqEntry).where(FaqEntry.community_id == self._community.id, FaqEntry.key == check_key(key))
+            )
+            if entry is None:
+                raise UserError("faq.errors.unknown_key", entry=check_key(key))
+            wording = " ".join(row.question.split())[:MAX_QUESTION]
+            known = {q.casefold() for q in (entry.question, *(entry.alt_questions or ()))}
+            if wording.casefold() not in known:
+                # Newest first within the limit: the oldest learned wordings make room.
+                alts = [*(entry.alt_questions or ()), wording]
+                entry.alt_questions = alts[-MAX_ALTS:] if len(alts) > MAX_ALTS else alts
+            row.answer, row.status, row.resolved_at = entry.answer, "resolved", self._clock.now()
+            row.cited = f"faq:{entry.key}"
+            row.place = {**(row.place or {}), "learned_into": entry.key}
+            asker, delivered = await self._dm_asker(
+                session, row, f"faq:learn:{row.id}",
+                lambda t, tz: views.creator_answer_dm(row.question, entry.answer, self._community.creator_name, t),
+            )
+        self._knowledge.invalidate()
+        log.info("faq question %s learned into entry %s", question_id, entry.key)
+        return Resolved(row, asker, delivered), entry
 
     async def to_live(self, question_id: int, live: LiveSession) -> Resolved:
         """Carry the question over to a live session's list; the member is told where it will be answered."""

@@ -14,9 +14,11 @@ import numpy as np
 import pytest
 
 from bot.services.faq import Document, FaqAnswerer
-from bot.services.faq.decide import HYBRID_MIN_GAP, HYBRID_MIN_SCORE, LEXICAL_WEIGHT, decide_hybrid
+from bot.services.faq.calibrate import MIN_CONFIDENCE, SHIPPED
+from bot.services.faq.decide import LEXICAL_WEIGHT, decide_hybrid
 from bot.services.faq.index import Hit
-from bot.services.faq.semantic import PASSAGE_CHARS, Encoder, SemanticIndex, VectorCache, passage_text
+from bot.services.faq.semantic import (PASSAGE_CHARS, W_PASSAGE, W_SENTENCE, W_TITLE, Encoder, SemanticIndex,
+                                       VectorCache, answer_sentences, passage_text)
 
 from .kbs import CHINESE, DANISH, ENGLISH, NORWEGIAN, _faq
 from .test_retrieval import ANSWERED, NEAR_MISS, OFF_TOPIC
@@ -32,10 +34,14 @@ MEANING_ONLY = [
 ]
 
 # Near misses that name an entry's main subject ("the studio") in a knowledge base of three
-# or four entries: the encoder finds them close enough to answer. Kept as strict xfails so
-# a better rule shows up here; the README lists the limitation.
+# to five entries: the encoder finds them close enough to answer. Kept as strict xfails so
+# a better rule shows up here; the README lists the limitation. The calibrated confidence
+# is fitted on knowledge bases of 14-45 entries; with three to five, "ahead of the third
+# entry" says less, and two English near misses that the old (score, gap) rule refused are
+# answered now (it let 7-14 % wrong answers through on the hard dev sets instead).
 _NEAR_MISS_ANSWERED = {"hvornår åbner værkstedet om søndagen?", "hoe laat gaat het atelier open?",
-                       "工作室星期天几点开门？"}
+                       "工作室星期天几点开门？", "can i pay for the studio with bitcoin?",
+                       "what time does the studio open on sundays?"}
 NEAR_MISS_CASES = [
     pytest.param(kb, question, marks=pytest.mark.xfail(strict=True, reason="answered by meaning: a known limit"))
     if question in _NEAR_MISS_ANSWERED else (kb, question)
@@ -69,7 +75,7 @@ def test_the_lexical_engine_alone_misses_what_only_the_meaning_gives(
 def test_hybrid_abstains_off_topic(hybrid: dict[int, FaqAnswerer], kb: list[Document], question: str) -> None:
     decision = hybrid[id(kb)].answer(question)
     assert decision.doc is None, f"answered {question!r} with {decision.doc}"
-    assert decision.score < HYBRID_MIN_SCORE
+    assert decision.confidence < MIN_CONFIDENCE
 
 
 @pytest.mark.parametrize(("kb", "question"), NEAR_MISS_CASES)
@@ -119,7 +125,7 @@ def test_the_cache_encodes_each_distinct_text_once_and_rebuilds_encode_only_chan
     encoder, cache = WordEncoder(), VectorCache()
     SemanticIndex.build(ENGLISH, encoder, cache)
     first = cache.encoded
-    assert first == sum(1 + len(d.alt_titles) for d in ENGLISH) + len(ENGLISH)
+    assert first == sum(1 + len(d.alt_titles) + len(answer_sentences(d)) for d in ENGLISH) + len(ENGLISH)
 
     SemanticIndex.build(ENGLISH, encoder, cache)  # nothing changed
     assert cache.encoded == first
@@ -147,14 +153,21 @@ def test_long_passages_are_cut_at_a_word_boundary() -> None:
     assert text.startswith("A long article word") and text.endswith("word")
 
 
-def test_documents_score_by_best_title_and_passage() -> None:
+def test_documents_score_by_best_title_passage_and_sentence() -> None:
     encoder = WordEncoder()
     index = SemanticIndex.build(ENGLISH, encoder)
-    scores = index.scores(index.encode("Where can I reserve a firing?"))  # kiln-booking's alternative
-    assert int(np.argmax(scores)) == 0
-    assert scores[0] == pytest.approx(0.4 * 1.0 + 0.6 * float(
-        encoder.encode_passages([passage_text(ENGLISH[0])])[0] @ index.encode("Where can I reserve a firing?")
-    ), abs=1e-5)
+    query = index.encode("Where can I reserve a firing?")  # kiln-booking's alternative
+    views = index.views(query)
+    assert int(np.argmax(views.fused)) == 0 and views.title[0] == pytest.approx(1.0, abs=1e-5)
+    passage = float(encoder.encode_passages([passage_text(ENGLISH[0])])[0] @ query)
+    sentence = max(float(v @ query) for v in encoder.encode_queries(answer_sentences(ENGLISH[0])))
+    assert views.fused[0] == pytest.approx(W_TITLE + W_PASSAGE * passage + W_SENTENCE * sentence, abs=1e-5)
+    assert index.scores(query) == pytest.approx(views.fused)
+
+
+def test_answer_sentences_split_on_sentence_ends_in_every_script() -> None:
+    doc = _faq("x", "Q?", "First part. Second part! 第三句。第四句？ ok")
+    assert answer_sentences(doc) == ["First part.", "Second part!", "第三句。", "第四句？"]
 
 
 def _hit(doc_id: str, score: float) -> Hit:
@@ -162,15 +175,22 @@ def _hit(doc_id: str, score: float) -> Hit:
     return Hit(doc, score, coverage=0.0)
 
 
-def test_decide_hybrid_needs_both_score_and_gap() -> None:
-    high, clear = HYBRID_MIN_SCORE + 0.02, HYBRID_MIN_GAP + 0.005
-    assert decide_hybrid([_hit("a", high), _hit("b", high - clear)]).doc.doc_id == "a"
-    assert decide_hybrid([_hit("a", high), _hit("b", high - HYBRID_MIN_GAP / 2)]).doc is None  # too close
-    low = HYBRID_MIN_SCORE - 0.01
-    assert decide_hybrid([_hit("a", low), _hit("b", low - 0.1)]).doc is None  # too far from everything
-    assert decide_hybrid([]).doc is None
-    decision = decide_hybrid([_hit("a", high)])
-    assert decision.doc.doc_id == "a" and decision.confidence == pytest.approx(high)
+def test_decide_hybrid_answers_at_the_calibrated_threshold() -> None:
+    hits = [_hit("a", 0.9), _hit("b", 0.8)]
+    assert decide_hybrid(hits, MIN_CONFIDENCE).doc.doc_id == "a"
+    assert decide_hybrid(hits, MIN_CONFIDENCE - 0.01).doc is None
+    assert decide_hybrid([], 1.0).doc is None
+    decision = decide_hybrid(hits, 0.99)
+    assert decision.confidence == pytest.approx(0.99) and decision.score == pytest.approx(0.9)
+
+
+def test_the_calibrated_confidence_rises_with_a_clear_lead_and_needs_a_lift() -> None:
+    clear = np.array([0.08, 0.08, 0.06, 0.8, 1.0])  # lift, gap3, gap, coverage, views
+    crowded = np.array([0.01, 0.005, 0.002, 0.1, 1 / 3])
+    assert SHIPPED.confidence(clear) > MIN_CONFIDENCE > SHIPPED.confidence(crowded)
+    below_level = clear.copy()
+    below_level[0] = -0.001  # no closer than a typical near miss: never answered
+    assert SHIPPED.confidence(below_level) == 0.0
 
 
 def test_shared_words_break_a_tie_in_meaning() -> None:

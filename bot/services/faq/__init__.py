@@ -8,7 +8,7 @@ the lexical score), each with its own decision rule.
 from __future__ import annotations
 
 from bot.services.faq.decide import MIN_COVERAGE, MIN_GAP, Decision, FaqAnswerer, decide, decide_hybrid
-from bot.services.faq.evaluate import Question, evaluate, load_questions_jsonl, score_answers
+from bot.services.faq.evaluate import Question, evaluate, evaluate_learning, load_questions_jsonl, score_answers
 from bot.services.faq.index import Document, FaqIndex, Hit
 from bot.services.faq.kb import KbError, load_faq_toml, parse_faq
 from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache
@@ -16,5 +16,6 @@ from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache
 __all__ = [
     "MIN_COVERAGE", "MIN_GAP", "Decision", "Document", "Encoder", "FaqAnswerer", "FaqIndex", "Hit",
     "KbError", "Question", "SemanticIndex", "VectorCache", "decide", "decide_hybrid", "evaluate",
+    "evaluate_learning",
     "load_faq_toml", "load_questions_jsonl", "parse_faq", "score_answers",
 ]

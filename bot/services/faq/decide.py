@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from bot.services.faq.calibrate import SHIPPED, Calibration, features
 from bot.services.faq.index import Document, FaqIndex, Hit, top_k
 from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache
 
@@ -29,24 +32,19 @@ Any value from 0.35 to 0.7 gives the same dev results (at 0.03 gap the gap rule 
 answers all of these, so the signal only matters with the stricter gap)."""
 
 
-# The hybrid rule (a sentence encoder plus the lexical score) acts on the fused score:
-# cosine similarities of the multilingual encoder (about 0.78-0.96 for these messages) plus
-# LEXICAL_WEIGHT x the lexical score. On the en/nb/zh dev sets the thresholds from 0.8625
-# to 0.875 with gaps from 0.006 to 0.018 keep all three languages within the targets; a
-# gap of 0.004 answers an off-topic Chinese message, 0.8675 loses a Norwegian one. The
-# values sit one step inside both edges (measured with `membot faq eval`).
+# The hybrid rule acts on a calibrated probability that the top entry is right
+# (bot/services/faq/calibrate.py), fitted by cross-validation across languages and sets;
+# it replaced a (score, gap) pair of constants fitted to the easy dev sets, which let 7-14 %
+# wrong answers through on the hard ones.
 LEXICAL_WEIGHT = 0.1
 """How much the lexical score adds to the semantic one: enough to break near-ties in favour
 of the entry that shares the member's words, too little to outvote the meaning."""
-HYBRID_MIN_SCORE = 0.865
-"""Fused score the best document needs: below it the message is about something else."""
-HYBRID_MIN_GAP = 0.008
-"""The best document must beat the runner-up by this much; closer calls are ambiguous."""
 
 
 @dataclass(frozen=True)
 class Decision:
-    """``doc`` is None when abstaining; ``confidence`` is the top-1/top-2 score gap."""
+    """``doc`` is None when abstaining. ``confidence`` is the calibrated probability that the
+    top entry is right (hybrid) or the top-1/top-2 score gap (lexical)."""
 
     doc: Document | None
     score: float
@@ -74,17 +72,24 @@ def decide(hits: Sequence[Hit], min_gap: float = MIN_GAP, min_coverage: float = 
                     confidence=gap, candidates=candidates)
 
 
-def decide_hybrid(hits: Sequence[Hit], min_score: float = HYBRID_MIN_SCORE,
-                  min_gap: float = HYBRID_MIN_GAP) -> Decision:
-    """Answer with the top hit if its fused score is high enough and clearly ahead."""
+def decide_hybrid(hits: Sequence[Hit], confidence: float,
+                  calibration: Calibration = SHIPPED) -> Decision:
+    """Answer with the top hit when the calibrated ``confidence`` reaches the threshold."""
     candidates = tuple(hits)
     if not candidates:
         return Decision(doc=None, score=0.0, confidence=0.0, candidates=())
     top = candidates[0]
-    gap = top.score - (candidates[1].score if len(candidates) > 1 else 0.0)
-    answered = top.score >= min_score and gap >= min_gap
-    return Decision(doc=top.doc if answered else None, score=top.score, confidence=gap,
+    answered = confidence >= calibration.threshold
+    return Decision(doc=top.doc if answered else None, score=top.score, confidence=confidence,
                     candidates=candidates)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The hybrid engine's candidates, best first, and the calibration features of the ranking."""
+
+    hits: tuple[Hit, ...]
+    features: np.ndarray
 
 
 class FaqAnswerer:
@@ -96,8 +101,9 @@ class FaqAnswerer:
     """
 
     def __init__(self, documents: Sequence[Document], encoder: Encoder | None = None,
-                 cache: VectorCache | None = None) -> None:
+                 cache: VectorCache | None = None, calibration: Calibration = SHIPPED) -> None:
         self.index = FaqIndex.build(documents)
+        self.calibration = calibration
         self.semantic = SemanticIndex.build(documents, encoder, cache) if encoder is not None else None
 
     @property
@@ -107,9 +113,20 @@ class FaqAnswerer:
     def answer(self, question: str, k: int = 5) -> Decision:
         if self.semantic is None or not self.index.documents or k <= 0:
             return decide(self.index.search(question, k=k))
+        ranking = self.rank(question, k)
+        return decide_hybrid(ranking.hits, self.calibration.confidence(ranking.features), self.calibration)
+
+    def rank(self, question: str, k: int = 5) -> Ranking:
+        """The hybrid ranking of ``question`` and its calibration features (no decision)."""
+        assert self.semantic is not None, "rank() needs the hybrid engine"
         lexical = self.index.lexical(question)
-        fused = self.semantic.scores(self.semantic.encode(question)) + LEXICAL_WEIGHT * lexical.score
-        return decide_hybrid(lexical.hits(self.index.documents, top_k(fused, k), fused))
+        views = self.semantic.views(self.semantic.encode(question))
+        fused = views.fused + LEXICAL_WEIGHT * lexical.score
+        order = top_k(fused, max(k, 3))
+        hits = lexical.hits(self.index.documents, order, fused)
+        coverage = hits[0].coverage if hits else 0.0
+        lift = float(fused[order[0]] - self.semantic.level) if order else 0.0
+        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift))
 
     def relates(self, question: str) -> bool:
         """Whether the message shares any term with the knowledge at all ("thanks!" does not)."""

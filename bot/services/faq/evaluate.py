@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.services.faq.decide import FaqAnswerer
 from bot.services.faq.index import Document
 from bot.services.faq.kb import KbError
-from bot.services.faq.semantic import Encoder
+from bot.services.faq.semantic import Encoder, VectorCache
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,39 @@ def evaluate(documents: Sequence[Document], questions: Sequence[Question],
     metrics["p50_ms"] = round(_percentile(latencies, 50), 3)
     metrics["p95_ms"] = round(_percentile(latencies, 95), 3)
     return metrics
+
+
+def evaluate_learning(documents: Sequence[Document], questions: Sequence[Question],
+                      encoder: Encoder | None = None, seed: int = 0) -> dict[str, object]:
+    """Replay ``questions`` as a stream in a seeded shuffled order, learning as the creator would.
+
+    Whenever the bot abstains or answers wrongly on an in-scope message, the expected entry
+    gets the message as an alternative question (what saving an inbox answer or picking the
+    right entry after a 👎 does in the app) and the index is rebuilt; the vector cache means
+    only the new phrasing is encoded. Returns the metrics of each half of the stream: the
+    second half shows what the learning bought.
+    """
+    order = random.Random(seed).sample(range(len(questions)), len(questions))
+    entries = {doc.doc_id: doc for doc in documents}
+    cache = VectorCache()
+    answerer = FaqAnswerer(list(entries.values()), encoder, cache)
+    got: list[str | None] = []
+    learned = 0
+    for i in order:
+        question = questions[i]
+        decision = answerer.answer(question.q)
+        answer = decision.doc.doc_id if decision.doc else None
+        got.append(answer)
+        if question.expected in entries and answer != question.expected:
+            entry = entries[question.expected]
+            entries[question.expected] = replace(entry, alt_titles=(*entry.alt_titles, question.q))
+            answerer = FaqAnswerer(list(entries.values()), encoder, cache)
+            learned += 1
+    expected = [questions[i].expected for i in order]
+    half = len(order) // 2
+    return {
+        "seed": seed,
+        "learned": learned,
+        "first_half": score_answers(expected[:half], got[:half]),
+        "second_half": score_answers(expected[half:], got[half:]),
+    }
