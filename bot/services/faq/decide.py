@@ -126,7 +126,9 @@ class FaqAnswerer:
         hits = lexical.hits(self.index.documents, order, fused)
         coverage = hits[0].coverage if hits else 0.0
         lift = float(fused[order[0]] - self.semantic.level) if order else 0.0
-        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift))
+        pair = (float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1]))
+                if len(order) > 1 else 1.0)
+        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair))
 
     def relates(self, question: str) -> bool:
         """Whether the message shares any term with the knowledge at all ("thanks!" does not)."""

@@ -220,6 +220,20 @@ class SemanticIndex:
             probes = sorted(int(i) for i in np.random.default_rng(0).choice(probes, BACKGROUND_PROBES, replace=False))
         return probes
 
+    def neighbour_score(self, doc: int, neighbour: int) -> float:
+        """The best fused score that ``neighbour``'s own questions get on ``doc`` (the ``pair`` guard)."""
+        best = -1.0
+        for row in np.flatnonzero(self._owner == neighbour):
+            best = max(best, self._fused_one(doc, self._titles[row]))
+        return best
+
+    def _fused_one(self, doc: int, query: np.ndarray) -> float:
+        title = float((self._titles[self._owner == doc] @ query).max(initial=-1.0))
+        passage = float(self._passages[doc] @ query)
+        mask = self._sentence_owner == doc
+        sentence = float((self._sentences[mask] @ query).max()) if mask.any() else passage
+        return W_TITLE * title + W_PASSAGE * passage + W_SENTENCE * sentence
+
     def views(self, query: np.ndarray) -> Views:
         """Every document's similarity to ``query`` in each view."""
         if self._n_docs == 0:
