@@ -101,3 +101,21 @@ def test_an_unknown_engine_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--engine must be one of hybrid, lexical" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_eval_learn_replays_a_stream_and_learns_each_missed_wording(tmp_path: Path) -> None:
+    kb, _ = _files(tmp_path)
+    stream = tmp_path / "stream.jsonl"
+    buddy = '{"q": "could I take a buddy with me one evening?", "expected": "guest-pass"}\n'
+    stream.write_text(buddy * 4 + '{"q": "who won the chess world championship?", "expected": null}\n' * 2,
+                      encoding="utf-8")
+    args = ["eval", "--learn", "--seed", "3", "--engine", "lexical", "--kb", str(kb), "--questions", str(stream)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["seed"] == 3 and report["learned"] == 1  # the words alone miss it once, then know it
+    assert report["first_half"]["n_questions"] + report["second_half"]["n_questions"] == 6
+    assert report["second_half"]["wrong_rate"] == 0.0
+    in_second = report["second_half"]["n_in_scope"]
+    assert in_second == 0 or report["second_half"]["hit_at_1"] == 1.0
+    assert json.loads(runner.invoke(app, args).stdout) == report  # the same seed, the same stream

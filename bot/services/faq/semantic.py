@@ -189,8 +189,10 @@ class SemanticIndex:
         title_vectors = cache.vectors(encoder, "query", titles + sentences)
         passage_vectors = cache.vectors(encoder, "passage", passages)
         cache.retain(encoder, {"query": titles + sentences, "passage": passages})
-        return cls(encoder, title_vectors[:len(titles)], np.array(owner, dtype=np.int32), passage_vectors,
-                   len(documents), title_vectors[len(titles):], np.array(sentence_owner, dtype=np.int32))
+        index = cls(encoder, title_vectors[:len(titles)], np.array(owner, dtype=np.int32), passage_vectors,
+                    len(documents), title_vectors[len(titles):], np.array(sentence_owner, dtype=np.int32))
+        _ = index.level  # measured while building (in the builder's thread), not on the first question
+        return index
 
     def encode(self, question: str) -> np.ndarray:
         return np.asarray(self.encoder.encode_queries([question])[0], dtype=np.float32)
