@@ -211,7 +211,7 @@ async def build_app(
     if billing.inbox is not None and settings.stripe_webhook_secret is not None:
         from bot.handlers.billing import add_routes
 
-        add_routes(web, billing.inbox)
+        add_routes(web, billing.inbox, clock)
     limiter = RateLimiter(clock)
     worker = DeliveryWorker(
         database,
@@ -251,10 +251,11 @@ def build_platforms(settings: Settings, services: Services, router: Router, web:
             built[name] = ConsolePlatform(creator_name=community.creator_name, community_id=community.id)
         elif name == "slack":
             from bot.handlers.home import render_home
-            from bot.platforms.slack import create_slack_platform
+            from bot.platforms.slack.adapter import create_slack_platform
 
             built[name] = create_slack_platform(
-                settings, community.config, web_server=web, home_provider=functools.partial(render_home, services)
+                settings, community.config, web_server=web, home_provider=functools.partial(render_home, services),
+                clock=services.clock,
             )
         elif name == "discord":
             from bot.platforms.discord.factory import create_discord_platform

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
-from bot.jobs import Job
+from bot.jobs.job import Job
 from storage.leader import LeaderLock
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import analytics
+from bot.handlers.analytics import members_at_risk
 from bot.router import Context, Router
 from bot.services.parsing import MAX_DAYS, number
 from bot.views import engagement as views
@@ -23,7 +23,7 @@ async def members(ctx: Context) -> None:
     `/members at-risk` is the analytics view of who may leave."""
     words = ctx.args.lower().split()
     if words == ["at-risk"]:
-        await analytics.members_at_risk(ctx)
+        await members_at_risk(ctx)
         return
     if not words or words[0] != "inactive" or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
         await ctx.reply(views.members_usage(ctx.t))

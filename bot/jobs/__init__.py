@@ -6,26 +6,16 @@ restart or a missed tick loses nothing and running twice does nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from apscheduler.triggers.base import BaseTrigger
+from bot.jobs import announcements, billing, calendar, drops, engagement, live, onboarding
+from bot.jobs.job import Job
 
 if TYPE_CHECKING:
     from bot.services.registry import Services
 
 
-@dataclass(frozen=True)
-class Job:
-    name: str
-    run: Callable[[], Awaitable[Any]]
-    triggers: tuple[BaseTrigger, ...]
-
-
 def all_jobs(services: Services) -> list[Job]:
-    from bot.jobs import announcements, billing, calendar, drops, engagement, live, onboarding
-
     return [
         *calendar.jobs(services),
         *drops.jobs(services),
@@ -35,3 +25,6 @@ def all_jobs(services: Services) -> list[Job]:
         *engagement.jobs(services),
         *billing.jobs(services),
     ]
+
+
+__all__ = ["Job", "all_jobs"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.jobs import Job
+from bot.jobs.job import Job
 
 if TYPE_CHECKING:
     from bot.services.registry import Services

@@ -54,10 +54,12 @@ from storage.models import (
     ContentItem,
     InboundEvent,
     Member,
+    Membership,
     MemberPreferences,
     OutboxMessage,
     PlatformIdentity,
     StripeEvent,
+    Tier,
 )
 from storage.repositories import outbox as outbox_repo
 
@@ -208,7 +210,8 @@ def _settings(spec: Spec) -> Settings:
     values: dict[str, Any] = {
         "database_url": spec.db, "outbox_lease_seconds": spec.lease, "outbox_batch": 50, "_env_file": None,
     }
-    values["port"] = spec.port  # the web server: webhook and inbound scenarios
+    if spec.port:
+        values["port"] = spec.port  # the web server: webhook and inbound scenarios
     if spec.scenario == "webhook":
         values.update(
             stripe_api_key="sk_test_crash", stripe_webhook_secret=WEBHOOK_SECRET,
@@ -241,8 +244,11 @@ async def setup(spec: Spec) -> list[int]:
                 session.add(member)
                 created.append(member)
             await session.flush()
+            tier_id = await session.scalar(select(Tier.id).where(Tier.community_id == community_id).limit(1))
             for member in created:
                 session.add(MemberPreferences(member_id=member.id, delivery="dm", digest="every", answers={}))
+                # Members, not visitors: the drip (timed from the membership's start) reaches members only.
+                session.add(Membership(member_id=member.id, tier_id=tier_id, status="comped", started_at=joined))
             if spec.scenario == "fanout":
                 await session.execute(update(ContentItem).values(publish_at=SCENARIO_START + timedelta(days=3)))
                 first = await session.scalar(select(ContentItem.id).order_by(ContentItem.id).limit(1))
