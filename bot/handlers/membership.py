@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.events import MemberJoined, MemberLeft
-from bot.handlers.billing import join
+from bot.handlers.billing import join as start_membership
 from bot.router import Context, Router
 
 
@@ -22,7 +22,7 @@ async def member_left(ctx: Context) -> None:
 async def join(ctx: Context) -> None:
     """With Stripe, a checkout link; without, the membership starts at once. Closed doors or a full
     seat cap put the member on the waitlist either way (bot.handlers.billing)."""
-    await join(ctx)
+    await start_membership(ctx)
     await ctx.services.onboarding.welcome_new_members()  # joined at once: greet them now, not at the next scan
 
 
