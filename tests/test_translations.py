@@ -187,7 +187,10 @@ async def test_member_locale_picks_the_welcome_language(
     for phrase in phrases:
         assert phrase in text_of(dm), f"{locale} welcome lacks {phrase!r}: {text_of(dm)}"
     assert "Welcome to" not in text_of(dm)
-    # The public greeting is for everyone, so it stays in the community's language.
+    # The public greeting (once Kari becomes a member) is for everyone: the community's language.
+    assert memory.posts_in("welcome") == []
+    await memory.command("u1", "join", "")
+    await app.settle()
     [greeting] = memory.posts_in("welcome")
     assert "give a warm welcome to Kari" in greeting.text
 
