@@ -181,7 +181,7 @@ async def build_app(
         metrics=Metrics(),
         membership=membership,
         billing=billing,
-        content=ContentService(database, outbox, clock, community, presence, catalog),
+        content=ContentService(database, outbox, clock, community, presence, catalog, grace=grace),
         engagement=engagement,
         live=LiveService(database, outbox, clock, community, presence, catalog),
         onboarding=OnboardingService(database, outbox, clock, community, presence, catalog, grace=grace),

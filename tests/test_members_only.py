@@ -133,3 +133,23 @@ async def test_public_welcome_names_people_when_they_become_members(app: App, me
     assert ["Bea" in p.text or "Gus" in p.text for p in memory.posts_in("welcome")] == [True, True]
     await app.advance_time(timedelta(days=1))
     assert len(memory.posts_in("welcome")) == 2  # once each
+
+
+async def test_drops_by_dm_reach_current_members_only(app: App, memory: MemoryPlatform) -> None:
+    """Drops are paid content: asking for them by DM while a member does not keep them coming after."""
+    await cast(app, memory)
+    for user in ("max", "lea", "alex", "cat", "pat", "bea", "wes"):
+        await memory.command(user, "prefs", "drops dm-every")
+    await app.settle()
+    for _ in range(4):  # the sample's first drop slot is Monday 09:00 Oslo time
+        await app.advance_time(timedelta(days=1))
+
+    async def drop_dms(user: str) -> int:
+        mid = await member_id(app, user)
+        async with app.database.session() as session:
+            keys = (await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.member_id == mid))).all()
+        return sum(1 for key in keys if key.startswith("drop:"))
+
+    assert await drop_dms("max") >= 1 and await drop_dms("lea") >= 1  # a late payer within grace keeps access
+    for user in NOT_MEMBERS:
+        assert await drop_dms(user) == 0, user

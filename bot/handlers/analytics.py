@@ -10,8 +10,8 @@ from bot.services.analytics.cohorts import MAX_MONTHS as MAX_COHORT_MONTHS
 from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
 from bot.services.analytics.forecast import steady_state
 from bot.services.analytics.figures import main_currency
-from bot.services.parsing import MAX_DAYS, record_id, whole
 from bot.services.errors import UserError
+from bot.services.parsing import MAX_DAYS, record_id, whole
 from bot.views import analytics as views
 
 DEFAULT_COHORT_MONTHS = 12

@@ -16,8 +16,8 @@ from bot.services.billing.plans import by_key
 from bot.services.billing.service import JoinResult
 from bot.services.billing.webhooks import WebhookInbox
 from bot.services.billing.wire import BillingUnavailable, WebhookRejected
-from bot.services.parsing import whole
 from bot.services.errors import UserError
+from bot.services.parsing import whole
 from bot.views import billing as views
 from bot.web import WebServer
 

@@ -10,16 +10,21 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
+from bot.i18n import Catalog
 from bot.messages import OutboundMessage
+from bot.outbox import Outbox
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.library import for_level
 from bot.services.parsing import check_ahead, whole
+from bot.services.presence import Presence
 from bot.services.schedule import next_slot_after
 from bot.services.timing import member_zone, next_send_time
 from bot.views import drops as drop_views
+from storage.database import Database
 from storage.models import ContentItem
 from storage.repositories import content as repo
 from storage.repositories import members as member_repo
@@ -42,6 +47,21 @@ class NewDrop:
 
 
 class ContentService(DomainService):
+    """Publishing drops (channel posts, and DMs for members who chose them), the library, the queue."""
+
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+        *,
+        grace: timedelta = member_repo.DEFAULT_GRACE,
+    ) -> None:
+        super().__init__(database, outbox, clock, community, presence, catalog)
+        self._grace = grace  # a late payer keeps getting drops by DM this long, as they keep access
 
     # -- publishing ------------------------------------------------------------------------
 
@@ -57,7 +77,7 @@ class ContentService(DomainService):
         async with self._database.session() as session:
             items = await repo.due_for_publishing(session, self._community.id, now)
             if items:
-                dm_members = await member_repo.with_drop_delivery(session, self._community.id, "every")
+                dm_members = await member_repo.with_drop_delivery(session, self._community.id, "every", now=now, grace=self._grace)
             for item in items:
                 item.published_at = now
                 post = drop_views.drop_post(item, t)
@@ -90,7 +110,7 @@ class ContentService(DomainService):
         now = self._clock.now()
         queued = 0
         async with self._database.session() as session:
-            weekly = await member_repo.with_drop_delivery(session, self._community.id, "weekly")
+            weekly = await member_repo.with_drop_delivery(session, self._community.id, "weekly", now=now, grace=self._grace)
             prefs = await member_repo.preferences_for(session, [m.id for m in weekly])
             due = []
             for member in weekly:

@@ -145,14 +145,18 @@ async def active_in(session: AsyncSession, community_id: int) -> Sequence[Member
     return result.all()
 
 
-async def with_drop_delivery(session: AsyncSession, community_id: int, digest: str) -> Sequence[Member]:
-    """Active members who asked for drops by DM with this frequency (`every` or `weekly`)."""
+async def with_drop_delivery(
+    session: AsyncSession, community_id: int, digest: str, *, now: datetime, grace: timedelta = DEFAULT_GRACE
+) -> Sequence[Member]:
+    """Who asked for drops by DM with this frequency (`every` or `weekly`) and may have them: current
+    members, and the creator's team. Drops are paid content: an ex-member or a visitor gets none."""
     result = await session.scalars(
         select(Member)
         .join(MemberPreferences, MemberPreferences.member_id == Member.id)
         .where(
             Member.community_id == community_id,
             Member.left_at.is_(None),
+            or_(Member.role != "member", has_current_membership(now, grace)),
             MemberPreferences.delivery == "dm",
             MemberPreferences.digest == digest,
         )
