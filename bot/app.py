@@ -189,7 +189,7 @@ async def build_app(
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),
         privacy=PrivacyService(database, clock, billing, settings.privacy_stripe),
-        announcements=AnnouncementService(database, outbox, clock, community, presence, catalog),
+        announcements=AnnouncementService(database, outbox, clock, community, presence, catalog, grace=grace),
         polls=PollService(database, outbox, clock, community, presence, catalog),
         feedback=FeedbackService(database, outbox, clock, community, presence, catalog),
         referrals=ReferralService(database, outbox, clock, community, presence, catalog),

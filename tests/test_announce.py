@@ -55,12 +55,12 @@ async def add_member(
     name: str,
     *,
     level: int | None = None,
-    tier: str | None = None,
+    tier: str | None = "member",
     founding: bool = False,
     idle_days: int | None = None,
     left: bool = False,
 ) -> int:
-    """A member in a given state; their welcome is delivered and forgotten."""
+    """A member in a given state (`tier=None`: arrived, never joined); their welcome is delivered and forgotten."""
     await memory.join(user, name)
     await app.settle()
     memory.sent.clear()
@@ -101,6 +101,7 @@ async def club(app: App, memory: MemoryPlatform) -> dict[str, int]:
         "cy": await add_member(app, memory, "cy", "Cy", level=5, tier="inner-circle", founding=True),
         "dee": await add_member(app, memory, "dee", "Dee", level=3, tier="member", left=True),
         "eli": await add_member(app, memory, "eli", "Eli", idle_days=13),
+        "fay": await add_member(app, memory, "fay", "Fay", level=3, idle_days=20, tier=None),  # never joined
     }
     return ids
 
@@ -197,14 +198,14 @@ async def test_recipient_counts_per_segment(app: App, club: dict[str, int]) -> N
     for segment in ("all", "level:3", "level:5", "tier:member", "tier:inner-circle", "inactive", "founding"):
         preview = await service.draft(club["ana"], service.parse(f"{segment} | hi"))
         counts[segment] = preview.recipients
-    # everyone but the creator and whoever left: ana ben cy eli + the moderator
+    # current members but the creator and whoever left: ana ben cy eli + the moderator (fay never joined)
     assert counts == {
         "all": 5,
-        "level:3": 2,  # ana, ben (dee left)
+        "level:3": 2,  # ana, ben (dee left; fay is no member)
         "level:5": 1,
-        "tier:member": 1,  # ana (dee left; ben has no membership)
+        "tier:member": 3,  # ana, ben, eli (dee left)
         "tier:inner-circle": 1,
-        "inactive": 1,  # ben: 20 days; eli's 13 days do not count yet
+        "inactive": 1,  # ben: 20 days; eli's 13 days do not count yet; fay is no member
         "founding": 1,
     }
 

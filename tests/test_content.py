@@ -37,6 +37,7 @@ def dm_headers(memory: MemoryPlatform, user: str) -> list[str]:
 async def members(app: App, memory: MemoryPlatform) -> None:
     for user, name in (("u1", "Ann"), ("u2", "Ben"), ("u3", "Cat"), ("u4", "Dev")):
         await memory.join(user, name)
+        await memory.command(user, "join")  # drops by DM are for members
     await set_prefs(app, "Ann", level=4, delivery="dm", digest="every")
     await set_prefs(app, "Ben", level=1, delivery="dm", digest="every")  # the deep-dive is not for level 1
     await set_prefs(app, "Cat", level=4, delivery="channel", digest="every")

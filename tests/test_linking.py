@@ -72,6 +72,7 @@ async def test_link_makes_one_member_with_shared_membership(both: App, slack: Me
 async def test_linked_member_gets_each_drop_dm_once(both: App, slack: MemoryPlatform, discord: MemoryPlatform, clock: FakeClock) -> None:
     await slack.join("U1", "Ann")
     await discord.join("111", "Ann")
+    await slack.command("U1", "join")  # drops by DM are for members
     await slack.command("U1", "prefs", "drops dm-every")
     code = code_in((await slack.command("U1", "link")).texts[0])
     await discord.command("111", "link", code)

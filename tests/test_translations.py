@@ -205,6 +205,7 @@ async def test_norwegian_member_gets_drops_by_dm_in_norwegian(app: App, memory: 
     await join(app, memory, "u1", "Kari", "nb")
     await join(app, memory, "u2", "Dana", None)
     for user in ("u1", "u2"):
+        await memory.command(user, "join")  # drops by DM are for members
         await memory.command(user, "prefs", "drops dm-every")
 
     clock.set(SATURDAY_SLOT)

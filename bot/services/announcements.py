@@ -161,7 +161,7 @@ class AnnouncementService(DomainService):
     # -- internals ---------------------------------------------------------------------------
 
     async def _recipients(self, session: AsyncSession, segment: Segment) -> list[tuple[Member, Target | None]]:
-        found = await members_in(session, self._community.id, segment, self._clock.now())
+        found = await members_in(session, self._community.id, segment, self._clock.now(), self._grace)
         if segment.by_channel:
             return [(m, None) for m in found]
         return [(m, target) for m in found if (target := dm_target(m, self._presence)) is not None]

@@ -10,21 +10,16 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.i18n import Catalog
 from bot.messages import OutboundMessage
-from bot.outbox import Outbox
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.library import for_level
 from bot.services.parsing import check_ahead, whole
-from bot.services.presence import Presence
 from bot.services.schedule import next_slot_after
 from bot.services.timing import member_zone, next_send_time
 from bot.views import drops as drop_views
-from storage.database import Database
 from storage.models import ContentItem
 from storage.repositories import content as repo
 from storage.repositories import members as member_repo
@@ -49,19 +44,6 @@ class NewDrop:
 class ContentService(DomainService):
     """Publishing drops (channel posts, and DMs for members who chose them), the library, the queue."""
 
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-        *,
-        grace: timedelta = member_repo.DEFAULT_GRACE,
-    ) -> None:
-        super().__init__(database, outbox, clock, community, presence, catalog)
-        self._grace = grace  # a late payer keeps getting drops by DM this long, as they keep access
 
     # -- publishing ------------------------------------------------------------------------
 

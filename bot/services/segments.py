@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import UserError
 from bot.services.parsing import check_ahead, duration
 from storage.models import Member, Membership, Tier
+from storage.repositories.members import DEFAULT_GRACE, has_current_membership
 
 INACTIVE_AFTER = timedelta(days=14)
 HAS_ACCESS = ("active", "trialing", "past_due", "comped")  # past_due: still in, during dunning
@@ -150,12 +151,14 @@ def build_request(segment: str, send_at: datetime | None, text: str, tier_keys: 
 # -- who is in a segment -------------------------------------------------------------------
 
 
-def _conditions(segment: Segment, community_id: int, now: datetime) -> list[ColumnElement[bool]]:
-    """Members who have not left; the creator sends announcements and never receives them."""
+def _conditions(segment: Segment, community_id: int, now: datetime, grace: timedelta) -> list[ColumnElement[bool]]:
+    """Current members (and moderators) who have not left; the creator sends announcements and
+    never receives them. An ex-member, a visitor or a waitlisted person is in no segment."""
     where: list[ColumnElement[bool]] = [
         Member.community_id == community_id,
         Member.left_at.is_(None),
         Member.role != "creator",
+        or_(Member.role != "member", has_current_membership(now, grace)),
     ]
     if segment.kind == "level":
         where.append(Member.level == int(segment.value or 0))
@@ -176,9 +179,13 @@ def _conditions(segment: Segment, community_id: int, now: datetime) -> list[Colu
     return where
 
 
-async def members_in(session: AsyncSession, community_id: int, segment: Segment, now: datetime) -> Sequence[Member]:
+async def members_in(
+    session: AsyncSession, community_id: int, segment: Segment, now: datetime, grace: timedelta = DEFAULT_GRACE
+) -> Sequence[Member]:
     """Everyone the segment names right now, identities loaded, oldest member first."""
-    result = await session.scalars(select(Member).where(*_conditions(segment, community_id, now)).order_by(Member.id))
+    result = await session.scalars(
+        select(Member).where(*_conditions(segment, community_id, now, grace)).order_by(Member.id)
+    )
     return result.all()
 
 
