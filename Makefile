@@ -20,8 +20,9 @@ run: $(STAMP)
 	$(BIN)/membot import $(COMMUNITY)
 	$(BIN)/membot run --community $(COMMUNITY)
 
+# Two workers: the suite is mostly waiting on SQLite, PostgreSQL and subprocesses (half the time of one).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
