@@ -42,6 +42,17 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The command line as a new user has it: an empty folder, no tokens, no database or community
+    chosen, quiet logs (the CLI tests read what it prints)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS",
+                 "MEMBOT_COMMUNITY", "MEMBOT_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MEMBOT_LOG_LEVEL", "WARNING")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
     # Apps under test answer FAQ questions with the lexical engine: building the hybrid

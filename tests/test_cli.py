@@ -17,17 +17,12 @@ from tests.conftest import SAMPLE
 
 runner = CliRunner()
 
+pytestmark = pytest.mark.usefixtures("cli_env")
+
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-
-
-@pytest.fixture(autouse=True)
-def quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

@@ -14,15 +14,7 @@ from tests.conftest import SAMPLE
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS",
-                 "MEMBOT_COMMUNITY", "MEMBOT_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MEMBOT_LOG_LEVEL", "WARNING")
-    monkeypatch.setenv("MEMBOT_FAQ_ENGINE", "lexical")  # no model to load: these tests are about the CLI
+pytestmark = pytest.mark.usefixtures("cli_env")
 
 
 def invoke(*args: str, script: str | None = None) -> tuple[int, str, str]:

@@ -19,6 +19,8 @@ from tests.conftest import SAMPLE
 
 runner = CliRunner()
 
+pytestmark = pytest.mark.usefixtures("cli_env")
+
 
 def postgres_reachable() -> bool:
     try:
@@ -26,16 +28,6 @@ def postgres_reachable() -> bool:
         return True
     except OSError:
         return False
-
-
-@pytest.fixture(autouse=True)
-def quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS",
-                 "MEMBOT_COMMUNITY", "MEMBOT_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MEMBOT_LOG_LEVEL", "WARNING")
-    monkeypatch.setenv("MEMBOT_FAQ_ENGINE", "lexical")
 
 
 def invoke(*args: str, script: str | None = None) -> tuple[int, str, str]:

@@ -15,20 +15,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.community.schema import OnboardingStep
-from bot.i18n import Catalog, Translator
+from bot.i18n import Translator
 from bot.messages import Target
-from bot.outbox import Outbox
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
-from bot.services.community import CommunityContext
 from bot.services.intake import IntakeAnswers
-from bot.services.presence import Presence
 from bot.services.timing import member_zone, next_send_time
 from bot.views import onboarding as views
 from bot.views import welcome as welcome_views
-from storage.database import Database
 from storage.models import ContentItem, Member, MemberPreferences
 from storage.repositories import content, members
 from storage.repositories import onboarding as repo
@@ -50,19 +45,7 @@ class StartPath:
 
 
 class OnboardingService(DomainService):
-    def __init__(
-        self,
-        database: Database,
-        outbox: Outbox,
-        clock: Clock,
-        community: CommunityContext,
-        presence: Presence,
-        catalog: Catalog,
-        *,
-        grace: timedelta = members.DEFAULT_GRACE,
-    ) -> None:
-        super().__init__(database, outbox, clock, community, presence, catalog)
-        self._grace = grace  # a late payment keeps someone a member (and in the drip) this long
+    """The intake, the start path, the drip and the public welcome; for current members only."""
 
     async def save_intake(self, member_id: int, answers: IntakeAnswers) -> StartPath:
         """Store the answers (level, segments, preferred time, time zone) and pick the start path."""
