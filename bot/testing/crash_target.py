@@ -50,17 +50,8 @@ from bot.testing.crash_inbound import InboundEndpoint
 from bot.settings import REPO_ROOT, Settings
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import (
-    ContentItem,
-    InboundEvent,
-    Member,
-    Membership,
-    MemberPreferences,
-    OutboxMessage,
-    PlatformIdentity,
-    StripeEvent,
-    Tier,
-)
+from storage.models import ContentItem, InboundEvent, Member, MemberPreferences, Membership, OutboxMessage
+from storage.models import PlatformIdentity, StripeEvent, Tier
 from storage.repositories import outbox as outbox_repo
 
 SAMPLE = REPO_ROOT / "examples" / "strategy-club"
@@ -371,11 +362,7 @@ def serve() -> None:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             code = 1
             try:
-                if mode == "setup":
-                    asyncio.run(setup(spec))
-                    code = 0
-                else:
-                    code = asyncio.run(run(spec))
+                code = _work(mode, spec)
             except BaseException as exc:  # noqa: BLE001 - report anything, the parent decides
                 print(f"error {os.getpid()} {type(exc).__name__}: {exc}", flush=True)
             finally:
@@ -387,17 +374,20 @@ def serve() -> None:
         print(f"exit {pid} {code}", flush=True)
 
 
+def _work(mode: str, spec: Spec) -> int:
+    if mode == "setup":
+        asyncio.run(setup(spec))
+        return 0
+    return asyncio.run(run(spec))
+
+
 def main(argv: Sequence[str]) -> int:
     mode = argv[0] if argv else "serve"
     if mode == "serve":
         serve()
         return 0
-    spec = Spec(**json.loads(argv[1]))
-    if mode == "setup":
-        asyncio.run(setup(spec))
-        return 0
-    if mode == "run":
-        return asyncio.run(run(spec))
+    if mode in ("setup", "run"):
+        return _work(mode, Spec(**json.loads(argv[1])))
     print(f"unknown mode {mode!r}", file=sys.stderr)
     return 2
 

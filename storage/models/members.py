@@ -1,0 +1,93 @@
+"""Members, their platform accounts, memberships, preferences and link codes."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base
+
+
+class Member(Base):
+    """One person, however many platform accounts they have."""
+
+    __tablename__ = "members"
+    __table_args__ = (Index("ix_members_joined", "community_id", "joined_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20), default="member")  # member | moderator | creator
+    level: Mapped[int | None] = mapped_column(Integer)
+    segments: Mapped[list[Any]] = mapped_column(default=list)  # from intake: goals, formats
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    last_active_at: Mapped[datetime | None]
+
+    identities: Mapped[list[PlatformIdentity]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="selectin", order_by="PlatformIdentity.id"
+    )
+
+
+class PlatformIdentity(Base):
+    __tablename__ = "platform_identities"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    dm_channel_id: Mapped[str | None] = mapped_column(String(64))  # cached DM conversation
+    created_at: Mapped[datetime]
+
+    member: Mapped[Member] = relationship(back_populates="identities")
+
+
+class Membership(Base):
+    """A member's paid (or comped) access to a tier."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20))  # active trialing past_due paused canceled unpaid comped
+    plan: Mapped[str | None] = mapped_column(String(80))
+    founding: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime]
+    current_period_end: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    past_due_since: Mapped[datetime | None]  # start of the grace period
+    cancel_reason: Mapped[str | None] = mapped_column(Text)  # the exit survey's answer
+
+
+class MemberPreferences(Base):
+    __tablename__ = "member_preferences"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(10), default="channel")  # drops by dm or only in the channel
+    digest: Mapped[str] = mapped_column(String(10), default="every")  # every | weekly | none
+    time_of_day: Mapped[time | None] = mapped_column(Time)  # preferred local time for timed messages
+    nudges: Mapped[bool] = mapped_column(Boolean, default=True)
+    celebrate: Mapped[str] = mapped_column(String(10), default="dm")  # dm | channel | none
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # intake answers
+    intake_done_at: Mapped[datetime | None]
+
+
+class LinkCode(Base):
+    """A one-time code that joins a member's accounts on two platforms into one person."""
+
+    __tablename__ = "link_codes"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
