@@ -153,6 +153,8 @@ class Router:
         self._forms: dict[str, RouteSpec] = {}
         self._events: dict[type[Event], list[Handler]] = {}
         self._services: Services | None = None
+        self._handling: set[int] = set()  # inbound rows this process is handling: its replay loop leaves them be
+        self.inbound_lease = INBOUND_LEASE  # how long a handler may take before another process redoes it
 
     # -- registration --------------------------------------------------------------------
 
@@ -198,8 +200,6 @@ class Router:
 
     # -- dispatch ------------------------------------------------------------------------
 
-    inbound_lease: timedelta = INBOUND_LEASE  # how long a handler may take before another process redoes it
-
     async def dispatch(self, event: Event, *, ack: Ack | None = None) -> Context | None:
         """Record the event, acknowledge it (`ack`, the adapter's answer to the platform), handle it.
 
@@ -224,11 +224,6 @@ class Router:
         finally:
             self._handling.discard(row_id)
         return ctx
-
-    @property
-    def _handling(self) -> set[int]:
-        """Inbound rows this process is handling right now (lazily made: `__init__` belongs to registration)."""
-        return self.__dict__.setdefault("_handling_rows", set())
 
     async def replay_unfinished(self, limit: int = 100) -> int:
         """Handle events recorded but never finished (their process died); replies go through the outbox.

@@ -33,15 +33,6 @@ class Unfinished:
     attempts: int
 
 
-async def first_time(session: AsyncSession, platform: str, event_key: str, now: datetime) -> bool:
-    """Record a delivery as already handled; True only the first time this (platform, key) is seen."""
-    statement = insert_ignoring_conflicts(
-        session, InboundEvent,
-        {"platform": platform, "event_key": event_key[:KEY_LENGTH], "received_at": now, "status": "done", "processed_at": now},
-    )
-    return (await session.execute(statement)).rowcount == 1
-
-
 async def record(
     session: AsyncSession, platform: str, event_key: str, payload: dict[str, Any], now: datetime, lease: timedelta
 ) -> int | None:
@@ -53,9 +44,7 @@ async def record(
     )
     if (await session.execute(statement)).rowcount != 1:
         return None
-    return await session.scalar(
-        select(InboundEvent.id).where(InboundEvent.platform == platform, InboundEvent.event_key == event_key[:KEY_LENGTH])
-    )
+    return await find(session, platform, event_key)
 
 
 async def find(session: AsyncSession, platform: str, event_key: str) -> int | None:
