@@ -47,6 +47,7 @@ from bot.services.referrals import ReferralService
 from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
 from bot.views.common import local_time
+from bot.views.notices import NoticeViews
 from bot.web import WebServer
 from storage.database import Database
 from storage.leader import LeaderLock
@@ -163,7 +164,7 @@ async def build_app(
     catalog = Catalog.load(settings.prompts_path)
     community = await CommunityContext.load(database, settings.community_slug)
     presence = Presence()
-    outbox = Outbox(clock)
+    outbox = Outbox(clock, NoticeViews(catalog))
     membership = MembershipService(database, outbox, clock, community, catalog)
     grace = timedelta(days=settings.grace_days)  # a late payment keeps someone a member this long
     engagement = EngagementService(database, outbox, clock, community, presence, catalog, grace=grace)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.messages import OutboundMessage, Target
+from bot.notices import Notice, Reader, Render
 from bot.platforms.base import PermanentError, Platform, RateLimited
 from bot.ratelimit import RateLimiter
 from storage.database import Database
@@ -33,23 +34,42 @@ MAX_BACKOFF = timedelta(minutes=30)
 
 
 class Outbox:
-    """Writes outgoing messages into the outbox table."""
+    """Writes outgoing messages into the outbox table.
 
-    def __init__(self, clock: Clock) -> None:
+    Services hand it either a finished `OutboundMessage` or a `Notice` plus the `Reader` it
+    is for; a notice is rendered here, through the views the composition root passed in, so
+    the stored payload is what the reader will see.
+    """
+
+    def __init__(self, clock: Clock, render: Render | None = None) -> None:
         self._clock = clock
+        self._render = render
         self._wake = asyncio.Event()
+
+    def render(self, notice: Notice, reader: Reader) -> OutboundMessage:
+        """The message `notice` becomes for `reader` (for fan-outs that render once per language)."""
+        if self._render is None:
+            raise TypeError("this outbox was built without views, so it cannot render notices")
+        return self._render(notice, reader)
 
     async def enqueue(
         self,
         session: AsyncSession,
         key: str,
         target: Target,
-        message: OutboundMessage,
+        message: OutboundMessage | Notice,
         *,
+        reader: Reader | None = None,
         member_id: int | None = None,
         not_before: datetime | None = None,
     ) -> bool:
-        """Queue `message` for `target` unless `key` was queued before. True if newly queued."""
+        """Queue `message` for `target` unless `key` was queued before. True if newly queued.
+
+        A `Notice` needs its `reader` (whose language and time zone it is worded in)."""
+        if isinstance(message, Notice):
+            if reader is None:
+                raise TypeError(f"{type(message).__name__} needs a reader to be worded for")
+            message = self.render(message, reader)
         added = await repo.enqueue(
             session,
             dedupe_key=key,
