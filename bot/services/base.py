@@ -6,10 +6,13 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.i18n import Catalog
+from bot.notices import Reader
 from bot.outbox import Outbox
 from bot.services.community import CommunityContext
 from bot.services.presence import Presence
+from bot.services.timing import member_zone
 from storage.database import Database
+from storage.models import Member
 from storage.repositories.members import DEFAULT_GRACE
 
 
@@ -34,3 +37,11 @@ class DomainService:
         self._presence = presence
         self._catalog = catalog
         self._grace = grace  # a late payer stays a member (and gets member messages) this long
+
+    def _reader(self, member: Member) -> Reader:
+        """A member reads in their own language and zone, falling back to the community's."""
+        return Reader((member.locale, self._community.locale), member_zone(member.timezone, self._community.tz).key)
+
+    def _public_reader(self) -> Reader:
+        """A channel post reads in the community's language and zone."""
+        return Reader((self._community.locale,), self._community.tz.key)
