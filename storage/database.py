@@ -20,6 +20,10 @@ SQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
 
 
+Session = AsyncSession
+"""The unit of work services hold open and pass to repositories (so services need not import SQLAlchemy)."""
+
+
 class DatabaseURLError(ValueError):
     """A database URL this project cannot use; the message says which and why."""
 
