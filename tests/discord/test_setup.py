@@ -59,7 +59,7 @@ def test_factory_reads_settings_and_community() -> None:
     adapter = create_discord_platform(settings, COMMUNITY, commands={"help": "Help"})
     assert adapter.workspaces == ("456",)
     assert adapter._tier_roles == {"member": "Member", "inner-circle": "VIP"}
-    assert adapter._founding_role is None and adapter._mention_on_drops is False
+    assert adapter._roles._founding_role is None and adapter._mention_on_drops is False
     assert isinstance(adapter.client, discord.Client) and not isinstance(adapter.client, discord.AutoShardedClient)
     assert adapter.client.intents.members and adapter.client.intents.message_content
 

@@ -19,14 +19,15 @@ from discord import app_commands
 
 from bot.events import Event
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import Ack, AccessNotManageable, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
-from bot.platforms.discord import access, inbound, scheduled
+from bot.platforms.base import Ack, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
+from bot.platforms.discord import inbound, scheduled
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
-from bot.platforms.discord.errors import MISSING_PERMISSIONS, UNKNOWN_CHANNEL, translated
+from bot.platforms.discord.errors import UNKNOWN_CHANNEL, translated
 from bot.platforms.discord.rebase import RebasedWebhookAdapter, bind_webhooks_to_task, rebase_http, webhook_scope
 from bot.platforms.discord.render import Rendered, clip, render_message
 from bot.platforms.discord.responder import NO_PINGS, DiscordResponder
+from bot.platforms.discord.roles import RoleKeeper
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,6 @@ class DiscordPlatform:
         self._token = token
         self._guild_id = int(guild_id)
         self._tier_roles = dict(tier_roles)
-        self._founding_role = founding_role
-        self._past_due_role = past_due_role
         self._mention_on_drops = mention_role_on_drops
         self._drops_channel = drops_channel
         self._commands: dict[str, str] = dict(commands or {})
@@ -102,6 +101,7 @@ class DiscordPlatform:
             self._webhooks = RebasedWebhookAdapter(base_url)
         self.tree = app_commands.CommandTree(self.client)
         self.directory = GuildDirectory(self.client.http, self._guild_id)
+        self._roles = RoleKeeper(self.client, self.directory, self._guild_id, tier_roles, founding_role, past_due_role)
         self._component_cls = action_component_class(self._on_component)
         self._events: dict[str, str] = {}
         self._dispatch: Dispatch | None = None
@@ -352,52 +352,17 @@ class DiscordPlatform:
     # -- access --------------------------------------------------------------------------
 
     async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
-        await self._change_role(workspace_id, user_id, tier, grant=True)
+        self._check_workspace(workspace_id)
+        await self._roles.change(user_id, tier, grant=True)
 
     async def revoke_access(self, workspace_id: str, user_id: str, tier: str) -> None:
-        await self._change_role(workspace_id, user_id, tier, grant=False)
-
-    async def _change_role(self, workspace_id: str, user_id: str, tier: str, *, grant: bool) -> None:
         self._check_workspace(workspace_id)
-        role_name = access.role_name_for(tier, self._tier_roles, self._founding_role, self._past_due_role)
-        if role_name is None:
-            return  # this community does not use a role for it
-        http = self.client.http
-        with translated():
-            role = await self.directory.role(role_name)
-            if role is None:
-                raise access.missing_role(role_name, tier)
-            if role.get("managed"):
-                raise access.managed_role(role_name, tier)
-            change = http.add_role if grant else http.remove_role
-            try:
-                await change(self._guild_id, int(user_id), int(role["id"]), reason=f"membot: tier {tier}")
-            except discord.Forbidden as exc:
-                if exc.code != MISSING_PERMISSIONS:
-                    raise
-                raise await self._explain_forbidden(role) from exc
+        await self._roles.change(user_id, tier, grant=False)
 
     async def remove_member(self, workspace_id: str, user_id: str) -> None:
         """Kick a member whose membership ended (MEMBOT_REVOKE_MODE=kick; the invite needs --kick)."""
         self._check_workspace(workspace_id)
-        with translated():
-            try:
-                await self.client.http.kick(int(user_id), self._guild_id, reason="membot: membership ended")
-            except discord.Forbidden as exc:
-                raise AccessNotManageable(
-                    "membot may not remove members from this server",
-                    fix="Invite membot again with `membot discord invite-url --kick` (Kick Members), "
-                    "or set MEMBOT_REVOKE_MODE=remove to only take away roles.",
-                ) from exc
-
-    async def _explain_forbidden(self, role: Mapping[str, Any]) -> access.AccessNotManageable:
-        me = self.client.user
-        roles = await self.directory.roles(refresh=True)
-        mine: list[str] = []
-        if me is not None:
-            member = await self.client.http.get_member(self._guild_id, me.id)
-            mine = [str(r) for r in member.get("roles", [])]
-        return access.explain_forbidden(role, roles, mine, str(self._guild_id))
+        await self._roles.kick(user_id)
 
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserProfile:
         self._check_workspace(workspace_id)
