@@ -53,8 +53,8 @@ async def results(ctx: Context) -> None:
 
 
 async def _create(ctx: Context, request: PollRequest) -> None:
-    created, targets = await ctx.services.polls.create(ctx.member.id, request, ctx.event.channel)
-    await ctx.reply(views.created(created.id, [t.channel or "" for t in targets], ctx.t))
+    posted = await ctx.services.polls.create(ctx.member.id, request, ctx.event.channel)
+    await ctx.reply(views.created(posted.poll_id, [t.channel or "" for t in posted.targets], ctx.t))
 
 
 def _optional_id(text: str) -> int | None:

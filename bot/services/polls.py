@@ -12,22 +12,22 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.events import ChannelRef
 from bot.messages import Target
+from bot.notices.polls import PollClosed, PollPosted, Results
 from bot.services.audience import channel_targets
 from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.views import polls as views
-from storage.models import OutboxMessage, Poll, PollVote
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.database import Session
+from storage.models import Poll
+from storage.repositories import polls as repo
 
 log = logging.getLogger(__name__)
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MAX_QUESTION, MAX_OPTION = 300, 75  # a button label: Slack allows 75 characters, Discord 80
+
+__all__ = ["PollRequest", "PollService", "Posted", "Results", "parse_line", "parse_poll"]
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,11 @@ class PollRequest:
 
 
 @dataclass(frozen=True)
-class Results:
-    poll_id: int
-    question: str
-    options: tuple[str, ...]
-    counts: tuple[int, ...]
-    closed: bool
-    mine: int | None = None  # the asking member's choice
+class Posted:
+    """A new poll and the channels its post is queued for."""
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
+    poll_id: int
+    targets: tuple[Target, ...]
 
 
 def parse_poll(question: str, options: Sequence[str]) -> PollRequest:
@@ -73,45 +67,29 @@ def parse_line(args: str) -> PollRequest:
 
 
 class PollService(DomainService):
-
-    async def create(self, author_id: int, request: PollRequest, where: ChannelRef | None) -> tuple[Poll, list[Target]]:
+    async def create(self, author_id: int, request: PollRequest, where: ChannelRef | None) -> Posted:
         """Save the poll and queue its post, in one transaction."""
-        t = self._catalog.for_locale(self._community.locale)
         async with self._database.session() as session:
-            poll = Poll(
-                community_id=self._community.id,
-                question=request.question,
-                options=list(request.options),
-                created_by=author_id,
-                created_at=self._clock.now(),
+            poll = await repo.add(
+                session, self._community.id, request.question, request.options, author_id, self._clock.now()
             )
-            session.add(poll)
-            await session.flush()
             targets = self._targets(where)
-            message = views.poll_post(poll.id, request.question, request.options, t)
+            notice = PollPosted(poll.id, request.question, request.options)
             for target in targets:
                 key = f"poll:{poll.id}:post:{target.platform}:{target.workspace_id}:{target.channel}"
-                await self._outbox.enqueue(session, key, target, message)
+                await self._outbox.enqueue(session, key, target, notice, reader=self._public_reader())
         log.info("poll %s created with %d options", poll.id, len(request.options))
-        return poll, targets
+        return Posted(poll.id, tuple(targets))
 
     async def vote(self, poll_id: int, member_id: int, option: int) -> Results:
         """One vote per member; voting again changes it. Closed polls take no votes."""
-        now = self._clock.now()
         async with self._database.session() as session:
             poll = await self._get(session, poll_id)
             if poll.closed_at is not None:
                 raise UserError("poll.errors.closed")
             if not 0 <= option < len(poll.options):
                 raise UserError("errors.stale_button")
-            values = {"poll_id": poll.id, "member_id": member_id, "option": option, "voted_at": now}
-            added = await session.execute(insert_ignoring_conflicts(session, PollVote, values))
-            if added.rowcount != 1:
-                await session.execute(
-                    update(PollVote)
-                    .where(PollVote.poll_id == poll.id, PollVote.member_id == member_id)
-                    .values(option=option, voted_at=now)
-                )
+            await repo.vote(session, poll.id, member_id, option, self._clock.now())
             return await self._results(session, poll, member_id)
 
     async def results(self, poll_id: int | None, member_id: int | None = None) -> Results:
@@ -123,22 +101,19 @@ class PollService(DomainService):
     async def close(self, poll_id: int | None) -> Results:
         """Close a poll (the latest open one without an id) and post the final results where it was asked."""
         async with self._database.session() as session:
-            poll = await self._get(session, poll_id) if poll_id is not None else await self._latest(session, open_only=True)
-            closed = await session.execute(
-                update(Poll)
-                .where(Poll.id == poll.id, Poll.closed_at.is_(None))
-                .values(closed_at=self._clock.now())
-                .execution_options(synchronize_session=False)
+            poll = (
+                await self._get(session, poll_id)
+                if poll_id is not None
+                else await self._latest(session, open_only=True)
             )
-            if closed.rowcount != 1:
+            if not await repo.close(session, poll, self._clock.now()):
                 raise UserError("poll.errors.already_closed", id=poll.id)
-            await session.refresh(poll)
             results = await self._results(session, poll)
-            t = self._catalog.for_locale(self._community.locale)
-            message = views.final_results(results, t)
-            for row in await self._posts(session, poll.id):
-                target = Target(row.platform, row.workspace_id, **row.target)
-                await self._outbox.enqueue(session, f"poll:{poll.id}:closed:{row.id}", target, message)
+            notice = PollClosed(results)
+            for row_id, platform, workspace_id, address in await repo.posts(session, poll.id):
+                target = Target(platform, workspace_id, **address)
+                key = f"poll:{poll.id}:closed:{row_id}"
+                await self._outbox.enqueue(session, key, target, notice, reader=self._public_reader())
             return results
 
     # -- internals -----------------------------------------------------------------------------
@@ -148,38 +123,21 @@ class PollService(DomainService):
             return [Target(where.platform, where.workspace_id, channel=where.channel_id, thread_id=where.thread_id)]
         return channel_targets(self._presence, self._community.config.channels.announcements)
 
-    async def _results(self, session: AsyncSession, poll: Poll, member_id: int | None = None) -> Results:
-        rows = await session.execute(
-            select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id).group_by(PollVote.option)
-        )
-        by_option = dict(rows.all())
-        mine = None
-        if member_id is not None:
-            mine = await session.scalar(
-                select(PollVote.option).where(PollVote.poll_id == poll.id, PollVote.member_id == member_id)
-            )
+    async def _results(self, session: Session, poll: Poll, member_id: int | None = None) -> Results:
+        by_option = await repo.counts(session, poll.id)
+        mine = await repo.choice(session, poll.id, member_id) if member_id is not None else None
         options = tuple(str(o) for o in poll.options)
         counts = tuple(by_option.get(n, 0) for n in range(len(options)))
         return Results(poll.id, poll.question, options, counts, poll.closed_at is not None, mine)
 
-    async def _posts(self, session: AsyncSession, poll_id: int) -> Sequence[OutboxMessage]:
-        """Where the poll was posted: its outbox rows remember the targets."""
-        rows = await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"poll:{poll_id}:post:%")).order_by(OutboxMessage.id)
-        )
-        return rows.all()
-
-    async def _get(self, session: AsyncSession, poll_id: int) -> Poll:
-        poll = await session.get(Poll, poll_id)
-        if poll is None or poll.community_id != self._community.id:
+    async def _get(self, session: Session, poll_id: int) -> Poll:
+        poll = await repo.get(session, self._community.id, poll_id)
+        if poll is None:
             raise UserError("poll.errors.not_found", id=poll_id)
         return poll
 
-    async def _latest(self, session: AsyncSession, *, open_only: bool = False) -> Poll:
-        query = select(Poll).where(Poll.community_id == self._community.id)
-        if open_only:
-            query = query.where(Poll.closed_at.is_(None))
-        poll = await session.scalar(query.order_by(Poll.id.desc()).limit(1))
+    async def _latest(self, session: Session, *, open_only: bool = False) -> Poll:
+        poll = await repo.latest(session, self._community.id, open_only=open_only)
         if poll is None:
             raise UserError("poll.errors.none_open" if open_only else "poll.errors.none")
         return poll

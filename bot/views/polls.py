@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, OutboundMessage, Section
-
-if TYPE_CHECKING:
-    from bot.services.polls import Results
+from bot.notices import Notice
+from bot.notices.polls import PollClosed, PollPosted, Results
 
 FORM_ID = "poll.create"
 BAR_WIDTH = 10
@@ -19,15 +18,16 @@ def vote_action(poll_id: int, option: int) -> str:
     return f"poll.vote:{poll_id}:{option}"
 
 
-def poll_post(poll_id: int, question: str, options: Sequence[str], t: Translator) -> OutboundMessage:
-    votes = tuple(Button(label, vote_action(poll_id, n)) for n, label in enumerate(options))
+def poll_post(notice: PollPosted, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    poll_id = notice.poll_id
+    votes = tuple(Button(label, vote_action(poll_id, n)) for n, label in enumerate(notice.options))
     blocks: tuple[Block, ...] = (
-        Header(t("poll.post.header", question=question)),
+        Header(t("poll.post.header", question=notice.question)),
         Buttons(votes),
         Buttons((Button(t("poll.post.results"), f"poll.results:{poll_id}"),)),
         Context(t("poll.post.context", id=poll_id)),
     )
-    return OutboundMessage(text=t("poll.post.fallback", question=question), blocks=blocks)
+    return OutboundMessage(text=t("poll.post.fallback", question=notice.question), blocks=blocks)
 
 
 def results(result: Results, t: Translator, *, voted: bool = False) -> OutboundMessage:
@@ -41,8 +41,9 @@ def results(result: Results, t: Translator, *, voted: bool = False) -> OutboundM
     return OutboundMessage(text=t("poll.results.fallback", question=result.question), blocks=tuple(blocks))
 
 
-def final_results(result: Results, t: Translator) -> OutboundMessage:
+def final_results(notice: PollClosed, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """Posted where the poll was when it closes."""
+    result = notice.results
     winners = _winners(result)
     lead = t("poll.final.winner", option=" / ".join(winners)) if winners else t("poll.final.no_votes")
     blocks: tuple[Block, ...] = (
@@ -85,3 +86,6 @@ def _bars(result: Results, t: Translator) -> str:
 def _winners(result: Results) -> list[str]:
     top = max(result.counts, default=0)
     return [o for o, c in zip(result.options, result.counts, strict=True) if c == top] if top else []
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {PollPosted: poll_post, PollClosed: final_results}
