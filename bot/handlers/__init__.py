@@ -6,11 +6,11 @@ from bot.handlers import (
     analytics,
     announce,
     billing,
-    community,
     content,
     drops,
     engagement,
     faq,
+    feedback,
     help,
     linking,
     live,
@@ -19,6 +19,7 @@ from bot.handlers import (
     onboarding,
     polls,
     privacy,
+    referrals,
 )
 from bot.router import Router
 
@@ -32,7 +33,8 @@ def register_all(router: Router) -> None:
     live.register(router)
     announce.register(router)
     polls.register(router)
-    community.register(router)
+    feedback.register(router)
+    referrals.register(router)
     engagement.register(router)
     analytics.register(router)
     linking.register(router)

@@ -1,12 +1,12 @@
-"""/feedback for members (and its list for the creator), /invite codes, and the /ambassadors board."""
+"""/feedback for members, and its list for the creator."""
 
 from __future__ import annotations
 
 from bot.events import FormSubmitted
+from bot.router import Context, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
-from bot.router import Context, Router
-from bot.views import community as views
+from bot.views import feedback as views
 
 LIST_ROLE = "creator"  # what members write to the creator is the creator's to read
 
@@ -36,17 +36,6 @@ async def feedback_list(ctx: Context) -> None:
     await ctx.reply(views.feedback_list(entries, await service.count(), ctx.t, ctx.services.community.tz))
 
 
-async def invite(ctx: Context) -> None:
-    referrals = ctx.services.referrals
-    code = await referrals.code_for(ctx.member.id)
-    credited, pending = await referrals.stats(ctx.member.id)
-    await ctx.reply(views.invite(code, credited, pending, ctx.t, community=ctx.services.community.name))
-
-
-async def ambassadors(ctx: Context) -> None:
-    await ctx.reply(views.leaderboard(await ctx.services.referrals.leaderboard(), ctx.t))
-
-
 async def _submit(ctx: Context, text: str) -> None:
     await ctx.services.feedback.submit(ctx.member, text)
     await ctx.say("feedback.thanks", creator=ctx.services.community.creator_name)
@@ -54,7 +43,5 @@ async def _submit(ctx: Context, text: str) -> None:
 
 def register(router: Router) -> None:
     router.command("feedback", help_key="help.commands.feedback")(feedback)
-    router.command("invite", help_key="help.commands.invite")(invite)
-    router.command("ambassadors", role="creator", help_key="help.commands.ambassadors")(ambassadors)
-    router.form(views.FEEDBACK_FORM_ID)(submit_form)
-    router.action("feedback.list", role=LIST_ROLE, command="feedback list")(feedback_list)
+    router.form(views.FORM_ID)(submit_form)
+    router.action(views.LIST_ACTION, role=LIST_ROLE, command="feedback list")(feedback_list)
