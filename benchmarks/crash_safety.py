@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.reliability.crash_harness import CrashHarness, ScenarioResult, window_summary  # noqa: E402
+from bot.testing.crash_harness import CrashHarness, ScenarioResult, window_summary  # noqa: E402
 
 KILLS = int(os.environ.get("MEMBOT_CRASH_KILLS", "50"))
 KILLS_PER_SCENARIO = 5
@@ -35,16 +35,14 @@ SCENARIOS = (("fanout", 300), ("drip", 100), ("webhook", 60))
 INBOUND = (("inbound", 60),)  # /feedback commands posted, recorded before the ack, replayed after a kill
 
 
-async def one_pass(harness: CrashHarness, *, idempotent: bool, latency_ms: float = 0.0,
-                   serial_record: bool = False, scenarios: tuple[tuple[str, int], ...] = SCENARIOS) -> list[ScenarioResult]:
+async def one_pass(harness: CrashHarness, *, idempotent: bool, latency_ms: float = 0.0, scenarios: tuple[tuple[str, int], ...] = SCENARIOS) -> list[ScenarioResult]:
     results: list[ScenarioResult] = []
     kills = 0
     n = 0
     while kills < KILLS:
         scenario, members = scenarios[n % len(scenarios)]
         want = min(KILLS_PER_SCENARIO, KILLS - kills)
-        result = await harness.scenario(scenario, members=members, kills=want, idempotent=idempotent, latency_ms=latency_ms,
-                                         serial_record=serial_record)
+        result = await harness.scenario(scenario, members=members, kills=want, idempotent=idempotent, latency_ms=latency_ms)
         results.append(result)
         kills += result.kills
         n += 1
@@ -85,7 +83,6 @@ async def main() -> None:
             plain = await one_pass(harness, idempotent=False)
             keyed = await one_pass(harness, idempotent=True)
             slow = await one_pass(harness, idempotent=False, latency_ms=LATENCY_MS)
-            serial = await one_pass(harness, idempotent=False, serial_record=True)
     out = {
         "inbound": totals(inbound),
         "benchmark": "crash_safety",
@@ -93,11 +90,10 @@ async def main() -> None:
         "without_idempotency_key": totals(plain),
         "with_idempotency_key": totals(keyed),
         f"without_key_{LATENCY_MS:g}ms_round_trip": totals(slow),
-        "without_key_record_before_next_send": totals(serial),
         "seconds": round(time.perf_counter() - started, 1),
     }
     print(json.dumps(out))
-    passes = [plain, keyed, slow, serial]
+    passes = [plain, keyed, slow]
     ok = all(sum(r.lost + r.dead + r.applied_twice for r in results) == 0 for results in passes)
     ok = ok and sum(r.lost + r.dead for r in inbound) == 0  # inbound is at least once: redone events are reported
     if not ok or out["with_idempotency_key"]["duplicates"]:  # type: ignore[index]

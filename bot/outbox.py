@@ -13,9 +13,10 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ from storage.repositories import outbox as repo
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=30)
+RowUpdate = Callable[..., Awaitable[None]]  # a repository function that records how a claimed row ended
 
 
 class Outbox:
@@ -269,6 +271,6 @@ class DeliveryWorker:
         jitter = 1.0 + ((row.id * 2654435761) % 1000) / 5000
         return min(delay * jitter, MAX_BACKOFF)
 
-    async def _finish(self, update, row: OutboxMessage, **values) -> None:  # type: ignore[no-untyped-def]
+    async def _finish(self, update: RowUpdate, row: OutboxMessage, **values: Any) -> None:
         async with self._database.session() as session:
             await update(session, row.id, worker_id=self.worker_id, **values)

@@ -71,7 +71,7 @@ class StripeGateway:
             pass  # already gone: that is what was asked
 
     async def flag_customer(self, customer: str, metadata: Mapping[str, str]) -> None:
-        await self._call(self._client.v1.customers.update_async(customer, {"metadata": dict(metadata)}))  # type: ignore[arg-type]
+        await self._call(self._client.v1.customers.update_async(customer, {"metadata": dict(metadata)}))
 
     def verify_webhook(self, payload: bytes, signature: str | None) -> Mapping[str, Any]:
         """Check the `Stripe-Signature` header (HMAC, at most 5 minutes old) and parse the event."""

@@ -21,12 +21,13 @@ from bot.events import (
     ActionClicked,
     ChannelRef,
     CommandInvoked,
+    Event,
     FormSubmitted,
     MemberJoined,
     MessagePosted,
     UserRef,
 )
-from bot.messages import Form, OutboundMessage, SentMessage, Target
+from bot.messages import Form, FormField, OutboundMessage, SentMessage, Target
 from bot.platforms.base import Capabilities, Dispatch, PermanentError, UserProfile
 from bot.platforms.console_render import indent, render_text
 
@@ -70,7 +71,7 @@ class _PendingForm:
     values: dict[str, str] = field(default_factory=dict)
 
     @property
-    def field(self):  # type: ignore[no-untyped-def]
+    def field(self) -> FormField:
         return self.form.fields[len(self.values)]
 
     @property
@@ -306,7 +307,7 @@ class ConsolePlatform:
     def _eid(self) -> str:
         return f"console-{self._session}-{next(self._ids)}"
 
-    async def _emit(self, event) -> None:  # type: ignore[no-untyped-def]
+    async def _emit(self, event: Event) -> None:
         if self._dispatch is None:
             raise RuntimeError("console not started")
         await self._dispatch(event)

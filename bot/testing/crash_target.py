@@ -41,7 +41,7 @@ from bot.app import App, build_app
 from bot.clock import SystemClock
 from bot.community.loader import load_community
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.outbox import DeliveryPolicy, DeliveryWorker
+from bot.outbox import DeliveryPolicy, DeliveryWorker, RowUpdate
 from bot.platforms.base import Platform
 from bot.platforms.memory import MemoryPlatform
 from bot.ratelimit import RateLimiter
@@ -79,7 +79,6 @@ class Spec:
     port: int = 0  # the web server (webhook scenario)
     events: int = 0  # how many Stripe events the parent will post (webhook scenario)
     schema: str | None = None  # PostgreSQL: the schema to work in
-    serial_record: bool = False  # wait for each mark_sent before the next send (no overlap)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -167,21 +166,18 @@ class RecordingPlatform(MemoryPlatform):
 class RecordingWorker(DeliveryWorker):
     """The real delivery worker; it only tells the platform which row it sends and times the window."""
 
-    def __init__(self, *args: Any, window_path: Path, serial_record: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, window_path: Path, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._window = AppendLog(window_path, sync=False)
-        self._serial_record = serial_record
 
     async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
         token = CURRENT_ROW.set(row)
         try:
             await super()._deliver(key, platform, row)
-            if self._serial_record:  # the pre-optimisation order: record, then the next send
-                await self._recorded(key)
         finally:
             CURRENT_ROW.reset(token)
 
-    async def _finish(self, update, row: OutboxMessage, **values) -> None:  # type: ignore[no-untyped-def]
+    async def _finish(self, update: RowUpdate, row: OutboxMessage, **values: Any) -> None:
         await super()._finish(update, row, **values)
         if update is outbox_repo.mark_sent:
             platform = self._platforms[row.platform]
@@ -312,10 +308,10 @@ async def run(spec: Spec) -> int:
     app.worker = RecordingWorker(
         app.database, app.platforms, clock, RateLimiter(clock),
         policy=DeliveryPolicy(batch=settings.outbox_batch, lease=timedelta(seconds=spec.lease)),
-        window_path=spec.window_path, serial_record=spec.serial_record,
+        window_path=spec.window_path,
     )
     jobs = {"fanout": "drops.publish", "drip": "onboarding.drip", "webhook": "billing.events", "inbound": ""}
-    app.scheduler.jobs = [job for job in app.scheduler.jobs if job.name == jobs[spec.scenario]]
+    app.scheduler.jobs = tuple(job for job in app.scheduler.jobs if job.name == jobs[spec.scenario])
     if spec.scenario == "inbound":
         InboundEndpoint(app, PLATFORM, WORKSPACE, platform._log, AppendLog(Path(spec.workdir) / "ack.txt", sync=False)).mount()
     await app.start(background=False)  # replays what a killed predecessor acknowledged but never finished

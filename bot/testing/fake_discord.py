@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.testing.loopback import LoopbackServer
 
@@ -188,11 +188,12 @@ async def _read_body(request: web.Request) -> tuple[Json, list[str]]:
         files: list[str] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
+            assert isinstance(part, BodyPartReader), "a nested multipart is not something Discord sends"
             if part.name == "payload_json":
-                body = json.loads(await part.text())  # type: ignore[union-attr]
+                body = json.loads(await part.text())
             else:
-                files.append(part.filename or "")  # type: ignore[union-attr]
-                await part.read()  # type: ignore[union-attr]
+                files.append(part.filename or "")
+                await part.read()
         return body, files
     raw = await request.read()
     return (json.loads(raw) if raw else None), []

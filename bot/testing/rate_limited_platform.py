@@ -29,6 +29,7 @@ import itertools
 import json
 import math
 import signal
+import os
 import sys
 import time
 from collections import Counter
@@ -301,7 +302,7 @@ async def _serve(rate: float, burst: int, port: int, watch_stdin: bool) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     if watch_stdin:  # stop when the parent goes away, so a crashed benchmark leaves nothing behind
-        loop.add_reader(sys.stdin.fileno(), lambda: stop.set() if not sys.stdin.buffer.read1(1024) else None)
+        loop.add_reader(sys.stdin.fileno(), lambda: stop.set() if not os.read(sys.stdin.fileno(), 1024) else None)
     await stop.wait()
     await server.stop()
 

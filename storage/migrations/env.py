@@ -26,7 +26,10 @@ def run_on(connection: Connection) -> None:
 
 
 async def run_with_own_engine() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic's sqlalchemy.url is not set (membot sets it from MEMBOT_DATABASE_URL)")
+    engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(run_on)
     await engine.dispose()

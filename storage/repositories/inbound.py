@@ -17,7 +17,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundEvent
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.repositories._upsert import affected, insert_ignoring_conflicts
 
 KEY_LENGTH = 200
 
@@ -42,7 +42,7 @@ async def record(
         {"platform": platform, "event_key": event_key[:KEY_LENGTH], "received_at": now, "payload": payload,
          "status": "pending", "attempts": 1, "claimed_until": now + lease},
     )
-    if (await session.execute(statement)).rowcount != 1:
+    if affected(await session.execute(statement)) != 1:
         return None
     return await find(session, platform, event_key)
 
@@ -77,7 +77,7 @@ async def claim(session: AsyncSession, row_id: int, now: datetime, lease: timede
         )
         .values(claimed_until=now + lease, attempts=InboundEvent.attempts + 1)
     )
-    if result.rowcount != 1:
+    if affected(result) != 1:
         return None
     row = await session.get(InboundEvent, row_id, populate_existing=True)
     assert row is not None
@@ -97,4 +97,4 @@ async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(
         delete(InboundEvent).where(InboundEvent.received_at < cutoff, InboundEvent.status != "pending")
     )
-    return result.rowcount or 0
+    return affected(result)

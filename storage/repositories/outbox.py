@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.repositories._upsert import affected, insert_for, insert_ignoring_conflicts
 
 
 async def enqueue(
@@ -43,8 +42,7 @@ async def enqueue(
             "created_at": now,
         },
     )
-    result = await session.execute(statement)
-    return result.rowcount == 1
+    return affected(await session.execute(statement)) == 1
 
 
 async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *, now: datetime) -> None:
@@ -61,9 +59,7 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *,
         }
         for row in rows
     ]
-    dialect = session.bind.dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    await session.execute(module.insert(OutboxMessage).on_conflict_do_nothing(), values)
+    await session.execute(insert_for(session, OutboxMessage).on_conflict_do_nothing(), values)
 
 
 async def claim_due(

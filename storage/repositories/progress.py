@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, ContentItem, FaqQuestion, OnboardingProgress, Referral, Rsvp
@@ -22,7 +23,7 @@ class Progress:
 
 
 async def for_member(session: AsyncSession, community_id: int, member_id: int, since: datetime) -> Progress:
-    async def count(statement) -> int:  # type: ignore[no-untyped-def]
+    async def count(statement: Select[Any]) -> int:
         return int(await session.scalar(statement) or 0)
 
     return Progress(

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_URL, _pg_reason
-from tests.reliability.crash_harness import CrashHarness, ScenarioResult
+from bot.testing.crash_harness import CrashHarness, ScenarioResult
 
 KILLS = int(os.environ.get("MEMBOT_CRASH_KILLS", "3"))
 

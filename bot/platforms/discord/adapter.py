@@ -178,7 +178,7 @@ class DiscordPlatform:
             await self._on_command(interaction, name, args)
 
         callback = app_commands.describe(args="What to look for, or options (optional)")(callback)
-        command = app_commands.Command(name=name, description=clip(description or name, 100), callback=callback)
+        command: app_commands.Command[Any, ..., None] = app_commands.Command(name=name, description=clip(description or name, 100), callback=callback)
         if name in self._suggest:
             suggest = self._suggest[name]
 

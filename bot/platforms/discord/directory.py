@@ -51,7 +51,7 @@ class GuildDirectory:
 
     async def roles(self, *, refresh: bool = False) -> list[dict[str, Any]]:
         if self._roles is None or refresh:
-            self._roles = list(await self._http.get_roles(self._guild_id))
+            self._roles = [dict(role) for role in await self._http.get_roles(self._guild_id)]
         return self._roles
 
     async def role(self, name: str) -> dict[str, Any] | None:

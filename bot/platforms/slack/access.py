@@ -7,10 +7,11 @@ to change; the rest are the usual neutral errors.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.platforms.base import AccessNotManageable, PermanentError
 from bot.platforms.slack.directory import SlackDirectory
@@ -71,6 +72,7 @@ class TierAccess:
                 f"plan), or correct slack_usergroup for tier '{tier}' in community.toml.",
             ) from None
         response = await self._guard(self._client.usergroups_users_list(usergroup=group_id), group=group)
+        assert response is not None  # None only for an "ok" error code, and none is allowed here
         users = list(response.get("users", []))
         if add and add not in users:
             users.append(add)
@@ -86,7 +88,14 @@ class TierAccess:
             )
         await self._guard(self._client.usergroups_users_update(usergroup=group_id, users=",".join(users)), group=group)
 
-    async def _guard(self, request, *, channel: str | None = None, group: str | None = None, ok: frozenset[str] | set[str] = frozenset()):  # type: ignore[no-untyped-def]
+    async def _guard(
+        self,
+        request: Awaitable[AsyncSlackResponse],
+        *,
+        channel: str | None = None,
+        group: str | None = None,
+        ok: frozenset[str] | set[str] = frozenset(),
+    ) -> AsyncSlackResponse | None:
         """Run one access call; map the errors a creator can fix to AccessNotManageable."""
         try:
             return await call(request)

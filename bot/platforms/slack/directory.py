@@ -56,7 +56,8 @@ class SlackDirectory:
         for refresh in (False, True):
             if self._groups is None or refresh:
                 response = await call(self._client.usergroups_list(include_disabled=False))
-                self._groups = {g["handle"].lower(): g["id"] for g in response.get("usergroups", [])}
+                groups: list[dict[str, str]] = response.get("usergroups", [])
+                self._groups = {g["handle"].lower(): g["id"] for g in groups}
             if handle in self._groups:
                 return self._groups[handle]
         raise PermanentError(f"slack usergroup not found: @{handle}")
@@ -69,7 +70,8 @@ class SlackDirectory:
             if cursor:
                 kwargs["cursor"] = cursor
             response = await call(self._client.conversations_list(**kwargs))
-            for channel in response.get("channels", []):
+            channels: list[dict[str, Any]] = response.get("channels", [])
+            for channel in channels:
                 found[channel["name"].lower()] = channel["id"]
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:

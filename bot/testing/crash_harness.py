@@ -32,7 +32,7 @@ from bot.testing.crash_target import SCENARIO_START, WEBHOOK_SECRET, Spec
 from bot.testing.fake_stripe import FakeStripe
 from storage.database import Database
 from storage.models import Membership, OutboxMessage, StripeEvent
-from tests.reliability import inbound_scenario
+from bot.testing import crash_inbound_scenario as inbound_scenario
 
 READY_TIMEOUT = 60.0
 FINISH_TIMEOUT = 120.0
@@ -143,8 +143,9 @@ class Zygote:
 
     async def wait_ready(self, pid: int) -> bool:
         """True once the child is up; False if it exited first."""
-        ready = asyncio.create_task(self._ready[pid].wait())
-        done, _ = await asyncio.wait({ready, self._exits[pid]}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+        ready = asyncio.ensure_future(self._ready[pid].wait())
+        waiting: set[asyncio.Future[Any]] = {ready, self._exits[pid]}
+        done, _ = await asyncio.wait(waiting, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
         ready.cancel()
         if not done:
             raise TimeoutError(f"child {pid} did not start: {self.errors()}")
@@ -187,8 +188,7 @@ class CrashHarness:
                     await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             await admin.dispose()
 
-    def _spec(self, scenario: str, members: int, *, idempotent: bool, latency_ms: float, events: int = 0,
-              serial_record: bool = False) -> Spec:
+    def _spec(self, scenario: str, members: int, *, idempotent: bool, latency_ms: float, events: int = 0) -> Spec:
         run_dir = self.workdir / f"{scenario}-{uuid.uuid4().hex[:8]}"
         run_dir.mkdir(parents=True)
         schema = f"membot_crash_{uuid.uuid4().hex[:10]}" if self._pg_url else None
@@ -198,15 +198,14 @@ class CrashHarness:
         offset = SCENARIO_START.astimezone(timezone.utc).timestamp() - time.time()
         return Spec(scenario=scenario, db=db, workdir=str(run_dir), members=members, offset=offset, lease=0.5,
                     idempotent=idempotent, latency_ms=latency_ms, port=_free_port() if scenario in ("webhook", "inbound") else 0,
-                    events=events, schema=schema, serial_record=serial_record)
+                    events=events, schema=schema)
 
     async def scenario(self, scenario: str, *, members: int, kills: int, idempotent: bool = False,
-                       latency_ms: float = 0.0, serial_record: bool = False) -> ScenarioResult:
+                       latency_ms: float = 0.0) -> ScenarioResult:
         """Set up a fresh database, kill the worker `kills` times mid-work, let it finish, and count."""
         started = time.perf_counter()
         events = members if scenario in ("webhook", "inbound") else 0
-        spec = self._spec(scenario, members, idempotent=idempotent, latency_ms=latency_ms, events=events,
-                          serial_record=serial_record)
+        spec = self._spec(scenario, members, idempotent=idempotent, latency_ms=latency_ms, events=events)
         pid = await self._zygote.spawn("setup", spec)
         if await self._zygote.wait_exit(pid) != 0:
             raise RuntimeError(f"setup failed: {self._zygote.errors()}")
