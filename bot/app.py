@@ -24,7 +24,7 @@ from bot.platforms.base import Platform
 from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.scheduler import LEADER_RETRY_SECONDS, JobScheduler
-from bot.integrations import answer_writer, faq_encoder
+from bot.integrations import answer_judge, answer_writer, faq_encoder
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
 from bot.services.billing.wire import StripePort
@@ -196,7 +196,7 @@ async def build_app(
         referrals=ReferralService(database, outbox, clock, community, presence, catalog),
         answers=AnswerService(
             database, outbox, clock, community, presence, catalog,
-            writer=answer_writer(settings, community), encoder=faq_encoder(settings),
+            writer=answer_writer(settings, community), judge=answer_judge(settings, community), encoder=faq_encoder(settings),
         ),
         analytics=AnalyticsService(database, outbox, clock, community, presence, catalog, engagement),
     )

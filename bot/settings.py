@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_model: str = Field(default="gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
     openai_timeout_seconds: float = Field(default=8.0, gt=0, le=120, validation_alias=_env("OPENAI_TIMEOUT"))
+    # With an LLM configured, it judges which of the top five FAQ candidates answers a question
+    # (or none); off: the LLM only words answers from the top passages, as before the judge.
+    faq_judge: bool = Field(default=True, validation_alias=_env("FAQ_JUDGE"))
 
     stripe_api_key: SecretStr | None = Field(default=None, validation_alias=_env("STRIPE_API_KEY"))
     stripe_webhook_secret: SecretStr | None = Field(default=None, validation_alias=_env("STRIPE_WEBHOOK_SECRET"))

@@ -18,7 +18,7 @@ from bot.messages import Context, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.faq_grounding import Passage, check_draft, citations, leaks
 from bot.settings import Settings
-from bot.testing.fake_openai import FakeOpenAI
+from bot.testing.fake_openai import DEFAULT_ANSWER, FakeOpenAI
 from storage.database import Database
 from storage.models import FaqQuestion
 from tests.conftest import make_app
@@ -46,6 +46,7 @@ async def llm_app(
         openai_base_url=fake.base_url,
         openai_model="gpt-test",
         openai_timeout_seconds=0.3,
+        faq_judge=False,  # the writer alone, as with MEMBOT_FAQ_JUDGE=off (the judge: tests/test_faq_judge.py)
         _env_file=None,
     )
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
@@ -78,6 +79,18 @@ async def test_without_a_key_there_is_no_writer(app: App, settings: Settings) ->
     assert settings.openai_api_key is None
     assert answer_writer(settings, app.services.community) is None
     assert not app.services.answers.writes
+
+
+async def test_a_base_url_without_a_key_is_enough(app: App, settings: Settings, fake: FakeOpenAI) -> None:
+    """Ollama and vLLM take no key: the SDK is given a placeholder, never a real secret."""
+    local = settings.model_copy(update={"openai_base_url": fake.base_url})
+    writer = answer_writer(local, app.services.community)
+    assert writer is not None
+    try:
+        assert await writer.write("how do I pause?", [Passage(1, "faq:a", "A", "Pause from your account page.")]) == DEFAULT_ANSWER
+    finally:
+        await writer.aclose()
+    assert fake.headers[0]["Authorization"] == "Bearer not-needed"
 
 
 # -- grounded answers ----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """FAQ answering: cite a source or say "I don't know", record every question, and hand the rest on.
 
-The local engine decides by default. With a writer (an LLM) configured, the top passages are
-given to it and its draft is used only if it passes `check_draft`; any failure, timeout or
-refusal falls back to the local decision. Answers to messages go through the outbox.
+The local engine decides by default. With a judge (an LLM) configured, it picks which of the
+top five candidates answers the message, or none (an "I don't know" for the creator's inbox);
+a pick it was not shown, a bad reply, an error or a timeout leaves the local decision. With a
+writer configured, the chosen passage (or, without a judge, the top passages) is given to it and
+its draft is used only if it passes `check_draft`; any failure, timeout or refusal falls back to
+the entry's own answer. Answers to messages go through the outbox.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq import Decision
+from bot.services.faq.index import Hit
+from bot.services.faq.judge import Judge, rule
 from bot.services.faq.semantic import Encoder
 from bot.services.faq_entries import FaqEntries
 from bot.services.faq_grounding import AnswerWriter, Passage, WriterError, check_draft
@@ -97,14 +102,17 @@ class AnswerService(DomainService):
         catalog: Catalog,
         *,
         writer: AnswerWriter | None = None,
+        judge: Judge | None = None,
         encoder: Encoder | None = None,
     ) -> None:
         super().__init__(database, outbox, clock, community, presence, catalog)
         self._writer = writer
+        self._judge = judge
         self.knowledge = Knowledge(database, clock, community.id, encoder)
         self.entries = FaqEntries(database, community, self.knowledge)
         self.inbox = FaqInbox(database, outbox, clock, community, presence, catalog, self.knowledge)
-        self.refusals: Counter[str] = Counter()  # why written drafts were refused, for metrics and tests
+        # Why written drafts were refused, and why the judge's reply was not used ("judge_*"): for metrics and tests.
+        self.refusals: Counter[str] = Counter()
 
     @property
     def writes(self) -> bool:
@@ -113,20 +121,41 @@ class AnswerService(DomainService):
     async def aclose(self) -> None:
         if self._writer is not None:
             await self._writer.aclose()
+        if self._judge is not None:
+            await self._judge.aclose()
 
     # -- deciding ----------------------------------------------------------------------------
 
     async def decide(self, question: str, *, earlier: str | None = None) -> Outcome:
-        """The local decision, improved by the writer when one is configured and its draft is sound."""
+        """The local decision, overruled by the judge and worded by the writer when they are configured and sound."""
         snapshot = await self.knowledge.current()
         query = f"{earlier}\n{question}" if earlier else question
         decision = await snapshot.decide(query)
+        if not decision.candidates:
+            return _local(decision, snapshot)
+        hits = decision.candidates[:PASSAGES]
+        if self._judge is not None:
+            ruling = await rule(self._judge, decision, question, earlier=earlier)
+            if not ruling.judged:
+                self.refusals[f"judge_{ruling.reason}"] += 1
+                log.warning("faq judge reply not used (%s); using the local decision", ruling.reason)
+                return _local(decision, snapshot)
+            decision = ruling.applied_to(decision)
+            if decision.doc is None:
+                return _local(decision, snapshot)  # the judge says none of them answers: "I don't know"
+            hits = tuple(hit for hit in decision.candidates if hit.doc is decision.doc)  # cite that entry only
         local = _local(decision, snapshot)
-        if self._writer is None or not decision.candidates:
+        if self._writer is None:
             return local
+        return await self._written(question, hits, snapshot, local, earlier=earlier)
+
+    async def _written(
+        self, question: str, hits: tuple[Hit, ...], snapshot: Snapshot, local: Outcome, *, earlier: str | None
+    ) -> Outcome:
+        """The writer's draft from ``hits`` if it passes `check_draft`, else ``local``."""
+        assert self._writer is not None
         passages = [
-            Passage(n, hit.doc.doc_id, hit.doc.title, excerpt(hit.doc.text, PASSAGE_CHARS))
-            for n, hit in enumerate(decision.candidates[:PASSAGES], start=1)
+            Passage(n, hit.doc.doc_id, hit.doc.title, excerpt(hit.doc.text, PASSAGE_CHARS)) for n, hit in enumerate(hits, start=1)
         ]
         try:
             draft = await self._writer.write(question, passages, earlier=earlier)
@@ -141,7 +170,7 @@ class AnswerService(DomainService):
             return local
         by_number = {p.number: p for p in passages}
         sources = tuple((n, snapshot.sources[by_number[n].doc_id]) for n in verdict.cited)
-        return Outcome(True, draft.strip(), sources, decision.score, written=True)
+        return Outcome(True, draft.strip(), sources, local.score, written=True)
 
     # -- asking ------------------------------------------------------------------------------
 

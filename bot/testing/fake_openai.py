@@ -4,10 +4,12 @@
         fake.reply("You can pause from your account page [1].")
         fake.fail(500)              # the next request gets a 500
         fake.delay = 1.0            # later requests wait this long (released at once on close)
+        fake.responder = lambda request: ...  # answers unscripted requests from what they ask
         ... AsyncOpenAI(base_url=fake.base_url, api_key="test") ...
         fake.requests[-1]["messages"]
 
-Unscripted requests get `default` (a short answer citing [1]).
+Unscripted requests get what `responder` returns for the request body, or `default` (a short
+answer citing [1]) when there is no responder or it returns None.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,7 @@ from aiohttp import web
 from bot.testing.loopback import LoopbackServer
 
 DEFAULT_ANSWER = "Here is what the community's notes say [1]."
+Responder = Callable[[dict[str, Any]], str | None]
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,9 @@ class Scripted:
 
 
 class FakeOpenAI:
-    def __init__(self, *, default: str = DEFAULT_ANSWER, model: str = "gpt-fake") -> None:
+    def __init__(self, *, default: str = DEFAULT_ANSWER, model: str = "gpt-fake", responder: Responder | None = None) -> None:
         self.default = default
+        self.responder = responder
         self.model = model
         self.delay = 0.0
         self.requests: list[dict[str, Any]] = []
@@ -100,7 +105,11 @@ class FakeOpenAI:
         if step.status != 200:
             error = {"error": {"message": "fake failure", "type": "server_error", "param": None, "code": None}}
             return web.json_response(error, status=step.status)
-        content = step.content if step.content is not None else self.default
+        content = step.content
+        if content is None and self.responder is not None:
+            content = self.responder(body)
+        if content is None:
+            content = self.default
         n = next(self._ids)
         return web.json_response(
             {
