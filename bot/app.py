@@ -20,7 +20,7 @@ from bot.i18n import Catalog
 from bot.jobs import all_jobs
 from bot.metrics import Metrics
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
-from bot.platforms.base import Platform
+from bot.ports import Platform
 from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.scheduler import LEADER_RETRY_SECONDS, JobScheduler

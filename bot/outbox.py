@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.messages import OutboundMessage, Target
 from bot.notices import Notice, Reader, Render
-from bot.platforms.base import PermanentError, Platform, RateLimited
+from bot.ports import PermanentError, Platform, RateLimited
 from bot.ratelimit import RateLimiter
 from storage.database import Database
 from storage.models import OutboxMessage

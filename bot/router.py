@@ -36,7 +36,7 @@ from bot.queued_reply import QueuedReply
 from storage.repositories import inbound
 
 if TYPE_CHECKING:
-    from bot.platforms.base import Ack
+    from bot.ports import Ack
     from bot.services.registry import Services
     from storage.models import Member
 

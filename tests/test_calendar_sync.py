@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.platforms.base import TransientError
+from bot.ports import TransientError
 from bot.platforms.memory import MemoryPlatform
 from bot.settings import Settings
 from storage.database import Database

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App
 from bot.metrics import Metrics
-from bot.platforms.base import RateLimited
+from bot.ports import RateLimited
 from bot.platforms.memory import MemoryPlatform
 
 

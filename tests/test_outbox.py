@@ -9,7 +9,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.messages import OutboundMessage, Target, text_message
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
-from bot.platforms.base import PermanentError, RateLimited, TransientError
+from bot.ports import PermanentError, RateLimited, TransientError
 from bot.platforms.memory import MemoryPlatform
 from bot.ratelimit import RateLimiter
 from storage.database import Database
@@ -196,7 +196,7 @@ async def test_a_file_goes_out_as_one_upload(db: Database, clock: FakeClock, mem
 
 
 def test_a_batch_never_takes_longer_than_half_its_lease(clock: FakeClock) -> None:
-    from bot.platforms.base import Capabilities
+    from bot.ports import Capabilities
 
     slow = MemoryPlatform(capabilities=Capabilities(sends_per_second=1.0, burst=1))
     w = DeliveryWorker(None, {"memory": slow}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50, lease=timedelta(seconds=60)))  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ from bot.events import (
     UserRef,
 )
 from bot.messages import Form, FormField, OutboundMessage, SentMessage, Target
-from bot.platforms.base import Capabilities, Dispatch, PermanentError, UserProfile
+from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 from bot.platforms.console_render import indent, render_text
 
 WORKSPACE = "console"  # the first community's; others get their own, so their members stay apart

@@ -24,7 +24,7 @@ from bot.events import (
     UserRef,
 )
 from bot.messages import Form, OutboundMessage, SentMessage, Target
-from bot.platforms.base import Capabilities, Dispatch, PermanentError, UserProfile
+from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 
 
 @dataclass

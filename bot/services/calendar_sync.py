@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from bot.clock import Clock
-from bot.platforms.base import PlatformError
+from bot.ports import PlatformError
 from bot.services.community import CommunityContext
 from storage.database import Database
 from storage.models import LiveSession

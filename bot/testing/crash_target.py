@@ -42,7 +42,7 @@ from bot.clock import SystemClock
 from bot.community.loader import load_community
 from bot.messages import OutboundMessage, SentMessage, Target
 from bot.outbox import DeliveryPolicy, DeliveryWorker, RowUpdate
-from bot.platforms.base import Platform
+from bot.ports import Platform
 from bot.platforms.memory import MemoryPlatform
 from bot.ratelimit import RateLimiter
 from bot.services.importer import import_community

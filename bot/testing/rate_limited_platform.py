@@ -40,7 +40,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import (
+from bot.ports import (
     Capabilities,
     Dispatch,
     PermanentError,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.events import Event
-from bot.platforms.base import Ack
+from bot.ports import Ack
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.testing.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscord
 

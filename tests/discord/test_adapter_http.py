@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 
 from bot.messages import Button, Buttons, Header, OutboundMessage, Section, Target, text_message
-from bot.platforms.base import AccessNotManageable, PermanentError, RateLimited, TransientError
+from bot.ports import AccessNotManageable, PermanentError, RateLimited, TransientError
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.testing.fake_discord import GUILD_ID, FakeDiscord
 

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.platforms.base import PermanentError, RateLimited, TransientError
+from bot.ports import PermanentError, RateLimited, TransientError
 from bot.platforms.memory import MemoryPlatform
 from bot.settings import Settings
 from bot.testing.fake_openai import FakeOpenAI

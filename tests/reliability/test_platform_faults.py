@@ -16,7 +16,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import OutboundMessage, SentMessage, Target, text_message
 from bot.outbox import DeliveryWorker
-from bot.platforms.base import RateLimited, TransientError
+from bot.ports import RateLimited, TransientError
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.platforms.memory import MemoryPlatform
 from bot.platforms.slack.errors import translate

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from bot.community.schema import CommunityFile, CommunityInfo, Creator, Tier
 from bot.events import Event
 from bot.messages import Target, text_message
-from bot.platforms.base import AccessNotManageable, Ack, PermanentError, RateLimited, TransientError
+from bot.ports import AccessNotManageable, Ack, PermanentError, RateLimited, TransientError
 from bot.platforms.slack.adapter import create_slack_platform
 from bot.platforms.slack.adapter import SlackPlatform
 from bot.settings import Settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.platforms.base import AccessNotManageable
+from bot.ports import AccessNotManageable
 
 FOUNDING = "founding"
 PAST_DUE = "past-due"

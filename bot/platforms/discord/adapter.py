@@ -19,7 +19,7 @@ from discord import app_commands
 
 from bot.events import Event
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import Ack, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
+from bot.ports import Ack, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.discord import inbound, scheduled
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory

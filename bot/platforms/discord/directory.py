@@ -12,7 +12,7 @@ from typing import Any
 
 from discord.http import HTTPClient
 
-from bot.platforms.base import PermanentError
+from bot.ports import PermanentError
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import aiohttp
 import discord
 
-from bot.platforms.base import PermanentError, PlatformError, RateLimited, TransientError
+from bot.ports import PermanentError, PlatformError, RateLimited, TransientError
 
 CANNOT_DM = 50007
 UNKNOWN_USER = 10013

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.platforms.base import AccessNotManageable, PermanentError
+from bot.ports import AccessNotManageable, PermanentError
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.errors import call, error_code
 

@@ -25,7 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.events import Event, MemberJoined, MemberLeft, UserRef
 from bot.log_throttle import ThrottledLog
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.base import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
+from bot.ports import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.slack import inbound
 from bot.platforms.slack.access import TierAccess
 from bot.platforms.slack.directory import SlackDirectory

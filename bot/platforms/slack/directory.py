@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.platforms.base import PermanentError
+from bot.ports import PermanentError
 from bot.platforms.slack.errors import call
 
 log = logging.getLogger(__name__)

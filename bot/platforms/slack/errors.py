@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.platforms.base import PermanentError, RateLimited, TransientError
+from bot.ports import PermanentError, RateLimited, TransientError
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import Form, OutboundMessage
-from bot.platforms.base import PlatformError
+from bot.ports import PlatformError
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.errors import call
 from bot.platforms.slack.render import render_form, render_message

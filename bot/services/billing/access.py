@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from bot.platforms.base import AccessNotManageable, PermanentError, Platform
+from bot.ports import AccessNotManageable, PermanentError, Platform
 from bot.services.billing import repo
 from bot.services.presence import Presence
 from storage.database import Database

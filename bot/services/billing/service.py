@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.community.schema import Plan
 from bot.i18n import Catalog
 from bot.outbox import Outbox
-from bot.platforms.base import Platform
+from bot.ports import Platform
 from bot.services.billing import plans, repo
 from bot.services.billing.access import AccessProblem, AccessService, has_access
 from bot.services.billing.checkout import CheckoutService

@@ -1,4 +1,10 @@
-"""The one protocol every platform adapter implements, and the neutral errors it raises.
+"""Neutral ports: the protocol every platform adapter implements, its optional capabilities,
+and the neutral errors it raises.
+
+This module sits below services, the outbox and the router; adapters in `bot/platforms/`
+implement it, and nothing above the edge imports `bot.platforms`. An optional capability is a
+runtime-checkable protocol (`isinstance(platform, Calendar)`), the one style of checking what
+an adapter can do beyond `Platform`; `Capabilities` describes how it can do the common things.
 
 Adapters translate SDK exceptions into these errors so the outbox can decide: wait
 (`RateLimited`), retry with backoff (`TransientError`) or give up (`PermanentError`).
@@ -8,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from bot.events import Event
 from bot.messages import Form, OutboundMessage, SentMessage, Target
@@ -104,16 +111,42 @@ class Platform(Protocol):
     async def lookup_user(self, workspace_id: str, user_id: str) -> UserProfile: ...
 
 
+@runtime_checkable
+class RemovesMembers(Protocol):
+    """Adapters that can remove someone from the workspace (Discord kick), for `MEMBOT_REVOKE_MODE=kick`."""
+
+    async def remove_member(self, workspace_id: str, user_id: str) -> None: ...
+
+
+@runtime_checkable
+class Calendar(Protocol):
+    """Adapters that can show live sessions as calendar events (Discord's scheduled events)."""
+
+    name: str
+
+    @property
+    def workspaces(self) -> tuple[str, ...]: ...
+
+    async def upsert_scheduled_event(
+        self, workspace_id: str, key: str, title: str, starts_at: datetime, ends_at: datetime,
+        description: str, location: str,
+    ) -> str: ...
+
+    async def cancel_scheduled_event(self, workspace_id: str, event_id: str) -> None: ...
+
+
 __all__ = [
     "AccessNotManageable",
-    "Capabilities",
     "Ack",
+    "Calendar",
+    "Capabilities",
     "Dispatch",
     "Form",
     "Platform",
     "PermanentError",
     "PlatformError",
     "RateLimited",
+    "RemovesMembers",
     "TransientError",
     "UserProfile",
 ]
