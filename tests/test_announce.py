@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.messages import Buttons, Fields, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.errors import UserError
-from bot.services.segments import Segment, parse_delay, parse_request, parse_segment, parse_when
+from bot.services.announcements.segments import Segment, parse_delay, parse_request, parse_segment, parse_when
 from storage.models import Announcement, Member, Membership, OutboxMessage, Tier
 from storage.repositories import members
 from tests.conftest import START

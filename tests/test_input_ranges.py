@@ -11,7 +11,7 @@ from bot.messages import ActionId
 from bot.platforms.memory import MemoryPlatform
 from bot.services.errors import UserError
 from bot.services.parsing import MAX_ID, duration, whole
-from bot.services.segments import parse_delay
+from bot.services.announcements.segments import parse_delay
 from tests.conftest import START
 
 HUGE = "9999999999999999999999"

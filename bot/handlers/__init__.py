@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.handlers import (
     analytics,
-    announce,
+    announcements,
     billing,
     content,
     drops,
@@ -31,7 +31,7 @@ def register_all(router: Router) -> None:
     drops.register(router)
     member.register(router)
     live.register(router)
-    announce.register(router)
+    announcements.register(router)
     polls.register(router)
     feedback.register(router)
     referrals.register(router)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.jobs import announcements, billing, calendar, drops, engagement, live, onboarding
+from bot.jobs import announcements, billing, calendar, drops, engagement, live, onboarding, referrals
 from bot.jobs.job import Job
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ def all_jobs(services: Services) -> list[Job]:
         *drops.jobs(services),
         *onboarding.jobs(services),
         *announcements.jobs(services),
+        *referrals.jobs(services),
         *live.jobs(services),
         *engagement.jobs(services),
         *billing.jobs(services),

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.notices.referrals import Ambassador, Invite, ReferralCredited
+from bot.services.announcements.segments import HAS_ACCESS
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.services.segments import HAS_ACCESS
 from storage.database import Session
 from storage.repositories import members
 from storage.repositories import referrals as repo

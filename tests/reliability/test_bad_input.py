@@ -28,7 +28,7 @@ from bot.community.loader import load_community
 from bot.platforms.console import parse_duration
 from bot.platforms.memory import MemoryPlatform, MemoryResponder
 from bot.services.errors import UserError
-from bot.services.segments import parse_delay, parse_when
+from bot.services.announcements.segments import parse_delay, parse_when
 from tests.conftest import SAMPLE
 from tests.test_authorisation import table_counts
 

@@ -1,20 +1,20 @@
-"""Audience segments and the `/announce` line: pure parsing, plus the query that finds a segment's members."""
+"""Audience segments and the `/announce` line: pure parsing, plus who a segment names right now."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.notices.announcements import Segment
 from bot.services.errors import UserError
 from bot.services.parsing import check_ahead, duration
-from storage.models import Member, Membership, Tier
-from storage.repositories.members import DEFAULT_GRACE, has_current_membership
+from storage.database import Session
+from storage.models import Member
+from storage.repositories import announcements as repo
+from storage.repositories.members import DEFAULT_GRACE
 
 INACTIVE_AFTER = timedelta(days=14)
 HAS_ACCESS = ("active", "trialing", "past_due", "comped")  # past_due: still in, during dunning
@@ -25,8 +25,15 @@ KINDS = ("all", "level", "tier", "inactive", "founding")
 _WEEKDAYS = {
     name: n
     for n, names in enumerate(
-        (("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"), ("thu", "thur", "thurs", "thursday"),
-         ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"))
+        (
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        )
     )
     for name in names
 }
@@ -34,28 +41,6 @@ _AT = re.compile(
     r"^(?:(?P<day>[a-z]+|\d{4}-\d{2}-\d{2})(?:\s+|t(?=\d)|$))?"
     r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm)?)?$"
 )
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Who an announcement is for. `str(segment)` is the canonical form stored on the announcement."""
-
-    kind: str
-    value: str | None = None
-
-    def __str__(self) -> str:
-        return self.kind if self.value is None else f"{self.kind}:{self.value}"
-
-    @classmethod
-    def stored(cls, raw: str) -> Segment:
-        """The segment saved on an announcement (already validated when it was drafted)."""
-        kind, _, value = raw.partition(":")
-        return cls(kind, value or None)
-
-    @property
-    def by_channel(self) -> bool:
-        """`all` is posted in the announcements channel; narrower segments are DMed (see module notes)."""
-        return self.kind == "all"
 
 
 ALL = Segment("all")
@@ -151,42 +136,21 @@ def build_request(segment: str, send_at: datetime | None, text: str, tier_keys: 
 # -- who is in a segment -------------------------------------------------------------------
 
 
-def _conditions(segment: Segment, community_id: int, now: datetime, grace: timedelta) -> list[ColumnElement[bool]]:
-    """Current members (and moderators) who have not left; the creator sends announcements and
-    never receives them. An ex-member, a visitor or a waitlisted person is in no segment."""
-    where: list[ColumnElement[bool]] = [
-        Member.community_id == community_id,
-        Member.left_at.is_(None),
-        Member.role != "creator",
-        or_(Member.role != "member", has_current_membership(now, grace)),
-    ]
-    if segment.kind == "level":
-        where.append(Member.level == int(segment.value or 0))
-    elif segment.kind == "inactive":
-        cutoff = now - INACTIVE_AFTER
-        where.append(or_(Member.last_active_at.is_(None), Member.last_active_at <= cutoff))
-    elif segment.kind in ("tier", "founding"):
-        access = (
-            select(Membership.member_id)
-            .join(Tier, Tier.id == Membership.tier_id)
-            .where(Membership.ended_at.is_(None), Membership.status.in_(HAS_ACCESS))
-        )
-        if segment.kind == "tier":
-            access = access.where(Tier.key == segment.value, Tier.community_id == community_id)
-        else:
-            access = access.where(Membership.founding.is_(True))
-        where.append(Member.id.in_(access))
-    return where
-
-
 async def members_in(
-    session: AsyncSession, community_id: int, segment: Segment, now: datetime, grace: timedelta = DEFAULT_GRACE
+    session: Session, community_id: int, segment: Segment, now: datetime, grace: timedelta = DEFAULT_GRACE
 ) -> Sequence[Member]:
-    """Everyone the segment names right now, identities loaded, oldest member first."""
-    result = await session.scalars(
-        select(Member).where(*_conditions(segment, community_id, now, grace)).order_by(Member.id)
+    """Everyone the segment names right now (current members and moderators, never the creator),
+    identities loaded, oldest member first."""
+    return await repo.segment_members(
+        session,
+        community_id,
+        segment.kind,
+        segment.value,
+        now=now,
+        grace=grace,
+        inactive_since=now - INACTIVE_AFTER,
+        holding=HAS_ACCESS,
     )
-    return result.all()
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -215,7 +179,7 @@ def _iso_day(word: str, raw: str) -> date:
 def _instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     """A wall time in `tz` as a UTC instant (a time a DST change skipped moves forward)."""
     try:
-        return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+        return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
     except OverflowError:  # year 1 or 9999 at the edge of what datetime can hold
         raise UserError("announce.errors.when", when=day.isoformat()) from None
 

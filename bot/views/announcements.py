@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,9 +21,9 @@ from bot.messages import (
     OutboundMessage,
     Section,
 )
-from bot.services.segments import LEVELS, Segment
+from bot.notices import Notice
+from bot.notices.announcements import Announced, AnnouncementRecord, Segment
 from bot.views.common import local_time
-from storage.models import Announcement
 
 FORM_ID = "announce.compose"
 
@@ -36,14 +36,14 @@ def segment_label(segment: Segment, t: Translator, tier_names: dict[str, str]) -
     return t(f"announce.segment.{segment.kind}")
 
 
-def announcement(text: str, t: Translator, *, creator: str, community: str) -> OutboundMessage:
+def announced(notice: Announced, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """What members receive: the creator's words, signed."""
-    blocks = (Section(text), Context(t("announce.message.signature", creator=creator, community=community)))
-    return OutboundMessage(text=_excerpt(text), blocks=blocks)
+    signature = t("announce.message.signature", creator=notice.creator, community=notice.community)
+    return OutboundMessage(text=_excerpt(notice.text), blocks=(Section(notice.text), Context(signature)))
 
 
 def preview(
-    item: Announcement,
+    item: AnnouncementRecord,
     message: OutboundMessage,
     t: Translator,
     *,
@@ -56,7 +56,9 @@ def preview(
     when = local_time(item.send_at, tz, t) if scheduled else t("announce.preview.now")
     buttons: list[Button] = []
     if scheduled:
-        buttons.append(Button(t("announce.preview.schedule", when=when), f"announce.schedule:{item.id}", style="primary"))
+        buttons.append(
+            Button(t("announce.preview.schedule", when=when), f"announce.schedule:{item.id}", style="primary")
+        )
         buttons.append(Button(t("announce.preview.send_instead"), f"announce.send:{item.id}"))
     else:
         buttons.append(Button(t("announce.preview.send"), f"announce.send:{item.id}", style="primary"))
@@ -85,8 +87,8 @@ def reach_label(segment: Segment, count: int, t: Translator, channel: str) -> st
 
 
 def overview(
-    scheduled: Sequence[Announcement],
-    sent: Sequence[Announcement],
+    scheduled: Sequence[AnnouncementRecord],
+    sent: Sequence[AnnouncementRecord],
     t: Translator,
     tz: ZoneInfo,
     label: dict[int, str],
@@ -109,10 +111,13 @@ def overview(
     return OutboundMessage(text=t("announce.list.header"), blocks=tuple(blocks))
 
 
-def compose_form(t: Translator, tiers: dict[str, str]) -> Form:
-    segments = [Option(t("announce.segment.all"), "all"), Option(t("announce.segment.founding"), "founding"),
-                Option(t("announce.segment.inactive"), "inactive")]
-    segments += [Option(t("announce.segment.level", level=n), f"level:{n}") for n in LEVELS]
+def compose_form(t: Translator, tiers: dict[str, str], levels: Sequence[int]) -> Form:
+    segments = [
+        Option(t("announce.segment.all"), "all"),
+        Option(t("announce.segment.founding"), "founding"),
+        Option(t("announce.segment.inactive"), "inactive"),
+    ]
+    segments += [Option(t("announce.segment.level", level=n), f"level:{n}") for n in levels]
     segments += [Option(t("announce.segment.tier", tier=name), f"tier:{key}") for key, name in tiers.items()]
     return Form(
         form_id=FORM_ID,
@@ -126,14 +131,17 @@ def compose_form(t: Translator, tiers: dict[str, str]) -> Form:
     )
 
 
-def _line(key: str, item: Announcement, when: datetime, t: Translator, tz: ZoneInfo, audience: str) -> str:
+def _line(key: str, item: AnnouncementRecord, when: datetime, t: Translator, tz: ZoneInfo, audience: str) -> str:
     return t(key, id=item.id, when=local_time(when, tz, t), audience=audience, text=_excerpt(item.text, 60))
 
 
-def _sent(item: Announcement) -> datetime:
+def _sent(item: AnnouncementRecord) -> datetime:
     return item.sent_at or item.send_at
 
 
 def _excerpt(text: str, limit: int = 150) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {Announced: announced}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.events import FormSubmitted
 from bot.handlers.button_ids import action_id
+from bot.notices.announcements import Segment
 from bot.router import Context, Router
 from bot.services.announcements import Preview
+from bot.services.announcements.segments import LEVELS
 from bot.services.parsing import record_id
-from bot.views import announce as views
+from bot.views import announcements as views
 from bot.views.common import local_time
 
 ROLE = "creator"  # announcements speak in the creator's voice to paying members
@@ -17,7 +19,7 @@ async def announce(ctx: Context) -> None:
     args = ctx.args.strip()
     word, _, rest = args.partition(" ")
     if not args:
-        form = views.compose_form(ctx.t, ctx.services.announcements.tiers)
+        form = views.compose_form(ctx.t, ctx.services.announcements.tiers, LEVELS)
         if not await ctx.open_form(form):
             await ctx.say("announce.errors.usage")
     elif word.lower() == "list" and not rest:
@@ -58,9 +60,8 @@ async def cancel(ctx: Context) -> None:
 
 
 async def show_list(ctx: Context) -> None:
-    service = ctx.services.announcements
-    scheduled, sent = await service.overview()
-    labels = {a.id: service.label(a.segment, ctx.t) for a in (*scheduled, *sent)}
+    scheduled, sent = await ctx.services.announcements.overview()
+    labels = {a.id: _label(ctx, a.segment) for a in (*scheduled, *sent)}
     await ctx.reply(views.overview(scheduled, sent, ctx.t, ctx.services.community.tz, labels))
 
 
@@ -71,19 +72,22 @@ async def _cancel(ctx: Context, announcement_id: int) -> None:
 
 async def _preview(ctx: Context, preview: Preview) -> None:
     service = ctx.services.announcements
-    audience = service.label(preview.segment, ctx.t)
     reach = views.reach_label(preview.segment, preview.recipients, ctx.t, service.channel)
     await ctx.reply(
         views.preview(
             preview.announcement,
             preview.message,
             ctx.t,
-            audience=audience,
+            audience=_label(ctx, preview.segment),
             reach=reach,
             tz=ctx.services.community.tz,
             scheduled=preview.scheduled,
         )
     )
+
+
+def _label(ctx: Context, segment: Segment) -> str:
+    return views.segment_label(segment, ctx.t, ctx.services.announcements.tiers)
 
 
 def register(router: Router) -> None:

@@ -12,25 +12,22 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import Translator
 from bot.messages import OutboundMessage, Target
-from bot.services.audience import channel_targets, dm_target
-from bot.services.base import DomainService
-from bot.services.errors import UserError
-from bot.services.segments import (
+from bot.notices.announcements import Announced, AnnouncementRecord, Segment
+from bot.services.announcements.segments import (
     AnnounceRequest,
-    Segment,
     build_request,
     members_in,
     parse_delay,
     parse_request,
     parse_when,
 )
-from bot.views import announce as views
+from bot.services.audience import channel_targets, dm_target
+from bot.services.base import DomainService
+from bot.services.errors import UserError
+from storage.database import Session
 from storage.models import Announcement, Member
+from storage.repositories import announcements as repo
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +36,7 @@ RECENT = 5
 
 @dataclass(frozen=True)
 class Preview:
-    announcement: Announcement
+    announcement: AnnouncementRecord
     segment: Segment
     recipients: int  # members DMed, or members who can read the channel for `all`
     message: OutboundMessage  # exactly what recipients see (in the community's locale)
@@ -53,7 +50,6 @@ class Sent:
 
 
 class AnnouncementService(DomainService):
-
     # -- parsing (no database) ---------------------------------------------------------------
 
     @property
@@ -74,13 +70,9 @@ class AnnouncementService(DomainService):
         if when:
             word, _, rest = when.partition(" ")
             now, tz = self._clock.now(), self._community.tz
-            send_at = parse_delay(rest, now) if word.lower() == "in" else parse_when(when.lower().removeprefix("at "), now, tz)
+            in_delay = word.lower() == "in"
+            send_at = parse_delay(rest, now) if in_delay else parse_when(when.lower().removeprefix("at "), now, tz)
         return build_request(segment, send_at, text, list(self.tiers))
-
-    def label(self, segment: Segment | str, t: Translator) -> str:
-        if isinstance(segment, str):
-            segment = Segment.stored(segment)
-        return views.segment_label(segment, t, self.tiers)
 
     # -- the draft, its preview, and the creator's decision ------------------------------------
 
@@ -88,21 +80,19 @@ class AnnouncementService(DomainService):
         """Save a draft (nothing is sent) and count who it would reach right now."""
         now = self._clock.now()
         async with self._database.session() as session:
-            item = Announcement(
+            item = await repo.add_draft(
+                session,
                 community_id=self._community.id,
                 author_id=author_id,
                 segment=str(request.segment),
                 text=request.text,
                 send_at=request.send_at or now,
-                status="draft",
-                created_at=now,
+                now=now,
             )
-            session.add(item)
-            await session.flush()
             recipients = await self._recipients(session, request.segment)
         log.info("announcement %s drafted for %s", item.id, item.segment)
-        message = self._message(item, self._community_t())
-        return Preview(item, request.segment, len(recipients), message, scheduled=request.send_at is not None)
+        message = self._outbox.render(self._notice(item), self._public_reader())
+        return Preview(_record(item), request.segment, len(recipients), message, scheduled=request.send_at is not None)
 
     async def send_now(self, announcement_id: int) -> Sent:
         """Send a draft or a scheduled announcement now."""
@@ -111,32 +101,24 @@ class AnnouncementService(DomainService):
             queued = await self._deliver(session, item)
             return Sent(queued, Segment.stored(item.segment).by_channel)
 
-    async def schedule(self, announcement_id: int) -> Announcement:
+    async def schedule(self, announcement_id: int) -> AnnouncementRecord:
         """Confirm a draft's time: the job sends it when due."""
         async with self._database.session() as session:
             item = await self._get(session, announcement_id)
             if item.status == "draft" and item.send_at <= self._clock.now():
                 raise UserError("announce.errors.time_passed")
-            return await self._transition(session, item, ("draft",), "scheduled")
+            return _record(await self._transition(session, item, ("draft",), "scheduled"))
 
-    async def cancel(self, announcement_id: int) -> Announcement:
+    async def cancel(self, announcement_id: int) -> AnnouncementRecord:
         async with self._database.session() as session:
             item = await self._get(session, announcement_id)
-            return await self._transition(session, item, ("draft", "scheduled"), "canceled")
+            return _record(await self._transition(session, item, ("draft", "scheduled"), "canceled"))
 
     async def send_due(self) -> int:
         """The job: send every scheduled announcement whose time has come, each exactly once."""
-        now = self._clock.now()
         sent = 0
         async with self._database.session() as session:
-            due = await session.scalars(
-                select(Announcement.id).where(
-                    Announcement.community_id == self._community.id,
-                    Announcement.status == "scheduled",
-                    Announcement.send_at <= now,
-                )
-            )
-            for announcement_id in due.all():
+            for announcement_id in await repo.due_ids(session, self._community.id, self._clock.now()):
                 try:
                     item = await self._claim(session, announcement_id, ("scheduled",))
                 except UserError:  # canceled or sent meanwhile
@@ -144,77 +126,61 @@ class AnnouncementService(DomainService):
                 sent += await self._deliver(session, item)
         return sent
 
-    async def overview(self) -> tuple[Sequence[Announcement], Sequence[Announcement]]:
+    async def overview(self) -> tuple[Sequence[AnnouncementRecord], Sequence[AnnouncementRecord]]:
         """Scheduled announcements (soonest first) and the last few sent (newest first)."""
         async with self._database.session() as session:
-            base = select(Announcement).where(Announcement.community_id == self._community.id)
-            scheduled = await session.scalars(
-                base.where(Announcement.status == "scheduled").order_by(Announcement.send_at, Announcement.id)
-            )
-            sent = await session.scalars(
-                base.where(Announcement.status == "sent")
-                .order_by(Announcement.sent_at.desc(), Announcement.id.desc())
-                .limit(RECENT)
-            )
-            return scheduled.all(), sent.all()
+            scheduled = await repo.scheduled(session, self._community.id)
+            sent = await repo.recently_sent(session, self._community.id, RECENT)
+        return [_record(a) for a in scheduled], [_record(a) for a in sent]
 
     # -- internals ---------------------------------------------------------------------------
 
-    async def _recipients(self, session: AsyncSession, segment: Segment) -> list[tuple[Member, Target | None]]:
+    async def _recipients(self, session: Session, segment: Segment) -> list[tuple[Member, Target | None]]:
         found = await members_in(session, self._community.id, segment, self._clock.now(), self._grace)
         if segment.by_channel:
             return [(m, None) for m in found]
         return [(m, target) for m in found if (target := dm_target(m, self._presence)) is not None]
 
-    async def _deliver(self, session: AsyncSession, item: Announcement) -> int:
+    async def _deliver(self, session: Session, item: Announcement) -> int:
         segment = Segment.stored(item.segment)
+        notice = self._notice(item)
         if segment.by_channel:
-            message = self._message(item, self._community_t())
             targets = channel_targets(self._presence, self.channel)
             for target in targets:
                 key = f"announce:{item.id}:{target.platform}:{target.workspace_id}"
-                await self._outbox.enqueue(session, key, target, message)
+                await self._outbox.enqueue(session, key, target, notice, reader=self._public_reader())
             queued = len(targets)
         else:
             recipients = await self._recipients(session, segment)
-            for member, target in recipients:
-                assert target is not None
-                t = self._catalog.for_locale(member.locale, self._community.locale)
-                await self._outbox.enqueue(
-                    session, f"announce:{item.id}:member:{member.id}", target, self._message(item, t), member_id=member.id
-                )
+            for member, dm in recipients:
+                assert dm is not None
+                key = f"announce:{item.id}:member:{member.id}"
+                await self._outbox.enqueue(session, key, dm, notice, reader=self._reader(member), member_id=member.id)
             queued = len(recipients)
         log.info("announcement %s sent to %s: %d messages queued", item.id, item.segment, queued)
         return queued
 
-    async def _claim(self, session: AsyncSession, announcement_id: int, allowed: tuple[str, ...]) -> Announcement:
+    async def _claim(self, session: Session, announcement_id: int, allowed: tuple[str, ...]) -> Announcement:
         """Mark sent in one guarded UPDATE, so a double click or a concurrent job sends once."""
         item = await self._get(session, announcement_id)
         return await self._transition(session, item, allowed, "sent", sent_at=self._clock.now())
 
     async def _transition(
-        self, session: AsyncSession, item: Announcement, allowed: tuple[str, ...], status: str, **values: object
+        self, session: Session, item: Announcement, allowed: tuple[str, ...], status: str, **values: object
     ) -> Announcement:
-        result = await session.execute(
-            update(Announcement)
-            .where(Announcement.id == item.id, Announcement.status.in_(allowed))
-            .values(status=status, **values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            await session.refresh(item)
+        if not await repo.transition(session, item, allowed, status, **values):
             raise UserError(f"announce.errors.already_{item.status}", id=item.id)
-        await session.refresh(item)
         return item
 
-    async def _get(self, session: AsyncSession, announcement_id: int) -> Announcement:
-        item = await session.get(Announcement, announcement_id)
-        if item is None or item.community_id != self._community.id:
+    async def _get(self, session: Session, announcement_id: int) -> Announcement:
+        item = await repo.get(session, self._community.id, announcement_id)
+        if item is None:
             raise UserError("announce.errors.not_found", id=announcement_id)
         return item
 
-    def _message(self, item: Announcement, t: Translator) -> OutboundMessage:
-        return views.announcement(item.text, t, creator=self._community.creator_name, community=self._community.name)
+    def _notice(self, item: Announcement) -> Announced:
+        return Announced(item.text, creator=self._community.creator_name, community=self._community.name)
 
-    def _community_t(self) -> Translator:
-        return self._catalog.for_locale(self._community.locale)
+
+def _record(item: Announcement) -> AnnouncementRecord:
+    return AnnouncementRecord(item.id, Segment.stored(item.segment), item.text, item.status, item.send_at, item.sent_at)
