@@ -13,7 +13,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import Form, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
-from bot.services.ics import CalendarEvent, fold, to_ics
+from bot.services.live.ics import CalendarEvent, fold, to_ics
 from storage.models import Activity, ContentItem, LiveQuestion, LiveSession, OutboxMessage, Rsvp
 
 PRICING = "2026-12-03 17:00 Europe/Oslo 60 https://zoom.example/j/1 | Pricing clinic"
@@ -297,6 +297,8 @@ async def test_attendance_by_button_and_by_the_creator(app: App, memory: MemoryP
     await memory.command("u4", "live")  # known to the bot, but no RSVP
     early = await memory.click("u1", "qa.here:1")
     assert early.texts[0].startswith("Check-in opens at Sun 22 Nov, 16:45 CET")
+    too_soon = await memory.command("creator", "live", "attend 1 @u2")
+    assert too_soon.texts[0].startswith("Session #1 hasn't started yet (it's on Sun 22 Nov, 17:00 CET)")
 
     clock.set(SUNDAY_START - timedelta(minutes=10))
     here = await memory.click("u1", "qa.here:1")
@@ -327,7 +329,7 @@ async def test_recording_goes_to_the_library_attendees_and_no_shows(app: App, me
     await memory.click("u2", "qa.rsvp:1")
     await memory.command("u3", "live")  # a member who never RSVP'd
     too_early = await memory.command("creator", "live", "recording 1 https://video.example/r/1")
-    assert "hasn't happened yet" in too_early.texts[0]
+    assert "hasn't happened yet (it's on Sun 22 Nov, 17:00 CET)" in too_early.texts[0]
     clock.set(SUNDAY_START + timedelta(minutes=5))
     await memory.click("u1", "qa.here:1")
     clock.set(SUNDAY_START + timedelta(hours=2))
@@ -347,6 +349,7 @@ async def test_recording_goes_to_the_library_attendees_and_no_shows(app: App, me
 
     [item] = [i for i in await rows(app, ContentItem) if i.slug == "live-1-recording"]
     assert (item.kind, item.url, item.published_at is not None) == ("live", "https://video.example/r/2", True)
+    assert item.teaser == "Recording of the live Q&A on Sun 22 Nov, 17:00 CET."  # no description: the default blurb
     library = await memory.command("u3", "library")
     assert "Sunday hot seats" in text_of(library.replies[0][0])
     [live] = await rows(app, LiveSession)
@@ -387,25 +390,37 @@ def unescape(value: str) -> str:
     return "".join(out)
 
 
-async def test_ics_is_valid_and_stable(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await schedule(memory, app, "2026-12-03 17:00 90 https://zoom.example/j/1?pwd=a,b;c | Pricing, margins; and “you” 🎙 | " + "Line one, with commas; and semicolons\\ and a very long second line " * 3)
-    first = await app.services.live.calendar_event(1)
-    clock.advance(timedelta(hours=3))
-    second = await app.services.live.calendar_event(1)
-    lines = parse_ics(to_ics(second))
+async def calendar_file(memory: MemoryPlatform, user: str = "u1") -> bytes:
+    """The .ics file the calendar button of session 1 sends."""
+    reply = await memory.click(user, "qa.ics:1")
+    attachment = reply.replies[0][0].attachment
+    assert attachment is not None
+    return attachment.data
+
+
+def first_props(lines: list[tuple[str, dict[str, str], str]]) -> dict[str, str]:
     props: dict[str, str] = {}
     for name, _, value in lines:
         props.setdefault(name, value)  # the first: VEVENT's DESCRIPTION, not VALARM's
+    return props
+
+
+async def test_ics_is_valid_and_stable(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await schedule(memory, app, "2026-12-03 17:00 90 https://zoom.example/j/1?pwd=a,b;c | Pricing, margins; and “you” 🎙 | " + "Line one, with commas; and semicolons\\ and a very long second line " * 3)
+    first = first_props(parse_ics(await calendar_file(memory)))
+    clock.advance(timedelta(hours=3))
+    lines = parse_ics(await calendar_file(memory))
+    props = first_props(lines)
     names = [name for name, _, _ in lines]
     assert names[0] == "BEGIN" and lines[0][2] == "VCALENDAR" and lines[-1][2] == "VCALENDAR"
     assert [v for n, _, v in lines if n == "BEGIN"] == ["VCALENDAR", "VEVENT", "VALARM"]
     assert props["VERSION"] == "2.0" and props["PRODID"]
-    assert first.uid == second.uid == props["UID"] == "live-1@strategy-club.membot"
+    assert first["UID"] == props["UID"] == "live-1@strategy-club.membot"
     assert props["DTSTART"] == "20261203T160000Z" and props["DTEND"] == "20261203T173000Z"
     assert unescape(props["SUMMARY"]) == "Pricing, margins; and “you” 🎙 (Strategy Club live Q&A)"
     assert unescape(props["DESCRIPTION"]).startswith("Line one, with commas; and semicolons\\ and a very long")
     assert props["URL"] == "https://zoom.example/j/1?pwd=a,b;c"
-    assert second.sequence > first.sequence  # a later download updates the event in calendar apps
+    assert int(props["SEQUENCE"]) > int(first["SEQUENCE"])  # a later download updates the event in calendar apps
 
 
 def test_folding_never_splits_a_character() -> None:

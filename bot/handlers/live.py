@@ -7,23 +7,27 @@ are registered (the router checks it); both refuse politely.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.events import FormSubmitted
+from bot.i18n import Translator
 from bot.messages import Attachment
+from bot.notices.live import SessionInfo
 from bot.router import Context, Router
-from bot.services import ics
 from bot.services.community import outranks
 from bot.services.errors import UserError
-from bot.services.live import SessionDraft
+from bot.services.live import CalendarEntry, SessionDraft, ics
+from bot.services.live.rules import ends_at
 from bot.services.timing import member_zone
 from bot.views import live as views
 from bot.views.common import local_time
-from storage.models import LiveSession
 
 Subcommand = Callable[[Context, str], Awaitable[None]]
+Handler = Callable[[Context], Awaitable[None]]
 
 
 def _zone(ctx: Context) -> ZoneInfo:
@@ -188,7 +192,7 @@ async def rsvp_command(ctx: Context, args: str) -> None:
     await _rsvp(ctx, _session_id(args))
 
 
-def _values(ctx: Context, live: LiveSession) -> dict[str, object]:
+def _values(ctx: Context, live: SessionInfo) -> dict[str, object]:
     return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, _zone(ctx), ctx.t)}
 
 
@@ -243,7 +247,7 @@ async def here_button(ctx: Context) -> None:
 
 async def calendar_button(ctx: Context) -> None:
     """The .ics file (Slack puts files in their DMs; Discord sends it with the answer), then web calendar links."""
-    event = await ctx.services.live.calendar_event(_action_id(ctx))
+    event = _calendar_event(ctx, await ctx.services.live.calendar_entry(_action_id(ctx)))
     slug = re.sub(r"[^a-z0-9]+", "-", event.summary.lower()).strip("-")[:40] or "live-session"
     file = Attachment(f"{slug}.ics", ics.to_ics(event), "text/calendar")
     await ctx.reply(views.calendar_file(event.summary, file, ctx.t))
@@ -252,17 +256,60 @@ async def calendar_button(ctx: Context) -> None:
 
 
 async def mark_button(ctx: Context) -> None:
-    session_part, _, member_part = (ctx.action.arg if ctx.action else "").partition("-")
+    session_part, _, member_part = ((ctx.action.arg if ctx.action else None) or "").partition("-")
     live, _ = await ctx.services.live.mark_attended(_session_id(session_part), [_session_id(member_part)])
     live, rows = await ctx.services.live.attendance(live.id)
     await ctx.reply(views.attendance_list(live, rows, ctx.t, _zone(ctx)))
 
 
+def _calendar_event(ctx: Context, entry: CalendarEntry) -> ics.CalendarEvent:
+    """The entry as a calendar event, worded in the community's language (it is the same file for everyone)."""
+    community = ctx.services.community
+    summary, description = views.calendar_wording(entry.session, community.name, _community_t(ctx))
+    live = entry.session
+    return ics.CalendarEvent(
+        uid=entry.uid,
+        start=live.starts_at,
+        end=ends_at(live.starts_at, live.duration_min),
+        summary=summary,
+        description=description,
+        url=live.link,
+        sequence=entry.sequence,
+        canceled=entry.canceled,
+        stamp=entry.stamp,
+    )
+
+
+def _community_t(ctx: Context) -> Translator:
+    return ctx.services.catalog.for_locale(ctx.services.community.locale)
+
+
+def _times_worded(handler: Handler) -> Handler:
+    """The service names a time in an error as an instant; say it in the community's zone and language."""
+
+    @functools.wraps(handler)
+    async def run(ctx: Context) -> None:
+        try:
+            await handler(ctx)
+        except UserError as exc:
+            if not any(isinstance(value, datetime) for value in exc.values.values()):
+                raise
+            t, tz = _community_t(ctx), ctx.services.community.tz
+            values = {k: local_time(v, tz, t) if isinstance(v, datetime) else v for k, v in exc.values.items()}
+            raise UserError(exc.key, **values) from None
+
+    return run
+
+
 def register(router: Router) -> None:
-    router.command("live", help_key="help.commands.live")(live)
-    router.form(views.SCHEDULE_FORM, role="creator", command="live schedule", refusal="live.errors.creator_only")(schedule_form)
-    router.action("qa.rsvp")(rsvp_button)
-    router.action("qa.unrsvp")(unrsvp_button)
-    router.action("qa.here")(here_button)
-    router.action("qa.ics")(calendar_button)
-    router.action("qa.mark", role="moderator", command="live attend", refusal="live.errors.staff_only")(mark_button)
+    router.command("live", help_key="help.commands.live")(_times_worded(live))
+    router.form(views.SCHEDULE_FORM, role="creator", command="live schedule", refusal="live.errors.creator_only")(
+        _times_worded(schedule_form)
+    )
+    router.action("qa.rsvp")(_times_worded(rsvp_button))
+    router.action("qa.unrsvp")(_times_worded(unrsvp_button))
+    router.action("qa.here")(_times_worded(here_button))
+    router.action("qa.ics")(_times_worded(calendar_button))
+    router.action("qa.mark", role="moderator", command="live attend", refusal="live.errors.staff_only")(
+        _times_worded(mark_button)
+    )

@@ -1,10 +1,12 @@
-"""How live Q&A sessions look in chat: announcements, reminders, lists, forms. Pure functions."""
+"""How live Q&A sessions look in chat: announcements, reminders, lists, forms. Pure functions.
+
+Channel posts and DMs are views of the notices in `bot.notices.live` (gathered in `VIEWS`);
+the rest are the replies a handler gives one person.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -20,17 +22,31 @@ from bot.messages import (
     OutboundMessage,
     Section,
 )
+from bot.notices import Notice
+from bot.notices.live import (
+    Asked,
+    Attendee,
+    QuestionDigest,
+    RecordingForRsvp,
+    RecordingPosted,
+    RecordingTeaser,
+    RsvpCanceled,
+    RsvpMoved,
+    SessionAnnounced,
+    SessionCanceled,
+    SessionInfo,
+    SessionLiveNow,
+    SessionMoved,
+    SessionReminder,
+    Upcoming,
+)
 from bot.views.common import first_name, local_time
-from storage.models import ContentItem, LiveSession
-
-if TYPE_CHECKING:
-    from bot.services.live import Asked, Attendee, Upcoming
 
 SCHEDULE_FORM = "qa.schedule"
 MAX_LISTED = 50
 
 
-def _values(live: LiveSession, tz: ZoneInfo, t: Translator) -> dict[str, object]:
+def _values(live: SessionInfo, tz: ZoneInfo, t: Translator) -> dict[str, object]:
     when = local_time(live.starts_at, tz, t)
     return {"id": live.id, "title": live.title, "when": when, "duration": live.duration_min}
 
@@ -44,23 +60,23 @@ def _buttons(*buttons: Button | None) -> Buttons | None:
     return Buttons(kept) if kept else None
 
 
-def _join(live: LiveSession, t: Translator) -> Button | None:
+def _join(live: SessionInfo, t: Translator) -> Button | None:
     return Button(t("live.buttons.join"), url=live.link) if live.link else None
 
 
-def _calendar(live: LiveSession, t: Translator) -> Button:
+def _calendar(live: SessionInfo, t: Translator) -> Button:
     return Button(t("live.buttons.calendar"), action_id=f"qa.ics:{live.id}")
 
 
-def _rsvp(live: LiveSession, t: Translator) -> Button:
+def _rsvp(live: SessionInfo, t: Translator) -> Button:
     return Button(t("live.buttons.rsvp"), action_id=f"qa.rsvp:{live.id}", style="primary")
 
 
-def _unrsvp(live: LiveSession, t: Translator) -> Button:
+def _unrsvp(live: SessionInfo, t: Translator) -> Button:
     return Button(t("live.buttons.unrsvp"), action_id=f"qa.unrsvp:{live.id}")
 
 
-def _here(live: LiveSession, t: Translator) -> Button:
+def _here(live: SessionInfo, t: Translator) -> Button:
     return Button(t("live.buttons.here"), action_id=f"qa.here:{live.id}", style="primary")
 
 
@@ -71,7 +87,8 @@ def _short(text: str, limit: int = 30) -> str:
 # -- posts in the live channel ------------------------------------------------------------
 
 
-def announcement(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def announcement(notice: SessionAnnounced, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live = notice.session
     values = _values(live, tz, t)
     return _message(
         t("live.announce.fallback", **values),
@@ -83,29 +100,32 @@ def announcement(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMess
     )
 
 
-def live_now_post(live: LiveSession, t: Translator) -> OutboundMessage:
+def live_now_post(notice: SessionLiveNow, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live = notice.session
     text = t("live.now.post", title=live.title)
     return _message(text, Section(text), _buttons(_here(live, t)))
 
 
-def moved_post(live: LiveSession, old: datetime, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("live.moved.post", old=local_time(old, tz, t), **_values(live, tz, t))
+def moved_post(notice: SessionMoved, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live = notice.session
+    text = t("live.moved.post", old=local_time(notice.old_start, tz, t), **_values(live, tz, t))
     return _message(text, Section(text), _buttons(_rsvp(live, t), _calendar(live, t)))
 
 
-def canceled_post(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def canceled_post(notice: SessionCanceled, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live = notice.session
     text = t("live.canceled.post", **_values(live, tz, t))
     return _message(text, Section(text))
 
 
-def recording_post(live: LiveSession, item: ContentItem, t: Translator) -> OutboundMessage:
-    text = t("live.recording.post", title=live.title)
+def recording_post(notice: RecordingPosted, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("live.recording.post", title=notice.session.title)
     return _message(
         text,
         Section(text),
         _buttons(
-            Button(t("live.buttons.watch"), url=item.url),
-            Button(t("live.buttons.library"), action_id=f"library.open:{item.id}"),
+            Button(t("live.buttons.watch"), url=notice.url),
+            Button(t("live.buttons.library"), action_id=f"library.open:{notice.item_id}"),
         ),
     )
 
@@ -113,7 +133,8 @@ def recording_post(live: LiveSession, item: ContentItem, t: Translator) -> Outbo
 # -- direct messages ----------------------------------------------------------------------
 
 
-def reminder(live: LiveSession, label: str, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def reminder(notice: SessionReminder, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live, label = notice.session, notice.label
     values = _values(live, tz, t)
     starting = label == "start"
     return _message(
@@ -130,7 +151,8 @@ def reminder(live: LiveSession, label: str, t: Translator, tz: ZoneInfo) -> Outb
     )
 
 
-def digest(live: LiveSession, questions: Sequence[str], rsvps: int, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def digest(notice: QuestionDigest, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live, questions, rsvps = notice.session, notice.questions, notice.rsvps
     values = _values(live, tz, t)
     summary = t.plural("live.digest.summary", len(questions), rsvps=t.plural("live.count.rsvps", rsvps), **values)
     lines = [t("live.digest.line", number=n, text=q) for n, q in enumerate(questions[:MAX_LISTED], start=1)]
@@ -143,36 +165,44 @@ def digest(live: LiveSession, questions: Sequence[str], rsvps: int, t: Translato
     )
 
 
-def moved_dm(live: LiveSession, old: datetime, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("live.moved.dm", old=local_time(old, tz, t), **_values(live, tz, t))
+def moved_dm(notice: RsvpMoved, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live = notice.session
+    text = t("live.moved.dm", old=local_time(notice.old_start, tz, t), **_values(live, tz, t))
     return _message(text, Section(text), _buttons(_calendar(live, t), _unrsvp(live, t)))
 
 
-def canceled_dm(live: LiveSession, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def canceled_dm(notice: RsvpCanceled, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    live = notice.session
     text = t("live.canceled.dm", **_values(live, tz, t))
     return _message(text, Section(text))
 
 
-def recording_dm(live: LiveSession, item: ContentItem, t: Translator, *, attended: bool) -> OutboundMessage:
-    text = t("live.recording.attended" if attended else "live.recording.missed", title=live.title)
+def recording_dm(notice: RecordingForRsvp, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    key = "live.recording.attended" if notice.attended else "live.recording.missed"
+    text = t(key, title=notice.session.title)
     return _message(
         text,
         Section(text),
-        Section(item.teaser) if item.teaser else None,
-        _buttons(Button(t("live.buttons.watch"), url=item.url, style="primary")),
+        Section(notice.teaser) if notice.teaser else None,
+        _buttons(Button(t("live.buttons.watch"), url=notice.url, style="primary")),
     )
+
+
+def recording_teaser(notice: RecordingTeaser, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    """The library blurb of a recording shared without a description (stored, not sent)."""
+    return OutboundMessage(text=t("live.recording.teaser", when=local_time(notice.starts_at, tz, t)))
 
 
 # -- replies to one person ----------------------------------------------------------------
 
 
-def scheduled_reply(live: LiveSession, t: Translator, tz: ZoneInfo, channel: str) -> OutboundMessage:
+def scheduled_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, channel: str) -> OutboundMessage:
     values = _values(live, tz, t)
     text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), **values)
     return _message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
-def rsvp_reply(live: LiveSession, t: Translator, tz: ZoneInfo, *, new: bool) -> OutboundMessage:
+def rsvp_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, *, new: bool) -> OutboundMessage:
     values = _values(live, tz, t)
     text = t("live.rsvp.new" if new else "live.rsvp.already", **values)
     return _message(
@@ -183,7 +213,7 @@ def rsvp_reply(live: LiveSession, t: Translator, tz: ZoneInfo, *, new: bool) -> 
     )
 
 
-def here_reply(live: LiveSession, t: Translator, *, new: bool) -> OutboundMessage:
+def here_reply(live: SessionInfo, t: Translator, *, new: bool) -> OutboundMessage:
     text = t("live.here.new" if new else "live.here.already", title=live.title)
     return _message(text, Section(text), _buttons(_join(live, t)))
 
@@ -222,7 +252,7 @@ def upcoming_list(rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staf
     return _message(header, Header(header), Section("\n".join(lines)), _buttons(*rsvp_buttons), hint)
 
 
-def questions_list(live: LiveSession, asked: Sequence[Asked], t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def questions_list(live: SessionInfo, asked: Sequence[Asked], t: Translator, tz: ZoneInfo) -> OutboundMessage:
     values = _values(live, tz, t)
     header = t.plural("live.questions.header", len(asked), **values)
     if not asked:
@@ -235,7 +265,7 @@ def questions_list(live: LiveSession, asked: Sequence[Asked], t: Translator, tz:
     return _message(header, Header(header), Section("\n".join(lines)), _more(len(asked), t))
 
 
-def attendance_list(live: LiveSession, rows: Sequence[Attendee], t: Translator, tz: ZoneInfo) -> OutboundMessage:
+def attendance_list(live: SessionInfo, rows: Sequence[Attendee], t: Translator, tz: ZoneInfo) -> OutboundMessage:
     values = _values(live, tz, t)
     came = sum(r.attended for r in rows)
     header = t("live.attendance.header", came=came, total=len(rows), **values)
@@ -253,7 +283,7 @@ def attendance_list(live: LiveSession, rows: Sequence[Attendee], t: Translator, 
     return _message(header, Header(header), Section("\n".join(lines)), _buttons(*buttons), hint)
 
 
-def next_blocks(live: LiveSession, t: Translator, tz: ZoneInfo) -> tuple[Block, ...]:
+def next_blocks(live: SessionInfo, t: Translator, tz: ZoneInfo) -> tuple[Block, ...]:
     """What `/next` adds about the next live session."""
     return (
         Section(t("live.next", **_values(live, tz, t))),
@@ -292,11 +322,31 @@ def _more(total: int, t: Translator) -> Context | None:
     return Context(t("live.more", count=total - MAX_LISTED)) if total > MAX_LISTED else None
 
 
-
 def with_next_session(
-    message: OutboundMessage, live: LiveSession | None, t: Translator, tz: ZoneInfo
+    message: OutboundMessage, live: SessionInfo | None, t: Translator, tz: ZoneInfo
 ) -> OutboundMessage:
     """`/next` plus a line about the next live session, when there is one."""
     if live is None:
         return message
     return OutboundMessage(text=message.text, blocks=(*message.blocks, *next_blocks(live, t, tz)))
+
+
+def calendar_wording(live: SessionInfo, community: str, t: Translator) -> tuple[str, str]:
+    """A calendar event's summary and description (the session's own description when it has one)."""
+    summary = t("live.calendar.summary", title=live.title, community=community)
+    return summary, live.description or t("live.calendar.description", community=community)
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
+    SessionAnnounced: announcement,
+    SessionLiveNow: live_now_post,
+    SessionMoved: moved_post,
+    SessionCanceled: canceled_post,
+    RecordingPosted: recording_post,
+    SessionReminder: reminder,
+    QuestionDigest: digest,
+    RsvpMoved: moved_dm,
+    RsvpCanceled: canceled_dm,
+    RecordingForRsvp: recording_dm,
+    RecordingTeaser: recording_teaser,
+}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 LINE_LIMIT = 75  # octets per content line, before the CRLF (RFC 5545 §3.1)
@@ -64,7 +64,7 @@ def utc_stamp(when: datetime) -> str:
     """`20261203T160000Z`: a DATE-TIME in UTC form."""
     if when.tzinfo is None:
         raise ValueError("calendar times must be timezone-aware")
-    return when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def escape_text(text: str) -> str:
@@ -114,8 +114,8 @@ def outlook_calendar_url(event: CalendarEvent) -> str:
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": event.summary,
-        "startdt": event.start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "enddt": event.end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "startdt": event.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": event.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "body": event.description,
         "location": event.url or "",
     }

@@ -1,0 +1,15 @@
+"""Live Q&A sessions: scheduling, RSVPs, questions in advance, reminders, attendance and recordings.
+
+`rules` holds the pure rules (validation, when reminders fall due); `scheduling`, `seats`,
+`attendance` and `reminders` each own one side of the feature; `service.LiveService` is
+what handlers and jobs call; `ics` writes calendar files.
+"""
+
+from __future__ import annotations
+
+from bot.services.live.attendance import RecordingResult
+from bot.services.live.rules import SessionDraft
+from bot.services.live.scheduling import CalendarEntry
+from bot.services.live.service import LiveService
+
+__all__ = ["CalendarEntry", "LiveService", "RecordingResult", "SessionDraft"]

@@ -1,0 +1,66 @@
+"""`LiveService`: the live feature as handlers and jobs call it, one object over its parts.
+
+Each part owns one side of the feature (scheduling, seats and questions, attendance and
+recordings, reminders) and is built from the same pieces; this object names their methods.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.i18n import Catalog
+from bot.outbox import Outbox
+from bot.services.community import CommunityContext
+from bot.services.live.attendance import Attendance
+from bot.services.live.reminders import Reminders
+from bot.services.live.scheduling import Scheduling
+from bot.services.live.seats import Seats
+from bot.services.presence import Presence
+from storage.database import Database
+from storage.repositories.members import DEFAULT_GRACE
+
+
+class LiveService:
+    """Live Q&A sessions: scheduling, RSVPs, questions in advance, reminders, attendance and recordings."""
+
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        catalog: Catalog,
+        *,
+        grace: timedelta = DEFAULT_GRACE,
+    ) -> None:
+        parts = (database, outbox, clock, community, presence, catalog)
+        self._scheduling = scheduling = Scheduling(*parts, grace=grace)
+        seats, attendance = Seats(*parts, grace=grace), Attendance(*parts, grace=grace)
+        reminders = Reminders(*parts, grace=grace)
+        # the creator's side
+        self.schedule = scheduling.schedule
+        self.move = scheduling.move
+        self.cancel = scheduling.cancel
+        self.calendar_entry = scheduling.calendar_entry
+        # the member's side
+        self.upcoming = seats.upcoming
+        self.next_session = seats.next_session
+        self.rsvp = seats.rsvp
+        self.unrsvp = seats.unrsvp
+        self.ask = seats.ask
+        self.questions = seats.questions
+        # around and after the session
+        self.check_in = attendance.check_in
+        self.mark_attended = attendance.mark_attended
+        self.attendance = attendance.attendance
+        self.find_members = attendance.find_members
+        self.add_recording = attendance.add_recording
+        # time-driven (the reminder job)
+        self.send_due_reminders = reminders.send_due_reminders
+
+    @property
+    def channel(self) -> str:
+        """Where sessions are announced."""
+        return self._scheduling.channel
