@@ -207,7 +207,7 @@ def _module(name: str) -> object:
 def test_register_all_names_every_handler_module_itself() -> None:
     source = inspect.getsource(register_all)
     modules = _handler_modules()
-    assert {"announcements", "polls", "feedback", "referrals", "drops", "faq", "live"} <= set(modules)
+    assert {"announcements", "polls", "feedback", "referrals", "content", "faq", "live"} <= set(modules)
     missing = [name for name in modules if f"    {name}.register(router)" not in source]
     assert missing == []
 

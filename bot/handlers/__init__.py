@@ -7,7 +7,6 @@ from bot.handlers import (
     announcements,
     billing,
     content,
-    drops,
     engagement,
     faq,
     feedback,
@@ -28,7 +27,6 @@ def register_all(router: Router) -> None:
     membership.register(router)
     onboarding.register(router)
     content.register(router)
-    drops.register(router)
     member.register(router)
     live.register(router)
     announcements.register(router)

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from bot.settings import FAQ_ENGINES as ENGINES  # the names MEMBOT_FAQ_ENGINE accepts
-
 log = logging.getLogger(__name__)
+
+ENGINES = ("hybrid", "lexical")
 
 
 class E5Encoder:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.jobs import announcements, billing, calendar, drops, engagement, live, onboarding, referrals
+from bot.jobs import announcements, billing, calendar, content, engagement, live, onboarding, referrals
 from bot.jobs.job import Job
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def all_jobs(services: Services) -> list[Job]:
     return [
         *calendar.jobs(services),
-        *drops.jobs(services),
+        *content.jobs(services),
         *onboarding.jobs(services),
         *announcements.jobs(services),
         *referrals.jobs(services),

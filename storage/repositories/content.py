@@ -113,3 +113,24 @@ async def by_id(session: AsyncSession, community_id: int, item_id: int) -> Conte
 async def slugs(session: AsyncSession, community_id: int) -> set[str]:
     result = await session.scalars(select(ContentItem.slug).where(ContentItem.community_id == community_id))
     return set(result.all())
+
+
+async def add(session: AsyncSession, **values: object) -> ContentItem:
+    """A new item (from chat); its id is set on return."""
+    item = ContentItem(**values)
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def set_publish_times(session: AsyncSession, times: Sequence[tuple[ContentItem, datetime]]) -> None:
+    """Give each item its publish time (written with the transaction)."""
+    for item, when in times:
+        item.publish_at = when
+    if times:
+        await session.flush()
+
+
+async def mark_published(session: AsyncSession, item: ContentItem, at: datetime) -> None:
+    """Published stays published: set once, in the transaction that queues its messages."""
+    item.published_at = at

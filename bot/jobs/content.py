@@ -1,4 +1,4 @@
-"""The weekly drop on each slot's cron (community time zone), and the Monday digest for members who chose it."""
+"""Drops on a timer: each slot's cron (community time zone) publishes what is due; the Monday digest for members who chose it."""
 
 from __future__ import annotations
 
@@ -20,5 +20,9 @@ def jobs(services: Services) -> list[Job]:
     triggers = tuple(slot_trigger(slot, community.tz) for slot in community.config.drops.slots)
     return [
         Job(name="drops.publish", run=services.content.publish_due, triggers=triggers),
-        Job(name="drops.digest", run=services.content.send_weekly_digests, triggers=(IntervalTrigger(minutes=DIGEST_SCAN_MINUTES),)),
+        Job(
+            name="drops.digest",
+            run=services.content.send_weekly_digests,
+            triggers=(IntervalTrigger(minutes=DIGEST_SCAN_MINUTES),),
+        ),
     ]

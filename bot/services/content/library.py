@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.community.schema import CONTENT_KINDS
+from bot.notices.content import ContentPiece
 from bot.services.errors import UserError
-from storage.models import ContentItem
 
 _FILTER = re.compile(r"^(level|topic|kind):(.+)$", re.IGNORECASE)
 MAX_QUERY = 200
@@ -27,7 +27,11 @@ class LibraryQuery:
 
     def describe(self) -> str:
         parts = list(self.words)
-        parts += [f"{name}:{value}" for name, value in (("level", self.level), ("topic", self.topic), ("kind", self.kind)) if value]
+        parts += [
+            f"{name}:{value}"
+            for name, value in (("level", self.level), ("topic", self.topic), ("kind", self.kind))
+            if value
+        ]
         return " ".join(parts)
 
 
@@ -55,7 +59,7 @@ def parse_query(text: str) -> LibraryQuery:
     return LibraryQuery(tuple(words), level, topic, kind)
 
 
-def search(items: Sequence[ContentItem], query: LibraryQuery) -> list[ContentItem]:
+def search(items: Sequence[ContentPiece], query: LibraryQuery) -> list[ContentPiece]:
     """Items matching every filter and every word (in title, teaser, topics, kind or body), newest first."""
     found = []
     for item in items:
@@ -71,6 +75,6 @@ def search(items: Sequence[ContentItem], query: LibraryQuery) -> list[ContentIte
     return found
 
 
-def for_level(item: ContentItem, level: int | None) -> bool:
+def for_level(item: ContentPiece, level: int | None) -> bool:
     """Whether an item targets this member's level (items without levels are for everyone)."""
     return not item.levels or level is None or level in item.levels

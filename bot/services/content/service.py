@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.messages import OutboundMessage
+from bot.messages import OutboundMessage, Target
+from bot.notices import Reader
+from bot.notices.content import ContentPiece, DropPublished, WeeklyDigest
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
-from bot.services.community import CommunityContext
+from bot.services.content.library import for_level
+from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
 from bot.services.errors import UserError
-from bot.services.library import for_level
 from bot.services.parsing import check_ahead, whole
-from bot.services.schedule import next_slot_after
 from bot.services.timing import member_zone, next_send_time
-from bot.views import drops as drop_views
-from storage.models import ContentItem
+from storage.database import Session
+from storage.models import ContentItem, Member
 from storage.repositories import content as repo
 from storage.repositories import members as member_repo
 from storage.repositories import outbox as outbox_repo
@@ -28,26 +25,15 @@ from storage.repositories import outbox as outbox_repo
 log = logging.getLogger(__name__)
 
 DIGEST_TIME = time(8, 0)  # Monday morning, member-local, unless they chose another time of day
-
-
-@dataclass(frozen=True)
-class NewDrop:
-    title: str
-    kind: str
-    levels: tuple[int, ...] = ()
-    topics: tuple[str, ...] = ()
-    teaser: str = ""
-    url: str | None = None
-    body: str = ""
+QUEUED_KINDS = ("mini-training", "resource", "live", "deep-dive")
 
 
 class ContentService(DomainService):
     """Publishing drops (channel posts, and DMs for members who chose them), the library, the queue."""
 
-
     # -- publishing ------------------------------------------------------------------------
 
-    async def publish_due(self) -> list[ContentItem]:
+    async def publish_due(self) -> list[ContentPiece]:
         """Publish every item whose time has come: a post in the drops channel everywhere, and a DM
         to members who asked for each drop by DM (and whose level it is for).
 
@@ -55,44 +41,56 @@ class ContentService(DomainService):
         set in the same transaction as the outbox rows, whose keys are unique anyway).
         """
         now = self._clock.now()
-        t = self._catalog.for_locale(self._community.locale)
+        published: list[ContentPiece] = []
         async with self._database.session() as session:
             items = await repo.due_for_publishing(session, self._community.id, now)
+            dm_members: Sequence[Member] = []
             if items:
-                dm_members = await member_repo.with_drop_delivery(session, self._community.id, "every", now=now, grace=self._grace)
+                dm_members = await member_repo.with_drop_delivery(
+                    session, self._community.id, "every", now=now, grace=self._grace
+                )
             for item in items:
-                item.published_at = now
-                post = drop_views.drop_post(item, t)
-                for target in channel_targets(self._presence, self._community.config.channels.drops):
-                    await self._outbox.enqueue(session, f"drop:{item.id}:{target.platform}:{target.workspace_id}", target, post)
-                dms = []
-                by_locale: dict[str | None, OutboundMessage] = {}  # the post is the same for every member of a locale
-                for member in dm_members:
-                    target = dm_target(member, self._presence)
-                    if target is None or not for_level(item, member.level):
-                        continue
-                    if member.locale not in by_locale:
-                        member_t = self._catalog.for_locale(member.locale, self._community.locale)
-                        by_locale[member.locale] = drop_views.drop_post(item, member_t)
-                    dms.append((
-                        f"drop:{item.id}:member:{member.id}",
-                        target,
-                        by_locale[member.locale],
-                        member.id,
-                        self._quiet_aware(now, member.timezone),
-                    ))
-                await self._outbox.enqueue_many(session, dms)  # one statement for the whole fan-out
+                await repo.mark_published(session, item, now)
+                piece = content_piece(item)
+                published.append(piece)
+                await self._post(session, piece)
+                await self._dm(session, piece, dm_members, now)
             await schedule_queue(session, self._community, now)
-        for item in items:
-            log.info("published content item %s (%s)", item.id, item.kind)
-        return list(items)
+        for piece in published:
+            log.info("published content item %s (%s)", piece.id, piece.kind)
+        return published
+
+    async def _post(self, session: Session, piece: ContentPiece) -> None:
+        """The drop in the drops channel of every workspace."""
+        notice, reader = DropPublished(piece), self._public_reader()
+        for target in channel_targets(self._presence, self._community.config.channels.drops):
+            key = f"drop:{piece.id}:{target.platform}:{target.workspace_id}"
+            await self._outbox.enqueue(session, key, target, notice, reader=reader)
+
+    async def _dm(self, session: Session, piece: ContentPiece, members: Sequence[Member], now: datetime) -> None:
+        """The drop by DM to each member who asked for every drop and whose level it is for."""
+        notice = DropPublished(piece)
+        rendered: dict[Reader, OutboundMessage] = {}  # one rendering per language and zone, not per member
+        dms: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+        for member in members:
+            target = dm_target(member, self._presence)
+            if target is None or not for_level(piece, member.level):
+                continue
+            reader = self._reader(member)
+            if reader not in rendered:
+                rendered[reader] = self._outbox.render(notice, reader)
+            key = f"drop:{piece.id}:member:{member.id}"
+            dms.append((key, target, rendered[reader], member.id, self._quiet_aware(now, member.timezone)))
+        await self._outbox.enqueue_many(session, dms)  # one statement for the whole fan-out
 
     async def send_weekly_digests(self) -> int:
         """Monday-morning digest (member-local) of last week's drops, for members who chose it."""
         now = self._clock.now()
         queued = 0
         async with self._database.session() as session:
-            weekly = await member_repo.with_drop_delivery(session, self._community.id, "weekly", now=now, grace=self._grace)
+            weekly = await member_repo.with_drop_delivery(
+                session, self._community.id, "weekly", now=now, grace=self._grace
+            )
             prefs = await member_repo.preferences_for(session, [m.id for m in weekly])
             due = []
             for member in weekly:
@@ -109,14 +107,19 @@ class ContentService(DomainService):
                 target = dm_target(member, self._presence)
                 if key in already or target is None:
                     continue
-                items = await repo.published_between(session, self._community.id, send_at - timedelta(days=7), send_at)
-                items = [i for i in items if for_level(i, member.level)]
-                if not items:
+                since = send_at - timedelta(days=7)
+                last_week = await repo.published_between(session, self._community.id, since, send_at)
+                pieces = tuple(p for p in map(content_piece, last_week) if for_level(p, member.level))
+                if not pieces:
                     continue
-                t = self._catalog.for_locale(member.locale, self._community.locale)
-                message = drop_views.weekly_digest(items, t, name=member.display_name)
                 queued += await self._outbox.enqueue(
-                    session, key, target, message, member_id=member.id, not_before=self._quiet_aware(now, member.timezone)
+                    session,
+                    key,
+                    target,
+                    WeeklyDigest(member.display_name, pieces),
+                    reader=self._reader(member),
+                    member_id=member.id,
+                    not_before=self._quiet_aware(now, member.timezone),
                 )
         return queued
 
@@ -126,39 +129,40 @@ class ContentService(DomainService):
 
     # -- reading ---------------------------------------------------------------------------
 
-    async def upcoming(self, limit: int = 3) -> Sequence[ContentItem]:
+    async def upcoming(self, limit: int = 3) -> Sequence[ContentPiece]:
         async with self._database.session() as session:
-            return await repo.upcoming(session, self._community.id, self._clock.now(), limit)
+            items = await repo.upcoming(session, self._community.id, self._clock.now(), limit)
+            return [content_piece(item) for item in items]
 
-    async def library(self) -> Sequence[ContentItem]:
+    async def library(self) -> Sequence[ContentPiece]:
+        """Everything published, newest first."""
         async with self._database.session() as session:
-            return await repo.published(session, self._community.id)
+            return [content_piece(item) for item in await repo.published(session, self._community.id)]
 
-    async def open_item(self, item_id: int) -> ContentItem:
+    async def open_item(self, item_id: int) -> ContentPiece:
         """A published item by id (what a library button carries)."""
         async with self._database.session() as session:
             item = await repo.by_id(session, self._community.id, item_id)
         if item is None or item.published_at is None:
             raise UserError("library.not_found")
-        return item
+        return content_piece(item)
 
     # -- the creator's queue ---------------------------------------------------------------
 
-    async def queue(self) -> tuple[Sequence[ContentItem], int]:
+    async def queue(self) -> tuple[Sequence[ContentPiece], int]:
         """Scheduled items in publishing order, and how many wait without a slot."""
         async with self._database.session() as session:
             scheduled = await repo.upcoming(session, self._community.id, self._clock.now(), limit=50)
-            waiting = sum(
-                [len(await repo.unscheduled(session, self._community.id, kind)) for kind in ("mini-training", "resource", "live", "deep-dive")]
-            )
-        return scheduled, waiting
+            waiting = sum([len(await repo.unscheduled(session, self._community.id, kind)) for kind in QUEUED_KINDS])
+            return [content_piece(item) for item in scheduled], waiting
 
-    async def add(self, drop: NewDrop) -> ContentItem:
+    async def add(self, drop: NewDrop) -> ContentPiece:
         """Queue a new item; it takes the next free slot of its kind."""
         now = self._clock.now()
         async with self._database.session() as session:
             taken = await repo.slugs(session, self._community.id)
-            item = ContentItem(
+            item = await repo.add(
+                session,
                 community_id=self._community.id,
                 slug=unique_slug(drop.title, taken),
                 title=drop.title,
@@ -171,27 +175,26 @@ class ContentService(DomainService):
                 queue_order=10_000,  # after everything imported from files
                 source_hash="chat",
             )
-            session.add(item)
-            await session.flush()
             await schedule_queue(session, self._community, now)
-            return item
+            return content_piece(item)
 
-    async def reschedule(self, ref: str, when: datetime) -> ContentItem:
+    async def reschedule(self, ref: str, when: datetime) -> ContentPiece:
         when_text = when.isoformat(" ", "minutes")[:16]  # as typed: the handler reads it in the community's zone
         check_ahead(when, self._clock.now(), "drops.errors.past", "drops.errors.too_far", when=when_text)
         async with self._database.session() as session:
             item = await self._find_unpublished(session, ref)
-            item.publish_at = when
-            return item
+            await repo.set_publish_times(session, [(item, when)])
+            return content_piece(item)
 
-    async def publish_now(self, ref: str) -> ContentItem:
+    async def publish_now(self, ref: str) -> ContentPiece:
         async with self._database.session() as session:
             item = await self._find_unpublished(session, ref)
-            item.publish_at = self._clock.now()
+            await repo.set_publish_times(session, [(item, self._clock.now())])
+            piece = content_piece(item)
         await self.publish_due()
-        return item
+        return piece
 
-    async def _find_unpublished(self, session: AsyncSession, ref: str) -> ContentItem:
+    async def _find_unpublished(self, session: Session, ref: str) -> ContentItem:
         item = await repo.by_slug(session, self._community.id, ref)
         item_id = whole(ref, 1)  # an id too large for the column is simply not there
         if item is None and item_id is not None:
@@ -203,30 +206,18 @@ class ContentService(DomainService):
         return item
 
 
-async def schedule_queue(session: AsyncSession, community: CommunityContext, now: datetime) -> int:
-    """Assign publish times to unscheduled items, in queue order, one per slot occurrence."""
-    slots = community.config.drops.slots
-    scheduled = 0
-    for kind in dict.fromkeys(slot.kind for slot in slots):
-        queue = await repo.unscheduled(session, community.id, kind)
-        if not queue:
-            continue
-        last = await repo.last_scheduled_at(session, community.id, kind)
-        cursor = max(now, last) if last else now
-        for item in queue:
-            when = next_slot_after(slots, kind, cursor, community.tz)
-            if when is None:
-                break
-            item.publish_at = cursor = when
-            scheduled += 1
-    if scheduled:
-        await session.flush()
-    return scheduled
-
-
-def unique_slug(title: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "drop"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def content_piece(item: ContentItem) -> ContentPiece:
+    """A stored item as plain data, for notices, views and handlers."""
+    return ContentPiece(
+        id=item.id,
+        slug=item.slug,
+        title=item.title,
+        kind=item.kind,
+        levels=tuple(item.levels or ()),
+        topics=tuple(item.topics or ()),
+        teaser=item.teaser or "",
+        body=item.body or "",
+        url=item.url,
+        publish_at=item.publish_at,
+        published_at=item.published_at,
+    )

@@ -1,0 +1,78 @@
+"""The drop queue: a new drop from chat, and publish times for queued items, one per slot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.community.schema import CONTENT_KINDS
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.schedule import next_slot_after
+from storage.database import Session
+from storage.models import ContentItem
+from storage.repositories import content as repo
+
+MAX_TITLE = 150
+
+
+@dataclass(frozen=True)
+class NewDrop:
+    title: str
+    kind: str
+    levels: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
+    teaser: str = ""
+    url: str | None = None
+    body: str = ""
+
+
+def parse_new_drop(values: dict[str, str]) -> NewDrop:
+    """The `/drop add` form's values as a drop; a friendly error names the first bad field."""
+    title = values.get("title", "").strip()
+    if not title or len(title) > MAX_TITLE:
+        raise UserError("drops.errors.title")
+    kind = values.get("kind", "").strip()
+    if kind not in CONTENT_KINDS:
+        raise UserError("drops.errors.kind")
+    levels_text = values.get("levels", "").replace(" ", "")
+    try:
+        levels = tuple(sorted({int(x) for x in levels_text.split(",") if x}))
+    except ValueError:
+        raise UserError("drops.errors.levels") from None
+    if any(not 1 <= level <= 5 for level in levels):
+        raise UserError("drops.errors.levels")
+    url = values.get("url", "").strip() or None
+    if url and not url.startswith(("https://", "http://")):
+        raise UserError("drops.errors.url")
+    topics = tuple(t.strip().lower() for t in values.get("topics", "").split(",") if t.strip())
+    return NewDrop(title, kind, levels, topics, values.get("teaser", "").strip(), url, values.get("body", "").strip())
+
+
+async def schedule_queue(session: Session, community: CommunityContext, now: datetime) -> int:
+    """Assign publish times to unscheduled items, in queue order, one per slot occurrence."""
+    slots = community.config.drops.slots
+    times: list[tuple[ContentItem, datetime]] = []
+    for kind in dict.fromkeys(slot.kind for slot in slots):
+        queue = await repo.unscheduled(session, community.id, kind)
+        if not queue:
+            continue
+        last = await repo.last_scheduled_at(session, community.id, kind)
+        cursor = max(now, last) if last else now
+        for item in queue:
+            when = next_slot_after(slots, kind, cursor, community.tz)
+            if when is None:
+                break
+            times.append((item, when))
+            cursor = when
+    await repo.set_publish_times(session, times)
+    return len(times)
+
+
+def unique_slug(title: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "drop"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
