@@ -12,12 +12,12 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.integrations.local_embeddings import ENGINES
-from storage.database import DatabaseURLError, normalise_url
+from bot.database_url import DatabaseURLError, normalise_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_COMMUNITY = REPO_ROOT / "examples" / "strategy-club"  # what `membot run` imports into an empty database
 PLATFORM_NAMES = ("console", "slack", "discord", "memory")
+FAQ_ENGINES = ("hybrid", "lexical")  # bot.integrations.local_embeddings loads the encoder "hybrid" needs
 
 
 def _env(name: str) -> AliasChoices:
@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     @field_validator("faq_engine")
     @classmethod
     def _faq_engine(cls, value: str) -> str:
-        if value not in ENGINES:
+        if value not in FAQ_ENGINES:
             raise ValueError("use 'hybrid' (meaning and words, the default) or 'lexical' (words only)")
         return value
 

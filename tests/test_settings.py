@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import REPO_ROOT, SettingsError, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +48,8 @@ def test_conventional_names_and_urls_are_accepted(monkeypatch: pytest.MonkeyPatc
         ("DATABASE_URL", "mysql://x/y", "unsupported database 'mysql'"),
         ("MEMBOT_PLATFORMS", "slack,telegram", "unknown platform 'telegram'"),
         ("MEMBOT_LOG_LEVEL", "LOUD", "MEMBOT_LOG_LEVEL"),
+        ("MEMBOT_FAQ_ENGINE", "neural", "MEMBOT_FAQ_ENGINE: use 'hybrid'"),
+        ("DATABASE_URL", "db.example/app", "MEMBOT_DATABASE_URL: not a database URL"),
     ],
 )
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, env: str, value: str, expected: str) -> None:
@@ -61,3 +66,17 @@ def test_a_chosen_platform_without_its_token_is_refused() -> None:
 def test_secrets_do_not_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
     assert "xoxb-very-secret" not in repr(load_settings())
+
+
+def test_a_bad_database_url_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "u:hunter2@db.example/app")  # the scheme forgotten: a password in plain sight
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "hunter2" not in str(caught.value)
+
+
+def test_settings_load_without_the_database_layer_or_the_encoder() -> None:
+    """Every command reads the settings first; that must not load SQLAlchemy or numpy (the FAQ encoder)."""
+    code = "import bot.settings, sys; print('numpy' in sys.modules, 'sqlalchemy' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "False"]

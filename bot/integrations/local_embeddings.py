@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-log = logging.getLogger(__name__)
+from bot.settings import FAQ_ENGINES as ENGINES  # the names MEMBOT_FAQ_ENGINE accepts
 
-ENGINES = ("hybrid", "lexical")
+log = logging.getLogger(__name__)
 
 
 class E5Encoder:
