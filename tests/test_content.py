@@ -173,3 +173,16 @@ async def test_members_cannot_manage_drops(app: App, memory: MemoryPlatform) -> 
     assert reply.texts == ["Sorry, /drop is for the creator and moderators only."]
     async with app.database.session() as session:
         assert (await session.scalars(select(ContentItem).where(ContentItem.published_at.is_not(None)))).all() == []
+
+
+async def test_a_drop_is_worded_for_each_reader(app: App, memory: MemoryPlatform, clock: FakeClock, members: None) -> None:
+    """The channel post is in the community's language; a DM is in the member's own."""
+    async with app.database.session() as session:
+        ann = await session.scalar(select(Member).where(Member.display_name == "Ann"))
+        ann.locale = "nb"
+    clock.set(SAT_DROP)
+    await app.tick()
+    [post] = memory.posts_in("drops")
+    assert post.text == "New Deep-dive: The niche paradox: why narrowing down grows your business"
+    [dm] = [m for m in memory.dms_to("u1") if m.text.startswith("Nytt:")]
+    assert dm.text == "Nytt: Dypdykk – The niche paradox: why narrowing down grows your business"

@@ -49,6 +49,19 @@ async def test_feedback_is_stored_thanked_and_sent_to_the_creator(app: App, memo
     assert memory.dms_to("mod") == []
 
 
+async def test_the_creator_is_told_in_their_own_language(app: App, memory: MemoryPlatform) -> None:
+    creator = await member_id(app, memory, "creator")
+    async with app.database.session() as session:
+        found = await members.get(session, creator)
+        assert found is not None
+        found.locale = "nb"
+    await memory.command("u1", "feedback", "Flere økter, takk")
+    await app.settle()
+    [notice] = memory.dms_to("creator")
+    assert notice.text == "Ny tilbakemelding fra U1"
+    assert [b.label for b in notice.choices()] == ["Se alle tilbakemeldinger"]  # type: ignore[union-attr]
+
+
 async def test_the_creator_lists_recent_feedback_newest_first(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
     await memory.command("u1", "feedback", "Love the worksheets")
     clock.advance(timedelta(hours=1))
