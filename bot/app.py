@@ -37,7 +37,7 @@ from bot.services.live import LiveService
 from bot.services.feedback import FeedbackService
 from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
-from bot.services.calendar_sync import CalendarSync
+from bot.services.live.calendar_sync import CalendarSync
 from bot.services.linking import LinkingService
 from bot.services.preferences import PreferencesService
 from bot.services.privacy import PrivacyService

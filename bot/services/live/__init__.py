@@ -2,7 +2,8 @@
 
 `rules` holds the pure rules (validation, when reminders fall due); `scheduling`, `seats`,
 `attendance` and `reminders` each own one side of the feature; `service.LiveService` is
-what handlers and jobs call; `ics` writes calendar files.
+what handlers and jobs call; `ics` writes calendar files and `calendar_sync` mirrors sessions
+into platform calendars.
 """
 
 from __future__ import annotations

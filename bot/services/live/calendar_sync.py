@@ -11,34 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Protocol, runtime_checkable
 
 from bot.clock import Clock
-from bot.ports import PlatformError
+from bot.ports import Calendar, PlatformError
 from bot.services.community import CommunityContext
 from storage.database import Database
 from storage.models import LiveSession
-from storage.repositories import live_calendar
+from storage.repositories import live as repo
 
 log = logging.getLogger(__name__)
 
 LOOK_BACK = timedelta(hours=12)  # a session that started recently may still be moved or cancelled
-
-
-@runtime_checkable
-class Calendar(Protocol):
-    """A platform that can show live sessions as calendar events."""
-
-    name: str
-
-    @property
-    def workspaces(self) -> tuple[str, ...]: ...
-
-    async def upsert_scheduled_event(
-        self, workspace_id: str, key: str, title: str, starts_at: Any, ends_at: Any, description: str, location: str
-    ) -> str: ...
-
-    async def cancel_scheduled_event(self, workspace_id: str, event_id: str) -> None: ...
 
 
 class CalendarSync:
@@ -57,7 +40,7 @@ class CalendarSync:
             return 0
         written = 0
         async with self._database.session() as session:
-            for live in await live_calendar.not_yet_over(session, self._community.id, self._clock.now() - LOOK_BACK):
+            for live in await repo.not_yet_over(session, self._community.id, self._clock.now() - LOOK_BACK):
                 ids = dict(live.external_ids or {})
                 for calendar in self._calendars:
                     for workspace in calendar.workspaces:
@@ -70,7 +53,9 @@ class CalendarSync:
                 live.external_ids = ids
         return written
 
-    async def _sync_one(self, calendar: Calendar, workspace: str, live: LiveSession, before: dict[str, str]) -> dict[str, str]:
+    async def _sync_one(
+        self, calendar: Calendar, workspace: str, live: LiveSession, before: dict[str, str]
+    ) -> dict[str, str]:
         fingerprint = f"{live.status}|{live.starts_at.isoformat()}|{live.duration_min}|{live.title}|{live.link or ''}"
         if before.get("fp") == fingerprint:
             return before
