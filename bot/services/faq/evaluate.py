@@ -1,16 +1,23 @@
-"""Offline evaluation of the FAQ answerer: hit@1, wrong-answer rate, abstention P/R, latency."""
+"""Offline evaluation of the FAQ answerer: hit@1, wrong-answer rate, abstention P/R, latency.
+
+The local answerer and the answerer overruled by a judge (an LLM) go through the same scorer,
+`measure`, which takes a ``decide`` callable: message in, entry id (or None) out.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.services.faq.decide import FaqAnswerer
 from bot.services.faq.index import Document
+from bot.services.faq.judge import Judge, rule
 from bot.services.faq.kb import KbError
 from bot.services.faq.semantic import Encoder, VectorCache
 
@@ -84,26 +91,63 @@ def score_answers(expected: Sequence[str | None], got: Sequence[str | None]) -> 
     }
 
 
-def evaluate(documents: Sequence[Document], questions: Sequence[Question],
-             encoder: Encoder | None = None) -> dict[str, float]:
-    """Build the answerer on ``documents``, answer every question, return metrics + latency.
+Decide = Callable[[str], Awaitable[str | None]]
+"""Answers one message with an entry id, or None to abstain."""
+
+
+async def measure(decide: Decide, questions: Sequence[Question], *, warm_up: bool = True) -> dict[str, float]:
+    """Answer every question with ``decide``, return metrics + latency.
 
     Latency is per question, end to end (encoding the message included), after one
     warm-up question so that the first call's one-off costs are not counted.
     """
-    answerer = FaqAnswerer(documents, encoder)
-    if questions:
-        answerer.answer(questions[0].q)
+    if questions and warm_up:
+        await decide(questions[0].q)
     got: list[str | None] = []
     latencies: list[float] = []
     for question in questions:
         start = time.perf_counter()
-        decision = answerer.answer(question.q)
+        got.append(await decide(question.q))
         latencies.append((time.perf_counter() - start) * 1000.0)
-        got.append(decision.doc.doc_id if decision.doc else None)
     metrics = score_answers([q.expected for q in questions], got)
     metrics["p50_ms"] = round(_percentile(latencies, 50), 3)
     metrics["p95_ms"] = round(_percentile(latencies, 95), 3)
+    return metrics
+
+
+def evaluate(documents: Sequence[Document], questions: Sequence[Question],
+             encoder: Encoder | None = None) -> dict[str, float]:
+    """Build the local answerer on ``documents``, answer every question, return metrics + latency."""
+    answerer = FaqAnswerer(documents, encoder)
+
+    async def local(message: str) -> str | None:
+        decision = answerer.answer(message)
+        return decision.doc.doc_id if decision.doc else None
+
+    return asyncio.run(measure(local, questions))
+
+
+async def evaluate_judged(documents: Sequence[Document], questions: Sequence[Question], judge: Judge,
+                          encoder: Encoder | None = None) -> dict[str, float]:
+    """Like `evaluate`, with ``judge`` picking among the local ranking's top candidates (or none).
+
+    Adds ``judge_fallbacks``: how many messages kept the local decision because the judge's
+    reply was unusable (an error, a timeout, junk, an id it was not shown), warm-up excluded.
+    """
+    answerer = FaqAnswerer(documents, encoder)
+    fallbacks: Counter[str] = Counter()
+
+    async def judged(message: str) -> str | None:
+        ruling = await rule(judge, answerer.answer(message), message)
+        if not ruling.judged and ruling.reason != "no_candidates":
+            fallbacks[ruling.reason] += 1
+        return ruling.doc.doc_id if ruling.doc else None
+
+    if questions:
+        await judged(questions[0].q)  # the warm-up, here so that its fallback is not counted
+        fallbacks.clear()
+    metrics = await measure(judged, questions, warm_up=False)
+    metrics["judge_fallbacks"] = sum(fallbacks.values())
     return metrics
 
 
