@@ -44,6 +44,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.polls import PollService
 from bot.services.presence import Presence
 from bot.services.referrals import ReferralService
+from bot.services.inbound import InboundQueue
 from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
 from bot.views.common import local_time
@@ -202,7 +203,7 @@ async def build_app(
     )
     router = Router()
     register_all(router)
-    router.bind(services)
+    router.bind(services, InboundQueue(database, outbox, clock))
     router.inbound_lease = timedelta(seconds=settings.outbox_lease_seconds)  # a handler's lease, like a delivery's
 
     web = WebServer(settings.port)

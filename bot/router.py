@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.events import (
     ActionClicked,
+    ChannelRef,
     CommandInvoked,
     Event,
     FormSubmitted,
@@ -25,6 +26,8 @@ from bot.events import (
     MemberLeft,
     MessagePosted,
     ReactionAdded,
+    Responder,
+    UserRef,
     event_from_dict,
     event_to_dict,
 )
@@ -32,8 +35,6 @@ from bot.i18n import Translator
 from bot.messages import ActionId, Form, OutboundMessage, text_message
 from bot.services.community import ROLES, outranks
 from bot.services.errors import UserError
-from bot.queued_reply import QueuedReply
-from storage.repositories import inbound
 
 if TYPE_CHECKING:
     from bot.ports import Ack
@@ -66,6 +67,39 @@ def _activity_ref(event: Event) -> str | None:
 INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
 INBOUND_LEASE = timedelta(seconds=60)  # a handler still running after this is presumed dead, and redone
 MAX_INBOUND_ATTEMPTS = 5  # an event that kills its process this often is given up on (logged)
+
+
+class ClaimedDelivery(Protocol):
+    """A recorded delivery whose handling never finished, as `InboundLog.claim` hands it over."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def payload(self) -> dict[str, Any] | None: ...
+
+    @property
+    def attempts(self) -> int: ...
+
+
+class ReplayResponder(Responder, Protocol):
+    """Answers a replayed delivery (through the outbox); told the member once the router knows them."""
+
+    member_id: int | None
+
+
+class InboundLog(Protocol):
+    """The durable inbound queue (`bot.services.inbound.InboundQueue`, built by `bot/app.py`)."""
+
+    async def first_delivery(self, platform: str, key: str, payload: dict[str, Any], lease: timedelta) -> int | None: ...
+
+    async def unfinished(self, limit: int) -> Sequence[int]: ...
+
+    async def claim(self, row_id: int, lease: timedelta) -> ClaimedDelivery | None: ...
+
+    async def finish(self, row_id: int, *, status: str = "done") -> None: ...
+
+    def responder(self, row_id: int, user: UserRef, channel: ChannelRef | None) -> ReplayResponder: ...
 
 
 @dataclass
@@ -153,6 +187,7 @@ class Router:
         self._forms: dict[str, RouteSpec] = {}
         self._events: dict[type[Event], list[Handler]] = {}
         self._services: Services | None = None
+        self._inbound: InboundLog | None = None
         self._handling: set[int] = set()  # inbound rows this process is handling: its replay loop leaves them be
         self.inbound_lease = INBOUND_LEASE  # how long a handler may take before another process redoes it
 
@@ -195,8 +230,9 @@ class Router:
 
         return register
 
-    def bind(self, services: Services) -> None:
+    def bind(self, services: Services, inbound: InboundLog) -> None:
         self._services = services
+        self._inbound = inbound
 
     # -- dispatch ------------------------------------------------------------------------
 
@@ -208,8 +244,8 @@ class Router:
         finishes (`replay_unfinished`). If recording fails the ack is not sent, so the platform
         retries (Slack's Events API) or the member sees the failure at once.
         """
-        services = self._bound()
-        row_id = await self._first_delivery(services, event) if event.event_id else None
+        services, inbound = self._bound()
+        row_id = await self._first_delivery(inbound, event) if event.event_id else None
         if event.event_id and row_id is None:
             await _acknowledge(ack)
             log.info("dropped a repeated %s delivery", type(event).__name__)
@@ -220,7 +256,7 @@ class Router:
         self._handling.add(row_id)  # this process is on it: its own replay loop must not take it over
         try:
             ctx = await self._handle(services, event)
-            await self._finished(services, row_id)
+            await inbound.finish(row_id)
         finally:
             self._handling.discard(row_id)
         return ctx
@@ -231,48 +267,35 @@ class Router:
         Run at start-up and periodically. Each row is claimed with a conditional UPDATE, so
         several processes never replay the same row at once. Returns how many were handled.
         """
-        services = self._bound()
-        async with services.database.session() as session:
-            ids = await inbound.unfinished(session, services.clock.now(), limit)
+        services, inbound = self._bound()
         handled = 0
-        for row_id in ids:
+        for row_id in await inbound.unfinished(limit):
             if row_id in self._handling:
                 continue  # a slow handler of this process, past its lease: not dead, just slow
-            async with services.database.session() as session:
-                row = await inbound.claim(session, row_id, services.clock.now(), self.inbound_lease)
+            row = await inbound.claim(row_id, self.inbound_lease)
             if row is None:
                 continue  # another process took it, or finished it
-            event = self._revive(services, row)
+            event = _revive(row)
             if event is None:
-                await self._finished(services, row_id, status="dead")
+                await inbound.finish(row_id, status="dead")
                 continue
             log.info("replaying an unfinished %s (inbound row %d, attempt %d)", type(event).__name__, row_id, row.attempts)
+            responder = inbound.responder(row_id, event.user, event.channel)
             try:
-                await self._handle(services, event)
+                await self._handle(services, replace(event, responder=responder), replayed=responder)
             except Exception:  # stays pending: retried when the lease runs out, up to MAX_INBOUND_ATTEMPTS
                 log.exception("replaying inbound row %d failed", row_id)
                 continue
-            await self._finished(services, row_id)
+            await inbound.finish(row_id)
             handled += 1
         return handled
 
-    def _revive(self, services: Services, row: inbound.Unfinished) -> Event | None:
-        if row.attempts > MAX_INBOUND_ATTEMPTS or row.payload is None:
-            log.warning("giving up on inbound row %d after %d attempts", row.id, row.attempts - 1)
-            return None
-        try:
-            event = event_from_dict(row.payload)
-        except ValueError:
-            log.warning("inbound row %d cannot be read back; giving up on it", row.id)
-            return None
-        return replace(event, responder=QueuedReply(services.database, services.outbox, row.id, event.user, event.channel))
-
-    def _bound(self) -> Services:
-        if self._services is None:
+    def _bound(self) -> tuple[Services, InboundLog]:
+        if self._services is None or self._inbound is None:
             raise RuntimeError("router is not bound to services")
-        return self._services
+        return self._services, self._inbound
 
-    async def _handle(self, services: Services, event: Event) -> Context | None:
+    async def _handle(self, services: Services, event: Event, *, replayed: ReplayResponder | None = None) -> Context | None:
         started = time.perf_counter()
         if isinstance(event, MemberLeft):
             found = await services.membership.find(event.user)
@@ -281,8 +304,8 @@ class Router:
             member = found
         else:
             member = await services.membership.identify(event.user)
-        if isinstance(event.responder, QueuedReply):
-            event.responder.member_id = member.id
+        if replayed is not None:  # its replies are DMs queued for this member
+            replayed.member_id = member.id
         kind = ACTIVITY_KINDS.get(type(event))
         if kind is not None:
             await services.membership.touch(member.id, kind, _activity_ref(event))
@@ -329,25 +352,22 @@ class Router:
             raise spec.refused(ctx.services.community.creator_name)
         await spec.handler(ctx)
 
-    async def _first_delivery(self, services: Services, event: Event) -> int | None:
-        """Record the event to handle now; its row id, or None if it was delivered before.
+    async def _first_delivery(self, inbound: InboundLog, event: Event) -> int | None:
+        """Record the event to handle now; its row id, or None if it was delivered before (or is being handled)."""
+        key = f"{type(event).__name__}:{event.event_id}"
+        return await inbound.first_delivery(event.user.platform, key, event_to_dict(event), self.inbound_lease)
 
-        A repeat of a row still `pending` whose lease ran out (its process died before the
-        end) is taken over here, with this delivery's live responder.
-        """
-        key, platform = f"{type(event).__name__}:{event.event_id}", event.user.platform
-        now = services.clock.now()
-        async with services.database.session() as session:
-            row_id = await inbound.record(session, platform, key, event_to_dict(event), now, self.inbound_lease)
-            if row_id is not None:
-                return row_id
-            existing = await inbound.find(session, platform, key)
-            claimed = await inbound.claim(session, existing, now, self.inbound_lease) if existing is not None else None
-            return claimed.id if claimed is not None else None
 
-    async def _finished(self, services: Services, row_id: int, *, status: str = "done") -> None:
-        async with services.database.session() as session:
-            await inbound.finish(session, row_id, services.clock.now(), status=status)
+def _revive(row: ClaimedDelivery) -> Event | None:
+    """The event a recorded delivery held, or None when it is to be given up on."""
+    if row.attempts > MAX_INBOUND_ATTEMPTS or row.payload is None:
+        log.warning("giving up on inbound row %d after %d attempts", row.id, row.attempts - 1)
+        return None
+    try:
+        return event_from_dict(row.payload)
+    except ValueError:
+        log.warning("inbound row %d cannot be read back; giving up on it", row.id)
+        return None
 
 
 async def _acknowledge(ack: Ack | None) -> None:
