@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +19,7 @@ from storage.models import Activity, ContentItem, LiveQuestion, LiveSession, Out
 PRICING = "2026-12-03 17:00 Europe/Oslo 60 https://zoom.example/j/1 | Pricing clinic"
 # Sunday 22 Nov 2026, 17:00 in Oslo (CET) = 16:00 UTC; the fake clock starts Friday 20 Nov, 12:00 UTC.
 SUNDAY = "2026-11-22 17:00 | Sunday hot seats"
-SUNDAY_START = datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc)
+SUNDAY_START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
 
 
 def text_of(message: OutboundMessage) -> str:
@@ -58,7 +58,7 @@ async def test_schedule_in_one_line_saves_and_announces_with_buttons(app: App, m
     reply = await schedule(memory, app)
     assert reply.startswith("Scheduled #1 *Pricing clinic* for Thu 03 Dec, 17:00 CET (60 min)")
     [live] = await rows(app, LiveSession)
-    assert live.starts_at == datetime(2026, 12, 3, 16, 0, tzinfo=timezone.utc)
+    assert live.starts_at == datetime(2026, 12, 3, 16, 0, tzinfo=UTC)
     assert (live.duration_min, live.link, live.status) == (60, "https://zoom.example/j/1", "scheduled")
     [post] = memory.posts_in("live")
     assert post.blocks[0].text == "🎙 Live Q&A: Pricing clinic"  # type: ignore[union-attr]
@@ -69,14 +69,14 @@ async def test_schedule_in_one_line_saves_and_announces_with_buttons(app: App, m
 async def test_schedule_defaults_to_the_community_zone_and_an_hour(app: App, memory: MemoryPlatform) -> None:
     await schedule(memory, app, "2026-12-03 5pm 1h30 | Office hours | Bring your numbers")
     [live] = await rows(app, LiveSession)
-    assert live.starts_at == datetime(2026, 12, 3, 16, 0, tzinfo=timezone.utc)  # Oslo
+    assert live.starts_at == datetime(2026, 12, 3, 16, 0, tzinfo=UTC)  # Oslo
     assert (live.duration_min, live.link, live.description) == (90, None, "Bring your numbers")
 
 
 async def test_schedule_in_another_zone_case_insensitively(app: App, memory: MemoryPlatform) -> None:
     await schedule(memory, app, "2026-12-03 09:00 america/new_york 45 | Early bird")
     [live] = await rows(app, LiveSession)
-    assert live.starts_at == datetime(2026, 12, 3, 14, 0, tzinfo=timezone.utc)
+    assert live.starts_at == datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
     assert live.duration_min == 45
 
 
@@ -248,7 +248,7 @@ async def test_moved_session_reminders_follow_the_new_time(app: App, memory: Mem
     moved = await memory.command("creator", "live", "move 1 2026-11-23 18:00")
     assert moved.texts[0] == "Moved #1 *Sunday hot seats* to Mon 23 Nov, 18:00 CET (was Sun 22 Nov, 17:00 CET). Everyone who RSVP'd has been told."
     await app.settle()
-    new_start = datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc)
+    new_start = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
     for when in (SUNDAY_START - timedelta(hours=1), SUNDAY_START, new_start - timedelta(hours=24),
                  new_start - timedelta(hours=1), new_start):
         await run_jobs_at(app, clock, when)
@@ -429,8 +429,8 @@ def test_folding_never_splits_a_character() -> None:
     assert "".join(folded) == line
     assert all(len(part.encode("utf-8")) <= (75 if i == 0 else 74) for i, part in enumerate(folded))
     event = CalendarEvent(
-        uid="x", start=datetime(2026, 1, 1, tzinfo=timezone.utc), end=datetime(2026, 1, 1, 1, tzinfo=timezone.utc),
-        summary="a\nb", stamp=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        uid="x", start=datetime(2026, 1, 1, tzinfo=UTC), end=datetime(2026, 1, 1, 1, tzinfo=UTC),
+        summary="a\nb", stamp=datetime(2026, 1, 1, tzinfo=UTC),
     )
     assert b"SUMMARY:a\\nb\r\n" in to_ics(event)
 
@@ -498,3 +498,14 @@ async def test_any_live_subcommand_gets_a_clear_answer(app: App, memory: MemoryP
     reply = await memory.command(user, "live", " ".join([sub, *words]))
     assert reply.forms or any(t.strip() for t in reply.texts)
     assert internal not in reply.texts, (sub, words, user)
+
+
+def test_every_live_notice_has_a_view() -> None:
+    """A notice the outbox cannot word would fail at send time; each one has its view."""
+    from bot.notices import Notice
+    from bot.notices import live as notices
+    from bot.views.notices import all_views
+
+    kinds = {c for c in vars(notices).values() if isinstance(c, type) and issubclass(c, Notice) and c is not Notice}
+    assert len(kinds) == 11
+    assert kinds <= set(all_views())

@@ -156,3 +156,10 @@ async def test_the_poll_form(app: App, memory: MemoryPlatform) -> None:
     assert [b.label for b in post.blocks[1].buttons] == ["Mon", "Tue", "Wed"]  # type: ignore[attr-defined]
     forged = await memory.submit("u1", form.form_id, {"question": "Spam?", "options": "a\nb"})
     assert forged.texts == ["Sorry, /poll is for the creator and moderators only."]
+
+
+def test_every_poll_notice_has_a_view() -> None:
+    from bot.notices.polls import PollClosed, PollPosted
+    from bot.views.notices import all_views
+
+    assert {PollPosted, PollClosed} <= set(all_views())
