@@ -53,6 +53,7 @@ POLICIES: dict[str, TablePolicy] = {
     "referrals": TablePolicy("referrer_id", "keep"),
     "live_questions": TablePolicy("member_id", "anonymise", {"text": ERASED, "member_id": None}),
     "feedback": TablePolicy("member_id", "delete"),
+    "member_replies": TablePolicy("member_id", "delete"),  # their words, and the creator's answer to them
     "faq_questions": TablePolicy(
         "member_id", "anonymise", {"question": ERASED, "answer": None, "place": {}, "member_id": None}
     ),
@@ -77,6 +78,7 @@ FINGERPRINTS: tuple[tuple[str, str, int], ...] = (
     ("members", "display_name", 2),
     ("platform_identities", "user_id", 2),
     ("feedback", "text", 8),
+    ("member_replies", "text", 8),
     ("faq_questions", "question", 8),
     ("live_questions", "text", 8),
     ("memberships", "cancel_reason", 8),

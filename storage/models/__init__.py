@@ -11,6 +11,7 @@ from storage.models.live import LiveSession, Rsvp, LiveQuestion
 from storage.models.engagement import Activity, OnboardingProgress, Nudge, Milestone, Announcement, Poll, PollVote, Feedback, ReferralCode, Referral
 from storage.models.delivery import OutboxMessage, InboundEvent
 from storage.models.billing import StripeEvent, WaitlistEntry, Erasure
+from storage.models.replies import MemberReply
 
 __all__ = [
     "Activity",
@@ -27,6 +28,7 @@ __all__ = [
     "LiveQuestion",
     "LiveSession",
     "Member",
+    "MemberReply",
     "MemberPreferences",
     "Membership",
     "Milestone",
