@@ -57,6 +57,7 @@ FORGED_VALUES: dict[str, dict[str, str]] = {
     "faq.edit": {"key": "free-trial", "question": "How does the free trial work?", "answer": "https://phish.example"},
     "faq.answer": {"question_id": "1", "answer": "hacked"},
     "analytics.note": {"member_id": "1", "note": "hello from a forger"},
+    "reply.answer": {"reply_id": "1", "answer": "hello from a forger"},
     "qa.schedule": {"title": "Fake session", "date": "2030-01-07", "time": "17:00", "link": "https://phish.example"},
 }
 ACTION_ARGS = ("", ":1", ":1-1")  # bare, a record id, a session-member pair
@@ -137,8 +138,8 @@ async def test_help_lists_only_what_the_caller_may_use(app: App, memory: MemoryP
 
 def test_every_creator_tools_button_and_form_declares_its_role() -> None:
     creator_actions = {"announce.send", "announce.schedule", "announce.cancel", "announce.list", "feedback.list",
-                       "analytics.note", "faq.inbox", "faq.answer", "faq.save", "faq.to-live"}
-    creator_forms = {"drops.add", "announce.compose", "analytics.note", "faq.answer", "faq.add", "faq.edit", "qa.schedule"}
+                       "analytics.note", "faq.inbox", "faq.answer", "faq.save", "faq.to-live", "reply.answer", "reply.done"}
+    creator_forms = {"drops.add", "announce.compose", "analytics.note", "faq.answer", "faq.add", "faq.edit", "qa.schedule", "reply.answer"}
     assert {r for r in creator_actions if ACTIONS[r].role == "creator"} == creator_actions
     assert {r for r in creator_forms if FORMS[r].role == "creator"} == creator_forms
     assert ACTIONS["qa.mark"].role == FORMS["poll.create"].role == "moderator"

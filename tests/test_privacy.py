@@ -20,7 +20,7 @@ from storage.privacy import POLICIES
 
 SECRETS = (
     "Zed Quill", "uzed", "cus_ZED123", "zed@example.com", "my secret goal", "private feedback", "my private question",
-    "my whispered complaint about pricing", "is there a quiet corner for lefties",
+    "my whispered complaint about pricing", "is there a quiet corner for lefties", "my heartfelt reply about burnout",
 )
 
 
@@ -44,6 +44,9 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
     async with app.database.session() as session:
         asked = await session.scalar(select(FaqQuestion).where(FaqQuestion.question.contains("lefties")))
     await memory.click("uzed", f"faq.forward:{asked.id}")  # forwarded: the creator's DM quotes it
+    await memory.submit("creator", "analytics.note", {"member_id": str(asked.member_id), "note": "How are you doing?"})
+    await app.settle()
+    await memory.post("uzed", "my heartfelt reply about burnout", channel="D-uzed")  # a reply: the creator's DM quotes it
     await app.advance_time(timedelta(hours=3))
     now = clock.now()
     async with app.database.session() as session:

@@ -1,5 +1,9 @@
 """/ask, questions in DMs, mentions and the FAQ channel, 👍/👎, and the creator's /faq inbox and entries.
 
+A DM within a day of a check-in or a personal note is a reply to the creator, not a question:
+`on_message` hands it to the inbox's replies first (bot/services/replies.py), and the creator
+answers it from the same inbox (`reply.answer`, `/faq reply ID TEXT`).
+
 `/faq` is one command with subcommands because Slack shows it to every member; the
 creator's subcommands check the role here, and the creator's buttons and forms declare
 it where they are registered (the router checks it); both refuse politely.
@@ -15,10 +19,11 @@ from bot.router import Context, Router
 from bot.services.answers import Place
 from bot.services.community import outranks
 from bot.services.errors import UserError
-from bot.services.parsing import record_id
 from bot.services.faq_entries import EntryDraft
+from bot.services.parsing import record_id
 from bot.services.timing import member_zone
 from bot.views import faq as views
+from bot.views import replies as reply_views
 from bot.views.common import local_time
 
 Subcommand = Callable[[Context, str], Awaitable[None]]
@@ -72,6 +77,8 @@ async def ask(ctx: Context) -> None:
 async def on_message(ctx: Context) -> None:
     event = ctx.event
     assert isinstance(event, MessagePosted)
+    if await ctx.services.answers.inbox.replies.capture(ctx.member, event) is not None:
+        return  # a reply to a person: passed to the creator, acknowledged, not answered from the FAQ
     await ctx.services.answers.on_message(ctx.member, event, ctx.t)
 
 
@@ -95,6 +102,10 @@ async def forward(ctx: Context) -> None:
 
 
 async def show_inbox(ctx: Context, _: str = "") -> None:
+    """Members' replies first (when any are waiting), then the FAQ's open questions."""
+    replies, waiting = await ctx.services.answers.inbox.replies.pending()
+    if replies:
+        await ctx.reply(reply_views.inbox(replies, waiting, ctx.t, _zone(ctx)))
     items, total = await ctx.services.answers.inbox.pending()
     await ctx.reply(views.inbox(items, total, ctx.t, _zone(ctx)))
 
@@ -147,6 +158,45 @@ async def to_live(ctx: Context) -> None:
     resolved = await ctx.services.answers.inbox.to_live(question_id, live)
     key = "faq.inbox.to_live" if resolved.delivered else "faq.inbox.to_live_not_delivered"
     await ctx.say(key, title=live.title, when=local_time(live.starts_at, _zone(ctx), ctx.t))
+
+
+# -- members' replies to check-ins and notes --------------------------------------------------
+
+
+def _reply_id(raw: str | None) -> int:
+    value = (raw or "").strip().removeprefix("R").removeprefix("r")
+    return record_id(value, "replies.errors.bad_id", value=(raw or "").strip()[:40] or "?")
+
+
+async def reply_answer_button(ctx: Context) -> None:
+    item, status = await ctx.services.answers.inbox.replies.get(_reply_id(ctx.action.arg if ctx.action else None))
+    if status != "open":
+        raise UserError("replies.errors.already_done", id=item.id)
+    if not await ctx.open_form(reply_views.answer_form(item, ctx.t)):
+        await ctx.say("replies.answer_usage", id=item.id)
+
+
+async def reply_command(ctx: Context, args: str) -> None:
+    """`/faq reply ID TEXT`: answer a member's reply without the form."""
+    first, _, text = args.strip().partition(" ")
+    if not first:
+        raise UserError("replies.errors.reply_usage")
+    await _answer_reply(ctx, _reply_id(first), text)
+
+
+async def submit_reply_answer(ctx: Context) -> None:
+    values = _form_values(ctx)
+    await _answer_reply(ctx, _reply_id(values.get("reply_id")), values.get("answer", ""))
+
+
+async def _answer_reply(ctx: Context, reply_id: int, text: str) -> None:
+    answered = await ctx.services.answers.inbox.replies.answer(reply_id, text)
+    await ctx.reply(reply_views.answer_sent(answered.member, answered.delivered, ctx.t))
+
+
+async def reply_done(ctx: Context) -> None:
+    name = await ctx.services.answers.inbox.replies.close(_reply_id(ctx.action.arg if ctx.action else None))
+    await ctx.say("replies.closed", name=name)
 
 
 # -- FAQ entries ---------------------------------------------------------------------------
@@ -228,6 +278,7 @@ SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
     "help": ("member", show_usage),
     "inbox": ("creator", show_inbox),
     "answer": ("creator", answer_command),
+    "reply": ("creator", reply_command),
     "add": ("creator", add),
     "edit": ("creator", edit),
     "remove": ("creator", remove),
@@ -267,6 +318,9 @@ def register(router: Router) -> None:
     router.form(views.ANSWER_FORM, **_creator_route("answer"))(submit_answer)
     router.form(views.ADD_FORM, **_creator_route("add"))(submit_add)
     router.form(views.EDIT_FORM, **_creator_route("edit"))(submit_edit)
+    router.action(reply_views.ANSWER, **_creator_route("reply"))(reply_answer_button)
+    router.action(reply_views.DONE, **_creator_route("reply"))(reply_done)
+    router.form(reply_views.ANSWER_FORM, **_creator_route("reply"))(submit_reply_answer)
 
 
 def _creator_route(sub: str) -> dict[str, str]:

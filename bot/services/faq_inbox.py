@@ -1,4 +1,5 @@
-"""The creator's FAQ inbox: unanswered, forwarded and 👎 questions, answered by DM, saved or taken live."""
+"""The creator's inbox: unanswered, forwarded and 👎 questions, answered by DM, saved or taken live;
+and members' replies to check-ins and personal notes (`replies`, bot/services/replies.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.services.errors import UserError
 from bot.services.faq_entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_key, unique_key
 from bot.services.faq_knowledge import Knowledge
 from bot.services.presence import Presence
+from bot.services.replies import ReplyService
 from bot.services.timing import member_zone
 from bot.views import faq as views
 from storage.database import Database
@@ -78,6 +80,7 @@ class FaqInbox(DomainService):
     ) -> None:
         super().__init__(database, outbox, clock, community, presence, catalog)
         self._knowledge = knowledge
+        self.replies = ReplyService(database, outbox, clock, community, presence, catalog)
 
     async def pending(self, limit: int = PAGE) -> tuple[list[InboxItem], int]:
         """Open questions, those passed on by the member first, then oldest first; and how many in all."""
