@@ -122,7 +122,7 @@ async def test_members_at_risk_explains_and_sends_a_personal_note(app: App, memo
     form = opened.forms[0]
     assert form.form_id == "analytics.note" and form.fields[0].initial == str(dana)
     sent = await memory.submit("creator", "analytics.note", {"member_id": str(dana), "note": "Hi Dana, we miss you at the Thursday live!"})
-    assert sent.texts == ["Sent to Dana Smith. 💌"]
+    assert sent.texts == ["Sent to Dana Smith. 💌 If they reply within a day, I'll pass it on to you."]
     await app.settle()
     note = memory.dms_to("u1")[-1]
     assert note.text == "A note from Maya Lindqvist\nHi Dana, we miss you at the Thursday live!"

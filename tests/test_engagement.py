@@ -91,6 +91,7 @@ async def test_quiet_member_gets_missed_drops_then_a_note_then_the_creator_is_to
     listed = [line for line in text.splitlines() if line.startswith("• ")]
     assert [line.split("*")[1] for line in listed] == [i.title for i in published[:5]]
     assert "…and 1 more in the library." in text
+    assert "Just reply here if you want to tell Maya anything." in text  # a reply within a day reaches her
     assert [c.action_id for c in missed.choices()] == ["library.browse", "content.next", "engage.nudges-off"]
     assert len(with_header(memory, "u2", MISSED)) == 1
     assert with_header(memory, "u3", MISSED) == []  # left: nothing
@@ -104,7 +105,7 @@ async def test_quiet_member_gets_missed_drops_then_a_note_then_the_creator_is_to
     await walk_days(app, 1)  # day 21
     [note] = with_header(memory, "u1", NOTE)
     assert "Hi Dana, it's Maya Lindqvist" in body(note)
-    assert "Just hit reply" in body(note)
+    assert "Just reply here" in body(note)
     assert "engage.nudges-off" in [c.action_id for c in note.choices()]
 
     await walk_days(app, 9)  # day 30, 13:00 in Oslo: the creator's list waits for their morning

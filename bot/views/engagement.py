@@ -48,10 +48,12 @@ def _stop_button(t: Translator) -> Button:
 
 
 def nudge_missed(
-    *, name: str, community: str, days: int, items: Sequence[ContentItem], limit: int, zone: ZoneInfo, t: Translator
+    *, name: str, creator: str, community: str, days: int, items: Sequence[ContentItem], limit: int, zone: ZoneInfo, t: Translator
 ) -> OutboundMessage:
-    """Day 10 (by default): a friendly "here is what you missed", listing the drops since they were last around."""
-    values = {"name": first_name(name), "community": community, "days": days}
+    """Day 10 (by default): a friendly "here is what you missed", listing the drops since they were last around.
+
+    Its footer says "just reply here": a DM within a day reaches the creator (bot/services/replies.py)."""
+    values = {"name": first_name(name), "community": community, "days": days, "creator": first_name(creator)}
     blocks: list[Block] = [Header(t("engagement.nudge.missed.header", **values))]
     if items:
         blocks.append(Section(t.plural("engagement.nudge.missed.intro", len(items), **values)))
@@ -83,7 +85,7 @@ def nudge_missed(
 
 
 def nudge_note(*, name: str, creator: str, community: str, note: str, t: Translator) -> OutboundMessage:
-    """Day 21 (by default): a personal note from the creator, with a question to reply to."""
+    """Day 21 (by default): a personal note from the creator, with a question to reply to (the reply reaches them)."""
     values = {"name": first_name(name), "creator": creator, "community": community}
     body = _fill(note, values) if note else t("engagement.nudge.note.body", **values)
     blocks = (

@@ -190,6 +190,7 @@ class AnalyticsService(DomainService):
             if target is None:
                 return member.display_name, False
             t = self._catalog.for_locale(member.locale, self._community.locale)
+            # The note invites a reply: once sent, a DM within a day goes to the creator (replies.INVITING).
             key = f"analytics:note:member:{member.id}:{now.date().isoformat()}:{digest}"
             await self._outbox.enqueue(session, key, target, views.personal_note(note, self._community.creator_name, self._community.name, t), member_id=member.id)
         log.info("personal note queued for member %s", member_id)

@@ -151,7 +151,7 @@ class NudgeService:
         if stage.send == "missed":
             items = [i for i in published if i.published_at and i.published_at > since]
             message = views.nudge_missed(
-                name=member.name, community=community.name, days=quiet_days(member, at),
+                name=member.name, creator=community.creator_name, community=community.name, days=quiet_days(member, at),
                 items=items, limit=self.policy.max_listed, zone=zone, t=t,
             )
         else:
@@ -159,6 +159,7 @@ class NudgeService:
                 name=member.name, creator=community.creator_name, community=community.name,
                 note=self.policy.note, t=t,
             )
+        # A member's check-in invites a reply: bot/services/replies.py (INVITING) knows this key's shape.
         key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
         if await reach.outbox.enqueue(session, key, target, message, member_id=member.id, not_before=not_before(at, now)):
             return {"member_id": member.id, "stage": stage.key, "sent_at": at}
