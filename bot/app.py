@@ -166,11 +166,11 @@ async def build_app(
     community = await CommunityContext.load(database, settings.community_slug)
     presence = Presence()
     outbox = Outbox(clock, NoticeViews(catalog))
-    membership = MembershipService(database, outbox, clock, community, catalog)
+    membership = MembershipService(database, outbox, clock, community)
     grace = timedelta(days=settings.grace_days)  # a late payment keeps someone a member this long
     engagement = EngagementService(database, outbox, clock, community, presence, catalog, grace=grace)
     billing = BillingService(
-        database, outbox, clock, community, presence, catalog, membership,
+        database, outbox, clock, community, presence, membership,
         BillingConfig(settings.public_url, settings.grace_days, settings.revoke_mode), stripe_gateway(settings),
     )
     services = Services(

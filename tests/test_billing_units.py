@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from bot.i18n import Catalog
 from bot.services.billing.access import has_access, plan_access
 from bot.services.billing.dunning import due_step
 from bot.services.billing.manual import Grant, parse_grant
+from bot.services.billing.plans import offer
 from bot.services.billing.wire import checkout_from, invoice_subscription, subscription_from
 from bot.services.errors import UserError
 from bot.settings import REPO_ROOT
@@ -19,7 +20,7 @@ from bot.testing.fake_stripe import FakeStripe, unflatten
 from bot.views.billing import price_label
 from storage.models import Membership
 
-NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def test_subscription_shapes_current_and_legacy() -> None:
@@ -92,9 +93,9 @@ def test_member_add_words() -> None:
 
 def test_prices_read_naturally() -> None:
     t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
-    assert price_label(Plan(key="m", tier="member", amount=Decimal("49")), t) == "$49 / month"
-    assert price_label(Plan(key="y", tier="member", interval="year", amount=Decimal("490.5"), currency="eur"), t) == "€490.50 / year"
-    assert price_label(Plan(key="n", tier="member", amount=Decimal("300"), currency="nok"), t) == "300 NOK / month"
+    assert price_label(offer(Plan(key="m", tier="member", amount=Decimal("49"))), t) == "$49 / month"
+    assert price_label(offer(Plan(key="y", tier="member", interval="year", amount=Decimal("490.5"), currency="eur")), t) == "€490.50 / year"
+    assert price_label(offer(Plan(key="n", tier="member", amount=Decimal("300"), currency="nok")), t) == "300 NOK / month"
 
 
 def test_fake_stripe_reads_nested_form_params() -> None:

@@ -105,15 +105,15 @@ async def member(ctx: Context) -> None:
     verb = words[0].lower() if words else "list"
     user = ctx.event.user
     if verb in ("add", "remove") and len(words) >= 2:
-        target = await billing.manual.find(user.platform, user.workspace_id, words[1])
+        target = await billing.find_member(user.platform, user.workspace_id, words[1])
         if verb == "add":
             status = await billing.member_add(target.id, words[2:])
-            await ctx.say("billing.member.added_trial" if status == "trialing" else "billing.member.added_comped", name=target.display_name)
+            await ctx.say("billing.member.added_trial" if status == "trialing" else "billing.member.added_comped", name=target.name)
         else:
             if len(words) != 2:
                 raise UserError("billing.errors.member_usage")
             await billing.member_remove(target.id)
-            await ctx.say("billing.member.removed", name=target.display_name)
+            await ctx.say("billing.member.removed", name=target.name)
     elif verb == "list" and len(words) == 1:
         await ctx.reply(views.member_list(await billing.member_rows(), ctx.services.community.tz, ctx.t))
     else:
@@ -130,7 +130,7 @@ async def exit_reason(ctx: Context) -> None:
 
 async def exit_form(ctx: Context) -> None:
     if not await ctx.open_form(views.exit_form(ctx.t)):
-        await ctx.reply(views.exit_survey_dm(ctx.t))
+        await ctx.reply(views.exit_buttons(ctx.t))
 
 
 async def exit_submitted(ctx: Context) -> None:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.events import UserRef
-from bot.i18n import Catalog
 from bot.messages import Target
+from bot.notices import Reader
+from bot.notices.membership import Welcome
 from bot.outbox import Outbox
 from bot.services import activity
 from bot.services.billing.access import HOLDS_ACCESS, has_access
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.views import welcome as welcome_views
-from bot.views.common import local_time
-from storage.database import Database
+from storage.database import Database, Session
 from storage.models import Member, Membership
-from storage.repositories import communities, content, members
+from storage.repositories import communities, content, members, memberships
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +59,11 @@ class MemberSummary:
 
 
 class MembershipService:
-    def __init__(
-        self, database: Database, outbox: Outbox, clock: Clock, community: CommunityContext, catalog: Catalog
-    ) -> None:
+    def __init__(self, database: Database, outbox: Outbox, clock: Clock, community: CommunityContext) -> None:
         self._database = database
         self._outbox = outbox
         self._clock = clock
         self._community = community
-        self._catalog = catalog
 
     async def identify(self, user: UserRef) -> Member:
         """The member behind this account, registering them (without a welcome) if new.
@@ -137,18 +131,15 @@ class MembershipService:
             tier = await communities.default_tier(session, self._community.id)
             if tier is None:
                 raise UserError("membership.no_tier")
-            membership = Membership(
-                member_id=member_id, tier_id=tier.id, status=status, plan=plan, started_at=self._clock.now()
+            return await memberships.start(
+                session, member_id=member_id, tier_id=tier.id, status=status, plan=plan, started_at=self._clock.now()
             )
-            session.add(membership)
-            await session.flush()
-            return membership
 
     async def summaries(self) -> Sequence[MemberSummary]:
         async with self._database.session() as session:
             return await list_summaries(session, self._community.id)
 
-    async def _get_or_create(self, session: AsyncSession, user: UserRef) -> tuple[Member, bool]:
+    async def _get_or_create(self, session: Session, user: UserRef) -> tuple[Member, bool]:
         member = await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
         if member is not None:
             return member, False
@@ -165,26 +156,25 @@ class MembershipService:
         )
         return member, True
 
-    async def _queue_welcome(self, session: AsyncSession, member: Member, user: UserRef) -> None:
-        t = self._catalog.for_locale(member.locale, self._community.locale)
+    async def _queue_welcome(self, session: Session, member: Member, user: UserRef) -> None:
         upcoming = await content.upcoming(session, self._community.id, self._clock.now(), limit=1)
-        next_drop = local_time(upcoming[0].publish_at, self._community.tz, t) if upcoming and upcoming[0].publish_at else None
-        dm = welcome_views.welcome_dm(
+        notice = Welcome(
             name=member.display_name,
             community=self._community.name,
             creator=self._community.creator_name,
-            next_drop=next_drop,
-            t=t,
+            next_drop=upcoming[0].publish_at if upcoming else None,
         )
+        # In the community's zone, as the welcome has always named the next drop (a newcomer has set none yet).
+        reader = Reader((member.locale, self._community.locale), self._community.tz.key)
         await self._outbox.enqueue(
-            session, f"welcome:member:{member.id}", Target(user.platform, user.workspace_id, user_id=user.user_id), dm,
-            member_id=member.id,
+            session, f"welcome:member:{member.id}", Target(user.platform, user.workspace_id, user_id=user.user_id), notice,
+            reader=reader, member_id=member.id,
         )
         # No public greeting here: it names people when they become members (OnboardingService).
 
 
 async def list_summaries(
-    session: AsyncSession, community_id: int, *, now: datetime | None = None, grace_days: int | None = None
+    session: Session, community_id: int, *, now: datetime | None = None, grace_days: int | None = None
 ) -> list[MemberSummary]:
     """One summary per member. Without `now` and `grace_days`, a late payment counts as access (the grace period)."""
     summaries = []

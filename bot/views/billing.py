@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.community.schema import Plan
 from bot.i18n import Translator
-from bot.messages import Block, Button, Buttons, Context, Fields, Form, FormField, Header, Option, OutboundMessage, Section
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    Context,
+    Fields,
+    Form,
+    FormField,
+    Header,
+    Option,
+    OutboundMessage,
+    Section,
+)
+from bot.notices import Notice
+from bot.notices.billing import (
+    EXIT_REASONS,
+    AccessPaused,
+    CreatorAccessProblem,
+    CreatorExitAnswer,
+    CreatorGraceOver,
+    CreatorMemberLeft,
+    CreatorPaymentFailed,
+    DoorsOpened,
+    DoorsStatus,
+    ExitSurvey,
+    MembershipGranted,
+    MembershipRow,
+    MembershipStarted,
+    PaymentRecovered,
+    PaymentReminder,
+    PlanOffer,
+    RenewalComing,
+    SubscriptionPaused,
+    TrialEnding,
+    TrialOver,
+    WinBack,
+)
 from bot.views.common import local_time
-
-if TYPE_CHECKING:
-    from bot.services.billing.doors import DoorsStatus
-    from bot.services.billing.manual import MembershipRow
-    from bot.services.billing.renewals import YearInReview
 
 PORTAL = "billing.portal"
 CHECKOUT = "billing.checkout"
@@ -24,11 +52,11 @@ JOIN = "billing.join"
 EXIT = "billing.exit"
 EXIT_FORM = "billing.exit-form"
 EXIT_FORM_ID = "billing.exit"
-EXIT_REASONS = ("price", "time", "content", "break", "other")
 SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$"}
+STATUS_KEYS = ("active", "trialing", "past_due", "paused", "canceled", "unpaid", "comped", "expired", "incomplete")
 
 
-def price_label(plan: Plan, t: Translator) -> str:
+def price_label(plan: PlanOffer, t: Translator) -> str:
     amount = plan.amount
     number = f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount.quantize(Decimal('0.01'))}"
     symbol = SYMBOLS.get(plan.currency)
@@ -44,14 +72,14 @@ def _portal_button(t: Translator) -> Buttons:
     return Buttons((Button(t("billing.buttons.portal"), PORTAL, style="primary"),))
 
 
-def _plan_buttons(offer: Sequence[Plan], t: Translator) -> Buttons:
+def _plan_buttons(offer: Sequence[PlanOffer], t: Translator) -> Buttons:
     return Buttons(tuple(Button(t("billing.buttons.plan", plan=p.key, price=price_label(p, t)), f"{CHECKOUT}:{p.key}") for p in offer))
 
 
 # -- replies ------------------------------------------------------------------------------
 
 
-def checkout_link(plan: Plan, url: str, t: Translator) -> OutboundMessage:
+def checkout_link(plan: PlanOffer, url: str, t: Translator) -> OutboundMessage:
     text = t("billing.checkout.text", plan=plan.key, price=price_label(plan, t))
     extra = t("billing.checkout.trial", days=plan.trial_days) if plan.trial_days else ""
     blocks: list[Block] = [Buttons((Button(t("billing.buttons.pay"), url=url, style="primary"),))]
@@ -60,7 +88,7 @@ def checkout_link(plan: Plan, url: str, t: Translator) -> OutboundMessage:
     return _message(text, *blocks, Context(t("billing.checkout.small_print")))
 
 
-def plan_choices(choices: Sequence[Plan], t: Translator) -> OutboundMessage:
+def plan_choices(choices: Sequence[PlanOffer], t: Translator) -> OutboundMessage:
     return _message(t("billing.checkout.choose"), _plan_buttons(choices, t))
 
 
@@ -103,9 +131,6 @@ def member_list(rows: Sequence[MembershipRow], zone: ZoneInfo, t: Translator) ->
     return OutboundMessage(text=header, blocks=(Header(header), Section("\n".join(lines)), Context(t("billing.member.usage"))))
 
 
-STATUS_KEYS = ("active", "trialing", "past_due", "paused", "canceled", "unpaid", "comped", "expired", "incomplete")
-
-
 def exit_form(t: Translator) -> Form:
     reasons = tuple(Option(t(f"billing.exit.reasons.{r}"), r) for r in EXIT_REASONS)
     return Form(
@@ -119,32 +144,8 @@ def exit_form(t: Translator) -> Form:
     )
 
 
-# -- DMs to members -------------------------------------------------------------------------
-
-
-def started_dm(community: str, status: str, t: Translator) -> OutboundMessage:
-    key = "billing.started.trialing" if status == "trialing" else "billing.started.active"
-    return _message(t(key, community=community), Context(t("billing.started.small_print")))
-
-
-def recovered_dm(t: Translator) -> OutboundMessage:
-    return _message(t("billing.notes.recovered"))
-
-
-def dunning_dm(step: int, until: datetime, zone: ZoneInfo, t: Translator) -> OutboundMessage:
-    key = "billing.dunning.day0" if step == 0 else "billing.dunning.reminder"
-    return _message(t(key, until=local_time(until, zone, t)), _portal_button(t))
-
-
-def grace_over_dm(t: Translator) -> OutboundMessage:
-    return _message(t("billing.dunning.grace_over"), _portal_button(t))
-
-
-def paused_dm(t: Translator) -> OutboundMessage:
-    return _message(t("billing.notes.paused"), _portal_button(t))
-
-
-def exit_survey_dm(t: Translator) -> OutboundMessage:
+def exit_buttons(t: Translator) -> OutboundMessage:
+    """The exit survey: a button per reason, and one for their own words (also the reply where forms cannot open)."""
     buttons = tuple(Button(t(f"billing.exit.reasons.{r}"), f"{EXIT}:{r}") for r in EXIT_REASONS)
     return _message(
         t("billing.exit.question"), Buttons(buttons), Buttons((Button(t("billing.exit.own_words"), EXIT_FORM),)),
@@ -152,61 +153,120 @@ def exit_survey_dm(t: Translator) -> OutboundMessage:
     )
 
 
-def winback_dm(community: str, t: Translator) -> OutboundMessage:
-    return _message(t("billing.notes.winback", community=community), Buttons((Button(t("billing.buttons.come_back"), JOIN, style="primary"),)))
+# -- DMs to members -------------------------------------------------------------------------
 
 
-def doors_open_dm(community: str, offer: Sequence[Plan], t: Translator) -> OutboundMessage:
-    if not offer:
-        return _message(t("billing.doors.invite_free", community=community), Buttons((Button(t("billing.buttons.join"), JOIN, style="primary"),)))
-    founding = any(p.founding for p in offer)
+def started(notice: MembershipStarted, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    key = "billing.started.trialing" if notice.status == "trialing" else "billing.started.active"
+    return _message(t(key, community=notice.community), Context(t("billing.started.small_print")))
+
+
+def recovered(notice: PaymentRecovered, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.notes.recovered"))
+
+
+def payment_reminder(notice: PaymentReminder, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    key = "billing.dunning.day0" if notice.step == 0 else "billing.dunning.reminder"
+    return _message(t(key, until=local_time(notice.until, tz, t)), _portal_button(t))
+
+
+def access_paused(notice: AccessPaused, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.dunning.grace_over"), _portal_button(t))
+
+
+def subscription_paused(notice: SubscriptionPaused, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.notes.paused"), _portal_button(t))
+
+
+def exit_survey(notice: ExitSurvey, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return exit_buttons(t)
+
+
+def win_back(notice: WinBack, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(
+        t("billing.notes.winback", community=notice.community),
+        Buttons((Button(t("billing.buttons.come_back"), JOIN, style="primary"),)),
+    )
+
+
+def doors_opened(notice: DoorsOpened, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    if not notice.offer:
+        return _message(
+            t("billing.doors.invite_free", community=notice.community),
+            Buttons((Button(t("billing.buttons.join"), JOIN, style="primary"),)),
+        )
+    founding = any(p.founding for p in notice.offer)
     key = "billing.doors.invite_founding" if founding else "billing.doors.invite"
-    prices = ", ".join(price_label(p, t) for p in offer)
-    return _message(t(key, community=community, prices=prices), _plan_buttons(offer, t))
+    prices = ", ".join(price_label(p, t) for p in notice.offer)
+    return _message(t(key, community=notice.community, prices=prices), _plan_buttons(notice.offer, t))
 
 
-def renewal_dm(community: str, renews_at: datetime, review: YearInReview, zone: ZoneInfo, t: Translator) -> OutboundMessage:
-    text = t("billing.renewal.text", community=community, when=local_time(renews_at, zone, t))
+def renewal_coming(notice: RenewalComing, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("billing.renewal.text", community=notice.community, when=local_time(notice.renews_at, tz, t))
+    review = notice.review
     year = t("billing.renewal.year", drops=review.drops, lives=review.live_sessions, attended=review.attended)
     return _message(text, Section(year), _portal_button(t))
 
 
-def trial_ending_dm(trial_end: datetime, zone: ZoneInfo, paid: bool, t: Translator) -> OutboundMessage:
-    when = local_time(trial_end, zone, t)
-    if paid:
+def trial_ending(notice: TrialEnding, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    when = local_time(notice.trial_end, tz, t)
+    if notice.paid:
         return _message(t("billing.trial.ending_paid", when=when), _portal_button(t))
     return _message(t("billing.trial.ending_by_hand", when=when))
 
 
-def trial_over_dm(t: Translator) -> OutboundMessage:
+def trial_over(notice: TrialOver, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     return _message(t("billing.trial.over"), Buttons((Button(t("billing.buttons.join"), JOIN, style="primary"),)))
 
 
-def granted_dm(community: str, tier: str, mode: str, end: datetime | None, zone: ZoneInfo, t: Translator) -> OutboundMessage:
-    if mode == "trial" and end is not None:
-        return _message(t("billing.granted.trial", community=community, tier=tier, until=local_time(end, zone, t)))
-    return _message(t("billing.granted.comped", community=community, tier=tier))
+def granted(notice: MembershipGranted, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    if notice.mode == "trial" and notice.until is not None:
+        until = local_time(notice.until, tz, t)
+        return _message(t("billing.granted.trial", community=notice.community, tier=notice.tier, until=until))
+    return _message(t("billing.granted.comped", community=notice.community, tier=notice.tier))
 
 
 # -- DMs to the creator ---------------------------------------------------------------------
 
 
-def creator_past_due(name: str, until: datetime, zone: ZoneInfo, t: Translator) -> OutboundMessage:
-    return _message(t("billing.creator.past_due", name=name, until=local_time(until, zone, t)))
+def creator_payment_failed(notice: CreatorPaymentFailed, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.creator.past_due", name=notice.name, until=local_time(notice.until, tz, t)))
 
 
-def creator_grace_over(name: str, t: Translator) -> OutboundMessage:
-    return _message(t("billing.creator.grace_over", name=name))
+def creator_grace_over(notice: CreatorGraceOver, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.creator.grace_over", name=notice.name))
 
 
-def creator_left(name: str, status: str, t: Translator) -> OutboundMessage:
-    return _message(t("billing.creator.left", name=name, status=t(f"billing.status.{status}")))
+def creator_member_left(notice: CreatorMemberLeft, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.creator.left", name=notice.name, status=t(f"billing.status.{notice.status}")))
 
 
-def creator_exit_answer(name: str, reason: str, comment: str, t: Translator) -> OutboundMessage:
-    text = t("billing.creator.exit_answer", name=name, reason=t(f"billing.exit.reasons.{reason}"))
-    return _message(text, Context(comment.strip()[:500])) if comment.strip() else _message(text)
+def creator_exit_answer(notice: CreatorExitAnswer, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("billing.creator.exit_answer", name=notice.name, reason=t(f"billing.exit.reasons.{notice.reason}"))
+    comment = notice.comment.strip()
+    return _message(text, Context(comment[:500])) if comment else _message(text)
 
 
-def creator_access_problem(platform: str, tier: str, fix: str, t: Translator) -> OutboundMessage:
-    return _message(t("billing.creator.access_problem", platform=platform, tier=tier, fix=fix))
+def creator_access_problem(notice: CreatorAccessProblem, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.creator.access_problem", platform=notice.platform, tier=notice.tier, fix=notice.fix))
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
+    MembershipStarted: started,
+    PaymentRecovered: recovered,
+    PaymentReminder: payment_reminder,
+    AccessPaused: access_paused,
+    SubscriptionPaused: subscription_paused,
+    ExitSurvey: exit_survey,
+    WinBack: win_back,
+    DoorsOpened: doors_opened,
+    RenewalComing: renewal_coming,
+    TrialEnding: trial_ending,
+    TrialOver: trial_over,
+    MembershipGranted: granted,
+    CreatorPaymentFailed: creator_payment_failed,
+    CreatorGraceOver: creator_grace_over,
+    CreatorMemberLeft: creator_member_left,
+    CreatorExitAnswer: creator_exit_answer,
+    CreatorAccessProblem: creator_access_problem,
+}

@@ -11,13 +11,12 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, runtime_checkable
 
-from bot.ports import AccessNotManageable, PermanentError, Platform
-from bot.services.billing import repo
+from bot.ports import AccessNotManageable, PermanentError, Platform, RemovesMembers
 from bot.services.presence import Presence
 from storage.database import Database
 from storage.models import Membership
+from storage.repositories import members, memberships
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +24,6 @@ FOUNDING = "founding"
 PAST_DUE = "past-due"
 GRANTED = ("active", "trialing", "comped")
 HOLDS_ACCESS = (*GRANTED, "past_due")  # past_due: during the grace period
-
-
-@runtime_checkable
-class RemovesMembers(Protocol):
-    """Adapters that can remove someone from the workspace (Discord kick), for `MEMBOT_REVOKE_MODE=kick`."""
-
-    async def remove_member(self, workspace_id: str, user_id: str) -> None: ...
 
 
 def in_grace(membership: Membership, now: datetime, grace_days: int) -> bool:
@@ -91,8 +83,8 @@ class AccessService:
     async def sync_member(self, member_id: int, now: datetime, *, leaving: bool = False) -> list[AccessProblem]:
         """Make every linked account match the membership; `leaving` also kicks when configured to."""
         async with self._database.session() as session:
-            found = await repo.latest_membership(session, member_id)
-            member = await repo.member(session, member_id)
+            found = await memberships.latest(session, member_id)
+            member = await members.get(session, member_id)
         if member is None:
             return []
         membership, tier = found if found else (None, None)

@@ -6,12 +6,13 @@ import logging
 from collections.abc import Sequence
 
 from bot.community.schema import Plan
-from bot.services.billing import plans, repo
+from bot.services.billing import plans
 from bot.services.billing.wire import StripePort
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from storage.database import Database
 from storage.models import Member
+from storage.repositories import memberships
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,8 @@ class CheckoutService:
         if plan.founding and not founding_allowed:
             raise UserError("billing.errors.founding_closed")
         async with self._database.session() as session:
-            customer = await repo.customer_of(session, member.id)
-            first_time = not await repo.has_memberships(session, member.id)
+            customer = await memberships.customer_of(session, member.id)
+            first_time = not await memberships.has_any(session, member.id)
         metadata = {
             "member_id": str(member.id),
             "plan": plan.key,
@@ -61,7 +62,7 @@ class CheckoutService:
 
     async def portal(self, member_id: int) -> str:
         async with self._database.session() as session:
-            customer = await repo.customer_of(session, member_id)
+            customer = await memberships.customer_of(session, member_id)
         if customer is None:
             raise UserError("billing.errors.no_subscription")
         portal = await self._stripe.create_portal_session(customer, f"{self._public_url}/billing/done")

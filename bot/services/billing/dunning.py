@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.services.billing import repo
+from bot.notices.billing import AccessPaused, CreatorGraceOver, CreatorPaymentFailed, PaymentReminder
 from bot.services.billing.notify import Notifier
 from bot.services.billing.subscriptions import epoch
 from bot.services.community import CommunityContext
-from bot.views import billing as views
 from storage.database import Database
+from storage.repositories import members, memberships
 
 log = logging.getLogger(__name__)
 
@@ -41,34 +41,29 @@ class DunningService:
         expired: list[int] = []
         grace = timedelta(days=self._grace_days)
         async with self._database.session() as session:
-            for membership in await repo.memberships_in(session, self._community.id, "past_due"):
+            for membership in await memberships.open_in(session, self._community.id, "past_due"):
                 since = membership.past_due_since
                 if since is None:
                     continue
-                member = await repo.member(session, membership.member_id)
+                member = await members.get(session, membership.member_id)
                 if member is None:
                     continue
                 key = f"billing:{membership.id}:dunning:{epoch(since)}"
                 until = since + grace
                 if now >= until:
-                    if await self._notify.member(session, member, f"{key}:grace-over", views.grace_over_dm):
+                    if await self._notify.member(session, member, f"{key}:grace-over", AccessPaused()):
                         expired.append(member.id)
-                        name = member.display_name
-                        await self._notify.creators(session, f"{key}:grace-over", lambda t: views.creator_grace_over(name, t))
+                        await self._notify.creators(session, f"{key}:grace-over", CreatorGraceOver(member.display_name))
                     continue
                 step = due_step(since, now, self._grace_days)
                 if step is None:
                     continue
-                zone = self._community.tz
                 await self._notify.member(
-                    session, member, f"{key}:day-{step}", lambda t, s=step: views.dunning_dm(s, until, zone, t),
+                    session, member, f"{key}:day-{step}", PaymentReminder(step, until),
                     not_before=since + timedelta(days=step) if step else None, timed=True,
                 )
                 if step == 0:
-                    name = member.display_name
-                    await self._notify.creators(
-                        session, f"{key}:failed", lambda t: views.creator_past_due(name, until, zone, t)
-                    )
+                    await self._notify.creators(session, f"{key}:failed", CreatorPaymentFailed(member.display_name, until))
         if expired:
             log.info("grace period ended for %d members", len(expired))
         return expired

@@ -11,12 +11,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.services.billing.subscriptions import ENDED
 from bot.services.billing.wire import StripePort
 from storage.database import Database
-from storage.models import Membership
+from storage.repositories import memberships
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +38,7 @@ class BillingErasure:
 
     async def footprint(self, member_id: int) -> BillingFootprint:
         async with self._database.session() as session:
-            rows = (await session.scalars(select(Membership).where(Membership.member_id == member_id))).all()
+            rows = await memberships.of_member(session, member_id)
         running = tuple(
             m.stripe_subscription_id for m in rows if m.stripe_subscription_id and m.status not in ENDED
         )
@@ -56,7 +54,7 @@ class BillingErasure:
             assert self._stripe is not None
             await self._stripe.cancel_subscription(subscription)
         async with self._database.session() as session:
-            rows = (await session.scalars(select(Membership).where(Membership.member_id == member_id))).all()
+            rows = await memberships.of_member(session, member_id)
             for membership in rows:
                 if membership.stripe_subscription_id in found.subscriptions or membership.ended_at is None:
                     membership.status = "canceled"

@@ -6,22 +6,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
-from bot.services.billing import repo
+from bot.notices.billing import EXIT_REASONS, CreatorExitAnswer, WinBack
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.views import billing as views
-from bot.views.billing import EXIT_REASONS
 from storage.database import Database
-from storage.models import Member, Membership
+from storage.repositories import members, memberships
 
 log = logging.getLogger(__name__)
 
 MAX_REASON = 1000
 WINBACK_AFTER = timedelta(days=30)
 WINBACK_WINDOW = timedelta(days=30)  # never write to people who left long before this feature ran
+LEFT = ("canceled", "unpaid", "expired")
 
 
 class ExitService:
@@ -36,45 +33,30 @@ class ExitService:
             raise UserError("errors.stale_button")
         answer = reason if not comment.strip() else f"{reason}: {comment.strip()[:MAX_REASON]}"
         async with self._database.session() as session:
-            found = await repo.latest_membership(session, member_id)
-            member = await repo.member(session, member_id)
+            found = await memberships.latest(session, member_id)
+            member = await members.get(session, member_id)
             if found is None or member is None:
                 raise UserError("billing.errors.no_subscription")
             membership = found[0]
             first = membership.cancel_reason is None
             membership.cancel_reason = answer
             if first:
-                name = member.display_name
-                await self._notify.creators(
-                    session, f"billing:{membership.id}:exit-answer", lambda t: views.creator_exit_answer(name, reason, comment, t)
-                )
+                notice = CreatorExitAnswer(member.display_name, reason, comment)
+                await self._notify.creators(session, f"billing:{membership.id}:exit-answer", notice)
         log.info("exit survey answered for membership %s", membership.id)
 
     async def win_back(self, now: datetime) -> int:
         """Members whose membership ended a while ago and who have not returned hear from us once."""
         sent = 0
+        notice = WinBack(self._community.name)
         async with self._database.session() as session:
-            ended = await session.scalars(
-                select(Membership)
-                .join(Member, Member.id == Membership.member_id)
-                .where(
-                    Member.community_id == self._community.id,
-                    Member.left_at.is_(None),
-                    Membership.status.in_(("canceled", "unpaid", "expired")),
-                    Membership.ended_at.is_not(None),
-                    Membership.ended_at <= now - WINBACK_AFTER,
-                    Membership.ended_at > now - WINBACK_AFTER - WINBACK_WINDOW,
-                )
-                .order_by(Membership.id)
-            )
-            for membership in ended.all():
-                if await repo.open_membership(session, membership.member_id) is not None:
+            until = now - WINBACK_AFTER
+            for membership in await memberships.ended_between(session, self._community.id, LEFT, until - WINBACK_WINDOW, until):
+                if await memberships.open_of(session, membership.member_id) is not None:
                     continue  # they came back
-                member = await repo.member(session, membership.member_id)
-                name = self._community.name
+                member = await members.get(session, membership.member_id)
                 if member is not None and await self._notify.member(
-                    session, member, f"billing:{membership.id}:winback", lambda t: views.winback_dm(name, t),
-                    not_before=now, timed=True,
+                    session, member, f"billing:{membership.id}:winback", notice, not_before=now, timed=True,
                 ):
                     sent += 1
         return sent

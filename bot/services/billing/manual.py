@@ -8,17 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.services.billing import repo
+from bot.notices.billing import MembershipGranted, MembershipRow
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.views import billing as views
-from storage.database import Database
-from storage.models import Member, Membership, Tier
-from storage.repositories import members
+from storage.database import Database, Session
+from storage.models import Membership, Tier
+from storage.repositories import members, memberships
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +31,11 @@ class Grant:
 
 
 @dataclass(frozen=True)
-class MembershipRow:
-    member_id: int
+class MemberRef:
+    """A member the creator named, as the reply needs them."""
+
+    id: int
     name: str
-    status: str
-    tier: str
-    plan: str | None
-    founding: bool
-    until: datetime | None
-    paid: bool
 
 
 def parse_grant(words: Sequence[str], tiers: Sequence[str]) -> Grant:
@@ -72,30 +64,25 @@ class ManualMemberships:
         self._community = community
         self._notify = notify
 
-    async def find(self, platform: str, workspace_id: str, ref: str) -> Member:
+    async def find(self, platform: str, workspace_id: str, ref: str) -> MemberRef:
         """A member named by mention (`<@U1>`), `@user_id`, user id or display name."""
         user_id = MENTION.sub(r"\1", ref.strip()).lstrip("@")
         async with self._database.session() as session:
             member = await members.by_identity(session, platform, workspace_id, user_id)
             if member is None:
-                member = await session.scalar(
-                    select(Member).where(
-                        Member.community_id == self._community.id, func.lower(Member.display_name) == user_id.lower()
-                    )
-                )
+                member = await memberships.member_named(session, self._community.id, user_id)
             if member is None:
                 raise UserError("billing.errors.unknown_member", value=ref.strip()[:60])
-            return member
+            return MemberRef(member.id, member.display_name)
 
     async def add(self, member_id: int, grant: Grant, now: datetime) -> Membership:
         async with self._database.session() as session:
             tier = await self._tier(session, grant.tier)
-            membership = await repo.open_membership(session, member_id)
+            membership = await memberships.open_of(session, member_id)
             if membership is not None and membership.stripe_subscription_id and membership.status in ("active", "trialing", "past_due"):
                 raise UserError("billing.errors.has_subscription")
             if membership is None or membership.stripe_subscription_id:
-                membership = Membership(member_id=member_id, tier_id=tier.id, status="comped", started_at=now)
-                session.add(membership)
+                membership = await memberships.start(session, member_id=member_id, tier_id=tier.id, status="comped", started_at=now)
             membership.tier_id = tier.id
             membership.stripe_subscription_id = None
             membership.past_due_since = None
@@ -103,20 +90,18 @@ class ManualMemberships:
                 membership.status, membership.current_period_end = "trialing", now + timedelta(days=grant.days)
             else:
                 membership.status, membership.current_period_end = "comped", None
-            await session.flush()
-            member = await repo.member(session, member_id)
+            member = await members.get(session, member_id)
             if member is not None:
-                name, end, zone = self._community.name, membership.current_period_end, self._community.tz
+                notice = MembershipGranted(self._community.name, tier.name, grant.mode, membership.current_period_end)
                 await self._notify.member(
-                    session, member, f"billing:{membership.id}:granted:{grant.mode}:{int(now.timestamp())}",
-                    lambda t: views.granted_dm(name, tier.name, grant.mode, end, zone, t),
+                    session, member, f"billing:{membership.id}:granted:{grant.mode}:{int(now.timestamp())}", notice
                 )
             log.info("membership %s granted by hand (%s)", membership.id, grant.mode)
             return membership
 
     async def remove(self, member_id: int, now: datetime) -> None:
         async with self._database.session() as session:
-            membership = await repo.open_membership(session, member_id)
+            membership = await memberships.open_of(session, member_id)
             if membership is None:
                 raise UserError("billing.errors.not_a_member")
             if membership.stripe_subscription_id and membership.status in ("active", "trialing", "past_due"):
@@ -126,24 +111,18 @@ class ManualMemberships:
 
     async def rows(self) -> Sequence[MembershipRow]:
         async with self._database.session() as session:
-            result = await session.execute(
-                select(Membership, Tier, Member)
-                .join(Tier, Tier.id == Membership.tier_id)
-                .join(Member, Member.id == Membership.member_id)
-                .where(Member.community_id == self._community.id, Membership.ended_at.is_(None))
-                .order_by(Membership.id)
-                .limit(LIST_LIMIT)
-            )
+            listing = await memberships.open_listing(session, self._community.id, LIST_LIMIT)
             return [
                 MembershipRow(
                     member.id, member.display_name, m.status, tier.key, m.plan, m.founding,
                     m.past_due_since if m.status == "past_due" else m.current_period_end, bool(m.stripe_subscription_id),
                 )
-                for m, tier, member in result.all()
+                for m, tier, member in listing
             ]
 
-    async def _tier(self, session: AsyncSession, key: str | None) -> Tier:
-        tier = await (repo.tier_by_key(session, self._community.id, key) if key else repo.default_tier(session, self._community.id))
+    async def _tier(self, session: Session, key: str | None) -> Tier:
+        cid = self._community.id
+        tier = await (memberships.tier_by_key(session, cid, key) if key else memberships.default_tier(session, cid))
         if tier is None:
             raise UserError("membership.no_tier")
         return tier

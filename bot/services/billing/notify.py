@@ -1,41 +1,37 @@
-"""Billing's messages leave through the outbox, in the transaction that caused them: to a member or to the creators."""
+"""Billing's notices leave through the outbox, in the transaction that caused them: to a member or to the creators."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.i18n import Catalog, Translator
-from bot.messages import OutboundMessage
+from bot.notices import Notice, Reader
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
-from bot.services.billing import repo
 from bot.services.community import CommunityContext
 from bot.services.presence import Presence
 from bot.services.timing import member_zone, next_send_time
+from storage.database import Session
 from storage.models import Member
-
-Build = Callable[[Translator], OutboundMessage]
+from storage.repositories import memberships
 
 
 class Notifier:
-    def __init__(self, outbox: Outbox, presence: Presence, catalog: Catalog, community: CommunityContext) -> None:
+    def __init__(self, outbox: Outbox, presence: Presence, community: CommunityContext) -> None:
         self._outbox = outbox
         self._presence = presence
-        self._catalog = catalog
         self._community = community
 
-    def t_for(self, member: Member) -> Translator:
-        return self._catalog.for_locale(member.locale, self._community.locale)
+    def reader(self, member: Member) -> Reader:
+        """Billing's notes read in the member's language; their dates in the community's zone (a
+        deadline or a renewal is the community's, and billing has always shown it so)."""
+        return Reader((member.locale, self._community.locale), self._community.tz.key)
 
     async def member(
         self,
-        session: AsyncSession,
+        session: Session,
         member: Member,
         key: str,
-        build: Build,
+        notice: Notice,
         *,
         not_before: datetime | None = None,
         timed: bool = False,
@@ -52,16 +48,16 @@ class Notifier:
             zone = member_zone(member.timezone, self._community.tz)
             not_before = next_send_time(not_before, zone=zone, quiet=self._community.config.quiet_hours)
         return await self._outbox.enqueue(
-            session, key, target, build(self.t_for(member)), member_id=member.id, not_before=not_before
+            session, key, target, notice, reader=self.reader(member), member_id=member.id, not_before=not_before
         )
 
-    async def creators(self, session: AsyncSession, key: str, build: Build) -> int:
+    async def creators(self, session: Session, key: str, notice: Notice) -> int:
         """DM every creator account once per `key`; returns how many were newly queued."""
         sent = 0
-        for creator in await repo.creators(session, self._community.id):
+        for creator in await memberships.creators(session, self._community.id):
             target = dm_target(creator, self._presence)
             if target is not None and await self._outbox.enqueue(
-                session, f"{key}:creator:{creator.id}", target, build(self.t_for(creator)), member_id=creator.id
+                session, f"{key}:creator:{creator.id}", target, notice, reader=self.reader(creator), member_id=creator.id
             ):
                 sent += 1
         return sent

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.community.schema import CommunityFile, Plan
+from bot.notices.billing import PlanOffer
 
 
 def by_key(config: CommunityFile, key: str | None) -> Plan | None:
@@ -20,3 +21,8 @@ def offered(config: CommunityFile, *, founding: bool) -> Sequence[Plan]:
     payable = [p for p in config.plans if p.stripe_price]
     chosen = [p for p in payable if p.founding] if founding else [p for p in payable if not p.founding]
     return chosen or [p for p in payable if not p.founding]
+
+
+def offer(plan: Plan) -> PlanOffer:
+    """What a member is shown of a plan."""
+    return PlanOffer(plan.key, plan.amount, plan.currency, plan.interval, plan.founding, plan.trial_days)

@@ -6,13 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.services.billing.subscriptions import SubscriptionSync, SyncOutcome
 from bot.services.billing.wire import StripePort, subscription_from
 from bot.services.community import CommunityContext
 from storage.database import Database
-from storage.models import Member, Membership
+from storage.repositories import memberships
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +34,18 @@ class Reconciler:
         listed = [subscription_from(obj) for obj in await self._stripe.list_subscriptions()]
         seen = {s.id for s in listed}
         async with self._database.session() as session:
-            known = (
-                await session.execute(
-                    select(Membership.stripe_subscription_id, Membership.member_id)
-                    .join(Member, Member.id == Membership.member_id)
-                    .where(Member.community_id == self._community.id, Membership.stripe_subscription_id.is_not(None))
-                )
-            ).all()
-        for sub_id, _member in known:
+            known = await memberships.subscriptions_in(session, self._community.id)
+        for sub_id in known:
             if sub_id not in seen:  # not in the listing (another account, or deleted): ask for it directly
                 obj = await self._stripe.retrieve_subscription(sub_id)
                 if obj is not None:
                     listed.append(subscription_from(obj))
-        ours = {sub_id for sub_id, _ in known}
+        ours = set(known)
         for snapshot in listed:
             if snapshot.id not in ours and snapshot.metadata.get("community") not in (None, self._community.config.community.slug):
                 continue  # another community's subscription on the same Stripe account
             async with self._database.session() as session:
-                before = await session.scalar(select(Membership.status).where(Membership.stripe_subscription_id == snapshot.id))
+                before = await memberships.status_of_subscription(session, snapshot.id)
                 outcome = await self._sync.apply(session, snapshot, now)
             report.checked += 1
             if outcome is not None:
@@ -61,12 +53,7 @@ class Reconciler:
                 if before != outcome.after:
                     report.changed.append(outcome)
         async with self._database.session() as session:
-            open_ = await session.scalars(
-                select(Membership.member_id)
-                .join(Member, Member.id == Membership.member_id)
-                .where(Member.community_id == self._community.id, Membership.ended_at.is_(None))
-            )
-            report.members.update(open_.all())
+            report.members.update(await memberships.open_members(session, self._community.id))
         if report.changed:
             log.warning("reconciliation corrected %d subscriptions", len(report.changed))
         return report

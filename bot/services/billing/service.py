@@ -8,18 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
-from bot.community.schema import Plan
-from bot.i18n import Catalog
+from bot.notices.billing import CreatorAccessProblem, DoorsStatus, MembershipRow, PlanOffer
 from bot.outbox import Outbox
 from bot.ports import Platform
-from bot.services.billing import plans, repo
+from bot.services.billing import plans
 from bot.services.billing.access import AccessProblem, AccessService, has_access
 from bot.services.billing.checkout import CheckoutService
-from bot.services.billing.doors import DoorsService, DoorsStatus
+from bot.services.billing.doors import DoorsService
 from bot.services.billing.dunning import DunningService
 from bot.services.billing.erasure import BillingErasure, BillingFootprint
 from bot.services.billing.exits import ExitService
-from bot.services.billing.manual import ManualMemberships, MembershipRow, parse_grant
+from bot.services.billing.manual import ManualMemberships, MemberRef, parse_grant
 from bot.services.billing.notify import Notifier
 from bot.services.billing.reconcile import Reconciler, ReconcileReport
 from bot.services.billing.renewals import RenewalService
@@ -38,9 +37,9 @@ from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.membership import MembershipService
 from bot.services.presence import Presence
-from bot.views import billing as views
 from storage.database import Database
 from storage.models import Member
+from storage.repositories import memberships
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +60,8 @@ INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_failed", "invoice.p
 class JoinResult:
     kind: str  # joined | waitlist | full | choose | checkout
     url: str | None = None
-    plan: Plan | None = None
-    choices: Sequence[Plan] = field(default_factory=tuple)
+    plan: PlanOffer | None = None
+    choices: Sequence[PlanOffer] = field(default_factory=tuple)
     position: int = 0
 
 
@@ -81,7 +80,6 @@ class BillingService:
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
         membership: MembershipService,
         config: BillingConfig,
         stripe: StripePort | None,
@@ -91,7 +89,7 @@ class BillingService:
         self._community = community
         self._membership = membership
         self._stripe = stripe
-        self.notify = Notifier(outbox, presence, catalog, community)
+        self.notify = Notifier(outbox, presence, community)
         self.access = AccessService(database, presence, grace_days=config.grace_days, revoke_mode=config.revoke_mode)
         self.doors = DoorsService(database, community, self.notify, paid=stripe is not None)
         self.sync = SubscriptionSync(community, self.notify, self.doors)
@@ -123,10 +121,10 @@ class BillingService:
     async def join(self, member: Member, plan_key: str | None = None) -> JoinResult:
         now = self._clock.now()
         async with self._database.session() as session:
-            found = await repo.latest_membership(session, member.id)
+            found = await memberships.latest(session, member.id)
         if found is not None and has_access(found[0], now, self.access.grace_days):
             raise UserError("membership.already_member")
-        admission = await self.doors.admit(member, now)
+        admission = await self.doors.admit(member.id, now)
         if not admission.admitted:
             return JoinResult("full" if admission.full else "waitlist", position=admission.position)
         if self.checkout is None:
@@ -144,9 +142,9 @@ class BillingService:
         if plan is None:
             if not choices:
                 raise UserError("billing.errors.no_plans")
-            return JoinResult("choose", choices=choices)
+            return JoinResult("choose", choices=tuple(map(plans.offer, choices)))
         url = await self.checkout.link(member, plan, founding_allowed=admission.founding)
-        return JoinResult("checkout", url=url, plan=plan)
+        return JoinResult("checkout", url=url, plan=plans.offer(plan))
 
     async def portal(self, member_id: int) -> str:
         if self.checkout is None:
@@ -184,6 +182,10 @@ class BillingService:
     async def set_seat_cap(self, cap: int | None) -> int:
         await self.doors.set_cap(cap)
         return await self.doors.fill_seats(self._clock.now())
+
+    async def find_member(self, platform: str, workspace_id: str, ref: str) -> MemberRef:
+        """The member the creator named in `/member` (a mention, a user id or a display name)."""
+        return await self.manual.find(platform, workspace_id, ref)
 
     async def member_add(self, member_id: int, words: Sequence[str]) -> str:
         tiers = [t.key for t in self._community.config.tiers]
@@ -254,7 +256,7 @@ class BillingService:
 
     async def _trial_will_end(self, subscription_id: str) -> None:
         async with self._database.session() as session:
-            membership = await repo.by_subscription(session, subscription_id)
+            membership = await memberships.by_subscription(session, subscription_id)
             if membership is not None:
                 await self.renewals.trial_ending(session, membership, membership.current_period_end)
 
@@ -276,7 +278,7 @@ class BillingService:
                 await self.notify.creators(
                     session,
                     f"billing:access-problem:{problem.platform}:{problem.tier}:{day}",
-                    lambda t, p=problem: views.creator_access_problem(p.platform, p.tier, p.fix, t),
+                    CreatorAccessProblem(problem.platform, problem.tier, problem.fix),
                 )
 
     # -- jobs ------------------------------------------------------------------------------

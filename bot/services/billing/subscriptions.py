@@ -10,17 +10,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.community.schema import Plan
-from bot.services.billing import plans, repo
+from bot.notices.billing import CreatorMemberLeft, ExitSurvey, MembershipStarted, PaymentRecovered, SubscriptionPaused
+from bot.services.billing import plans
 from bot.services.billing.doors import DoorsService
 from bot.services.billing.notify import Notifier
 from bot.services.billing.wire import CheckoutCompleted, SubscriptionSnapshot
 from bot.services.community import CommunityContext
-from bot.views import billing as views
+from storage.database import Session
 from storage.models import Member, Membership
-from storage.repositories import erasures
+from storage.repositories import erasures, members, memberships
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ class SubscriptionSync:
 
     async def apply(
         self,
-        session: AsyncSession,
+        session: Session,
         snapshot: SubscriptionSnapshot,
         now: datetime,
         *,
@@ -62,12 +61,12 @@ class SubscriptionSync:
         if await self._erased(session, snapshot, checkout):
             log.info("subscription %s belongs to an erased member: ignored", snapshot.id)
             return None
-        membership = await repo.by_subscription(session, snapshot.id)
+        membership = await memberships.by_subscription(session, snapshot.id)
         member_id = membership.member_id if membership else await self._owner(session, snapshot, checkout)
         if member_id is None:
             log.warning("subscription %s belongs to no known member", snapshot.id)
             return None
-        member = await repo.member(session, member_id)
+        member = await members.get(session, member_id)
         if member is None or member.community_id != self._community.id:
             return None
         plan = plans.by_price(self._community.config, snapshot.price_id) or plans.by_key(
@@ -83,7 +82,7 @@ class SubscriptionSync:
         return await self._transition(session, member, membership, snapshot, plan, now, before)
 
     @staticmethod
-    async def _erased(session: AsyncSession, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None) -> bool:
+    async def _erased(session: Session, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None) -> bool:
         """A forgotten member's subscription (or a late checkout of theirs) never links to anyone again."""
         member = checkout.member_id if checkout is not None and checkout.member_id is not None else snapshot.member_id
         marks = [("customer", snapshot.customer), ("subscription", snapshot.id), ("member", str(member) if member else None)]
@@ -92,42 +91,40 @@ class SubscriptionSync:
         return await erasures.any_erased(session, marks)
 
     async def _owner(
-        self, session: AsyncSession, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None
+        self, session: Session, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None
     ) -> int | None:
         if checkout is not None and checkout.member_id is not None:
             return checkout.member_id
         if snapshot.member_id is not None:
             return snapshot.member_id
-        return await repo.member_by_customer(session, snapshot.customer) if snapshot.customer else None
+        return await memberships.member_by_customer(session, snapshot.customer) if snapshot.customer else None
 
     async def _attach(
-        self, session: AsyncSession, member_id: int, snapshot: SubscriptionSnapshot, plan: Plan | None, now: datetime
+        self, session: Session, member_id: int, snapshot: SubscriptionSnapshot, plan: Plan | None, now: datetime
     ) -> Membership | None:
         """Link the subscription to the member's open membership (a trial or comp converts), or start one."""
-        membership = await repo.open_membership(session, member_id)
+        membership = await memberships.open_of(session, member_id)
         if membership is not None and membership.stripe_subscription_id not in (None, snapshot.id):
             log.warning("member %s has a second subscription %s; the newest one counts", member_id, snapshot.id)
             membership = None
-        tier = await repo.tier_by_key(session, self._community.id, plan.tier) if plan else None
-        tier = tier or await repo.default_tier(session, self._community.id)
+        tier = await memberships.tier_by_key(session, self._community.id, plan.tier) if plan else None
+        tier = tier or await memberships.default_tier(session, self._community.id)
         if tier is None:
             log.error("no tier to give subscription %s", snapshot.id)
             return None
         if membership is None:
-            membership = Membership(member_id=member_id, tier_id=tier.id, status="incomplete", started_at=now)
-            session.add(membership)
+            membership = await memberships.start(session, member_id=member_id, tier_id=tier.id, status="incomplete", started_at=now)
         else:
             membership.tier_id = tier.id
             membership.status = "converting"  # was comped or trialing by hand: not a paying status
         membership.stripe_subscription_id = snapshot.id
         membership.stripe_customer_id = snapshot.customer
         membership.founding = bool(plan and plan.founding) or snapshot.metadata.get("founding") == "1"
-        await session.flush()
         return membership
 
     async def _transition(
         self,
-        session: AsyncSession,
+        session: Session,
         member: Member,
         membership: Membership,
         snapshot: SubscriptionSnapshot,
@@ -152,26 +149,21 @@ class SubscriptionSync:
         elif after in LIVE:
             membership.past_due_since = None
             if was_past_due_since is not None:
-                await self._notify.member(
-                    session, member, f"{key}:recovered:{epoch(was_past_due_since)}", views.recovered_dm
-                )
+                await self._notify.member(session, member, f"{key}:recovered:{epoch(was_past_due_since)}", PaymentRecovered())
             elif before not in LIVE:
-                await self._notify.member(
-                    session, member, f"{key}:started", lambda t: views.started_dm(self._community.name, after, t)
-                )
+                await self._notify.member(session, member, f"{key}:started", MembershipStarted(self._community.name, after))
                 await self._doors.converted(session, member.id, now)
             if snapshot.cancel_at_period_end:
-                await self._notify.member(session, member, f"{key}:exit", views.exit_survey_dm)
+                await self._notify.member(session, member, f"{key}:exit", ExitSurvey())
         elif after in STOPPED and before not in STOPPED:
             leaving = after in ("canceled", "unpaid")
             if after in ENDED:
                 membership.ended_at = now
             if after == "paused":
-                await self._notify.member(session, member, f"{key}:paused:{epoch(now)}", views.paused_dm)
+                await self._notify.member(session, member, f"{key}:paused:{epoch(now)}", SubscriptionPaused())
             elif leaving:
-                await self._notify.member(session, member, f"{key}:exit", views.exit_survey_dm)
-                name = member.display_name
-                await self._notify.creators(session, f"{key}:left", lambda t: views.creator_left(name, after, t))
+                await self._notify.member(session, member, f"{key}:exit", ExitSurvey())
+                await self._notify.creators(session, f"{key}:left", CreatorMemberLeft(member.display_name, after))
         seat_freed = had_seat and (membership.ended_at is not None or after not in HOLDING)
         log.info("subscription %s: %s -> %s (membership %s)", snapshot.id, before, after, membership.id)
         return SyncOutcome(member.id, membership.id, before, after, leaving, seat_freed)

@@ -13,15 +13,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-
 from bot.clock import Clock
 from bot.services.billing.wire import StripePort, erasure_marks
 from storage.database import Database
-from storage.models import StripeEvent
 from storage.privacy import ERASED
-from storage.repositories import erasures
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.repositories import erasures, stripe_events
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +49,16 @@ class WebhookInbox:
             if await erasures.any_erased(session, erasure_marks(event)):
                 # About a member who was forgotten: kept (so a retry stays a no-op) without its contents.
                 values.update(payload={"erased": ERASED}, status="erased", processed_at=values["received_at"])
-            result = await session.execute(insert_ignoring_conflicts(session, StripeEvent, values))
-            new = bool(result.rowcount)
+            new = await stripe_events.record(session, values)
         log.info("stripe event %s (%s) %s", values["event_id"], values["type"], "recorded" if new else "repeated")
         if new and values["status"] == "pending":
             self._wake.set()
         return new
 
-    async def wait(self, timeout: float) -> None:
-        """Until an event arrives or `timeout`; `asyncio.timeout` keeps cancellation intact on 3.11."""
+    async def wait(self, seconds: float) -> None:
+        """Until an event arrives or `seconds` pass; `asyncio.timeout` keeps cancellation intact on 3.11."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 await self._wake.wait()
         except TimeoutError:
             pass
@@ -86,14 +81,7 @@ class EventProcessor:
     async def _drain(self) -> int:
         done = 0
         async with self._database.session() as session:
-            rows = (
-                await session.execute(
-                    select(StripeEvent.id, StripeEvent.attempts)
-                    .where(StripeEvent.status.in_(("pending", "failed")), StripeEvent.attempts < MAX_ATTEMPTS)
-                    .order_by(StripeEvent.id)
-                    .limit(BATCH)
-                )
-            ).all()
+            rows = await stripe_events.to_process(session, MAX_ATTEMPTS, BATCH)
         for row_id, attempts in rows:
             if await self._process(row_id, attempts):
                 done += 1
@@ -101,17 +89,10 @@ class EventProcessor:
 
     async def _process(self, row_id: int, attempts: int) -> bool:
         async with self._database.session() as session:
-            claimed = await session.execute(
-                update(StripeEvent)
-                .where(StripeEvent.id == row_id, StripeEvent.attempts == attempts, StripeEvent.status != "processed")
-                .values(attempts=attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:
-                return False  # another worker took it
-            row = await session.get(StripeEvent, row_id)
-            assert row is not None
-            event_id, event_type, payload = row.event_id, row.type, dict(row.payload)
+            claimed = await stripe_events.claim(session, row_id, attempts)
+        if claimed is None:
+            return False  # another worker took it
+        event_id, event_type, payload = claimed
         try:
             await self._handle(event_type, payload)
         except Exception as exc:  # recorded and retried; never lose an event to a bug or an outage
@@ -124,9 +105,4 @@ class EventProcessor:
     async def _finish(self, row_id: int, status: str, error: str | None) -> None:
         now: datetime = self._clock.now()
         async with self._database.session() as session:
-            await session.execute(
-                update(StripeEvent)
-                .where(StripeEvent.id == row_id)
-                .values(status=status, error=error, processed_at=now if status == "processed" else None)
-                .execution_options(synchronize_session=False)
-            )
+            await stripe_events.finish(session, row_id, status, error, now)

@@ -1,0 +1,58 @@
+"""Launch windows: the community's doors and seat cap, and the waitlist, first come first served."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Community, WaitlistEntry
+
+
+async def doors(session: AsyncSession, community_id: int) -> Community:
+    """The community row, which holds `doors_open` and `seat_cap` (change them on it)."""
+    row = await session.get(Community, community_id)
+    assert row is not None, "the community was imported at start-up"
+    return row
+
+
+async def entry(session: AsyncSession, community_id: int, member_id: int) -> WaitlistEntry | None:
+    return await session.scalar(
+        select(WaitlistEntry).where(WaitlistEntry.community_id == community_id, WaitlistEntry.member_id == member_id)
+    )
+
+
+async def add(session: AsyncSession, community_id: int, member_id: int, now: datetime) -> WaitlistEntry:
+    """Put a member at the end of the line; the entry's id is set on return."""
+    row = WaitlistEntry(community_id=community_id, member_id=member_id, joined_at=now)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def waiting(session: AsyncSession, community_id: int, *, invited: bool | None = None) -> Sequence[WaitlistEntry]:
+    """People on the waitlist who have not joined yet, first come first served (only the invited, or
+    only those not invited yet, when `invited` says so)."""
+    query = select(WaitlistEntry).where(WaitlistEntry.community_id == community_id, WaitlistEntry.converted_at.is_(None))
+    if invited is True:
+        query = query.where(WaitlistEntry.invited_at.is_not(None))
+    elif invited is False:
+        query = query.where(WaitlistEntry.invited_at.is_(None))
+    result = await session.scalars(query.order_by(WaitlistEntry.joined_at, WaitlistEntry.id))
+    return result.all()
+
+
+async def outstanding_invites(session: AsyncSession, community_id: int, since: datetime) -> int:
+    """Invitations made since `since` that were not taken up yet (each still holds a seat)."""
+    return int(
+        await session.scalar(
+            select(func.count(WaitlistEntry.id)).where(
+                WaitlistEntry.community_id == community_id,
+                WaitlistEntry.converted_at.is_(None),
+                WaitlistEntry.invited_at >= since,
+            )
+        )
+        or 0
+    )
