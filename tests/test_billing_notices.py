@@ -50,7 +50,8 @@ def render() -> NoticeViews:
 
 def test_every_billing_notice_is_a_frozen_dataclass_with_a_view_and_a_sample() -> None:
     declared = {
-        kind for _, kind in inspect.getmembers(notices, inspect.isclass)
+        kind
+        for _, kind in inspect.getmembers(notices, inspect.isclass)
         if issubclass(kind, Notice) and kind is not Notice
     }
     assert declared == set(SAMPLES) - {Welcome}

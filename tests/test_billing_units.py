@@ -25,14 +25,33 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 def test_subscription_shapes_current_and_legacy() -> None:
     fake = FakeStripe()
-    current = subscription_from(fake.set_subscription("sub_1", status="past_due", interval="year", period_end=NOW,
-                                                      metadata={"member_id": "7"}))
+    current = subscription_from(
+        fake.set_subscription("sub_1", status="past_due", interval="year", period_end=NOW, metadata={"member_id": "7"})
+    )
     assert (current.status, current.price_id, current.interval, current.current_period_end, current.member_id) == (
-        "past_due", "price_monthly_sample", "year", NOW, 7)
-    legacy = subscription_from({"id": "sub_2", "status": "active", "customer": {"id": "cus_9"}, "current_period_end": int(NOW.timestamp()),
-                                "plan": {"id": "price_x", "interval": "month"}, "metadata": {}})
+        "past_due",
+        "price_monthly_sample",
+        "year",
+        NOW,
+        7,
+    )
+    legacy = subscription_from(
+        {
+            "id": "sub_2",
+            "status": "active",
+            "customer": {"id": "cus_9"},
+            "current_period_end": int(NOW.timestamp()),
+            "plan": {"id": "price_x", "interval": "month"},
+            "metadata": {},
+        }
+    )
     assert (legacy.customer, legacy.price_id, legacy.interval, legacy.current_period_end, legacy.member_id) == (
-        "cus_9", "price_x", "month", NOW, None)
+        "cus_9",
+        "price_x",
+        "month",
+        NOW,
+        None,
+    )
 
 
 def test_invoice_and_checkout_shapes() -> None:
@@ -64,7 +83,9 @@ def _membership(status: str, *, founding: bool = False, since: datetime | None =
         ("paused", False, None, set(), {"member", "past-due", "founding"}),
     ],
 )
-def test_access_follows_the_status(status: str, founding: bool, days_late: int | None, grant: set[str], revoke: set[str]) -> None:
+def test_access_follows_the_status(
+    status: str, founding: bool, days_late: int | None, grant: set[str], revoke: set[str]
+) -> None:
     since = NOW - timedelta(days=days_late) if days_late is not None else None
     plan = plan_access(_membership(status, founding=founding, since=since), "member", NOW, 7)
     assert (set(plan.grant), set(plan.revoke)) == (grant, revoke)
@@ -94,10 +115,18 @@ def test_member_add_words() -> None:
 def test_prices_read_naturally() -> None:
     t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
     assert price_label(offer(Plan(key="m", tier="member", amount=Decimal("49"))), t) == "$49 / month"
-    assert price_label(offer(Plan(key="y", tier="member", interval="year", amount=Decimal("490.5"), currency="eur")), t) == "€490.50 / year"
-    assert price_label(offer(Plan(key="n", tier="member", amount=Decimal("300"), currency="nok")), t) == "300 NOK / month"
+    assert (
+        price_label(offer(Plan(key="y", tier="member", interval="year", amount=Decimal("490.5"), currency="eur")), t)
+        == "€490.50 / year"
+    )
+    assert (
+        price_label(offer(Plan(key="n", tier="member", amount=Decimal("300"), currency="nok")), t) == "300 NOK / month"
+    )
 
 
 def test_fake_stripe_reads_nested_form_params() -> None:
     assert unflatten({"line_items[0][price]": "p", "metadata[a]": "1", "mode": "subscription"}) == {
-        "line_items": {"0": {"price": "p"}}, "metadata": {"a": "1"}, "mode": "subscription"}
+        "line_items": {"0": {"price": "p"}},
+        "metadata": {"a": "1"},
+        "mode": "subscription",
+    }

@@ -108,7 +108,10 @@ async def member(ctx: Context) -> None:
         target = await billing.find_member(user.platform, user.workspace_id, words[1])
         if verb == "add":
             status = await billing.member_add(target.id, words[2:])
-            await ctx.say("billing.member.added_trial" if status == "trialing" else "billing.member.added_comped", name=target.name)
+            await ctx.say(
+                "billing.member.added_trial" if status == "trialing" else "billing.member.added_comped",
+                name=target.name,
+            )
         else:
             if len(words) != 2:
                 raise UserError("billing.errors.member_usage")
@@ -136,7 +139,9 @@ async def exit_form(ctx: Context) -> None:
 async def exit_submitted(ctx: Context) -> None:
     event = ctx.event
     assert isinstance(event, FormSubmitted)
-    await ctx.services.billing.exit_answer(ctx.member.id, event.values.get("reason", "other"), event.values.get("comment", ""))
+    await ctx.services.billing.exit_answer(
+        ctx.member.id, event.values.get("reason", "other"), event.values.get("comment", "")
+    )
     await ctx.say("billing.exit.thanks")
 
 
@@ -156,7 +161,16 @@ def register(router: Router) -> None:
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Why the gateway rejects a delivery (bot.integrations.stripe_gateway.verify_webhook), as it says it
-REJECTIONS = frozenset({"no webhook secret configured", "SignatureVerificationError", "UnicodeDecodeError", "ValueError", "JSONDecodeError", "not an event"})
+REJECTIONS = frozenset(
+    {
+        "no webhook secret configured",
+        "SignatureVerificationError",
+        "UnicodeDecodeError",
+        "ValueError",
+        "JSONDecodeError",
+        "not an event",
+    }
+)
 DONE_PAGE = "<!doctype html><meta charset=utf-8><title>Thank you</title><p>All done. You can close this tab and go back to the chat.</p>"
 CANCELED_PAGE = "<!doctype html><meta charset=utf-8><title>No charge</title><p>Nothing was charged. You can close this tab; type /join in the chat whenever you're ready.</p>"
 
@@ -193,4 +207,3 @@ def add_routes(server: WebServer, inbox: WebhookInbox, clock: Clock | None = Non
     server.add_route("POST", "/stripe/webhook", stripe_webhook(inbox, clock))
     server.add_route("GET", "/billing/done", static_page(DONE_PAGE))
     server.add_route("GET", "/billing/canceled", static_page(CANCELED_PAGE))
-

@@ -167,8 +167,12 @@ class MembershipService:
         # In the community's zone, as the welcome has always named the next drop (a newcomer has set none yet).
         reader = Reader((member.locale, self._community.locale), self._community.tz.key)
         await self._outbox.enqueue(
-            session, f"welcome:member:{member.id}", Target(user.platform, user.workspace_id, user_id=user.user_id), notice,
-            reader=reader, member_id=member.id,
+            session,
+            f"welcome:member:{member.id}",
+            Target(user.platform, user.workspace_id, user_id=user.user_id),
+            notice,
+            reader=reader,
+            member_id=member.id,
         )
         # No public greeting here: it names people when they become members (OnboardingService).
 

@@ -73,7 +73,11 @@ def _portal_button(t: Translator) -> Buttons:
 
 
 def _plan_buttons(offer: Sequence[PlanOffer], t: Translator) -> Buttons:
-    return Buttons(tuple(Button(t("billing.buttons.plan", plan=p.key, price=price_label(p, t)), f"{CHECKOUT}:{p.key}") for p in offer))
+    return Buttons(
+        tuple(
+            Button(t("billing.buttons.plan", plan=p.key, price=price_label(p, t)), f"{CHECKOUT}:{p.key}") for p in offer
+        )
+    )
 
 
 # -- replies ------------------------------------------------------------------------------
@@ -103,7 +107,10 @@ def waitlisted(position: int, *, full: bool, t: Translator) -> OutboundMessage:
 def doors_status(status: DoorsStatus, t: Translator) -> OutboundMessage:
     cap = str(status.seat_cap) if status.seat_cap is not None else t("billing.doors.no_cap")
     fields = (
-        (t("billing.doors.field_doors"), t("billing.doors.open_word") if status.open else t("billing.doors.closed_word")),
+        (
+            t("billing.doors.field_doors"),
+            t("billing.doors.open_word") if status.open else t("billing.doors.closed_word"),
+        ),
         (t("billing.doors.field_seats"), t("billing.doors.seats", taken=status.seats_taken, cap=cap)),
         (t("billing.doors.field_waitlist"), t("billing.doors.waiting", waiting=status.waiting, invited=status.invited)),
     )
@@ -123,12 +130,19 @@ def member_list(rows: Sequence[MembershipRow], zone: ZoneInfo, t: Translator) ->
             word = "billing.member.past_due_since" if row.status == "past_due" else "billing.member.until"
             extra.append(t(word, when=local_time(row.until, zone, t)))
         lines.append(
-            t("billing.member.line", name=row.name, status=t(f"billing.status.{row.status}") if row.status in STATUS_KEYS else row.status,
-              tier=row.tier, source=t("billing.member.stripe") if row.paid else t("billing.member.by_hand"),
-              extra=(" · " + " · ".join(extra)) if extra else "")
+            t(
+                "billing.member.line",
+                name=row.name,
+                status=t(f"billing.status.{row.status}") if row.status in STATUS_KEYS else row.status,
+                tier=row.tier,
+                source=t("billing.member.stripe") if row.paid else t("billing.member.by_hand"),
+                extra=(" · " + " · ".join(extra)) if extra else "",
+            )
         )
     header = t("billing.member.header", count=len(rows))
-    return OutboundMessage(text=header, blocks=(Header(header), Section("\n".join(lines)), Context(t("billing.member.usage"))))
+    return OutboundMessage(
+        text=header, blocks=(Header(header), Section("\n".join(lines)), Context(t("billing.member.usage")))
+    )
 
 
 def exit_form(t: Translator) -> Form:
@@ -148,7 +162,9 @@ def exit_buttons(t: Translator) -> OutboundMessage:
     """The exit survey: a button per reason, and one for their own words (also the reply where forms cannot open)."""
     buttons = tuple(Button(t(f"billing.exit.reasons.{r}"), f"{EXIT}:{r}") for r in EXIT_REASONS)
     return _message(
-        t("billing.exit.question"), Buttons(buttons), Buttons((Button(t("billing.exit.own_words"), EXIT_FORM),)),
+        t("billing.exit.question"),
+        Buttons(buttons),
+        Buttons((Button(t("billing.exit.own_words"), EXIT_FORM),)),
         Context(t("billing.exit.small_print")),
     )
 

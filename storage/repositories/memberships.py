@@ -76,7 +76,10 @@ async def status_of_subscription(session: AsyncSession, subscription_id: str) ->
 
 async def member_by_customer(session: AsyncSession, customer: str) -> int | None:
     return await session.scalar(
-        select(Membership.member_id).where(Membership.stripe_customer_id == customer).order_by(Membership.id.desc()).limit(1)
+        select(Membership.member_id)
+        .where(Membership.stripe_customer_id == customer)
+        .order_by(Membership.id.desc())
+        .limit(1)
     )
 
 
@@ -120,7 +123,9 @@ async def open_in(session: AsyncSession, community_id: int, *statuses: str) -> S
     return result.all()
 
 
-async def open_listing(session: AsyncSession, community_id: int, limit: int) -> Sequence[tuple[Membership, Tier, Member]]:
+async def open_listing(
+    session: AsyncSession, community_id: int, limit: int
+) -> Sequence[tuple[Membership, Tier, Member]]:
     """The open memberships with their tier and member, oldest first (`/member list`)."""
     result = await session.execute(
         select(Membership, Tier, Member)

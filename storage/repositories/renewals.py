@@ -16,7 +16,9 @@ async def year_counts(
     """(drops published, live sessions held, sessions the member attended) between `since` and `until`."""
     drops = await session.scalar(
         select(func.count(ContentItem.id)).where(
-            ContentItem.community_id == community_id, ContentItem.published_at >= since, ContentItem.published_at <= until
+            ContentItem.community_id == community_id,
+            ContentItem.published_at >= since,
+            ContentItem.published_at <= until,
         )
     )
     held = (
@@ -26,6 +28,8 @@ async def year_counts(
     )
     lives = await session.scalar(select(func.count()).select_from(held.subquery()))
     attended = await session.scalar(
-        select(func.count(Rsvp.id)).where(Rsvp.member_id == member_id, Rsvp.attended.is_(True), Rsvp.session_id.in_(held))
+        select(func.count(Rsvp.id)).where(
+            Rsvp.member_id == member_id, Rsvp.attended.is_(True), Rsvp.session_id.in_(held)
+        )
     )
     return int(drops or 0), int(lives or 0), int(attended or 0)

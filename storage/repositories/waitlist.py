@@ -35,7 +35,9 @@ async def add(session: AsyncSession, community_id: int, member_id: int, now: dat
 async def waiting(session: AsyncSession, community_id: int, *, invited: bool | None = None) -> Sequence[WaitlistEntry]:
     """People on the waitlist who have not joined yet, first come first served (only the invited, or
     only those not invited yet, when `invited` says so)."""
-    query = select(WaitlistEntry).where(WaitlistEntry.community_id == community_id, WaitlistEntry.converted_at.is_(None))
+    query = select(WaitlistEntry).where(
+        WaitlistEntry.community_id == community_id, WaitlistEntry.converted_at.is_(None)
+    )
     if invited is True:
         query = query.where(WaitlistEntry.invited_at.is_not(None))
     elif invited is False:

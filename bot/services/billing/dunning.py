@@ -59,11 +59,17 @@ class DunningService:
                 if step is None:
                     continue
                 await self._notify.member(
-                    session, member, f"{key}:day-{step}", PaymentReminder(step, until),
-                    not_before=since + timedelta(days=step) if step else None, timed=True,
+                    session,
+                    member,
+                    f"{key}:day-{step}",
+                    PaymentReminder(step, until),
+                    not_before=since + timedelta(days=step) if step else None,
+                    timed=True,
                 )
                 if step == 0:
-                    await self._notify.creators(session, f"{key}:failed", CreatorPaymentFailed(member.display_name, until))
+                    await self._notify.creators(
+                        session, f"{key}:failed", CreatorPaymentFailed(member.display_name, until)
+                    )
         if expired:
             log.info("grace period ended for %d members", len(expired))
         return expired

@@ -39,9 +39,7 @@ class BillingErasure:
     async def footprint(self, member_id: int) -> BillingFootprint:
         async with self._database.session() as session:
             rows = await memberships.of_member(session, member_id)
-        running = tuple(
-            m.stripe_subscription_id for m in rows if m.stripe_subscription_id and m.status not in ENDED
-        )
+        running = tuple(m.stripe_subscription_id for m in rows if m.stripe_subscription_id and m.status not in ENDED)
         return BillingFootprint(running if self._stripe is not None else (), sum(m.ended_at is None for m in rows))
 
     async def end(self, member_id: int, now: datetime) -> BillingFootprint:

@@ -51,12 +51,19 @@ class ExitService:
         notice = WinBack(self._community.name)
         async with self._database.session() as session:
             until = now - WINBACK_AFTER
-            for membership in await memberships.ended_between(session, self._community.id, LEFT, until - WINBACK_WINDOW, until):
+            for membership in await memberships.ended_between(
+                session, self._community.id, LEFT, until - WINBACK_WINDOW, until
+            ):
                 if await memberships.open_of(session, membership.member_id) is not None:
                     continue  # they came back
                 member = await members.get(session, membership.member_id)
                 if member is not None and await self._notify.member(
-                    session, member, f"billing:{membership.id}:winback", notice, not_before=now, timed=True,
+                    session,
+                    member,
+                    f"billing:{membership.id}:winback",
+                    notice,
+                    not_before=now,
+                    timed=True,
                 ):
                     sent += 1
         return sent

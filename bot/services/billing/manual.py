@@ -79,10 +79,16 @@ class ManualMemberships:
         async with self._database.session() as session:
             tier = await self._tier(session, grant.tier)
             membership = await memberships.open_of(session, member_id)
-            if membership is not None and membership.stripe_subscription_id and membership.status in ("active", "trialing", "past_due"):
+            if (
+                membership is not None
+                and membership.stripe_subscription_id
+                and membership.status in ("active", "trialing", "past_due")
+            ):
                 raise UserError("billing.errors.has_subscription")
             if membership is None or membership.stripe_subscription_id:
-                membership = await memberships.start(session, member_id=member_id, tier_id=tier.id, status="comped", started_at=now)
+                membership = await memberships.start(
+                    session, member_id=member_id, tier_id=tier.id, status="comped", started_at=now
+                )
             membership.tier_id = tier.id
             membership.stripe_subscription_id = None
             membership.past_due_since = None
@@ -114,8 +120,14 @@ class ManualMemberships:
             listing = await memberships.open_listing(session, self._community.id, LIST_LIMIT)
             return [
                 MembershipRow(
-                    member.id, member.display_name, m.status, tier.key, m.plan, m.founding,
-                    m.past_due_since if m.status == "past_due" else m.current_period_end, bool(m.stripe_subscription_id),
+                    member.id,
+                    member.display_name,
+                    m.status,
+                    tier.key,
+                    m.plan,
+                    m.founding,
+                    m.past_due_since if m.status == "past_due" else m.current_period_end,
+                    bool(m.stripe_subscription_id),
                 )
                 for m, tier, member in listing
             ]

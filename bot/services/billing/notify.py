@@ -57,7 +57,12 @@ class Notifier:
         for creator in await memberships.creators(session, self._community.id):
             target = dm_target(creator, self._presence)
             if target is not None and await self._outbox.enqueue(
-                session, f"{key}:creator:{creator.id}", target, notice, reader=self.reader(creator), member_id=creator.id
+                session,
+                f"{key}:creator:{creator.id}",
+                target,
+                notice,
+                reader=self.reader(creator),
+                member_id=creator.id,
             ):
                 sent += 1
         return sent

@@ -23,7 +23,9 @@ class ReconcileReport:
 
 
 class Reconciler:
-    def __init__(self, database: Database, community: CommunityContext, stripe: StripePort, sync: SubscriptionSync) -> None:
+    def __init__(
+        self, database: Database, community: CommunityContext, stripe: StripePort, sync: SubscriptionSync
+    ) -> None:
         self._database = database
         self._community = community
         self._stripe = stripe
@@ -42,7 +44,10 @@ class Reconciler:
                     listed.append(subscription_from(obj))
         ours = set(known)
         for snapshot in listed:
-            if snapshot.id not in ours and snapshot.metadata.get("community") not in (None, self._community.config.community.slug):
+            if snapshot.id not in ours and snapshot.metadata.get("community") not in (
+                None,
+                self._community.config.community.slug,
+            ):
                 continue  # another community's subscription on the same Stripe account
             async with self._database.session() as session:
                 before = await memberships.status_of_subscription(session, snapshot.id)

@@ -27,7 +27,9 @@ class RenewalService:
         self._community = community
         self._notify = notify
 
-    async def upcoming_invoice(self, session: Session, subscription_id: str, renews_at: datetime | None, now: datetime) -> bool:
+    async def upcoming_invoice(
+        self, session: Session, subscription_id: str, renews_at: datetime | None, now: datetime
+    ) -> bool:
         """A yearly member's renewal is coming: remind them 7 days before (or now, if later than that)."""
         membership = await memberships.by_subscription(session, subscription_id)
         if membership is None or membership.ended_at is not None or renews_at is None:

@@ -85,7 +85,11 @@ class SubscriptionSync:
     async def _erased(session: Session, snapshot: SubscriptionSnapshot, checkout: CheckoutCompleted | None) -> bool:
         """A forgotten member's subscription (or a late checkout of theirs) never links to anyone again."""
         member = checkout.member_id if checkout is not None and checkout.member_id is not None else snapshot.member_id
-        marks = [("customer", snapshot.customer), ("subscription", snapshot.id), ("member", str(member) if member else None)]
+        marks = [
+            ("customer", snapshot.customer),
+            ("subscription", snapshot.id),
+            ("member", str(member) if member else None),
+        ]
         if checkout is not None:
             marks.append(("customer", checkout.customer))
         return await erasures.any_erased(session, marks)
@@ -113,7 +117,9 @@ class SubscriptionSync:
             log.error("no tier to give subscription %s", snapshot.id)
             return None
         if membership is None:
-            membership = await memberships.start(session, member_id=member_id, tier_id=tier.id, status="incomplete", started_at=now)
+            membership = await memberships.start(
+                session, member_id=member_id, tier_id=tier.id, status="incomplete", started_at=now
+            )
         else:
             membership.tier_id = tier.id
             membership.status = "converting"  # was comped or trialing by hand: not a paying status
@@ -149,9 +155,13 @@ class SubscriptionSync:
         elif after in LIVE:
             membership.past_due_since = None
             if was_past_due_since is not None:
-                await self._notify.member(session, member, f"{key}:recovered:{epoch(was_past_due_since)}", PaymentRecovered())
+                await self._notify.member(
+                    session, member, f"{key}:recovered:{epoch(was_past_due_since)}", PaymentRecovered()
+                )
             elif before not in LIVE:
-                await self._notify.member(session, member, f"{key}:started", MembershipStarted(self._community.name, after))
+                await self._notify.member(
+                    session, member, f"{key}:started", MembershipStarted(self._community.name, after)
+                )
                 await self._doors.converted(session, member.id, now)
             if snapshot.cancel_at_period_end:
                 await self._notify.member(session, member, f"{key}:exit", ExitSurvey())
