@@ -142,7 +142,7 @@ class Settings(BaseSettings):
 
     def check_platform_tokens(self) -> None:
         """Fail early, naming the missing setting, when a chosen platform lacks its token."""
-        needs = {
+        needs: dict[str, list[tuple[str, object]]] = {
             "slack": [("MEMBOT_SLACK_BOT_TOKEN", self.slack_bot_token)],
             "discord": [
                 ("MEMBOT_DISCORD_TOKEN", self.discord_token),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.messages import Header, OutboundMessage, Section
-from bot.router import Context, Router
+from bot.router import Context, Handler, Router
 from bot.services.community import outranks
 
 
-def make_help(router: Router):  # type: ignore[no-untyped-def]
+def make_help(router: Router) -> Handler:
     async def show_help(ctx: Context) -> None:
         lines = [
             ctx.t(spec.help_key)

@@ -12,9 +12,8 @@ async def link(ctx: Context) -> None:
         new_code = await ctx.services.linking.start(ctx.member.id)
         await ctx.say("linking.code", code=new_code, minutes=int(CODE_LIFETIME.total_seconds() // 60))
         return
-    member = await ctx.services.linking.redeem(ctx.member.id, code)
-    platforms = " + ".join(sorted({i.platform.title() for i in member.identities}))
-    await ctx.say("linking.linked", platforms=platforms)
+    platforms = await ctx.services.linking.redeem(ctx.member.id, code)
+    await ctx.say("linking.linked", platforms=" + ".join(sorted(p.title() for p in platforms)))
 
 
 def register(router: Router) -> None:

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.models import Activity, Member
+from storage.database import Session
+from storage.repositories import activity as repo
 
 KINDS = ("message", "reaction", "command", "click", "library_open", "form", "join", "live_attended")
 
 
-async def record(session: AsyncSession, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
+async def record(session: Session, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
     """Log one activity and mark the member active now."""
     if kind not in KINDS:
         raise ValueError(f"unknown activity kind {kind!r}")
-    session.add(Activity(member_id=member_id, kind=kind, occurred_at=now, ref=(ref or None) and ref[:120]))
-    await session.execute(update(Member).where(Member.id == member_id).values(last_active_at=now))
+    await repo.add(session, member_id, kind, now, ref)
 
 
-async def count_since(session: AsyncSession, member_id: int, since: datetime, kinds: tuple[str, ...] = KINDS) -> int:
-    return await session.scalar(
-        select(func.count())
-        .select_from(Activity)
-        .where(Activity.member_id == member_id, Activity.occurred_at >= since, Activity.kind.in_(kinds))
-    ) or 0
+async def count_since(session: Session, member_id: int, since: datetime, kinds: tuple[str, ...] = KINDS) -> int:
+    return await repo.count_since(session, member_id, since, kinds)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.community.loader import CommunitySpec, ContentSource
 from bot.services.community import CommunityContext
 from bot.services.content import schedule_queue
-from storage.database import Database
-from storage.models import Community, ContentItem, FaqEntry, Tier
+from storage.database import Database, Session
 from storage.repositories import communities, content
 from storage.repositories import faq as faq_repo
 
@@ -48,9 +47,7 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
             "settings": settings,
         }
         if row is None:
-            row = Community(slug=config.community.slug, imported_at=now, **fields)
-            session.add(row)
-            await session.flush()
+            row = await communities.create(session, config.community.slug, now, **fields)
             report.count(report.created, "community")
         elif any(getattr(row, k) != v for k, v in fields.items()):
             for key, value in fields.items():
@@ -63,7 +60,7 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
         for tier in config.tiers:
             current = existing_tiers.get(tier.key)
             if current is None:
-                session.add(Tier(community_id=row.id, key=tier.key, name=tier.name, is_default=tier.default))
+                await communities.add_tier(session, row.id, tier.key, tier.name, tier.default)
                 report.count(report.created, "tier")
             elif (current.name, current.is_default) != (tier.name, tier.default):
                 current.name, current.is_default = tier.name, tier.default
@@ -74,12 +71,11 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
             await _upsert_content(session, row.id, source, tz, report)
 
         await _sync_faq(session, row.id, spec, report)
-        await session.flush()
         report.scheduled = await schedule_queue(session, CommunityContext(id=row.id, config=config), now)
     return report
 
 
-async def _upsert_content(session, community_id: int, source: ContentSource, tz: ZoneInfo, report: ImportReport) -> None:  # type: ignore[no-untyped-def]
+async def _upsert_content(session: Session, community_id: int, source: ContentSource, tz: ZoneInfo, report: ImportReport) -> None:
     meta = source.meta
     publish_at = meta.publish_at
     if publish_at is not None and publish_at.tzinfo is None:
@@ -99,26 +95,25 @@ async def _upsert_content(session, community_id: int, source: ContentSource, tz:
     ).hexdigest()
     item = await content.by_slug(session, community_id, source.slug)
     if item is None:
-        session.add(
-            ContentItem(
-                community_id=community_id,
-                slug=source.slug,
-                publish_at=publish_at.astimezone(timezone.utc) if publish_at else None,
-                source_hash=digest,
-                **values,
-            )
+        await content.add(
+            session,
+            community_id=community_id,
+            slug=source.slug,
+            publish_at=publish_at.astimezone(UTC) if publish_at else None,
+            source_hash=digest,
+            **values,
         )
         report.count(report.created, "content")
     elif item.source_hash != digest:
         for key, value in values.items():
             setattr(item, key, value)
         if publish_at is not None and item.published_at is None:
-            item.publish_at = publish_at.astimezone(timezone.utc)
+            item.publish_at = publish_at.astimezone(UTC)
         item.source_hash = digest
         report.count(report.updated, "content")
 
 
-async def _sync_faq(session, community_id: int, spec: CommunitySpec, report: ImportReport) -> None:  # type: ignore[no-untyped-def]
+async def _sync_faq(session: Session, community_id: int, spec: CommunitySpec, report: ImportReport) -> None:
     """File entries mirror faq.toml; entries the creator added in chat are left alone."""
     existing = {e.key: e for e in await faq_repo.all_entries(session, community_id)}
     in_file = set()
@@ -132,13 +127,13 @@ async def _sync_faq(session, community_id: int, spec: CommunitySpec, report: Imp
         }
         current = existing.get(entry.id)
         if current is None:
-            session.add(FaqEntry(community_id=community_id, key=entry.id, source="file", **values))
+            await faq_repo.add_entry(session, community_id=community_id, key=entry.id, source="file", **values)
             report.count(report.created, "faq")
         elif any(getattr(current, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(current, key, value)
             report.count(report.updated, "faq")
-    for key, entry in existing.items():
-        if entry.source == "file" and key not in in_file:
-            await session.delete(entry)
+    for key, row in existing.items():
+        if row.source == "file" and key not in in_file:
+            await faq_repo.remove_entry(session, row)
             report.count(report.removed, "faq")

@@ -6,13 +6,10 @@ import logging
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-
 from bot.clock import Clock
 from bot.services.errors import UserError
 from storage.database import Database
-from storage.models import LinkCode, Member
-from storage.repositories.merge import merge_members
+from storage.repositories import linking, members
 
 log = logging.getLogger(__name__)
 
@@ -31,31 +28,29 @@ class LinkingService:
         now = self._clock.now()
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         async with self._database.session() as session:
-            await session.execute(delete(LinkCode).where((LinkCode.member_id == member_id) | (LinkCode.expires_at < now)))
-            session.add(LinkCode(code=code, member_id=member_id, created_at=now, expires_at=now + CODE_LIFETIME))
+            await linking.issue(session, member_id, code, now, CODE_LIFETIME)
         return code
 
-    async def redeem(self, member_id: int, raw_code: str) -> Member:
-        """Join the account that typed the code into the member who asked for it; returns that member."""
+    async def redeem(self, member_id: int, raw_code: str) -> tuple[str, ...]:
+        """Join the account that typed the code into the member who asked for it; the platforms they are now on."""
         code = raw_code.strip().upper().replace("-", "").replace(" ", "")
         now = self._clock.now()
         async with self._database.session() as session:
-            link = await session.get(LinkCode, code) if len(code) == CODE_LENGTH else None
+            link = await linking.find(session, code) if len(code) == CODE_LENGTH else None
             if link is None or link.expires_at < now:
                 raise UserError("linking.bad_code")
             if link.member_id == member_id:
                 raise UserError("linking.same_account")
-            keep = await session.get(Member, link.member_id)
-            other = await session.get(Member, member_id)
+            keep = await members.get(session, link.member_id)
+            other = await members.get(session, member_id)
             assert keep is not None and other is not None
             clash = {i.platform for i in keep.identities} & {i.platform for i in other.identities}
             if clash:
                 raise UserError("linking.same_platform", platform=sorted(clash)[0].title())
-            await session.delete(link)
-            session.expunge(other)
-            await merge_members(session, keep.id, member_id)
-            log.info("linked member %s into %s", member_id, keep.id)
+            keep_id = keep.id
+            await linking.redeem(session, link, other)
+            log.info("linked member %s into %s", member_id, keep_id)
         async with self._database.session() as session:
-            merged = await session.scalar(select(Member).where(Member.id == link.member_id))
+            merged = await members.get(session, keep_id)
             assert merged is not None
-            return merged
+            return tuple(sorted({i.platform for i in merged.identities}))

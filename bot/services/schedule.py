@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -23,5 +23,5 @@ def next_slot_after(slots: Sequence[DropSlot], kind: str, after: datetime, tz: Z
             continue
         fire = slot_trigger(slot, tz).get_next_fire_time(None, after + timedelta(seconds=1))
         if fire is not None:
-            candidates.append(fire.astimezone(timezone.utc))
+            candidates.append(fire.astimezone(UTC))
     return min(candidates, default=None)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Community, ContentItem, FaqEntry, Tier
+from storage.repositories._upsert import affected
 
 
 async def by_slug(session: AsyncSession, slug: str) -> Community | None:
@@ -28,7 +31,15 @@ async def slugs(session: AsyncSession) -> list[str]:
 async def rename(session: AsyncSession, old: str, new: str) -> bool:
     """Give community `old` the slug `new`; False when there is no community `old`."""
     result = await session.execute(update(Community).where(Community.slug == old).values(slug=new))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(result))
+
+
+async def create(session: AsyncSession, slug: str, imported_at: datetime, **fields: Any) -> Community:
+    """A new community (from its files); its id is set on return."""
+    row = Community(slug=slug, imported_at=imported_at, **fields)
+    session.add(row)
+    await session.flush()
+    return row
 
 
 async def file_keys(session: AsyncSession) -> dict[str, tuple[str, set[str]]]:
@@ -47,6 +58,10 @@ async def file_keys(session: AsyncSession) -> dict[str, tuple[str, set[str]]]:
 async def tiers(session: AsyncSession, community_id: int) -> Sequence[Tier]:
     result = await session.scalars(select(Tier).where(Tier.community_id == community_id).order_by(Tier.id))
     return result.all()
+
+
+async def add_tier(session: AsyncSession, community_id: int, key: str, name: str, is_default: bool) -> None:
+    session.add(Tier(community_id=community_id, key=key, name=name, is_default=is_default))
 
 
 async def default_tier(session: AsyncSession, community_id: int) -> Tier | None:
