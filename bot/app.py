@@ -190,7 +190,7 @@ async def build_app(
         preferences=PreferencesService(database, clock, catalog.locales),
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),
-        privacy=PrivacyService(database, clock, billing, settings.privacy_stripe),
+        privacy=PrivacyService(database, outbox, clock, community, presence, billing, settings.privacy_stripe),
         announcements=AnnouncementService(database, outbox, clock, community, presence, catalog, grace=grace),
         polls=PollService(database, outbox, clock, community, presence, catalog),
         feedback=FeedbackService(database, outbox, clock, community, presence, catalog),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.events import FormSubmitted
+from bot.notices.onboarding import INTAKE_FORM_ID
 from bot.router import Context, Router
-from bot.services.intake import FORM_ID, intake_form, parse_answers
+from bot.services.intake import parse_answers
 from bot.views import onboarding as views
 
 
 async def open_intake(ctx: Context) -> None:
-    form = intake_form(ctx.t, ctx.services.community.config.community.timezone)
+    form = views.intake_form(ctx.t, ctx.services.community.config.community.timezone)
     if not await ctx.open_form(form):
         await ctx.say("onboarding.intake.no_forms")
 
@@ -35,4 +36,4 @@ async def start(ctx: Context) -> None:
 def register(router: Router) -> None:
     router.command("start", help_key="help.commands.start")(start)
     router.action("onboard.intake")(open_intake)
-    router.form(FORM_ID)(submit_intake)
+    router.form(INTAKE_FORM_ID)(submit_intake)

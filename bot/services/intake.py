@@ -1,20 +1,19 @@
-"""The intake questions: what they are, and turning answers into a member's level and segments."""
+"""The intake's answers: checking them, and turning them into a member's level and segments.
+
+The questions themselves are a view (`bot.views.onboarding.intake_form`); their choices are
+`bot.notices.onboarding`'s vocabulary.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.i18n import Translator
-from bot.messages import Form, FormField, Option
+from bot.notices.onboarding import DROP_CHOICES, FORMATS, TIMES_OF_DAY
 from bot.services.errors import UserError
 
-FORM_ID = "onboard.intake"
-FORMATS = ("video", "reading", "live", "mixed")
-TIMES = {"morning": time(8, 0), "midday": time(12, 0), "evening": time(18, 0)}
-DROP_DELIVERY = ("channel", "dm-every", "dm-weekly")
+TIMES = dict(zip(TIMES_OF_DAY, (time(8, 0), time(12, 0), time(18, 0)), strict=True))
 MAX_TEXT = 500
 
 
@@ -32,31 +31,6 @@ class IntakeAnswers:
     @property
     def segments(self) -> list[str]:
         return [f"format:{self.format}", f"level:{self.level}"]
-
-
-def _choice(t: Translator, name: str, options: Iterable[tuple[str, str]]) -> FormField:
-    """A select question labelled `onboarding.intake.<name>`; options are (label key, value)."""
-    return FormField(name, t(f"onboarding.intake.{name}"), kind="select",
-                     options=tuple(Option(t(label), value) for label, value in options))
-
-
-def intake_form(t: Translator, community_tz: str) -> Form:
-    return Form(
-        form_id=FORM_ID,
-        title=t("onboarding.intake.title"),
-        submit_label=t("onboarding.intake.submit"),
-        fields=(
-            FormField("why", t("onboarding.intake.why"), kind="multiline", placeholder=t("onboarding.intake.why_hint")),
-            FormField("goal", t("onboarding.intake.goal"), placeholder=t("onboarding.intake.goal_hint")),
-            _choice(t, "level", ((f"onboarding.levels.l{n}", str(n)) for n in range(1, 6))),
-            _choice(t, "format", ((f"onboarding.formats.{f}", f) for f in FORMATS)),
-            _choice(t, "time_of_day", ((f"onboarding.times.{k}", k) for k in (*TIMES, "any"))),
-            _choice(t, "drops", ((f"onboarding.drops.{k}", k) for k in DROP_DELIVERY)),
-            FormField(
-                "timezone", t("onboarding.intake.timezone"), required=False, initial=community_tz, placeholder=community_tz
-            ),
-        ),
-    )
 
 
 def parse_answers(values: dict[str, str]) -> IntakeAnswers:
@@ -77,7 +51,7 @@ def parse_answers(values: dict[str, str]) -> IntakeAnswers:
     if when != "any" and when not in TIMES:
         raise UserError("onboarding.errors.choice", field="time_of_day")
     drops = values.get("drops", "channel").strip() or "channel"
-    if drops not in DROP_DELIVERY:
+    if drops not in DROP_CHOICES:
         raise UserError("onboarding.errors.choice", field="drops")
     zone = values.get("timezone", "").strip() or None
     if zone is not None:

@@ -10,21 +10,18 @@ members, whichever way (/join, Stripe, a creator's grant).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.community.schema import OnboardingStep
-from bot.i18n import Translator
 from bot.messages import Target
+from bot.notices.onboarding import DripStep, PublicWelcome, QuickWin, StartPath
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
+from bot.services.content.service import content_piece
 from bot.services.intake import IntakeAnswers
 from bot.services.timing import member_zone, next_send_time
-from bot.views import onboarding as views
-from bot.views import welcome as welcome_views
-from storage.models import ContentItem, Member, MemberPreferences
+from storage.database import Session
+from storage.models import Member, MemberPreferences
 from storage.repositories import content, members
 from storage.repositories import onboarding as repo
 
@@ -34,14 +31,6 @@ QUICK_WIN_STEP = "quick-win"
 QUICK_WIN_AFTER = timedelta(hours=2)  # long enough not to pile onto the welcome, well inside the first day
 DAY_ZERO_AFTER = timedelta(hours=1)  # day-0 steps follow the welcome instead of arriving with it
 MISSED_AFTER = timedelta(days=3)  # a step added to the sequence later never reaches long-time members
-
-
-@dataclass(frozen=True)
-class StartPath:
-    """The items a member should start with, split into what's out and what's coming."""
-
-    available: tuple[ContentItem, ...]
-    coming: tuple[ContentItem, ...]
 
 
 class OnboardingService(DomainService):
@@ -69,7 +58,7 @@ class OnboardingService(DomainService):
         async with self._database.session() as session:
             return await self._start_path(session, level)
 
-    async def _start_path(self, session: AsyncSession, level: int | None) -> StartPath:
+    async def _start_path(self, session: Session, level: int | None) -> StartPath:
         paths = self._community.config.onboarding.paths
         chosen = next((p for p in paths if level in p.levels), paths[0] if paths else None)
         if chosen is None:
@@ -77,8 +66,8 @@ class OnboardingService(DomainService):
         items = [await content.by_slug(session, self._community.id, slug) for slug in chosen.items]
         found = [i for i in items if i is not None]
         return StartPath(
-            available=tuple(i for i in found if i.published_at is not None),
-            coming=tuple(i for i in found if i.published_at is None),
+            available=tuple(content_piece(i) for i in found if i.published_at is not None),
+            coming=tuple(content_piece(i) for i in found if i.published_at is None),
         )
 
     async def send_due_steps(self) -> int:
@@ -88,8 +77,8 @@ class OnboardingService(DomainService):
         steps: list[tuple[str, timedelta, OnboardingStep | None]] = []
         if config.onboarding.quick_win:
             steps.append((QUICK_WIN_STEP, QUICK_WIN_AFTER, None))
-        for step in config.onboarding.steps:
-            steps.append((step.id, timedelta(days=step.day) + (DAY_ZERO_AFTER if step.day == 0 else timedelta(0)), step))
+        for drip in config.onboarding.steps:
+            steps.append((drip.id, timedelta(days=drip.day) + (DAY_ZERO_AFTER if drip.day == 0 else timedelta(0)), drip))
         queued = await self.welcome_new_members()
         async with self._database.session() as session:
             for step_id, offset, step in steps:
@@ -116,7 +105,7 @@ class OnboardingService(DomainService):
         return queued
 
     async def _deliver_step(
-        self, session: AsyncSession, member: Member, step_id: str, step: OnboardingStep | None, due: datetime, now: datetime,
+        self, session: Session, member: Member, step_id: str, step: OnboardingStep | None, due: datetime, now: datetime,
         *, skip: bool = False, prefs: MemberPreferences | None = None,
     ) -> int:
         if skip:  # the step's `unless` already holds (posted / RSVP'd)
@@ -128,12 +117,11 @@ class OnboardingService(DomainService):
         if not await repo.mark(session, member.id, step_id, "sent", now):
             return 0
         prefs = prefs or await members.preferences(session, member.id)
-        t = self.translator(member)
-        values = {"name": member.display_name.split()[0], "creator": self._community.creator_name, "community": self._community.name}
-        message = (
-            views.quick_win(self._community.config.onboarding.quick_win, t, **values)
+        name, creator, community = member.display_name.split()[0], self._community.creator_name, self._community.name
+        notice = (
+            QuickWin(self._community.config.onboarding.quick_win, name, creator, community)
             if step is None
-            else views.drip_step(step, t, **values)
+            else DripStep(step.title, step.body, name, creator, community)
         )
         zone = member_zone(member.timezone, self._community.tz)
         quiet = self._community.config.quiet_hours
@@ -141,7 +129,8 @@ class OnboardingService(DomainService):
         if send_at < now:  # found late (downtime, a long tick): send now, unless it is quiet now
             send_at = next_send_time(now, zone=zone, quiet=quiet)
         await self._outbox.enqueue(
-            session, f"onboard:{step_id}:member:{member.id}", target, message, member_id=member.id, not_before=send_at
+            session, f"onboard:{step_id}:member:{member.id}", target, notice,
+            reader=self._reader(member), member_id=member.id, not_before=send_at,
         )
         return 1
 
@@ -152,7 +141,7 @@ class OnboardingService(DomainService):
         if not channel or not self._community.config.welcome.public:
             return 0
         now = self._clock.now()
-        t = self._catalog.for_locale(self._community.locale)
+        reader = self._public_reader()
         spaces = set(self._presence.spaces)
         queued = 0
         async with self._database.session() as session:
@@ -160,7 +149,7 @@ class OnboardingService(DomainService):
                 session, self._community.id, now - MISSED_AFTER, now=now, grace=self._grace
             )
             for member in due:
-                post = welcome_views.welcome_public(name=member.display_name, community=self._community.name, t=t)
+                post = self._outbox.render(PublicWelcome(member.display_name, self._community.name), reader)
                 for identity in member.identities:
                     if (identity.platform, identity.workspace_id) not in spaces:
                         continue
@@ -168,6 +157,3 @@ class OnboardingService(DomainService):
                     target = Target(identity.platform, identity.workspace_id, channel=channel)
                     queued += bool(await self._outbox.enqueue(session, key, target, post, member_id=member.id))
         return queued
-
-    def translator(self, member: Member) -> Translator:
-        return self._catalog.for_locale(member.locale, self._community.locale)

@@ -3,28 +3,32 @@
 Forgetting a paying member cancels their subscription at Stripe first (a failure changes
 nothing), ends the membership and its access, then erases: their rows, quotes of them in
 messages to others, the Stripe events about them; tombstones stop late webhooks re-linking them.
+Which tables hold what is `storage/privacy.py`; the queries are `storage.repositories.privacy`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import String, Table, cast, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
-from bot.services.errors import UserError
+from bot.notices import Reader
+from bot.notices.privacy import DataExport
+from bot.outbox import Outbox
+from bot.services.audience import dm_target
 from bot.services.billing.erasure import BillingFootprint
 from bot.services.billing.wire import BillingUnavailable
+from bot.services.community import CommunityContext
+from bot.services.errors import UserError
+from bot.services.presence import Presence
+from bot.services.timing import member_zone
 from storage.database import Database
-from storage.models import Base, Membership, StripeEvent
-from storage.privacy import ERASED, FINGERPRINTS, POLICIES, QUOTED, SECOND_LINKS
-from storage.repositories import erasures
+from storage.repositories import erasures, members
+from storage.repositories import privacy as repo
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +55,20 @@ FORGOTTEN_FLAG = {"membot_forgotten": "true"}
 
 class PrivacyService:
     def __init__(
-        self, database: Database, clock: Clock, billing: ErasureBilling | None = None, stripe_action: str = "flag"
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        presence: Presence,
+        billing: ErasureBilling | None = None,
+        stripe_action: str = "flag",
     ) -> None:
         self._database = database
+        self._outbox = outbox
         self._clock = clock
+        self._community = community
+        self._presence = presence
         self._billing = billing
         self._stripe: StripeCustomers | None = billing.stripe if billing is not None else None
         self._stripe_action = stripe_action
@@ -67,13 +81,29 @@ class PrivacyService:
         """Everything stored about the member, as pretty JSON, table by table."""
         out: dict[str, Any] = {"member_id": member_id, "exported_at": self._clock.now().isoformat(), "tables": {}}
         async with self._database.session() as session:
-            for name, table in _tables():
-                rows = await _rows_of(session, name, table, member_id)
-                if rows:
-                    out["tables"][name] = rows
+            out["tables"] = await repo.rows_about(session, member_id)
         if "members" not in out["tables"]:
             raise UserError("privacy.unknown_member")
         return json.dumps(out, indent=2, ensure_ascii=False, default=_json_value).encode()
+
+    async def send_export(self, member_id: int, *, locale: str | None = None) -> None:
+        """Queue the member's export to their DMs (a file, never in a channel).
+
+        `locale` is the language their platform reports, read after their own and before the
+        community's. UserError when they are unknown or have no DM on a running platform.
+        """
+        data = await self.export(member_id)
+        now = self._clock.now()
+        async with self._database.session() as session:
+            member = await members.get(session, member_id)
+            target = dm_target(member, self._presence) if member else None
+            if member is None or target is None:
+                raise UserError("privacy.no_dm")
+            reader = Reader(
+                (member.locale, locale, self._community.locale), member_zone(member.timezone, self._community.tz).key
+            )
+            key = f"privacy:export:member:{member_id}:{now.isoformat()}"
+            await self._outbox.enqueue(session, key, target, DataExport(data), reader=reader, member_id=member_id)
 
     async def forget(self, member_id: int) -> dict[str, int]:
         """Erase the member's personal data everywhere; returns rows touched per table.
@@ -91,36 +121,15 @@ class PrivacyService:
         now = self._clock.now()
         async with self._database.session() as session:
             await erasures.overwrite_freed_space(session)
-            paid = (
-                await session.execute(
-                    select(Membership.stripe_customer_id, Membership.stripe_subscription_id).where(Membership.member_id == member_id)
-                )
-            ).all()
-            customers = sorted({c for c, _ in paid if c})
-            subscriptions = sorted({s for _, s in paid if s})
+            customers, subscriptions = await repo.stripe_ids(session, member_id)
             marks = [("member", str(member_id))]
             marks += [("customer", c) for c in customers] + [("subscription", s) for s in subscriptions]
             await erasures.record(session, marks, now)
-            fingerprints = await _fingerprints(session, member_id)
+            fingerprints = await repo.fingerprints(session, member_id)
             touched["outbox_unsent"] = await erasures.bury_pending(session, member_id)
-            for name, table in _tables():
-                policy = POLICIES[name]
-                if policy.link is None or policy.forget in ("keep", "none"):
-                    continue
-                column = table.c[policy.link]
-                if policy.forget == "delete":
-                    result = await session.execute(delete(table).where(column == member_id))
-                else:
-                    values = dict(policy.erase)
-                    if name == "members":
-                        values["left_at"] = now
-                    result = await session.execute(update(table).where(column == member_id).values(**values))
-                touched[name] = result.rowcount or 0
-            touched["stripe_events"] = await _scrub_stripe_events(session, [*customers, *subscriptions])
-            tables = dict(_tables())
-            for name, columns in QUOTED.items():
-                if name in tables:
-                    touched[f"{name}_quotes"] = await erasures.scrub_quotes(session, tables[name], columns, fingerprints)
+            touched.update(await repo.erase_rows(session, member_id, now))
+            touched["stripe_events"] = await repo.scrub_stripe_events(session, [*customers, *subscriptions])
+            touched.update(await repo.scrub_quotes(session, fingerprints))
         await erasures.checkpoint(self._database.engine)
         log.info("forgot member %s", member_id)
         touched["stripe_customers"] = await self._forget_at_stripe(customers)
@@ -140,53 +149,6 @@ class PrivacyService:
             else:
                 await self._stripe.flag_customer(customer, FORGOTTEN_FLAG)
         return len(customers)
-
-
-def _tables() -> list[tuple[str, Table]]:
-    tables = [(t.name, t) for t in Base.metadata.sorted_tables]
-    missing = [name for name, _ in tables if name not in POLICIES]
-    if missing:
-        raise RuntimeError(f"no privacy policy for tables: {', '.join(missing)} (add them to storage/privacy.py)")
-    return tables
-
-
-async def _rows_of(session: AsyncSession, name: str, table: Table, member_id: int) -> list[dict[str, Any]]:
-    policy = POLICIES[name]
-    if policy.link is None:
-        return []
-    condition = table.c[policy.link] == member_id
-    if name in SECOND_LINKS:
-        condition = condition | (table.c[SECOND_LINKS[name]] == member_id)
-    rows = (await session.execute(select(table).where(condition))).mappings().all()
-    return [dict(row) for row in rows]
-
-
-async def _fingerprints(session: AsyncSession, member_id: int) -> list[str]:
-    """The member's name, handles and words (storage.privacy.FINGERPRINTS), read before they are erased."""
-    found: set[str] = set()
-    for name, where, shortest in FINGERPRINTS:
-        table = Base.metadata.tables[name]
-        column, _, key = where.partition(".")
-        link = table.c[POLICIES[name].link or "id"]
-        for value in (await session.scalars(select(table.c[column]).where(link == member_id))).all():
-            if key and isinstance(value, Mapping):
-                value = value.get(key)
-            if isinstance(value, str) and len(value.strip()) >= shortest and value != ERASED:
-                found.add(value.strip())
-    return sorted(found)
-
-
-async def _scrub_stripe_events(session: AsyncSession, ids: list[str]) -> int:
-    """Stripe payloads carry names and emails: blank those about the member's customers and subscriptions."""
-    touched = 0
-    for customer in ids:
-        result = await session.execute(
-            update(StripeEvent)
-            .where(cast(StripeEvent.payload, String).contains(customer))
-            .values(payload={"erased": ERASED})
-        )
-        touched += result.rowcount or 0
-    return touched
 
 
 def _json_value(value: Any) -> Any:

@@ -1,16 +1,58 @@
-"""Onboarding messages: drip steps, the quick win, and the "start here" path after the intake."""
+"""Onboarding messages: the intake form, drip steps, the quick win, the public welcome, and the
+"start here" path after the intake."""
 
 from __future__ import annotations
 
-from bot.community.schema import OnboardingStep
+from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo
+
 from bot.i18n import Translator
-from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
+from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, Option, OutboundMessage, Section
+from bot.notices import Notice
+from bot.notices.onboarding import (
+    DROP_CHOICES,
+    FORMATS,
+    INTAKE_FORM_ID,
+    TIMES_OF_DAY,
+    DripStep,
+    PublicWelcome,
+    QuickWin,
+    StartPath,
+)
 from bot.views.common import kind_label, local_time, shorten
+from bot.views.welcome import welcome_public
 
 
-def drip_step(step: OnboardingStep, t: Translator, **values: str) -> OutboundMessage:
-    title = step.title.format(**values)
-    body = step.body.format(**values)
+def _choice(t: Translator, name: str, options: Iterable[tuple[str, str]]) -> FormField:
+    """A select question labelled `onboarding.intake.<name>`; options are (label key, value)."""
+    return FormField(name, t(f"onboarding.intake.{name}"), kind="select",
+                     options=tuple(Option(t(label), value) for label, value in options))
+
+
+def intake_form(t: Translator, community_tz: str) -> Form:
+    """The intake questions (checked by `bot.services.intake.parse_answers`)."""
+    return Form(
+        form_id=INTAKE_FORM_ID,
+        title=t("onboarding.intake.title"),
+        submit_label=t("onboarding.intake.submit"),
+        fields=(
+            FormField("why", t("onboarding.intake.why"), kind="multiline", placeholder=t("onboarding.intake.why_hint")),
+            FormField("goal", t("onboarding.intake.goal"), placeholder=t("onboarding.intake.goal_hint")),
+            _choice(t, "level", ((f"onboarding.levels.l{n}", str(n)) for n in range(1, 6))),
+            _choice(t, "format", ((f"onboarding.formats.{f}", f) for f in FORMATS)),
+            _choice(t, "time_of_day", ((f"onboarding.times.{k}", k) for k in (*TIMES_OF_DAY, "any"))),
+            _choice(t, "drops", ((f"onboarding.drops.{k}", k) for k in DROP_CHOICES)),
+            FormField(
+                "timezone", t("onboarding.intake.timezone"), required=False, initial=community_tz, placeholder=community_tz
+            ),
+        ),
+    )
+
+
+def drip_step(notice: DripStep, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = {"name": notice.name, "creator": notice.creator, "community": notice.community}
+    title = notice.title.format(**values)
+    body = notice.body.format(**values)
     return OutboundMessage(
         text=title,
         blocks=(
@@ -22,15 +64,24 @@ def drip_step(step: OnboardingStep, t: Translator, **values: str) -> OutboundMes
     )
 
 
-def quick_win(text: str, t: Translator, **values: str) -> OutboundMessage:
+def quick_win(notice: QuickWin, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    values = {"name": notice.name, "creator": notice.creator, "community": notice.community}
     header = t("onboarding.quick_win.header", **values)
     return OutboundMessage(
         text=header,
-        blocks=(Header(header), Section(t("onboarding.quick_win.body", task=text, **values)), Context(t("onboarding.step.signature", **values))),
+        blocks=(
+            Header(header),
+            Section(t("onboarding.quick_win.body", task=notice.task, **values)),
+            Context(t("onboarding.step.signature", **values)),
+        ),
     )
 
 
-def start_path(path, t: Translator, tz) -> OutboundMessage:  # type: ignore[no-untyped-def]
+def public_welcome(notice: PublicWelcome, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return welcome_public(name=notice.name, community=notice.community, t=t)
+
+
+def start_path(path: StartPath, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """The member's "start here" list: what they can open now, and what's coming with its date."""
     header = t("onboarding.path.header")
     lines = [t("onboarding.path.available", title=i.title, kind=kind_label(i.kind, t)) for i in path.available]
@@ -39,7 +90,7 @@ def start_path(path, t: Translator, tz) -> OutboundMessage:  # type: ignore[no-u
         for i in path.coming
         if i.publish_at is not None
     ]
-    blocks: list = [Header(header), Section("\n".join(lines) or t("onboarding.path.empty"))]
+    blocks: list[Block] = [Header(header), Section("\n".join(lines) or t("onboarding.path.empty"))]
     buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in path.available[:4])
     if buttons:
         blocks.append(Buttons(buttons))
@@ -49,3 +100,10 @@ def start_path(path, t: Translator, tz) -> OutboundMessage:  # type: ignore[no-u
 def intake_thanks(t: Translator, level: int) -> OutboundMessage:
     text = t("onboarding.intake.thanks", level=level)
     return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
+    DripStep: drip_step,
+    QuickWin: quick_win,
+    PublicWelcome: public_welcome,
+}

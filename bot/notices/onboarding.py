@@ -1,0 +1,57 @@
+"""Onboarding as data: the drip's steps, the quick win, the public welcome and the start-here path.
+
+Also the intake's vocabulary (the choices a member picks from): the service checks answers
+against it and the view offers it, so both name the same options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.notices import Notice
+from bot.notices.content import ContentPiece
+
+INTAKE_FORM_ID = "onboard.intake"
+FORMATS = ("video", "reading", "live", "mixed")
+TIMES_OF_DAY = ("morning", "midday", "evening")  # or "any"
+DROP_CHOICES = ("channel", "dm-every", "dm-weekly")  # how drops reach a member: the channel, each by DM, a weekly DM
+
+
+@dataclass(frozen=True)
+class DripStep(Notice):
+    """A step of the onboarding sequence, due for a member: the creator's words from community.toml.
+
+    `title` and `body` are templates; `{name}`, `{creator}` and `{community}` are filled in when worded.
+    """
+
+    title: str
+    body: str
+    name: str  # the member's first name
+    creator: str
+    community: str
+
+
+@dataclass(frozen=True)
+class QuickWin(Notice):
+    """The small first task (community.toml's `quick_win`) a new member gets a couple of hours in."""
+
+    task: str
+    name: str  # the member's first name
+    creator: str
+    community: str
+
+
+@dataclass(frozen=True)
+class PublicWelcome(Notice):
+    """A greeting in the welcome channel for someone who just became a member."""
+
+    name: str  # their display name
+    community: str
+
+
+@dataclass(frozen=True)
+class StartPath:
+    """The items a member should start with, split into what's out and what's coming (a reply, not a notice)."""
+
+    available: tuple[ContentPiece, ...]
+    coming: tuple[ContentPiece, ...]
