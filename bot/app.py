@@ -45,6 +45,7 @@ from bot.services.polls import PollService
 from bot.services.presence import Presence
 from bot.services.referrals import ReferralService
 from bot.services.inbound import InboundQueue
+from bot.services.member import MemberPages
 from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
 from bot.views.common import local_time
@@ -188,6 +189,7 @@ async def build_app(
         live=LiveService(database, outbox, clock, community, presence, catalog),
         onboarding=OnboardingService(database, outbox, clock, community, presence, catalog, grace=grace),
         preferences=PreferencesService(database, clock, catalog.locales),
+        member_pages=MemberPages(database, community),
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),
         privacy=PrivacyService(database, outbox, clock, community, presence, billing, settings.privacy_stripe),

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
+from bot.events import ActionClicked
 from bot.router import Context, Router
 from bot.services.errors import UserError
 from bot.views import member as views
-from storage.repositories import members, progress
 
 
 async def me(ctx: Context) -> None:
     services = ctx.services
-    async with services.database.session() as session:
-        current = await members.current_membership(session, ctx.member.id)
-        numbers = await progress.for_member(session, services.community.id, ctx.member.id, ctx.member.joined_at)
-    config = services.community.config.onboarding
-    steps_total = len(config.steps) + (1 if config.quick_win else 0)
-    tz = services.community.tz
-    await ctx.reply(
-        views.me(
-            ctx.member,
-            status=current[0].status if current else "none",
-            tier=current[1].name if current else None,
-            progress=numbers,
-            steps_total=steps_total,
-            upcoming=await services.content.upcoming(1),
-            tz=tz,
-            t=ctx.t,
-        )
-    )
+    page = await services.member_pages.me(ctx.member.id)
+    await ctx.reply(views.me(page, await services.content.upcoming(1), services.community.tz, ctx.t))
 
 
 async def show_prefs(ctx: Context) -> None:
@@ -48,9 +32,9 @@ async def prefs(ctx: Context) -> None:
 
 
 async def set_from_control(ctx: Context) -> None:
-    action = ctx.action
-    assert action is not None and action.arg
-    await ctx.services.preferences.set(ctx.member.id, action.arg, ctx.event.value)  # type: ignore[attr-defined]
+    action, event = ctx.action, ctx.event
+    assert action is not None and action.arg and isinstance(event, ActionClicked)
+    await ctx.services.preferences.set(ctx.member.id, action.arg, event.value)
     await ctx.say("prefs.saved")
 
 

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import time
 
 from bot.clock import Clock
+from bot.notices.member import CELEBRATE_CHOICES, Preferences
+from bot.notices.onboarding import DROP_CHOICES
 from bot.services.errors import UserError
 from bot.services.intake import TIMES, check_zone
 from storage.database import Database
 from storage.repositories import members
 
-DROPS = {"channel": ("channel", "every"), "dm-every": ("dm", "every"), "dm-weekly": ("dm", "weekly")}
-CELEBRATE = ("dm", "channel", "none")
+DROPS = dict(zip(DROP_CHOICES, (("channel", "every"), ("dm", "every"), ("dm", "weekly")), strict=True))  # (delivery, digest)
+CELEBRATE = CELEBRATE_CHOICES
 SETTINGS = ("drops", "time", "timezone", "language", "nudges", "celebrate")
 
-
-@dataclass(frozen=True)
-class Preferences:
-    drops: str
-    time: str
-    timezone: str | None
-    language: str | None
-    nudges: bool
-    celebrate: str
+__all__ = ["CELEBRATE", "DROPS", "SETTINGS", "Preferences", "PreferencesService", "time_key"]
 
 
 def time_key(value: time | None) -> str:

@@ -21,6 +21,7 @@ from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
 from bot.services.live.calendar_sync import CalendarSync
 from bot.services.linking import LinkingService
+from bot.services.member import MemberPages
 from bot.services.preferences import PreferencesService
 from bot.services.privacy import PrivacyService
 from bot.services.polls import PollService
@@ -45,6 +46,7 @@ class Services:
     live: LiveService
     onboarding: OnboardingService
     preferences: PreferencesService
+    member_pages: MemberPages
     linking: LinkingService
     calendar: CalendarSync
     privacy: PrivacyService

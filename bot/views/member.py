@@ -1,4 +1,4 @@
-"""A member's own page: /me (status and progress) and /prefs (settings with controls)."""
+"""A member's own pages: /me (status and progress), /prefs (settings with controls) and the home tab."""
 
 from __future__ import annotations
 
@@ -6,31 +6,34 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.messages import Button, Buttons, Context, Fields, Header, Option, OutboundMessage, Section, Select
-from bot.services.preferences import CELEBRATE, DROPS, Preferences
-from bot.services.intake import TIMES
-from bot.views.common import kind_label, local_date, local_time
-from storage.models import ContentItem, Member
-from storage.repositories.progress import Progress
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    Context,
+    Divider,
+    Fields,
+    Header,
+    Option,
+    OutboundMessage,
+    Section,
+    Select,
+)
+from bot.notices.content import ContentPiece
+from bot.notices.live import SessionInfo
+from bot.notices.member import CELEBRATE_CHOICES, MemberPage, Preferences, Standing
+from bot.notices.onboarding import DROP_CHOICES, TIMES_OF_DAY
+from bot.views.common import kind_label, local_date, local_time, shorten
 
 
-def me(
-    member: Member,
-    *,
-    status: str,
-    tier: str | None,
-    progress: Progress,
-    steps_total: int,
-    upcoming: Sequence[ContentItem],
-    tz: ZoneInfo,
-    t: Translator,
-) -> OutboundMessage:
-    header = t("member.me.header", name=member.display_name.split()[0])
+def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Translator) -> OutboundMessage:
+    header = t("member.me.header", name=page.name.split()[0])
+    standing, progress = page.standing, page.progress
     fields = (
-        (t("member.me.status"), t(f"member.status.{status}") + (f" · {tier}" if tier else "")),
-        (t("member.me.level"), str(member.level) if member.level else t("member.me.no_level")),
-        (t("member.me.since"), local_date(member.joined_at, tz, t)),
-        (t("member.me.onboarding"), t("member.me.steps", done=min(progress.onboarding_done, steps_total), total=steps_total)),
+        (t("member.me.status"), t(f"member.status.{standing.status}") + (f" · {standing.tier}" if standing.tier else "")),
+        (t("member.me.level"), str(page.level) if page.level else t("member.me.no_level")),
+        (t("member.me.since"), local_date(page.joined_at, tz, t)),
+        (t("member.me.onboarding"), t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total)),
     )
     value = t(
         "member.me.value",
@@ -40,9 +43,9 @@ def me(
         answered=progress.questions_answered,
         referrals=progress.referrals,
     )
-    blocks: list = [Header(header), Fields(fields), Section(value)]
-    if upcoming and upcoming[0].publish_at is not None:
-        item = upcoming[0]
+    blocks: list[Block] = [Header(header), Fields(fields), Section(value)]
+    item = upcoming[0] if upcoming else None
+    if item is not None and item.publish_at is not None:
         blocks.append(Context(t("member.me.next", kind=kind_label(item.kind, t), title=item.title, when=local_time(item.publish_at, tz, t))))
     blocks.append(Buttons((Button(t("member.me.prefs_button"), action_id="prefs.show"), Button(t("welcome.dm.button_library"), action_id="library.browse"))))
     return OutboundMessage(text=header, blocks=tuple(blocks))
@@ -61,11 +64,59 @@ def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translat
     blocks = (
         Header(header),
         Fields(fields),
-        Select("prefs.set:drops", t("member.prefs.drops"), tuple(Option(t(f"onboarding.drops.{k}"), k) for k in DROPS)),
-        Select("prefs.set:time", t("member.prefs.time"), tuple(Option(t(f"onboarding.times.{k}"), k) for k in (*TIMES, "any"))),
-        Select("prefs.set:celebrate", t("member.prefs.celebrate"), tuple(Option(t(f"member.celebrate.{k}"), k) for k in CELEBRATE)),
+        Select("prefs.set:drops", t("member.prefs.drops"), tuple(Option(t(f"onboarding.drops.{k}"), k) for k in DROP_CHOICES)),
+        Select("prefs.set:time", t("member.prefs.time"), tuple(Option(t(f"onboarding.times.{k}"), k) for k in (*TIMES_OF_DAY, "any"))),
+        Select("prefs.set:celebrate", t("member.prefs.celebrate"), tuple(Option(t(f"member.celebrate.{k}"), k) for k in CELEBRATE_CHOICES)),
         Select("prefs.set:language", t("member.prefs.language"), tuple(Option(loc, loc) for loc in locales)),
         Buttons((Button(t("member.prefs.nudges_off") if p.nudges else t("member.prefs.nudges_on"), action_id="prefs.set:nudges", value="off" if p.nudges else "on"),)),
         Context(t("member.prefs.typed")),
     )
     return OutboundMessage(text=header, blocks=blocks)
+
+
+def home(
+    *,
+    name: str,
+    level: int | None,
+    standing: Standing,
+    prefs: Preferences,
+    upcoming: Sequence[ContentPiece],
+    live: SessionInfo | None,
+    recent: Sequence[ContentPiece],
+    community: str,
+    creator: str,
+    tz: ZoneInfo,
+    t: Translator,
+) -> OutboundMessage:
+    """The home tab (Slack's App Home): membership, level, what's next, the latest in the library, preferences."""
+    header = t("home.header", community=community, name=name.split()[0])
+    nxt = upcoming[0] if upcoming else None
+    blocks: list[Block] = [
+        Header(header),
+        Fields(
+            (
+                (t("member.me.status"), t(f"member.status.{standing.status}")),
+                (t("member.me.level"), str(level) if level else t("member.me.no_level")),
+                (
+                    t("home.next_drop"),
+                    t("home.item", kind=kind_label(nxt.kind, t), title=nxt.title, when=local_time(nxt.publish_at, tz, t))
+                    if nxt is not None and nxt.publish_at
+                    else t("home.nothing"),
+                ),
+                (t("home.next_live"), t("home.live", title=live.title, when=local_time(live.starts_at, tz, t)) if live else t("home.nothing")),
+            )
+        ),
+        Divider(),
+        Section(t("home.recent")),
+    ]
+    if recent:
+        blocks.append(Buttons(tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in recent)))
+    else:
+        blocks.append(Section(t("library.empty")))
+    blocks += [
+        Divider(),
+        Section(t("home.prefs", drops=t(f"onboarding.drops.{prefs.drops}"), time=t(f"onboarding.times.{prefs.time}"))),
+        Buttons((Button(t("member.me.prefs_button"), action_id="prefs.show"), Button(t("welcome.dm.button_help"), action_id="help.show"))),
+        Context(t("home.footer", creator=creator)),
+    ]
+    return OutboundMessage(text=header, blocks=tuple(blocks))

@@ -1,0 +1,48 @@
+"""A member's own page (/me, and the home tab): where they stand and what the membership gave them."""
+
+from __future__ import annotations
+
+from bot.notices.member import MemberPage, Progress, Standing
+from bot.services.community import CommunityContext
+from storage.database import Database, Session
+from storage.repositories import members, progress
+
+
+class MemberPages:
+    def __init__(self, database: Database, community: CommunityContext) -> None:
+        self._database = database
+        self._community = community
+
+    async def me(self, member_id: int) -> MemberPage:
+        """What /me shows: status, level, how long, onboarding, and what they had from the membership."""
+        async with self._database.session() as session:
+            member = await members.get(session, member_id)
+            assert member is not None, "the router identified them"
+            numbers = await progress.for_member(session, self._community.id, member_id, member.joined_at)
+            standing = await self._standing(session, member_id)
+        onboarding = self._community.config.onboarding
+        return MemberPage(
+            name=member.display_name,
+            level=member.level,
+            joined_at=member.joined_at,
+            standing=standing,
+            progress=Progress(
+                drops_since_joining=numbers.drops_since_joining,
+                items_opened=numbers.items_opened,
+                live_attended=numbers.live_attended,
+                questions_answered=numbers.questions_answered,
+                onboarding_done=numbers.onboarding_done,
+                referrals=numbers.referrals,
+            ),
+            steps_total=len(onboarding.steps) + (1 if onboarding.quick_win else 0),
+        )
+
+    async def standing(self, member_id: int) -> Standing:
+        """Their current membership's status ("none" without one) and tier."""
+        async with self._database.session() as session:
+            return await self._standing(session, member_id)
+
+    @staticmethod
+    async def _standing(session: Session, member_id: int) -> Standing:
+        current = await members.current_membership(session, member_id)
+        return Standing(current[0].status, current[1].name) if current else Standing("none")
