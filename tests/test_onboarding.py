@@ -179,3 +179,13 @@ async def test_editing_the_sequence_never_resends_and_never_backfills(
     sent_before = len(memory.dms_to("u1"))
     await app.tick()
     assert len(memory.dms_to("u1")) == sent_before  # no resend of the renamed step, no day-2 step 20 days late
+
+
+async def test_the_drip_is_worded_in_the_members_language(app: App, memory: MemoryPlatform) -> None:
+    await become_member(memory, "u1", "Dana Berg")
+    await memory.command("u1", "prefs", "language nb")
+    await run_hours(app, 2)
+    dms = memory.dms_to("u1")
+    assert "Din første lille seier, Dana" in headers(dms)  # the quick win, in her language, with her first name
+    [step] = [m for m in dms if m.blocks[0].text == "Welcome to Strategy Club"]  # the creator's own words stay as written
+    assert [b.label for b in step.blocks[2].buttons] == ["Utforsk biblioteket", "Dette kommer snart"]  # type: ignore[union-attr]

@@ -91,6 +91,18 @@ async def test_my_data_sends_a_json_file_by_dm_with_every_table(app: App, memory
     assert "Other Person" not in data.decode()
 
 
+async def test_my_data_is_worded_in_the_members_language(app: App, memory: MemoryPlatform) -> None:
+    await memory.join("u1", "Kari")
+    await memory.command("u1", "prefs", "language nb")
+    reply = await memory.command("u1", "my-data")
+    await app.settle()
+    assert reply.texts == ["Jeg har sendt deg en fil med alt som er lagret om deg, i en direktemelding."]
+    [(name, _)] = memory.files_to("u1")
+    async with app.database.session() as session:
+        queued = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("privacy:export:")))
+    assert name == "my-data.json" and queued.payload["text"] == "Her er alt membot har lagret om deg, som JSON."
+
+
 async def test_forget_me_needs_confirmation_then_erases_everything_personal(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
