@@ -16,16 +16,16 @@ from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
 from bot.services.feedback import FeedbackService
+from bot.services.linking import LinkingService
 from bot.services.live import LiveService
+from bot.services.live.calendar_sync import CalendarSync
+from bot.services.member import MemberPages
 from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
-from bot.services.live.calendar_sync import CalendarSync
-from bot.services.linking import LinkingService
-from bot.services.member import MemberPages
-from bot.services.preferences import PreferencesService
-from bot.services.privacy import PrivacyService
 from bot.services.polls import PollService
+from bot.services.preferences import PreferencesService
 from bot.services.presence import Presence
+from bot.services.privacy import PrivacyService
 from bot.services.referrals import ReferralService
 from storage.database import Database
 
