@@ -89,19 +89,19 @@ class BillingService:
         self._community = community
         self._membership = membership
         self._stripe = stripe
-        self.notify = Notifier(outbox, presence, community)
-        self.access = AccessService(database, presence, grace_days=config.grace_days, revoke_mode=config.revoke_mode)
-        self.doors = DoorsService(database, community, self.notify, paid=stripe is not None)
-        self.sync = SubscriptionSync(community, self.notify, self.doors)
-        self.dunning = DunningService(database, community, self.notify, config.grace_days)
-        self.renewals = RenewalService(database, community, self.notify)
-        self.exits = ExitService(database, community, self.notify)
-        self.manual = ManualMemberships(database, community, self.notify)
-        self.erasure = BillingErasure(database, stripe)
-        self.events = EventProcessor(database, clock, self.handle_event)
+        self._notify = Notifier(outbox, presence, community)
+        self._access = AccessService(database, presence, grace_days=config.grace_days, revoke_mode=config.revoke_mode)
+        self._doors = DoorsService(database, community, self._notify, paid=stripe is not None)
+        self._sync = SubscriptionSync(community, self._notify, self._doors)
+        self._dunning = DunningService(database, community, self._notify, config.grace_days)
+        self._renewals = RenewalService(database, community, self._notify)
+        self._exits = ExitService(database, community, self._notify)
+        self._manual = ManualMemberships(database, community, self._notify)
+        self._erasure = BillingErasure(database, stripe)
+        self._events = EventProcessor(database, clock, self.handle_event)
         self.inbox = WebhookInbox(database, clock, stripe) if stripe is not None else None
-        self.checkout = CheckoutService(database, community, stripe, config.public_url) if stripe is not None else None
-        self._reconciler = Reconciler(database, community, stripe, self.sync) if stripe is not None else None
+        self._checkout = CheckoutService(database, community, stripe, config.public_url) if stripe is not None else None
+        self._reconciler = Reconciler(database, community, stripe, self._sync) if stripe is not None else None
 
     @property
     def stripe(self) -> StripePort | None:
@@ -114,7 +114,7 @@ class BillingService:
         return self._stripe is not None
 
     def bind_platforms(self, platforms: Mapping[str, Platform]) -> None:
-        self.access.bind(platforms)
+        self._access.bind(platforms)
 
     # -- members -------------------------------------------------------------------------
 
@@ -122,48 +122,48 @@ class BillingService:
         now = self._clock.now()
         async with self._database.session() as session:
             found = await memberships.latest(session, member.id)
-        if found is not None and has_access(found[0], now, self.access.grace_days):
+        if found is not None and has_access(found[0], now, self._access.grace_days):
             raise UserError("membership.already_member")
-        admission = await self.doors.admit(member.id, now)
+        admission = await self._doors.admit(member.id, now)
         if not admission.admitted:
             return JoinResult("full" if admission.full else "waitlist", position=admission.position)
-        if self.checkout is None:
+        if self._checkout is None:
             await self._membership.activate(member.id)
             async with self._database.session() as session:
-                await self.doors.converted(session, member.id, now)
+                await self._doors.converted(session, member.id, now)
             await self.after_change(member.id)
             return JoinResult("joined")
         plan = plans.by_key(self._community.config, plan_key) if plan_key else None
         if plan_key and plan is None:
             raise UserError("billing.errors.unknown_plan", plan=plan_key[:40])
-        choices = self.checkout.choices(founding=False)
+        choices = self._checkout.choices(founding=False)
         if plan is None and len(choices) == 1:
             plan = choices[0]
         if plan is None:
             if not choices:
                 raise UserError("billing.errors.no_plans")
             return JoinResult("choose", choices=tuple(map(plans.offer, choices)))
-        url = await self.checkout.link(member, plan, founding_allowed=admission.founding)
+        url = await self._checkout.link(member, plan, founding_allowed=admission.founding)
         return JoinResult("checkout", url=url, plan=plans.offer(plan))
 
     async def portal(self, member_id: int) -> str:
-        if self.checkout is None:
+        if self._checkout is None:
             raise UserError("billing.errors.not_configured")
-        return await self.checkout.portal(member_id)
+        return await self._checkout.portal(member_id)
 
     async def exit_answer(self, member_id: int, reason: str, comment: str = "") -> None:
-        await self.exits.record(member_id, reason, comment)
+        await self._exits.record(member_id, reason, comment)
 
     async def erasure_footprint(self, member_id: int) -> BillingFootprint:
         """What forgetting the member would do to billing (for the confirmation)."""
-        return await self.erasure.footprint(member_id)
+        return await self._erasure.footprint(member_id)
 
     async def end_for_erasure(self, member_id: int) -> BillingFootprint:
         """Before a member is forgotten: cancel at Stripe, end the membership, take access away, free the seat.
 
         Raises `wire.BillingUnavailable` when Stripe cannot cancel; nothing has changed then.
         """
-        found = await self.erasure.end(member_id, self._clock.now())
+        found = await self._erasure.end(member_id, self._clock.now())
         if found.memberships or found.paying:
             await self.after_change(member_id, leaving=True, seat_freed=True)
         return found
@@ -171,38 +171,38 @@ class BillingService:
     # -- the creator -----------------------------------------------------------------------
 
     async def doors_status(self) -> DoorsStatus:
-        return await self.doors.status(self._clock.now())
+        return await self._doors.status(self._clock.now())
 
     async def open_doors(self, *, founding: bool) -> int:
-        return await self.doors.open(self._clock.now(), founding=founding)
+        return await self._doors.open(self._clock.now(), founding=founding)
 
     async def close_doors(self) -> None:
-        await self.doors.close()
+        await self._doors.close()
 
     async def set_seat_cap(self, cap: int | None) -> int:
-        await self.doors.set_cap(cap)
-        return await self.doors.fill_seats(self._clock.now())
+        await self._doors.set_cap(cap)
+        return await self._doors.fill_seats(self._clock.now())
 
     async def find_member(self, platform: str, workspace_id: str, ref: str) -> MemberRef:
         """The member the creator named in `/member` (a mention, a user id or a display name)."""
-        return await self.manual.find(platform, workspace_id, ref)
+        return await self._manual.find(platform, workspace_id, ref)
 
     async def member_add(self, member_id: int, words: Sequence[str]) -> str:
         tiers = [t.key for t in self._community.config.tiers]
         grant = parse_grant(words, tiers)
         now = self._clock.now()
-        membership = await self.manual.add(member_id, grant, now)
+        membership = await self._manual.add(member_id, grant, now)
         async with self._database.session() as session:
-            await self.doors.converted(session, member_id, now)
+            await self._doors.converted(session, member_id, now)
         await self.after_change(member_id)
         return membership.status
 
     async def member_remove(self, member_id: int) -> None:
-        await self.manual.remove(member_id, self._clock.now())
+        await self._manual.remove(member_id, self._clock.now())
         await self.after_change(member_id, leaving=True, seat_freed=True)
 
     async def member_rows(self) -> Sequence[MembershipRow]:
-        return await self.manual.rows()
+        return await self._manual.rows()
 
     # -- webhooks --------------------------------------------------------------------------
 
@@ -225,7 +225,7 @@ class BillingService:
             sub = invoice_subscription(obj)
             if sub:
                 async with self._database.session() as session:
-                    await self.renewals.upcoming_invoice(session, sub, invoice_renews_at(obj), self._clock.now())
+                    await self._renewals.upcoming_invoice(session, sub, invoice_renews_at(obj), self._clock.now())
         else:
             log.debug("stripe event type %s ignored", event_type)
 
@@ -247,7 +247,7 @@ class BillingService:
             return None
         snapshot = subscription_from(obj)
         async with self._database.session() as session:
-            outcome = await self.sync.apply(session, snapshot, self._clock.now(), checkout=checkout)
+            outcome = await self._sync.apply(session, snapshot, self._clock.now(), checkout=checkout)
         if outcome is not None:
             await self.after_change(outcome.member_id, leaving=outcome.leaving, seat_freed=outcome.seat_freed)
             if outcome.after == "past_due" and outcome.before != "past_due":
@@ -258,24 +258,24 @@ class BillingService:
         async with self._database.session() as session:
             membership = await memberships.by_subscription(session, subscription_id)
             if membership is not None:
-                await self.renewals.trial_ending(session, membership, membership.current_period_end)
+                await self._renewals.trial_ending(session, membership, membership.current_period_end)
 
     # -- after a change --------------------------------------------------------------------
 
     async def after_change(self, member_id: int, *, leaving: bool = False, seat_freed: bool = False) -> None:
         """Apply access on every platform, tell the creator what the bot cannot fix, fill a freed seat."""
         now = self._clock.now()
-        problems = await self.access.sync_member(member_id, now, leaving=leaving)
+        problems = await self._access.sync_member(member_id, now, leaving=leaving)
         if problems:
             await self._report(problems)
         if seat_freed:
-            await self.doors.fill_seats(now)
+            await self._doors.fill_seats(now)
 
     async def _report(self, problems: Sequence[AccessProblem]) -> None:
         day = self._clock.now().date().isoformat()
         async with self._database.session() as session:
             for problem in problems:
-                await self.notify.creators(
+                await self._notify.creators(
                     session,
                     f"billing:access-problem:{problem.platform}:{problem.tier}:{day}",
                     CreatorAccessProblem(problem.platform, problem.tier, problem.fix),
@@ -284,25 +284,25 @@ class BillingService:
     # -- jobs ------------------------------------------------------------------------------
 
     async def process_events(self) -> int:
-        return await self.events.process_pending() if self.paid else 0
+        return await self._events.process_pending() if self.paid else 0
 
     async def run_dunning(self) -> int:
-        expired = await self.dunning.run(self._clock.now())
+        expired = await self._dunning.run(self._clock.now())
         for member_id in expired:
             await self.after_change(member_id)
         return len(expired)
 
     async def run_trials(self) -> int:
-        ended = await self.renewals.manual_trials(self._clock.now())
+        ended = await self._renewals.manual_trials(self._clock.now())
         for member_id in ended:
             await self.after_change(member_id, leaving=True, seat_freed=True)
         return len(ended)
 
     async def run_winback(self) -> int:
-        return await self.exits.win_back(self._clock.now())
+        return await self._exits.win_back(self._clock.now())
 
     async def fill_seats(self) -> int:
-        return await self.doors.fill_seats(self._clock.now())
+        return await self._doors.fill_seats(self._clock.now())
 
     async def reconcile(self) -> ReconcileReport | None:
         if self._reconciler is None:
@@ -323,7 +323,7 @@ class BillingService:
             return
         while True:
             try:
-                await self.events.process_pending()
+                await self._events.process_pending()
             except Exception:  # keep draining after a database hiccup
                 log.exception("processing stripe events failed")
             await self.inbox.wait(poll_seconds)
