@@ -22,7 +22,6 @@ from bot.events import (
     CommandInvoked,
     Event,
     FormSubmitted,
-    MemberJoined,
     MemberLeft,
     MessagePosted,
     ReactionAdded,
@@ -64,6 +63,8 @@ def _activity_ref(event: Event) -> str | None:
     if isinstance(event, ReactionAdded):
         return f"msg:{event.message_id}"  # which post was reacted to: analytics counts reactions per drop
     return None
+
+
 INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
 INBOUND_LEASE = timedelta(seconds=60)  # a handler still running after this is presumed dead, and redone
 MAX_INBOUND_ATTEMPTS = 5  # an event that kills its process this often is given up on (logged)
@@ -91,7 +92,9 @@ class ReplayResponder(Responder, Protocol):
 class InboundLog(Protocol):
     """The durable inbound queue (`bot.services.inbound.InboundQueue`, built by `bot/app.py`)."""
 
-    async def first_delivery(self, platform: str, key: str, payload: dict[str, Any], lease: timedelta) -> int | None: ...
+    async def first_delivery(
+        self, platform: str, key: str, payload: dict[str, Any], lease: timedelta
+    ) -> int | None: ...
 
     async def unfinished(self, limit: int) -> Sequence[int]: ...
 
@@ -168,7 +171,9 @@ def _check_role(role: str) -> None:
         raise ValueError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
 
 
-def _add_route(table: dict[str, RouteSpec], kind: str, route: str, role: str, command: str, refusal: str) -> Callable[[Handler], Handler]:
+def _add_route(
+    table: dict[str, RouteSpec], kind: str, route: str, role: str, command: str, refusal: str
+) -> Callable[[Handler], Handler]:
     _check_role(role)
 
     def register(handler: Handler) -> Handler:
@@ -204,14 +209,18 @@ class Router:
 
         return register
 
-    def action(self, route: str, *, role: str = "member", command: str = "", refusal: str = "errors.not_allowed") -> Callable[[Handler], Handler]:
+    def action(
+        self, route: str, *, role: str = "member", command: str = "", refusal: str = "errors.not_allowed"
+    ) -> Callable[[Handler], Handler]:
         """Handle buttons whose action id is `route` or `route:<arg>` (`library.open`), for `role` and above.
 
         Buttons can be forged (and forwarded), so the role is checked on every click, like a command's.
         """
         return _add_route(self._actions, "action", route, role, command, refusal)
 
-    def form(self, form_id: str, *, role: str = "member", command: str = "", refusal: str = "errors.not_allowed") -> Callable[[Handler], Handler]:
+    def form(
+        self, form_id: str, *, role: str = "member", command: str = "", refusal: str = "errors.not_allowed"
+    ) -> Callable[[Handler], Handler]:
         """Handle submissions of the form `form_id`, for `role` and above (a submission can be forged too)."""
         return _add_route(self._forms, "form", form_id, role, command, refusal)
 
@@ -279,7 +288,9 @@ class Router:
             if event is None:
                 await inbound.finish(row_id, status="dead")
                 continue
-            log.info("replaying an unfinished %s (inbound row %d, attempt %d)", type(event).__name__, row_id, row.attempts)
+            log.info(
+                "replaying an unfinished %s (inbound row %d, attempt %d)", type(event).__name__, row_id, row.attempts
+            )
             responder = inbound.responder(row_id, event.user, event.channel)
             try:
                 await self._handle(services, replace(event, responder=responder), replayed=responder)
@@ -295,7 +306,9 @@ class Router:
             raise RuntimeError("router is not bound to services")
         return self._services, self._inbound
 
-    async def _handle(self, services: Services, event: Event, *, replayed: ReplayResponder | None = None) -> Context | None:
+    async def _handle(
+        self, services: Services, event: Event, *, replayed: ReplayResponder | None = None
+    ) -> Context | None:
         started = time.perf_counter()
         if isinstance(event, MemberLeft):
             found = await services.membership.find(event.user)
@@ -375,14 +388,4 @@ async def _acknowledge(ack: Ack | None) -> None:
         await ack()
 
 
-__all__ = [
-    "ActionClicked",
-    "CommandInvoked",
-    "Context",
-    "FormSubmitted",
-    "MemberJoined",
-    "MemberLeft",
-    "MessagePosted",
-    "ReactionAdded",
-    "Router",
-]
+__all__ = ["CommandSpec", "Context", "Handler", "InboundLog", "RouteSpec", "Router"]

@@ -16,7 +16,9 @@ async def me(ctx: Context) -> None:
 
 async def show_prefs(ctx: Context) -> None:
     current = await ctx.services.preferences.get(ctx.member.id)
-    await ctx.reply(views.prefs(current, ctx.services.catalog.locales, ctx.services.community.config.community.timezone, ctx.t))
+    await ctx.reply(
+        views.prefs(current, ctx.services.catalog.locales, ctx.services.community.config.community.timezone, ctx.t)
+    )
 
 
 async def prefs(ctx: Context) -> None:

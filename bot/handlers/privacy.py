@@ -18,7 +18,9 @@ async def my_data(ctx: Context) -> None:
 async def forget_me(ctx: Context) -> None:
     """The confirmation says what happens to billing: a running subscription is cancelled at Stripe."""
     billing = await ctx.services.privacy.billing_footprint(ctx.member.id)
-    await ctx.reply(views.confirm_forget(ctx.member.id, paying=billing.paying, member=bool(billing.memberships), t=ctx.t))
+    await ctx.reply(
+        views.confirm_forget(ctx.member.id, paying=billing.paying, member=bool(billing.memberships), t=ctx.t)
+    )
 
 
 async def confirmed(ctx: Context) -> None:
@@ -51,7 +53,9 @@ async def creator_privacy(ctx: Context) -> None:
         await ctx.services.privacy.export(member_id)  # raises for an unknown member
         touched = await ctx.services.privacy.forget(member_id)
         cancelled = touched.get("subscriptions_cancelled")
-        await ctx.say("privacy.forgotten_by_creator_cancelled" if cancelled else "privacy.forgotten_by_creator", id=member_id)
+        await ctx.say(
+            "privacy.forgotten_by_creator_cancelled" if cancelled else "privacy.forgotten_by_creator", id=member_id
+        )
 
 
 def register(router: Router) -> None:

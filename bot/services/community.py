@@ -115,7 +115,9 @@ async def claim_slug(
             if slug in existing and (rename == slug or rename not in existing):
                 return None  # nothing left to rename (an earlier run may have renamed it already)
             if slug in existing:
-                raise SlugConflict(f"cannot rename {rename!r} to {slug!r}: the database already has a community {slug!r}")
+                raise SlugConflict(
+                    f"cannot rename {rename!r} to {slug!r}: the database already has a community {slug!r}"
+                )
             if not await communities.rename(session, rename, slug):
                 raise SlugConflict(
                     f"there is no community {rename!r} to rename; the database has: {', '.join(existing) or 'none'}"
@@ -123,7 +125,9 @@ async def claim_slug(
             return rename
         if slug in existing:
             if new:
-                raise SlugConflict(f"the database already has a community {slug!r}: give this folder its own slug in community.toml")
+                raise SlugConflict(
+                    f"the database already has a community {slug!r}: give this folder its own slug in community.toml"
+                )
             return None
     if new:
         return None

@@ -75,7 +75,9 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
     return report
 
 
-async def _upsert_content(session: Session, community_id: int, source: ContentSource, tz: ZoneInfo, report: ImportReport) -> None:
+async def _upsert_content(
+    session: Session, community_id: int, source: ContentSource, tz: ZoneInfo, report: ImportReport
+) -> None:
     meta = source.meta
     publish_at = meta.publish_at
     if publish_at is not None and publish_at.tzinfo is None:

@@ -78,13 +78,20 @@ class OnboardingService(DomainService):
         if config.onboarding.quick_win:
             steps.append((QUICK_WIN_STEP, QUICK_WIN_AFTER, None))
         for drip in config.onboarding.steps:
-            steps.append((drip.id, timedelta(days=drip.day) + (DAY_ZERO_AFTER if drip.day == 0 else timedelta(0)), drip))
+            steps.append(
+                (drip.id, timedelta(days=drip.day) + (DAY_ZERO_AFTER if drip.day == 0 else timedelta(0)), drip)
+            )
         queued = await self.welcome_new_members()
         async with self._database.session() as session:
             for step_id, offset, step in steps:
                 due = await repo.due_for_step(
-                    session, self._community.id, step_id, now - offset - MISSED_AFTER, now - offset,
-                    now=now, grace=self._grace,
+                    session,
+                    self._community.id,
+                    step_id,
+                    now - offset - MISSED_AFTER,
+                    now - offset,
+                    now=now,
+                    grace=self._grace,
                 )
                 if not due:
                     continue
@@ -92,21 +99,37 @@ class OnboardingService(DomainService):
                 ids = [m.id for m, _ in due]
                 unless = step.unless if step is not None else None
                 skip = (
-                    await repo.posted_among(session, ids) if unless == "posted"
-                    else await repo.rsvped_among(session, ids) if unless == "rsvped"
+                    await repo.posted_among(session, ids)
+                    if unless == "posted"
+                    else await repo.rsvped_among(session, ids)
+                    if unless == "rsvped"
                     else set()
                 )
                 prefs = await members.preferences_for(session, ids)
                 for member, started in due:
                     queued += await self._deliver_step(
-                        session, member, step_id, step, started + offset, now,
-                        skip=member.id in skip, prefs=prefs.get(member.id),
+                        session,
+                        member,
+                        step_id,
+                        step,
+                        started + offset,
+                        now,
+                        skip=member.id in skip,
+                        prefs=prefs.get(member.id),
                     )
         return queued
 
     async def _deliver_step(
-        self, session: Session, member: Member, step_id: str, step: OnboardingStep | None, due: datetime, now: datetime,
-        *, skip: bool = False, prefs: MemberPreferences | None = None,
+        self,
+        session: Session,
+        member: Member,
+        step_id: str,
+        step: OnboardingStep | None,
+        due: datetime,
+        now: datetime,
+        *,
+        skip: bool = False,
+        prefs: MemberPreferences | None = None,
     ) -> int:
         if skip:  # the step's `unless` already holds (posted / RSVP'd)
             await repo.mark(session, member.id, step_id, "skipped", now)
@@ -129,8 +152,13 @@ class OnboardingService(DomainService):
         if send_at < now:  # found late (downtime, a long tick): send now, unless it is quiet now
             send_at = next_send_time(now, zone=zone, quiet=quiet)
         await self._outbox.enqueue(
-            session, f"onboard:{step_id}:member:{member.id}", target, notice,
-            reader=self._reader(member), member_id=member.id, not_before=send_at,
+            session,
+            f"onboard:{step_id}:member:{member.id}",
+            target,
+            notice,
+            reader=self._reader(member),
+            member_id=member.id,
+            not_before=send_at,
         )
         return 1
 

@@ -12,7 +12,9 @@ from bot.services.intake import TIMES, check_zone
 from storage.database import Database
 from storage.repositories import members
 
-DROPS = dict(zip(DROP_CHOICES, (("channel", "every"), ("dm", "every"), ("dm", "weekly")), strict=True))  # (delivery, digest)
+DROPS = dict(
+    zip(DROP_CHOICES, (("channel", "every"), ("dm", "every"), ("dm", "weekly")), strict=True)
+)  # (delivery, digest)
 CELEBRATE = CELEBRATE_CHOICES
 SETTINGS = ("drops", "time", "timezone", "language", "nudges", "celebrate")
 
@@ -35,7 +37,9 @@ class PreferencesService:
             prefs = await members.preferences(session, member_id)
             assert member is not None
             drops = "channel" if prefs.delivery == "channel" else f"dm-{prefs.digest}"
-            return Preferences(drops, time_key(prefs.time_of_day), member.timezone, member.locale, prefs.nudges, prefs.celebrate)
+            return Preferences(
+                drops, time_key(prefs.time_of_day), member.timezone, member.locale, prefs.nudges, prefs.celebrate
+            )
 
     async def set(self, member_id: int, setting: str, value: str) -> Preferences:
         """Change one setting; a bad name or value is a UserError and changes nothing."""

@@ -30,10 +30,16 @@ def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Tran
     header = t("member.me.header", name=page.name.split()[0])
     standing, progress = page.standing, page.progress
     fields = (
-        (t("member.me.status"), t(f"member.status.{standing.status}") + (f" · {standing.tier}" if standing.tier else "")),
+        (
+            t("member.me.status"),
+            t(f"member.status.{standing.status}") + (f" · {standing.tier}" if standing.tier else ""),
+        ),
         (t("member.me.level"), str(page.level) if page.level else t("member.me.no_level")),
         (t("member.me.since"), local_date(page.joined_at, tz, t)),
-        (t("member.me.onboarding"), t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total)),
+        (
+            t("member.me.onboarding"),
+            t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total),
+        ),
     )
     value = t(
         "member.me.value",
@@ -46,8 +52,24 @@ def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Tran
     blocks: list[Block] = [Header(header), Fields(fields), Section(value)]
     item = upcoming[0] if upcoming else None
     if item is not None and item.publish_at is not None:
-        blocks.append(Context(t("member.me.next", kind=kind_label(item.kind, t), title=item.title, when=local_time(item.publish_at, tz, t))))
-    blocks.append(Buttons((Button(t("member.me.prefs_button"), action_id="prefs.show"), Button(t("welcome.dm.button_library"), action_id="library.browse"))))
+        blocks.append(
+            Context(
+                t(
+                    "member.me.next",
+                    kind=kind_label(item.kind, t),
+                    title=item.title,
+                    when=local_time(item.publish_at, tz, t),
+                )
+            )
+        )
+    blocks.append(
+        Buttons(
+            (
+                Button(t("member.me.prefs_button"), action_id="prefs.show"),
+                Button(t("welcome.dm.button_library"), action_id="library.browse"),
+            )
+        )
+    )
     return OutboundMessage(text=header, blocks=tuple(blocks))
 
 
@@ -64,11 +86,31 @@ def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translat
     blocks = (
         Header(header),
         Fields(fields),
-        Select("prefs.set:drops", t("member.prefs.drops"), tuple(Option(t(f"onboarding.drops.{k}"), k) for k in DROP_CHOICES)),
-        Select("prefs.set:time", t("member.prefs.time"), tuple(Option(t(f"onboarding.times.{k}"), k) for k in (*TIMES_OF_DAY, "any"))),
-        Select("prefs.set:celebrate", t("member.prefs.celebrate"), tuple(Option(t(f"member.celebrate.{k}"), k) for k in CELEBRATE_CHOICES)),
+        Select(
+            "prefs.set:drops",
+            t("member.prefs.drops"),
+            tuple(Option(t(f"onboarding.drops.{k}"), k) for k in DROP_CHOICES),
+        ),
+        Select(
+            "prefs.set:time",
+            t("member.prefs.time"),
+            tuple(Option(t(f"onboarding.times.{k}"), k) for k in (*TIMES_OF_DAY, "any")),
+        ),
+        Select(
+            "prefs.set:celebrate",
+            t("member.prefs.celebrate"),
+            tuple(Option(t(f"member.celebrate.{k}"), k) for k in CELEBRATE_CHOICES),
+        ),
         Select("prefs.set:language", t("member.prefs.language"), tuple(Option(loc, loc) for loc in locales)),
-        Buttons((Button(t("member.prefs.nudges_off") if p.nudges else t("member.prefs.nudges_on"), action_id="prefs.set:nudges", value="off" if p.nudges else "on"),)),
+        Buttons(
+            (
+                Button(
+                    t("member.prefs.nudges_off") if p.nudges else t("member.prefs.nudges_on"),
+                    action_id="prefs.set:nudges",
+                    value="off" if p.nudges else "on",
+                ),
+            )
+        ),
         Context(t("member.prefs.typed")),
     )
     return OutboundMessage(text=header, blocks=blocks)
@@ -99,11 +141,21 @@ def home(
                 (t("member.me.level"), str(level) if level else t("member.me.no_level")),
                 (
                     t("home.next_drop"),
-                    t("home.item", kind=kind_label(nxt.kind, t), title=nxt.title, when=local_time(nxt.publish_at, tz, t))
+                    t(
+                        "home.item",
+                        kind=kind_label(nxt.kind, t),
+                        title=nxt.title,
+                        when=local_time(nxt.publish_at, tz, t),
+                    )
                     if nxt is not None and nxt.publish_at
                     else t("home.nothing"),
                 ),
-                (t("home.next_live"), t("home.live", title=live.title, when=local_time(live.starts_at, tz, t)) if live else t("home.nothing")),
+                (
+                    t("home.next_live"),
+                    t("home.live", title=live.title, when=local_time(live.starts_at, tz, t))
+                    if live
+                    else t("home.nothing"),
+                ),
             )
         ),
         Divider(),
@@ -116,7 +168,12 @@ def home(
     blocks += [
         Divider(),
         Section(t("home.prefs", drops=t(f"onboarding.drops.{prefs.drops}"), time=t(f"onboarding.times.{prefs.time}"))),
-        Buttons((Button(t("member.me.prefs_button"), action_id="prefs.show"), Button(t("welcome.dm.button_help"), action_id="help.show"))),
+        Buttons(
+            (
+                Button(t("member.me.prefs_button"), action_id="prefs.show"),
+                Button(t("welcome.dm.button_help"), action_id="help.show"),
+            )
+        ),
         Context(t("home.footer", creator=creator)),
     ]
     return OutboundMessage(text=header, blocks=tuple(blocks))

@@ -25,8 +25,12 @@ from bot.views.welcome import welcome_public
 
 def _choice(t: Translator, name: str, options: Iterable[tuple[str, str]]) -> FormField:
     """A select question labelled `onboarding.intake.<name>`; options are (label key, value)."""
-    return FormField(name, t(f"onboarding.intake.{name}"), kind="select",
-                     options=tuple(Option(t(label), value) for label, value in options))
+    return FormField(
+        name,
+        t(f"onboarding.intake.{name}"),
+        kind="select",
+        options=tuple(Option(t(label), value) for label, value in options),
+    )
 
 
 def intake_form(t: Translator, community_tz: str) -> Form:
@@ -43,7 +47,11 @@ def intake_form(t: Translator, community_tz: str) -> Form:
             _choice(t, "time_of_day", ((f"onboarding.times.{k}", k) for k in (*TIMES_OF_DAY, "any"))),
             _choice(t, "drops", ((f"onboarding.drops.{k}", k) for k in DROP_CHOICES)),
             FormField(
-                "timezone", t("onboarding.intake.timezone"), required=False, initial=community_tz, placeholder=community_tz
+                "timezone",
+                t("onboarding.intake.timezone"),
+                required=False,
+                initial=community_tz,
+                placeholder=community_tz,
             ),
         ),
     )
@@ -58,7 +66,12 @@ def drip_step(notice: DripStep, t: Translator, tz: ZoneInfo) -> OutboundMessage:
         blocks=(
             Header(title),
             Section(body),
-            Buttons((Button(t("onboarding.step.library"), action_id="library.browse"), Button(t("onboarding.step.next"), action_id="content.next"))),
+            Buttons(
+                (
+                    Button(t("onboarding.step.library"), action_id="library.browse"),
+                    Button(t("onboarding.step.next"), action_id="content.next"),
+                )
+            ),
             Context(t("onboarding.step.signature", **values)),
         ),
     )

@@ -20,7 +20,10 @@ def data_export(notice: DataExport, t: Translator, tz: ZoneInfo) -> OutboundMess
 
 def export_for_creator(member_id: int, data: bytes, t: Translator) -> OutboundMessage:
     """`/privacy export MEMBER_ID`: the file, in the creator's reply."""
-    return OutboundMessage(text=t("privacy.export_for_creator", id=member_id), attachment=Attachment(f"member-{member_id}.json", data, JSON))
+    return OutboundMessage(
+        text=t("privacy.export_for_creator", id=member_id),
+        attachment=Attachment(f"member-{member_id}.json", data, JSON),
+    )
 
 
 def confirm_forget(member_id: int, *, paying: bool, member: bool, t: Translator) -> OutboundMessage:

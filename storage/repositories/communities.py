@@ -46,7 +46,9 @@ async def file_keys(session: AsyncSession) -> dict[str, tuple[str, set[str]]]:
     """Per slug: the community's name and the keys its files gave it (content slugs, FAQ ids),
     which is how a folder whose slug changed is recognised."""
     found: dict[str, tuple[str, set[str]]] = {}
-    for community_id, slug, name in (await session.execute(select(Community.id, Community.slug, Community.name).order_by(Community.slug))).all():
+    for community_id, slug, name in (
+        await session.execute(select(Community.id, Community.slug, Community.name).order_by(Community.slug))
+    ).all():
         content_slugs = await session.scalars(select(ContentItem.slug).where(ContentItem.community_id == community_id))
         faq_keys = await session.scalars(
             select(FaqEntry.key).where(FaqEntry.community_id == community_id, FaqEntry.source == "file")

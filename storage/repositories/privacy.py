@@ -49,7 +49,9 @@ async def stripe_ids(session: AsyncSession, member_id: int) -> tuple[list[str], 
     """The Stripe customers and subscriptions the member's memberships name, each sorted."""
     paid = (
         await session.execute(
-            select(Membership.stripe_customer_id, Membership.stripe_subscription_id).where(Membership.member_id == member_id)
+            select(Membership.stripe_customer_id, Membership.stripe_subscription_id).where(
+                Membership.member_id == member_id
+            )
         )
     ).all()
     return sorted({c for c, _ in paid if c}), sorted({s for _, s in paid if s})
