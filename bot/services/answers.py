@@ -72,13 +72,15 @@ class Place:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What to say, before it is recorded. `sources` pairs each cited source with its number."""
+    """What to say, before it is recorded. `sources` pairs each cited source with its number.
+    `source_language` is set when the source is in another language than the question."""
 
     answered: bool
     text: str
     sources: tuple[tuple[int, SourceInfo], ...]
     score: float
     written: bool = False
+    source_language: str | None = None
 
     @property
     def cited(self) -> str | None:
@@ -329,4 +331,4 @@ def _local(decision: Decision, snapshot: Snapshot) -> Outcome:
     if decision.doc is None:
         return Outcome(False, "", (), decision.score)
     source = snapshot.sources[decision.doc.doc_id]
-    return Outcome(True, decision.doc.answer, ((1, source),), decision.score)
+    return Outcome(True, decision.doc.answer, ((1, source),), decision.score, source_language=decision.source_language)

@@ -50,7 +50,10 @@ def _source_buttons(sources: Sequence[SourceInfo], t: Translator) -> list[Button
 
 
 def answer_message(question_id: int, outcome: Outcome, t: Translator, creator: str) -> OutboundMessage:
-    """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator."""
+    """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator.
+
+    An answer found across languages says so: the member asked in one language, the source
+    (and so the answer's text) is in another."""
     if not outcome.answered:
         text = t("faq.answer.unknown", creator=first_name(creator))
         buttons = (Button(t("faq.buttons.forward", creator=first_name(creator)), action_id=f"faq.forward:{question_id}", style="primary"),)
@@ -62,6 +65,9 @@ def answer_message(question_id: int, outcome: Outcome, t: Translator, creator: s
         blocks.append(Context(t("faq.answer.written", sources="\n".join(lines))))
     else:
         blocks.append(Context(_source_line(None, sources[0], t)))
+    if outcome.source_language:
+        language = t(f"faq.answer.languages.{outcome.source_language}")
+        blocks.append(Context(t("faq.answer.other_language", language=language)))
     rating = [
         Button(t("faq.buttons.up"), action_id=f"faq.up:{question_id}"),
         Button(t("faq.buttons.down"), action_id=f"faq.down:{question_id}"),

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.services.faq.calibrate import SHIPPED, Calibration, features
+from bot.services.faq.calibrate import CROSS, SHIPPED, Calibration, cross_features, features
 from bot.services.faq.index import Document, FaqIndex, Hit, top_k
-from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache
+from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache, Views
+from bot.services.faq.text import languages, text_languages
 
 # All thresholds act on language-independent quantities: hit scores are normalised by
 # the query's own upper bound (~[0, 1]), coverage is a share of the query's idf mass and
@@ -44,12 +45,14 @@ of the entry that shares the member's words, too little to outvote the meaning."
 @dataclass(frozen=True)
 class Decision:
     """``doc`` is None when abstaining. ``confidence`` is the calibrated probability that the
-    top entry is right (hybrid) or the top-1/top-2 score gap (lexical)."""
+    top entry is right (hybrid) or the top-1/top-2 score gap (lexical). ``source_language`` is
+    the top entry's language when the message is in another one (decided across languages)."""
 
     doc: Document | None
     score: float
     confidence: float
     candidates: tuple[Hit, ...]
+    source_language: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -73,7 +76,7 @@ def decide(hits: Sequence[Hit], min_gap: float = MIN_GAP, min_coverage: float = 
 
 
 def decide_hybrid(hits: Sequence[Hit], confidence: float,
-                  calibration: Calibration = SHIPPED) -> Decision:
+                  calibration: Calibration = SHIPPED, source_language: str | None = None) -> Decision:
     """Answer with the top hit when the calibrated ``confidence`` reaches the threshold."""
     candidates = tuple(hits)
     if not candidates:
@@ -81,15 +84,20 @@ def decide_hybrid(hits: Sequence[Hit], confidence: float,
     top = candidates[0]
     answered = confidence >= calibration.threshold
     return Decision(doc=top.doc if answered else None, score=top.score, confidence=confidence,
-                    candidates=candidates)
+                    candidates=candidates, source_language=source_language)
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The hybrid engine's candidates, best first, and the calibration features of the ranking."""
+    """The hybrid engine's candidates, best first, and the calibration features of the ranking.
+
+    ``source_language`` is set when the message is in another language than the top entry: then
+    the ranking is by meaning alone and ``features`` are :data:`calibrate.CROSS_FEATURES`.
+    """
 
     hits: tuple[Hit, ...]
     features: np.ndarray
+    source_language: str | None = None
 
 
 class FaqAnswerer:
@@ -101,10 +109,15 @@ class FaqAnswerer:
     """
 
     def __init__(self, documents: Sequence[Document], encoder: Encoder | None = None,
-                 cache: VectorCache | None = None, calibration: Calibration = SHIPPED) -> None:
+                 cache: VectorCache | None = None, calibration: Calibration = SHIPPED,
+                 cross_calibration: Calibration = CROSS) -> None:
         self.index = FaqIndex.build(documents)
         self.calibration = calibration
+        self.cross_calibration = cross_calibration
         self.semantic = SemanticIndex.build(documents, encoder, cache) if encoder is not None else None
+        self.languages: tuple[str | None, ...] = (
+            tuple(text_languages([f"{doc.title}\n{doc.answer}" for doc in documents])) if encoder is not None else ())
+        """Each document's language (None when unclear); only the hybrid engine answers across languages."""
 
     @property
     def engine(self) -> str:
@@ -114,13 +127,20 @@ class FaqAnswerer:
         if self.semantic is None or not self.index.documents or k <= 0:
             return decide(self.index.search(question, k=k))
         ranking = self.rank(question, k)
-        return decide_hybrid(ranking.hits, self.calibration.confidence(ranking.features), self.calibration)
+        calibration = self.cross_calibration if ranking.source_language else self.calibration
+        return decide_hybrid(ranking.hits, calibration.confidence(ranking.features), calibration,
+                             ranking.source_language)
 
     def rank(self, question: str, k: int = 5) -> Ranking:
         """The hybrid ranking of ``question`` and its calibration features (no decision)."""
         assert self.semantic is not None, "rank() needs the hybrid engine"
         lexical = self.index.lexical(question)
         views = self.semantic.views(self.semantic.encode(question))
+        foreign = self._foreign_source(question, views)
+        if foreign is not None:
+            order = top_k(views.fused, max(k, 3))
+            hits = lexical.hits(self.index.documents, order, views.fused)
+            return Ranking(tuple(hits[:k]), cross_features(views.fused, order), foreign)
         fused = views.fused + LEXICAL_WEIGHT * lexical.score
         order = top_k(fused, max(k, 3))
         hits = lexical.hits(self.index.documents, order, fused)
@@ -129,6 +149,14 @@ class FaqAnswerer:
         pair = (float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1]))
                 if len(order) > 1 else 1.0)
         return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair))
+
+    def _foreign_source(self, question: str, views: Views) -> str | None:
+        """The language of the entry closest in meaning, when ``question`` is clearly in another one."""
+        asked = languages(question)
+        if not asked or not len(views.fused):
+            return None
+        source = self.languages[int(np.argmax(views.fused))]
+        return source if source is not None and source not in asked else None
 
     def relates(self, question: str) -> bool:
         """Whether the message shares any term with the knowledge at all ("thanks!" does not)."""

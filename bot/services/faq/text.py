@@ -1,4 +1,5 @@
-"""Language-detection-free normalisation and tokenisation for en/nb/da/nl/zh text.
+"""Language-detection-free normalisation and tokenisation for en/nb/da/nl/zh text, and a
+separate guess at a text's language (for answering across languages, not for indexing).
 
 Latin words are case-folded, accent-folded, stopword-filtered and suffix-stripped with
 one crude suffix list merged over the languages; CJK runs (detected by Unicode range)
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 
 # Letters that NFD does not decompose but that members often type without the accent.
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
@@ -152,3 +155,71 @@ def char_ngrams(text: str, n: int = 4) -> list[str]:
             continue
         out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out
+
+
+# -- language ------------------------------------------------------------------------------
+
+LANGUAGES = ("en", "nb", "da", "nl", "zh")
+_MARKERS: dict[str, frozenset[str]] = {"en": _EN_STOP, "nb": _NB_STOP, "da": _DA_STOP, "nl": _NL_STOP}
+# How many of the languages use each function word: a word shared by Norwegian and Danish
+# ("og", "ikke") counts half for each, one only Danish uses ("mig", "hvad") fully for Danish.
+_SHARE: Counter[str] = Counter(word for markers in _MARKERS.values() for word in markers)
+_SIBLINGS = frozenset({"nb", "da"})
+_LATIN_RUN = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+(?:['’][^\W\d_]+)*")
+MIN_EVIDENCE = 1.0
+"""A Latin-script text needs at least one whole function word's worth of evidence to be
+given a language; "refund?" gets none, and then no language is claimed."""
+
+
+def _language_scores(text: str) -> dict[str, float]:
+    """Chinese by script: ``{"zh": 1.0}`` when Han characters are at least as many as Latin
+    words ("portal里的calendar写着" is Chinese). Otherwise per Latin-script language the weight of
+    its function words, each shared by ``k`` of the languages counting ``1/k`` for each."""
+    folded = fold(text)
+    han = len(CJK_RUN.findall(folded))
+    latin = [run.replace("'", "").replace("’", "") for run in _LATIN_RUN.findall(folded)]
+    if han and han >= len(latin):
+        return {"zh": 1.0}
+    scores = dict.fromkeys(_MARKERS, 0.0)
+    for word in latin:
+        share = _SHARE.get(word)
+        if share:
+            for lang, markers in _MARKERS.items():
+                if word in markers:
+                    scores[lang] += 1.0 / share
+    return scores
+
+
+def languages(text: str) -> frozenset[str]:
+    """The languages ``text`` may be written in: one when clear, several when its function words
+    fit more than one (every language less than one word behind the best), none when it has too
+    few to tell. Norwegian and Danish always come together: they are written so much alike
+    ("hvor finner jeg", "hvor finder jeg") that their words match, and a Danish member reads a
+    Norwegian answer."""
+    scores = _language_scores(text)
+    best = max(scores.values())
+    if best < MIN_EVIDENCE:
+        return frozenset()
+    found = {lang for lang, score in scores.items() if score > best - 1.0 + 1e-9}
+    return frozenset(found | _SIBLINGS if found & _SIBLINGS else found)
+
+
+def language(text: str) -> str | None:
+    """The single most likely language of a longer text (an entry), or None when unclear."""
+    scores = _language_scores(text)
+    ranked = [*sorted(scores.values(), reverse=True), 0.0]
+    if ranked[0] < MIN_EVIDENCE or ranked[0] == ranked[1]:
+        return None
+    return max(scores, key=scores.__getitem__)
+
+
+def text_languages(texts: Sequence[str]) -> list[str | None]:
+    """Each text's :func:`language`, except that a text which may be in the collection's main
+    language is taken to be (a short Norwegian entry that reads as Danish too is Norwegian in a
+    Norwegian knowledge base)."""
+    found = [language(text) for text in texts]
+    counts = Counter(lang for lang in found if lang is not None)
+    if not counts:
+        return found
+    main = counts.most_common(1)[0][0]
+    return [main if lang != main and main in languages(text) else lang for lang, text in zip(found, texts, strict=True)]
