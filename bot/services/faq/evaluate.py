@@ -159,19 +159,25 @@ def evaluate_learning(documents: Sequence[Document], questions: Sequence[Questio
     gets the message as an alternative question (what saving an inbox answer or picking the
     right entry after a 👎 does in the app) and the index is rebuilt; the vector cache means
     only the new phrasing is encoded. Returns the metrics of each half of the stream: the
-    second half shows what the learning bought.
+    second half shows what the learning bought. Two more figures of the second half put them in
+    context: ``second_half_ranked``, how often the top entry was the expected one (answered or
+    not: what a perfect decision would reach), and ``second_half_asked_before``, the share of its
+    in-scope messages whose entry an earlier message of the stream had asked for (what learning
+    a wording can help with at all).
     """
     order = random.Random(seed).sample(range(len(questions)), len(questions))
     entries = {doc.doc_id: doc for doc in documents}
     cache = VectorCache()
     answerer = FaqAnswerer(list(entries.values()), encoder, cache)
     got: list[str | None] = []
+    ranked: list[str | None] = []
     learned = 0
     for i in order:
         question = questions[i]
         decision = answerer.answer(question.q)
         answer = decision.doc.doc_id if decision.doc else None
         got.append(answer)
+        ranked.append(decision.candidates[0].doc.doc_id if decision.candidates else None)
         if question.expected in entries and answer != question.expected:
             entry = entries[question.expected]
             entries[question.expected] = replace(entry, alt_titles=(*entry.alt_titles, question.q))
@@ -179,9 +185,25 @@ def evaluate_learning(documents: Sequence[Document], questions: Sequence[Questio
             learned += 1
     expected = [questions[i].expected for i in order]
     half = len(order) // 2
+    later = [(e, r) for e, r in zip(expected[half:], ranked[half:], strict=True) if e is not None]
     return {
         "seed": seed,
         "learned": learned,
         "first_half": score_answers(expected[:half], got[:half]),
         "second_half": score_answers(expected[half:], got[half:]),
+        "second_half_ranked": round(sum(1 for e, r in later if e == r) / len(later), 4) if later else 0.0,
+        "second_half_asked_before": _asked_before(expected, half),
     }
+
+
+def _asked_before(expected: Sequence[str | None], start: int) -> float:
+    """Share of the in-scope messages from ``start`` on whose entry an earlier message asked for."""
+    seen = {e for e in expected[:start] if e is not None}
+    hits = total = 0
+    for entry in expected[start:]:
+        if entry is None:
+            continue
+        total += 1
+        hits += entry in seen
+        seen.add(entry)
+    return round(hits / total, 4) if total else 0.0
