@@ -8,10 +8,11 @@ The knowledge bases and questions are our own (a fictional course platform), ten
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +20,9 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import Context
 from bot.platforms.memory import MemoryPlatform
-from bot.services.faq.semantic import Encoder
+from bot.services.faq import Document, FaqAnswerer
+from bot.services.faq.calibrate import CROSS, CROSS_FEATURES, FEATURES
+from bot.services.faq.semantic import Encoder, answer_sentences, passage_text
 from bot.services.faq.text import language, languages, text_languages
 from bot.settings import Settings
 from storage.database import Database
@@ -193,3 +196,44 @@ def test_an_unclear_entry_takes_the_knowledge_bases_main_language() -> None:
     found = text_languages(texts)
     assert found[:-1] == ["nb"] * len(NORWEGIAN)
     assert found[-1] == "en"
+
+
+class Meanings:
+    """A stand-in encoder: each text means what ``meaning`` says (one direction per meaning), so the
+    routing can be tested without the model's opinion."""
+
+    model_id = "meanings-test"
+
+    def __init__(self, meaning: dict[str, int], size: int = 16) -> None:
+        self._meaning = meaning
+        self._size = size
+
+    def _rows(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), self._size), dtype=np.float32)
+        for n, text in enumerate(texts):
+            rows[n, self._meaning.get(text, self._size - 1)] = 1.0
+        return rows
+
+    encode_queries = encode_passages = _rows
+
+
+def test_a_message_in_another_language_is_ranked_by_meaning_and_decided_by_the_cross_language_model() -> None:
+    docs = [Document(key, "faq", q, a, a) for key, q, a in ENGLISH]
+    meaning = {q: n for n, (_, q, _) in enumerate(ENGLISH)}
+    meaning |= {passage_text(d): n for n, d in enumerate(docs)}
+    meaning |= {s: n for n, d in enumerate(docs) for s in answer_sentences(d)}
+    meaning |= {"我忘记密码了，怎么办？": 7, "I have forgotten my password, what now?": 7, "Jeg har glemt passordet": 7}
+    answerer = FaqAnswerer(docs, Meanings(meaning))
+
+    chinese = answerer.rank("我忘记密码了，怎么办？")
+    assert chinese.source_language == "en" and chinese.hits[0].doc.doc_id == "password"
+    assert len(chinese.features) == len(CROSS_FEATURES)
+    decision = answerer.answer("我忘记密码了，怎么办？")
+    assert decision.doc is not None and decision.source_language == "en"
+    assert decision.confidence == pytest.approx(CROSS.confidence(chinese.features))
+
+    assert answerer.answer("Jeg har glemt passordet").source_language == "en"
+    english = answerer.answer("I have forgotten my password, what now?")
+    assert english.doc is not None and english.source_language is None  # same language: the usual model
+    assert answerer.rank("I have forgotten my password, what now?").features.shape == (len(FEATURES) + 1,)
+    assert FaqAnswerer(docs).answer("我忘记密码了，怎么办？").source_language is None  # words only: never across
