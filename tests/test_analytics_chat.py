@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.messages import Buttons, Fields, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
-from bot.services.analytics import charts
+from bot.views import charts
 from storage.models import Activity, Member, Membership, Tier
 from tests.test_analytics_sql import ago, membership_dataset
 

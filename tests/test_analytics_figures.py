@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from bot.community.schema import Plan
+from bot.notices.analytics import FaqFigures, ForecastInputs
 from bot.services.analytics.cohorts import build_matrix, month_starts
-from bot.services.analytics.figures import FaqFigures, main_currency, monthly_amount, mrr, top_topics, trial_outcomes
-from bot.services.analytics.forecast import ForecastInputs, forecast, steady_state
-from bot.services.analytics.queries import TrialRow
-from bot.services.analytics.risk import MemberSignals, RiskPolicy, at_risk, score
+from bot.services.analytics.figures import main_currency, monthly_amount, mrr, top_topics, trial_outcomes
+from bot.services.analytics.forecast import forecast, steady_state
+from bot.services.analytics.risk import RiskPolicy, at_risk, score
+from storage.repositories.analytics.membership import TrialRow
+from storage.repositories.analytics.signals import MemberSignals
 
-NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def ago(days: float) -> datetime:
@@ -106,10 +108,10 @@ def test_month_starts_and_matrix() -> None:
     oslo = ZoneInfo("Europe/Oslo")
     starts = month_starts(NOW, oslo, 2)
     assert starts == [
-        datetime(2026, 9, 30, 22, tzinfo=timezone.utc), datetime(2026, 10, 31, 23, tzinfo=timezone.utc),
-        datetime(2026, 11, 30, 23, tzinfo=timezone.utc),
+        datetime(2026, 9, 30, 22, tzinfo=UTC), datetime(2026, 10, 31, 23, tzinfo=UTC),
+        datetime(2026, 11, 30, 23, tzinfo=UTC),
     ]
-    jan = month_starts(datetime(2027, 1, 5, tzinfo=timezone.utc), oslo, 2)
+    jan = month_starts(datetime(2027, 1, 5, tzinfo=UTC), oslo, 2)
     assert [s.astimezone(oslo).strftime("%Y-%m") for s in jan] == ["2026-12", "2027-01", "2027-02"]
     matrix = build_matrix(starts[:2], {0: 4}, {(0, 0): 4, (0, 1): 3})
     assert matrix.cells == ((1.0, 0.75), (None, None))

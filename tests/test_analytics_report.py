@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.services.analytics.report import csv_text, safe_cell
+from bot.views.report import csv_text, safe_cell
 from storage.database import Database
 from storage.models import Activity, Member
 from tests.conftest import SAMPLE, run_sync

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.community.loader import load_community
-from bot.services.analytics import member_queries, queries
+from bot.notices.analytics import Period
 from bot.services.analytics.cohorts import cohort_matrix
-from bot.services.analytics.figures import Period, mrr, top_topics, trial_outcomes
+from bot.services.analytics.figures import mrr, top_topics, trial_lengths, trial_outcomes
 from bot.services.analytics.risk import RiskPolicy
 from bot.services.community import CommunityContext
 from bot.services.importer import import_community
@@ -33,6 +33,7 @@ from storage.models import (
     Rsvp,
     Tier,
 )
+from storage.repositories.analytics import engagement, membership, signals
 from tests.conftest import START
 
 NOW = START
@@ -98,15 +99,15 @@ async def test_membership_figures(db: Database, community_path: Path) -> None:
     await membership_dataset(db, ctx)
     plans, cid, start = ctx.config.plans, ctx.id, PERIOD.start
     async with db.session() as session:
-        assert await queries.members_at(session, cid, NOW) == 8  # m1 m2 m3 m7 m8 m10 m11 m13
-        assert await queries.members_at(session, cid, start) == 8  # m1 m2 m3 m4 m5 m6 m7 m10
-        assert await queries.retained(session, cid, start, NOW) == 5  # m1 m2 m3 m7 m10
-        assert await queries.new_members(session, cid, start, NOW) == 4  # m8 m9 m11 m12
-        assert await queries.churned(session, cid, start, NOW) == {"voluntary": 2, "failed_payment": 2}
-        assert await queries.founding_members(session, cid, NOW) == 1
-        paying_now = await queries.paying_by_plan(session, cid, plans, NOW)
-        paying_then = await queries.paying_by_plan(session, cid, plans, start)
-        trials = await queries.trials(session, cid, plans, start, NOW)
+        assert await membership.members_at(session, cid, NOW) == 8  # m1 m2 m3 m7 m8 m10 m11 m13
+        assert await membership.members_at(session, cid, start) == 8  # m1 m2 m3 m4 m5 m6 m7 m10
+        assert await membership.retained(session, cid, start, NOW) == 5  # m1 m2 m3 m7 m10
+        assert await membership.new_members(session, cid, start, NOW) == 4  # m8 m9 m11 m12
+        assert await membership.churned(session, cid, start, NOW) == {"voluntary": 2, "failed_payment": 2}
+        assert await membership.founding_members(session, cid, NOW) == 1
+        paying_now = await membership.paying_by_plan(session, cid, trial_lengths(plans), NOW)
+        paying_then = await membership.paying_by_plan(session, cid, trial_lengths(plans), start)
+        trials = await membership.trials(session, cid, trial_lengths(plans), start, NOW)
     assert paying_now == {"monthly": 4, "yearly": 1, "founding-monthly": 1}  # m1 m7 m8 m13; m2; m3
     assert paying_then == {"monthly": 5, "yearly": 1, "founding-monthly": 1}  # m1 m4 m5 m6 m7; m2; m3
     assert mrr(paying_now, plans) == {"usd": Decimal("265.83")}  # 4×49 + 29 + 490/12
@@ -184,12 +185,12 @@ async def test_engagement_and_faq_figures(db: Database, community_path: Path) ->
     ids = await engagement_dataset(db, ctx)
     cid, start = ctx.id, PERIOD.start
     async with db.session() as session:
-        assert await queries.community_members(session, cid) == 3  # a b c (not gone, not the creator)
-        assert await queries.active_members(session, cid, ago(7), NOW) == 2  # a, b; c only joined
-        drops = await queries.drops(session, cid, start, NOW)
-        live = await queries.live_sessions(session, cid, start, NOW)
-        outcomes = await queries.faq_outcomes(session, cid, start, NOW)
-        unanswered = await queries.unanswered_questions(session, cid, start, NOW)
+        assert await engagement.community_members(session, cid) == 3  # a b c (not gone, not the creator)
+        assert await engagement.active_members(session, cid, ago(7), NOW) == 2  # a, b; c only joined
+        drops = await engagement.drops(session, cid, start, NOW)
+        live = await engagement.live_sessions(session, cid, start, NOW)
+        outcomes = await engagement.faq_outcomes(session, cid, start, NOW)
+        unanswered = await engagement.unanswered_questions(session, cid, start, NOW)
     assert [(d.content_id, d.opens, d.reactions) for d in drops] == [(ids["x"], 2, 3), (ids["y"], 1, 0)]
     assert [(s.session_id, s.rsvps, s.attended) for s in live] == [(ids["l1"], 3, 2), (ids["l2"], 2, 0)]
     assert outcomes == {"answered": 3, "unanswered": 2, "forwarded": 1, "resolved": 1}
@@ -222,8 +223,11 @@ async def test_risk_signals(db: Database, community_path: Path) -> None:
     late = await add_member(db, cid, "Late", joined=100)
     await add_membership(db, late, "past_due", "monthly", 90, past_due=10)  # the grace period is over
     async with db.session() as session:
-        signals = await member_queries.risk_signals(session, cid, NOW, RiskPolicy())
-    by_name = {s.name: s for s in signals}
+        recent_start, window_start, missed_since = RiskPolicy().windows(NOW)
+        found = await signals.risk_signals(
+            session, cid, NOW, recent_start=recent_start, window_start=window_start, missed_since=missed_since
+        )
+    by_name = {s.name: s for s in found}
     assert set(by_name) == {"Falling", "Steady"}
     f, s = by_name["Falling"], by_name["Steady"]
     assert (f.recent, f.earlier, f.missed_live, f.past_due_since) == (1, 3, 1, ago(4))  # day 71 is outside the 70-day window

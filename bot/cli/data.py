@@ -105,7 +105,7 @@ def report_command(
 
     async def go() -> list[Path]:
         from bot.app import build_app
-        from bot.services.analytics.report import write_report
+        from bot.views.report import write_report
 
         clock = SystemClock()
         database = Database(settings.database_url)
@@ -119,7 +119,7 @@ def report_command(
         try:
             ctx = app_.services.community
             t = app_.services.catalog.for_locale(ctx.locale)
-            return await write_report(app_.services.analytics, ctx.name, ctx.tz, clock.now(), out, t)
+            return await write_report(await app_.services.analytics.report(), ctx.name, ctx.tz, out, t)
         finally:
             await app_.stop()
 
@@ -134,8 +134,8 @@ def export_command(
     community: CommunityOption = None,
 ) -> None:
     """Export members (with their latest membership) or every activity row as CSV, safe to open in a spreadsheet."""
-    from bot.services.analytics import member_queries
-    from bot.services.analytics.report import write_csv
+    from bot.views.report import write_csv
+    from storage.repositories.analytics import exports as member_queries
 
     exports = {
         "members": (member_queries.MEMBER_COLUMNS, member_queries.member_rows),

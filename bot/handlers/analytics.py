@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from bot.events import FormSubmitted
 from bot.router import Context, Router
-from bot.services.analytics import charts
-from bot.services.analytics.cohorts import MAX_MONTHS as MAX_COHORT_MONTHS
-from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
-from bot.services.analytics.forecast import steady_state
-from bot.services.analytics.figures import main_currency
+from bot.services.analytics import MAX_COHORT_MONTHS, MAX_FORECAST_MONTHS
 from bot.services.errors import UserError
 from bot.services.parsing import MAX_DAYS, record_id, whole
 from bot.views import analytics as views
+from bot.views import charts
 
 DEFAULT_COHORT_MONTHS = 12
 DEFAULT_FORECAST_MONTHS = 6
@@ -65,13 +62,11 @@ async def _cohorts(ctx: Context, months: int) -> None:
 
 async def _forecast(ctx: Context, months: int) -> None:
     community = ctx.services.community
-    currency = main_currency(community.config.plans)
-    inputs, rows = await ctx.services.analytics.forecast(months)
-    month_labels = views.months_from(ctx.services.clock.now(), community.tz, len(rows))
-    labels = views.chart_labels(community.name, currency, 30, ctx.t)
-    png = await charts.forecast_png(rows, labels, month_labels)
-    message = views.forecast(inputs, rows, month_labels, currency, steady_state(inputs), community.name, png, ctx.t)
-    await ctx.reply(message)
+    plan = await ctx.services.analytics.forecast(months)
+    month_labels = views.months_from(plan.start, community.tz, len(plan.months))
+    labels = views.chart_labels(community.name, plan.currency, 30, ctx.t)
+    png = await charts.forecast_png(plan.months, labels, month_labels)
+    await ctx.reply(views.forecast(plan, month_labels, community.name, png, ctx.t))
 
 
 async def members_at_risk(ctx: Context) -> None:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.messages import Attachment, Block, Button, Buttons, Context, Fields, Form, FormField, Header, OutboundMessage, Section
-
-if TYPE_CHECKING:
-    from bot.services.analytics.cohorts import CohortMatrix
-    from bot.services.analytics.figures import Snapshot
-    from bot.services.analytics.forecast import ForecastInputs, ForecastMonth
-    from bot.services.analytics.risk import Risk
+from bot.messages import (
+    Attachment,
+    Block,
+    Button,
+    Buttons,
+    Context,
+    Fields,
+    Form,
+    FormField,
+    Header,
+    OutboundMessage,
+    Section,
+)
+from bot.notices import Notice
+from bot.notices.analytics import CohortMatrix, Forecast, ForecastMonth, PersonalNote, Risk, Snapshot
 
 NOTE = "analytics.note"  # the button (with the member id) and the form
 LISTED_AT_RISK = 10
@@ -128,7 +135,7 @@ def cohorts(matrix: CohortMatrix, labels: Sequence[str], community: str, png: by
         return OutboundMessage(text=text, blocks=(Section(text),))
     header = t("analytics.cohorts.header", months=months)
     lines = []
-    for i, (label, size) in enumerate(zip(labels, matrix.sizes)):
+    for i, (label, size) in enumerate(zip(labels, matrix.sizes, strict=True)):
         if size:
             still = matrix.cells[i][months - 1 - i]
             lines.append(t("analytics.cohorts.line", month=label, size=size, now=percent(still, t)))
@@ -139,17 +146,16 @@ def cohorts(matrix: CohortMatrix, labels: Sequence[str], community: str, png: by
 
 def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currency: str, t: Translator) -> str:
     lines = [t("analytics.forecast.table_header")]
-    for row, label in zip(rows, labels):
+    for row, label in zip(rows, labels, strict=True):
         lines.append(
             t("analytics.forecast.row", month=f"{label:<9}", members=f"{float(row.members):>9,.1f}", revenue=f"{money(row.revenue.quantize(Decimal('0.01')), currency):>16}")
         )
     return "```\n" + "\n".join(lines) + "\n```"
 
 
-def forecast(
-    inputs: ForecastInputs, rows: Sequence[ForecastMonth], labels: Sequence[str], currency: str, steady: Decimal | None,
-    community: str, png: bytes | None, t: Translator,
-) -> OutboundMessage:
+def forecast(plan: Forecast, labels: Sequence[str], community: str, png: bytes | None, t: Translator) -> OutboundMessage:
+    """The forecast table (`labels`: the months' names, from `months_from`), its basis and where it levels off."""
+    inputs, rows, currency = plan.inputs, plan.months, plan.currency
     months = len(rows) - 1
     header = t("analytics.forecast.header", months=months)
     basis = t(
@@ -157,8 +163,8 @@ def forecast(
         price=money(inputs.price.quantize(Decimal("0.01")), currency),
     )
     blocks: list[Block] = [Header(header), Section(basis), Section(forecast_table(rows, labels, currency, t))]
-    if steady is not None:
-        blocks.append(Context(t("analytics.forecast.steady", members=number(steady, t, 0))))
+    if plan.steady is not None:
+        blocks.append(Context(t("analytics.forecast.steady", members=number(plan.steady, t, 0))))
     text = t("analytics.forecast.text", community=community, revenue=money(rows[-1].revenue.quantize(Decimal("0.01")), currency), months=months)
     attachment = Attachment("membot-forecast.png", png, PNG) if png else None
     return OutboundMessage(text=text, blocks=tuple(blocks), attachment=attachment)
@@ -216,8 +222,11 @@ def no_forms(name: str, t: Translator) -> OutboundMessage:
     return OutboundMessage(text=text, blocks=(Section(text),))
 
 
-def personal_note(note: str, creator: str, community: str, t: Translator) -> OutboundMessage:
+def personal_note(notice: PersonalNote, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """The creator's own words, in the member's DMs."""
-    header = t("analytics.note.dm_header", creator=creator)
-    blocks = (Header(header), Section(note), Context(t("analytics.note.dm_context", community=community)))
-    return OutboundMessage(text=f"{header}\n{note}", blocks=blocks)
+    header = t("analytics.note.dm_header", creator=notice.creator)
+    blocks = (Header(header), Section(notice.note), Context(t("analytics.note.dm_context", community=notice.community)))
+    return OutboundMessage(text=f"{header}\n{notice.note}", blocks=blocks)
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {PersonalNote: personal_note}

@@ -1,4 +1,8 @@
-"""Creator analytics: membership and revenue figures, engagement, cohorts, a forecast and at-risk members."""
+"""Creator analytics: membership and revenue figures, engagement, cohorts, a forecast and at-risk members.
+
+The service gathers data (bot.notices.analytics); the views word it, draw the charts and lay
+out the report. The queries live in storage/repositories/analytics/.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +10,44 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from itertools import pairwise
 
 from bot.clock import Clock
+from bot.community.schema import Plan
 from bot.i18n import Catalog
 from bot.messages import Target
-from bot.outbox import Outbox
-from bot.services.analytics import member_queries, queries
-from bot.services.analytics.cohorts import CohortMatrix, cohort_matrix, month_starts
-from bot.services.analytics.figures import (
+from bot.notices.analytics import (
+    CohortMatrix,
+    DropStats,
     EngagementFigures,
     FaqFigures,
+    Forecast,
+    ForecastInputs,
+    LiveStats,
     MembershipFigures,
     MonthPoint,
     Period,
+    PersonalNote,
+    Report,
+    Risk,
     Snapshot,
-    main_currency,
-    mrr,
-    top_topics,
-    trial_outcomes,
 )
-from bot.services.analytics.forecast import ForecastInputs, ForecastMonth, forecast
-from bot.services.analytics.risk import Risk, RiskPolicy, at_risk
+from bot.outbox import Outbox
+from bot.services.analytics.cohorts import MAX_MONTHS as MAX_COHORT_MONTHS
+from bot.services.analytics.cohorts import cohort_matrix, month_starts
+from bot.services.analytics.figures import main_currency, mrr, top_topics, trial_lengths, trial_outcomes
+from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
+from bot.services.analytics.forecast import forecast, steady_state
+from bot.services.analytics.risk import RiskPolicy, at_risk
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.engagement import EngagementService
 from bot.services.errors import UserError
 from bot.services.presence import Presence
-from bot.views import analytics as views
-from storage.database import Database
-from storage.models import Member
+from storage.database import Database, Session
+from storage.repositories import members
+from storage.repositories.analytics import engagement, membership, signals
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +55,8 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 365
 HISTORY_MONTHS = 6
 MAX_NOTE = 2000
+REPORT_DAYS = 30
+REPORT_MONTHS = 12
 
 
 class AnalyticsService(DomainService):
@@ -65,7 +77,7 @@ class AnalyticsService(DomainService):
         self.risk_policy = risk_policy or RiskPolicy()
 
     @property
-    def plans(self):  # type: ignore[no-untyped-def]
+    def plans(self) -> tuple[Plan, ...]:
         return self._community.config.plans
 
     # -- /stats ------------------------------------------------------------------------------
@@ -77,58 +89,62 @@ class AnalyticsService(DomainService):
         now = self._clock.now()
         period = Period.last(days, now)
         async with self._database.session() as session:
-            membership = await self._membership(session, period)
-            engagement = await self._engagement_figures(session, period)
+            figures = await self._membership(session, period)
+            activity = await self._engagement_figures(session, period)
             faq = await self._faq(session, period)
             history = await self._history(session, now)
-        return Snapshot(period, membership, engagement, faq, history)
+        return Snapshot(period, figures, activity, faq, history)
 
-    async def _membership(self, session: AsyncSession, period: Period) -> MembershipFigures:
+    async def _membership(self, session: Session, period: Period) -> MembershipFigures:
         cid, plans, start, end = self._community.id, self.plans, period.start, period.end
-        churn = await queries.churned(session, cid, start, end)
+        lengths = trial_lengths(plans)
+        churn = await membership.churned(session, cid, start, end)
         return MembershipFigures(
-            members=await queries.members_at(session, cid, end),
-            members_at_start=await queries.members_at(session, cid, start),
-            new=await queries.new_members(session, cid, start, end),
+            members=await membership.members_at(session, cid, end),
+            members_at_start=await membership.members_at(session, cid, start),
+            new=await membership.new_members(session, cid, start, end),
             churned_voluntary=churn.get("voluntary", 0),
             churned_failed_payment=churn.get("failed_payment", 0),
-            retained=await queries.retained(session, cid, start, end),
-            mrr=mrr(await queries.paying_by_plan(session, cid, plans, end), plans),
-            mrr_at_start=mrr(await queries.paying_by_plan(session, cid, plans, start), plans),
-            founding=await queries.founding_members(session, cid, end),
-            trials=trial_outcomes(await queries.trials(session, cid, plans, start, end), plans, start, end),
+            retained=await membership.retained(session, cid, start, end),
+            mrr=mrr(await membership.paying_by_plan(session, cid, lengths, end), plans),
+            mrr_at_start=mrr(await membership.paying_by_plan(session, cid, lengths, start), plans),
+            founding=await membership.founding_members(session, cid, end),
+            trials=trial_outcomes(await membership.trials(session, cid, lengths, start, end), plans, start, end),
             currency=main_currency(plans),
         )
 
-    async def _engagement_figures(self, session: AsyncSession, period: Period) -> EngagementFigures:
+    async def _engagement_figures(self, session: Session, period: Period) -> EngagementFigures:
         cid, end = self._community.id, period.end
         win_back = await self._engagement.nudges.win_back_rate(period.start)
+        drops = await engagement.drops(session, cid, period.start, end)
+        live = await engagement.live_sessions(session, cid, period.start, end)
         return EngagementFigures(
-            weekly_active=await queries.active_members(session, cid, end - timedelta(days=7), end),
-            community_members=await queries.community_members(session, cid),
-            drops=tuple(await queries.drops(session, cid, period.start, end)),
-            live=tuple(await queries.live_sessions(session, cid, period.start, end)),
+            weekly_active=await engagement.active_members(session, cid, end - timedelta(days=7), end),
+            community_members=await engagement.community_members(session, cid),
+            drops=tuple(DropStats(d.content_id, d.title, d.published_at, d.opens, d.reactions) for d in drops),
+            live=tuple(LiveStats(s.session_id, s.starts_at, s.rsvps, s.attended) for s in live),
             nudges_sent=win_back.sent,
             nudges_won_back=win_back.came_back,
         )
 
-    async def _faq(self, session: AsyncSession, period: Period) -> FaqFigures:
+    async def _faq(self, session: Session, period: Period) -> FaqFigures:
         cid = self._community.id
-        by_status = await queries.faq_outcomes(session, cid, period.start, period.end)
-        questions = await queries.unanswered_questions(session, cid, period.start, period.end)
+        by_status = await engagement.faq_outcomes(session, cid, period.start, period.end)
+        questions = await engagement.unanswered_questions(session, cid, period.start, period.end)
         return FaqFigures(by_status, top_topics(questions))
 
-    async def _history(self, session: AsyncSession, now: datetime) -> tuple[MonthPoint, ...]:
+    async def _history(self, session: Session, now: datetime) -> tuple[MonthPoint, ...]:
         """Members and MRR at the end of each of the last months, and now."""
+        cid, plans = self._community.id, self.plans
         bounds = month_starts(now, self._community.tz, HISTORY_MONTHS)
-        currency = main_currency(self.plans)
+        currency, lengths = main_currency(plans), trial_lengths(plans)
         points = []
-        for month_start, month_end in zip(bounds, bounds[1:]):
+        for month_start, month_end in pairwise(bounds):
             at = min(month_end, now)
             label = month_start.astimezone(self._community.tz).strftime("%Y-%m")
-            members = await queries.members_at(session, self._community.id, at)
-            revenue = mrr(await queries.paying_by_plan(session, self._community.id, self.plans, at), self.plans)
-            points.append(MonthPoint(label, at, members, revenue.get(currency, Decimal(0))))
+            count = await membership.members_at(session, cid, at)
+            revenue = mrr(await membership.paying_by_plan(session, cid, lengths, at), plans)
+            points.append(MonthPoint(label, at, count, revenue.get(currency, Decimal(0))))
         return tuple(points)
 
     # -- /stats cohorts and forecast ---------------------------------------------------------
@@ -152,23 +168,28 @@ class AnalyticsService(DomainService):
             price=figures.revenue_per_member,
         )
 
-    async def forecast(self, months: int = 6) -> tuple[ForecastInputs, list[ForecastMonth]]:
+    async def forecast(self, months: int = 6) -> Forecast:
+        """The next `months` months from now, in the main currency."""
+        now = self._clock.now()
         inputs = await self.forecast_inputs()
-        return inputs, forecast(inputs, months)
+        rows = tuple(forecast(inputs, months))
+        return Forecast(now, inputs, rows, main_currency(self.plans), steady_state(inputs))
 
     # -- at-risk members ---------------------------------------------------------------------
 
     async def at_risk(self) -> list[Risk]:
         now = self._clock.now()
+        recent_start, window_start, missed_since = self.risk_policy.windows(now)
         async with self._database.session() as session:
-            signals = await member_queries.risk_signals(
-                session, self._community.id, now, self.risk_policy, self._engagement.grace
+            found = await signals.risk_signals(
+                session, self._community.id, now, recent_start=recent_start, window_start=window_start,
+                missed_since=missed_since, grace=self._engagement.grace,
             )
-        return at_risk(signals, now, self.risk_policy)
+        return at_risk(found, now, self.risk_policy)
 
     async def member_name(self, member_id: int) -> str:
         async with self._database.session() as session:
-            member = await session.get(Member, member_id)
+            member = await members.get(session, member_id)
             if member is None or member.community_id != self._community.id:
                 raise UserError("analytics.errors.no_member")
             return member.display_name
@@ -183,19 +204,29 @@ class AnalyticsService(DomainService):
         now = self._clock.now()
         digest = hashlib.sha1(note.encode()).hexdigest()[:16]
         async with self._database.session() as session:
-            member = await session.get(Member, member_id)
+            member = await members.get(session, member_id)
             if member is None or member.community_id != self._community.id or member.left_at is not None:
                 raise UserError("analytics.errors.no_member")
             target: Target | None = dm_target(member, self._presence)
             if target is None:
                 return member.display_name, False
-            t = self._catalog.for_locale(member.locale, self._community.locale)
             # The note invites a reply: once sent, a DM within a day goes to the creator (replies.INVITING).
             key = f"analytics:note:member:{member.id}:{now.date().isoformat()}:{digest}"
-            await self._outbox.enqueue(session, key, target, views.personal_note(note, self._community.creator_name, self._community.name, t), member_id=member.id)
+            notice = PersonalNote(note, self._community.creator_name, self._community.name)
+            await self._outbox.enqueue(session, key, target, notice, reader=self._reader(member), member_id=member.id)
         log.info("personal note queued for member %s", member_id)
         return member.display_name, True
 
+    # -- the report --------------------------------------------------------------------------
+
+    async def report(self) -> Report:
+        """What `membot report` writes: the last 30 days' figures, a year of cohorts and of forecast, at-risk members."""
+        return Report(
+            snapshot=await self.snapshot(REPORT_DAYS),
+            cohorts=await self.cohorts(REPORT_MONTHS),
+            forecast=await self.forecast(REPORT_MONTHS),
+            at_risk=tuple(await self.at_risk()),
+        )
 
 
-__all__ = ["AnalyticsService", "CohortMatrix", "ForecastInputs", "ForecastMonth", "Risk", "Snapshot"]
+__all__ = ["MAX_COHORT_MONTHS", "MAX_FORECAST_MONTHS", "AnalyticsService", "RiskPolicy"]

@@ -3,15 +3,12 @@ share of each cohort still holding a membership at the end of each later month."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, distinct, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.services.analytics.queries import first_memberships, held_at, in_community
-from storage.models import Member, Membership
+from bot.notices.analytics import CohortMatrix
+from storage.database import Session
+from storage.repositories.analytics import membership
 
 MAX_MONTHS = 24
 
@@ -23,22 +20,8 @@ def month_starts(now: datetime, zone: ZoneInfo, months: int) -> list[datetime]:
     starts: list[datetime] = []
     for back in range(months - 1, -2, -1):
         index = year * 12 + (month - 1) - back
-        starts.append(datetime(index // 12, index % 12 + 1, 1, tzinfo=zone).astimezone(timezone.utc))
+        starts.append(datetime(index // 12, index % 12 + 1, 1, tzinfo=zone).astimezone(UTC))
     return starts
-
-
-@dataclass(frozen=True)
-class CohortMatrix:
-    """`cells[i][k]`: the share of cohort i (`labels[i]`, `sizes[i]` members) holding a membership at the
-    end of month i+k (the current month: now); None for months still to come."""
-
-    months: tuple[datetime, ...]  # cohort month starts, UTC
-    sizes: tuple[int, ...]
-    cells: tuple[tuple[float | None, ...], ...]
-
-    @property
-    def width(self) -> int:
-        return len(self.months)
 
 
 def build_matrix(months: list[datetime], sizes: dict[int, int], held: dict[tuple[int, int], int]) -> CohortMatrix:
@@ -52,25 +35,9 @@ def build_matrix(months: list[datetime], sizes: dict[int, int], held: dict[tuple
     return CohortMatrix(tuple(months), tuple(sizes.get(i, 0) for i in range(n)), tuple(cells))
 
 
-async def cohort_matrix(session: AsyncSession, community_id: int, now: datetime, zone: ZoneInfo, months: int = 12) -> CohortMatrix:
-    """One aggregate query per month: who of each cohort held a membership at that month's end."""
+async def cohort_matrix(session: Session, community_id: int, now: datetime, zone: ZoneInfo, months: int = 12) -> CohortMatrix:
+    """The last `months` months' cohorts (at most MAX_MONTHS), in the community's calendar."""
     months = max(1, min(months, MAX_MONTHS))
     bounds = month_starts(now, zone, months)
-    first = first_memberships(community_id)
-    cohort = case(*((first.c.first < bound, i) for i, bound in enumerate(bounds[1:])), else_=-1)
-    in_range = (first.c.first >= bounds[0], first.c.first < bounds[-1])
-    size_rows = await session.execute(select(cohort, func.count()).select_from(first).where(*in_range).group_by(cohort))
-    sizes = {int(i): int(n) for i, n in size_rows.all()}
-    held: dict[tuple[int, int], int] = {}
-    for j in range(months):
-        at = min(bounds[j + 1], now)
-        rows = await session.execute(
-            select(cohort, func.count(distinct(Membership.member_id)))
-            .select_from(Membership)
-            .join(Member, in_community(community_id))
-            .join(first, first.c.member_id == Membership.member_id)
-            .where(*in_range, first.c.first < bounds[j + 1], held_at(at))
-            .group_by(cohort)
-        )
-        held.update({(int(i), j): int(n) for i, n in rows.all()})
+    sizes, held = await membership.cohort_counts(session, community_id, bounds, now)
     return build_matrix(bounds[:-1], sizes, held)

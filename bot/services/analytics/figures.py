@@ -4,37 +4,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.community.schema import Plan
-from bot.services.analytics.queries import DropRow, LiveRow, TrialRow
+from bot.notices.analytics import TrialOutcomes
 from bot.services.faq.text import STOPWORDS, stem, words
+from storage.repositories.analytics.membership import TrialRow
 
 CENT = Decimal("0.01")
 TOPIC_MIN_LETTERS = 3
 
 
-@dataclass(frozen=True)
-class Period:
-    """The window figures are about: (start, end], `end` being now."""
-
-    start: datetime
-    end: datetime
-
-    @classmethod
-    def last(cls, days: int, now: datetime) -> Period:
-        return cls(now - timedelta(days=days), now)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-
-def ratio(part: int | Decimal, whole: int | Decimal) -> float | None:
-    """part ÷ whole, or None when there is nothing to divide by."""
-    return float(part) / float(whole) if whole else None
+def trial_lengths(plans: Sequence[Plan]) -> dict[str, int]:
+    """Each plan's trial length in days, by plan key: what the membership queries need of the plans."""
+    return {p.key: p.trial_days for p in plans}
 
 
 # -- money --------------------------------------------------------------------------------
@@ -63,21 +47,7 @@ def main_currency(plans: Sequence[Plan]) -> str:
     return Counter(p.currency for p in plans).most_common(1)[0][0]  # ties: the first seen
 
 
-def money_change(now: Mapping[str, Decimal], before: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    return {c: now.get(c, Decimal(0)) - before.get(c, Decimal(0)) for c in sorted(set(now) | set(before))}
-
-
 # -- trials -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrialOutcomes:
-    ended: int  # trials whose end fell in the period (still-trialing ones are left out)
-    converted: int
-
-    @property
-    def rate(self) -> float | None:
-        return ratio(self.converted, self.ended)
 
 
 def trial_outcomes(rows: Iterable[TrialRow], plans: Sequence[Plan], start: datetime, end: datetime) -> TrialOutcomes:
@@ -108,111 +78,7 @@ def trial_outcomes(rows: Iterable[TrialRow], plans: Sequence[Plan], start: datet
     return TrialOutcomes(ended, converted)
 
 
-# -- membership ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MembershipFigures:
-    members: int  # holding a membership now (active, trialing, past due, comped)
-    members_at_start: int
-    new: int  # first membership ever started in the period
-    churned_voluntary: int
-    churned_failed_payment: int
-    retained: int  # of members_at_start, still members now
-    mrr: dict[str, Decimal]
-    mrr_at_start: dict[str, Decimal]
-    founding: int
-    trials: TrialOutcomes
-    currency: str = "usd"
-
-    @property
-    def churned(self) -> int:
-        return self.churned_voluntary + self.churned_failed_payment
-
-    @property
-    def retention(self) -> float | None:
-        """Share of the members at the start of the period who are still members."""
-        return ratio(self.retained, self.members_at_start)
-
-    @property
-    def mrr_change(self) -> dict[str, Decimal]:
-        return money_change(self.mrr, self.mrr_at_start)
-
-    @property
-    def main_mrr(self) -> Decimal:
-        return self.mrr.get(self.currency, Decimal(0))
-
-    @property
-    def revenue_per_member(self) -> Decimal:
-        """MRR in the main currency ÷ members now (comped and trial members bring 0)."""
-        return (self.main_mrr / self.members) if self.members else Decimal(0)
-
-
-# -- engagement ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EngagementFigures:
-    weekly_active: int  # current members active in the last 7 days (joining does not count)
-    community_members: int  # current members (not the creator or moderators)
-    drops: tuple[DropRow, ...]
-    live: tuple[LiveRow, ...]
-    nudges_sent: int  # nudges whose outcome is known (came back, or window passed)
-    nudges_won_back: int
-
-    @property
-    def weekly_active_share(self) -> float | None:
-        return ratio(self.weekly_active, self.community_members)
-
-    @property
-    def opens_per_drop(self) -> float | None:
-        return ratio(sum(d.opens for d in self.drops), len(self.drops))
-
-    @property
-    def reactions_per_drop(self) -> float | None:
-        return ratio(sum(d.reactions for d in self.drops), len(self.drops))
-
-    @property
-    def live_with_attendance(self) -> tuple[LiveRow, ...]:
-        """Sessions where the creator took attendance (at least one attendee marked)."""
-        return tuple(s for s in self.live if s.attended)
-
-    @property
-    def live_attendance(self) -> float | None:
-        """Attendees ÷ RSVPs, over sessions whose attendance was taken."""
-        taken = self.live_with_attendance
-        return ratio(sum(s.attended for s in taken), sum(s.rsvps for s in taken))
-
-    @property
-    def attendees_per_session(self) -> float | None:
-        taken = self.live_with_attendance
-        return ratio(sum(s.attended for s in taken), len(taken))
-
-    @property
-    def win_back_rate(self) -> float | None:
-        return ratio(self.nudges_won_back, self.nudges_sent)
-
-
 # -- the FAQ ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FaqFigures:
-    by_status: dict[str, int]
-    top_topics: tuple[tuple[str, int], ...] = ()
-
-    @property
-    def asked(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def answered_by_bot(self) -> int:
-        return self.by_status.get("answered", 0)
-
-    @property
-    def deflection(self) -> float | None:
-        """Questions the bot answered itself ÷ all questions asked."""
-        return ratio(self.answered_by_bot, self.asked)
 
 
 def top_topics(questions: Iterable[str], limit: int = 5) -> tuple[tuple[str, int], ...]:
@@ -232,25 +98,3 @@ def top_topics(questions: Iterable[str], limit: int = 5) -> tuple[tuple[str, int
         seen.update(stems)
     ranked = sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return tuple((min(spellings[key], key=lambda w: (-spellings[key][w], w)), count) for key, count in ranked)
-
-
-# -- everything together ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthPoint:
-    """One point of the history chart: a month's end (or now) and the figures then."""
-
-    label: str
-    at: datetime
-    members: int
-    mrr: Decimal
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    period: Period
-    membership: MembershipFigures
-    engagement: EngagementFigures
-    faq: FaqFigures
-    history: tuple[MonthPoint, ...] = field(default=())

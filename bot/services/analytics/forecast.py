@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.notices.analytics import ForecastInputs, ForecastMonth
+
 MAX_MONTHS = 24
-
-
-@dataclass(frozen=True)
-class ForecastInputs:
-    members: Decimal  # members now
-    new_per_month: Decimal
-    churn: Decimal  # share of members lost per month, 0..1
-    price: Decimal  # revenue per member per month
-
-
-@dataclass(frozen=True)
-class ForecastMonth:
-    month: int  # 0 is now
-    members: Decimal
-    revenue: Decimal
 
 
 def forecast(inputs: ForecastInputs, months: int) -> list[ForecastMonth]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from bot.notices.analytics import Reason, Risk
+from storage.repositories.analytics.signals import MemberSignals
 
 
 @dataclass(frozen=True)
@@ -23,36 +26,10 @@ class RiskPolicy:
     past_due_points: int = 25
     at_risk_from: int = 40
 
-
-@dataclass(frozen=True)
-class MemberSignals:
-    """What the database says about one member (see member_queries.risk_signals)."""
-
-    member_id: int
-    name: str
-    joined_at: datetime
-    last_active_at: datetime | None
-    recent: int  # actions in the last `recent_days`
-    earlier: int  # actions in the `baseline_days` before that
-    missed_live: int = 0  # RSVPs to sessions (with attendance taken) they did not attend
-    past_due_since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One part of the score, with what the template needs to explain it."""
-
-    key: str  # falling | quiet | missed_live | past_due
-    points: int
-    values: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Risk:
-    member_id: int
-    name: str
-    score: int
-    reasons: tuple[Reason, ...]
+    def windows(self, now: datetime) -> tuple[datetime, datetime, datetime]:
+        """Where "lately" starts, where the baseline before it starts, and since when missed live sessions count."""
+        recent_start = now - timedelta(days=self.recent_days)
+        return recent_start, recent_start - timedelta(days=self.baseline_days), now - timedelta(days=self.missed_live_days)
 
 
 def baseline_span(signals: MemberSignals, now: datetime, policy: RiskPolicy) -> float:

@@ -1,4 +1,9 @@
-"""Operational counts for metrics: how much is waiting in the outbox."""
+"""The creator's analytics, as aggregate queries (one module per kind of figure), and operational counts.
+
+`membership`: members, churn, revenue and cohorts over memberships; `engagement`: activity,
+drops, live sessions and the FAQ; `signals`: per-member risk signals; `exports`: the CSV
+exports' rows. Every query is scoped to one community; time is always passed in.
+"""
 
 from __future__ import annotations
 

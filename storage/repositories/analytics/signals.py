@@ -1,29 +1,46 @@
-"""Per-member SQL: the signals behind at-risk scores, and the member and activity exports."""
+"""Per-member signals behind the at-risk scores: activity lately and before, missed live sessions, late payments."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.analytics.queries import NOT_ENGAGEMENT
-from bot.services.analytics.risk import MemberSignals, RiskPolicy
 from storage.models import Activity, LiveSession, Member, Membership, Rsvp
 from storage.repositories import members
+from storage.repositories.analytics.engagement import NOT_ENGAGEMENT
 
-EXPORT_BATCH = 1000
+
+@dataclass(frozen=True)
+class MemberSignals:
+    """What the database says about one member."""
+
+    member_id: int
+    name: str
+    joined_at: datetime
+    last_active_at: datetime | None
+    recent: int  # actions since `recent_start`
+    earlier: int  # actions in the baseline window before that
+    missed_live: int = 0  # RSVPs to sessions (with attendance taken) they did not attend
+    past_due_since: datetime | None = None
 
 
 async def risk_signals(
-    session: AsyncSession, community_id: int, now: datetime, policy: RiskPolicy, grace: timedelta = members.DEFAULT_GRACE
+    session: AsyncSession,
+    community_id: int,
+    now: datetime,
+    *,
+    recent_start: datetime,
+    window_start: datetime,
+    missed_since: datetime,
+    grace: timedelta = members.DEFAULT_GRACE,
 ) -> list[MemberSignals]:
     """One row per current member (a current membership: storage.repositories.members.current_members):
-    activity lately and before, missed live sessions, a late payment."""
-    recent_start = now - timedelta(days=policy.recent_days)
-    window_start = recent_start - timedelta(days=policy.baseline_days)
+    actions in (recent_start, now] and in (window_start, recent_start], RSVPs missed since
+    `missed_since`, a late payment."""
     rows = await session.execute(
         select(
             Member.id,
@@ -47,7 +64,7 @@ async def risk_signals(
         .order_by(Member.id)
     )
     found = rows.all()
-    missed = await missed_live(session, community_id, now - timedelta(days=policy.missed_live_days), now)
+    missed = await missed_live(session, community_id, missed_since, now)
     late = await past_due(session, community_id)
     return [
         MemberSignals(mid, name, joined, last, int(recent), int(earlier), missed.get(mid, 0), late.get(mid))
@@ -88,54 +105,4 @@ async def past_due(session: AsyncSession, community_id: int) -> dict[int, dateti
         )
         .group_by(Membership.member_id)
     )
-    return {int(mid): since for mid, since in rows.all()}
-
-
-# -- exports ------------------------------------------------------------------------------
-
-MEMBER_COLUMNS = (
-    "id", "name", "role", "level", "joined_at", "left_at", "last_active_at", "status", "plan", "founding", "member_since",
-)
-ACTIVITY_COLUMNS = ("id", "member_id", "kind", "occurred_at", "ref")
-
-
-def _iso(when: datetime | None) -> str:
-    return when.isoformat() if when else ""
-
-
-async def member_rows(session: AsyncSession, community_id: int) -> AsyncIterator[tuple[object, ...]]:
-    """Every member with their latest membership, streamed in batches."""
-    latest = (
-        select(Membership.member_id, func.max(Membership.id).label("latest"))
-        .group_by(Membership.member_id)
-        .subquery()
-    )
-    query = (
-        select(Member, Membership)
-        .outerjoin(latest, latest.c.member_id == Member.id)
-        .outerjoin(Membership, Membership.id == latest.c.latest)
-        .where(Member.community_id == community_id)
-        .order_by(Member.id)
-        .execution_options(yield_per=EXPORT_BATCH)
-    )
-    result = await session.stream(query)
-    async for member, membership in result:
-        yield (
-            member.id, member.display_name, member.role, member.level or "", _iso(member.joined_at), _iso(member.left_at),
-            _iso(member.last_active_at), membership.status if membership else "", (membership.plan or "") if membership else "",
-            "yes" if membership and membership.founding else "", _iso(membership.started_at) if membership else "",
-        )
-
-
-async def activity_rows(session: AsyncSession, community_id: int) -> AsyncIterator[tuple[object, ...]]:
-    """Every activity row of the community's members, oldest first, streamed in batches."""
-    query = (
-        select(Activity.id, Activity.member_id, Activity.kind, Activity.occurred_at, Activity.ref)
-        .join(Member, Member.id == Activity.member_id)
-        .where(Member.community_id == community_id)
-        .order_by(Activity.occurred_at, Activity.id)
-        .execution_options(yield_per=EXPORT_BATCH)
-    )
-    result = await session.stream(query)
-    async for aid, mid, kind, at, ref in result:
-        yield aid, mid, kind, _iso(at), ref or ""
+    return {int(mid): since for mid, since in rows.all() if since is not None}

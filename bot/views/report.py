@@ -1,29 +1,30 @@
-"""The analytics as files: PNG charts, CSV tables and one self-contained HTML page (charts embedded as base64)."""
+"""The analytics as files: PNG charts, CSV tables and one self-contained HTML page (charts embedded as base64).
+
+A view of `bot.notices.analytics.Report` (gathered by AnalyticsService.report); the CSV
+helpers also serve `membot export`.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import csv
 import html
 import io
-from collections.abc import AsyncIterable, Iterable, Sequence
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.services.analytics import AnalyticsService, charts
-from bot.services.analytics.cohorts import CohortMatrix
-from bot.services.analytics.figures import Snapshot, main_currency
-from bot.services.analytics.forecast import ForecastMonth
-from bot.services.analytics.risk import Risk
+from bot.notices.analytics import CohortMatrix, ForecastMonth, Report, Risk, Snapshot
 from bot.views import analytics as views
+from bot.views import charts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-REPORT_DAYS = 30
-REPORT_MONTHS = 12
+Table: TypeAlias = tuple[list[str], list[list[object]]]  # a header and its rows
 
 
 def safe_cell(value: object) -> object:
@@ -100,26 +101,29 @@ def _rounded(value: float | None) -> object:
     return "" if value is None else round(value, 4)
 
 
-def cohort_rows(matrix: CohortMatrix, labels: Sequence[str]) -> tuple[list[str], list[list[object]]]:
+def cohort_rows(matrix: CohortMatrix, labels: Sequence[str]) -> Table:
     header = ["cohort", "members", *(f"month_{k}" for k in range(matrix.width))]
-    rows = [[label, size, *("" if c is None else round(c, 4) for c in cells)] for label, size, cells in zip(labels, matrix.sizes, matrix.cells)]
+    rows: list[list[object]] = [
+        [label, size, *("" if c is None else round(c, 4) for c in cells)]
+        for label, size, cells in zip(labels, matrix.sizes, matrix.cells, strict=True)
+    ]
     return header, rows
 
 
-def forecast_rows(rows: Sequence[ForecastMonth], labels: Sequence[str]) -> tuple[list[str], list[list[object]]]:
+def forecast_rows(rows: Sequence[ForecastMonth], labels: Sequence[str]) -> Table:
     return ["month", "members", "revenue"], [
-        [label, round(r.members, 2), r.revenue.quantize(Decimal("0.01"))] for r, label in zip(rows, labels)
+        [label, round(r.members, 2), r.revenue.quantize(Decimal("0.01"))] for r, label in zip(rows, labels, strict=True)
     ]
 
 
-def risk_rows(risks: Sequence[Risk], t: Translator) -> tuple[list[str], list[list[object]]]:
+def risk_rows(risks: Sequence[Risk], t: Translator) -> Table:
     return ["member_id", "name", "score", "reasons"], [
         [r.member_id, r.name, r.score, " ".join(views.reason_line(x.key, x.points, x.values, t).lstrip("• ") for x in r.reasons)]
         for r in risks
     ]
 
 
-def drop_rows(snapshot: Snapshot) -> tuple[list[str], list[list[object]]]:
+def drop_rows(snapshot: Snapshot) -> Table:
     return ["content_id", "title", "published_at", "opens", "reactions"], [
         [d.content_id, d.title, d.published_at.isoformat(), d.opens, d.reactions] for d in snapshot.engagement.drops
     ]
@@ -164,36 +168,27 @@ class ReportPage:
 # -- the whole report ---------------------------------------------------------------------
 
 
-async def write_report(service: AnalyticsService, community: str, zone: ZoneInfo, now: datetime, out: Path, t: Translator) -> list[Path]:
-    """Everything `/stats` shows, as files in `out`: three PNGs, six CSVs and report.html."""
-    out.mkdir(parents=True, exist_ok=True)
-    snapshot = await service.snapshot(REPORT_DAYS)
-    currency = main_currency(service.plans)
-    labels = views.chart_labels(community, currency, REPORT_DAYS, t)
-    matrix = await service.cohorts(REPORT_MONTHS)
+async def report_files(report: Report, community: str, zone: ZoneInfo, t: Translator) -> dict[str, bytes]:
+    """Everything `/stats` shows, as files by name: three PNGs, five CSVs and report.html."""
+    snapshot, matrix, plan = report.snapshot, report.cohorts, report.forecast
+    labels = views.chart_labels(community, plan.currency, snapshot.period.days, t)
     cohort_labels = [views.month_label(m, zone) for m in matrix.months]
-    _inputs, forecast = await service.forecast(REPORT_MONTHS)
-    forecast_labels = views.months_from(now, zone, len(forecast))
-    risks = await service.at_risk()
+    forecast_labels = views.months_from(plan.start, zone, len(plan.months))
     pngs = {
         "stats.png": await charts.dashboard_png(snapshot, labels),
         "cohorts.png": await charts.cohort_png(matrix, labels, cohort_labels),
-        "forecast.png": await charts.forecast_png(forecast, labels, forecast_labels),
+        "forecast.png": await charts.forecast_png(plan.months, labels, forecast_labels),
     }
-    tables = {
-        "figures.csv": (["figure", "value"], figure_rows(snapshot)),
+    figures: Table = (["figure", "value"], [[name, value] for name, value in figure_rows(snapshot)])
+    tables: dict[str, Table] = {
+        "figures.csv": figures,
         "drops.csv": drop_rows(snapshot),
         "cohorts.csv": cohort_rows(matrix, cohort_labels),
-        "forecast.csv": forecast_rows(forecast, forecast_labels),
-        "at_risk.csv": risk_rows(risks, t),
+        "forecast.csv": forecast_rows(plan.months, forecast_labels),
+        "at_risk.csv": risk_rows(report.at_risk, t),
     }
-    written: list[Path] = []
-    for name, png in pngs.items():
-        (out / name).write_bytes(png)
-        written.append(out / name)
-    for name, (header, rows) in tables.items():
-        (out / name).write_text(csv_text(header, rows), encoding="utf-8", newline="")
-        written.append(out / name)
+    files: dict[str, bytes] = dict(pngs)
+    files.update({name: csv_text(*table).encode("utf-8") for name, table in tables.items()})
     page = ReportPage(
         title=labels["title"],
         generated=f"{snapshot.period.start.astimezone(zone):%Y-%m-%d} – {snapshot.period.end.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})",
@@ -205,6 +200,18 @@ async def write_report(service: AnalyticsService, community: str, zone: ZoneInfo
             (t("analytics.risk.header"), _table(*tables["at_risk.csv"])),
         ),
     )
-    (out / "report.html").write_text(page.render(), encoding="utf-8")
-    written.append(out / "report.html")
-    return written
+    files["report.html"] = page.render().encode("utf-8")
+    return files
+
+
+async def write_report(report: Report, community: str, zone: ZoneInfo, out: Path, t: Translator) -> list[Path]:
+    """`report_files` written into the folder `out` (made if missing), off the event loop; returns the paths written."""
+    files = await report_files(report, community, zone, t)
+    return await asyncio.to_thread(_write_files, files, out)
+
+
+def _write_files(files: Mapping[str, bytes], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (out / name).write_bytes(content)
+    return [out / name for name in files]

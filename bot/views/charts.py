@@ -1,6 +1,8 @@
 """Charts as PNG bytes, drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state).
 
-Drawing blocks, so callers use the `*_png` coroutines, which draw in a worker thread.
+A view: it draws the analytics data (bot.notices.analytics) with the words it is given
+(`chart_labels` in bot.views.analytics). Drawing blocks, so callers use the `*_png`
+coroutines, which draw in a worker thread.
 """
 
 from __future__ import annotations
@@ -9,13 +11,12 @@ import asyncio
 import io
 from collections.abc import Mapping, Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.services.analytics.cohorts import CohortMatrix
-from bot.services.analytics.figures import Snapshot
-from bot.services.analytics.forecast import ForecastMonth
+from bot.notices.analytics import CohortMatrix, ForecastMonth, Snapshot
 
 DPI = 100
 ACCENT = "#4c6ef5"
@@ -34,13 +35,13 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _empty(axes, text: str) -> None:  # type: ignore[no-untyped-def]
+def _empty(axes: Axes, text: str) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="#868e96")
     axes.set_xticks([])
     axes.set_yticks([])
 
 
-def _tidy(axes) -> None:  # type: ignore[no-untyped-def]
+def _tidy(axes: Axes) -> None:
     axes.spines["top"].set_visible(False)
     axes.spines["right"].set_visible(False)
     axes.grid(axis="y", alpha=0.3)
@@ -72,10 +73,10 @@ def dashboard(snapshot: Snapshot, labels: Labels) -> bytes:
     members.yaxis.set_major_locator(MaxNLocator(integer=True))
     recent = snapshot.engagement.drops[-MAX_DROPS:]
     if recent:
-        xs = range(len(recent))
-        drops.bar([x - 0.2 for x in xs], [d.opens for d in recent], width=0.4, color=ACCENT, label=labels["opens"])
-        drops.bar([x + 0.2 for x in xs], [d.reactions for d in recent], width=0.4, color=SECOND, label=labels["reactions"])
-        drops.set_xticks(list(xs), [_short(d.title) for d in recent], rotation=30, ha="right", fontsize=8)
+        places = range(len(recent))
+        drops.bar([x - 0.2 for x in places], [d.opens for d in recent], width=0.4, color=ACCENT, label=labels["opens"])
+        drops.bar([x + 0.2 for x in places], [d.reactions for d in recent], width=0.4, color=SECOND, label=labels["reactions"])
+        drops.set_xticks(list(places), [_short(d.title) for d in recent], rotation=30, ha="right", fontsize=8)
         drops.legend(frameon=False, fontsize=8)
     else:
         _empty(drops, labels["no_drops"])
@@ -101,7 +102,7 @@ def cohort_heatmap(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[
             if cell is not None:
                 axes.text(k, i, f"{cell * 100:.0f}%", ha="center", va="center", fontsize=8, color="white" if cell > 0.6 else "black")
     axes.set_xticks(range(matrix.width), [str(k) for k in range(matrix.width)])
-    axes.set_yticks(range(matrix.width), [f"{label} ({size})" for label, size in zip(month_labels, matrix.sizes)])
+    axes.set_yticks(range(matrix.width), [f"{label} ({size})" for label, size in zip(month_labels, matrix.sizes, strict=True)])
     axes.set_xlabel(labels["months_since"])
     axes.set_ylabel(labels["cohort"])
     figure.colorbar(image, ax=axes, shrink=0.8, label="%")
@@ -124,7 +125,7 @@ def forecast_chart(rows: Sequence[ForecastMonth], labels: Labels, month_labels: 
     money.set_ylim(bottom=0)
     money.spines["top"].set_visible(False)
     handles = people.get_legend_handles_labels()[0] + money.get_legend_handles_labels()[0]
-    people.legend(handles, [h.get_label() for h in handles], frameon=False, loc="upper left")
+    people.legend(handles, [str(h.get_label()) for h in handles], frameon=False, loc="upper left")
     return _png(figure)
 
 
