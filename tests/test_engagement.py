@@ -5,7 +5,7 @@ The fake clock walks across weeks; every job runs at each step, as the scheduler
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -158,7 +158,7 @@ async def test_member_who_comes_back_counts_as_won_back_and_starts_a_new_stretch
 async def test_stop_these_reminders_is_honoured_and_is_not_a_win_back(app: App, memory: MemoryPlatform) -> None:
     await become_member(memory, "u1", "Dana")
     await walk_days(app, 10)
-    [missed] = with_header(memory, "u1", MISSED)
+    [_missed] = with_header(memory, "u1", MISSED)
 
     reply = await memory.click("u1", "engage.nudges-off")
     assert reply.texts == [
@@ -208,23 +208,23 @@ async def test_at_most_one_nudge_per_gap(app: App, memory: MemoryPlatform) -> No
 async def test_nudge_due_in_quiet_hours_arrives_when_they_end(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 20, 22, 0, tzinfo=timezone.utc))  # 23:00 in Oslo
+    clock.set(datetime(2026, 11, 20, 22, 0, tzinfo=UTC))  # 23:00 in Oslo
     await become_member(memory, "u1", "Dana")
     await app.settle()
 
-    clock.set(datetime(2026, 11, 30, 22, 0, tzinfo=timezone.utc))  # ten days on, 23:00 local: quiet
+    clock.set(datetime(2026, 11, 30, 22, 0, tzinfo=UTC))  # ten days on, 23:00 local: quiet
     await app.tick()
-    clock.set(datetime(2026, 12, 1, 6, 59, tzinfo=timezone.utc))  # 07:59 local
+    clock.set(datetime(2026, 12, 1, 6, 59, tzinfo=UTC))  # 07:59 local
     await app.tick()
     assert with_header(memory, "u1", MISSED) == []
 
-    clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc))  # 08:00 local: quiet hours are over
+    clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=UTC))  # 08:00 local: quiet hours are over
     await app.settle()
     assert len(with_header(memory, "u1", MISSED)) == 1
     async with app.database.session() as session:
         row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("nudge:day-10:%")))).one()
     assert row.dedupe_key == f"nudge:day-10:member:{await member_id(app, 'Dana')}:since:2026-11-20"
-    assert row.sent_at == datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)
+    assert row.sent_at == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 
 
 async def test_nudge_waits_for_the_members_preferred_time(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
@@ -232,10 +232,10 @@ async def test_nudge_waits_for_the_members_preferred_time(app: App, memory: Memo
     await set_prefs(app, await member_id(app, "Dana"), time_of_day=time(18, 30))
     await walk_days(app, 10)  # day 10, 13:00 in Oslo
     assert with_header(memory, "u1", MISSED) == []
-    clock.set(datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc))  # 18:00 local: queued for 18:30
+    clock.set(datetime(2026, 11, 30, 17, 0, tzinfo=UTC))  # 18:00 local: queued for 18:30
     await app.tick()
     assert with_header(memory, "u1", MISSED) == []
-    clock.set(datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 30, 17, 30, tzinfo=UTC))
     await app.settle()
     assert len(with_header(memory, "u1", MISSED)) == 1
 
@@ -264,17 +264,17 @@ async def test_members_inactive_shows_who_is_quiet_to_the_creator_only(app: App,
 
 def test_delivery_time_respects_quiet_hours_and_late_scans() -> None:
     quiet = QuietHours()
-    now = datetime(2026, 11, 30, 22, 0, tzinfo=timezone.utc)  # 23:00 Oslo
+    now = datetime(2026, 11, 30, 22, 0, tzinfo=UTC)  # 23:00 Oslo
     assert delivery_time(now, now=now, zone=OSLO, quiet=quiet, preferred=None) is None
-    morning = datetime(2026, 12, 1, 6, 30, tzinfo=timezone.utc)
+    morning = datetime(2026, 12, 1, 6, 30, tzinfo=UTC)
     assert delivery_time(now, now=morning, zone=OSLO, quiet=quiet, preferred=None) == datetime(
-        2026, 12, 1, 7, 0, tzinfo=timezone.utc
+        2026, 12, 1, 7, 0, tzinfo=UTC
     )
-    afternoon = datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc)  # overdue: now, it's not quiet
+    afternoon = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # overdue: now, it's not quiet
     assert delivery_time(now, now=afternoon, zone=OSLO, quiet=quiet, preferred=time(9, 0)) == afternoon
-    early = datetime(2026, 12, 1, 7, 30, tzinfo=timezone.utc)  # 08:30 local, preferred 09:00: queued for then
+    early = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)  # 08:30 local, preferred 09:00: queued for then
     assert delivery_time(early, now=early, zone=OSLO, quiet=quiet, preferred=time(9, 0)) == datetime(
-        2026, 12, 1, 8, 0, tzinfo=timezone.utc
+        2026, 12, 1, 8, 0, tzinfo=UTC
     )
     assert delivery_time(early, now=early, zone=OSLO, quiet=quiet, preferred=time(18, 0)) is None
 
@@ -329,10 +329,10 @@ async def test_tenure_milestones_once_each_by_dm_channel_or_quietly(
     await set_prefs(app, await member_id(app, "Fay"), celebrate="none")
     await app.settle()
 
-    clock.set(datetime(2026, 12, 20, 11, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 12, 20, 11, 0, tzinfo=UTC))
     await app.tick()
     assert with_header(memory, "u1", "One month") == []
-    clock.set(datetime(2026, 12, 20, 12, 0, tzinfo=timezone.utc))  # a month to the minute
+    clock.set(datetime(2026, 12, 20, 12, 0, tzinfo=UTC))  # a month to the minute
     for _ in range(4):
         await app.tick()
     assert len(with_header(memory, "u1", "One month in Strategy Club!")) == 1
@@ -342,7 +342,7 @@ async def test_tenure_milestones_once_each_by_dm_channel_or_quietly(
     assert with_header(memory, "u3", "One month") == []
     assert await milestones_of(app, await member_id(app, "Fay")) == ["1-month"]
 
-    clock.set(datetime(2027, 2, 20, 12, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2027, 2, 20, 12, 0, tzinfo=UTC))
     await app.tick()
     await app.tick()
     assert len(with_header(memory, "u1", "Three months with us")) == 1
@@ -392,13 +392,13 @@ async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPl
     await become_member(memory, "u1", "Dana Smith")  # 20 Nov
     await become_member(memory, "u3", "Fay")
     await memory.leave("u3")
-    clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
     await become_member(memory, "u2", "Eli")  # joined in the month's last week: next month
     mid = await member_id(app, "Dana Smith")
     cid = app.services.community.id
 
     def utc(day: int, hour: int = 12, month: int = 11) -> datetime:
-        return datetime(2026, month, day, hour, 0, tzinfo=timezone.utc)
+        return datetime(2026, month, day, hour, 0, tzinfo=UTC)
 
     async with app.database.session() as session:
         items = (await session.scalars(select(ContentItem).order_by(ContentItem.id).limit(6))).all()
@@ -418,10 +418,10 @@ async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPl
                 FaqQuestion(community_id=cid, member_id=mid, question="?", status=status, asked_at=utc(day, 10, month))
             )
 
-    clock.set(datetime(2026, 12, 1, 7, 30, tzinfo=timezone.utc))  # 08:30 in Oslo: recaps go at 09:00
+    clock.set(datetime(2026, 12, 1, 7, 30, tzinfo=UTC))  # 08:30 in Oslo: recaps go at 09:00
     await app.tick()
     assert with_header(memory, "u1", "Your November") == []
-    clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
     for _ in range(3):
         await app.tick()
 
@@ -435,7 +435,7 @@ async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPl
         keys = (await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("recap:%")))).all()
     assert keys == [f"recap:2026-11:member:{mid}"]
 
-    clock.set(datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc))  # days later: nothing more
+    clock.set(datetime(2026, 12, 5, 8, 0, tzinfo=UTC))  # days later: nothing more
     await app.tick()
     async with app.database.session() as session:
         count = await session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedupe_key.like("recap:%")))

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Fields, Header, OutboundMessage, Section
+from bot.notices import Notice
+from bot.notices.engagement import (
+    MilestonePost,
+    MilestoneReached,
+    MonthlyRecap,
+    NudgeMissed,
+    NudgeNote,
+    QuietList,
+    QuietMember,
+)
 from bot.views.common import first_name, kind_label
-from storage.models import ContentItem
 
 STOP = "engage.nudges-off"
 RESTART = "engage.nudges-on"
 LISTED_QUIET = 20  # members per creator list; the rest are one command away
-
-
-@dataclass(frozen=True)
-class QuietMember:
-    """One member who has gone quiet, as the creator sees them."""
-
-    member_id: int
-    name: str
-    since: datetime  # last active (or joined)
-    days: int
-    joined: datetime
-    nudges_on: bool = True
-    last_nudge: str | None = None  # the furthest check-in of this quiet stretch, e.g. day-10
 
 
 def long_date(when: datetime, zone: ZoneInfo, t: Translator) -> str:
@@ -47,13 +42,12 @@ def _stop_button(t: Translator) -> Button:
 # -- nudges -----------------------------------------------------------------------------
 
 
-def nudge_missed(
-    *, name: str, creator: str, community: str, days: int, items: Sequence[ContentItem], limit: int, zone: ZoneInfo, t: Translator
-) -> OutboundMessage:
+def nudge_missed(notice: NudgeMissed, t: Translator, zone: ZoneInfo) -> OutboundMessage:
     """Day 10 (by default): a friendly "here is what you missed", listing the drops since they were last around.
 
     Its footer says "just reply here": a DM within a day reaches the creator (bot/services/replies.py)."""
-    values = {"name": first_name(name), "community": community, "days": days, "creator": first_name(creator)}
+    items, limit = notice.items, notice.limit
+    values = {"name": first_name(notice.name), "community": notice.community, "days": notice.days, "creator": first_name(notice.creator)}
     blocks: list[Block] = [Header(t("engagement.nudge.missed.header", **values))]
     if items:
         blocks.append(Section(t.plural("engagement.nudge.missed.intro", len(items), **values)))
@@ -84,10 +78,10 @@ def nudge_missed(
     return OutboundMessage(text=t("engagement.nudge.missed.fallback", **values), blocks=tuple(blocks))
 
 
-def nudge_note(*, name: str, creator: str, community: str, note: str, t: Translator) -> OutboundMessage:
+def nudge_note(notice: NudgeNote, t: Translator, zone: ZoneInfo) -> OutboundMessage:
     """Day 21 (by default): a personal note from the creator, with a question to reply to (the reply reaches them)."""
-    values = {"name": first_name(name), "creator": creator, "community": community}
-    body = _fill(note, values) if note else t("engagement.nudge.note.body", **values)
+    values = {"name": first_name(notice.name), "creator": notice.creator, "community": notice.community}
+    body = _fill(notice.note, values) if notice.note else t("engagement.nudge.note.body", **values)
     blocks = (
         Header(t("engagement.nudge.note.header", **values)),
         Section(body),
@@ -121,10 +115,9 @@ def _quiet_line(member: QuietMember, zone: ZoneInfo, t: Translator) -> str:
     return line
 
 
-def creator_quiet_list(
-    quiet: Sequence[QuietMember], *, days: int, community: str, zone: ZoneInfo, t: Translator
-) -> OutboundMessage:
-    """Day 30 (by default): the creator hears who has gone quiet, to reach out personally."""
+def creator_quiet_list(notice: QuietList, t: Translator, zone: ZoneInfo) -> OutboundMessage:
+    """Day 30 (by default): the creator hears who has gone quiet, to reach out personally (dates in the community's zone)."""
+    quiet, days, community = notice.quiet, notice.days, notice.community
     header = t.plural("engagement.nudge.creator.header", len(quiet))
     lines = [_quiet_line(q, zone, t) for q in quiet[:LISTED_QUIET]]
     if len(quiet) > LISTED_QUIET:
@@ -170,47 +163,35 @@ def nudges_changed(on: bool, t: Translator) -> OutboundMessage:
 # -- milestones ----------------------------------------------------------------------------
 
 
-def milestone_dm(
-    key: str, *, name: str, community: str, creator: str, joined: datetime, zone: ZoneInfo, t: Translator
-) -> OutboundMessage:
-    values = {"name": first_name(name), "community": community, "creator": creator}
+def milestone_dm(notice: MilestoneReached, t: Translator, zone: ZoneInfo) -> OutboundMessage:
+    key = notice.key
+    values = {"name": first_name(notice.name), "community": notice.community, "creator": notice.creator}
     header = t(f"engagement.milestone.{key}.header", **values)
     blocks = (
         Header(header),
         Section(t(f"engagement.milestone.{key}.body", **values)),
-        Context(t("engagement.milestone.context", joined=long_date(joined, zone, t), **values)),
+        Context(t("engagement.milestone.context", joined=long_date(notice.joined, zone, t), **values)),
     )
     return OutboundMessage(text=header, blocks=blocks)
 
 
-def milestone_post(key: str, *, name: str, community: str, t: Translator) -> OutboundMessage:
-    text = t(f"engagement.milestone.{key}.post", name=first_name(name), community=community)
+def milestone_post(notice: MilestonePost, t: Translator, zone: ZoneInfo) -> OutboundMessage:
+    text = t(f"engagement.milestone.{notice.key}.post", name=first_name(notice.name), community=notice.community)
     return OutboundMessage(text=text, blocks=(Section(text),))
 
 
 # -- the monthly recap ---------------------------------------------------------------------
 
 
-def recap_dm(
-    *,
-    name: str,
-    community: str,
-    creator: str,
-    month: int,
-    drops: int,
-    live: int,
-    questions: int,
-    joined: datetime,
-    zone: ZoneInfo,
-    t: Translator,
-) -> OutboundMessage:
+def recap_dm(notice: MonthlyRecap, t: Translator, zone: ZoneInfo) -> OutboundMessage:
     """"Your month: 4 drops, 1 live session, 3 questions answered; member since …"."""
+    drops, live, questions = notice.drops, notice.live, notice.questions
     values = {
-        "name": first_name(name),
-        "community": community,
-        "creator": creator,
-        "month": t(f"engagement.months.{month}"),
-        "joined": long_date(joined, zone, t),
+        "name": first_name(notice.name),
+        "community": notice.community,
+        "creator": notice.creator,
+        "month": t(f"engagement.months.{notice.month}"),
+        "joined": long_date(notice.joined, zone, t),
         "drops": t.plural("engagement.recap.drops", drops),
         "live": t.plural("engagement.recap.live", live),
         "questions": t.plural("engagement.recap.questions", questions),
@@ -235,3 +216,13 @@ def recap_dm(
         Context(t("engagement.recap.signature", **values)),
     )
     return OutboundMessage(text=t("engagement.recap.fallback", **values), blocks=blocks)
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
+    NudgeMissed: nudge_missed,
+    NudgeNote: nudge_note,
+    QuietList: creator_quiet_list,
+    MilestoneReached: milestone_dm,
+    MilestonePost: milestone_post,
+    MonthlyRecap: recap_dm,
+}

@@ -28,12 +28,12 @@ class EngagementService:
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
+        catalog: Catalog,  # unused: what engagement says is worded by bot/views/engagement.py
         *,
         policy: NudgePolicy | None = None,
         grace: timedelta = members.DEFAULT_GRACE,
     ) -> None:
-        self._reach = Reach(database, outbox, clock, community, presence, catalog, grace)
+        self._reach = Reach(database, outbox, clock, community, presence, grace)
         self.nudges = NudgeService(self._reach, policy)
         self.milestones = MilestoneService(self._reach)
         self.recap = RecapService(self._reach)

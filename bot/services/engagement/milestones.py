@@ -10,27 +10,16 @@ feature is new) is recorded without a message.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.messages import Target
+from bot.notices.engagement import MilestonePost, MilestoneReached
 from bot.services.audience import channel_targets
-from bot.services.engagement.common import (
-    SCAN_EVERY,
-    Person,
-    Reach,
-    add_months,
-    not_before,
-    people,
-    person,
-)
-from bot.views import engagement as views
-from storage.models import Activity, LiveSession, Member, Milestone, Rsvp
-from storage.repositories._upsert import insert_ignoring_conflicts
+from bot.services.engagement.common import SCAN_EVERY, Reach, add_months, not_before
+from storage.database import Session
+from storage.repositories.engagement import Person
+from storage.repositories.engagement import milestones as repo
 
 log = logging.getLogger(__name__)
 
@@ -53,79 +42,38 @@ class MilestoneService:
         done += await self._live_sessions()
         return done
 
-    def _not_reached(self, key: str) -> ColumnElement[bool]:
-        return ~exists().where(Milestone.member_id == Member.id, Milestone.key == key)
-
     async def _tenure(self, key: str, months: int) -> int:
-        now = self._reach.clock.now()
+        reach, now = self._reach, self._reach.clock.now()
         # Months are 28 to 31 days long: a band of join dates a little wider than the week looked at.
         joined_after = now - CATCH_UP - timedelta(days=31 * months)
         joined_before = now + SCAN_EVERY - timedelta(days=28 * months)
-        async with self._reach.database.session() as session:
-            rows = await session.execute(
-                people().where(
-                    self._reach.members_now(now),
-                    Member.joined_at.between(joined_after, joined_before),
-                    self._not_reached(key),
-                )
-            )
-            due = [(p, add_months(p.joined_at, months)) for p in map(person, rows)]
+        async with reach.database.session() as session:
+            found = await repo.joined_between(session, reach.community.id, now, reach.grace, key, joined_after, joined_before)
+            due = [(p, add_months(p.joined_at, months)) for p in found]
             due = [(p, reached) for p, reached in due if now - CATCH_UP <= reached <= now + SCAN_EVERY]
             return await self._celebrate_all(session, key, due, now)
 
     async def _first_post(self) -> int:
-        now = self._reach.clock.now()
-        first = (
-            select(func.min(Activity.occurred_at))
-            .where(Activity.member_id == Member.id, Activity.kind == "message")
-            .correlate(Member)
-            .scalar_subquery()
-        )
-        async with self._reach.database.session() as session:
-            rows = await session.execute(
-                people(first).where(
-                    self._reach.members_now(now),
-                    Member.last_active_at >= now - CATCH_UP,  # whoever posted lately was active lately
-                    self._not_reached("first-post"),
-                    first.is_not(None),
-                )
-            )
-            due = [(person(row), row[-1]) for row in rows]
+        reach, now = self._reach, self._reach.clock.now()
+        async with reach.database.session() as session:
+            due = await repo.first_posts(session, reach.community.id, now, reach.grace, "first-post", now - CATCH_UP)
             return await self._celebrate_all(session, "first-post", due, now)
 
     async def _live_sessions(self) -> int:
-        now = self._reach.clock.now()
-        regulars = (
-            select(Rsvp.member_id)
-            .where(Rsvp.attended.is_(True))
-            .group_by(Rsvp.member_id)
-            .having(func.count() >= LIVE_COUNT)
-        )
-        async with self._reach.database.session() as session:
-            found = [
-                person(row)
-                for row in await session.execute(
-                    people().where(
-                        self._reach.members_now(now), Member.id.in_(regulars), self._not_reached("5-live")
-                    )
-                )
-            ]
+        reach, now = self._reach, self._reach.clock.now()
+        async with reach.database.session() as session:
+            found = await repo.live_regulars(session, reach.community.id, now, reach.grace, "5-live", LIVE_COUNT)
             if not found:
                 return 0
-            ends: dict[int, list[datetime]] = defaultdict(list)
-            attended = await session.execute(
-                select(Rsvp.member_id, LiveSession.starts_at, LiveSession.duration_min)
-                .join(LiveSession, LiveSession.id == Rsvp.session_id)
-                .where(Rsvp.attended.is_(True), Rsvp.member_id.in_([p.id for p in found]))
-                .order_by(LiveSession.starts_at)
-            )
-            for member_id, starts_at, minutes in attended:
-                ends[member_id].append(starts_at + timedelta(minutes=minutes))
-            due = [(p, min(now, ends[p.id][LIVE_COUNT - 1]) if len(ends[p.id]) >= LIVE_COUNT else now) for p in found]
+            ends = await repo.attended_ends(session, [p.id for p in found])
+            due: list[tuple[Person, datetime]] = []
+            for member in found:  # reached when their fifth session ended (now, if found late)
+                ended = ends.get(member.id, [])
+                due.append((member, min(now, ended[LIVE_COUNT - 1]) if len(ended) >= LIVE_COUNT else now))
             return await self._celebrate_all(session, "5-live", due, now)
 
     async def _celebrate_all(
-        self, session: AsyncSession, key: str, due: Sequence[tuple[Person, datetime]], now: datetime
+        self, session: Session, key: str, due: Sequence[tuple[Person, datetime]], now: datetime
     ) -> int:
         if not due:
             return 0
@@ -136,7 +84,7 @@ class MilestoneService:
         return done
 
     async def _celebrate(
-        self, session: AsyncSession, member: Person, target: Target | None, key: str, reached: datetime, now: datetime
+        self, session: Session, member: Person, target: Target | None, key: str, reached: datetime, now: datetime
     ) -> int:
         """Record the milestone and queue its celebration, or wait if its moment is not yet."""
         reach = self._reach
@@ -149,24 +97,19 @@ class MilestoneService:
             at = reach.send_at(reached, zone=reach.community.tz, preferred=None, now=now)
         if at is None or (how == "dm" and not belated and target is None):
             return 0  # quiet hours, their preferred time, or not reachable yet: a later scan celebrates
-        inserted = await session.execute(
-            insert_ignoring_conflicts(session, Milestone, {"member_id": member.id, "key": key, "reached_at": reached})
-        )
-        if inserted.rowcount != 1 or belated or how not in ("dm", "channel"):
-            return inserted.rowcount
+        recorded = await repo.record(session, member.id, key, reached)
+        if not recorded or belated or how not in ("dm", "channel"):
+            return int(recorded)
         community = reach.community
         if how == "dm" and target is not None:
-            message = views.milestone_dm(
-                key, name=member.name, community=community.name, creator=community.creator_name,
-                joined=member.joined_at, zone=reach.zone_of(member), t=reach.words_for(member),
-            )
+            dm = MilestoneReached(key, member.name, community.name, community.creator_name, member.joined_at)
             await reach.outbox.enqueue(
-                session, f"milestone:{key}:member:{member.id}", target, message,
+                session, f"milestone:{key}:member:{member.id}", target, dm, reader=reach.reader(member),
                 member_id=member.id, not_before=not_before(at, now),
             )
             return 1
         channels = community.config.channels  # how == "channel"
-        post = views.milestone_post(key, name=member.name, community=community.name, t=reach.community_words)
+        post = reach.outbox.render(MilestonePost(key, member.name, community.name), reach.public_reader())
         for place in channel_targets(reach.presence, channels.welcome or channels.announcements):
             await reach.outbox.enqueue(
                 session, f"milestone:{key}:member:{member.id}:{place.platform}:{place.workspace_id}", place, post,

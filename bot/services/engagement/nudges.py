@@ -15,26 +15,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.messages import Target
+from bot.notices import Notice
+from bot.notices.content import ContentPiece
+from bot.notices.engagement import NudgeMissed, NudgeNote, QuietList, QuietMember
+from bot.services.content.service import content_piece
 from bot.services.engagement.common import (
     BATCH,
     SCAN_EVERY,
-    Person,
     Reach,
-    creator_targets,
     not_before,
-    people,
-    person,
     quiet_days,
     stretch_start,
-    stretch_start_sql,
 )
 from bot.services.engagement.policy import NudgePolicy, NudgeStage
-from bot.views import engagement as views
-from storage.models import Activity, ContentItem, Member, MemberPreferences, Nudge
+from storage.database import Session
+from storage.models import Member
+from storage.repositories.engagement import Person
+from storage.repositories.engagement import nudges as repo
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +54,6 @@ class WinBack:
         return self.came_back / self.sent if self.sent else None
 
 
-async def record(session: AsyncSession, nudges: Sequence[dict[str, object]]) -> None:
-    """Record sent nudges in one statement (in the transaction that queued them)."""
-    if nudges:
-        await session.execute(insert(Nudge), list(nudges))
-
-
 class NudgeService:
     def __init__(self, reach: Reach, policy: NudgePolicy | None = None) -> None:
         self._reach = reach
@@ -78,105 +70,84 @@ class NudgeService:
             done += await (self._member_stage(stage) if stage.to_member else self._creator_stage(stage))
         return done
 
-    def _candidates(self, stage: NudgeStage, now: datetime, after: int) -> Select[tuple[object, ...]]:
+    async def _candidates(self, session: Session, stage: NudgeStage, now: datetime, after: int) -> list[Person]:
         """Members in this stage's band of quiet days who have not had it (or a later one) this stretch."""
-        horizon = now + SCAN_EVERY
-        since = stretch_start_sql()
-        query = (
-            people()
-            .where(
-                self._reach.members_now(now),
-                Member.id > after,
-                since <= horizon - timedelta(days=stage.day),
-                ~exists().where(
-                    Nudge.member_id == Member.id, Nudge.sent_at >= since, Nudge.stage.in_(self.policy.later_keys(stage))
-                ),
-            )
-            .order_by(Member.id)
-            .limit(BATCH)
+        reach, horizon = self._reach, now + SCAN_EVERY
+        following = self.policy.next_stage(stage)  # due for the next stage already: that one decides
+        gap = repo.Gap(now - self.policy.min_gap, self.policy.member_keys) if stage.to_member else None
+        return await repo.candidates(
+            session, reach.community.id, now, reach.grace,
+            quiet_by=horizon - timedelta(days=stage.day),
+            quiet_after=horizon - timedelta(days=following.day) if following is not None else None,
+            had_none_of=self.policy.later_keys(stage), gap=gap, after=after, limit=BATCH,
         )
-        following = self.policy.next_stage(stage)
-        if following is not None:  # due for the next stage already: that one decides
-            query = query.where(since > horizon - timedelta(days=following.day))
-        if stage.to_member:
-            query = query.where(
-                MemberPreferences.nudges.is_not(False),
-                ~exists().where(
-                    Nudge.member_id == Member.id,
-                    Nudge.sent_at > now - self.policy.min_gap,
-                    Nudge.stage.in_(self.policy.member_keys),
-                ),
-            )
-        return query
 
     async def _member_stage(self, stage: NudgeStage) -> int:
         reach, now = self._reach, self._reach.clock.now()
         sent, after = 0, 0
         while True:
             async with reach.database.session() as session:
-                batch = [person(row) for row in await session.execute(self._candidates(stage, now, after))]
+                batch = await self._candidates(session, stage, now, after)
                 if not batch:
                     return sent
                 after = batch[-1].id
                 targets = await reach.dm_targets(session, [p.id for p in batch])
-                missed = await self._published_since(session, min(stretch_start(p) for p in batch), now)
+                since = min(stretch_start(p) for p in batch)
+                published = await repo.published_since(session, reach.community.id, since, now, LIST_LIMIT)
+                missed = [content_piece(item) for item in published]
                 nudged = [
                     nudge
                     for member in batch
                     if (nudge := await self._nudge_member(session, stage, member, targets.get(member.id), missed, now))
                 ]
-                await record(session, nudged)
+                await repo.record(session, nudged)
                 sent += len(nudged)
             if len(batch) < BATCH:
                 return sent
 
     async def _nudge_member(
         self,
-        session: AsyncSession,
+        session: Session,
         stage: NudgeStage,
         member: Person,
         target: Target | None,
-        published: Sequence[ContentItem],
+        published: Sequence[ContentPiece],
         now: datetime,
     ) -> dict[str, object] | None:
         """Queue this member's nudge if its moment comes before the next scan; the Nudge row to record."""
         reach = self._reach
         since = stretch_start(member)
-        zone = reach.zone_of(member)
-        at = reach.send_at(since + timedelta(days=stage.day), zone=zone, preferred=member.time_of_day, now=now)
+        at = reach.send_at(since + timedelta(days=stage.day), zone=reach.zone_of(member), preferred=member.time_of_day, now=now)
         if at is None or target is None:
             return None
-        t = reach.words_for(member)
         community = reach.community
+        notice: Notice
         if stage.send == "missed":
-            items = [i for i in published if i.published_at and i.published_at > since]
-            message = views.nudge_missed(
-                name=member.name, creator=community.creator_name, community=community.name, days=quiet_days(member, at),
-                items=items, limit=self.policy.max_listed, zone=zone, t=t,
+            items = tuple(i for i in published if i.published_at and i.published_at > since)
+            notice = NudgeMissed(
+                member.name, community.creator_name, community.name, quiet_days(member, at), items, self.policy.max_listed
             )
         else:
-            message = views.nudge_note(
-                name=member.name, creator=community.creator_name, community=community.name,
-                note=self.policy.note, t=t,
-            )
+            notice = NudgeNote(member.name, community.creator_name, community.name, self.policy.note)
         # A member's check-in invites a reply: bot/services/replies.py (INVITING) knows this key's shape.
         key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
-        if await reach.outbox.enqueue(session, key, target, message, member_id=member.id, not_before=not_before(at, now)):
-            return {"member_id": member.id, "stage": stage.key, "sent_at": at}
-        return None
+        queued = await reach.outbox.enqueue(
+            session, key, target, notice, reader=reach.reader(member), member_id=member.id, not_before=not_before(at, now)
+        )
+        return {"member_id": member.id, "stage": stage.key, "sent_at": at} if queued else None
 
     async def _creator_stage(self, stage: NudgeStage) -> int:
         """One list per creator per delivery time, of the members who reached this stage."""
         reach, now = self._reach, self._reach.clock.now()
         async with reach.database.session() as session:
-            creators = await creator_targets(session, reach)
+            creators = await reach.creator_targets(session)
             if not creators:
                 log.info("nudge stage %s: no creator account to tell yet", stage.key)
                 return 0
-            groups: dict[datetime, list[views.QuietMember]] = defaultdict(list)
+            groups: dict[datetime, list[QuietMember]] = defaultdict(list)
             after = 0
             while True:
-                batch = [person(row) for row in await session.execute(self._candidates(stage, now, after))]
+                batch = await self._candidates(session, stage, now, after)
                 for member in batch:
                     since = stretch_start(member)
                     due = since + timedelta(days=stage.day)
@@ -184,7 +155,7 @@ class NudgeService:
                     if at is None:
                         continue
                     groups[at].append(
-                        views.QuietMember(
+                        QuietMember(
                             member_id=member.id, name=member.name, since=since,
                             days=quiet_days(member, at), joined=member.joined_at, nudges_on=member.nudges,
                         )
@@ -198,111 +169,59 @@ class NudgeService:
 
     async def _tell_creators(
         self,
-        session: AsyncSession,
+        session: Session,
         stage: NudgeStage,
         creators: Sequence[tuple[Member, Target]],
-        quiet: Sequence[views.QuietMember],
+        quiet: Sequence[QuietMember],
         at: datetime,
         now: datetime,
     ) -> None:
         reach = self._reach
         digest = hashlib.sha1(",".join(f"{q.member_id}@{q.since.isoformat()}" for q in quiet).encode()).hexdigest()[:16]
+        notice = QuietList(tuple(quiet), stage.day, reach.community.name)
         for creator, target in creators:
-            message = views.creator_quiet_list(
-                quiet, days=stage.day, community=reach.community.name, zone=reach.community.tz, t=reach.words_for(creator)
-            )
             key = f"nudge:{stage.key}:creator:{creator.id}:members:{digest}"
-            await reach.outbox.enqueue(session, key, target, message, member_id=creator.id, not_before=not_before(at, now))
-        await record(session, [{"member_id": q.member_id, "stage": stage.key, "sent_at": at} for q in quiet])
-
-    async def _published_since(self, session: AsyncSession, since: datetime, now: datetime) -> Sequence[ContentItem]:
-        result = await session.scalars(
-            select(ContentItem)
-            .where(
-                ContentItem.community_id == self._reach.community.id,
-                ContentItem.published_at > since,
-                ContentItem.published_at <= now,
+            await reach.outbox.enqueue(
+                session, key, target, notice, reader=reach.creator_reader(creator), member_id=creator.id,
+                not_before=not_before(at, now),
             )
-            .order_by(ContentItem.published_at.desc(), ContentItem.id.desc())
-            .limit(LIST_LIMIT)
-        )
-        return result.all()
+        await repo.record(session, [{"member_id": q.member_id, "stage": stage.key, "sent_at": at} for q in quiet])
 
     # -- win-backs --------------------------------------------------------------------------
 
     async def record_returns(self) -> int:
         """Mark nudges whose member was active again within the window. Returns how many."""
-        now, window = self._reach.clock.now(), self.policy.win_back
-        first_activity = (
-            select(func.min(Activity.occurred_at))
-            .where(
-                Activity.member_id == Nudge.member_id,
-                Activity.occurred_at > Nudge.sent_at,
-                or_(Activity.ref.is_(None), ~Activity.ref.startswith(OPT_OUT_REF)),
-            )
-            .correlate(Nudge)
-            .scalar_subquery()
-        )
-        async with self._reach.database.session() as session:
-            rows = (
-                await session.execute(
-                    select(Nudge.id, Nudge.sent_at, first_activity)
-                    .join(Member, Member.id == Nudge.member_id)
-                    .where(
-                        Member.community_id == self._reach.community.id,
-                        Nudge.came_back_at.is_(None),
-                        Nudge.sent_at >= now - 2 * window,  # one window of catch-up after downtime
-                        Nudge.sent_at <= now,
-                        Member.last_active_at > Nudge.sent_at,
-                    )
-                )
-            ).all()
+        reach, now, window = self._reach, self._reach.clock.now(), self.policy.win_back
+        async with reach.database.session() as session:
+            # one window of catch-up after downtime
+            found = await repo.returns_to_check(session, reach.community.id, now - 2 * window, now, OPT_OUT_REF)
             marked = 0
-            for nudge_id, sent_at, back in rows:
+            for nudge_id, sent_at, back in found:
                 if back is not None and back <= sent_at + window:
-                    await session.execute(update(Nudge).where(Nudge.id == nudge_id).values(came_back_at=back))
+                    await repo.mark_came_back(session, nudge_id, back)
                     marked += 1
             return marked
 
     async def win_back_rate(self, since: datetime) -> WinBack:
         """Of the nudges sent since `since`, how many brought the member back within the window."""
-        now, window = self._reach.clock.now(), self.policy.win_back
-        decided = or_(Nudge.came_back_at.is_not(None), Nudge.sent_at <= now - window)
-        async with self._reach.database.session() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        Nudge.stage,
-                        func.count().filter(decided),
-                        func.count(Nudge.came_back_at),
-                        func.count().filter(~decided),
-                    )
-                    .join(Member, Member.id == Nudge.member_id)
-                    .where(Member.community_id == self._reach.community.id, Nudge.sent_at >= since, Nudge.sent_at <= now)
-                    .group_by(Nudge.stage)
-                )
-            ).all()
-        by_stage = {stage: (sent, back) for stage, sent, back, _ in rows}
+        reach, now = self._reach, self._reach.clock.now()
+        async with reach.database.session() as session:
+            rows = await repo.outcomes(session, reach.community.id, since, now, now - self.policy.win_back)
         return WinBack(
             sent=sum(r[1] for r in rows), came_back=sum(r[2] for r in rows), pending=sum(r[3] for r in rows),
-            by_stage=by_stage,
+            by_stage={stage: (sent, back) for stage, sent, back, _ in rows},
         )
 
     # -- for the creator --------------------------------------------------------------------
 
-    async def quiet_members(self, min_days: int, limit: int = 25) -> tuple[int, list[views.QuietMember]]:
+    async def quiet_members(self, min_days: int, limit: int = 25) -> tuple[int, list[QuietMember]]:
         """Members quiet for at least `min_days`, longest first, and how many there are in all."""
-        now = self._reach.clock.now()
-        since = stretch_start_sql()
-        where = (self._reach.members_now(now), since <= now - timedelta(days=min_days))
-        async with self._reach.database.session() as session:
-            total = await session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
-            listed = [
-                person(row) for row in await session.execute(people().where(*where).order_by(since, Member.id).limit(limit))
-            ]
+        reach, now = self._reach, self._reach.clock.now()
+        async with reach.database.session() as session:
+            total, listed = await repo.quiet(session, reach.community.id, now, reach.grace, now - timedelta(days=min_days), limit)
             stages = await self._last_stages(session, listed)
         quiet = [
-            views.QuietMember(
+            QuietMember(
                 member_id=m.id, name=m.name, since=stretch_start(m), days=quiet_days(m, now),
                 joined=m.joined_at, nudges_on=m.nudges, last_nudge=stages.get(m.id),
             )
@@ -310,16 +229,9 @@ class NudgeService:
         ]
         return total, quiet
 
-    async def _last_stages(self, session: AsyncSession, members: Sequence[Person]) -> dict[int, str]:
+    async def _last_stages(self, session: Session, members: Sequence[Person]) -> dict[int, str]:
         """The furthest nudge stage each member had in their current stretch."""
         if not members:
             return {}
         starts = {m.id: stretch_start(m) for m in members}
-        rows = await session.execute(
-            select(Nudge.member_id, Nudge.stage, Nudge.sent_at)
-            .where(Nudge.member_id.in_(starts))
-            .order_by(Nudge.sent_at)
-        )
-        return {mid: stage for mid, stage, sent_at in rows if sent_at >= starts[mid]}
-
-
+        return {mid: stage for mid, stage, sent_at in await repo.sent_to(session, list(starts)) if sent_at >= starts[mid]}

@@ -1,0 +1,83 @@
+"""Milestones: who reached one not yet recorded (tenure, a first post, live sessions attended), and recording it once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Activity, LiveSession, Member, Milestone, Rsvp
+from storage.repositories import members
+from storage.repositories._upsert import affected, insert_ignoring_conflicts
+from storage.repositories.engagement import Person, people, person
+
+
+def _not_reached(key: str) -> ColumnElement[bool]:
+    return ~exists().where(Milestone.member_id == Member.id, Milestone.key == key)
+
+
+async def joined_between(
+    session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, start: datetime, end: datetime
+) -> list[Person]:
+    """Current members who joined between `start` and `end` and have not reached `key`."""
+    rows = await session.execute(
+        people().where(members.current_members(community_id, now, grace), Member.joined_at.between(start, end), _not_reached(key))
+    )
+    return [person(row) for row in rows]
+
+
+async def first_posts(
+    session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, active_since: datetime
+) -> list[tuple[Person, datetime]]:
+    """Current members active since `active_since` who posted and have not reached `key`, with their first post's time."""
+    first = (
+        select(func.min(Activity.occurred_at))
+        .where(Activity.member_id == Member.id, Activity.kind == "message")
+        .correlate(Member)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        people(first).where(
+            members.current_members(community_id, now, grace),
+            Member.last_active_at >= active_since,  # whoever posted lately was active lately
+            _not_reached(key),
+            first.is_not(None),
+        )
+    )
+    return [(person(row), row[-1]) for row in rows]
+
+
+async def live_regulars(
+    session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, count: int
+) -> list[Person]:
+    """Current members who attended at least `count` live sessions and have not reached `key`."""
+    regulars = select(Rsvp.member_id).where(Rsvp.attended.is_(True)).group_by(Rsvp.member_id).having(func.count() >= count)
+    rows = await session.execute(
+        people().where(members.current_members(community_id, now, grace), Member.id.in_(regulars), _not_reached(key))
+    )
+    return [person(row) for row in rows]
+
+
+async def attended_ends(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, list[datetime]]:
+    """When each live session these members attended ended, per member, in order."""
+    rows = await session.execute(
+        select(Rsvp.member_id, LiveSession.starts_at, LiveSession.duration_min)
+        .join(LiveSession, LiveSession.id == Rsvp.session_id)
+        .where(Rsvp.attended.is_(True), Rsvp.member_id.in_(member_ids))
+        .order_by(LiveSession.starts_at)
+    )
+    ends: dict[int, list[datetime]] = defaultdict(list)
+    for member_id, starts_at, minutes in rows:
+        ends[member_id].append(starts_at + timedelta(minutes=minutes))
+    return dict(ends)
+
+
+async def record(session: AsyncSession, member_id: int, key: str, reached_at: datetime) -> bool:
+    """Record the milestone; False if the member had reached it already (a concurrent scan did it)."""
+    inserted = await session.execute(
+        insert_ignoring_conflicts(session, Milestone, {"member_id": member_id, "key": key, "reached_at": reached_at})
+    )
+    return affected(inserted) == 1

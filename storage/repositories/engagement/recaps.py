@@ -1,0 +1,136 @@
+"""The monthly recap: whose recap is due (by time zone and preferred time), and what their month held.
+
+Whether a member's recap went out is the outbox row under its key (`<key_prefix><member id>`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, String, cast, exists, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ContentItem, FaqQuestion, LiveSession, Member, MemberPreferences, OutboxMessage, Rsvp
+from storage.repositories import members
+from storage.repositories.engagement import Person, people, person
+
+ANSWERED = ("answered", "resolved")  # answered by the bot, or by the creator after a follow-up
+
+
+def _not_sent(key_prefix: str) -> ColumnElement[bool]:
+    return ~exists().where(OutboxMessage.dedupe_key == literal(key_prefix) + cast(Member.id, String))
+
+
+async def schedules(
+    session: AsyncSession, community_id: int, now: datetime, grace: timedelta, joined_by: datetime, key_prefix: str
+) -> list[tuple[str | None, time | None]]:
+    """The (time zone, preferred time) pairs of current members who joined by `joined_by` and have no recap yet."""
+    rows = await session.execute(
+        select(Member.timezone, MemberPreferences.time_of_day)
+        .outerjoin(MemberPreferences, MemberPreferences.member_id == Member.id)
+        .where(members.current_members(community_id, now, grace), Member.joined_at <= joined_by, _not_sent(key_prefix))
+        .distinct()
+    )
+    return [(zone, preferred) for zone, preferred in rows.all()]
+
+
+async def last_drop(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> datetime | None:
+    """The last drop published in [start, end)."""
+    return await session.scalar(
+        select(func.max(ContentItem.published_at)).where(
+            ContentItem.community_id == community_id, ContentItem.published_at >= start, ContentItem.published_at < end
+        )
+    )
+
+
+async def due(
+    session: AsyncSession,
+    community_id: int,
+    now: datetime,
+    grace: timedelta,
+    *,
+    joined_by: datetime,
+    zone: str | None,
+    preferred: time | None,
+    key_prefix: str,
+    start: datetime,
+    end: datetime,
+    last_drop: datetime | None,
+    after: int,
+    limit: int,
+) -> list[Person]:
+    """Current members (id above `after`, by id) in `zone` with `preferred` time who joined by `joined_by`, have
+    no recap yet, and whose month [start, end) had something in it: a drop after they joined (`last_drop`:
+    the month's last), a live session attended, a question answered. An empty recap is not sent, and
+    not looked at again every hour either."""
+    live = exists().where(
+        Rsvp.member_id == Member.id,
+        Rsvp.attended.is_(True),
+        LiveSession.id == Rsvp.session_id,
+        LiveSession.starts_at >= start,
+        LiveSession.starts_at < end,
+    )
+    answered = exists().where(
+        FaqQuestion.member_id == Member.id,
+        FaqQuestion.status.in_(ANSWERED),
+        FaqQuestion.asked_at >= start,
+        FaqQuestion.asked_at < end,
+    )
+    something = or_(Member.joined_at <= last_drop, live, answered) if last_drop is not None else or_(live, answered)
+    same_zone = Member.timezone == zone if zone is not None else Member.timezone.is_(None)
+    same_time = MemberPreferences.time_of_day == preferred if preferred is not None else MemberPreferences.time_of_day.is_(None)
+    rows = await session.execute(
+        people()
+        .where(
+            members.current_members(community_id, now, grace),
+            Member.joined_at <= joined_by,
+            same_zone,
+            same_time,
+            _not_sent(key_prefix),
+            something,
+            Member.id > after,
+        )
+        .order_by(Member.id)
+        .limit(limit)
+    )
+    return [person(row) for row in rows]
+
+
+async def month_activity(
+    session: AsyncSession, community_id: int, member_ids: Sequence[int], start: datetime, end: datetime
+) -> tuple[list[datetime], dict[int, int], dict[int, int]]:
+    """In [start, end): when each drop was published; per member, live sessions attended and questions answered."""
+    published = await session.scalars(
+        select(ContentItem.published_at).where(
+            ContentItem.community_id == community_id, ContentItem.published_at >= start, ContentItem.published_at < end
+        )
+    )
+    live = await session.execute(
+        select(Rsvp.member_id, func.count())
+        .join(LiveSession, LiveSession.id == Rsvp.session_id)
+        .where(
+            Rsvp.member_id.in_(member_ids),
+            Rsvp.attended.is_(True),
+            LiveSession.status != "canceled",
+            LiveSession.starts_at >= start,
+            LiveSession.starts_at < end,
+        )
+        .group_by(Rsvp.member_id)
+    )
+    questions = await session.execute(
+        select(FaqQuestion.member_id, func.count())
+        .where(
+            FaqQuestion.community_id == community_id,
+            FaqQuestion.member_id.in_(member_ids),
+            FaqQuestion.status.in_(ANSWERED),
+            FaqQuestion.asked_at >= start,
+            FaqQuestion.asked_at < end,
+        )
+        .group_by(FaqQuestion.member_id)
+    )
+    return (
+        [p for p in published.all() if p is not None],
+        {int(mid): int(n) for mid, n in live.all()},
+        {int(mid): int(n) for mid, n in questions.all() if mid is not None},
+    )
