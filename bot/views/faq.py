@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -11,10 +12,44 @@ from bot.messages import Block, Button, Buttons, Context, Form, FormField, Heade
 from bot.views.common import first_name, local_time
 
 if TYPE_CHECKING:
-    from bot.services.answers import Outcome
-    from bot.services.faq_inbox import InboxItem
     from bot.services.faq_knowledge import SourceInfo
     from storage.models import FaqEntry, LiveSession
+
+
+class Outcome(Protocol):
+    """What an answer says (``bot.services.answers.Outcome``); described here, not imported,
+    because the answering service imports this module."""
+
+    @property
+    def answered(self) -> bool: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def sources(self) -> tuple[tuple[int, SourceInfo], ...]: ...
+    @property
+    def written(self) -> bool: ...
+    @property
+    def source_language(self) -> str | None: ...
+
+
+class InboxItem(Protocol):
+    """One question in the creator's inbox (``bot.services.faq_inbox.InboxItem``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def asker(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def feedback(self) -> str | None: ...
+    @property
+    def asked_at(self) -> datetime: ...
+    @property
+    def earlier(self) -> str | None: ...
+
 
 ANSWER_FORM = "faq.answer"
 ADD_FORM = "faq.add"

@@ -168,10 +168,10 @@ class FaqIndex:
                 owners.append(i)
         owner = np.array(owners, dtype=np.int32)
         body_passages = [tokenize(doc.text, stems) for doc in docs]
-        title = _Field(title_passages, owner, n)
+        titles = _Field(title_passages, owner, n)
         ngram = _Field(ngram_passages, owner, n)
         body = _Field(body_passages, np.arange(n, dtype=np.int32), n)
-        return cls(docs, title, body, ngram)
+        return cls(docs, titles, body, ngram)
 
     def __len__(self) -> int:
         return len(self.documents)

@@ -213,7 +213,8 @@ class SemanticIndex:
         score measured above this level carries over between languages and knowledge bases.
         """
         if self._level is None:
-            starts = np.flatnonzero(np.r_[True, self._owner[1:] != self._owner[:-1]]) if len(self._owner) else []
+            changes = np.r_[True, self._owner[1:] != self._owner[:-1]] if len(self._owner) else np.zeros(0, dtype=bool)
+            starts = [int(i) for i in np.flatnonzero(changes)]
             best: list[float] = []
             for row in self._probes(starts):
                 fused = self.views(self._titles[row]).fused
