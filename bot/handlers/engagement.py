@@ -29,7 +29,11 @@ async def members(ctx: Context) -> None:
         await ctx.reply(views.members_usage(ctx.t))
         return
     nudges = ctx.services.engagement.nudges
-    min_days = number(words[1], 1, MAX_DAYS, "engagement.quiet.days") if len(words) == 2 else min((s.day for s in nudges.policy.stages), default=14)
+    min_days = (
+        number(words[1], 1, MAX_DAYS, "engagement.quiet.days")
+        if len(words) == 2
+        else min((s.day for s in nudges.policy.stages), default=14)
+    )
     total, quiet = await nudges.quiet_members(min_days)
     await ctx.reply(views.quiet_report(total, quiet, min_days=min_days, zone=ctx.services.community.tz, t=ctx.t))
 

@@ -70,8 +70,19 @@ def local_date(when: datetime, zone: ZoneInfo) -> str:
 
 def chart_labels(community: str, currency: str, days: int, t: Translator) -> dict[str, str]:
     names = (
-        "members", "new", "voluntary", "failed_payment", "drops", "opens", "reactions", "no_data", "no_drops",
-        "cohorts_title", "months_since", "cohort", "forecast_title",
+        "members",
+        "new",
+        "voluntary",
+        "failed_payment",
+        "drops",
+        "opens",
+        "reactions",
+        "no_data",
+        "no_drops",
+        "cohorts_title",
+        "months_since",
+        "cohort",
+        "forecast_title",
     )
     labels = {name: t(f"analytics.chart.{name}") for name in names}
     labels["title"] = t("analytics.chart.title", community=community)
@@ -87,21 +98,107 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
     header = t("analytics.stats.header", community=community, days=days)
     none = t("analytics.none")
     membership = (
-        (t("analytics.stats.members"), t("analytics.stats.members_value", count=m.members, change=f"{m.members - m.members_at_start:+d}")),
+        (
+            t("analytics.stats.members"),
+            t("analytics.stats.members_value", count=m.members, change=f"{m.members - m.members_at_start:+d}"),
+        ),
         (t("analytics.stats.new"), str(m.new)),
-        (t("analytics.stats.churned"), t("analytics.stats.churned_value", total=m.churned, voluntary=m.churned_voluntary, failed=m.churned_failed_payment)),
-        (t("analytics.stats.retention"), none if m.retention is None else t("analytics.stats.retention_value", percent=percent(m.retention, t), retained=m.retained, start=m.members_at_start)),
-        (t("analytics.stats.mrr"), t("analytics.stats.mrr_value", amount=money_all(m.mrr, m.currency), change=money_all(m.mrr_change, m.currency, signed=True))),
+        (
+            t("analytics.stats.churned"),
+            t(
+                "analytics.stats.churned_value",
+                total=m.churned,
+                voluntary=m.churned_voluntary,
+                failed=m.churned_failed_payment,
+            ),
+        ),
+        (
+            t("analytics.stats.retention"),
+            none
+            if m.retention is None
+            else t(
+                "analytics.stats.retention_value",
+                percent=percent(m.retention, t),
+                retained=m.retained,
+                start=m.members_at_start,
+            ),
+        ),
+        (
+            t("analytics.stats.mrr"),
+            t(
+                "analytics.stats.mrr_value",
+                amount=money_all(m.mrr, m.currency),
+                change=money_all(m.mrr_change, m.currency, signed=True),
+            ),
+        ),
         (t("analytics.stats.founding"), str(m.founding)),
-        (t("analytics.stats.trials"), none if m.trials.rate is None else t("analytics.stats.trials_value", percent=percent(m.trials.rate, t), converted=m.trials.converted, ended=m.trials.ended)),
+        (
+            t("analytics.stats.trials"),
+            none
+            if m.trials.rate is None
+            else t(
+                "analytics.stats.trials_value",
+                percent=percent(m.trials.rate, t),
+                converted=m.trials.converted,
+                ended=m.trials.ended,
+            ),
+        ),
     )
     topics = ", ".join(t("analytics.stats.topic", word=word, count=count) for word, count in f.top_topics) or none
     engagement = (
-        (t("analytics.stats.weekly_active"), t("analytics.stats.weekly_active_value", active=e.weekly_active, members=e.community_members, percent=percent(e.weekly_active_share, t))),
-        (t("analytics.stats.drops"), none if not e.drops else t("analytics.stats.drops_value", opens=number(e.opens_per_drop, t), reactions=number(e.reactions_per_drop, t), count=len(e.drops))),
-        (t("analytics.stats.live"), none if e.live_attendance is None else t("analytics.stats.live_value", percent=percent(e.live_attendance, t), sessions=len(e.live_with_attendance), per_session=number(e.attendees_per_session, t))),
-        (t("analytics.stats.win_back"), none if e.win_back_rate is None else t("analytics.stats.win_back_value", percent=percent(e.win_back_rate, t), back=e.nudges_won_back, sent=e.nudges_sent)),
-        (t("analytics.stats.deflection"), none if f.deflection is None else t("analytics.stats.deflection_value", percent=percent(f.deflection, t), answered=f.answered_by_bot, asked=f.asked)),
+        (
+            t("analytics.stats.weekly_active"),
+            t(
+                "analytics.stats.weekly_active_value",
+                active=e.weekly_active,
+                members=e.community_members,
+                percent=percent(e.weekly_active_share, t),
+            ),
+        ),
+        (
+            t("analytics.stats.drops"),
+            none
+            if not e.drops
+            else t(
+                "analytics.stats.drops_value",
+                opens=number(e.opens_per_drop, t),
+                reactions=number(e.reactions_per_drop, t),
+                count=len(e.drops),
+            ),
+        ),
+        (
+            t("analytics.stats.live"),
+            none
+            if e.live_attendance is None
+            else t(
+                "analytics.stats.live_value",
+                percent=percent(e.live_attendance, t),
+                sessions=len(e.live_with_attendance),
+                per_session=number(e.attendees_per_session, t),
+            ),
+        ),
+        (
+            t("analytics.stats.win_back"),
+            none
+            if e.win_back_rate is None
+            else t(
+                "analytics.stats.win_back_value",
+                percent=percent(e.win_back_rate, t),
+                back=e.nudges_won_back,
+                sent=e.nudges_sent,
+            ),
+        ),
+        (
+            t("analytics.stats.deflection"),
+            none
+            if f.deflection is None
+            else t(
+                "analytics.stats.deflection_value",
+                percent=percent(f.deflection, t),
+                answered=f.answered_by_bot,
+                asked=f.asked,
+            ),
+        ),
         (t("analytics.stats.topics"), topics),
     )
     blocks: tuple[Block, ...] = (
@@ -113,8 +210,13 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
         Context(t("analytics.stats.footer", start=local_date(snapshot.period.start, zone))),
     )
     text = t(
-        "analytics.stats.text", community=community, members=m.members, mrr=money_all(m.mrr, m.currency),
-        new=m.new, churned=m.churned, days=days,
+        "analytics.stats.text",
+        community=community,
+        members=m.members,
+        mrr=money_all(m.mrr, m.currency),
+        new=m.new,
+        churned=m.churned,
+        days=days,
     )
     attachment = Attachment("membot-stats.png", png, PNG) if png else None
     return OutboundMessage(text=text, blocks=blocks, attachment=attachment)
@@ -128,7 +230,9 @@ def usage(t: Translator) -> OutboundMessage:
 # -- cohorts and forecast -----------------------------------------------------------------
 
 
-def cohorts(matrix: CohortMatrix, labels: Sequence[str], community: str, png: bytes | None, t: Translator) -> OutboundMessage:
+def cohorts(
+    matrix: CohortMatrix, labels: Sequence[str], community: str, png: bytes | None, t: Translator
+) -> OutboundMessage:
     months = matrix.width
     if not any(matrix.sizes):
         text = t("analytics.cohorts.empty", months=months)
@@ -148,24 +252,38 @@ def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currenc
     lines = [t("analytics.forecast.table_header")]
     for row, label in zip(rows, labels, strict=True):
         lines.append(
-            t("analytics.forecast.row", month=f"{label:<9}", members=f"{float(row.members):>9,.1f}", revenue=f"{money(row.revenue.quantize(Decimal('0.01')), currency):>16}")
+            t(
+                "analytics.forecast.row",
+                month=f"{label:<9}",
+                members=f"{float(row.members):>9,.1f}",
+                revenue=f"{money(row.revenue.quantize(Decimal('0.01')), currency):>16}",
+            )
         )
     return "```\n" + "\n".join(lines) + "\n```"
 
 
-def forecast(plan: Forecast, labels: Sequence[str], community: str, png: bytes | None, t: Translator) -> OutboundMessage:
+def forecast(
+    plan: Forecast, labels: Sequence[str], community: str, png: bytes | None, t: Translator
+) -> OutboundMessage:
     """The forecast table (`labels`: the months' names, from `months_from`), its basis and where it levels off."""
     inputs, rows, currency = plan.inputs, plan.months, plan.currency
     months = len(rows) - 1
     header = t("analytics.forecast.header", months=months)
     basis = t(
-        "analytics.forecast.basis", new=number(inputs.new_per_month, t), churn=percent(float(inputs.churn), t),
+        "analytics.forecast.basis",
+        new=number(inputs.new_per_month, t),
+        churn=percent(float(inputs.churn), t),
         price=money(inputs.price.quantize(Decimal("0.01")), currency),
     )
     blocks: list[Block] = [Header(header), Section(basis), Section(forecast_table(rows, labels, currency, t))]
     if plan.steady is not None:
         blocks.append(Context(t("analytics.forecast.steady", members=number(plan.steady, t, 0))))
-    text = t("analytics.forecast.text", community=community, revenue=money(rows[-1].revenue.quantize(Decimal("0.01")), currency), months=months)
+    text = t(
+        "analytics.forecast.text",
+        community=community,
+        revenue=money(rows[-1].revenue.quantize(Decimal("0.01")), currency),
+        months=months,
+    )
     attachment = Attachment("membot-forecast.png", png, PNG) if png else None
     return OutboundMessage(text=text, blocks=tuple(blocks), attachment=attachment)
 
@@ -207,7 +325,9 @@ def note_form(member_id: int, name: str, t: Translator) -> Form:
         submit_label=t("analytics.note.send"),
         fields=(
             FormField("member_id", t("analytics.note.field_member"), initial=str(member_id)),
-            FormField("note", t("analytics.note.field_note"), kind="multiline", placeholder=t("analytics.note.placeholder")),
+            FormField(
+                "note", t("analytics.note.field_note"), kind="multiline", placeholder=t("analytics.note.placeholder")
+            ),
         ),
     )
 

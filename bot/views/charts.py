@@ -75,7 +75,9 @@ def dashboard(snapshot: Snapshot, labels: Labels) -> bytes:
     if recent:
         places = range(len(recent))
         drops.bar([x - 0.2 for x in places], [d.opens for d in recent], width=0.4, color=ACCENT, label=labels["opens"])
-        drops.bar([x + 0.2 for x in places], [d.reactions for d in recent], width=0.4, color=SECOND, label=labels["reactions"])
+        drops.bar(
+            [x + 0.2 for x in places], [d.reactions for d in recent], width=0.4, color=SECOND, label=labels["reactions"]
+        )
         drops.set_xticks(list(places), [_short(d.title) for d in recent], rotation=30, ha="right", fontsize=8)
         drops.legend(frameon=False, fontsize=8)
     else:
@@ -100,9 +102,19 @@ def cohort_heatmap(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[
     for i, row in enumerate(matrix.cells):
         for k, cell in enumerate(row):
             if cell is not None:
-                axes.text(k, i, f"{cell * 100:.0f}%", ha="center", va="center", fontsize=8, color="white" if cell > 0.6 else "black")
+                axes.text(
+                    k,
+                    i,
+                    f"{cell * 100:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if cell > 0.6 else "black",
+                )
     axes.set_xticks(range(matrix.width), [str(k) for k in range(matrix.width)])
-    axes.set_yticks(range(matrix.width), [f"{label} ({size})" for label, size in zip(month_labels, matrix.sizes, strict=True)])
+    axes.set_yticks(
+        range(matrix.width), [f"{label} ({size})" for label, size in zip(month_labels, matrix.sizes, strict=True)]
+    )
     axes.set_xlabel(labels["months_since"])
     axes.set_ylabel(labels["cohort"])
     figure.colorbar(image, ax=axes, shrink=0.8, label="%")

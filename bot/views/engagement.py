@@ -47,7 +47,12 @@ def nudge_missed(notice: NudgeMissed, t: Translator, zone: ZoneInfo) -> Outbound
 
     Its footer says "just reply here": a DM within a day reaches the creator (bot/services/replies.py)."""
     items, limit = notice.items, notice.limit
-    values = {"name": first_name(notice.name), "community": notice.community, "days": notice.days, "creator": first_name(notice.creator)}
+    values = {
+        "name": first_name(notice.name),
+        "community": notice.community,
+        "days": notice.days,
+        "creator": first_name(notice.creator),
+    }
     blocks: list[Block] = [Header(t("engagement.nudge.missed.header", **values))]
     if items:
         blocks.append(Section(t.plural("engagement.nudge.missed.intro", len(items), **values)))
@@ -184,7 +189,7 @@ def milestone_post(notice: MilestonePost, t: Translator, zone: ZoneInfo) -> Outb
 
 
 def recap_dm(notice: MonthlyRecap, t: Translator, zone: ZoneInfo) -> OutboundMessage:
-    """"Your month: 4 drops, 1 live session, 3 questions answered; member since …"."""
+    """ "Your month: 4 drops, 1 live session, 3 questions answered; member since …"."""
     drops, live, questions = notice.drops, notice.live, notice.questions
     values = {
         "name": first_name(notice.name),

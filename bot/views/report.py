@@ -118,7 +118,12 @@ def forecast_rows(rows: Sequence[ForecastMonth], labels: Sequence[str]) -> Table
 
 def risk_rows(risks: Sequence[Risk], t: Translator) -> Table:
     return ["member_id", "name", "score", "reasons"], [
-        [r.member_id, r.name, r.score, " ".join(views.reason_line(x.key, x.points, x.values, t).lstrip("• ") for x in r.reasons)]
+        [
+            r.member_id,
+            r.name,
+            r.score,
+            " ".join(views.reason_line(x.key, x.points, x.values, t).lstrip("• ") for x in r.reasons),
+        ]
         for r in risks
     ]
 
@@ -159,7 +164,7 @@ class ReportPage:
     def render(self) -> str:
         parts = [f"<h2>{html.escape(heading)}</h2>{body}" for heading, body in self.sections]
         return (
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{html.escape(self.title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{html.escape(self.title)}</h1><p>{html.escape(self.generated)}</p>{''.join(parts)}</body></html>\n"
         )
@@ -193,10 +198,19 @@ async def report_files(report: Report, community: str, zone: ZoneInfo, t: Transl
         title=labels["title"],
         generated=f"{snapshot.period.start.astimezone(zone):%Y-%m-%d} – {snapshot.period.end.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})",
         sections=(
-            (t("analytics.stats.membership").strip("*"), _image(pngs["stats.png"], labels["title"]) + _table(*tables["figures.csv"])),
+            (
+                t("analytics.stats.membership").strip("*"),
+                _image(pngs["stats.png"], labels["title"]) + _table(*tables["figures.csv"]),
+            ),
             (labels["drops"], _table(*tables["drops.csv"])),
-            (labels["cohorts_title"], _image(pngs["cohorts.png"], labels["cohorts_title"]) + _table(*tables["cohorts.csv"])),
-            (labels["forecast_title"], _image(pngs["forecast.png"], labels["forecast_title"]) + _table(*tables["forecast.csv"])),
+            (
+                labels["cohorts_title"],
+                _image(pngs["cohorts.png"], labels["cohorts_title"]) + _table(*tables["cohorts.csv"]),
+            ),
+            (
+                labels["forecast_title"],
+                _image(pngs["forecast.png"], labels["forecast_title"]) + _table(*tables["forecast.csv"]),
+            ),
             (t("analytics.risk.header"), _table(*tables["at_risk.csv"])),
         ),
     )

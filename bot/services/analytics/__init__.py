@@ -182,8 +182,13 @@ class AnalyticsService(DomainService):
         recent_start, window_start, missed_since = self.risk_policy.windows(now)
         async with self._database.session() as session:
             found = await signals.risk_signals(
-                session, self._community.id, now, recent_start=recent_start, window_start=window_start,
-                missed_since=missed_since, grace=self._engagement.grace,
+                session,
+                self._community.id,
+                now,
+                recent_start=recent_start,
+                window_start=window_start,
+                missed_since=missed_since,
+                grace=self._engagement.grace,
             )
         return at_risk(found, now, self.risk_policy)
 

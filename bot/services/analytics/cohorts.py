@@ -35,7 +35,9 @@ def build_matrix(months: list[datetime], sizes: dict[int, int], held: dict[tuple
     return CohortMatrix(tuple(months), tuple(sizes.get(i, 0) for i in range(n)), tuple(cells))
 
 
-async def cohort_matrix(session: Session, community_id: int, now: datetime, zone: ZoneInfo, months: int = 12) -> CohortMatrix:
+async def cohort_matrix(
+    session: Session, community_id: int, now: datetime, zone: ZoneInfo, months: int = 12
+) -> CohortMatrix:
     """The last `months` months' cohorts (at most MAX_MONTHS), in the community's calendar."""
     months = max(1, min(months, MAX_MONTHS))
     bounds = month_starts(now, zone, months)

@@ -29,7 +29,11 @@ class RiskPolicy:
     def windows(self, now: datetime) -> tuple[datetime, datetime, datetime]:
         """Where "lately" starts, where the baseline before it starts, and since when missed live sessions count."""
         recent_start = now - timedelta(days=self.recent_days)
-        return recent_start, recent_start - timedelta(days=self.baseline_days), now - timedelta(days=self.missed_live_days)
+        return (
+            recent_start,
+            recent_start - timedelta(days=self.baseline_days),
+            now - timedelta(days=self.missed_live_days),
+        )
 
 
 def baseline_span(signals: MemberSignals, now: datetime, policy: RiskPolicy) -> float:
@@ -50,8 +54,14 @@ def score(signals: MemberSignals, now: datetime, policy: RiskPolicy = RiskPolicy
             if drop >= policy.falling_from:
                 reasons.append(
                     Reason(
-                        "falling", round(policy.falling_points * drop),
-                        {"percent": round(drop * 100), "recent": signals.recent, "usual": round(expected, 1), "days": policy.recent_days},
+                        "falling",
+                        round(policy.falling_points * drop),
+                        {
+                            "percent": round(drop * 100),
+                            "recent": signals.recent,
+                            "usual": round(expected, 1),
+                            "days": policy.recent_days,
+                        },
                     )
                 )
     quiet = (now - (signals.last_active_at or signals.joined_at)).days

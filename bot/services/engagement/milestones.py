@@ -48,7 +48,9 @@ class MilestoneService:
         joined_after = now - CATCH_UP - timedelta(days=31 * months)
         joined_before = now + SCAN_EVERY - timedelta(days=28 * months)
         async with reach.database.session() as session:
-            found = await repo.joined_between(session, reach.community.id, now, reach.grace, key, joined_after, joined_before)
+            found = await repo.joined_between(
+                session, reach.community.id, now, reach.grace, key, joined_after, joined_before
+            )
             due = [(p, add_months(p.joined_at, months)) for p in found]
             due = [(p, reached) for p, reached in due if now - CATCH_UP <= reached <= now + SCAN_EVERY]
             return await self._celebrate_all(session, key, due, now)
@@ -104,15 +106,24 @@ class MilestoneService:
         if how == "dm" and target is not None:
             dm = MilestoneReached(key, member.name, community.name, community.creator_name, member.joined_at)
             await reach.outbox.enqueue(
-                session, f"milestone:{key}:member:{member.id}", target, dm, reader=reach.reader(member),
-                member_id=member.id, not_before=not_before(at, now),
+                session,
+                f"milestone:{key}:member:{member.id}",
+                target,
+                dm,
+                reader=reach.reader(member),
+                member_id=member.id,
+                not_before=not_before(at, now),
             )
             return 1
         channels = community.config.channels  # how == "channel"
         post = reach.outbox.render(MilestonePost(key, member.name, community.name), reach.public_reader())
         for place in channel_targets(reach.presence, channels.welcome or channels.announcements):
             await reach.outbox.enqueue(
-                session, f"milestone:{key}:member:{member.id}:{place.platform}:{place.workspace_id}", place, post,
-                member_id=member.id, not_before=not_before(at, now),
+                session,
+                f"milestone:{key}:member:{member.id}:{place.platform}:{place.workspace_id}",
+                place,
+                post,
+                member_id=member.id,
+                not_before=not_before(at, now),
             )
         return 1

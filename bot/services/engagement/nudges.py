@@ -76,10 +76,16 @@ class NudgeService:
         following = self.policy.next_stage(stage)  # due for the next stage already: that one decides
         gap = repo.Gap(now - self.policy.min_gap, self.policy.member_keys) if stage.to_member else None
         return await repo.candidates(
-            session, reach.community.id, now, reach.grace,
+            session,
+            reach.community.id,
+            now,
+            reach.grace,
             quiet_by=horizon - timedelta(days=stage.day),
             quiet_after=horizon - timedelta(days=following.day) if following is not None else None,
-            had_none_of=self.policy.later_keys(stage), gap=gap, after=after, limit=BATCH,
+            had_none_of=self.policy.later_keys(stage),
+            gap=gap,
+            after=after,
+            limit=BATCH,
         )
 
     async def _member_stage(self, stage: NudgeStage) -> int:
@@ -117,7 +123,9 @@ class NudgeService:
         """Queue this member's nudge if its moment comes before the next scan; the Nudge row to record."""
         reach = self._reach
         since = stretch_start(member)
-        at = reach.send_at(since + timedelta(days=stage.day), zone=reach.zone_of(member), preferred=member.time_of_day, now=now)
+        at = reach.send_at(
+            since + timedelta(days=stage.day), zone=reach.zone_of(member), preferred=member.time_of_day, now=now
+        )
         if at is None or target is None:
             return None
         community = reach.community
@@ -125,14 +133,25 @@ class NudgeService:
         if stage.send == "missed":
             items = tuple(i for i in published if i.published_at and i.published_at > since)
             notice = NudgeMissed(
-                member.name, community.creator_name, community.name, quiet_days(member, at), items, self.policy.max_listed
+                member.name,
+                community.creator_name,
+                community.name,
+                quiet_days(member, at),
+                items,
+                self.policy.max_listed,
             )
         else:
             notice = NudgeNote(member.name, community.creator_name, community.name, self.policy.note)
         # A member's check-in invites a reply: bot/services/replies.py (INVITING) knows this key's shape.
         key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
         queued = await reach.outbox.enqueue(
-            session, key, target, notice, reader=reach.reader(member), member_id=member.id, not_before=not_before(at, now)
+            session,
+            key,
+            target,
+            notice,
+            reader=reach.reader(member),
+            member_id=member.id,
+            not_before=not_before(at, now),
         )
         return {"member_id": member.id, "stage": stage.key, "sent_at": at} if queued else None
 
@@ -156,8 +175,12 @@ class NudgeService:
                         continue
                     groups[at].append(
                         QuietMember(
-                            member_id=member.id, name=member.name, since=since,
-                            days=quiet_days(member, at), joined=member.joined_at, nudges_on=member.nudges,
+                            member_id=member.id,
+                            name=member.name,
+                            since=since,
+                            days=quiet_days(member, at),
+                            joined=member.joined_at,
+                            nudges_on=member.nudges,
                         )
                     )
                 if len(batch) < BATCH:
@@ -182,7 +205,12 @@ class NudgeService:
         for creator, target in creators:
             key = f"nudge:{stage.key}:creator:{creator.id}:members:{digest}"
             await reach.outbox.enqueue(
-                session, key, target, notice, reader=reach.creator_reader(creator), member_id=creator.id,
+                session,
+                key,
+                target,
+                notice,
+                reader=reach.creator_reader(creator),
+                member_id=creator.id,
                 not_before=not_before(at, now),
             )
         await repo.record(session, [{"member_id": q.member_id, "stage": stage.key, "sent_at": at} for q in quiet])
@@ -208,7 +236,9 @@ class NudgeService:
         async with reach.database.session() as session:
             rows = await repo.outcomes(session, reach.community.id, since, now, now - self.policy.win_back)
         return WinBack(
-            sent=sum(r[1] for r in rows), came_back=sum(r[2] for r in rows), pending=sum(r[3] for r in rows),
+            sent=sum(r[1] for r in rows),
+            came_back=sum(r[2] for r in rows),
+            pending=sum(r[3] for r in rows),
             by_stage={stage: (sent, back) for stage, sent, back, _ in rows},
         )
 
@@ -218,12 +248,19 @@ class NudgeService:
         """Members quiet for at least `min_days`, longest first, and how many there are in all."""
         reach, now = self._reach, self._reach.clock.now()
         async with reach.database.session() as session:
-            total, listed = await repo.quiet(session, reach.community.id, now, reach.grace, now - timedelta(days=min_days), limit)
+            total, listed = await repo.quiet(
+                session, reach.community.id, now, reach.grace, now - timedelta(days=min_days), limit
+            )
             stages = await self._last_stages(session, listed)
         quiet = [
             QuietMember(
-                member_id=m.id, name=m.name, since=stretch_start(m), days=quiet_days(m, now),
-                joined=m.joined_at, nudges_on=m.nudges, last_nudge=stages.get(m.id),
+                member_id=m.id,
+                name=m.name,
+                since=stretch_start(m),
+                days=quiet_days(m, now),
+                joined=m.joined_at,
+                nudges_on=m.nudges,
+                last_nudge=stages.get(m.id),
             )
             for m in listed
         ]
@@ -234,4 +271,6 @@ class NudgeService:
         if not members:
             return {}
         starts = {m.id: stretch_start(m) for m in members}
-        return {mid: stage for mid, stage, sent_at in await repo.sent_to(session, list(starts)) if sent_at >= starts[mid]}
+        return {
+            mid: stage for mid, stage, sent_at in await repo.sent_to(session, list(starts)) if sent_at >= starts[mid]
+        }

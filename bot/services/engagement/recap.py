@@ -93,10 +93,19 @@ class RecapService:
         while True:
             async with reach.database.session() as session:
                 members = await repo.due(
-                    session, reach.community.id, now, reach.grace,
-                    joined_by=group.end - MIN_TENURE, zone=group.zone, preferred=group.preferred,
-                    key_prefix=self._key_prefix(month), start=group.start, end=group.end,
-                    last_drop=group.last_drop, after=after, limit=BATCH,
+                    session,
+                    reach.community.id,
+                    now,
+                    reach.grace,
+                    joined_by=group.end - MIN_TENURE,
+                    zone=group.zone,
+                    preferred=group.preferred,
+                    key_prefix=self._key_prefix(month),
+                    start=group.start,
+                    end=group.end,
+                    last_drop=group.last_drop,
+                    after=after,
+                    limit=BATCH,
                 )
                 if not members:
                     return done
@@ -117,12 +126,24 @@ class RecapService:
             if target is None or numbers.empty:
                 continue
             notice = MonthlyRecap(
-                member.name, reach.community.name, reach.community.creator_name, month.month,
-                numbers.drops, numbers.live, numbers.questions, member.joined_at,
+                member.name,
+                reach.community.name,
+                reach.community.creator_name,
+                month.month,
+                numbers.drops,
+                numbers.live,
+                numbers.questions,
+                member.joined_at,
             )
             key = f"{self._key_prefix(month)}{member.id}"
             sent += await reach.outbox.enqueue(
-                session, key, target, notice, reader=reach.reader(member), member_id=member.id, not_before=not_before(at, now)
+                session,
+                key,
+                target,
+                notice,
+                reader=reach.reader(member),
+                member_id=member.id,
+                not_before=not_before(at, now),
             )
         return sent
 

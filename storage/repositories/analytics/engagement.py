@@ -82,7 +82,9 @@ async def drops(session: AsyncSession, community_id: int, start: datetime, end: 
     )
     rows = await session.execute(
         select(ContentItem.id, ContentItem.title, ContentItem.published_at, opens, reactions)
-        .where(ContentItem.community_id == community_id, ContentItem.published_at > start, ContentItem.published_at <= end)
+        .where(
+            ContentItem.community_id == community_id, ContentItem.published_at > start, ContentItem.published_at <= end
+        )
         .order_by(ContentItem.published_at, ContentItem.id)
     )
     return [DropRow(i, title, at, int(o or 0), int(r or 0)) for i, title, at, o, r in rows.all()]

@@ -12,7 +12,17 @@ from storage.models import Activity, Member, Membership
 
 EXPORT_BATCH = 1000
 MEMBER_COLUMNS = (
-    "id", "name", "role", "level", "joined_at", "left_at", "last_active_at", "status", "plan", "founding", "member_since",
+    "id",
+    "name",
+    "role",
+    "level",
+    "joined_at",
+    "left_at",
+    "last_active_at",
+    "status",
+    "plan",
+    "founding",
+    "member_since",
 )
 ACTIVITY_COLUMNS = ("id", "member_id", "kind", "occurred_at", "ref")
 
@@ -24,9 +34,7 @@ def _iso(when: datetime | None) -> str:
 async def member_rows(session: AsyncSession, community_id: int) -> AsyncIterator[tuple[object, ...]]:
     """Every member with their latest membership, streamed in batches."""
     latest = (
-        select(Membership.member_id, func.max(Membership.id).label("latest"))
-        .group_by(Membership.member_id)
-        .subquery()
+        select(Membership.member_id, func.max(Membership.id).label("latest")).group_by(Membership.member_id).subquery()
     )
     query = (
         select(Member, Membership)
@@ -39,9 +47,17 @@ async def member_rows(session: AsyncSession, community_id: int) -> AsyncIterator
     result = await session.stream(query)
     async for member, membership in result:
         yield (
-            member.id, member.display_name, member.role, member.level or "", _iso(member.joined_at), _iso(member.left_at),
-            _iso(member.last_active_at), membership.status if membership else "", (membership.plan or "") if membership else "",
-            "yes" if membership and membership.founding else "", _iso(membership.started_at) if membership else "",
+            member.id,
+            member.display_name,
+            member.role,
+            member.level or "",
+            _iso(member.joined_at),
+            _iso(member.left_at),
+            _iso(member.last_active_at),
+            membership.status if membership else "",
+            (membership.plan or "") if membership else "",
+            "yes" if membership and membership.founding else "",
+            _iso(membership.started_at) if membership else "",
         )
 
 

@@ -24,7 +24,6 @@ CHURNED = ("canceled", "unpaid")
 PAYING = ("active", "past_due")
 
 
-
 def in_community(community_id: int) -> ColumnElement[bool]:
     """Membership rows of this community's members, not the creator's."""
     return and_(Member.id == Membership.member_id, Member.community_id == community_id, Member.role != "creator")
@@ -50,7 +49,11 @@ def held_at(at: datetime, m: Any = Membership) -> ColumnElement[bool]:
 
 async def members_at(session: AsyncSession, community_id: int, at: datetime) -> int:
     """Distinct members holding a membership at `at`."""
-    query = select(func.count(distinct(Membership.member_id))).select_from(Membership).join(Member, in_community(community_id))
+    query = (
+        select(func.count(distinct(Membership.member_id)))
+        .select_from(Membership)
+        .join(Member, in_community(community_id))
+    )
     return await session.scalar(query.where(held_at(at))) or 0
 
 
@@ -99,7 +102,9 @@ async def churned(session: AsyncSession, community_id: int, start: datetime, end
     return {str(kind): int(count) for kind, count in rows.all()}
 
 
-async def paying_by_plan(session: AsyncSession, community_id: int, trial_days: Mapping[str, int], at: datetime) -> dict[str, int]:
+async def paying_by_plan(
+    session: AsyncSession, community_id: int, trial_days: Mapping[str, int], at: datetime
+) -> dict[str, int]:
     """Memberships paying at `at`, per plan key (`trial_days`: every plan's trial length): held then,
     past any trial, and not comped or a trial.
 
@@ -109,7 +114,10 @@ async def paying_by_plan(session: AsyncSession, community_id: int, trial_days: M
     if not trial_days:
         return {}
     past_trial = or_(
-        *(and_(Membership.plan == key, Membership.started_at <= at - timedelta(days=days)) for key, days in trial_days.items())
+        *(
+            and_(Membership.plan == key, Membership.started_at <= at - timedelta(days=days))
+            for key, days in trial_days.items()
+        )
     )
     rows = await session.execute(
         select(Membership.plan, func.count())

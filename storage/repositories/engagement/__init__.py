@@ -49,8 +49,15 @@ def person(row: Row[Any]) -> Person:
     """The `Person` in the first columns of a `people()` row."""
     mid, name, locale, tz, joined, last, preferred, nudges, celebrate = tuple(row)[:9]
     return Person(
-        id=mid, name=name, locale=locale, timezone=tz, joined_at=joined, last_active_at=last,
-        time_of_day=preferred, nudges=nudges is not False, celebrate=celebrate or "dm",
+        id=mid,
+        name=name,
+        locale=locale,
+        timezone=tz,
+        joined_at=joined,
+        last_active_at=last,
+        time_of_day=preferred,
+        nudges=nudges is not False,
+        celebrate=celebrate or "dm",
     )
 
 
@@ -62,7 +69,12 @@ def stretch_start() -> ColumnElement[datetime]:
 async def identities(session: AsyncSession, member_ids: Sequence[int]) -> list[tuple[int, str, str, str]]:
     """(member id, platform, workspace, user id) of every account of these members, oldest link first."""
     rows = await session.execute(
-        select(PlatformIdentity.member_id, PlatformIdentity.platform, PlatformIdentity.workspace_id, PlatformIdentity.user_id)
+        select(
+            PlatformIdentity.member_id,
+            PlatformIdentity.platform,
+            PlatformIdentity.workspace_id,
+            PlatformIdentity.user_id,
+        )
         .where(PlatformIdentity.member_id.in_(member_ids))
         .order_by(PlatformIdentity.id)
     )

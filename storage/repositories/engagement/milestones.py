@@ -24,7 +24,9 @@ async def joined_between(
 ) -> list[Person]:
     """Current members who joined between `start` and `end` and have not reached `key`."""
     rows = await session.execute(
-        people().where(members.current_members(community_id, now, grace), Member.joined_at.between(start, end), _not_reached(key))
+        people().where(
+            members.current_members(community_id, now, grace), Member.joined_at.between(start, end), _not_reached(key)
+        )
     )
     return [person(row) for row in rows]
 
@@ -54,7 +56,9 @@ async def live_regulars(
     session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, count: int
 ) -> list[Person]:
     """Current members who attended at least `count` live sessions and have not reached `key`."""
-    regulars = select(Rsvp.member_id).where(Rsvp.attended.is_(True)).group_by(Rsvp.member_id).having(func.count() >= count)
+    regulars = (
+        select(Rsvp.member_id).where(Rsvp.attended.is_(True)).group_by(Rsvp.member_id).having(func.count() >= count)
+    )
     rows = await session.execute(
         people().where(members.current_members(community_id, now, grace), Member.id.in_(regulars), _not_reached(key))
     )

@@ -65,11 +65,15 @@ async def record(session: AsyncSession, nudges: Sequence[Mapping[str, object]]) 
         await session.execute(insert(Nudge), [dict(n) for n in nudges])
 
 
-async def published_since(session: AsyncSession, community_id: int, since: datetime, now: datetime, limit: int) -> Sequence[ContentItem]:
+async def published_since(
+    session: AsyncSession, community_id: int, since: datetime, now: datetime, limit: int
+) -> Sequence[ContentItem]:
     """Content published in (since, now], newest first."""
     result = await session.scalars(
         select(ContentItem)
-        .where(ContentItem.community_id == community_id, ContentItem.published_at > since, ContentItem.published_at <= now)
+        .where(
+            ContentItem.community_id == community_id, ContentItem.published_at > since, ContentItem.published_at <= now
+        )
         .order_by(ContentItem.published_at.desc(), ContentItem.id.desc())
         .limit(limit)
     )
@@ -144,6 +148,8 @@ async def quiet(
 async def sent_to(session: AsyncSession, member_ids: Sequence[int]) -> list[tuple[int, str, datetime]]:
     """Every nudge these members had: (member id, stage, sent at), oldest first."""
     rows = await session.execute(
-        select(Nudge.member_id, Nudge.stage, Nudge.sent_at).where(Nudge.member_id.in_(member_ids)).order_by(Nudge.sent_at)
+        select(Nudge.member_id, Nudge.stage, Nudge.sent_at)
+        .where(Nudge.member_id.in_(member_ids))
+        .order_by(Nudge.sent_at)
     )
     return [(int(mid), str(stage), sent) for mid, stage, sent in rows.all()]

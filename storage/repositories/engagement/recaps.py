@@ -79,7 +79,9 @@ async def due(
     )
     something = or_(Member.joined_at <= last_drop, live, answered) if last_drop is not None else or_(live, answered)
     same_zone = Member.timezone == zone if zone is not None else Member.timezone.is_(None)
-    same_time = MemberPreferences.time_of_day == preferred if preferred is not None else MemberPreferences.time_of_day.is_(None)
+    same_time = (
+        MemberPreferences.time_of_day == preferred if preferred is not None else MemberPreferences.time_of_day.is_(None)
+    )
     rows = await session.execute(
         people()
         .where(
