@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import struct
 import threading
+from collections.abc import Mapping
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.app import App
 from bot.messages import Buttons, Fields, OutboundMessage
+from bot.notices.analytics import Snapshot
 from bot.platforms.memory import MemoryPlatform
 from bot.views import charts
 from storage.models import Activity, Member, Membership, Tier
 from tests.test_analytics_sql import ago, membership_dataset
 
 
-def check_png(data: bytes, *, min_size: tuple[int, int] = (300, 200), max_size: tuple[int, int] = (2000, 1500)) -> tuple[int, int]:
+def check_png(
+    data: bytes, *, min_size: tuple[int, int] = (300, 200), max_size: tuple[int, int] = (2000, 1500)
+) -> tuple[int, int]:
     """A real PNG of sensible dimensions and weight; returns (width, height)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert data[12:16] == b"IHDR"
@@ -97,12 +102,23 @@ async def test_members_at_risk_explains_and_sends_a_personal_note(app: App, memo
     await memory.join("u2", "Eli Park")
     await app.settle()
     async with app.database.session() as session:
-        await session.execute(update(Member).where(Member.display_name.in_(("Dana Smith", "Eli Park"))).values(joined_at=ago(100)))
-        dana = (await session.execute(update(Member).where(Member.display_name == "Dana Smith").values(last_active_at=ago(12)).returning(Member.id))).scalar_one()
+        await session.execute(
+            update(Member).where(Member.display_name.in_(("Dana Smith", "Eli Park"))).values(joined_at=ago(100))
+        )
+        dana = (
+            await session.execute(
+                update(Member)
+                .where(Member.display_name == "Dana Smith")
+                .values(last_active_at=ago(12))
+                .returning(Member.id)
+            )
+        ).scalar_one()
         session.add_all(Activity(member_id=dana, kind="message", occurred_at=ago(20 + 2 * i)) for i in range(16))
         session.add(Activity(member_id=dana, kind="message", occurred_at=ago(12)))
         tier = (await session.scalars(select(Tier.id).where(Tier.key == "member"))).one()
-        for mid in (await session.scalars(select(Member.id).where(Member.role == "member"))).all():  # members, not visitors
+        for mid in (
+            await session.scalars(select(Member.id).where(Member.role == "member"))
+        ).all():  # members, not visitors
             session.add(Membership(member_id=mid, tier_id=tier, status="active", started_at=ago(100)))
 
     reply = await memory.command("creator", "members", "at-risk")
@@ -121,12 +137,18 @@ async def test_members_at_risk_explains_and_sends_a_personal_note(app: App, memo
     opened = await memory.click("creator", f"analytics.note:{dana}")
     form = opened.forms[0]
     assert form.form_id == "analytics.note" and form.fields[0].initial == str(dana)
-    sent = await memory.submit("creator", "analytics.note", {"member_id": str(dana), "note": "Hi Dana, we miss you at the Thursday live!"})
+    sent = await memory.submit(
+        "creator", "analytics.note", {"member_id": str(dana), "note": "Hi Dana, we miss you at the Thursday live!"}
+    )
     assert sent.texts == ["Sent to Dana Smith. 💌 If they reply within a day, I'll pass it on to you."]
     await app.settle()
     note = memory.dms_to("u1")[-1]
     assert note.text == "A note from Maya Lindqvist\nHi Dana, we miss you at the Thursday live!"
-    assert (await memory.submit("creator", "analytics.note", {"member_id": str(dana), "note": "  "})).texts[0].startswith("The note is empty")
+    assert (
+        (await memory.submit("creator", "analytics.note", {"member_id": str(dana), "note": "  "}))
+        .texts[0]
+        .startswith("The note is empty")
+    )
 
 
 async def test_members_inactive_still_belongs_to_engagement(app: App, memory: MemoryPlatform) -> None:
@@ -135,13 +157,15 @@ async def test_members_inactive_still_belongs_to_engagement(app: App, memory: Me
     assert "Nobody has been quiet" in (await memory.command("creator", "members", "inactive")).texts[0]
 
 
-async def test_charts_are_drawn_off_the_event_loop(app: App, memory: MemoryPlatform, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_charts_are_drawn_off_the_event_loop(
+    app: App, memory: MemoryPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
     threads: list[int] = []
     draw = charts.dashboard
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(snapshot: Snapshot, labels: Mapping[str, str]) -> bytes:
         threads.append(threading.get_ident())
-        return draw(*args, **kwargs)
+        return draw(snapshot, labels)
 
     monkeypatch.setattr(charts, "dashboard", spy)
     await memory.command("creator", "stats")

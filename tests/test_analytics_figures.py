@@ -83,7 +83,12 @@ def test_risk_score_explains_every_point() -> None:
     falling = MemberSignals(1, "Falling", ago(100), ago(9), recent=1, earlier=16, missed_live=1, past_due_since=ago(4))
     risk = score(falling, NOW)
     # usual: 16 actions in 56 days = 4 per 14 days; 1 lately is a 75% drop: 40 × 0.75 = 30 points
-    assert [(r.key, r.points) for r in risk.reasons] == [("falling", 30), ("past_due", 25), ("missed_live", 10), ("quiet", 9)]
+    assert [(r.key, r.points) for r in risk.reasons] == [
+        ("falling", 30),
+        ("past_due", 25),
+        ("missed_live", 10),
+        ("quiet", 9),
+    ]
     assert risk.score == 74
     assert risk.reasons[0].values == {"percent": 75, "recent": 1, "usual": 4.0, "days": 14}
 
@@ -108,7 +113,8 @@ def test_month_starts_and_matrix() -> None:
     oslo = ZoneInfo("Europe/Oslo")
     starts = month_starts(NOW, oslo, 2)
     assert starts == [
-        datetime(2026, 9, 30, 22, tzinfo=UTC), datetime(2026, 10, 31, 23, tzinfo=UTC),
+        datetime(2026, 9, 30, 22, tzinfo=UTC),
+        datetime(2026, 10, 31, 23, tzinfo=UTC),
         datetime(2026, 11, 30, 23, tzinfo=UTC),
     ]
     jan = month_starts(datetime(2027, 1, 5, tzinfo=UTC), oslo, 2)

@@ -18,13 +18,20 @@ from tests.test_analytics_chat import check_png
 from tests.test_analytics_sql import ago
 
 runner = CliRunner()
-TRICKY = ("=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "Dana Smith")
+TRICKY = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "Dana Smith")
 
 
 @pytest.fixture(autouse=True)
 def quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS", "MEMBOT_STRIPE_API_KEY"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "MEMBOT_DATABASE_URL",
+        "MEMBOT_PLATFORMS",
+        "MEMBOT_STRIPE_API_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -48,7 +55,13 @@ def db_url(tmp_path: Path) -> str:
 
 
 def test_safe_cells() -> None:
-    assert [safe_cell(v) for v in TRICKY] == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "Dana Smith"]
+    assert [safe_cell(v) for v in TRICKY] == [
+        '\'=HYPERLINK("http://evil","x")',
+        "'+1+1",
+        "'-2+3",
+        "'@SUM(A1)",
+        "Dana Smith",
+    ]
     assert safe_cell(-49) == -49 and safe_cell("\tx") == "'\tx"
     assert csv_text(["a"], [["=1"]]) == "a\r\n'=1\r\n"
 
@@ -57,7 +70,7 @@ def test_export_members_and_activity_are_injection_safe(db_url: str, tmp_path: P
     result = runner.invoke(app, ["export", "members", "--out", str(tmp_path / "members.csv"), "--db", db_url])
     assert result.exit_code == 0 and "Exported 5 members rows" in result.stdout
     rows = list(csv.DictReader((tmp_path / "members.csv").open(encoding="utf-8")))
-    assert [r["name"] for r in rows] == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "Dana Smith"]
+    assert [r["name"] for r in rows] == ['\'=HYPERLINK("http://evil","x")', "'+1+1", "'-2+3", "'@SUM(A1)", "Dana Smith"]
     assert rows[0]["role"] == "member" and rows[0]["status"] == ""
 
     result = runner.invoke(app, ["export", "activity", "--out", str(tmp_path / "activity.csv"), "--db", db_url])
@@ -75,7 +88,15 @@ def test_report_writes_pngs_csvs_and_one_self_contained_page(db_url: str, tmp_pa
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
     assert names == {
-        "stats.png", "cohorts.png", "forecast.png", "figures.csv", "drops.csv", "cohorts.csv", "forecast.csv", "at_risk.csv", "report.html",
+        "stats.png",
+        "cohorts.png",
+        "forecast.png",
+        "figures.csv",
+        "drops.csv",
+        "cohorts.csv",
+        "forecast.csv",
+        "at_risk.csv",
+        "report.html",
     }
     for png in ("stats.png", "cohorts.png", "forecast.png"):
         check_png((out / png).read_bytes())

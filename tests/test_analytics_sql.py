@@ -50,24 +50,54 @@ async def community(db: Database, path: Path) -> CommunityContext:
     return await CommunityContext.load(db)
 
 
-async def add_member(db: Database, cid: int, name: str, *, role: str = "member", joined: float = 200, left: float | None = None, active: float | None = None) -> int:
+async def add_member(
+    db: Database,
+    cid: int,
+    name: str,
+    *,
+    role: str = "member",
+    joined: float = 200,
+    left: float | None = None,
+    active: float | None = None,
+) -> int:
     async with db.session() as session:
         member = Member(
-            community_id=cid, display_name=name, role=role, joined_at=ago(joined),
-            left_at=ago(left) if left is not None else None, last_active_at=ago(active) if active is not None else None,
+            community_id=cid,
+            display_name=name,
+            role=role,
+            joined_at=ago(joined),
+            left_at=ago(left) if left is not None else None,
+            last_active_at=ago(active) if active is not None else None,
         )
         session.add(member)
         await session.flush()
         return member.id
 
 
-async def add_membership(db: Database, member_id: int, status: str, plan: str | None, started: float, *, ended: float | None = None, past_due: float | None = None, founding: bool = False, period_end: float | None = None) -> None:
+async def add_membership(
+    db: Database,
+    member_id: int,
+    status: str,
+    plan: str | None,
+    started: float,
+    *,
+    ended: float | None = None,
+    past_due: float | None = None,
+    founding: bool = False,
+    period_end: float | None = None,
+) -> None:
     async with db.session() as session:
         tier = (await session.scalars(select(Tier.id).where(Tier.key == "member"))).one()
         session.add(
             Membership(
-                member_id=member_id, tier_id=tier, status=status, plan=plan, founding=founding, started_at=ago(started),
-                ended_at=ago(ended) if ended is not None else None, past_due_since=ago(past_due) if past_due is not None else None,
+                member_id=member_id,
+                tier_id=tier,
+                status=status,
+                plan=plan,
+                founding=founding,
+                started_at=ago(started),
+                ended_at=ago(ended) if ended is not None else None,
+                past_due_since=ago(past_due) if past_due is not None else None,
                 current_period_end=ago(period_end) if period_end is not None else None,
             )
         )
@@ -139,43 +169,90 @@ async def engagement_dataset(db: Database, ctx: CommunityContext) -> dict[str, i
     async with db.session() as session:
         items = {}
         for slug, days in (("x", 10), ("y", 3), ("z", 40)):
-            item = ContentItem(community_id=cid, slug=f"stats-{slug}", title=slug.upper(), kind="resource", published_at=ago(days))
+            item = ContentItem(
+                community_id=cid, slug=f"stats-{slug}", title=slug.upper(), kind="resource", published_at=ago(days)
+            )
             session.add(item)
             await session.flush()
             items[slug] = item.id
         x, y = items["x"], items["y"]
-        for key, pmid in ((f"drop:{x}:memory:W1", "m100"), (f"drop:{x}:member:{a}", "m101"), (f"drop:{y}:memory:W1", "m200"), (f"welcome:{a}", "m300")):
+        for key, pmid in (
+            (f"drop:{x}:memory:W1", "m100"),
+            (f"drop:{x}:member:{a}", "m101"),
+            (f"drop:{y}:memory:W1", "m200"),
+            (f"welcome:{a}", "m300"),
+        ):
             session.add(
                 OutboxMessage(
-                    dedupe_key=key, platform="memory", workspace_id="W1", target={"channel": "drops"}, payload={"text": ""},
-                    status="sent", next_attempt_at=ago(11), created_at=ago(11), platform_message_id=pmid,
+                    dedupe_key=key,
+                    platform="memory",
+                    workspace_id="W1",
+                    target={"channel": "drops"},
+                    payload={"text": ""},
+                    status="sent",
+                    next_attempt_at=ago(11),
+                    created_at=ago(11),
+                    platform_message_id=pmid,
                 )
             )
         acts = [
-            (a, "message", 2, None), (a, "message", 3, None), (b, "reaction", 6, None), (b, "message", 8, None),
-            (c, "join", 1, None), (gone, "message", 1, None), (creator, "command", 1, None),
-            (a, "library_open", 9, f"content:{x}"), (a, "library_open", 8, f"content:{x}"), (b, "library_open", 9, f"content:{x}"),
-            (b, "library_open", 2, f"content:{y}"), (creator, "library_open", 2, f"content:{y}"), (a, "library_open", 39, f"content:{items['z']}"),
-            (a, "reaction", 9, "msg:m100"), (b, "reaction", 9, "msg:m100"), (a, "reaction", 9, "msg:m101"),
-            (creator, "reaction", 2, "msg:m200"), (a, "reaction", 5, "msg:m300"),
+            (a, "message", 2, None),
+            (a, "message", 3, None),
+            (b, "reaction", 6, None),
+            (b, "message", 8, None),
+            (c, "join", 1, None),
+            (gone, "message", 1, None),
+            (creator, "command", 1, None),
+            (a, "library_open", 9, f"content:{x}"),
+            (a, "library_open", 8, f"content:{x}"),
+            (b, "library_open", 9, f"content:{x}"),
+            (b, "library_open", 2, f"content:{y}"),
+            (creator, "library_open", 2, f"content:{y}"),
+            (a, "library_open", 39, f"content:{items['z']}"),
+            (a, "reaction", 9, "msg:m100"),
+            (b, "reaction", 9, "msg:m100"),
+            (a, "reaction", 9, "msg:m101"),
+            (creator, "reaction", 2, "msg:m200"),
+            (a, "reaction", 5, "msg:m300"),
         ]
         session.add_all(Activity(member_id=m, kind=k, occurred_at=ago(d), ref=r) for m, k, d, r in acts)
         sessions = {}
-        for name, days, status in (("l1", 5, "done"), ("l2", 2, "scheduled"), ("l3", 4, "canceled"), ("l4", -2, "scheduled")):
+        for name, days, status in (
+            ("l1", 5, "done"),
+            ("l2", 2, "scheduled"),
+            ("l3", 4, "canceled"),
+            ("l4", -2, "scheduled"),
+        ):
             live = LiveSession(community_id=cid, title=name, starts_at=ago(days), status=status, created_at=ago(30))
             session.add(live)
             await session.flush()
             sessions[name] = live.id
-        rsvps = [("l1", a, True), ("l1", b, False), ("l1", c, True), ("l2", a, False), ("l2", b, False), ("l3", a, True), ("l4", a, False)]
-        session.add_all(Rsvp(session_id=sessions[s], member_id=m, attended=att, created_at=ago(20)) for s, m, att in rsvps)
-        questions = [
-            ("answered", 1, "What time is the live?"), ("answered", 2, "Where are the templates?"), ("answered", 3, "How do I join?"),
-            ("unanswered", 4, "How do I cancel my subscription?"), ("unanswered", 5, "Can I get a refund after cancelling?"),
-            ("forwarded", 6, "Where is the Zoom link?"), ("resolved", 7, "Is there a refund policy for yearly plans?"),
-            ("answered", 40, "Old question"), ("unanswered", 45, "Old cancel question"),
+        rsvps = [
+            ("l1", a, True),
+            ("l1", b, False),
+            ("l1", c, True),
+            ("l2", a, False),
+            ("l2", b, False),
+            ("l3", a, True),
+            ("l4", a, False),
         ]
         session.add_all(
-            FaqQuestion(community_id=cid, member_id=a, question=q, status=s, asked_at=ago(d), place={}) for s, d, q in questions
+            Rsvp(session_id=sessions[s], member_id=m, attended=att, created_at=ago(20)) for s, m, att in rsvps
+        )
+        questions = [
+            ("answered", 1, "What time is the live?"),
+            ("answered", 2, "Where are the templates?"),
+            ("answered", 3, "How do I join?"),
+            ("unanswered", 4, "How do I cancel my subscription?"),
+            ("unanswered", 5, "Can I get a refund after cancelling?"),
+            ("forwarded", 6, "Where is the Zoom link?"),
+            ("resolved", 7, "Is there a refund policy for yearly plans?"),
+            ("answered", 40, "Old question"),
+            ("unanswered", 45, "Old cancel question"),
+        ]
+        session.add_all(
+            FaqQuestion(community_id=cid, member_id=a, question=q, status=s, asked_at=ago(d), place={})
+            for s, d, q in questions
         )
     return {"a": a, "b": b, "c": c, "x": x, "y": y, "l1": sessions["l1"], "l2": sessions["l2"]}
 
@@ -195,7 +272,10 @@ async def test_engagement_and_faq_figures(db: Database, community_path: Path) ->
     assert [(s.session_id, s.rsvps, s.attended) for s in live] == [(ids["l1"], 3, 2), (ids["l2"], 2, 0)]
     assert outcomes == {"answered": 3, "unanswered": 2, "forwarded": 1, "resolved": 1}
     assert len(unanswered) == 4
-    assert top_topics(unanswered, limit=2) == (("cancel", 2), ("refund", 2))  # "cancelling" counts as cancel; ties alphabetical
+    assert top_topics(unanswered, limit=2) == (
+        ("cancel", 2),
+        ("refund", 2),
+    )  # "cancelling" counts as cancel; ties alphabetical
 
 
 async def test_risk_signals(db: Database, community_path: Path) -> None:
@@ -205,18 +285,31 @@ async def test_risk_signals(db: Database, community_path: Path) -> None:
     steady = await add_member(db, cid, "Steady", joined=100, active=1)
     await add_member(db, cid, "Gone", joined=100, left=1)
     async with db.session() as session:
-        acts = [(falling, 9), (falling, 20), (falling, 30), (falling, 69), (falling, 71), (steady, 1), (steady, 13), (steady, 15)]
+        acts = [
+            (falling, 9),
+            (falling, 20),
+            (falling, 30),
+            (falling, 69),
+            (falling, 71),
+            (steady, 1),
+            (steady, 13),
+            (steady, 15),
+        ]
         session.add_all(Activity(member_id=m, kind="message", occurred_at=ago(d)) for m, d in acts)
         session.add(Activity(member_id=falling, kind="join", occurred_at=ago(20)))  # joining is not activity
         live = LiveSession(community_id=cid, title="Q&A", starts_at=ago(6), status="done", created_at=ago(30))
         untaken = LiveSession(community_id=cid, title="Q&A 2", starts_at=ago(3), status="done", created_at=ago(30))
         session.add_all([live, untaken])
         await session.flush()
-        session.add_all([
-            Rsvp(session_id=live.id, member_id=falling, attended=False, created_at=ago(10)),
-            Rsvp(session_id=live.id, member_id=steady, attended=True, created_at=ago(10)),
-            Rsvp(session_id=untaken.id, member_id=falling, attended=False, created_at=ago(10)),  # attendance not taken
-        ])
+        session.add_all(
+            [
+                Rsvp(session_id=live.id, member_id=falling, attended=False, created_at=ago(10)),
+                Rsvp(session_id=live.id, member_id=steady, attended=True, created_at=ago(10)),
+                Rsvp(
+                    session_id=untaken.id, member_id=falling, attended=False, created_at=ago(10)
+                ),  # attendance not taken
+            ]
+        )
     await add_membership(db, falling, "past_due", "monthly", 90, past_due=4)  # within the grace period: a member
     await add_membership(db, steady, "active", "monthly", 90)
     await add_member(db, cid, "Lurker", joined=100)  # arrived, never joined: not a member
@@ -230,5 +323,10 @@ async def test_risk_signals(db: Database, community_path: Path) -> None:
     by_name = {s.name: s for s in found}
     assert set(by_name) == {"Falling", "Steady"}
     f, s = by_name["Falling"], by_name["Steady"]
-    assert (f.recent, f.earlier, f.missed_live, f.past_due_since) == (1, 3, 1, ago(4))  # day 71 is outside the 70-day window
+    assert (f.recent, f.earlier, f.missed_live, f.past_due_since) == (
+        1,
+        3,
+        1,
+        ago(4),
+    )  # day 71 is outside the 70-day window
     assert (s.recent, s.earlier, s.missed_live, s.past_due_since) == (2, 1, 0, None)

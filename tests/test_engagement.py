@@ -6,6 +6,7 @@ The fake clock walks across weeks; every job runs at each step, as the scheduler
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,12 @@ from sqlalchemy import func, select, update
 from bot.app import App
 from bot.clock import FakeClock
 from bot.community.schema import QuietHours
-from bot.messages import OutboundMessage
+from bot.messages import Fields, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.engagement import NudgePolicy, NudgeStage
 from bot.services.engagement.common import delivery_time
+from bot.settings import Settings
+from storage.database import Database
 from storage.models import (
     Activity,
     ContentItem,
@@ -177,7 +180,8 @@ async def test_stop_these_reminders_is_honoured_and_is_not_a_win_back(app: App, 
     again = await memory.click("u1", "engage.nudges-on")
     assert again.texts == ["Check-ins are back on. Thanks for letting me know!"]
     async with app.database.session() as session:
-        assert (await session.get(MemberPreferences, mid)).nudges is True  # type: ignore[union-attr]
+        prefs = await session.get(MemberPreferences, mid)
+        assert prefs is not None and prefs.nudges is True
 
 
 async def test_creator_list_flags_members_who_turned_check_ins_off(app: App, memory: MemoryPlatform) -> None:
@@ -222,7 +226,9 @@ async def test_nudge_due_in_quiet_hours_arrives_when_they_end(
     await app.settle()
     assert len(with_header(memory, "u1", MISSED)) == 1
     async with app.database.session() as session:
-        row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("nudge:day-10:%")))).one()
+        row = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("nudge:day-10:%")))
+        ).one()
     assert row.dedupe_key == f"nudge:day-10:member:{await member_id(app, 'Dana')}:since:2026-11-20"
     assert row.sent_at == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 
@@ -289,7 +295,11 @@ def test_policy_from_config_falls_back_to_defaults() -> None:
     assert policy.later_keys(policy.stages[1]) == ("day-21", "day-30")
 
     section = SimpleNamespace(  # the shape of the proposed `[nudges]` table
-        enabled=True, min_gap_days=5, win_back_days=10, creator_time=time(8, 0), note="Hey {name}!",
+        enabled=True,
+        min_gap_days=5,
+        win_back_days=10,
+        creator_time=time(8, 0),
+        note="Hey {name}!",
         steps=(SimpleNamespace(day=30, send="creator"), SimpleNamespace(day=14, send="missed")),
     )
     configured = NudgePolicy.from_config(SimpleNamespace(nudges=section))
@@ -355,7 +365,9 @@ async def test_long_past_milestones_are_not_celebrated(app: App, memory: MemoryP
     mid = await member_id(app, "Dana")
     async with app.database.session() as session:  # a member from before the feature existed
         await session.execute(update(Member).where(Member.id == mid).values(joined_at=START - timedelta(days=800)))
-        await session.execute(update(Activity).where(Activity.member_id == mid).values(occurred_at=START - timedelta(days=30)))
+        await session.execute(
+            update(Activity).where(Activity.member_id == mid).values(occurred_at=START - timedelta(days=30))
+        )
     await memory.command("u1", "library")  # active today, but no new post
     for _ in range(3):
         await app.tick()
@@ -369,8 +381,11 @@ async def test_fifth_live_session_is_celebrated(app: App, memory: MemoryPlatform
     async with app.database.session() as session:
         for n in range(5):
             live = LiveSession(
-                community_id=app.services.community.id, title=f"Live {n}", starts_at=START - timedelta(days=5 - n),
-                created_at=START, status="done",
+                community_id=app.services.community.id,
+                title=f"Live {n}",
+                starts_at=START - timedelta(days=5 - n),
+                created_at=START,
+                status="done",
             )
             session.add(live)
             await session.flush()
@@ -411,8 +426,12 @@ async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPl
             await session.flush()
             session.add(Rsvp(session_id=live.id, member_id=mid, created_at=START, attended=attended))
         for day, month, status in (
-            (22, 11, "answered"), (24, 11, "resolved"), (28, 11, "answered"),
-            (23, 11, "unanswered"), (25, 11, "forwarded"), (30, 10, "answered"),
+            (22, 11, "answered"),
+            (24, 11, "resolved"),
+            (28, 11, "answered"),
+            (23, 11, "unanswered"),
+            (25, 11, "forwarded"),
+            (30, 10, "answered"),
         ):
             session.add(
                 FaqQuestion(community_id=cid, member_id=mid, question="?", status=status, asked_at=utc(day, 10, month))
@@ -427,25 +446,31 @@ async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPl
 
     [recap] = with_header(memory, "u1", "Your November in Strategy Club")
     assert recap.text == "Your November: 4 drops, 1 live session, 3 questions answered; member since 20 November 2026"
-    fields = [b for b in recap.blocks if type(b).__name__ == "Fields"]
-    assert fields[0].items == (("Drops", "4"), ("Live sessions attended", "1"), ("Questions answered", "3"))  # type: ignore[attr-defined]
+    fields = [b for b in recap.blocks if isinstance(b, Fields)]
+    assert fields[0].items == (("Drops", "4"), ("Live sessions attended", "1"), ("Questions answered", "3"))
     assert with_header(memory, "u2", "Your November") == []
     assert with_header(memory, "u3", "Your November") == []
     async with app.database.session() as session:
-        keys = (await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("recap:%")))).all()
+        keys = (
+            await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("recap:%")))
+        ).all()
     assert keys == [f"recap:2026-11:member:{mid}"]
 
     clock.set(datetime(2026, 12, 5, 8, 0, tzinfo=UTC))  # days later: nothing more
     await app.tick()
     async with app.database.session() as session:
-        count = await session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedupe_key.like("recap:%")))
+        count = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedupe_key.like("recap:%"))
+        )
     assert count == 1
 
 
 # -- both databases ---------------------------------------------------------------------------
 
 
-async def test_every_scan_runs_on_sqlite_and_postgresql(db, settings, clock: FakeClock, community_path) -> None:  # type: ignore[no-untyped-def]
+async def test_every_scan_runs_on_sqlite_and_postgresql(
+    db: Database, settings: Settings, clock: FakeClock, community_path: Path
+) -> None:
     from tests.conftest import make_app
 
     memory = MemoryPlatform(workspaces=("W1",))
