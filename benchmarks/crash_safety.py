@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.testing.crash_harness import CrashHarness, ScenarioResult, window_summary  # noqa: E402
+from bot.testing.crash_harness import CrashHarness, ScenarioResult, window_summary
 
 KILLS = int(os.environ.get("MEMBOT_CRASH_KILLS", "50"))
 KILLS_PER_SCENARIO = 5
@@ -35,14 +35,22 @@ SCENARIOS = (("fanout", 300), ("drip", 100), ("webhook", 60))
 INBOUND = (("inbound", 60),)  # /feedback commands posted, recorded before the ack, replayed after a kill
 
 
-async def one_pass(harness: CrashHarness, *, idempotent: bool, latency_ms: float = 0.0, scenarios: tuple[tuple[str, int], ...] = SCENARIOS) -> list[ScenarioResult]:
+async def one_pass(
+    harness: CrashHarness,
+    *,
+    idempotent: bool,
+    latency_ms: float = 0.0,
+    scenarios: tuple[tuple[str, int], ...] = SCENARIOS,
+) -> list[ScenarioResult]:
     results: list[ScenarioResult] = []
     kills = 0
     n = 0
     while kills < KILLS:
         scenario, members = scenarios[n % len(scenarios)]
         want = min(KILLS_PER_SCENARIO, KILLS - kills)
-        result = await harness.scenario(scenario, members=members, kills=want, idempotent=idempotent, latency_ms=latency_ms)
+        result = await harness.scenario(
+            scenario, members=members, kills=want, idempotent=idempotent, latency_ms=latency_ms
+        )
         results.append(result)
         kills += result.kills
         n += 1
@@ -65,8 +73,11 @@ def totals(results: list[ScenarioResult]) -> dict[str, object]:
     }
     if any(r.scenario == "inbound" for r in results):
         acks = [a for r in results for a in r.ack_ms]
-        out.update(acknowledged=sum(r.acknowledged for r in results), replayed=sum(r.replayed for r in results),
-                   **{k.replace("window", "ack"): v for k, v in window_summary(acks).items()})
+        out.update(
+            acknowledged=sum(r.acknowledged for r in results),
+            replayed=sum(r.replayed for r in results),
+            **{k.replace("window", "ack"): v for k, v in window_summary(acks).items()},
+        )
     return out
 
 
@@ -74,11 +85,21 @@ async def main() -> None:
     started = time.perf_counter()
     pg = PG_URL if os.environ.get("MEMBOT_CRASH_DB") == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="membot-crash-") as workdir:
-        async with CrashHarness(Path(workdir), seed=int(os.environ.get("MEMBOT_CRASH_SEED", "2026")), pg_url=pg) as harness:
+        async with CrashHarness(
+            Path(workdir), seed=int(os.environ.get("MEMBOT_CRASH_SEED", "2026")), pg_url=pg
+        ) as harness:
             inbound = await one_pass(harness, idempotent=False, scenarios=INBOUND)
             if os.environ.get("MEMBOT_CRASH_ONLY") == "inbound":
-                print(json.dumps({"benchmark": "crash_safety", "database": "postgresql" if pg else "sqlite",
-                                  "inbound": totals(inbound), "seconds": round(time.perf_counter() - started, 1)}))
+                print(
+                    json.dumps(
+                        {
+                            "benchmark": "crash_safety",
+                            "database": "postgresql" if pg else "sqlite",
+                            "inbound": totals(inbound),
+                            "seconds": round(time.perf_counter() - started, 1),
+                        }
+                    )
+                )
                 sys.exit(1 if sum(r.lost + r.dead for r in inbound) else 0)
             plain = await one_pass(harness, idempotent=False)
             keyed = await one_pass(harness, idempotent=True)

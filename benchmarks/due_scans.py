@@ -15,23 +15,22 @@ import asyncio
 import os
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import text  # noqa: E402
-
-from _lib import common  # noqa: E402
-from _lib.synth import History, Rows, write  # noqa: E402
+from _lib import common
+from _lib.synth import History, Rows, write
+from sqlalchemy import text
 
 SIZES = tuple(int(s) for s in os.environ.get("BENCH_SIZES", "10000,50000,100000").split(","))
 DUE = 50
 DUE_MORE = 500
 TARGET_MS = 300.0
 # Friday 20 Nov 2026, 12:00 UTC (13:00 in Oslo): outside the sample's quiet hours.
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 BUDGET_S = 110.0
 PROPOSED_INDEX = "CREATE INDEX IF NOT EXISTS ix_members_joined ON members (community_id, joined_at)"
 
@@ -60,8 +59,11 @@ async def timed(run: Any) -> tuple[float, int]:
 async def scans(app: Any) -> dict[str, dict[str, float | int]]:
     services = app.services
     out: dict[str, dict[str, float | int]] = {}
-    for name, run in (("drip", services.onboarding.send_due_steps), ("nudge", services.engagement.nudges.scan),
-                      ("reminder", services.live.send_due_reminders)):
+    for name, run in (
+        ("drip", services.onboarding.send_due_steps),
+        ("nudge", services.engagement.nudges.scan),
+        ("reminder", services.live.send_due_reminders),
+    ):
         ms, queued = await timed(run)
         idle_ms, idle_queued = await timed(run)
         out[name] = {"due_ms": round(ms, 1), "queued": queued, "idle_ms": round(idle_ms, 1), "idle_queued": idle_queued}
@@ -73,8 +75,12 @@ async def start_app(database: Any, workdir: Path) -> Any:
     from bot.clock import FakeClock
     from bot.platforms.memory import MemoryPlatform
 
-    app = await build_app(common.settings_for(database, workdir), clock=FakeClock(NOW),
-                          platforms={"memory": MemoryPlatform(workspaces=("W1",))}, database=database)
+    app = await build_app(
+        common.settings_for(database, workdir),
+        clock=FakeClock(NOW),
+        platforms={"memory": MemoryPlatform(workspaces=("W1",))},
+        database=database,
+    )
     for platform in app.platforms.values():  # connect without App.start, which would run every job once
         await platform.start(app.router.dispatch)
         for workspace in platform.workspaces:
@@ -85,8 +91,16 @@ async def start_app(database: Any, workdir: Path) -> Any:
 async def next_ids(database: Any) -> dict[str, int]:
     ids = {}
     async with database.session() as session:
-        for table in ("members", "platform_identities", "activity", "onboarding_progress", "nudges", "live_sessions", "rsvps",
-                      "milestones"):
+        for table in (
+            "members",
+            "platform_identities",
+            "activity",
+            "onboarding_progress",
+            "nudges",
+            "live_sessions",
+            "rsvps",
+            "milestones",
+        ):
             ids[table] = int(await session.scalar(text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")))
     return ids
 
@@ -120,15 +134,22 @@ async def staged(kind: str, workdir: Path, deadline: common.Deadline) -> list[di
             for i, size in enumerate(SIZES):
                 if deadline.over:
                     break
-                rows, build_s = await grow(database, history, size - members - 2 * DUE, DUE, NOW + timedelta(minutes=55 - i))
+                rows, build_s = await grow(
+                    database, history, size - members - 2 * DUE, DUE, NOW + timedelta(minutes=55 - i)
+                )
                 members = size
                 if i == 0:  # a year of weekly live sessions, RSVP'd by 3% of the members each
                     history.rows = Rows()
                     history.rows.next_id.update(await next_ids(database))
                     history.past_sessions()
                     await write(database, history.rows)
-                result: dict[str, Any] = {"members": size, "rows_added": rows, "build_s": round(build_s, 1), "due": DUE,
-                                          "scans": await scans(app)}
+                result: dict[str, Any] = {
+                    "members": size,
+                    "rows_added": rows,
+                    "build_s": round(build_s, 1),
+                    "due": DUE,
+                    "scans": await scans(app),
+                }
                 if size == SIZES[-1] and not deadline.over:
                     await grow(database, history, 0, DUE_MORE, NOW + timedelta(minutes=45))
                     result["more"] = {"due": DUE_MORE, "scans": await scans(app)}
@@ -137,9 +158,11 @@ async def staged(kind: str, workdir: Path, deadline: common.Deadline) -> list[di
                         await session.execute(text(PROPOSED_INDEX))
                     result["idle_ms_with_proposed_index"] = {
                         name: round((await timed(run))[0], 1)
-                        for name, run in (("drip", app.services.onboarding.send_due_steps),
-                                          ("nudge", app.services.engagement.nudges.scan),
-                                          ("reminder", app.services.live.send_due_reminders))
+                        for name, run in (
+                            ("drip", app.services.onboarding.send_due_steps),
+                            ("nudge", app.services.engagement.nudges.scan),
+                            ("reminder", app.services.live.send_due_reminders),
+                        )
                     }
                 out.append(result)
                 print(f"due_scans {kind}: {result}", file=sys.stderr, flush=True)
@@ -157,15 +180,26 @@ async def main() -> None:
         for kind in kinds:
             results[kind] = await staged(kind, workdir, deadline)
     worst = max(
-        (max(s["due_ms"], s["idle_ms"]) for runs in results.values() for r in runs if r["members"] == SIZES[-1]
-         for s in r["scans"].values()),
+        (
+            max(s["due_ms"], s["idle_ms"])
+            for runs in results.values()
+            for r in runs
+            if r["members"] == SIZES[-1]
+            for s in r["scans"].values()
+        ),
         default=float("inf"),
     )
-    common.emit({
-        "benchmark": "due_scans", "sizes": list(SIZES), "results": results,
-        "worst_ms_at_100k_due50": round(worst, 1), "target_ms": TARGET_MS, "ok": worst < TARGET_MS,
-        "postgresql": await common.pg_version(),
-    })
+    common.emit(
+        {
+            "benchmark": "due_scans",
+            "sizes": list(SIZES),
+            "results": results,
+            "worst_ms_at_100k_due50": round(worst, 1),
+            "target_ms": TARGET_MS,
+            "ok": worst < TARGET_MS,
+            "postgresql": await common.pg_version(),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _lib import common  # noqa: E402
-from _lib import fanout  # noqa: E402
+from _lib import (
+    common,
+    fanout,
+)
 
 MEMBERS = int(os.environ.get("BENCH_FANOUT_MEMBERS", "10000"))
 RATE, BURST = 200.0, 20
@@ -58,7 +60,9 @@ async def membot_way(server: common.FakePlatformProcess, workdir: Path, deadline
             await fan.app.stop()
     figures = fanout.rate_figures(stats, "W1", RATE, BURST)
     return {
-        "messages": fan.expected, "enqueue_s": round(fan.enqueue_s, 2), **figures,
+        "messages": fan.expected,
+        "enqueue_s": round(fan.enqueue_s, 2),
+        **figures,
         "duplicates": stats["duplicates"],
         # lost: given up (dead) or recorded as sent but never accepted; unfinished: still due at the deadline
         "lost": counts.get("dead", 0) + max(0, counts.get("sent", 0) - stats["distinct"]),
@@ -66,7 +70,9 @@ async def membot_way(server: common.FakePlatformProcess, workdir: Path, deadline
         # CPU of this process (its threads included) per message: what the machine's load cannot inflate much
         "cpu_ms_per_enqueue": round((cpu1 - cpu0) * 1000 / max(1, fan.expected), 2),
         "cpu_ms_per_send": round((cpu2 - cpu1) * 1000 / max(1, counts.get("sent", 0)), 2),
-        "outbox": counts, "worker_rate_limited": worker.rate_limited, "worker_retried": worker.retried,
+        "outbox": counts,
+        "worker_rate_limited": worker.rate_limited,
+        "worker_retried": worker.retried,
     }
 
 
@@ -75,7 +81,9 @@ async def naive_way(server: common.FakePlatformProcess, users: list[str], text: 
     from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
     from slack_sdk.web.async_client import AsyncWebClient
 
-    client = AsyncWebClient(token="xoxb-W2", base_url=server.base_url, retry_handlers=[AsyncRateLimitErrorRetryHandler()])
+    client = AsyncWebClient(
+        token="xoxb-W2", base_url=server.base_url, retry_handlers=[AsyncRateLimitErrorRetryHandler()]
+    )
     attempted = lost = 0
     end = time.monotonic() + NAIVE_SECONDS
     for user in users:
@@ -89,8 +97,14 @@ async def naive_way(server: common.FakePlatformProcess, users: list[str], text: 
     await client.session.close() if client.session is not None else None
     stats = await server.stats()
     figures = fanout.rate_figures(stats, "W2", RATE, BURST)
-    return {"messages": attempted, "capped_at_s": NAIVE_SECONDS, **figures, "duplicates": stats["duplicates"],
-            "lost": lost, "eta_all_s": round(len(users) / (figures["achieved_per_s"] or 1), 0)}
+    return {
+        "messages": attempted,
+        "capped_at_s": NAIVE_SECONDS,
+        **figures,
+        "duplicates": stats["duplicates"],
+        "lost": lost,
+        "eta_all_s": round(len(users) / (figures["achieved_per_s"] or 1), 0),
+    }
 
 
 async def main() -> None:
@@ -102,13 +116,17 @@ async def main() -> None:
         users = [f"U{i:08d}" for i in range(1000, 1000 + MEMBERS)]
         naive = await naive_way(server, users, "New drop: the weekly training is out")
     ratio = membot["achieved_over_allowed"] or 0.0
-    common.emit({
-        "benchmark": "fanout", "limit": {"per_s": RATE, "burst": BURST, "retry_after": "whole seconds, >= 1"},
-        "membot": membot, "naive_slack_sdk": naive,
-        "target": {"achieved_over_allowed": 0.9, "duplicates": 0, "lost": 0},
-        "ok": ratio >= 0.9 and membot["duplicates"] == 0 and membot["lost"] == 0 and membot["unfinished"] == 0,
-        "loadavg_1m": round(os.getloadavg()[0], 1),
-    })
+    common.emit(
+        {
+            "benchmark": "fanout",
+            "limit": {"per_s": RATE, "burst": BURST, "retry_after": "whole seconds, >= 1"},
+            "membot": membot,
+            "naive_slack_sdk": naive,
+            "target": {"achieved_over_allowed": 0.9, "duplicates": 0, "lost": 0},
+            "ok": ratio >= 0.9 and membot["duplicates"] == 0 and membot["lost"] == 0 and membot["unfinished"] == 0,
+            "loadavg_1m": round(os.getloadavg()[0], 1),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _lib import common  # noqa: E402
-from _lib.synth import History, write  # noqa: E402
+from _lib import common
+from _lib.synth import History, write
 
 MEMBERS = int(os.environ.get("BENCH_FOOTPRINT_MEMBERS", "100000"))
 TARGET_RSS_MB = 250.0
@@ -43,8 +43,11 @@ async def build(workdir: Path) -> tuple[str, float]:
 
 def run_bot(url: str) -> dict[str, float]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen([common.PYTHON, str(Path(__file__).parent / "_lib" / "run_bot.py"), url],
-                            cwd=common.REPO, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [common.PYTHON, str(Path(__file__).parent / "_lib" / "run_bot.py"), url],
+        cwd=common.REPO,
+        stdout=subprocess.PIPE,
+    )
     assert proc.stdout is not None
     out: dict[str, float] = {}
     try:
@@ -70,8 +73,18 @@ async def main() -> None:
         figures = run_bot(url)
         db_mb = round((workdir / "footprint.db").stat().st_size / 1e6, 1)
     rss = figures.get("rss_mb", float("inf"))
-    common.emit({"benchmark": "footprint", "members": MEMBERS, "db_mb": db_mb, "build_s": round(build_s, 1), **figures,
-                 "target_rss_mb": TARGET_RSS_MB, "ok": rss < TARGET_RSS_MB, "loadavg_1m": round(os.getloadavg()[0], 1)})
+    common.emit(
+        {
+            "benchmark": "footprint",
+            "members": MEMBERS,
+            "db_mb": db_mb,
+            "build_s": round(build_s, 1),
+            **figures,
+            "target_rss_mb": TARGET_RSS_MB,
+            "ok": rss < TARGET_RSS_MB,
+            "loadavg_1m": round(os.getloadavg()[0], 1),
+        }
+    )
 
 
 if __name__ == "__main__":

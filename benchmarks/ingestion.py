@@ -22,11 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import text  # noqa: E402
-
-from _lib import common  # noqa: E402
-from _lib.activity_batcher import ActivityBatcher  # noqa: E402
-from _lib.synth import History, write  # noqa: E402
+from _lib import common
+from _lib.activity_batcher import ActivityBatcher
+from _lib.synth import History, write
+from sqlalchemy import text
 
 MEMBERS = 2000
 PER_EVENT_SECONDS = 4.0
@@ -67,9 +66,9 @@ async def batched(database: Any, clock: Any, ids: list[int]) -> dict[str, Any]:
 
 
 async def one(kind: str, workdir: Path) -> dict[str, Any]:
-    from bot.clock import SystemClock
-
     from due_scans import start_app  # the app without its jobs
+
+    from bot.clock import SystemClock
 
     clock = SystemClock()
     async with common.migrated(kind, workdir, "ingest") as database:

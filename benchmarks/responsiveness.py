@@ -20,16 +20,25 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _lib import common  # noqa: E402
-from _lib import fanout  # noqa: E402
+from _lib import (
+    common,
+    fanout,
+)
 
 MEMBERS = int(os.environ.get("BENCH_RESP_MEMBERS", "6000"))
 RATE, BURST = 200.0, 20
 INTERVAL = 0.1
 TARGET_P99_MS = 250.0
 BUDGET_S = 75.0
-COMMANDS = (("me", ""), ("next", ""), ("help", ""), ("library", ""), ("ask", "how do I price my services?"),
-            ("live", ""), ("prefs", ""))
+COMMANDS = (
+    ("me", ""),
+    ("next", ""),
+    ("help", ""),
+    ("library", ""),
+    ("ask", "how do I price my services?"),
+    ("live", ""),
+    ("prefs", ""),
+)
 
 
 class TimedResponder:
@@ -57,8 +66,13 @@ async def command_load(fan: fanout.Fanout, stop: asyncio.Event) -> list[tuple[st
         if stop.is_set():
             break
         responder = TimedResponder()
-        event = CommandInvoked(user=UserRef(fanout.PLATFORM, "W1", next(users), "Bench"), name=name, args=args,
-                               event_id=f"bench-cmd-{i}", responder=responder)
+        event = CommandInvoked(
+            user=UserRef(fanout.PLATFORM, "W1", next(users), "Bench"),
+            name=name,
+            args=args,
+            event_id=f"bench-cmd-{i}",
+            responder=responder,
+        )
         await fan.app.router.dispatch(event)
         end = responder.first_reply or time.perf_counter()
         results.append((name, (end - responder.started) * 1000.0))
@@ -90,16 +104,27 @@ async def main() -> None:
     during = [ms for _, ms in busy]
     worst = max(busy, key=lambda r: r[1]) if busy else ("", 0.0)
     p99 = common.percentile(during, 99)
-    common.emit({
-        "benchmark": "responsiveness", "members": MEMBERS, "limit": {"per_s": RATE, "burst": BURST},
-        "commands_during_fanout": len(during),
-        "p50_ms": round(common.percentile(during, 50), 1), "p95_ms": round(common.percentile(during, 95), 1),
-        "p99_ms": round(p99, 1), "max_ms": round(worst[1], 1), "slowest_command": worst[0],
-        "idle_p50_ms": round(common.percentile([ms for _, ms in idle], 50), 1),
-        "idle_p99_ms": round(common.percentile([ms for _, ms in idle], 99), 1),
-        "enqueue_s": round(fan.enqueue_s, 2), "delivered": stats["ok"], "outbox": counts,
-        "target_p99_ms": TARGET_P99_MS, "ok": p99 < TARGET_P99_MS, "loadavg_1m": round(os.getloadavg()[0], 1),
-    })
+    common.emit(
+        {
+            "benchmark": "responsiveness",
+            "members": MEMBERS,
+            "limit": {"per_s": RATE, "burst": BURST},
+            "commands_during_fanout": len(during),
+            "p50_ms": round(common.percentile(during, 50), 1),
+            "p95_ms": round(common.percentile(during, 95), 1),
+            "p99_ms": round(p99, 1),
+            "max_ms": round(worst[1], 1),
+            "slowest_command": worst[0],
+            "idle_p50_ms": round(common.percentile([ms for _, ms in idle], 50), 1),
+            "idle_p99_ms": round(common.percentile([ms for _, ms in idle], 99), 1),
+            "enqueue_s": round(fan.enqueue_s, 2),
+            "delivered": stats["ok"],
+            "outbox": counts,
+            "target_p99_ms": TARGET_P99_MS,
+            "ok": p99 < TARGET_P99_MS,
+            "loadavg_1m": round(os.getloadavg()[0], 1),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -13,19 +13,19 @@ Skipped (ok: null) when PostgreSQL is unreachable. One JSON line.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import text  # noqa: E402
-
-from _lib import common  # noqa: E402
+from _lib import common
+from sqlalchemy import text
 
 WORKSPACES = ("W1", "W2", "W3", "W4")
 RATE, BURST = 250.0, 20
@@ -37,20 +37,40 @@ async def fill(database: Any, n: int) -> None:
     """MESSAGES pending rows, due now, round-robin over the workspaces."""
     from bot.messages import text_message
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     payload = json.dumps(text_message("This week's drop is out").to_dict())
     rows = [
-        (f"bench:{n}:{i}", "ratelimited", WORKSPACES[i % len(WORKSPACES)], json.dumps({"user_id": f"U{i:08d}"}),
-         payload, "pending", 0, now, now)
+        (
+            f"bench:{n}:{i}",
+            "ratelimited",
+            WORKSPACES[i % len(WORKSPACES)],
+            json.dumps({"user_id": f"U{i:08d}"}),
+            payload,
+            "pending",
+            0,
+            now,
+            now,
+        )
         for i in range(MESSAGES)
     ]
     async with database.engine.begin() as conn:
         await conn.execute(text("DELETE FROM outbox"))
         raw = (await conn.get_raw_connection()).driver_connection
         await raw.copy_records_to_table(
-            "outbox", records=rows, schema_name=common.schema_of(database),
-            columns=["dedupe_key", "platform", "workspace_id", "target", "payload", "status", "attempts",
-                     "next_attempt_at", "created_at"],
+            "outbox",
+            records=rows,
+            schema_name=common.schema_of(database),
+            columns=[
+                "dedupe_key",
+                "platform",
+                "workspace_id",
+                "target",
+                "payload",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "created_at",
+            ],
         )
 
 
@@ -59,9 +79,19 @@ async def run(database: Any, server: common.FakePlatformProcess, n: int) -> dict
     await server.reset()
     procs = [
         subprocess.Popen(
-            [common.PYTHON, str(Path(__file__).parent / "_lib" / "worker_proc.py"), common.PG_URL,
-             str(common.schema_of(database)), server.base_url, str(RATE / n), str(max(1, BURST // n)), ",".join(WORKSPACES)],
-            cwd=common.REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [
+                common.PYTHON,
+                str(Path(__file__).parent / "_lib" / "worker_proc.py"),
+                common.PG_URL,
+                str(common.schema_of(database)),
+                server.base_url,
+                str(RATE / n),
+                str(max(1, BURST // n)),
+                ",".join(WORKSPACES),
+            ],
+            cwd=common.REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         for _ in range(n)
     ]
@@ -86,10 +116,14 @@ async def run(database: Any, server: common.FakePlatformProcess, n: int) -> dict
     async with database.engine.connect() as conn:
         counts = dict((await conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status"))).all())
     return {
-        "workers": n, "messages": MESSAGES, "seconds": round(span, 2),
+        "workers": n,
+        "messages": MESSAGES,
+        "seconds": round(span, 2),
         "per_s": round(server_stats["ok"] / span, 1) if span else None,
-        "429s": server_stats["429"], "duplicates": server_stats["duplicates"],
-        "lost": MESSAGES - server_stats["distinct"], "outbox": {k: int(v) for k, v in counts.items()},
+        "429s": server_stats["429"],
+        "duplicates": server_stats["duplicates"],
+        "lost": MESSAGES - server_stats["distinct"],
+        "outbox": {k: int(v) for k, v in counts.items()},
         "per_worker_sent": [s["sent"] for s in stats],
     }
 
@@ -106,14 +140,21 @@ async def main() -> None:
                 results.append(await run(database, server, n))
                 print(f"scale_out: {results[-1]}", file=sys.stderr, flush=True)
     rates = [r["per_s"] or 0.0 for r in results]
-    grows = all(b > a for a, b in zip(rates, rates[1:]))
+    grows = all(b > a for a, b in itertools.pairwise(rates))
     clean = all(r["duplicates"] == 0 and r["lost"] == 0 for r in results)
-    common.emit({
-        "benchmark": "scale_out", "database": "postgresql", "workspaces": len(WORKSPACES),
-        "limit": {"per_s_per_workspace": RATE, "burst": BURST, "allowed_total_per_s": RATE * len(WORKSPACES)},
-        "runs": results, "throughput_grows": grows, "ok": grows and clean,
-        "nproc": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 1),
-    })
+    common.emit(
+        {
+            "benchmark": "scale_out",
+            "database": "postgresql",
+            "workspaces": len(WORKSPACES),
+            "limit": {"per_s_per_workspace": RATE, "burst": BURST, "allowed_total_per_s": RATE * len(WORKSPACES)},
+            "runs": results,
+            "throughput_grows": grows,
+            "ok": grows and clean,
+            "nproc": os.cpu_count(),
+            "loadavg_1m": round(os.getloadavg()[0], 1),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -25,7 +25,7 @@ class SystemClock:
     """Real time."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -44,7 +44,7 @@ class OffsetClock(SystemClock):
     def __init__(self, start: datetime | None = None) -> None:
         if start is not None and start.tzinfo is None:
             raise ValueError("the start time needs a time zone, e.g. 2026-11-20T12:00+00:00")
-        self._offset = (start - datetime.now(timezone.utc)) if start is not None else timedelta(0)
+        self._offset = (start - datetime.now(UTC)) if start is not None else timedelta(0)
 
     def now(self) -> datetime:
         return super().now() + self._offset
@@ -59,10 +59,10 @@ class FakeClock:
     """Time that moves only when told to. `sleep` advances it instead of waiting."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        start = start or datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+        start = start or datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
         if start.tzinfo is None:
             raise ValueError("FakeClock needs a timezone-aware start")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
         self._mono = 0.0
 
     def now(self) -> datetime:
@@ -84,4 +84,4 @@ class FakeClock:
         self._mono += delta.total_seconds()
 
     def set(self, when: datetime) -> None:
-        self.advance(when.astimezone(timezone.utc) - self._now)
+        self.advance(when.astimezone(UTC) - self._now)

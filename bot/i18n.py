@@ -64,7 +64,9 @@ class Catalog:
     def raw(self, key: str, *locales: str | None) -> str:
         for locale in (*locales, FALLBACK_LOCALE):
             if locale:
-                found = self._templates.get(locale, {}).get(key) or self._templates.get(locale.split("-")[0], {}).get(key)
+                found = self._templates.get(locale, {}).get(key) or self._templates.get(locale.split("-")[0], {}).get(
+                    key
+                )
                 if found is not None:
                     return found
         raise MissingTemplate(key)

@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 REDACTED = "[redacted]"
@@ -51,7 +51,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": redact(record.getMessage()),
@@ -76,7 +76,9 @@ class TextFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def configure_logging(level: str = "INFO", *, json_lines: bool | None = None, stream: TextIO | None = None) -> logging.Handler | None:
+def configure_logging(
+    level: str = "INFO", *, json_lines: bool | None = None, stream: TextIO | None = None
+) -> logging.Handler | None:
     """Install one redacting handler on the root logger: JSON lines, or text when writing to a terminal.
 
     Like `logging.basicConfig`, it leaves a root logger alone when someone else (a test

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Select:
     options: tuple[Option, ...]
 
 
-Block = Union[Header, Section, Fields, Image, Divider, Context, Buttons, Select]
+Block = Header | Section | Fields | Image | Divider | Context | Buttons | Select
 
 _BLOCK_TYPES: dict[str, type] = {
     "header": Header,
@@ -137,11 +137,17 @@ class OutboundMessage:
     def from_dict(cls, data: dict[str, Any]) -> OutboundMessage:
         raw = data.get("attachment")
         attachment = (
-            Attachment(filename=raw["filename"], data=base64.b64decode(raw["data"]), mime=raw.get("mime", "application/octet-stream"))
+            Attachment(
+                filename=raw["filename"],
+                data=base64.b64decode(raw["data"]),
+                mime=raw.get("mime", "application/octet-stream"),
+            )
             if raw
             else None
         )
-        return cls(text=data["text"], blocks=tuple(_block_from_dict(b) for b in data.get("blocks", ())), attachment=attachment)
+        return cls(
+            text=data["text"], blocks=tuple(_block_from_dict(b) for b in data.get("blocks", ())), attachment=attachment
+        )
 
     def choices(self) -> list[Button | tuple[Select, Option]]:
         """Every clickable thing in order: buttons with an action, then each select option."""

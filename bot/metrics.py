@@ -40,14 +40,23 @@ class DeliveryCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         stats = self._stats()
         deliveries = CounterMetricFamily("membot_deliveries", "Outbox deliveries by outcome.", labels=["outcome"])
-        for outcome, value in (("sent", stats.sent), ("retried", stats.retried), ("rate_limited", stats.rate_limited), ("failed", stats.dead)):
+        for outcome, value in (
+            ("sent", stats.sent),
+            ("retried", stats.retried),
+            ("rate_limited", stats.rate_limited),
+            ("failed", stats.dead),
+        ):
             deliveries.add_metric([outcome], value)
         yield deliveries
         yield CounterMetricFamily(
-            "membot_rate_limit_wait_seconds", "Seconds sends waited for the rate limiter.", value=self._limiter.waited_seconds
+            "membot_rate_limit_wait_seconds",
+            "Seconds sends waited for the rate limiter.",
+            value=self._limiter.waited_seconds,
         )
         yield CounterMetricFamily(
-            "membot_rate_limit_penalties", "Times a platform answered 429 and a key was paused.", value=self._limiter.penalties
+            "membot_rate_limit_penalties",
+            "Times a platform answered 429 and a key was paused.",
+            value=self._limiter.penalties,
         )
 
 
@@ -59,12 +68,21 @@ class Metrics:
         self.handler_calls: dict[str, int] = defaultdict(int)
         self.handler_seconds: dict[str, float] = defaultdict(float)
         self._latency = Histogram(
-            "membot_handler_seconds", "Time to handle one inbound event.", ["event"], buckets=LATENCY_BUCKETS, registry=self.registry
+            "membot_handler_seconds",
+            "Time to handle one inbound event.",
+            ["event"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self._webhooks = Counter(
-            "membot_webhook_events", "HTTP webhook requests received, by route and status.", ["route", "status"], registry=self.registry
+            "membot_webhook_events",
+            "HTTP webhook requests received, by route and status.",
+            ["route", "status"],
+            registry=self.registry,
         )
-        self._depth = Gauge("membot_outbox_depth", "Outbox rows waiting to be delivered.", ["status"], registry=self.registry)
+        self._depth = Gauge(
+            "membot_outbox_depth", "Outbox rows waiting to be delivered.", ["status"], registry=self.registry
+        )
         self._depth_source: Depth | None = None
         self._watching = False
 
@@ -99,7 +117,9 @@ class Metrics:
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     @web.middleware
-    async def count_webhooks(self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    async def count_webhooks(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
         """Counts every request to a route other than /metrics and /healthz, by route template and status."""
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else "unmatched"

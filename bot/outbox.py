@@ -100,9 +100,13 @@ class Outbox:
         payloads: dict[int, dict[str, object]] = {}  # one serialisation per distinct message object
         rows = [
             {
-                "dedupe_key": key, "platform": target.platform, "workspace_id": target.workspace_id,
-                "target": target.address(), "payload": payloads.setdefault(id(message), message.to_dict()),
-                "member_id": member_id, "not_before": not_before,
+                "dedupe_key": key,
+                "platform": target.platform,
+                "workspace_id": target.workspace_id,
+                "target": target.address(),
+                "payload": payloads.setdefault(id(message), message.to_dict()),
+                "member_id": member_id,
+                "not_before": not_before,
             }
             for key, target, message, member_id, not_before in messages
         ]

@@ -128,8 +128,14 @@ class Calendar(Protocol):
     def workspaces(self) -> tuple[str, ...]: ...
 
     async def upsert_scheduled_event(
-        self, workspace_id: str, key: str, title: str, starts_at: datetime, ends_at: datetime,
-        description: str, location: str,
+        self,
+        workspace_id: str,
+        key: str,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        description: str,
+        location: str,
     ) -> str: ...
 
     async def cancel_scheduled_event(self, workspace_id: str, event_id: str) -> None: ...
@@ -142,8 +148,8 @@ __all__ = [
     "Capabilities",
     "Dispatch",
     "Form",
-    "Platform",
     "PermanentError",
+    "Platform",
     "PlatformError",
     "RateLimited",
     "RemovesMembers",

@@ -37,7 +37,9 @@ class QueuedReply:
     def target(self, *, ephemeral: bool) -> Target:
         where = self.channel
         if not ephemeral and where is not None and not where.is_dm and where.channel_id:
-            return Target(self.user.platform, self.user.workspace_id, channel=where.channel_id, thread_id=where.thread_id)
+            return Target(
+                self.user.platform, self.user.workspace_id, channel=where.channel_id, thread_id=where.thread_id
+            )
         return Target(self.user.platform, self.user.workspace_id, user_id=self.user.user_id)
 
     async def reply(self, message: OutboundMessage, *, ephemeral: bool = True) -> None:

@@ -51,7 +51,9 @@ def restore(url: str, backup_file: Path) -> None:
             check.execute("PRAGMA quick_check").fetchone()
             version = check.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError:
-        raise BackupError(f"{backup_file} is not a membot backup (not a SQLite database with a membot schema)") from None
+        raise BackupError(
+            f"{backup_file} is not a membot backup (not a SQLite database with a membot schema)"
+        ) from None
     if version is None:
         raise BackupError(f"{backup_file} has no schema version; it is not a membot backup")
     with sqlite3.connect(backup_file) as source, sqlite3.connect(target_path) as target:

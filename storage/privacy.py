@@ -57,7 +57,9 @@ POLICIES: dict[str, TablePolicy] = {
     "faq_questions": TablePolicy(
         "member_id", "anonymise", {"question": ERASED, "answer": None, "place": {}, "member_id": None}
     ),
-    "outbox": TablePolicy("member_id", "anonymise", {"payload": {"text": ERASED, "blocks": []}, "target": {}, "member_id": None}),
+    "outbox": TablePolicy(
+        "member_id", "anonymise", {"payload": {"text": ERASED, "blocks": []}, "target": {}, "member_id": None}
+    ),
     "announcements": TablePolicy("author_id", "anonymise", {"author_id": None}),
     "polls": TablePolicy("created_by", "anonymise", {"created_by": None}),
     "referral_codes": TablePolicy("member_id", "delete"),

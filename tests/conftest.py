@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -29,11 +28,14 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
 
+# Shared fixtures of whole areas (Stripe, Slack, Discord, an LLM), for every test that needs them.
+pytest_plugins = ["tests.kits.billing", "tests.kits.slack", "tests.kits.discord", "tests.kits.openai"]
+
 T = TypeVar("T")
 SAMPLE = REPO_ROOT / "examples" / "strategy-club"
 PG_URL = os.environ.get("MEMBOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # Friday 20 Nov 2026, 12:00 UTC: the sample's first drop slot is Monday 09:00 Oslo time.
-START = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -47,8 +49,15 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The command line as a new user has it: an empty folder, no tokens, no database or community
     chosen, quiet logs (the CLI tests read what it prints)."""
     monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS",
-                 "MEMBOT_COMMUNITY", "MEMBOT_DEBUG"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "MEMBOT_DATABASE_URL",
+        "MEMBOT_PLATFORMS",
+        "MEMBOT_COMMUNITY",
+        "MEMBOT_DEBUG",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MEMBOT_LOG_LEVEL", "WARNING")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 import threading
 from collections.abc import Mapping
 
@@ -15,19 +14,7 @@ from bot.notices.analytics import Snapshot
 from bot.platforms.memory import MemoryPlatform
 from bot.views import charts
 from storage.models import Activity, Member, Membership, Tier
-from tests.test_analytics_sql import ago, membership_dataset
-
-
-def check_png(
-    data: bytes, *, min_size: tuple[int, int] = (300, 200), max_size: tuple[int, int] = (2000, 1500)
-) -> tuple[int, int]:
-    """A real PNG of sensible dimensions and weight; returns (width, height)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert data[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", data[16:24])
-    assert min_size[0] <= width <= max_size[0] and min_size[1] <= height <= max_size[1], (width, height)
-    assert len(data) < 500_000
-    return width, height
+from tests.kits.analytics import ago, check_png, membership_dataset
 
 
 def fields(message: OutboundMessage) -> dict[str, str]:

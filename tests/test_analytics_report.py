@@ -14,8 +14,7 @@ from bot.views.report import csv_text, safe_cell
 from storage.database import Database
 from storage.models import Activity, Member
 from tests.conftest import SAMPLE, run_sync
-from tests.test_analytics_chat import check_png
-from tests.test_analytics_sql import ago
+from tests.kits.analytics import ago, check_png
 
 runner = CliRunner()
 TRICKY = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "Dana Smith")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,8 +12,8 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import Buttons, Fields, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
-from bot.services.errors import UserError
 from bot.services.announcements.segments import Segment, parse_delay, parse_request, parse_segment, parse_when
+from bot.services.errors import UserError
 from storage.models import Announcement, Member, Membership, OutboxMessage, Tier
 from storage.repositories import members
 from tests.conftest import START
@@ -71,7 +71,9 @@ async def add_member(
         member.level = level
         if tier:
             tier_id = await session.scalar(select(Tier.id).where(Tier.key == tier))
-            session.add(Membership(member_id=member.id, tier_id=tier_id, status="active", founding=founding, started_at=now))
+            session.add(
+                Membership(member_id=member.id, tier_id=tier_id, status="active", founding=founding, started_at=now)
+            )
         if idle_days is not None:
             member.last_active_at = now - timedelta(days=idle_days)
         if left:
@@ -155,19 +157,33 @@ def test_bad_segments_name_the_problem(raw: str, key: str) -> None:
     ],
 )
 def test_times_are_read_in_the_community_zone(raw: str, expected_utc: datetime) -> None:
-    assert parse_when(raw, START, OSLO) == expected_utc.replace(tzinfo=timezone.utc)
+    assert parse_when(raw, START, OSLO) == expected_utc.replace(tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("raw", "delta"), [("2h", timedelta(hours=2)), ("90 minutes", timedelta(minutes=90)),
-                                             ("1h30m", timedelta(minutes=90)), ("3 days", timedelta(days=3))])
+@pytest.mark.parametrize(
+    ("raw", "delta"),
+    [
+        ("2h", timedelta(hours=2)),
+        ("90 minutes", timedelta(minutes=90)),
+        ("1h30m", timedelta(minutes=90)),
+        ("3 days", timedelta(days=3)),
+    ],
+)
 def test_delays(raw: str, delta: timedelta) -> None:
     assert parse_delay(raw, START) == START + delta
 
 
 @pytest.mark.parametrize(
     ("raw", "key"),
-    [("yesterday", "when"), ("25:00", "when"), ("13pm", "when"), ("2026-02-30 09:00", "when"),
-     ("2020-01-01 09:00", "past"), ("today 08:00", "past"), ("2028-01-01", "too_far")],
+    [
+        ("yesterday", "when"),
+        ("25:00", "when"),
+        ("13pm", "when"),
+        ("2026-02-30 09:00", "when"),
+        ("2020-01-01 09:00", "past"),
+        ("today 08:00", "past"),
+        ("2028-01-01", "too_far"),
+    ],
 )
 def test_bad_times_are_friendly_errors(raw: str, key: str) -> None:
     with pytest.raises(UserError) as caught:
@@ -178,12 +194,16 @@ def test_bad_times_are_friendly_errors(raw: str, key: str) -> None:
 def test_the_announce_line() -> None:
     request = parse_request("level 3 at tomorrow 9am | Hi level 3!", START, OSLO, TIERS)
     assert (str(request.segment), request.text) == ("level:3", "Hi level 3!")
-    assert request.send_at == datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc)
+    assert request.send_at == datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
     now = parse_request(" | Hello | with a bar", START, OSLO, TIERS)
     assert (str(now.segment), now.text, now.send_at) == ("all", "Hello | with a bar", None)
     assert parse_request("founding in 2h | x", START, OSLO, TIERS).send_at == START + timedelta(hours=2)
-    for bad, key in (("hello everyone", "usage"), ("founding |  ", "empty"), ("all at | x", "when"),
-                     ("all | " + "x" * 3001, "too_long")):
+    for bad, key in (
+        ("hello everyone", "usage"),
+        ("founding |  ", "empty"),
+        ("all at | x", "when"),
+        ("all | " + "x" * 3001, "too_long"),
+    ):
         with pytest.raises(UserError) as caught:
             parse_request(bad, START, OSLO, TIERS)
         assert caught.value.key == f"announce.errors.{key}"
@@ -221,7 +241,9 @@ async def test_an_ended_founding_membership_no_longer_counts(app: App, club: dic
 # -- the flow ----------------------------------------------------------------------------------
 
 
-async def test_preview_first_then_send_to_the_segment_by_dm(app: App, memory: MemoryPlatform, club: dict[str, int]) -> None:
+async def test_preview_first_then_send_to_the_segment_by_dm(
+    app: App, memory: MemoryPlatform, club: dict[str, int]
+) -> None:
     reply = await memory.command("creator", "announce", "level:3 | New worksheet for level 3 is up!")
     [(preview, ephemeral)] = reply.replies
     assert ephemeral
@@ -238,7 +260,10 @@ async def test_preview_first_then_send_to_the_segment_by_dm(app: App, memory: Me
     confirm = await memory.click("creator", f"announce.send:{item.id}")
     assert confirm.texts == ["Sent! Your announcement is on its way to 2 members."]
     await app.settle()
-    assert sorted(announced(memory)) == [("ana", "New worksheet for level 3 is up!"), ("ben", "New worksheet for level 3 is up!")]
+    assert sorted(announced(memory)) == [
+        ("ana", "New worksheet for level 3 is up!"),
+        ("ben", "New worksheet for level 3 is up!"),
+    ]
 
     again = await memory.click("creator", f"announce.send:{item.id}")  # a double click
     assert "already been sent" in again.texts[0]
@@ -267,7 +292,9 @@ async def test_scheduled_announcement_goes_out_once_when_due(
     shown = words(reply.replies[0][0])
     assert "When: Sat 21 Nov, 09:00 CET" in shown
     assert actions(reply.replies[0][0]) == [
-        f"announce.schedule:{item.id}", f"announce.send:{item.id}", f"announce.cancel:{item.id}"
+        f"announce.schedule:{item.id}",
+        f"announce.send:{item.id}",
+        f"announce.cancel:{item.id}",
     ]
     scheduled = await memory.click("creator", f"announce.schedule:{item.id}")
     assert scheduled.texts == [
@@ -355,11 +382,18 @@ async def test_the_form_gives_the_same_preview(app: App, memory: MemoryPlatform,
     assert "couldn't read the time" in bad.texts[0]
 
 
-async def test_members_and_moderators_cannot_confirm_or_compose(app: App, memory: MemoryPlatform, club: dict[str, int]) -> None:
+async def test_members_and_moderators_cannot_confirm_or_compose(
+    app: App, memory: MemoryPlatform, club: dict[str, int]
+) -> None:
     await memory.command("creator", "announce", "level:3 | Hello")
     [item] = await announcements(app)
     for user in ("ana", "mod"):
-        for action in (f"announce.send:{item.id}", f"announce.schedule:{item.id}", f"announce.cancel:{item.id}", "announce.list"):
+        for action in (
+            f"announce.send:{item.id}",
+            f"announce.schedule:{item.id}",
+            f"announce.cancel:{item.id}",
+            "announce.list",
+        ):
             reply = await memory.click(user, action)
             assert reply.texts == ["Sorry, /announce is for the creator and moderators only."]
         forged = await memory.submit(user, "announce.compose", {"segment": "all", "when": "", "text": "spam"})

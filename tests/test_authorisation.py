@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 
 import bot.handlers
-
 from bot.app import App
 from bot.handlers import register_all
 from bot.platforms.memory import MemoryPlatform
 from bot.router import Router, RouteSpec
 from bot.services.community import outranks
-from storage.models import Activity, Base, ContentItem, InboundEvent
+from storage.models import Activity, ContentItem, InboundEvent
+from tests.kits.database import table_counts
 
 IGNORED_TABLES = {Activity.__tablename__, InboundEvent.__tablename__}  # every interaction is logged
 ARGS = ("", "list", "1", "all | hello | there", "cancel 1")  # empty, a subcommand, an id, a full line
@@ -42,15 +42,17 @@ def _routes() -> tuple[dict[str, RouteSpec], dict[str, RouteSpec]]:
 ROLES = _roles()
 PRIVILEGED = [name for name, role in ROLES.items() if role != "member"]
 CASES = [
-    (name, caller)
-    for name in PRIVILEGED
-    for caller in ("member", "moderator")
-    if not outranks(caller, ROLES[name])
+    (name, caller) for name in PRIVILEGED for caller in ("member", "moderator") if not outranks(caller, ROLES[name])
 ]
 ACTIONS, FORMS = _routes()
 # What a forger would send: values each form's handler accepts, so only the role check stands in the way.
 FORGED_VALUES: dict[str, dict[str, str]] = {
-    "drops.add": {"title": "Claim your bonus", "kind": "resource", "url": "https://phish.example/login", "teaser": "Log in now"},
+    "drops.add": {
+        "title": "Claim your bonus",
+        "kind": "resource",
+        "url": "https://phish.example/login",
+        "teaser": "Log in now",
+    },
     "announce.compose": {"segment": "all", "when": "", "text": "Urgent: renew at https://phish.example"},
     "poll.create": {"question": "Is this a forged poll?", "options": "yes\nno"},
     "faq.add": {"question": "How do I pay?", "answer": "Send card details to https://phish.example"},
@@ -69,15 +71,6 @@ ROUTE_CASES = [
     for caller in ("member", "moderator")
     if not outranks(caller, spec.role)
 ]
-
-
-async def table_counts(app: App) -> dict[str, int]:
-    async with app.database.session() as session:
-        return {
-            table.name: await session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-            if table.name not in IGNORED_TABLES
-        }
 
 
 def refusal(app: App, name: str) -> str:
@@ -137,13 +130,36 @@ async def test_help_lists_only_what_the_caller_may_use(app: App, memory: MemoryP
 
 
 def test_every_creator_tools_button_and_form_declares_its_role() -> None:
-    creator_actions = {"announce.send", "announce.schedule", "announce.cancel", "announce.list", "feedback.list",
-                       "analytics.note", "faq.inbox", "faq.answer", "faq.save", "faq.to-live", "reply.answer", "reply.done"}
-    creator_forms = {"drops.add", "announce.compose", "analytics.note", "faq.answer", "faq.add", "faq.edit", "qa.schedule", "reply.answer"}
+    creator_actions = {
+        "announce.send",
+        "announce.schedule",
+        "announce.cancel",
+        "announce.list",
+        "feedback.list",
+        "analytics.note",
+        "faq.inbox",
+        "faq.answer",
+        "faq.save",
+        "faq.to-live",
+        "reply.answer",
+        "reply.done",
+    }
+    creator_forms = {
+        "drops.add",
+        "announce.compose",
+        "analytics.note",
+        "faq.answer",
+        "faq.add",
+        "faq.edit",
+        "qa.schedule",
+        "reply.answer",
+    }
     assert {r for r in creator_actions if ACTIONS[r].role == "creator"} == creator_actions
     assert {r for r in creator_forms if FORMS[r].role == "creator"} == creator_forms
     assert ACTIONS["qa.mark"].role == FORMS["poll.create"].role == "moderator"
-    assert set(FORGED_VALUES) == {r for r, spec in FORMS.items() if spec.role != "member"}, "give a new form forged values"
+    assert set(FORGED_VALUES) == {r for r, spec in FORMS.items() if spec.role != "member"}, (
+        "give a new form forged values"
+    )
 
 
 def refused_text(app: App, spec: RouteSpec) -> str:
@@ -168,7 +184,10 @@ async def test_lower_roles_clicking_or_submitting_creator_routes_are_refused_and
         if kind == "action":
             replies = [await memory.click(user, route + arg) for arg in ACTION_ARGS]
         else:
-            replies = [await memory.submit(user, route, FORGED_VALUES.get(route, {})), await memory.submit(user, route, {})]
+            replies = [
+                await memory.submit(user, route, FORGED_VALUES.get(route, {})),
+                await memory.submit(user, route, {}),
+            ]
         for reply in replies:
             assert reply.texts == [refused_text(app, spec)], f"{kind} {route} as {caller}"
             assert reply.forms == [], f"{kind} {route} as {caller}"
@@ -191,7 +210,9 @@ async def test_a_forged_drop_with_a_phishing_link_is_refused(app: App, memory: M
 
 async def _drops_titled(app: App, title: str) -> int:
     async with app.database.session() as session:
-        return await session.scalar(select(func.count()).select_from(ContentItem).where(ContentItem.title == title)) or 0
+        return (
+            await session.scalar(select(func.count()).select_from(ContentItem).where(ContentItem.title == title)) or 0
+        )
 
 
 # -- registration -----------------------------------------------------------------------------

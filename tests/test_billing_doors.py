@@ -8,25 +8,20 @@ from aiohttp.test_utils import TestClient
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
-from tests.test_billing_kit import (  # noqa: F401  (fixtures)
-    button_actions,
-    deliver,
-    membership_of,
-    newcomer,
-    paid_app,
-    paid_settings,
-    stripe_fake,
-    webhook,
-)
+from tests.kits.billing import button_actions, deliver, membership_of, newcomer
 
 
-async def test_closed_doors_waitlist_then_founding_launch(paid_app: App, stripe_fake: FakeStripe, memory: MemoryPlatform) -> None:
+async def test_closed_doors_waitlist_then_founding_launch(
+    paid_app: App, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
     await memory.command("creator", "help")
     assert (await memory.command("creator", "doors", "close")).texts[0].startswith("The doors are closed.")
     await newcomer(paid_app, memory, "u1", "Ann")
     await newcomer(paid_app, memory, "u2", "Bo")
-    assert (await memory.command("u1", "join")).texts[0].endswith(
-        "(you're number 1). I'll message you the moment a place opens up."
+    assert (
+        (await memory.command("u1", "join"))
+        .texts[0]
+        .endswith("(you're number 1). I'll message you the moment a place opens up.")
     )
     assert "you're number 2" in (await memory.command("u2", "join")).texts[0]
     assert "you're number 1" in (await memory.command("u1", "join")).texts[0]  # asking again keeps the place
@@ -64,7 +59,12 @@ async def test_a_founding_member_gets_the_founding_role_and_leaves_the_waitlist(
     await memory.command("creator", "doors", "open founding")
     meta = {"member_id": str(mid), "plan": "founding-monthly", "founding": "1"}
     stripe_fake.set_subscription("sub_f", status="active", price="price_founding_monthly_sample", metadata=meta)
-    await deliver(paid_app, webhook, stripe_fake, stripe_fake.checkout_completed(member_id=mid, subscription="sub_f", plan="founding-monthly"))
+    await deliver(
+        paid_app,
+        webhook,
+        stripe_fake,
+        stripe_fake.checkout_completed(member_id=mid, subscription="sub_f", plan="founding-monthly"),
+    )
     assert memory.access[("W1", "u1")] == {"member", "founding"}
     membership = await membership_of(paid_app, "u1")
     assert membership is not None and membership.founding and membership.plan == "founding-monthly"
@@ -79,7 +79,9 @@ async def test_seat_cap_invites_the_next_in_line_when_a_seat_frees(app: App, mem
     assert reply.texts == ["Seat cap set to 1. Invited from the waitlist right away: 0."]
     await newcomer(app, memory, "u1", "Ann")
     await newcomer(app, memory, "u2", "Bo")
-    assert (await memory.command("u1", "join")).texts == ["You're in! Welcome to Strategy Club. Your membership is active."]
+    assert (await memory.command("u1", "join")).texts == [
+        "You're in! Welcome to Strategy Club. Your membership is active."
+    ]
     assert memory.access[("W1", "u1")] == {"member"}
     assert "you're number 1" in (await memory.command("u2", "join")).texts[0]
 
@@ -91,7 +93,9 @@ async def test_seat_cap_invites_the_next_in_line_when_a_seat_frees(app: App, mem
     [invite] = memory.dms_to("u2")
     assert invite.text == "Good news: the doors of Strategy Club are open and there's a place for you!"
     assert button_actions(invite) == ["billing.join"]
-    assert (await memory.click("u2", "billing.join")).texts == ["You're in! Welcome to Strategy Club. Your membership is active."]
+    assert (await memory.click("u2", "billing.join")).texts == [
+        "You're in! Welcome to Strategy Club. Your membership is active."
+    ]
     assert memory.access[("W1", "u2")] == {"member"}
     # The seat is taken again: the next person waits.
     await newcomer(app, memory, "u3", "Cy")
@@ -100,5 +104,9 @@ async def test_seat_cap_invites_the_next_in_line_when_a_seat_frees(app: App, mem
 
 async def test_doors_are_for_the_creator(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory)
-    assert (await memory.command("u1", "doors", "close")).texts == ["Sorry, /doors is for the creator and moderators only."]
-    assert (await memory.command("creator", "doors", "cap lots")).texts == ["Give the seat cap as a number from 1 to 100000, or `off`."]
+    assert (await memory.command("u1", "doors", "close")).texts == [
+        "Sorry, /doors is for the creator and moderators only."
+    ]
+    assert (await memory.command("creator", "doors", "cap lots")).texts == [
+        "Give the seat cap as a number from 1 to 100000, or `off`."
+    ]

@@ -10,17 +10,7 @@ from aiohttp.test_utils import TestClient
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
-from tests.test_billing_kit import (  # noqa: F401  (fixtures)
-    button_actions,
-    deliver,
-    membership_of,
-    newcomer,
-    paid_app,
-    paid_settings,
-    stripe_fake,
-    texts,
-    webhook,
-)
+from tests.kits.billing import button_actions, deliver, membership_of, newcomer, texts
 
 
 def new_dms(memory: MemoryPlatform, user: str) -> list[str]:
@@ -50,18 +40,30 @@ async def test_join_pay_fail_grace_recover_cancel_survey_winback(
     # They pay: checkout completes and the subscription is active -> access, and a welcome.
     renews = paid_app.clock.now() + timedelta(days=365)
     meta = {"member_id": str(mid), "plan": "yearly"}
-    stripe_fake.set_subscription("sub_1", status="active", price="price_yearly_sample", interval="year", period_end=renews, metadata=meta)
-    await deliver(paid_app, webhook, stripe_fake,
-                  stripe_fake.checkout_completed(member_id=mid, subscription="sub_1", plan="yearly"),
-                  stripe_fake.subscription_event("customer.subscription.created", "sub_1"))
+    stripe_fake.set_subscription(
+        "sub_1", status="active", price="price_yearly_sample", interval="year", period_end=renews, metadata=meta
+    )
+    await deliver(
+        paid_app,
+        webhook,
+        stripe_fake,
+        stripe_fake.checkout_completed(member_id=mid, subscription="sub_1", plan="yearly"),
+        stripe_fake.subscription_event("customer.subscription.created", "sub_1"),
+    )
     assert memory.access[("W1", "u1")] == {"member"}
     assert new_dms(memory, "u1") == ["Payment received, welcome to Strategy Club! Everything is unlocked for you now."]
 
     # A renewal payment fails: access stays for the grace period, with a friendly DM; the creator is told.
     stripe_fake.set_subscription("sub_1", status="past_due")
-    await deliver(paid_app, webhook, stripe_fake,
-                  stripe_fake.invoice_event("invoice.payment_failed", "sub_1", status="open"),
-                  stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"status": "active"}))
+    await deliver(
+        paid_app,
+        webhook,
+        stripe_fake,
+        stripe_fake.invoice_event("invoice.payment_failed", "sub_1", status="open"),
+        stripe_fake.subscription_event(
+            "customer.subscription.updated", "sub_1", previous_attributes={"status": "active"}
+        ),
+    )
     await paid_app.tick()
     assert memory.access[("W1", "u1")] == {"member", "past-due"}
     day0 = memory.dms_to("u1")
@@ -80,20 +82,27 @@ async def test_join_pay_fail_grace_recover_cancel_survey_winback(
         "after that it pauses until the payment succeeds."
     ]
     await paid_app.advance_time(timedelta(days=4))  # day 7: the grace period (7 days) is over
-    assert any(t.startswith("Your payment still hasn't gone through, so I've paused your access") for t in new_dms(memory, "u1"))
+    assert any(
+        t.startswith("Your payment still hasn't gone through, so I've paused your access")
+        for t in new_dms(memory, "u1")
+    )
     assert memory.access[("W1", "u1")] == set()
 
     # The card is updated and the invoice is paid: access returns, and a thank-you.
     stripe_fake.set_subscription("sub_1", status="active")
     await deliver(paid_app, webhook, stripe_fake, stripe_fake.invoice_event("invoice.paid", "sub_1"))
     assert memory.access[("W1", "u1")] == {"member"}
-    assert new_dms(memory, "u1") == ["Your payment went through, thank you! Everything is back to normal and unlocked for you."]
+    assert new_dms(memory, "u1") == [
+        "Your payment went through, thank you! Everything is back to normal and unlocked for you."
+    ]
     membership = await membership_of(paid_app, "u1")
     assert membership is not None and membership.past_due_since is None
 
     # They cancel: access is removed, they get the exit survey, the creator hears about it.
     stripe_fake.set_subscription("sub_1", status="canceled")
-    await deliver(paid_app, webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.deleted", "sub_1"))
+    await deliver(
+        paid_app, webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.deleted", "sub_1")
+    )
     assert memory.access[("W1", "u1")] == set()
     [survey] = memory.dms_to("u1")
     assert survey.text.startswith("Sorry to see you go!")

@@ -8,20 +8,26 @@ from datetime import timedelta
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.services.membership import list_summaries
-from tests.test_billing_kit import membership_of, newcomer, texts
+from tests.kits.billing import membership_of, newcomer, texts
 
 
 async def test_trial_by_hand_reminds_then_ends_and_revokes(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     await newcomer(app, memory, "u1", "Ann")
-    assert (await memory.command("creator", "member", "add <@u1> trial 14")).texts == ["Ann now has a trial. I've let them know."]
+    assert (await memory.command("creator", "member", "add <@u1> trial 14")).texts == [
+        "Ann now has a trial. I've let them know."
+    ]
     await app.settle()
     assert memory.access[("W1", "u1")] == {"member"}
-    assert texts(memory, "u1") == ["Good news: you have a free trial of Member in Strategy Club until Fri 04 Dec, 13:00 CET. Enjoy!"]
+    assert texts(memory, "u1") == [
+        "Good news: you have a free trial of Member in Strategy Club until Fri 04 Dec, 13:00 CET. Enjoy!"
+    ]
     memory.sent.clear()
 
     await app.advance_time(timedelta(days=11))
-    assert "Your free trial ends on Fri 04 Dec, 13:00 CET. If you'd like to stay, type /join before then." in texts(memory, "u1")
+    assert "Your free trial ends on Fri 04 Dec, 13:00 CET. If you'd like to stay, type /join before then." in texts(
+        memory, "u1"
+    )
     assert memory.access[("W1", "u1")] == {"member"}
     await app.advance_time(timedelta(days=3))
     assert any(t.startswith("Your free trial has ended") for t in texts(memory, "u1"))
@@ -33,7 +39,9 @@ async def test_trial_by_hand_reminds_then_ends_and_revokes(app: App, memory: Mem
 async def test_a_trial_converted_to_comped_does_not_end(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory, "u1", "Ann")
     await memory.command("creator", "member", "add u1 trial 3")
-    assert (await memory.command("creator", "member", "add Ann comped")).texts == ["Ann now has complimentary access. I've let them know."]
+    assert (await memory.command("creator", "member", "add Ann comped")).texts == [
+        "Ann now has complimentary access. I've let them know."
+    ]
     await app.advance_time(timedelta(days=5))
     assert memory.access[("W1", "u1")] == {"member"}
     membership = await membership_of(app, "u1")
@@ -59,16 +67,26 @@ async def test_comped_tier_remove_and_list(app: App, memory: MemoryPlatform) -> 
 
 async def test_member_command_errors(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory, "u1", "Ann")
-    assert (await memory.command("u1", "member", "add u1")).texts == ["Sorry, /member is for the creator and moderators only."]
-    assert (await memory.command("creator", "member", "add nobody")).texts[0].startswith("I don't know anyone called “nobody”")
-    assert (await memory.command("creator", "member", "add u1 trial")).texts[0].startswith("Give the trial length in days")
+    assert (await memory.command("u1", "member", "add u1")).texts == [
+        "Sorry, /member is for the creator and moderators only."
+    ]
+    assert (
+        (await memory.command("creator", "member", "add nobody"))
+        .texts[0]
+        .startswith("I don't know anyone called “nobody”")
+    )
+    assert (
+        (await memory.command("creator", "member", "add u1 trial")).texts[0].startswith("Give the trial length in days")
+    )
     assert (await memory.command("creator", "member", "add u1 platinum")).texts[0].startswith("Use: /member add")
     assert (await memory.command("creator", "member", "frobnicate")).texts[0].startswith("Use: /member add")
 
 
 async def test_join_without_stripe_activates_and_grants_access(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory, "u1", "Ann")
-    assert (await memory.command("u1", "join")).texts == ["You're in! Welcome to Strategy Club. Your membership is active."]
+    assert (await memory.command("u1", "join")).texts == [
+        "You're in! Welcome to Strategy Club. Your membership is active."
+    ]
     assert memory.access[("W1", "u1")] == {"member"}
     assert (await memory.command("u1", "join")).texts == ["You're already a member, nothing to do."]
     assert (await memory.command("u1", "billing")).texts == [
@@ -80,9 +98,15 @@ async def test_summaries_show_subscription_and_access(app: App, memory: MemoryPl
     await newcomer(app, memory, "u1", "Ann")
     await memory.command("u1", "join")
     async with app.database.session() as session:
-        rows = {s.name: s.as_dict() for s in await list_summaries(session, app.services.community.id, now=app.clock.now(), grace_days=7)}
+        rows = {
+            s.name: s.as_dict()
+            for s in await list_summaries(session, app.services.community.id, now=app.clock.now(), grace_days=7)
+        }
     assert {k: rows["Ann"][k] for k in ("status", "subscription", "access", "founding")} == {
-        "status": "active", "subscription": None, "access": True, "founding": False,
+        "status": "active",
+        "subscription": None,
+        "access": True,
+        "founding": False,
     }
 
 
@@ -101,7 +125,9 @@ async def test_revoke_mode_kick_removes_people_who_leave(sqlite_db, settings, cl
     from tests.conftest import make_app
 
     platform = KickingPlatform()
-    app = await make_app(sqlite_db, settings.model_copy(update={"revoke_mode": "kick"}), clock, {"memory": platform}, community_path)
+    app = await make_app(
+        sqlite_db, settings.model_copy(update={"revoke_mode": "kick"}), clock, {"memory": platform}, community_path
+    )
     try:
         await newcomer(app, platform, "u1", "Ann")
         await platform.command("creator", "member", "add u1 trial 2")

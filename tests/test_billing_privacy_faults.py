@@ -16,7 +16,6 @@ from bot.testing.fake_stripe import FakeStripe
 from storage.database import Database
 from storage.models import Member, Membership, Tier
 from tests.conftest import make_app
-from tests.test_billing_kit import paid_app, paid_settings, stripe_fake  # noqa: F401  (fixtures)
 
 
 async def paying_member(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
@@ -24,7 +23,11 @@ async def paying_member(app: App, memory: MemoryPlatform, clock: FakeClock) -> i
     async with app.database.session() as session:
         zoe = await session.scalar(select(Member).where(Member.display_name == "Zoe Park"))
         tier = await session.scalar(select(Tier))
-        session.add(Membership(member_id=zoe.id, tier_id=tier.id, status="active", started_at=clock.now(), stripe_customer_id="cus_ZOE"))
+        session.add(
+            Membership(
+                member_id=zoe.id, tier_id=tier.id, status="active", started_at=clock.now(), stripe_customer_id="cus_ZOE"
+            )
+        )
         return zoe.id
 
 
@@ -33,7 +36,10 @@ async def forget(memory: MemoryPlatform, member_id: int) -> list[str]:
 
 
 async def test_forget_me_flags_the_stripe_customer_by_default(
-    paid_app: App, memory: MemoryPlatform, clock: FakeClock, stripe_fake: FakeStripe  # noqa: F811
+    paid_app: App,
+    memory: MemoryPlatform,
+    clock: FakeClock,
+    stripe_fake: FakeStripe,
 ) -> None:
     member_id = await paying_member(paid_app, memory, clock)
     assert (await forget(memory, member_id))[0].startswith("Done.")
@@ -43,7 +49,11 @@ async def test_forget_me_flags_the_stripe_customer_by_default(
 
 @pytest.fixture
 async def deleting_app(
-    sqlite_db: Database, paid_settings: Settings, clock: FakeClock, memory: MemoryPlatform, community_path: Path  # noqa: F811
+    sqlite_db: Database,
+    paid_settings: Settings,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
 ) -> AsyncIterator[App]:
     settings = paid_settings.model_copy(update={"privacy_stripe": "delete"})
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
@@ -52,7 +62,10 @@ async def deleting_app(
 
 
 async def test_forget_me_deletes_the_stripe_customer_when_set_to(
-    deleting_app: App, memory: MemoryPlatform, clock: FakeClock, stripe_fake: FakeStripe  # noqa: F811
+    deleting_app: App,
+    memory: MemoryPlatform,
+    clock: FakeClock,
+    stripe_fake: FakeStripe,
 ) -> None:
     member_id = await paying_member(deleting_app, memory, clock)
     await forget(memory, member_id)
@@ -61,25 +74,34 @@ async def test_forget_me_deletes_the_stripe_customer_when_set_to(
 
 
 async def test_stripe_down_during_forget_me_erases_ours_and_says_what_is_left(
-    paid_app: App, memory: MemoryPlatform, clock: FakeClock, stripe_fake: FakeStripe  # noqa: F811
+    paid_app: App,
+    memory: MemoryPlatform,
+    clock: FakeClock,
+    stripe_fake: FakeStripe,
 ) -> None:
     member_id = await paying_member(paid_app, memory, clock)
     stripe_fake.fail_next(500, 500, 500)  # the first try and both of the library's retries
     texts = await forget(memory, member_id)
-    assert texts[0].startswith("Your personal data here has been erased. The payment provider (Stripe) could not be reached")
+    assert texts[0].startswith(
+        "Your personal data here has been erased. The payment provider (Stripe) could not be reached"
+    )
     async with paid_app.database.session() as session:
         assert (await session.get(Member, member_id)).display_name == "[erased]"
 
 
 async def test_stripe_errors_on_join_and_billing_get_a_friendly_answer_and_change_nothing(
-    paid_app: App, memory: MemoryPlatform, stripe_fake: FakeStripe  # noqa: F811
+    paid_app: App,
+    memory: MemoryPlatform,
+    stripe_fake: FakeStripe,
 ) -> None:
     await memory.join("u2", "Max")
     menu = await memory.command("u2", "join")  # which plan? (no Stripe call yet)
     plan = menu.replies[0][0].choices()[0]
     stripe_fake.fail_next(503, 503, 503)  # the first try and both of the library's retries
     down = await memory.click("u2", plan.action_id, plan.value)  # type: ignore[union-attr]
-    assert down.texts == ["I couldn't reach the payment provider just now. Nothing was changed; please try again in a minute."]
+    assert down.texts == [
+        "I couldn't reach the payment provider just now. Nothing was changed; please try again in a minute."
+    ]
     async with paid_app.database.session() as session:
         assert (await session.scalars(select(Membership))).all() == []
 

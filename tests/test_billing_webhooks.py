@@ -10,18 +10,7 @@ from aiohttp.test_utils import TestClient
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
-from tests.test_billing_kit import (  # noqa: F401  (fixtures)
-    deliver,
-    membership_of,
-    newcomer,
-    paid_app,
-    paid_settings,
-    post_event,
-    stripe_events,
-    stripe_fake,
-    texts,
-    webhook,
-)
+from tests.kits.billing import deliver, membership_of, newcomer, post_event, stripe_events, texts
 
 
 async def test_bad_and_stale_signatures_are_rejected_and_change_nothing(
@@ -56,11 +45,17 @@ async def test_a_duplicate_delivery_is_recorded_once_and_processed_once(
     stripe_fake.set_subscription("sub_1", status="active", metadata={"member_id": str(mid), "plan": "monthly"})
     event = stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")
 
-    response = await webhook.post("/stripe/webhook", data=FakeStripe.body(event),
-                                  headers={"Stripe-Signature": stripe_fake.sign(FakeStripe.body(event))})
+    response = await webhook.post(
+        "/stripe/webhook",
+        data=FakeStripe.body(event),
+        headers={"Stripe-Signature": stripe_fake.sign(FakeStripe.body(event))},
+    )
     assert response.status == 200 and (await response.json()) == {"received": True, "duplicate": False}
-    again = await webhook.post("/stripe/webhook", data=FakeStripe.body(event),
-                               headers={"Stripe-Signature": stripe_fake.sign(FakeStripe.body(event))})
+    again = await webhook.post(
+        "/stripe/webhook",
+        data=FakeStripe.body(event),
+        headers={"Stripe-Signature": stripe_fake.sign(FakeStripe.body(event))},
+    )
     assert again.status == 200 and (await again.json())["duplicate"] is True
 
     rows = await stripe_events(paid_app)
@@ -87,16 +82,24 @@ async def test_out_of_order_events_end_in_stripes_current_state(
     checkout = stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")
     stripe_fake.set_subscription("sub_1", status="past_due")
     failed = stripe_fake.invoice_event("invoice.payment_failed", "sub_1", status="open")
-    went_past_due = stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"status": "active"})
+    went_past_due = stripe_fake.subscription_event(
+        "customer.subscription.updated", "sub_1", previous_attributes={"status": "active"}
+    )
     stripe_fake.set_subscription("sub_1", status="active")
     paid = stripe_fake.invoice_event("invoice.paid", "sub_1")
-    back = stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"status": "past_due"})
+    back = stripe_fake.subscription_event(
+        "customer.subscription.updated", "sub_1", previous_attributes={"status": "past_due"}
+    )
 
     await deliver(paid_app, webhook, stripe_fake, back, paid, went_past_due, failed, checkout, created)
 
     membership = await membership_of(paid_app, "u1")
     assert membership is not None
-    assert (membership.status, membership.stripe_subscription_id, membership.past_due_since) == ("active", "sub_1", None)
+    assert (membership.status, membership.stripe_subscription_id, membership.past_due_since) == (
+        "active",
+        "sub_1",
+        None,
+    )
     assert memory.access[("W1", "u1")] == {"member"}
     assert all(r.status == "processed" for r in await stripe_events(paid_app))
     assert texts(memory, "u1") == ["Payment received, welcome to Strategy Club! Everything is unlocked for you now."]
@@ -130,7 +133,9 @@ async def test_healthz_and_return_pages(paid_app: App, webhook: TestClient) -> N
 
 async def test_without_a_webhook_secret_there_is_no_webhook_route(app: App) -> None:
     assert not app.services.billing.paid
-    assert not any(r.resource and r.resource.canonical == "/stripe/webhook" for r in app.web.application.router.routes())
+    assert not any(
+        r.resource and r.resource.canonical == "/stripe/webhook" for r in app.web.application.router.routes()
+    )
 
 
 async def test_cancel_at_period_end_asks_why_but_keeps_access_until_the_end(
@@ -141,18 +146,26 @@ async def test_cancel_at_period_end_asks_why_but_keeps_access_until_the_end(
     await deliver(paid_app, webhook, stripe_fake, stripe_fake.checkout_completed(member_id=mid, subscription="sub_1"))
     memory.sent.clear()
     stripe_fake.set_subscription("sub_1", status="active", cancel_at_period_end=True)
-    event = stripe_fake.subscription_event("customer.subscription.updated", "sub_1", previous_attributes={"cancel_at_period_end": False})
+    event = stripe_fake.subscription_event(
+        "customer.subscription.updated", "sub_1", previous_attributes={"cancel_at_period_end": False}
+    )
     await deliver(paid_app, webhook, stripe_fake, event)
     assert memory.access[("W1", "u1")] == {"member"}
     assert [m.text.split("!")[0] for m in memory.dms_to("u1")] == ["Sorry to see you go"]
     form = await memory.click("u1", "billing.exit-form")
     assert [f.name for f in form.forms[0].fields] == ["reason", "comment"]
-    assert (await memory.submit("u1", "billing.exit", {"reason": "break", "comment": "back in spring"})).texts[0].startswith("Thank you")
+    assert (
+        (await memory.submit("u1", "billing.exit", {"reason": "break", "comment": "back in spring"}))
+        .texts[0]
+        .startswith("Thank you")
+    )
     membership = await membership_of(paid_app, "u1")
     assert membership is not None and membership.cancel_reason == "break: back in spring"
 
     stripe_fake.set_subscription("sub_1", status="canceled")
     memory.sent.clear()
-    await deliver(paid_app, webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.deleted", "sub_1"))
+    await deliver(
+        paid_app, webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.deleted", "sub_1")
+    )
     assert memory.access[("W1", "u1")] == set()
     assert texts(memory, "u1") == []  # asked once already

@@ -11,8 +11,8 @@ import pytest
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.ports import TransientError
 from bot.platforms.memory import MemoryPlatform
+from bot.ports import TransientError
 from bot.settings import Settings
 from storage.database import Database
 from tests.conftest import make_app
@@ -27,12 +27,27 @@ class CalendarPlatform(MemoryPlatform):
         self.calls: list[tuple[str, str]] = []
         self.fail_calendar = 0
 
-    async def upsert_scheduled_event(self, workspace_id: str, key: str, title: str, starts_at: datetime, ends_at: datetime, description: str, location: str) -> str:
+    async def upsert_scheduled_event(
+        self,
+        workspace_id: str,
+        key: str,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        description: str,
+        location: str,
+    ) -> str:
         if self.fail_calendar:
             self.fail_calendar -= 1
             raise TransientError("503")
         self.calls.append(("upsert", key))
-        self.events[key] = {"title": title, "starts_at": starts_at, "ends_at": ends_at, "location": location, "status": "scheduled"}
+        self.events[key] = {
+            "title": title,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "location": location,
+            "status": "scheduled",
+        }
         return f"evt-{key}"
 
     async def cancel_scheduled_event(self, workspace_id: str, event_id: str) -> None:
@@ -58,10 +73,16 @@ async def test_scheduled_moved_and_cancelled_sessions_follow_in_the_calendar(
     app_with_calendar: App, calendar: CalendarPlatform
 ) -> None:
     app = app_with_calendar
-    await calendar.command("creator", "live", "schedule 2026-12-03 17:00 Europe/Oslo 60 https://meet.example/x | Pricing clinic")
+    await calendar.command(
+        "creator", "live", "schedule 2026-12-03 17:00 Europe/Oslo 60 https://meet.example/x | Pricing clinic"
+    )
     await app.tick()
     event = calendar.events["live-1"]
-    assert (event["title"], event["starts_at"].isoformat(), event["location"]) == ("Pricing clinic", "2026-12-03T16:00:00+00:00", "https://meet.example/x")
+    assert (event["title"], event["starts_at"].isoformat(), event["location"]) == (
+        "Pricing clinic",
+        "2026-12-03T16:00:00+00:00",
+        "https://meet.example/x",
+    )
     assert event["ends_at"] - event["starts_at"] == timedelta(minutes=60)
 
     await app.tick()
@@ -78,7 +99,9 @@ async def test_scheduled_moved_and_cancelled_sessions_follow_in_the_calendar(
     assert len(calendar.calls) == 3
 
 
-async def test_a_failed_calendar_call_is_caught_up_on_the_next_run(app_with_calendar: App, calendar: CalendarPlatform) -> None:
+async def test_a_failed_calendar_call_is_caught_up_on_the_next_run(
+    app_with_calendar: App, calendar: CalendarPlatform
+) -> None:
     calendar.fail_calendar = 1
     await calendar.command("creator", "live", "schedule 2026-12-03 17:00 | Pricing clinic")
     await app_with_calendar.tick()

@@ -42,7 +42,9 @@ def test_db_upgrade_then_import_is_idempotent(db_url: str) -> None:
 def test_import_of_a_bad_folder_explains_and_changes_nothing(db_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     invoke("init", str(bad))
-    (bad / "community.toml").write_text((bad / "community.toml").read_text().replace('slug = "my-community"', 'slug = "My Community"'))
+    (bad / "community.toml").write_text(
+        (bad / "community.toml").read_text().replace('slug = "my-community"', 'slug = "My Community"')
+    )
     code, out, err = invoke("import", str(bad), "--db", db_url)
     assert code == 2
     assert "community.toml, line 5, field 'community.slug': use lowercase letters, digits and dashes" in err
@@ -59,12 +61,29 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 def test_bad_database_url_is_one_clear_line() -> None:
     code, _, err = invoke("db", "upgrade", "--db", "mysql://nope")
-    assert code == 2 and err.strip() == "error: MEMBOT_DATABASE_URL: unsupported database 'mysql': use sqlite or postgresql"
+    assert (
+        code == 2
+        and err.strip() == "error: MEMBOT_DATABASE_URL: unsupported database 'mysql': use sqlite or postgresql"
+    )
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["run"], ["web"], ["init"], ["import"], ["db", "upgrade"], ["members", "list"], ["faq", "eval"],
-                 ["backup"], ["restore"], ["report"], ["export"], ["slack", "manifest"], ["discord", "invite-url"]):
+    for args in (
+        [],
+        ["run"],
+        ["web"],
+        ["init"],
+        ["import"],
+        ["db", "upgrade"],
+        ["members", "list"],
+        ["faq", "eval"],
+        ["backup"],
+        ["restore"],
+        ["report"],
+        ["export"],
+        ["slack", "manifest"],
+        ["discord", "invite-url"],
+    ):
         code, out, _ = invoke(*args, "--help")
         assert code == 0 and "Usage" in out
 
@@ -74,7 +93,12 @@ def run_console(db_url: str, script: str, *extra: str) -> subprocess.CompletedPr
     env["MEMBOT_LOG_LEVEL"] = "WARNING"
     return subprocess.run(
         [sys.executable, "-m", "bot", "run", "--platform", "console", "--db", db_url, *extra],
-        input=script, capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=REPO_ROOT,
     )
 
 

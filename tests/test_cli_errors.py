@@ -37,12 +37,16 @@ def invoke(*args: str, script: str | None = None) -> tuple[int, str, str]:
 
 MISSING_FOLDER = "sqlite:///missing/folder/membot.db"
 CASES = [
-    (["db", "upgrade", "--db", MISSING_FOLDER],
-     "cannot use the database sqlite+aiosqlite:///missing/folder/membot.db: the folder missing/folder does not exist"),
+    (
+        ["db", "upgrade", "--db", MISSING_FOLDER],
+        "cannot use the database sqlite+aiosqlite:///missing/folder/membot.db: the folder missing/folder does not exist",
+    ),
     (["members", "list", "--db", MISSING_FOLDER], "the folder missing/folder does not exist"),
     (["report", "--out", "r", "--db", MISSING_FOLDER], "the folder missing/folder does not exist"),
-    (["db", "upgrade", "--db", "postgresql://maya:hunter2@127.0.0.1:1/club"],
-     "cannot use the database postgresql+asyncpg://maya:***@127.0.0.1:1/club: the server refused the connection"),
+    (
+        ["db", "upgrade", "--db", "postgresql://maya:hunter2@127.0.0.1:1/club"],
+        "cannot use the database postgresql+asyncpg://maya:***@127.0.0.1:1/club: the server refused the connection",
+    ),
     (["db", "upgrade", "--db", "mysql://nope"], "MEMBOT_DATABASE_URL: unsupported database 'mysql'"),
     (["members", "list", "--db", "sqlite:///fresh.db"], "no such table: communities (run `membot db upgrade` first)"),
     (["run", "--community", "no/such/folder"], "--community: there is no folder no/such/folder"),
@@ -66,25 +70,45 @@ def test_a_database_that_does_not_exist_is_one_sentence_from_the_real_process() 
     url = "postgresql+asyncpg://postgres@127.0.0.1:5432/membot_nonexistent"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "db", "upgrade", "--db", url],
-        capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=REPO_ROOT,
     )
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == (
-        f"error: cannot use the database {url}: database \"membot_nonexistent\" does not exist\n"
-    )
+    assert result.stderr == (f'error: cannot use the database {url}: database "membot_nonexistent" does not exist\n')
     debug = subprocess.run(
         [sys.executable, "-m", "bot", "--debug", "db", "upgrade", "--db", url],
-        capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=REPO_ROOT,
     )
     assert debug.returncode != 0 and "Traceback" in debug.stderr  # --debug shows where
 
 
 def test_console_names_in_any_script_are_different_people_and_none_is_the_creator(tmp_path: Path) -> None:
     db = f"sqlite+aiosqlite:///{tmp_path / 'club.db'}"
-    script = "\n".join([
-        "/as Åse", "/as Øyvind", "/as 李雷", "/as 王芳", "/as Ase",
-        "/as creator!", "/stats", "/as Maya Lindqvist", "/stats", "/as Creator", "/stats",
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "/as Åse",
+                "/as Øyvind",
+                "/as 李雷",
+                "/as 王芳",
+                "/as Ase",
+                "/as creator!",
+                "/stats",
+                "/as Maya Lindqvist",
+                "/stats",
+                "/as Creator",
+                "/stats",
+            ]
+        )
+        + "\n"
+    )
     code, out, err = invoke("run", "--db", db, "--community", str(SAMPLE), script=script)
     assert code == 0, err
     for name in ("Åse", "Øyvind", "李雷", "王芳", "Ase"):
@@ -97,7 +121,15 @@ def test_console_names_in_any_script_are_different_people_and_none_is_the_creato
     people = {r["identities"][0]: (r["name"], r["role"]) for r in rows}
     assert len(people) == len(rows) == 9  # nobody collapsed into anybody else
     assert [name for name, _ in people.values()] == [
-        "Alex", "Åse", "Øyvind", "李雷", "王芳", "Ase", "creator!", "Maya Lindqvist", "Maya Lindqvist"
+        "Alex",
+        "Åse",
+        "Øyvind",
+        "李雷",
+        "王芳",
+        "Ase",
+        "creator!",
+        "Maya Lindqvist",
+        "Maya Lindqvist",
     ]
     assert people["console:console:creator"] == ("Maya Lindqvist", "creator")  # from `/as Creator` only
     assert sum(role == "creator" for _, role in people.values()) == 1

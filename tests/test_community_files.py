@@ -129,7 +129,9 @@ async def test_reimport_updates_edited_items_and_keeps_chat_faq(db: Database, br
     clock = FakeClock()
     report = await import_community(db, load_community(broken), clock.now())
     async with db.session() as session:
-        session.add(FaqEntry(community_id=report.community_id, key="from-chat", question="q", answer="a", source="chat"))
+        session.add(
+            FaqEntry(community_id=report.community_id, key="from-chat", question="q", answer="a", source="chat")
+        )
     item = broken / "content" / "w1-find-your-one-customer.md"
     item.write_text(item.read_text().replace('title: "Find your one customer"', 'title: "Find your ONE customer"'))
     faq = broken / "faq.toml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,11 +12,13 @@ from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import ContentItem, Member, MemberPreferences
 
-SAT_DROP = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)  # the first deep-dive (levels 3-5)
-MON_DROP = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # the first mini-training (levels 1-3)
+SAT_DROP = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)  # the first deep-dive (levels 3-5)
+MON_DROP = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # the first mini-training (levels 1-3)
 
 
-async def set_prefs(app: App, user_name: str, *, level: int | None, delivery: str, digest: str, tz: str | None = None) -> None:
+async def set_prefs(
+    app: App, user_name: str, *, level: int | None, delivery: str, digest: str, tz: str | None = None
+) -> None:
     async with app.database.session() as session:
         member = await session.scalar(select(Member).where(Member.display_name == user_name))
         prefs = await session.get(MemberPreferences, member.id)
@@ -60,14 +62,16 @@ async def test_drops_go_by_dm_only_to_members_who_chose_it_and_at_their_level(
     assert dm_headers(memory, "u1") == [niche]  # once
 
 
-async def test_dm_drops_wait_for_quiet_hours_to_end(app: App, memory: MemoryPlatform, clock: FakeClock, members: None) -> None:
+async def test_dm_drops_wait_for_quiet_hours_to_end(
+    app: App, memory: MemoryPlatform, clock: FakeClock, members: None
+) -> None:
     async with app.database.session() as session:
         item = await session.scalar(select(ContentItem).where(ContentItem.slug == "w1-the-niche-paradox"))
-        item.publish_at = datetime(2026, 11, 21, 21, 0, tzinfo=timezone.utc)  # 22:00 in Oslo
-    clock.set(datetime(2026, 11, 21, 21, 0, tzinfo=timezone.utc))
+        item.publish_at = datetime(2026, 11, 21, 21, 0, tzinfo=UTC)  # 22:00 in Oslo
+    clock.set(datetime(2026, 11, 21, 21, 0, tzinfo=UTC))
     await app.tick()
     assert len(memory.posts_in("drops")) == 1 and dm_headers(memory, "u1") == []
-    clock.set(datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc))  # 08:00 in Oslo
+    clock.set(datetime(2026, 11, 22, 7, 0, tzinfo=UTC))  # 08:00 in Oslo
     await app.tick()
     assert len(dm_headers(memory, "u1")) == 1
 
@@ -117,15 +121,25 @@ async def test_opening_an_item_counts_as_activity_and_unpublished_items_stay_hid
     assert kinds == ["library_open"]
 
 
-async def test_creator_adds_a_drop_through_the_form_and_it_takes_the_next_slot(app: App, memory: MemoryPlatform) -> None:
+async def test_creator_adds_a_drop_through_the_form_and_it_takes_the_next_slot(
+    app: App, memory: MemoryPlatform
+) -> None:
     opened = await memory.command("creator", "drop", "add")
     assert opened.forms[0].form_id == "drops.add"
     done = await memory.submit(
         "creator",
         "drops.add",
-        {"title": "Bonus: pricing Q&A notes", "kind": "resource", "levels": "2, 3", "topics": "Pricing", "url": "https://x.example/n"},
+        {
+            "title": "Bonus: pricing Q&A notes",
+            "kind": "resource",
+            "levels": "2, 3",
+            "topics": "Pricing",
+            "url": "https://x.example/n",
+        },
     )
-    assert done.texts == ["Queued *Bonus: pricing Q&A notes*: it goes out Wed 23 Dec, 09:00 CET."]  # after the 4 queued resources
+    assert done.texts == [
+        "Queued *Bonus: pricing Q&A notes*: it goes out Wed 23 Dec, 09:00 CET."
+    ]  # after the 4 queued resources
     async with app.database.session() as session:
         item = await session.scalar(select(ContentItem).where(ContentItem.slug == "bonus-pricing-q-a-notes"))
     assert (item.levels, item.topics) == ([2, 3], ["pricing"])
@@ -140,7 +154,9 @@ async def test_creator_adds_a_drop_through_the_form_and_it_takes_the_next_slot(a
         ({"title": "X", "kind": "resource", "url": "javascript:alert(1)"}, "The link must start with https://"),
     ],
 )
-async def test_bad_drop_is_refused_and_nothing_is_queued(app: App, memory: MemoryPlatform, values: dict, message: str) -> None:
+async def test_bad_drop_is_refused_and_nothing_is_queued(
+    app: App, memory: MemoryPlatform, values: dict, message: str
+) -> None:
     reply = await memory.submit("creator", "drops.add", values)
     assert message in reply.texts[0]
     async with app.database.session() as session:
@@ -175,7 +191,9 @@ async def test_members_cannot_manage_drops(app: App, memory: MemoryPlatform) -> 
         assert (await session.scalars(select(ContentItem).where(ContentItem.published_at.is_not(None)))).all() == []
 
 
-async def test_a_drop_is_worded_for_each_reader(app: App, memory: MemoryPlatform, clock: FakeClock, members: None) -> None:
+async def test_a_drop_is_worded_for_each_reader(
+    app: App, memory: MemoryPlatform, clock: FakeClock, members: None
+) -> None:
     """The channel post is in the community's language; a DM is in the member's own."""
     async with app.database.session() as session:
         ann = await session.scalar(select(Member).where(Member.display_name == "Ann"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import App
@@ -19,7 +19,7 @@ def headers(memory: MemoryPlatform) -> list[str]:
 
 
 async def test_nothing_is_posted_before_the_first_slot(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    clock.set(datetime(2026, 11, 21, 8, 59, tzinfo=timezone.utc))  # Sat 09:59 in Oslo
+    clock.set(datetime(2026, 11, 21, 8, 59, tzinfo=UTC))  # Sat 09:59 in Oslo
     await app.tick()
     assert headers(memory) == []
 
@@ -27,13 +27,13 @@ async def test_nothing_is_posted_before_the_first_slot(app: App, memory: MemoryP
 async def test_the_saturday_slot_posts_the_first_deep_dive_at_10_oslo_time(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))  # Sat 10:00 CET = 09:00 UTC
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))  # Sat 10:00 CET = 09:00 UTC
     await app.tick()
     assert headers(memory) == ["Deep-dive: The niche paradox: why narrowing down grows your business"]
 
 
 async def test_running_the_job_twice_posts_once(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
     await app.tick()
     await app.tick()
     await app.scheduler.run_all()
@@ -41,7 +41,9 @@ async def test_running_the_job_twice_posts_once(app: App, memory: MemoryPlatform
     assert len(headers(memory)) == 1
 
 
-async def test_a_week_of_drops_in_queue_order_and_kind_order(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_a_week_of_drops_in_queue_order_and_kind_order(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     for _ in range(8 * 24):
         await app.advance_time(timedelta(hours=1))
     assert headers(memory) == [
@@ -63,7 +65,7 @@ async def test_a_bot_that_was_down_catches_up_on_restart(app: App, memory: Memor
 async def test_drop_appears_in_the_library_and_leaves_next(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
     before = await memory.command("u1", "next")
     assert "The niche paradox" in before.replies[0][0].blocks[1].text  # type: ignore[attr-defined]
-    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
     await app.tick()
     library = await memory.command("u1", "library")
     assert library.texts == ["The library: 1 item"]
@@ -79,7 +81,7 @@ async def test_drop_is_posted_on_every_platform_workspace(
     a = MemoryPlatform(name="memory", workspaces=("W1", "W2"))
     application = await make_app(sqlite_db, settings, clock, {"memory": a}, community_path)
     try:
-        clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+        clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
         await application.tick()
         assert sorted(d.target.workspace_id for d in a.sent if d.target.channel == "drops") == ["W1", "W2"]
     finally:
@@ -88,15 +90,15 @@ async def test_drop_is_posted_on_every_platform_workspace(
 
 def test_slots_follow_the_community_clock_across_daylight_saving() -> None:
     monday_nine = DropSlot(kind="mini-training", cron="0 9 * * mon")
-    summer = next_slot_after([monday_nine], "mini-training", datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc), OSLO)
-    winter = next_slot_after([monday_nine], "mini-training", datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc), OSLO)
-    assert summer == datetime(2026, 6, 1, 7, 0, tzinfo=timezone.utc)  # 09:00 CEST
-    assert winter == datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # 09:00 CET
+    summer = next_slot_after([monday_nine], "mini-training", datetime(2026, 6, 1, 0, 0, tzinfo=UTC), OSLO)
+    winter = next_slot_after([monday_nine], "mini-training", datetime(2026, 12, 1, 0, 0, tzinfo=UTC), OSLO)
+    assert summer == datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 09:00 CEST
+    assert winter == datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # 09:00 CET
     assert next_slot_after([monday_nine], "deep-dive", summer, OSLO) is None
 
 
 def test_scheduler_triggers_are_the_slots_in_the_community_zone(app: App) -> None:
     [job] = [j for j in app.scheduler.jobs if j.name == "drops.publish"]
     assert len(job.triggers) == 4
-    fire = job.triggers[0].get_next_fire_time(None, datetime(2026, 11, 20, 12, tzinfo=timezone.utc))
+    fire = job.triggers[0].get_next_fire_time(None, datetime(2026, 11, 20, 12, tzinfo=UTC))
     assert fire.astimezone(OSLO).strftime("%a %H:%M") == "Mon 09:00"

@@ -34,7 +34,7 @@ from storage.models import (
     Rsvp,
 )
 from tests.conftest import START
-from tests.test_members_only import become_member  # engagement is for members: arriving is not joining
+from tests.kits.members import become_member
 
 OSLO = ZoneInfo("Europe/Oslo")
 MISSED = "Here's what you missed"

@@ -13,16 +13,7 @@ from storage.database import Database
 from storage.models import Erasure, Member, Membership, OutboxMessage, StripeEvent
 from storage.repositories import erasures
 from tests.conftest import START
-from tests.test_billing_kit import (  # noqa: F401  (fixtures)
-    deliver,
-    newcomer,
-    paid_app,
-    paid_settings,
-    stripe_fake,
-    stripe_events,
-    texts,
-    webhook,
-)
+from tests.kits.billing import deliver, newcomer, stripe_events, texts
 
 CUSTOMER = "cus_ZOE4711"
 
@@ -33,16 +24,20 @@ async def paying(app: App, client: TestClient, fake: FakeStripe, memory: MemoryP
     mid = await newcomer(app, memory, "u1", "Zoe Park")
     meta = {"member_id": str(mid), "plan": "monthly"}
     fake.set_subscription("sub_zoe", status="active", customer=CUSTOMER, metadata=meta)
-    await deliver(app, client, fake,
-                  fake.checkout_completed(member_id=mid, subscription="sub_zoe", customer=CUSTOMER),
-                  fake.subscription_event("customer.subscription.created", "sub_zoe"))
+    await deliver(
+        app,
+        client,
+        fake,
+        fake.checkout_completed(member_id=mid, subscription="sub_zoe", customer=CUSTOMER),
+        fake.subscription_event("customer.subscription.created", "sub_zoe"),
+    )
     assert memory.access[("W1", "u1")] == {"member"}
     memory.sent.clear()
     return mid
 
 
 async def test_forget_me_cancels_the_subscription_ends_access_and_frees_the_seat(
-    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform  # noqa: F811
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
 ) -> None:
     mid = await paying(paid_app, webhook, stripe_fake, memory)
     await paid_app.services.billing.set_seat_cap(1)
@@ -73,7 +68,7 @@ async def test_forget_me_cancels_the_subscription_ends_access_and_frees_the_seat
 
 
 async def test_stripe_events_after_the_erasure_are_scrubbed_and_relink_nobody(
-    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform  # noqa: F811
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
 ) -> None:
     mid = await paying(paid_app, webhook, stripe_fake, memory)
     await memory.command("u1", "forget-me")
@@ -90,20 +85,38 @@ async def test_stripe_events_after_the_erasure_are_scrubbed_and_relink_nobody(
         stripe_fake.subscription_event("customer.subscription.deleted", "sub_zoe"),
         stripe_fake.invoice_event("invoice.paid", "sub_zoe"),
         stripe_fake.checkout_completed(member_id=mid, subscription="sub_late", customer="cus_NEW1"),
-        stripe_fake.event("customer.updated", {"id": CUSTOMER, "object": "customer", "email": "zoe@example.com", "name": "Zoe Park"}),
+        stripe_fake.event(
+            "customer.updated", {"id": CUSTOMER, "object": "customer", "email": "zoe@example.com", "name": "Zoe Park"}
+        ),
     ]
     await deliver(paid_app, webhook, stripe_fake, *late)
 
     rows = (await stripe_events(paid_app))[before:]
-    assert [(r.type, r.status, r.payload) for r in rows] == [(e["type"], "erased", {"erased": "[erased]"}) for e in late]
+    assert [(r.type, r.status, r.payload) for r in rows] == [
+        (e["type"], "erased", {"erased": "[erased]"}) for e in late
+    ]
     async with paid_app.database.session() as session:
-        assert await session.scalar(select(func.count(Membership.id)).where(Membership.stripe_subscription_id.is_not(None))) == 0
-        assert await session.scalar(select(func.count(Membership.id)).where(Membership.member_id == mid, Membership.ended_at.is_(None))) == 0
+        assert (
+            await session.scalar(
+                select(func.count(Membership.id)).where(Membership.stripe_subscription_id.is_not(None))
+            )
+            == 0
+        )
+        assert (
+            await session.scalar(
+                select(func.count(Membership.id)).where(Membership.member_id == mid, Membership.ended_at.is_(None))
+            )
+            == 0
+        )
         assert (await session.get(Member, mid)).display_name == "[erased]"
         for needle in (CUSTOMER, "zoe@example.com", "Zoe Park"):
-            hits = await session.scalar(select(func.count(StripeEvent.id)).where(cast(StripeEvent.payload, String).contains(needle)))
+            hits = await session.scalar(
+                select(func.count(StripeEvent.id)).where(cast(StripeEvent.payload, String).contains(needle))
+            )
             assert hits == 0, needle
-        queued = (await session.scalars(select(OutboxMessage).where(OutboxMessage.created_at >= paid_app.clock.now()))).all()
+        queued = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.created_at >= paid_app.clock.now()))
+        ).all()
     assert memory.access.get(("W1", "u1"), set()) == set()
     assert memory.sent == [] and not [q for q in queued if q.status == "pending"]  # nobody was told anything
 
@@ -114,12 +127,14 @@ async def test_stripe_events_after_the_erasure_are_scrubbed_and_relink_nobody(
 
 
 async def test_stripe_down_when_cancelling_changes_nothing_and_says_so(
-    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform  # noqa: F811
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
 ) -> None:
     mid = await paying(paid_app, webhook, stripe_fake, memory)
     stripe_fake.fail_next(503, 503, 503)  # the first try and both of the library's retries
     down = await memory.click("u1", f"privacy.forget:{mid}")
-    assert down.texts == ["I couldn't reach the payment provider just now. Nothing was changed; please try again in a minute."]
+    assert down.texts == [
+        "I couldn't reach the payment provider just now. Nothing was changed; please try again in a minute."
+    ]
     async with paid_app.database.session() as session:
         assert (await session.get(Member, mid)).display_name == "Zoe Park"
         membership = await session.scalar(select(Membership).where(Membership.member_id == mid))
@@ -133,12 +148,22 @@ async def test_tombstones_and_quote_scrubbing_on_sqlite_and_postgresql(db: Datab
     async with db.session() as session:
         assert not await erasures.any_erased(session, [("customer", "cus_X")])  # no key made yet, nobody erased
         await erasures.record(session, [("customer", "cus_X"), ("member", "7"), ("subscription", None)], START)
-        session.add(OutboxMessage(
-            dedupe_key="nudge:day-10:creator:1", platform="memory", workspace_id="W1", target={"user_id": "creator"},
-            payload={"text": "Quiet lately: Zoë Park, Other Person", "blocks": [
-                {"type": "section", "text": "Zoë Park wrote: “a long feedback text that the view clipped…”"}]},
-            next_attempt_at=START, created_at=START,
-        ))
+        session.add(
+            OutboxMessage(
+                dedupe_key="nudge:day-10:creator:1",
+                platform="memory",
+                workspace_id="W1",
+                target={"user_id": "creator"},
+                payload={
+                    "text": "Quiet lately: Zoë Park, Other Person",
+                    "blocks": [
+                        {"type": "section", "text": "Zoë Park wrote: “a long feedback text that the view clipped…”"}
+                    ],
+                },
+                next_attempt_at=START,
+                created_at=START,
+            )
+        )
     async with db.session() as session:
         assert await erasures.any_erased(session, [("customer", "cus_Y"), ("customer", "cus_X")])
         assert not await erasures.any_erased(session, [("customer", "cus_Y"), ("member", "8")])
@@ -147,5 +172,8 @@ async def test_tombstones_and_quote_scrubbing_on_sqlite_and_postgresql(db: Datab
         assert await erasures.scrub_quotes(session, OutboxMessage.__table__, ("payload", "target"), words) == 1
     async with db.session() as session:
         row = await session.scalar(select(OutboxMessage))
-        assert row.payload == {"text": "Quiet lately: [erased], Other Person", "blocks": [{"type": "section", "text": "[erased]"}]}
+        assert row.payload == {
+            "text": "Quiet lately: [erased], Other Person",
+            "blocks": [{"type": "section", "text": "[erased]"}],
+        }
         assert row.target == {"user_id": "creator"}

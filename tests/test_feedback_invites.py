@@ -62,7 +62,9 @@ async def test_the_creator_is_told_in_their_own_language(app: App, memory: Memor
     assert [b.label for b in notice.choices()] == ["Se alle tilbakemeldinger"]  # type: ignore[union-attr]
 
 
-async def test_the_creator_lists_recent_feedback_newest_first(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_the_creator_lists_recent_feedback_newest_first(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await memory.command("u1", "feedback", "Love the worksheets")
     clock.advance(timedelta(hours=1))
     await memory.command("u2", "feedback", "Audio was quiet in the last live")
@@ -90,8 +92,11 @@ async def test_feedback_form_and_empty_or_long_feedback(app: App, memory: Memory
 
 async def test_members_cannot_read_the_feedback(app: App, memory: MemoryPlatform) -> None:
     await memory.command("u1", "feedback", "Secret thoughts")
-    for reply in (await memory.command("u2", "feedback", "list"), await memory.click("u2", "feedback.list"),
-                  await memory.command("mod", "feedback", "list")):
+    for reply in (
+        await memory.command("u2", "feedback", "list"),
+        await memory.click("u2", "feedback.list"),
+        await memory.command("mod", "feedback", "list"),
+    ):
         assert reply.texts == ["Sorry, /feedback list is for the creator and moderators only."]
 
 
@@ -186,4 +191,6 @@ async def test_join_with_a_code_credits_the_ambassador(app: App, memory: MemoryP
     board = await memory.command("creator", "ambassadors")
     assert "🥇 *Amb*: 1 referral" in text_of(board.replies[0][0])
     wrong = await memory.command("other", "join", "NOPE22")
-    assert wrong.texts == ["I don't know the invite code “NOPE22”. Check it with the friend who gave it to you, or just type `/join`."]
+    assert wrong.texts == [
+        "I don't know the invite code “NOPE22”. Check it with the friend who gave it to you, or just type `/join`."
+    ]

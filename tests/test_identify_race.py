@@ -45,7 +45,11 @@ def pair(memory: MemoryPlatform, n: int) -> tuple[Event, Event, list[MemoryRespo
     if n % 2 == 0:
         return MemberJoined(user=user, event_id=f"join-{n}"), second, [help_reply]
     join_reply = MemoryResponder()
-    return CommandInvoked(user=user, name="join", event_id=f"cmd-join-{n}", responder=join_reply), second, [join_reply, help_reply]
+    return (
+        CommandInvoked(user=user, name="join", event_id=f"cmd-join-{n}", responder=join_reply),
+        second,
+        [join_reply, help_reply],
+    )
 
 
 async def test_concurrent_first_events_are_all_handled(race_app: App, memory: MemoryPlatform) -> None:
@@ -63,8 +67,12 @@ async def test_concurrent_first_events_are_all_handled(race_app: App, memory: Me
     assert all(r is not None for r in results)  # none taken for a repeated delivery
     assert all(r.texts and not any(INTERNAL in t for t in r.texts) for r in responders)
     async with race_app.database.session() as session:
-        members = await session.scalar(select(func.count()).select_from(Member).where(Member.display_name.like("Newcomer %")))
-        accounts = await session.scalar(select(func.count()).select_from(PlatformIdentity).where(PlatformIdentity.user_id.like("new%")))
+        members = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.display_name.like("Newcomer %"))
+        )
+        accounts = await session.scalar(
+            select(func.count()).select_from(PlatformIdentity).where(PlatformIdentity.user_id.like("new%"))
+        )
         welcomes = await session.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedupe_key.like("welcome:member:%"))
         )

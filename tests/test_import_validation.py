@@ -43,13 +43,37 @@ def problems(folder: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [
-        ("Hi {name}, I'm so glad", "Hi {name:d}, I'm so glad", "onboarding.steps.0.body",
-         "placeholder {name:d} has a format the bot cannot fill in; write just {name}"),
-        ("Hi {name}, I'm so glad", "Hi {name!x}, I'm so glad", "onboarding.steps.0.body", "placeholder {name!x} has a format"),
-        ("Hi {name}, I'm so glad", "Hi {name.upper}, I'm so glad", "onboarding.steps.0.body", "unknown placeholder {name.upper}"),
+        (
+            "Hi {name}, I'm so glad",
+            "Hi {name:d}, I'm so glad",
+            "onboarding.steps.0.body",
+            "placeholder {name:d} has a format the bot cannot fill in; write just {name}",
+        ),
+        (
+            "Hi {name}, I'm so glad",
+            "Hi {name!x}, I'm so glad",
+            "onboarding.steps.0.body",
+            "placeholder {name!x} has a format",
+        ),
+        (
+            "Hi {name}, I'm so glad",
+            "Hi {name.upper}, I'm so glad",
+            "onboarding.steps.0.body",
+            "unknown placeholder {name.upper}",
+        ),
         ("Hi {name}, I'm so glad", "Hi {0}, I'm so glad", "onboarding.steps.0.body", "unknown placeholder {0}"),
-        ("min_gap_days = 7", 'min_gap_days = 7\nnote = "Hi {name:>10}!"', "nudges.note", "placeholder {name:>10} has a format"),
-        ('locale = "en"', 'locale = "xx"', "community.locale", "unknown locale 'xx'; the bot speaks da, en, nb, nl, zh"),
+        (
+            "min_gap_days = 7",
+            'min_gap_days = 7\nnote = "Hi {name:>10}!"',
+            "nudges.note",
+            "placeholder {name:>10} has a format",
+        ),
+        (
+            'locale = "en"',
+            'locale = "xx"',
+            "community.locale",
+            "unknown locale 'xx'; the bot speaks da, en, nb, nl, zh",
+        ),
         ('cron = "0 9 * * mon"', 'cron = "0 0 31 2 *"', "drops.slots.0.cron", "'0 0 31 2 *' never fires"),
     ],
 )
@@ -76,18 +100,32 @@ def test_a_locale_with_a_region_is_known_by_its_language(folder: Path) -> None:
         ("order: 1\n", "order: 1000000000000000000000000000000\n", "order", "less than or equal to 1000000"),
         ("order: 1\n", "order: 1\npublish_at: 0001-01-01\n", "publish_at", "pick a date from 2000 to 2099"),
         ("order: 1\n", "order: 1\npublish_at: 9999-12-31 23:59\n", "publish_at", "pick a date from 2000 to 2099"),
-        ("url: https://strategyclub.example/videos/w1-find-your-one-customer", "url: \"javascript:alert(1)\"", "url",
-         "links must start with https:// or http://"),
-        ("url: https://strategyclub.example/videos/w1-find-your-one-customer", "url: strategyclub.example/videos/w1", "url",
-         "links must start with https:// or http://"),
-        ("url: https://strategyclub.example/videos/w1-find-your-one-customer", "url: \"https://x.example/a b\"", "url",
-         "links must have no spaces"),
+        (
+            "url: https://strategyclub.example/videos/w1-find-your-one-customer",
+            'url: "javascript:alert(1)"',
+            "url",
+            "links must start with https:// or http://",
+        ),
+        (
+            "url: https://strategyclub.example/videos/w1-find-your-one-customer",
+            "url: strategyclub.example/videos/w1",
+            "url",
+            "links must start with https:// or http://",
+        ),
+        (
+            "url: https://strategyclub.example/videos/w1-find-your-one-customer",
+            'url: "https://x.example/a b"',
+            "url",
+            "links must have no spaces",
+        ),
     ],
 )
 def test_front_matter_numbers_dates_and_links(folder: Path, old: str, new: str, field: str, message: str) -> None:
     edit(folder / "content" / FIRST, old, new)
     [problem] = problems(folder)
-    assert problem.startswith(f"content/{FIRST}, line ") and f"field '{field}': " in problem and message in problem, problem
+    assert problem.startswith(f"content/{FIRST}, line ") and f"field '{field}': " in problem and message in problem, (
+        problem
+    )
 
 
 def test_a_slot_firing_more_than_hourly_is_a_warning(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -95,7 +133,9 @@ def test_a_slot_firing_more_than_hourly_is_a_warning(folder: Path, caplog: pytes
     with caplog.at_level(logging.WARNING, logger="bot.community.loader"):
         spec = load_community(folder)
     [warning] = [str(w).replace(str(folder) + "/", "") for w in spec.warnings]
-    assert warning.startswith("community.toml, line 76, field 'drops.slots.1.cron': '*/10 9 * * wed' fires more than once an hour")
+    assert warning.startswith(
+        "community.toml, line 76, field 'drops.slots.1.cron': '*/10 9 * * wed' fires more than once an hour"
+    )
     assert warning in caplog.text.replace(str(folder) + "/", "")
 
 
@@ -123,7 +163,9 @@ def test_community_toml_linked_to_a_device_is_refused(folder: Path) -> None:
     assert problems(folder) == ["community.toml: not a regular file (a folder, device, pipe or link to one)"]
 
 
-def test_membot_import_reports_every_problem_and_imports_nothing(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_membot_import_reports_every_problem_and_imports_nothing(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     for name in ("DATABASE_URL", "MEMBOT_DATABASE_URL", "MEMBOT_PLATFORMS"):
         monkeypatch.delenv(name, raising=False)

@@ -37,8 +37,9 @@ async def _row(app: App, event_id: str) -> InboundEvent | None:
 
 
 def _feedback(memory: MemoryPlatform, event_id: str, text: str) -> CommandInvoked:
-    return CommandInvoked(user=memory.user("u-ada", "Ada"), name="feedback", args=text, event_id=event_id,
-                          responder=MemoryResponder())
+    return CommandInvoked(
+        user=memory.user("u-ada", "Ada"), name="feedback", args=text, event_id=event_id, responder=MemoryResponder()
+    )
 
 
 async def _killed_after_ack(app: App, event: Event) -> None:
@@ -49,7 +50,9 @@ async def _killed_after_ack(app: App, event: Event) -> None:
         await app.router.dispatch(event, ack=ack)
 
 
-async def test_the_event_is_recorded_before_the_ack_and_finished_after_handling(app: App, memory: MemoryPlatform) -> None:
+async def test_the_event_is_recorded_before_the_ack_and_finished_after_handling(
+    app: App, memory: MemoryPlatform
+) -> None:
     seen_at_ack: list[InboundEvent | None] = []
 
     async def ack() -> None:
@@ -83,7 +86,9 @@ async def test_an_event_acknowledged_then_lost_to_a_crash_is_handled_by_the_next
 
     async with app.database.session() as session:
         assert await session.scalar(select(func.count(Feedback.id))) == 1
-        keys = list(await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("inbound:%"))))
+        keys = list(
+            await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like("inbound:%")))
+        )
     row = await _row(app, "ev-2")
     assert row is not None and row.status == "done" and row.attempts == 2
     assert keys == [f"inbound:{row.id}:reply:0"]
@@ -111,7 +116,9 @@ async def test_a_retry_after_the_lease_is_handled_live_and_before_it_is_dropped(
         assert await session.scalar(select(func.count(Feedback.id))) == 1
 
 
-async def test_an_event_that_keeps_killing_its_process_is_given_up(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_an_event_that_keeps_killing_its_process_is_given_up(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await _killed_after_ack(app, _feedback(memory, "ev-4", "x"))
     async with app.database.session() as session:
         row = await session.scalar(select(InboundEvent).where(InboundEvent.event_key == "CommandInvoked:ev-4"))

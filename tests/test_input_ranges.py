@@ -9,27 +9,27 @@ import pytest
 from bot.app import App
 from bot.messages import ActionId
 from bot.platforms.memory import MemoryPlatform
+from bot.services.announcements.segments import parse_delay
 from bot.services.errors import UserError
 from bot.services.parsing import MAX_ID, duration, whole
-from bot.services.announcements.segments import parse_delay
 from tests.conftest import START
 
 HUGE = "9999999999999999999999"
 
 
 COMMANDS = [
-        ("members", "inactive 3000000", "Pick a number of days between 1 and 365."),
-        ("members", f"inactive {HUGE}", "Pick a number of days between 1 and 365."),
-        ("members", "inactive ²", "Pick a number of days between 1 and 365."),
-        ("poll", f"results {HUGE}", f"“{HUGE}” is not a poll number."),
-        ("poll", f"close {HUGE}", f"“{HUGE}” is not a poll number."),
-        ("announce", f"cancel {HUGE}", "Tell me which one: `/announce cancel 12`."),
-        ("announce", "cancel ²", "Tell me which one: `/announce cancel 12`."),
-        ("privacy", f"export {HUGE}", "Use /privacy export MEMBER_ID"),
-        ("drop", f"publish-now {HUGE}", f"There is no unpublished drop called “{HUGE}”."),
-        ("drop", f"schedule {HUGE} 2027-01-04 09:00", f"There is no unpublished drop called “{HUGE}”."),
-        ("stats", "²", "Pick a number of days between 1 and 365."),
-        ("doors", "cap ²", "Give the seat cap as a number from 1 to 100000"),
+    ("members", "inactive 3000000", "Pick a number of days between 1 and 365."),
+    ("members", f"inactive {HUGE}", "Pick a number of days between 1 and 365."),
+    ("members", "inactive ²", "Pick a number of days between 1 and 365."),
+    ("poll", f"results {HUGE}", f"“{HUGE}” is not a poll number."),
+    ("poll", f"close {HUGE}", f"“{HUGE}” is not a poll number."),
+    ("announce", f"cancel {HUGE}", "Tell me which one: `/announce cancel 12`."),
+    ("announce", "cancel ²", "Tell me which one: `/announce cancel 12`."),
+    ("privacy", f"export {HUGE}", "Use /privacy export MEMBER_ID"),
+    ("drop", f"publish-now {HUGE}", f"There is no unpublished drop called “{HUGE}”."),
+    ("drop", f"schedule {HUGE} 2027-01-04 09:00", f"There is no unpublished drop called “{HUGE}”."),
+    ("stats", "²", "Pick a number of days between 1 and 365."),
+    ("doors", "cap ²", "Give the seat cap as a number from 1 to 100000"),
 ]
 
 
@@ -40,8 +40,17 @@ async def test_out_of_range_numbers_get_the_range_message(app: App, memory: Memo
         assert text.startswith(expected), (command, args, text)
 
 
-BUTTONS = [f"poll.vote:{HUGE}:0", f"poll.vote:1:{HUGE}", f"poll.results:{HUGE}", f"announce.send:{HUGE}",
-     f"announce.cancel:{HUGE}", f"faq.up:{HUGE}", f"faq.forward:{HUGE}", f"library.open:{HUGE}", f"faq.save:{HUGE}"]
+BUTTONS = [
+    f"poll.vote:{HUGE}:0",
+    f"poll.vote:1:{HUGE}",
+    f"poll.results:{HUGE}",
+    f"announce.send:{HUGE}",
+    f"announce.cancel:{HUGE}",
+    f"faq.up:{HUGE}",
+    f"faq.forward:{HUGE}",
+    f"library.open:{HUGE}",
+    f"faq.save:{HUGE}",
+]
 
 
 async def test_buttons_with_impossible_ids_are_stale_not_broken(app: App, memory: MemoryPlatform) -> None:
@@ -73,6 +82,7 @@ def test_in_delays_that_are_not_whole_units_are_refused(raw: str) -> None:
 def test_in_delays_in_whole_units_are_read() -> None:
     assert parse_delay("1 h 30 m", START) == START + timedelta(minutes=90)
     assert parse_delay("5d", START) == START + timedelta(days=5)
+
 
 async def test_far_dates_are_refused_as_announce_does(app: App, memory: MemoryPlatform) -> None:
     """Dates are shown without their year ("Wed 01 Dec"), so nothing is scheduled more than a year ahead."""

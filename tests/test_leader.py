@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -48,7 +48,7 @@ class Beats(FakeClock):
     """A fake clock whose `sleep` returns only when the test lets one beat pass."""
 
     def __init__(self) -> None:
-        super().__init__(datetime(2026, 11, 20, tzinfo=timezone.utc))
+        super().__init__(datetime(2026, 11, 20, tzinfo=UTC))
         self.tokens: asyncio.Queue[None] = asyncio.Queue()
         self.waiting = asyncio.Event()
 

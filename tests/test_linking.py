@@ -31,7 +31,12 @@ def discord() -> MemoryPlatform:
 
 @pytest.fixture
 async def both(
-    sqlite_db: Database, settings: Settings, clock: FakeClock, community_path: Path, slack: MemoryPlatform, discord: MemoryPlatform
+    sqlite_db: Database,
+    settings: Settings,
+    clock: FakeClock,
+    community_path: Path,
+    slack: MemoryPlatform,
+    discord: MemoryPlatform,
 ) -> AsyncIterator[App]:
     application = await make_app(sqlite_db, settings, clock, {"slack": slack, "discord": discord}, community_path)
     yield application
@@ -49,7 +54,9 @@ async def members(app: App) -> list[Member]:
         return list((await session.scalars(select(Member).order_by(Member.id))).all())
 
 
-async def test_link_makes_one_member_with_shared_membership(both: App, slack: MemoryPlatform, discord: MemoryPlatform) -> None:
+async def test_link_makes_one_member_with_shared_membership(
+    both: App, slack: MemoryPlatform, discord: MemoryPlatform
+) -> None:
     await slack.join("U1", "Ann Lee")
     await discord.join("111", "ann")
     await slack.command("U1", "join")
@@ -58,7 +65,9 @@ async def test_link_makes_one_member_with_shared_membership(both: App, slack: Me
 
     code = code_in((await slack.command("U1", "link")).texts[0])
     linked = await discord.command("111", "link", code.lower())  # codes are forgiving about case
-    assert linked.texts == ["Linked! You're one member across Discord + Slack: your membership, preferences and history are shared."]
+    assert linked.texts == [
+        "Linked! You're one member across Discord + Slack: your membership, preferences and history are shared."
+    ]
 
     [ann] = await members(both)
     assert ann.display_name == "Ann Lee"
@@ -69,7 +78,9 @@ async def test_link_makes_one_member_with_shared_membership(both: App, slack: Me
     assert prefs.time == "evening"  # Slack's preferences won over Discord's defaults
 
 
-async def test_linked_member_gets_each_drop_dm_once(both: App, slack: MemoryPlatform, discord: MemoryPlatform, clock: FakeClock) -> None:
+async def test_linked_member_gets_each_drop_dm_once(
+    both: App, slack: MemoryPlatform, discord: MemoryPlatform, clock: FakeClock
+) -> None:
     await slack.join("U1", "Ann")
     await discord.join("111", "Ann")
     await slack.command("U1", "join")  # drops by DM are for members
@@ -77,7 +88,9 @@ async def test_linked_member_gets_each_drop_dm_once(both: App, slack: MemoryPlat
     code = code_in((await slack.command("U1", "link")).texts[0])
     await discord.command("111", "link", code)
     await both.advance_time(timedelta(days=1))  # Saturday's deep-dive
-    drop_dms = [d for p in (slack, discord) for d in p.sent if d.target.user_id and d.message.text.startswith("New Deep-dive")]
+    drop_dms = [
+        d for p in (slack, discord) for d in p.sent if d.target.user_id and d.message.text.startswith("New Deep-dive")
+    ]
     assert len(drop_dms) == 1
     assert len(slack.posts_in("drops")) == 1 and len(discord.posts_in("drops")) == 1  # the channel post on both
 
@@ -91,7 +104,9 @@ async def test_bad_expired_and_same_platform_codes_change_nothing(
     assert (await discord.command("111", "link", "NOPE99")).texts[0].startswith("That code doesn't work")
     code = code_in((await slack.command("U1", "link")).texts[0])
     assert (await slack.command("U1", "link", code)).texts[0].startswith("That's the code for this same account")
-    assert (await slack.command("U2", "link", code)).texts[0] == "Both accounts are on Slack; linking joins accounts on different platforms."
+    assert (await slack.command("U2", "link", code)).texts[
+        0
+    ] == "Both accounts are on Slack; linking joins accounts on different platforms."
     clock.advance(timedelta(minutes=16))
     assert (await discord.command("111", "link", code)).texts[0].startswith("That code doesn't work")
     assert len(await members(both)) == 3

@@ -80,14 +80,23 @@ async def test_schedule_in_another_zone_case_insensitively(app: App, memory: Mem
     assert live.duration_min == 45
 
 
-async def test_schedule_without_arguments_opens_a_form_that_validates_the_same_way(app: App, memory: MemoryPlatform) -> None:
+async def test_schedule_without_arguments_opens_a_form_that_validates_the_same_way(
+    app: App, memory: MemoryPlatform
+) -> None:
     opened = await memory.command("creator", "live", "schedule")
     [form] = opened.forms
     assert isinstance(form, Form) and form.form_id == "qa.schedule"
     assert [f.name for f in form.fields] == ["title", "date", "time", "zone", "duration", "link", "description"]
     assert form.fields[3].initial == "Europe/Oslo"
 
-    values = {"title": "Form session", "date": "2026-12-03", "time": "17:00", "zone": "Europe/Oslo", "duration": "60", "link": ""}
+    values = {
+        "title": "Form session",
+        "date": "2026-12-03",
+        "time": "17:00",
+        "zone": "Europe/Oslo",
+        "duration": "60",
+        "link": "",
+    }
     bad = await memory.submit("creator", "qa.schedule", {**values, "date": "03/12/2026"})
     assert "couldn't read the date “03/12/2026”" in bad.texts[0]
     assert await count(app, LiveSession) == 0
@@ -126,7 +135,9 @@ async def test_members_are_politely_refused_creator_subcommands(app: App, memory
     await schedule(memory, app)
     for args in ("schedule " + PRICING, "cancel 1", "move 1 2026-12-04 17:00", "recording 1 https://v.example/1"):
         reply = await memory.command("u1", "live", args)
-        assert reply.texts == [f"Sorry, `/live {args.split()[0]}` is for Maya Lindqvist only. You can see what's coming up with `/live`, or send a question with `/live ask`."]
+        assert reply.texts == [
+            f"Sorry, `/live {args.split()[0]}` is for Maya Lindqvist only. You can see what's coming up with `/live`, or send a question with `/live ask`."
+        ]
     refused = await memory.command("u1", "live", "questions 1")
     assert "for Maya Lindqvist and the moderators" in refused.texts[0]
     assert "is for" in (await memory.command("mod", "live", "cancel 1")).texts[0]
@@ -192,7 +203,9 @@ async def run_jobs_at(app: App, clock: FakeClock, when: datetime, times: int = 3
         await app.tick()
 
 
-async def test_reminders_at_24h_1h_and_start_each_exactly_once(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_reminders_at_24h_1h_and_start_each_exactly_once(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await memory.command("u2", "live", "ask What should I charge?")
@@ -208,7 +221,11 @@ async def test_reminders_at_24h_1h_and_start_each_exactly_once(app: App, memory:
     await run_jobs_at(app, clock, SUNDAY_START + timedelta(minutes=10))
     await run_jobs_at(app, clock, SUNDAY_START + timedelta(hours=2))
     dms = [m for m in memory.dms_to("u1") if "Sunday hot seats" in text_of(m)]
-    assert about(dms, "Sunday hot seats") == ["Tomorrow: Sunday hot seats", "In 1 hour: Sunday hot seats", "Starting now: Sunday hot seats"]
+    assert about(dms, "Sunday hot seats") == [
+        "Tomorrow: Sunday hot seats",
+        "In 1 hour: Sunday hot seats",
+        "Starting now: Sunday hot seats",
+    ]
     assert "Sun 22 Nov, 17:00 CET" in text_of(dms[0])
     assert "qa.here:1" in actions(dms[2])
     assert about(memory.dms_to("u2"), "Sunday hot seats") == []  # asked, but never RSVP'd
@@ -232,7 +249,9 @@ async def test_nothing_is_sent_long_after_the_start(app: App, memory: MemoryPlat
     assert about(memory.dms_to("u1"), "Sunday hot seats") == []
 
 
-async def test_a_late_rsvp_gets_only_the_reminders_still_ahead(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_a_late_rsvp_gets_only_the_reminders_still_ahead(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await schedule(memory, app, SUNDAY)
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(minutes=50))
     await memory.click("u1", "qa.rsvp:1")
@@ -246,11 +265,19 @@ async def test_moved_session_reminders_follow_the_new_time(app: App, memory: Mem
     await memory.click("u1", "qa.rsvp:1")
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))  # the first "tomorrow" reminder
     moved = await memory.command("creator", "live", "move 1 2026-11-23 18:00")
-    assert moved.texts[0] == "Moved #1 *Sunday hot seats* to Mon 23 Nov, 18:00 CET (was Sun 22 Nov, 17:00 CET). Everyone who RSVP'd has been told."
+    assert (
+        moved.texts[0]
+        == "Moved #1 *Sunday hot seats* to Mon 23 Nov, 18:00 CET (was Sun 22 Nov, 17:00 CET). Everyone who RSVP'd has been told."
+    )
     await app.settle()
     new_start = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
-    for when in (SUNDAY_START - timedelta(hours=1), SUNDAY_START, new_start - timedelta(hours=24),
-                 new_start - timedelta(hours=1), new_start):
+    for when in (
+        SUNDAY_START - timedelta(hours=1),
+        SUNDAY_START,
+        new_start - timedelta(hours=24),
+        new_start - timedelta(hours=1),
+        new_start,
+    ):
         await run_jobs_at(app, clock, when)
     dms = about(memory.dms_to("u1"), "Sunday hot seats")
     assert dms[0] == "Tomorrow: Sunday hot seats"
@@ -260,7 +287,9 @@ async def test_moved_session_reminders_follow_the_new_time(app: App, memory: Mem
     assert "Mon 23 Nov, 18:00 CET" in text_of(in_an_hour)
 
 
-async def test_cancelled_session_tells_rsvps_and_sends_no_reminders(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_cancelled_session_tells_rsvps_and_sends_no_reminders(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     reply = await memory.command("creator", "live", "cancel 1")
@@ -279,7 +308,9 @@ async def test_questions_in_advance_are_listed_for_the_creator(app: App, memory:
     await schedule(memory, app)
     await schedule(memory, app, SUNDAY)
     first = await memory.command("u1", "live", "ask How do I price a retainer?")  # the next session: Sunday
-    assert first.texts == ["Thanks! Your question is #1 for *Sunday hot seats* (Sun 22 Nov, 17:00 CET). I'll make sure it gets asked."]
+    assert first.texts == [
+        "Thanks! Your question is #1 for *Sunday hot seats* (Sun 22 Nov, 17:00 CET). I'll make sure it gets asked."
+    ]
     await memory.command("u2", "live", "ask #1 What about discounts?")
     await memory.command("u2", "live", "ask 3 ways to raise prices?")  # not a session number: part of the question
     assert (await memory.command("u3", "live", "ask")).texts[0].startswith("What would you like to ask?")
@@ -323,7 +354,9 @@ async def test_attendance_by_button_and_by_the_creator(app: App, memory: MemoryP
     assert "already over" in (await memory.click("u5", "qa.here:1")).texts[0]
 
 
-async def test_recording_goes_to_the_library_attendees_and_no_shows(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_recording_goes_to_the_library_attendees_and_no_shows(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await memory.click("u2", "qa.rsvp:1")
@@ -335,15 +368,21 @@ async def test_recording_goes_to_the_library_attendees_and_no_shows(app: App, me
     clock.set(SUNDAY_START + timedelta(hours=2))
 
     reply = await memory.command("creator", "live", "recording 1 https://video.example/r/1 Pricing, answered live")
-    assert reply.texts == ["Added the recording of *Sunday hot seats* to the library. I sent it to 1 member who came and 1 member who RSVP'd but missed it."]
+    assert reply.texts == [
+        "Added the recording of *Sunday hot seats* to the library. I sent it to 1 member who came and 1 member who RSVP'd but missed it."
+    ]
     again = await memory.command("creator", "live", "recording 1 https://video.example/r/2")
     assert again.texts[0].startswith("Updated the recording of *Sunday hot seats*")
     await app.settle()
 
     came = [m for m in memory.dms_to("u1") if "recording" in text_of(m)]
     missed = [m for m in memory.dms_to("u2") if "recording" in text_of(m)]
-    assert [m.text for m in came] == ["Thanks for coming to *Sunday hot seats*! Here's the recording, in case you want to rewatch anything."]
-    assert [m.text for m in missed] == ["Sorry we missed you at *Sunday hot seats*! Here's the recording, so you can catch up whenever suits you."]
+    assert [m.text for m in came] == [
+        "Thanks for coming to *Sunday hot seats*! Here's the recording, in case you want to rewatch anything."
+    ]
+    assert [m.text for m in missed] == [
+        "Sorry we missed you at *Sunday hot seats*! Here's the recording, so you can catch up whenever suits you."
+    ]
     assert [c.url for c in came[0].blocks[-1].buttons] == ["https://video.example/r/1"]  # type: ignore[union-attr]
     assert [m for m in memory.dms_to("u3") if "recording" in text_of(m)] == []
 
@@ -406,7 +445,12 @@ def first_props(lines: list[tuple[str, dict[str, str], str]]) -> dict[str, str]:
 
 
 async def test_ics_is_valid_and_stable(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await schedule(memory, app, "2026-12-03 17:00 90 https://zoom.example/j/1?pwd=a,b;c | Pricing, margins; and “you” 🎙 | " + "Line one, with commas; and semicolons\\ and a very long second line " * 3)
+    await schedule(
+        memory,
+        app,
+        "2026-12-03 17:00 90 https://zoom.example/j/1?pwd=a,b;c | Pricing, margins; and “you” 🎙 | "
+        + "Line one, with commas; and semicolons\\ and a very long second line " * 3,
+    )
     first = first_props(parse_ics(await calendar_file(memory)))
     clock.advance(timedelta(hours=3))
     lines = parse_ics(await calendar_file(memory))
@@ -429,8 +473,11 @@ def test_folding_never_splits_a_character() -> None:
     assert "".join(folded) == line
     assert all(len(part.encode("utf-8")) <= (75 if i == 0 else 74) for i, part in enumerate(folded))
     event = CalendarEvent(
-        uid="x", start=datetime(2026, 1, 1, tzinfo=UTC), end=datetime(2026, 1, 1, 1, tzinfo=UTC),
-        summary="a\nb", stamp=datetime(2026, 1, 1, tzinfo=UTC),
+        uid="x",
+        start=datetime(2026, 1, 1, tzinfo=UTC),
+        end=datetime(2026, 1, 1, 1, tzinfo=UTC),
+        summary="a\nb",
+        stamp=datetime(2026, 1, 1, tzinfo=UTC),
     )
     assert b"SUMMARY:a\\nb\r\n" in to_ics(event)
 
@@ -441,7 +488,10 @@ async def test_calendar_button_sends_the_file_and_web_calendar_links(app: App, m
     (message, _), (links, _) = reply.replies
     assert message.text.startswith("Here's *Pricing clinic (Strategy Club live Q&A)* as a calendar file")
     attachment = message.attachment
-    assert attachment is not None and (attachment.filename, attachment.mime) == ("pricing-clinic-strategy-club-live-q-a.ics", "text/calendar")
+    assert attachment is not None and (attachment.filename, attachment.mime) == (
+        "pricing-clinic-strategy-club-live-q-a.ics",
+        "text/calendar",
+    )
     assert ("UID", {}, "live-1@strategy-club.membot") in parse_ics(attachment.data)
     assert links.text == "Or add it to a web calendar in one click:"
     urls = [b.url for b in links.blocks[-1].buttons]  # type: ignore[union-attr]
@@ -482,16 +532,56 @@ async def test_asking_with_nothing_scheduled_says_so(app: App, memory: MemoryPla
     assert empty.texts[0].startswith("No live sessions are scheduled right now")
 
 
-SUBCOMMANDS = ["", "list", "help", "rsvp", "ask", "questions", "attend", "schedule", "move", "cancel", "recording", "nope"]
+SUBCOMMANDS = [
+    "",
+    "list",
+    "help",
+    "rsvp",
+    "ask",
+    "questions",
+    "attend",
+    "schedule",
+    "move",
+    "cancel",
+    "recording",
+    "nope",
+]
 PIECES = st.sampled_from(
-    ["1", "#1", "2", "٣", "²", "99999999999999999999", "2026-12-03", "17:00", "5pm", "Europe/Oslo", "europe/oslo",
-     "Mars/Base", "60", "1h30", "0", "https://v.example/1", "ftp://x", "@u1", "<@u2>", "|", "||", "\x00", "a" * 300]
+    [
+        "1",
+        "#1",
+        "2",
+        "٣",
+        "²",
+        "99999999999999999999",
+        "2026-12-03",
+        "17:00",
+        "5pm",
+        "Europe/Oslo",
+        "europe/oslo",
+        "Mars/Base",
+        "60",
+        "1h30",
+        "0",
+        "https://v.example/1",
+        "ftp://x",
+        "@u1",
+        "<@u2>",
+        "|",
+        "||",
+        "\x00",
+        "a" * 300,
+    ]
 ) | st.text(max_size=30)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sub=st.sampled_from(SUBCOMMANDS), words=st.lists(PIECES, max_size=6), user=st.sampled_from(["u1", "mod", "creator"]))
-async def test_any_live_subcommand_gets_a_clear_answer(app: App, memory: MemoryPlatform, sub: str, words: list[str], user: str) -> None:
+@given(
+    sub=st.sampled_from(SUBCOMMANDS), words=st.lists(PIECES, max_size=6), user=st.sampled_from(["u1", "mod", "creator"])
+)
+async def test_any_live_subcommand_gets_a_clear_answer(
+    app: App, memory: MemoryPlatform, sub: str, words: list[str], user: str
+) -> None:
     if await count(app, LiveSession) == 0:
         await schedule(memory, app)
     internal = app.services.catalog.for_locale("en")("errors.internal")

@@ -44,7 +44,16 @@ def record(message: str, *args: object, **extra: object) -> logging.LogRecord:
 
 
 def test_one_json_object_per_line_with_safe_extras() -> None:
-    rec = record("token %s for %s", SECRETS["slack bot"], "dana@example.com", member_id=7, route="/stripe", email="x@y.z", display_name="Dana", payload={"a": 1})
+    rec = record(
+        "token %s for %s",
+        SECRETS["slack bot"],
+        "dana@example.com",
+        member_id=7,
+        route="/stripe",
+        email="x@y.z",
+        display_name="Dana",
+        payload={"a": 1},
+    )
     assert RedactingFilter().filter(rec)
     line = JsonFormatter().format(rec)
     assert "\n" not in line
@@ -59,7 +68,9 @@ def test_exceptions_are_redacted_too() -> None:
     try:
         raise RuntimeError(f"auth failed for {SECRETS['stripe']}")
     except RuntimeError:
-        rec = logging.getLogger("bot.test").makeRecord("bot.test", logging.ERROR, __file__, 1, "boom", (), sys.exc_info())
+        rec = logging.getLogger("bot.test").makeRecord(
+            "bot.test", logging.ERROR, __file__, 1, "boom", (), sys.exc_info()
+        )
     data = json.loads(JsonFormatter().format(rec))
     assert "RuntimeError" in data["exception"] and SECRETS["stripe"] not in data["exception"]
     assert SECRETS["stripe"] not in TextFormatter().format(rec)

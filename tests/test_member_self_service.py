@@ -21,7 +21,11 @@ async def prefs_of(app: App) -> tuple[Member, MemberPreferences]:
 async def test_me_shows_status_level_progress_and_next(app: App, memory: MemoryPlatform) -> None:
     await memory.join("u1", "Ann Lee")
     await memory.command("u1", "join")
-    await memory.submit("u1", "onboard.intake", {"why": "grow", "goal": "ten clients", "level": "3", "format": "mixed", "drops": "channel"})
+    await memory.submit(
+        "u1",
+        "onboard.intake",
+        {"why": "grow", "goal": "ten clients", "level": "3", "format": "mixed", "drops": "channel"},
+    )
     for _ in range(4):
         await app.advance_time(timedelta(days=1))
     reply = await memory.command("u1", "me")
@@ -37,9 +41,15 @@ async def test_me_shows_status_level_progress_and_next(app: App, memory: MemoryP
 async def test_prefs_by_command_and_by_control(app: App, memory: MemoryPlatform) -> None:
     await memory.join("u1", "Ann")
     shown = await memory.command("u1", "prefs")
-    assert [c[1].value if isinstance(c, tuple) else c.action_id for c in shown.replies[0][0].choices()][:3] == ["channel", "dm-every", "dm-weekly"]
+    assert [c[1].value if isinstance(c, tuple) else c.action_id for c in shown.replies[0][0].choices()][:3] == [
+        "channel",
+        "dm-every",
+        "dm-weekly",
+    ]
 
-    assert (await memory.command("u1", "prefs", "drops dm-weekly")).texts == ["Saved. You can change it any time with /prefs."]
+    assert (await memory.command("u1", "prefs", "drops dm-weekly")).texts == [
+        "Saved. You can change it any time with /prefs."
+    ]
     await memory.command("u1", "prefs", "time evening")
     await memory.command("u1", "prefs", "timezone Asia/Tokyo")
     await memory.command("u1", "prefs", "language nb") if "nb" in app.services.catalog.locales else None
@@ -67,7 +77,10 @@ async def test_bad_prefs_explain_and_change_nothing(app: App, memory: MemoryPlat
     assert reply.texts[0].startswith(message)
     after = await prefs_of(app)
     assert (after[0].timezone, after[0].locale, after[1].digest, after[1].nudges) == (
-        before[0].timezone, before[0].locale, before[1].digest, before[1].nudges,
+        before[0].timezone,
+        before[0].locale,
+        before[1].digest,
+        before[1].nudges,
     )
 
 
@@ -83,5 +96,5 @@ async def test_home_page_shows_membership_next_drop_live_and_recent_library(app:
     assert fields["Status"] == "Active"
     assert fields["Next drop"] == "Mini-training: Find your one customer, Mon 23 Nov, 09:00 CET"
     assert fields["Next live session"] == "Nothing scheduled yet"
-    recent = [b for b in page.blocks if b.__class__.__name__ == "Buttons"][0]
+    recent = next(b for b in page.blocks if b.__class__.__name__ == "Buttons")
     assert [b.label for b in recent.buttons] == ["The niche paradox: why narrowing down…"]  # type: ignore[attr-defined]

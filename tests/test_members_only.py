@@ -16,22 +16,9 @@ from bot.app import App
 from bot.platforms.memory import MemoryPlatform, MemoryResponder
 from bot.services.analytics.risk import RiskPolicy
 from storage.models import Membership, OutboxMessage
-from storage.repositories import members
+from tests.kits.members import become_member, member_id
 
 MEMBER_MESSAGES = ("onboard:", "nudge:", "recap:", "milestone:", "welcome-public:")
-
-
-async def become_member(memory: MemoryPlatform, user_id: str, name: str | None = None) -> None:
-    """Arrive in the workspace and /join (no Stripe: the membership starts at once)."""
-    await memory.join(user_id, name)
-    await memory.command(user_id, "join")
-
-
-async def member_id(app: App, user_id: str) -> int:
-    async with app.database.session() as session:
-        member = await members.by_identity(session, "memory", "W1", user_id)
-        assert member is not None
-        return member.id
 
 
 async def set_membership(app: App, user_id: str, **values: object) -> None:

@@ -11,8 +11,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App
 from bot.metrics import Metrics
-from bot.ports import RateLimited
 from bot.platforms.memory import MemoryPlatform
+from bot.ports import RateLimited
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -27,7 +27,9 @@ def test_each_metrics_has_its_own_registry() -> None:
     first, second = Metrics(), Metrics()  # registering twice in one registry would raise
     first.observe_handler("CommandInvoked", 0.02)
     assert first.registry is not second.registry
-    assert prometheus_client.REGISTRY.get_sample_value("membot_handler_seconds_count", {"event": "CommandInvoked"}) is None
+    assert (
+        prometheus_client.REGISTRY.get_sample_value("membot_handler_seconds_count", {"event": "CommandInvoked"}) is None
+    )
     assert first.registry.get_sample_value("membot_handler_seconds_count", {"event": "CommandInvoked"}) == 1
     assert second.registry.get_sample_value("membot_handler_seconds_count", {"event": "CommandInvoked"}) is None
     assert first.handler_calls["CommandInvoked"] == 1

@@ -31,7 +31,17 @@ async def test_schema_has_the_tables_the_design_names(db: Database) -> None:
     async with db.engine.connect() as connection:
         found = await connection.run_sync(tables)
     for table in (
-        "communities", "members", "platform_identities", "tiers", "memberships", "content_items", "outbox",
-        "activity", "faq_entries", "live_sessions", "rsvps", "member_preferences",
+        "communities",
+        "members",
+        "platform_identities",
+        "tiers",
+        "memberships",
+        "content_items",
+        "outbox",
+        "activity",
+        "faq_entries",
+        "live_sessions",
+        "rsvps",
+        "member_preferences",
     ):
         assert table in found

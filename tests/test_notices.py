@@ -42,7 +42,9 @@ async def test_outbox_stores_the_rendered_notice_for_the_reader(sqlite_db: Datab
     outbox = Outbox(FakeClock(), NoticeViews(Catalog({}), {Greeted: _greeting}))
     target = Target("memory", "W1", user_id="U1")
     async with sqlite_db.session() as session:
-        assert await outbox.enqueue(session, "greet:1", target, Greeted("Ann"), reader=Reader(("nb", "en"), "Europe/Oslo"))
+        assert await outbox.enqueue(
+            session, "greet:1", target, Greeted("Ann"), reader=Reader(("nb", "en"), "Europe/Oslo")
+        )
     async with sqlite_db.session() as session:
         payloads = (await session.scalars(select(OutboxMessage.payload))).all()
     assert [payload["text"] for payload in payloads] == ["nb:Europe/Oslo:Ann"]
@@ -52,6 +54,8 @@ async def test_a_notice_needs_a_reader_and_an_outbox_with_views(sqlite_db: Datab
     target = Target("memory", "W1", user_id="U1")
     async with sqlite_db.session() as session:
         with pytest.raises(TypeError, match="reader"):
-            await Outbox(FakeClock(), NoticeViews(Catalog({}), {Greeted: _greeting})).enqueue(session, "k", target, Greeted("Ann"))
+            await Outbox(FakeClock(), NoticeViews(Catalog({}), {Greeted: _greeting})).enqueue(
+                session, "k", target, Greeted("Ann")
+            )
         with pytest.raises(TypeError, match="without views"):
             await Outbox(FakeClock()).enqueue(session, "k", target, Greeted("Ann"), reader=Reader(("en",)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import LiveSession, Member, MemberPreferences, OnboardingProgress, Rsvp
-from tests.test_members_only import become_member  # the drip is for members: arriving is not joining
+from tests.kits.members import become_member
 
 OSLO = ZoneInfo("Europe/Oslo")
 GOOD = {
@@ -102,7 +102,12 @@ async def test_drip_follows_days_skips_done_steps_and_sends_each_once(
     await become_member(memory, "u1", "Dana")
     await memory.post("u1", "Hi all, I'm Dana!")  # she introduced herself: no "introduce yourself" step
     async with app.database.session() as session:  # and she has already booked a live session
-        live = LiveSession(community_id=app.services.community.id, title="Q&A", starts_at=clock.now() + timedelta(days=9), created_at=clock.now())
+        live = LiveSession(
+            community_id=app.services.community.id,
+            title="Q&A",
+            starts_at=clock.now() + timedelta(days=9),
+            created_at=clock.now(),
+        )
         session.add(live)
         await session.flush()
         member = await session.scalar(select(Member))
@@ -124,13 +129,17 @@ async def test_drip_follows_days_skips_done_steps_and_sends_each_once(
     assert outcomes["introduce-yourself"] == "skipped" and outcomes["first-live"] == "skipped"
 
 
-async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await become_member(memory, "u1", "Dana")
     await memory.submit("u1", "onboard.intake", GOOD)  # mornings, New York
     await run_hours(app, 24)  # day-1 "say hello" is due Saturday 12:00 UTC = 07:00 in New York
     assert "Say hello to the club" not in headers(memory.dms_to("u1"))
     await run_hours(app, 1)  # 08:00 in New York = 13:00 UTC
-    delivered = [d for d in memory.sent if d.target.user_id == "u1" and d.message.blocks[0].text == "Say hello to the club"]  # type: ignore[attr-defined]
+    delivered = [
+        d for d in memory.sent if d.target.user_id == "u1" and d.message.blocks[0].text == "Say hello to the club"
+    ]  # type: ignore[attr-defined]
     assert len(delivered) == 1
     async with app.database.session() as session:
         from storage.repositories import outbox
@@ -140,7 +149,7 @@ async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(app: App, 
 
 
 async def test_nothing_arrives_in_quiet_hours(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    clock.set(datetime(2026, 11, 20, 20, 30, tzinfo=timezone.utc))  # 21:30 in Oslo: quiet hours
+    clock.set(datetime(2026, 11, 20, 20, 30, tzinfo=UTC))  # 21:30 in Oslo: quiet hours
     await become_member(memory, "u1", "Dana")
     await app.settle()  # the welcome answers the join itself, so it goes at once
     await run_hours(app, 12)
@@ -187,5 +196,7 @@ async def test_the_drip_is_worded_in_the_members_language(app: App, memory: Memo
     await run_hours(app, 2)
     dms = memory.dms_to("u1")
     assert "Din første lille seier, Dana" in headers(dms)  # the quick win, in her language, with her first name
-    [step] = [m for m in dms if m.blocks[0].text == "Welcome to Strategy Club"]  # the creator's own words stay as written
+    [step] = [
+        m for m in dms if m.blocks[0].text == "Welcome to Strategy Club"
+    ]  # the creator's own words stay as written
     assert [b.label for b in step.blocks[2].buttons] == ["Utforsk biblioteket", "Dette kommer snart"]  # type: ignore[union-attr]

@@ -9,8 +9,8 @@ import pytest
 from bot.clock import FakeClock
 from bot.messages import OutboundMessage, Target, text_message
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
-from bot.ports import PermanentError, RateLimited, TransientError
 from bot.platforms.memory import MemoryPlatform
+from bot.ports import PermanentError, RateLimited, TransientError
 from bot.ratelimit import RateLimiter
 from storage.database import Database
 from storage.repositories import outbox as repo
@@ -46,7 +46,7 @@ async def test_same_key_twice_is_sent_once(db: Database, clock: FakeClock, memor
 
 
 async def test_message_round_trips_through_the_table(db: Database, clock: FakeClock, memory: MemoryPlatform) -> None:
-    from bot.messages import Button, Buttons, Fields, Header, Select, Option
+    from bot.messages import Button, Buttons, Fields, Header, Option, Select
 
     message = OutboundMessage(
         text="fallback",
@@ -71,7 +71,12 @@ async def test_worker_that_dies_after_claiming_is_taken_over_after_its_lease(
     await put(db, clock, "k1")
     async with db.session() as session:  # a worker claims, then dies before sending
         claimed = await repo.claim_due(
-            session, now=clock.now(), worker_id="dead-worker", lease=timedelta(seconds=60), limit=10, platforms=["memory"]
+            session,
+            now=clock.now(),
+            worker_id="dead-worker",
+            lease=timedelta(seconds=60),
+            limit=10,
+            platforms=["memory"],
         )
     assert len(claimed) == 1
 
@@ -168,7 +173,9 @@ async def test_rows_for_platforms_this_process_does_not_run_are_left_alone(
 
 async def test_not_before_delays_delivery(db: Database, clock: FakeClock, memory: MemoryPlatform) -> None:
     async with db.session() as session:
-        await Outbox(clock).enqueue(session, "later", DM, text_message("x"), not_before=clock.now() + timedelta(hours=1))
+        await Outbox(clock).enqueue(
+            session, "later", DM, text_message("x"), not_before=clock.now() + timedelta(hours=1)
+        )
     w = worker(db, memory, clock)
     assert await w.drain() == 0
     clock.advance(timedelta(hours=1))
@@ -199,9 +206,13 @@ def test_a_batch_never_takes_longer_than_half_its_lease(clock: FakeClock) -> Non
     from bot.ports import Capabilities
 
     slow = MemoryPlatform(capabilities=Capabilities(sends_per_second=1.0, burst=1))
-    w = DeliveryWorker(None, {"memory": slow}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50, lease=timedelta(seconds=60)))  # type: ignore[arg-type]
+    w = DeliveryWorker(
+        None, {"memory": slow}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50, lease=timedelta(seconds=60))
+    )  # type: ignore[arg-type]
     assert w.claim_limit() == 30  # 1 a second for 30 s: well inside the 60 s lease
-    fast = DeliveryWorker(None, {"memory": MemoryPlatform()}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50))  # type: ignore[arg-type]
+    fast = DeliveryWorker(
+        None, {"memory": MemoryPlatform()}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50)
+    )  # type: ignore[arg-type]
     assert fast.claim_limit() == 50
 
 

@@ -36,7 +36,14 @@ async def test_two_workers_deliver_1000_messages_with_no_duplicates(pg_db: Datab
     platform = SlowMemory()
     second_engine = Database(pg_db.url, schema=pg_schema)  # a second connection pool, as a second process has
     workers = [
-        DeliveryWorker(database, {"memory": platform}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=25), worker_id=f"w{i}")
+        DeliveryWorker(
+            database,
+            {"memory": platform},
+            clock,
+            RateLimiter(clock),
+            policy=DeliveryPolicy(batch=25),
+            worker_id=f"w{i}",
+        )
         for i, database in enumerate((pg_db, second_engine))
     ]
     try:
@@ -62,11 +69,14 @@ async def test_claims_never_overlap_under_skip_locked(pg_db: Database, pg_schema
             await Outbox(clock).enqueue(session, f"k{n}", Target("memory", "W1", user_id="u"), text_message("x"))
     other = Database(pg_db.url, schema=pg_schema)
     try:
-        async with pg_db.sessions() as s1, other.sessions() as s2:
-            async with s1.begin():
-                first = await repo.claim_due(s1, now=clock.now(), worker_id="a", lease=timedelta(minutes=1), limit=30, platforms=["memory"])
-                async with s2.begin():  # s1 still holds its row locks here
-                    second = await repo.claim_due(s2, now=clock.now(), worker_id="b", lease=timedelta(minutes=1), limit=30, platforms=["memory"])
+        async with pg_db.sessions() as s1, other.sessions() as s2, s1.begin():
+            first = await repo.claim_due(
+                s1, now=clock.now(), worker_id="a", lease=timedelta(minutes=1), limit=30, platforms=["memory"]
+            )
+            async with s2.begin():  # s1 still holds its row locks here
+                second = await repo.claim_due(
+                    s2, now=clock.now(), worker_id="b", lease=timedelta(minutes=1), limit=30, platforms=["memory"]
+                )
     finally:
         await other.dispose()
     assert len(first) == 30 and len(second) == 10

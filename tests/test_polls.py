@@ -39,7 +39,9 @@ async def test_poll_is_posted_with_a_button_per_option(app: App, memory: MemoryP
     options = post.blocks[1]
     assert isinstance(options, Buttons)
     assert [(b.label, b.action_id) for b in options.buttons] == [
-        ("Mornings", "poll.vote:1:0"), ("Evenings", "poll.vote:1:1"), ("Weekends", "poll.vote:1:2")
+        ("Mornings", "poll.vote:1:0"),
+        ("Evenings", "poll.vote:1:1"),
+        ("Weekends", "poll.vote:1:2"),
     ]
     assert ActionId.parse("poll.vote:1:2").arg == "1:2"  # the action id format carries poll and option
     assert "poll.results:1" in [c.action_id for c in post.choices()]  # type: ignore[union-attr]
@@ -49,8 +51,12 @@ async def test_poll_asked_in_a_channel_is_posted_there(app: App, memory: MemoryP
     responder = MemoryResponder()
     await memory.emit(
         CommandInvoked(
-            user=memory.user("creator"), channel=ChannelRef("memory", "W1", "general"), name="poll",
-            args="Pizza? | Yes | No", event_id="ev-poll", responder=responder,
+            user=memory.user("creator"),
+            channel=ChannelRef("memory", "W1", "general"),
+            name="poll",
+            args="Pizza? | Yes | No",
+            event_id="ev-poll",
+            responder=responder,
         )
     )
     await app.settle()

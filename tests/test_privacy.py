@@ -13,14 +13,41 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import (
-    Activity, Announcement, Base, Feedback, FaqQuestion, LinkCode, LiveQuestion, LiveSession, Member, Membership, Milestone,
-    Nudge, OnboardingProgress, OutboxMessage, Poll, PollVote, Referral, ReferralCode, Rsvp, StripeEvent, WaitlistEntry,
+    Activity,
+    Announcement,
+    Base,
+    FaqQuestion,
+    Feedback,
+    LinkCode,
+    LiveQuestion,
+    LiveSession,
+    Member,
+    Membership,
+    Milestone,
+    Nudge,
+    OnboardingProgress,
+    OutboxMessage,
+    Poll,
+    PollVote,
+    Referral,
+    ReferralCode,
+    Rsvp,
+    StripeEvent,
+    WaitlistEntry,
 )
 from storage.privacy import POLICIES
 
 SECRETS = (
-    "Zed Quill", "uzed", "cus_ZED123", "zed@example.com", "my secret goal", "private feedback", "my private question",
-    "my whispered complaint about pricing", "is there a quiet corner for lefties", "my heartfelt reply about burnout",
+    "Zed Quill",
+    "uzed",
+    "cus_ZED123",
+    "zed@example.com",
+    "my secret goal",
+    "private feedback",
+    "my private question",
+    "my whispered complaint about pricing",
+    "is there a quiet corner for lefties",
+    "my heartfelt reply about burnout",
 )
 
 
@@ -35,7 +62,11 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
     """A member with data in every table that can hold personal data."""
     await memory.join("uzed", "Zed Quill")
     await memory.join("u2", "Other Person")
-    await memory.submit("uzed", "onboard.intake", {"why": "grow", "goal": "my secret goal", "level": "2", "format": "video", "drops": "channel"})
+    await memory.submit(
+        "uzed",
+        "onboard.intake",
+        {"why": "grow", "goal": "my secret goal", "level": "2", "format": "video", "drops": "channel"},
+    )
     await memory.post("uzed", "hello there")
     await memory.command("uzed", "join")  # a member (no Stripe here: at once), so the onboarding drip reaches them
     await memory.command("creator", "help")  # the creator has an account: notices reach them by DM
@@ -46,7 +77,9 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
     await memory.click("uzed", f"faq.forward:{asked.id}")  # forwarded: the creator's DM quotes it
     await memory.submit("creator", "analytics.note", {"member_id": str(asked.member_id), "note": "How are you doing?"})
     await app.settle()
-    await memory.post("uzed", "my heartfelt reply about burnout", channel="D-uzed")  # a reply: the creator's DM quotes it
+    await memory.post(
+        "uzed", "my heartfelt reply about burnout", channel="D-uzed"
+    )  # a reply: the creator's DM quotes it
     await app.advance_time(timedelta(hours=3))
     now = clock.now()
     async with app.database.session() as session:
@@ -59,25 +92,41 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
         membership = await session.scalar(select(Membership).where(Membership.member_id == zed.id))
         membership.stripe_customer_id, membership.cancel_reason = "cus_ZED123", "too pricey"
         await session.flush()
-        session.add_all([
-            Rsvp(session_id=live.id, member_id=zed.id, created_at=now, attended=True),
-            LiveQuestion(session_id=live.id, member_id=zed.id, text="my private question", created_at=now),
-            Nudge(member_id=zed.id, stage="day-10", sent_at=now),
-            Milestone(member_id=zed.id, key="seeded", reached_at=now),
-            Announcement(community_id=cid, author_id=zed.id, segment="all", text="hi", send_at=now, created_at=now),
-            PollVote(poll_id=poll.id, member_id=zed.id, option=0, voted_at=now),
-            Feedback(community_id=cid, member_id=zed.id, text="private feedback", created_at=now),
-            ReferralCode(member_id=zed.id, code="ZED42", created_at=now),
-            Referral(referrer_id=other.id, referred_id=zed.id, created_at=now),
-            FaqQuestion(community_id=cid, member_id=zed.id, question="my private question", status="answered", place={"user": "uzed"}, asked_at=now),
-            WaitlistEntry(community_id=cid, member_id=zed.id, joined_at=now),
-            LinkCode(code="ZED777", member_id=zed.id, created_at=now, expires_at=now),
-            StripeEvent(event_id="evt_1", type="customer.updated", payload={"data": {"object": {"id": "cus_ZED123", "email": "zed@example.com"}}}, received_at=now),
-        ])
+        session.add_all(
+            [
+                Rsvp(session_id=live.id, member_id=zed.id, created_at=now, attended=True),
+                LiveQuestion(session_id=live.id, member_id=zed.id, text="my private question", created_at=now),
+                Nudge(member_id=zed.id, stage="day-10", sent_at=now),
+                Milestone(member_id=zed.id, key="seeded", reached_at=now),
+                Announcement(community_id=cid, author_id=zed.id, segment="all", text="hi", send_at=now, created_at=now),
+                PollVote(poll_id=poll.id, member_id=zed.id, option=0, voted_at=now),
+                Feedback(community_id=cid, member_id=zed.id, text="private feedback", created_at=now),
+                ReferralCode(member_id=zed.id, code="ZED42", created_at=now),
+                Referral(referrer_id=other.id, referred_id=zed.id, created_at=now),
+                FaqQuestion(
+                    community_id=cid,
+                    member_id=zed.id,
+                    question="my private question",
+                    status="answered",
+                    place={"user": "uzed"},
+                    asked_at=now,
+                ),
+                WaitlistEntry(community_id=cid, member_id=zed.id, joined_at=now),
+                LinkCode(code="ZED777", member_id=zed.id, created_at=now, expires_at=now),
+                StripeEvent(
+                    event_id="evt_1",
+                    type="customer.updated",
+                    payload={"data": {"object": {"id": "cus_ZED123", "email": "zed@example.com"}}},
+                    received_at=now,
+                ),
+            ]
+        )
         return zed.id
 
 
-async def test_my_data_sends_a_json_file_by_dm_with_every_table(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_my_data_sends_a_json_file_by_dm_with_every_table(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     member_id = await seed(app, memory, clock)
     reply = await memory.command("uzed", "my-data")
     await app.settle()
@@ -99,7 +148,9 @@ async def test_my_data_is_worded_in_the_members_language(app: App, memory: Memor
     assert reply.texts == ["Jeg har sendt deg en fil med alt som er lagret om deg, i en direktemelding."]
     [(name, _)] = memory.files_to("u1")
     async with app.database.session() as session:
-        queued = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("privacy:export:")))
+        queued = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("privacy:export:"))
+        )
     assert name == "my-data.json" and queued.payload["text"] == "Her er alt membot har lagret om deg, som JSON."
 
 
@@ -110,21 +161,31 @@ async def test_forget_me_needs_confirmation_then_erases_everything_personal(
     asked = await memory.command("uzed", "forget-me")
     assert [c.action_id for c in asked.replies[0][0].choices()] == [f"privacy.forget:{member_id}", "privacy.keep"]  # type: ignore[union-attr]
     assert (await memory.click("uzed", "privacy.keep")).texts == ["Nothing was changed."]
-    assert (await memory.click("u2", f"privacy.forget:{member_id}")).texts[0].startswith("That button")  # not theirs to press
+    assert (
+        (await memory.click("u2", f"privacy.forget:{member_id}")).texts[0].startswith("That button")
+    )  # not theirs to press
 
     done = await memory.click("uzed", f"privacy.forget:{member_id}")
     assert done.texts[0].startswith("Done. Your personal data has been erased.")
 
     await app.settle()
     async with app.database.session() as session:
-        notices = (await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key.like("feedback:%") | OutboxMessage.dedupe_key.like("faq:forward:%"))
-        )).all()
-        assert len(notices) == 2 and all("[erased]" in json.dumps(n.payload) for n in notices)  # kept for the creator, without Zed
+        notices = (
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.dedupe_key.like("feedback:%") | OutboxMessage.dedupe_key.like("faq:forward:%")
+                )
+            )
+        ).all()
+        assert len(notices) == 2 and all(
+            "[erased]" in json.dumps(n.payload) for n in notices
+        )  # kept for the creator, without Zed
         for table in Base.metadata.sorted_tables:  # every text and JSON column of every table, outbox payloads too
             for column in table.c:
                 for secret in SECRETS:
-                    hits = await session.scalar(select(func.count()).select_from(table).where(cast(column, String).contains(secret)))
+                    hits = await session.scalar(
+                        select(func.count()).select_from(table).where(cast(column, String).contains(secret))
+                    )
                     assert hits == 0, f"{secret!r} still in {table.name}.{column.name}"
     # Nor in the bytes SQLite keeps: the database file, and its write-ahead log (checkpointed).
     database_file = Path(make_url(app.database.url).database or "")
@@ -134,10 +195,20 @@ async def test_forget_me_needs_confirmation_then_erases_everything_personal(
             assert secret.encode() not in data, f"{secret!r} still in the bytes of {path.name}"
     async with app.database.session() as session:
         # Anonymous totals stay: the membership still counts for churn, the attendance for the session.
-        assert await session.scalar(select(func.count()).select_from(Membership).where(Membership.member_id == member_id)) == 1
+        assert (
+            await session.scalar(select(func.count()).select_from(Membership).where(Membership.member_id == member_id))
+            == 1
+        )
         assert await session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.attended.is_(True))) == 1
-        assert await session.scalar(select(func.count()).select_from(OnboardingProgress).where(OnboardingProgress.member_id == member_id)) > 0
-        assert await session.scalar(select(func.count()).select_from(Activity).where(Activity.member_id == member_id)) > 0
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(OnboardingProgress).where(OnboardingProgress.member_id == member_id)
+            )
+            > 0
+        )
+        assert (
+            await session.scalar(select(func.count()).select_from(Activity).where(Activity.member_id == member_id)) > 0
+        )
         other = await session.scalar(select(Member).where(Member.display_name == "Other Person"))
         assert other is not None  # nobody else was touched
 
@@ -154,4 +225,7 @@ async def test_creator_can_export_and_forget_on_request_but_members_cannot(
     assert (await memory.command("creator", "privacy", "delete everyone")).texts[0].startswith("Use /privacy export")
     await memory.command("creator", "privacy", f"forget {member_id}")
     async with app.database.session() as session:
-        assert await session.scalar(select(func.count()).select_from(Member).where(Member.display_name == "Zed Quill")) == 0
+        assert (
+            await session.scalar(select(func.count()).select_from(Member).where(Member.display_name == "Zed Quill"))
+            == 0
+        )

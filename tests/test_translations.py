@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,9 @@ def test_placeholders_match_english(locale: str, english: dict[str, str]) -> Non
 def test_plural_tables_have_both_forms(locale: str, english: dict[str, str]) -> None:
     """`t.plural` asks for `.one` and `.other`; a translated table must have both or neither."""
     translated = set(templates(locale))
-    plural = {key.rsplit(".", 1)[0] for key in english if key.endswith(".other") and key[: -len("other")] + "one" in english}
+    plural = {
+        key.rsplit(".", 1)[0] for key in english if key.endswith(".other") and key[: -len("other")] + "one" in english
+    }
     broken = [
         table for table in sorted(plural)
         if {f"{table}.one", f"{table}.other"} & translated and not {f"{table}.one", f"{table}.other"} <= translated
@@ -156,8 +158,8 @@ def test_plural_tables_have_both_forms(locale: str, english: dict[str, str]) -> 
 # -- (e) a Norwegian member gets Norwegian ----------------------------------------------------------------
 
 SUNDAY = "2026-11-22 17:00 | Sunday hot seats"
-SUNDAY_START = datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc)  # 17:00 in Oslo
-SATURDAY_SLOT = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)  # the first deep-dive, 10:00 in Oslo
+SUNDAY_START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)  # 17:00 in Oslo
+SATURDAY_SLOT = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)  # the first deep-dive, 10:00 in Oslo
 
 
 def text_of(message: OutboundMessage) -> str:
@@ -201,7 +203,9 @@ async def test_member_without_a_locale_gets_the_communitys_language(app: App, me
     assert "Welcome to Strategy Club, Dana!" in text_of(dm)
 
 
-async def test_norwegian_member_gets_drops_by_dm_in_norwegian(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_norwegian_member_gets_drops_by_dm_in_norwegian(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await join(app, memory, "u1", "Kari", "nb")
     await join(app, memory, "u2", "Dana", None)
     for user in ("u1", "u2"):

@@ -34,7 +34,9 @@ class ActivityBatcher:
         self.batches = 0
 
     def record(self, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
-        self._buffer.append({"member_id": member_id, "kind": kind, "occurred_at": now, "ref": (ref or None) and ref[:120]})
+        self._buffer.append(
+            {"member_id": member_id, "kind": kind, "occurred_at": now, "ref": (ref or None) and ref[:120]}
+        )
         if len(self._buffer) >= self._max_batch:
             self._full.set()
 

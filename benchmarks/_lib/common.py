@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ def machine() -> dict[str, Any]:
         "ram_gib": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
 
 
@@ -187,9 +187,21 @@ class FakePlatformProcess:
 
     def __enter__(self) -> FakePlatformProcess:
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "bot.testing.rate_limited_platform", "--rate", str(self.rate), "--burst", str(self.burst),
-             "--port", "0", "--watch-stdin"],
-            cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [
+                PYTHON,
+                "-m",
+                "bot.testing.rate_limited_platform",
+                "--rate",
+                str(self.rate),
+                "--burst",
+                str(self.burst),
+                "--port",
+                "0",
+                "--watch-stdin",
+            ],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline().decode().strip()

@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
+from _lib import common
+from _lib.synth import History, write
 from bot.app import App, build_app
 from bot.clock import OffsetClock
 from bot.testing.rate_limited_platform import RateLimitedPlatform
 from storage.database import Database
-
-from _lib import common
-from _lib.synth import History, write
 
 PLATFORM = "ratelimited"
 PACE = 0.95
@@ -51,23 +50,31 @@ async def add_members(database: Database, community_id: int, n: int, now: dateti
     """`n` members who take every drop by DM, on the fake platform's workspace."""
     history = History(community_id, now, platform=PLATFORM, workspace=workspace)
     for _ in range(n):
-        history.member(joined_at=now - timedelta(days=30), last_active_at=now - timedelta(days=1), delivery="dm",
-                       history=False, level=None)
+        history.member(
+            joined_at=now - timedelta(days=30),
+            last_active_at=now - timedelta(days=1),
+            delivery="dm",
+            history=False,
+            level=None,
+        )
     await write(database, history.rows)
     return [f"U{mid:08d}" for mid in history.member_ids]
 
 
-async def start(database: Database, workdir: Path, base_url: str, members: int, *, rate: float, burst: int,
-                background: bool = True) -> Fanout:
+async def start(
+    database: Database, workdir: Path, base_url: str, members: int, *, rate: float, burst: int, background: bool = True
+) -> Fanout:
     clock = midday_clock()
     community_id = await common.import_sample(database, clock.now(), workdir)
     users = await add_members(database, community_id, members, clock.now())
     # The adapter paces a little under the server's limit (PACE of the rate, half the burst): a 429 costs a
     # whole second of Retry-After (rate messages), far more than the 5% given up by pacing.
-    platform = RateLimitedPlatform(base_url, workspaces=("W1",), name=PLATFORM, sends_per_second=rate * PACE,
-                                   burst=max(1, burst // 2))
-    app = await build_app(common.settings_for(database, workdir), clock=clock, platforms={PLATFORM: platform},
-                          database=database)
+    platform = RateLimitedPlatform(
+        base_url, workspaces=("W1",), name=PLATFORM, sends_per_second=rate * PACE, burst=max(1, burst // 2)
+    )
+    app = await build_app(
+        common.settings_for(database, workdir), clock=clock, platforms={PLATFORM: platform}, database=database
+    )
     await app.start(background=background)
     return Fanout(app, database, platform, users)
 
@@ -75,7 +82,9 @@ async def start(database: Database, workdir: Path, base_url: str, members: int, 
 async def publish(fan: Fanout) -> None:
     """Publish the next queued drop now: one channel post plus a DM per member, all through the outbox."""
     async with fan.database.engine.connect() as conn:
-        slug = await conn.scalar(text("SELECT slug FROM content_items WHERE published_at IS NULL ORDER BY publish_at LIMIT 1"))
+        slug = await conn.scalar(
+            text("SELECT slug FROM content_items WHERE published_at IS NULL ORDER BY publish_at LIMIT 1")
+        )
     t0 = time.perf_counter()
     await fan.app.services.content.publish_now(str(slug))
     fan.enqueue_s = time.perf_counter() - t0
@@ -107,7 +116,9 @@ def rate_figures(stats: dict[str, Any], workspace: str, rate: float, burst: int)
     span = (ws["last_ok"] - ws["first_ok"]) if ok > 1 else 0.0
     allowed = burst + rate * span
     return {
-        "ok": ok, "429s": int(ws.get("429", 0)), "seconds": round(span, 2),
+        "ok": ok,
+        "429s": int(ws.get("429", 0)),
+        "seconds": round(span, 2),
         "achieved_per_s": round(ok / span, 1) if span else None,
         "achieved_over_allowed": round(ok / allowed, 3) if allowed else None,
     }

@@ -12,35 +12,71 @@ import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
 
+from _lib.common import schema_of
 from storage.database import Database
 
-from _lib.common import schema_of
-
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "members": ("id", "community_id", "display_name", "role", "level", "segments", "locale", "timezone", "joined_at",
-                "left_at", "last_active_at"),
+    "members": (
+        "id",
+        "community_id",
+        "display_name",
+        "role",
+        "level",
+        "segments",
+        "locale",
+        "timezone",
+        "joined_at",
+        "left_at",
+        "last_active_at",
+    ),
     "platform_identities": ("id", "member_id", "platform", "workspace_id", "user_id", "dm_channel_id", "created_at"),
-    "member_preferences": ("member_id", "delivery", "digest", "time_of_day", "nudges", "celebrate", "answers",
-                           "intake_done_at"),
+    "member_preferences": (
+        "member_id",
+        "delivery",
+        "digest",
+        "time_of_day",
+        "nudges",
+        "celebrate",
+        "answers",
+        "intake_done_at",
+    ),
     "activity": ("id", "member_id", "kind", "occurred_at", "ref"),
     "onboarding_progress": ("id", "member_id", "step_id", "outcome", "at"),
     "nudges": ("id", "member_id", "stage", "sent_at", "came_back_at"),
-    "live_sessions": ("id", "community_id", "title", "starts_at", "duration_min", "link", "description", "recording_url",
-                      "status", "content_item_id", "external_ids", "created_at"),
+    "live_sessions": (
+        "id",
+        "community_id",
+        "title",
+        "starts_at",
+        "duration_min",
+        "link",
+        "description",
+        "recording_url",
+        "status",
+        "content_item_id",
+        "external_ids",
+        "created_at",
+    ),
     "rsvps": ("id", "session_id", "member_id", "created_at", "attended"),
     "milestones": ("id", "member_id", "key", "reached_at"),
 }
 JSON_COLUMNS = frozenset({"segments", "answers", "external_ids"})
 ACTIVITY_KINDS = ("message", "reaction", "command", "click", "library_open")
 # The sample community's drip: (step id, offset from the join).
-DRIP = (("quick-win", timedelta(hours=2)), ("start-here", timedelta(hours=1)), ("introduce-yourself", timedelta(days=1)),
-        ("first-live", timedelta(days=3)), ("your-first-week", timedelta(days=5)), ("library-tour", timedelta(days=7)),
-        ("two-week-check-in", timedelta(days=14)))
+DRIP = (
+    ("quick-win", timedelta(hours=2)),
+    ("start-here", timedelta(hours=1)),
+    ("introduce-yourself", timedelta(days=1)),
+    ("first-live", timedelta(days=3)),
+    ("your-first-week", timedelta(days=5)),
+    ("library-tour", timedelta(days=7)),
+    ("two-week-check-in", timedelta(days=14)),
+)
 NUDGE_DAYS = (10, 21, 30)
 
 
@@ -66,8 +102,18 @@ class History:
     """Builds members with a plausible year behind them, as a bot that ran all year would have left it:
     the drip steps already had, the nudges already sent, past live sessions with RSVPs."""
 
-    def __init__(self, community_id: int, now: datetime, *, platform: str = "memory", workspace: str = "W1",
-                 seed: int = 7, first_member_id: int = 1000, lean: bool = False, recent_progress: bool = False) -> None:
+    def __init__(
+        self,
+        community_id: int,
+        now: datetime,
+        *,
+        platform: str = "memory",
+        workspace: str = "W1",
+        seed: int = 7,
+        first_member_id: int = 1000,
+        lean: bool = False,
+        recent_progress: bool = False,
+    ) -> None:
         """`lean`: one activity row per member and drip progress only where a scan would look
         (recent joiners): the same due work, far fewer rows (for footprint and start-up)."""
         self.lean = lean
@@ -78,18 +124,56 @@ class History:
         self.rows.next_id["members"] = first_member_id
         self.member_ids: list[int] = []
 
-    def member(self, *, joined_at: datetime, last_active_at: datetime | None, delivery: str = "channel",
-               history: bool = True, activity: int | None = None, level: int | None | str = "random") -> int:
+    def member(
+        self,
+        *,
+        joined_at: datetime,
+        last_active_at: datetime | None,
+        delivery: str = "channel",
+        history: bool = True,
+        activity: int | None = None,
+        level: int | str | None = "random",
+    ) -> int:
         rng, rows = self.rng, self.rows
-        mid = rows.add("members", {
-            "community_id": self.community_id, "display_name": f"Member {rows.next_id['members']}", "role": "member",
-            "level": rng.randint(1, 5) if level == "random" else level, "segments": [], "locale": None, "timezone": None,
-            "joined_at": joined_at, "left_at": None, "last_active_at": last_active_at,
-        })
-        rows.add("platform_identities", {"member_id": mid, "platform": self.platform, "workspace_id": self.workspace,
-                                         "user_id": f"U{mid:08d}", "dm_channel_id": None, "created_at": joined_at})
-        rows.add("member_preferences", {"member_id": mid, "delivery": delivery, "digest": "every", "time_of_day": None,
-                                        "nudges": True, "celebrate": "dm", "answers": {}, "intake_done_at": None})
+        mid = rows.add(
+            "members",
+            {
+                "community_id": self.community_id,
+                "display_name": f"Member {rows.next_id['members']}",
+                "role": "member",
+                "level": rng.randint(1, 5) if level == "random" else level,
+                "segments": [],
+                "locale": None,
+                "timezone": None,
+                "joined_at": joined_at,
+                "left_at": None,
+                "last_active_at": last_active_at,
+            },
+        )
+        rows.add(
+            "platform_identities",
+            {
+                "member_id": mid,
+                "platform": self.platform,
+                "workspace_id": self.workspace,
+                "user_id": f"U{mid:08d}",
+                "dm_channel_id": None,
+                "created_at": joined_at,
+            },
+        )
+        rows.add(
+            "member_preferences",
+            {
+                "member_id": mid,
+                "delivery": delivery,
+                "digest": "every",
+                "time_of_day": None,
+                "nudges": True,
+                "celebrate": "dm",
+                "answers": {},
+                "intake_done_at": None,
+            },
+        )
         self.member_ids.append(mid)
         if not history:
             return mid
@@ -114,14 +198,23 @@ class History:
         recent = joined_at > self.now - timedelta(days=30)
         for step_id, offset in DRIP if recent or not self.recent_progress else ():
             if joined_at + offset <= self.now - timedelta(hours=1):
-                rows.add("onboarding_progress", {"member_id": mid, "step_id": step_id, "outcome": "sent",
-                                                 "at": joined_at + offset})
+                rows.add(
+                    "onboarding_progress",
+                    {"member_id": mid, "step_id": step_id, "outcome": "sent", "at": joined_at + offset},
+                )
         # Every nudge stage this quiet stretch has passed went out when it came due.
         since = last_active_at or joined_at
         for day in NUDGE_DAYS:
             if since + timedelta(days=day, hours=1) <= self.now:
-                rows.add("nudges", {"member_id": mid, "stage": f"day-{day}", "sent_at": since + timedelta(days=day),
-                                    "came_back_at": None})
+                rows.add(
+                    "nudges",
+                    {
+                        "member_id": mid,
+                        "stage": f"day-{day}",
+                        "sent_at": since + timedelta(days=day),
+                        "came_back_at": None,
+                    },
+                )
         return mid
 
     def background(self, n: int) -> None:
@@ -142,8 +235,10 @@ class History:
             sid = self.session(starts, status="done")
             for mid in rng.sample(self.member_ids, max(1, int(len(self.member_ids) * share))):
                 came = rng.random() < 0.6
-                rows.add("rsvps", {"session_id": sid, "member_id": mid, "created_at": starts - timedelta(days=2),
-                                   "attended": came})
+                rows.add(
+                    "rsvps",
+                    {"session_id": sid, "member_id": mid, "created_at": starts - timedelta(days=2), "attended": came},
+                )
                 if came:
                     attended[mid].append(starts)
         for mid, times in attended.items():  # the fifth live session was celebrated when it happened
@@ -151,22 +246,32 @@ class History:
                 rows.add("milestones", {"member_id": mid, "key": "5-live", "reached_at": times[4] + timedelta(hours=1)})
 
     def session(self, starts_at: datetime, *, status: str = "scheduled") -> int:
-        return self.rows.add("live_sessions", {
-            "community_id": self.community_id, "title": f"Live {starts_at:%Y-%m-%d}", "starts_at": starts_at,
-            "duration_min": 60, "link": None, "description": "", "recording_url": None, "status": status,
-            "content_item_id": None, "external_ids": {}, "created_at": starts_at - timedelta(days=7),
-        })
+        return self.rows.add(
+            "live_sessions",
+            {
+                "community_id": self.community_id,
+                "title": f"Live {starts_at:%Y-%m-%d}",
+                "starts_at": starts_at,
+                "duration_min": 60,
+                "link": None,
+                "description": "",
+                "recording_url": None,
+                "status": status,
+                "content_item_id": None,
+                "external_ids": {},
+                "created_at": starts_at - timedelta(days=7),
+            },
+        )
 
     def rsvp(self, session_id: int, member_id: int, created_at: datetime) -> None:
-        self.rows.add("rsvps", {"session_id": session_id, "member_id": member_id, "created_at": created_at,
-                                "attended": False})
+        self.rows.add(
+            "rsvps", {"session_id": session_id, "member_id": member_id, "created_at": created_at, "attended": False}
+        )
 
 
 def _sqlite_value(column: str, value: Any) -> Any:
     if isinstance(value, datetime):
-        from datetime import timezone
-
-        return value.astimezone(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     if column in JSON_COLUMNS:
         return json.dumps(value)
     if isinstance(value, bool):
@@ -181,7 +286,9 @@ async def write(database: Database, rows: Rows) -> None:
         async with database.engine.begin() as conn:
             for table in order:
                 cols = COLUMNS[table]
-                values = [tuple(_sqlite_value(c, v) for c, v in zip(cols, row)) for row in rows.tables[table]]
+                values = [
+                    tuple(_sqlite_value(c, v) for c, v in zip(cols, row, strict=True)) for row in rows.tables[table]
+                ]
                 sql = f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
                 await conn.exec_driver_sql(sql, values)
         return
@@ -197,8 +304,8 @@ async def write(database: Database, rows: Rows) -> None:
             await raw.copy_records_to_table(table, records=records, columns=list(cols), schema_name=schema)
         for table in order:
             if "id" in COLUMNS[table]:
-                await conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))"
-                ))
+                await conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))")
+                )
         for table in order:
             await conn.execute(text(f'ANALYZE "{table}"'))

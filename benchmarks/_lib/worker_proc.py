@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from bot.clock import SystemClock  # noqa: E402
-from bot.outbox import DeliveryPolicy, DeliveryWorker  # noqa: E402
-from bot.ratelimit import RateLimiter  # noqa: E402
-from bot.testing.rate_limited_platform import RateLimitedPlatform  # noqa: E402
-from storage.database import Database  # noqa: E402
+from bot.clock import SystemClock
+from bot.outbox import DeliveryPolicy, DeliveryWorker
+from bot.ratelimit import RateLimiter
+from bot.testing.rate_limited_platform import RateLimitedPlatform
+from storage.database import Database
 
 MAX_SECONDS = 90.0
 
@@ -32,8 +32,14 @@ async def main(url: str, schema: str, base_url: str, rate: float, burst: int, wo
     database = Database(url, schema=schema)
     platform = RateLimitedPlatform(base_url, workspaces=workspaces, sends_per_second=rate, burst=burst)
     clock = SystemClock()
-    worker = DeliveryWorker(database, {platform.name: platform}, clock, RateLimiter(clock), policy=DeliveryPolicy(batch=50),
-                            worker_id=f"bench-{os.getpid()}")
+    worker = DeliveryWorker(
+        database,
+        {platform.name: platform},
+        clock,
+        RateLimiter(clock),
+        policy=DeliveryPolicy(batch=50),
+        worker_id=f"bench-{os.getpid()}",
+    )
     await platform.start(lambda event: asyncio.sleep(0))
     async with database.engine.connect() as conn:  # connect before the start line, not after
         await conn.execute(text("SELECT 1"))
@@ -55,8 +61,19 @@ async def main(url: str, schema: str, base_url: str, rate: float, burst: int, wo
     await platform.stop()
     await database.dispose()
     s = worker.stats
-    print(json.dumps({"claimed": claimed, "sent": s.sent, "rate_limited": s.rate_limited, "retried": s.retried,
-                      "dead": s.dead, "seconds": round(elapsed, 2)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "claimed": claimed,
+                "sent": s.sent,
+                "rate_limited": s.rate_limited,
+                "retried": s.retried,
+                "dead": s.dead,
+                "seconds": round(elapsed, 2),
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

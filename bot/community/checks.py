@@ -6,7 +6,7 @@ pydantic turns it into a problem naming the file, the line and the field.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from string import Formatter
 from urllib.parse import urlparse
@@ -19,7 +19,7 @@ MAX_URL = 500
 EARLIEST = datetime(2000, 1, 1)
 LATEST = datetime(2100, 1, 1)
 # A fixed starting point, not "now": whether a crontab ever fires does not depend on the day it is read.
-_CRON_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_CRON_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 _CRON_SAMPLE = 48  # fire times looked at when checking how often a slot fires
 
 
@@ -42,7 +42,7 @@ def check_placeholders(text: str, allowed: frozenset[str]) -> str:
             written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             raise ValueError(f"placeholder {written} has a format the bot cannot fill in; write just {{{name}}}")
     try:  # the real thing, with sample values: what passes here will not fail when a message is sent
-        text.format(**{name: "Sample" for name in allowed})
+        text.format(**dict.fromkeys(allowed, "Sample"))
     except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
         raise ValueError(f"cannot be filled in ({exc}); use only {choices}") from None
     return text
@@ -67,7 +67,9 @@ def check_url(value: str | None) -> str | None:
     link = value.strip()
     parsed = urlparse(link)
     if parsed.scheme.lower() not in URL_SCHEMES or not parsed.netloc:
-        raise ValueError(f"links must start with https:// or http:// and name a site, like https://example.com ({link[:60]!r})")
+        raise ValueError(
+            f"links must start with https:// or http:// and name a site, like https://example.com ({link[:60]!r})"
+        )
     if any(c.isspace() for c in link) or len(link) > MAX_URL:
         raise ValueError(f"links must have no spaces and at most {MAX_URL} characters")
     return link

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-
 PATTERN_HINTS = {
     r"^[a-z0-9][a-z0-9-]{0,79}$": "use lowercase letters, digits and dashes, like 'my-community'",
     r"^[a-z]{3}$": "use a three-letter currency code in lowercase, like 'usd'",

@@ -62,7 +62,9 @@ def load_community(root: Path) -> CommunitySpec:
     warnings = tuple(_warnings(root, config))
     for warning in warnings:
         log.warning("%s", warning)
-    return CommunitySpec(root=root, config=config, content=items, faq=faq_file.faq if faq_file else (), warnings=warnings)
+    return CommunitySpec(
+        root=root, config=config, content=items, faq=faq_file.faq if faq_file else (), warnings=warnings
+    )
 
 
 def _read_text(path: Path, problems: list[FileProblem]) -> str | None:
@@ -193,6 +195,8 @@ def _warnings(root: Path, config: CommunityFile) -> list[FileProblem]:
     for n, slot in enumerate(config.drops.slots):
         if cron_too_often(slot.cron):
             line = next((i + 1 for i, text in enumerate(lines) if slot.cron in text and "cron" in text), None)
-            message = f"'{slot.cron}' fires more than once an hour, and each firing publishes the next queued {slot.kind}"
+            message = (
+                f"'{slot.cron}' fires more than once an hour, and each firing publishes the next queued {slot.kind}"
+            )
             found.append(FileProblem(path, line, f"drops.slots.{n}.cron", message))
     return found

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from bot.services.community import CommunityContext
     from bot.services.faq.judge import Judge
     from bot.services.faq.semantic import Encoder
-    from bot.services.faq_grounding import AnswerWriter
+    from bot.services.faq.grounding import AnswerWriter
     from bot.settings import Settings
 
 
@@ -24,7 +24,10 @@ def _chat_client(settings: Settings) -> ChatClient:
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key is not None else None
     return ChatClient(
-        api_key=key, model=settings.openai_model, base_url=settings.openai_base_url, timeout=settings.openai_timeout_seconds
+        api_key=key,
+        model=settings.openai_model,
+        base_url=settings.openai_base_url,
+        timeout=settings.openai_timeout_seconds,
     )
 
 

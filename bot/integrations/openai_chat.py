@@ -50,7 +50,13 @@ class ChatClient:
     """`chat.completions` with one model; any API error or timeout becomes a `ChatError`."""
 
     def __init__(
-        self, *, api_key: str | None, model: str, base_url: str | None = None, timeout: float = 8.0, max_retries: int = 0
+        self,
+        *,
+        api_key: str | None,
+        model: str,
+        base_url: str | None = None,
+        timeout: float = 8.0,
+        max_retries: int = 0,
     ) -> None:
         self._model = model
         self._timeout = timeout

@@ -33,7 +33,9 @@ class OpenAIJudge:
         self._user = files.load("judge_user", locale)
         self._client = client
 
-    def messages(self, message: str, candidates: Sequence[Candidate], *, earlier: str | None = None) -> list[dict[str, str]]:
+    def messages(
+        self, message: str, candidates: Sequence[Candidate], *, earlier: str | None = None
+    ) -> list[dict[str, str]]:
         """The request: instructions in the system message; the candidates and the message in the user message."""
         user = self._user.format(
             candidates="\n\n".join(candidate_block(c) for c in candidates),

@@ -2,7 +2,7 @@
 
 The system message holds standing instructions only. The passages and the member's question
 go in the user message, each inside markers the quoted text cannot close. What comes back is
-not trusted here: the answer service checks it (`bot.services.faq_grounding.check_draft`).
+not trusted here: the answer service checks it (`bot.services.faq.grounding.check_draft`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.integrations.openai_chat import ChatClient, ChatError, PromptFiles, earlier_block, quote
-from bot.services.faq_grounding import Passage, WriterError
+from bot.services.faq.grounding import Passage, WriterError
 
 MAX_TOKENS = 400
 TEMPERATURE = 0.2
@@ -34,10 +34,14 @@ class OpenAIWriter:
     def instructions(self) -> str:
         return self._system
 
-    def messages(self, question: str, passages: Sequence[Passage], *, earlier: str | None = None) -> list[dict[str, str]]:
+    def messages(
+        self, question: str, passages: Sequence[Passage], *, earlier: str | None = None
+    ) -> list[dict[str, str]]:
         """The request: instructions in the system message; data, including the question, in the user message."""
         user = self._user.format(
-            passages="\n\n".join(passage_block(p) for p in passages), earlier=earlier_block(earlier), question=quote(question)
+            passages="\n\n".join(passage_block(p) for p in passages),
+            earlier=earlier_block(earlier),
+            question=quote(question),
         )
         return [{"role": "system", "content": self._system}, {"role": "user", "content": user}]
 

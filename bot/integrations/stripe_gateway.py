@@ -21,7 +21,9 @@ MAX_PAGES = 200  # 20,000 subscriptions: far beyond a self-hosted community
 class StripeGateway:
     """Talks to Stripe (or to a fake at `api_base`) with the library's async client."""
 
-    def __init__(self, api_key: str, *, api_base: str, webhook_secret: str | None, max_network_retries: int = 2) -> None:
+    def __init__(
+        self, api_key: str, *, api_base: str, webhook_secret: str | None, max_network_retries: int = 2
+    ) -> None:
         self._http = stripe.AIOHTTPClient()
         self._client = stripe.StripeClient(
             api_key,
@@ -84,7 +86,12 @@ class StripeGateway:
             event = json.loads(payload)
         except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
             raise WebhookRejected(type(exc).__name__) from None
-        if not isinstance(event, dict) or event.get("object") != "event" or not event.get("id") or not event.get("type"):
+        if (
+            not isinstance(event, dict)
+            or event.get("object") != "event"
+            or not event.get("id")
+            or not event.get("type")
+        ):
             raise WebhookRejected("not an event")
         return event
 

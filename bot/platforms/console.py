@@ -28,8 +28,8 @@ from bot.events import (
     UserRef,
 )
 from bot.messages import Form, FormField, OutboundMessage, SentMessage, Target
-from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 from bot.platforms.console_render import indent, render_text
+from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 
 WORKSPACE = "console"  # the first community's; others get their own, so their members stay apart
 CREATOR_ID = "creator"
@@ -60,7 +60,7 @@ def member_id(name: str) -> str:
     if not words:  # only symbols or emoji: still one id per name
         return f"u-{digest}"
     if words == CREATOR_ID or len(words) > MAX_ID:
-        return f"{words[:MAX_ID - 11]}-{digest}"
+        return f"{words[: MAX_ID - 11]}-{digest}"
     return words
 
 
@@ -130,7 +130,9 @@ class ConsolePlatform:
     def workspaces(self) -> tuple[str, ...]:
         return (self._workspace,)
 
-    def bind(self, *, advance_time: Callable[[timedelta], Awaitable[str]], settle: Callable[[], Awaitable[None]]) -> None:
+    def bind(
+        self, *, advance_time: Callable[[timedelta], Awaitable[str]], settle: Callable[[], Awaitable[None]]
+    ) -> None:
         """Hooks into the app: move the clock (and run what became due), and deliver the outbox."""
         self._advance = advance_time
         self._settle = settle
@@ -203,13 +205,29 @@ class ConsolePlatform:
             await self._pick(int(line))
         elif line.startswith("/"):
             name, _, args = line[1:].partition(" ")
-            await self._emit(CommandInvoked(user=self.user, name=name.lower(), args=args.strip(), event_id=self._eid(), responder=self._responder()))
+            await self._emit(
+                CommandInvoked(
+                    user=self.user,
+                    name=name.lower(),
+                    args=args.strip(),
+                    event_id=self._eid(),
+                    responder=self._responder(),
+                )
+            )
         else:
             mentions = line.lower().startswith("@bot")
             text = line[4:].strip() if mentions else line
             channel = ChannelRef(self.name, self._workspace, "general")
             await self._emit(
-                MessagePosted(user=self.user, channel=channel, text=text, message_id=f"c{next(self._ids)}", mentions_bot=mentions, event_id=self._eid(), responder=self._responder())
+                MessagePosted(
+                    user=self.user,
+                    channel=channel,
+                    text=text,
+                    message_id=f"c{next(self._ids)}",
+                    mentions_bot=mentions,
+                    event_id=self._eid(),
+                    responder=self._responder(),
+                )
             )
         if self._settle is not None:
             await self._settle()
@@ -250,7 +268,11 @@ class ConsolePlatform:
             self._write(f"There is no choice [{number}] on screen.")
             return
         action_id, value = self._choices[number]
-        await self._emit(ActionClicked(user=self.user, action_id=action_id, value=value, event_id=self._eid(), responder=self._responder()))
+        await self._emit(
+            ActionClicked(
+                user=self.user, action_id=action_id, value=value, event_id=self._eid(), responder=self._responder()
+            )
+        )
 
     def begin_form(self, form: Form, user: UserRef) -> None:
         self._form = _PendingForm(form, user)
@@ -276,7 +298,15 @@ class ConsolePlatform:
             self._prompt_field()
             return
         self._form = None
-        await self._emit(FormSubmitted(user=pending.user, form_id=pending.form.form_id, values=pending.values, event_id=self._eid(), responder=ConsoleResponder(self, pending.user)))
+        await self._emit(
+            FormSubmitted(
+                user=pending.user,
+                form_id=pending.form.form_id,
+                values=pending.values,
+                event_id=self._eid(),
+                responder=ConsoleResponder(self, pending.user),
+            )
+        )
 
     # -- helpers -------------------------------------------------------------------------
 

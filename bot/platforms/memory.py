@@ -65,8 +65,14 @@ class MemoryPlatform:
     ) -> None:
         self.name = name
         self.capabilities = capabilities or Capabilities(
-            forms=True, edit=True, files=True, ephemeral=True, threads=True, access_control=True,
-            sends_per_second=1000.0, burst=1000,
+            forms=True,
+            edit=True,
+            files=True,
+            ephemeral=True,
+            threads=True,
+            access_control=True,
+            sends_per_second=1000.0,
+            burst=1000,
         )
         self._workspaces = workspaces
         self._dispatch: Dispatch | None = None
@@ -143,7 +149,9 @@ class MemoryPlatform:
 
     # -- injecting events ----------------------------------------------------------------
 
-    def user(self, user_id: str, name: str | None = None, *, workspace: str | None = None, locale: str | None = None) -> UserRef:
+    def user(
+        self, user_id: str, name: str | None = None, *, workspace: str | None = None, locale: str | None = None
+    ) -> UserRef:
         return UserRef(self.name, workspace or self._workspaces[0], user_id, name or user_id.title(), locale)
 
     async def emit(self, event: Event) -> Event:
@@ -155,7 +163,9 @@ class MemoryPlatform:
     def _event_id(self, event_id: str | None) -> str:
         return event_id or f"e{next(self._ids)}"
 
-    async def join(self, user_id: str, name: str | None = None, *, event_id: str | None = None, pending: bool = False) -> None:
+    async def join(
+        self, user_id: str, name: str | None = None, *, event_id: str | None = None, pending: bool = False
+    ) -> None:
         await self.emit(MemberJoined(user=self.user(user_id, name), event_id=self._event_id(event_id), pending=pending))
 
     async def leave(self, user_id: str) -> None:
@@ -173,14 +183,26 @@ class MemoryPlatform:
     async def click(self, user_id: str, action_id: str, value: str = "") -> MemoryResponder:
         responder = MemoryResponder()
         await self.emit(
-            ActionClicked(user=self.user(user_id), action_id=action_id, value=value, event_id=self._event_id(None), responder=responder)
+            ActionClicked(
+                user=self.user(user_id),
+                action_id=action_id,
+                value=value,
+                event_id=self._event_id(None),
+                responder=responder,
+            )
         )
         return responder
 
     async def submit(self, user_id: str, form_id: str, values: Mapping[str, str]) -> MemoryResponder:
         responder = MemoryResponder()
         await self.emit(
-            FormSubmitted(user=self.user(user_id), form_id=form_id, values=dict(values), event_id=self._event_id(None), responder=responder)
+            FormSubmitted(
+                user=self.user(user_id),
+                form_id=form_id,
+                values=dict(values),
+                event_id=self._event_id(None),
+                responder=responder,
+            )
         )
         return responder
 
@@ -188,8 +210,17 @@ class MemoryPlatform:
         user = self.user(user_id)
         where = ChannelRef(self.name, user.workspace_id, channel, is_dm=channel.startswith("D"))
         await self.emit(
-            MessagePosted(user=user, channel=where, text=text, message_id=f"msg{next(self._ids)}", mentions_bot=mentions_bot, event_id=self._event_id(None))
+            MessagePosted(
+                user=user,
+                channel=where,
+                text=text,
+                message_id=f"msg{next(self._ids)}",
+                mentions_bot=mentions_bot,
+                event_id=self._event_id(None),
+            )
         )
 
     async def react(self, user_id: str, emoji: str, message_id: str) -> None:
-        await self.emit(ReactionAdded(user=self.user(user_id), emoji=emoji, message_id=message_id, event_id=self._event_id(None)))
+        await self.emit(
+            ReactionAdded(user=self.user(user_id), emoji=emoji, message_id=message_id, event_id=self._event_id(None))
+        )

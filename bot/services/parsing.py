@@ -20,9 +20,19 @@ MAX_AHEAD = timedelta(days=366)  # the furthest ahead anything can be scheduled
 MAX_DAYS = 365  # the longest span a command counts in days (`/members inactive 30`)
 _MAX_DIGITS = 19  # int() of a longer string is wasted work: it cannot be in range anyway
 _UNITS = {
-    "d": "days", "day": "days", "days": "days",
-    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
-    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "m": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
 }
 _PART = re.compile(r"\s*(\d{1,6})\s*([a-z]+)\s*", re.ASCII)
 _MAX_DURATION = timedelta(days=3660)  # far beyond MAX_AHEAD, far below timedelta's limit

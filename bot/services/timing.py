@@ -3,7 +3,7 @@ never in quiet hours. Pure functions over datetimes."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.community.schema import QuietHours
@@ -51,9 +51,9 @@ def next_send_time(
         if end <= local:
             end += timedelta(days=1)
         local = _normalise(end, zone)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def _normalise(local: datetime, zone: ZoneInfo) -> datetime:
     """Round-trip through UTC so a wall time that a DST change skipped becomes a real instant."""
-    return local.astimezone(timezone.utc).astimezone(zone)
+    return local.astimezone(UTC).astimezone(zone)

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,11 @@ import aiohttp
 from sqlalchemy import func, select, text
 
 from bot.settings import REPO_ROOT
+from bot.testing import crash_inbound_scenario as inbound_scenario
 from bot.testing.crash_target import SCENARIO_START, WEBHOOK_SECRET, Spec
 from bot.testing.fake_stripe import FakeStripe
 from storage.database import Database
 from storage.models import Membership, OutboxMessage, StripeEvent
-from bot.testing import crash_inbound_scenario as inbound_scenario
 
 READY_TIMEOUT = 60.0
 FINISH_TIMEOUT = 120.0
@@ -96,8 +96,15 @@ class Zygote:
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
         stderr = open(self._workdir / "zygote.stderr", "ab")  # noqa: SIM115 - closed with the process
         self._proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.testing.crash_target", "serve",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr, cwd=REPO_ROOT, env=env,
+            sys.executable,
+            "-m",
+            "bot.testing.crash_target",
+            "serve",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            cwd=REPO_ROOT,
+            env=env,
         )
         stderr.close()
         self._reader = asyncio.create_task(self._read())
@@ -195,13 +202,24 @@ class CrashHarness:
         if schema:
             self._schemas.append(schema)
         db = self._pg_url or f"sqlite+aiosqlite:///{run_dir / 'membot.db'}"
-        offset = SCENARIO_START.astimezone(timezone.utc).timestamp() - time.time()
-        return Spec(scenario=scenario, db=db, workdir=str(run_dir), members=members, offset=offset, lease=0.5,
-                    idempotent=idempotent, latency_ms=latency_ms, port=_free_port() if scenario in ("webhook", "inbound") else 0,
-                    events=events, schema=schema)
+        offset = SCENARIO_START.astimezone(UTC).timestamp() - time.time()
+        return Spec(
+            scenario=scenario,
+            db=db,
+            workdir=str(run_dir),
+            members=members,
+            offset=offset,
+            lease=0.5,
+            idempotent=idempotent,
+            latency_ms=latency_ms,
+            port=_free_port() if scenario in ("webhook", "inbound") else 0,
+            events=events,
+            schema=schema,
+        )
 
-    async def scenario(self, scenario: str, *, members: int, kills: int, idempotent: bool = False,
-                       latency_ms: float = 0.0) -> ScenarioResult:
+    async def scenario(
+        self, scenario: str, *, members: int, kills: int, idempotent: bool = False, latency_ms: float = 0.0
+    ) -> ScenarioResult:
         """Set up a fresh database, kill the worker `kills` times mid-work, let it finish, and count."""
         started = time.perf_counter()
         events = members if scenario in ("webhook", "inbound") else 0
@@ -216,7 +234,9 @@ class CrashHarness:
         if scenario == "webhook":
             sender = asyncio.create_task(self._post_webhooks(spec))
         elif scenario == "inbound":
-            sender = asyncio.create_task(inbound_scenario.post_commands(spec, json.loads(spec.members_path.read_text()), acknowledged))
+            sender = asyncio.create_task(
+                inbound_scenario.post_commands(spec, json.loads(spec.members_path.read_text()), acknowledged)
+            )
         try:
             while result.kills < kills:
                 if await self._one_cycle(spec, expected, kill=True, kills_left=kills - result.kills):
@@ -320,10 +340,14 @@ class CrashHarness:
                     per_member = (
                         await session.execute(select(Membership.member_id, func.count()).group_by(Membership.member_id))
                     ).all()
-                    result.applied_twice = sum(1 for _, count in per_member if count > 1) + max(0, wanted - result.expected)
+                    result.applied_twice = sum(1 for _, count in per_member if count > 1) + max(
+                        0, wanted - result.expected
+                    )
                     result.lost += max(0, spec.members - len(per_member))
                     result.webhooks_unprocessed = int(
-                        await session.scalar(select(func.count(StripeEvent.id)).where(StripeEvent.status != "processed"))
+                        await session.scalar(
+                            select(func.count(StripeEvent.id)).where(StripeEvent.status != "processed")
+                        )
                         or 0
                     )
         finally:
@@ -340,7 +364,9 @@ def _wanted_keys(keys: list[str], scenario: str) -> int:
     return sum(1 for k in keys if k.startswith("billing:") and k.endswith(":started"))
 
 
-async def _post_until_accepted(session: aiohttp.ClientSession, url: str, fake: FakeStripe, event: dict[str, Any]) -> None:
+async def _post_until_accepted(
+    session: aiohttp.ClientSession, url: str, fake: FakeStripe, event: dict[str, Any]
+) -> None:
     body = FakeStripe.body(event)
     for _ in range(2000):
         try:

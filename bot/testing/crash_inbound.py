@@ -58,8 +58,11 @@ class InboundEndpoint:
         started = time.perf_counter()
         body = await request.json()
         event = CommandInvoked(
-            user=UserRef(*self._where, body["user"]), name="feedback", args=body["text"],
-            event_id=body["event_id"], responder=LoggedReply(self._log, body["event_id"]),
+            user=UserRef(*self._where, body["user"]),
+            name="feedback",
+            args=body["text"],
+            event_id=body["event_id"],
+            responder=LoggedReply(self._log, body["event_id"]),
         )
         acked = asyncio.get_running_loop().create_future()
 

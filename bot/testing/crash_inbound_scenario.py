@@ -49,7 +49,9 @@ async def count(spec: Spec, database: Database, acknowledged: list[str]) -> dict
         rows = (await session.execute(select(InboundEvent.id, InboundEvent.event_key, InboundEvent.status))).all()
         texts = Counter(await session.scalars(select(Feedback.text)))
     by_row = {row_id: key.partition(":")[2] for row_id, key, _ in rows}
-    replies: dict[str, set[str]] = {}  # event -> distinct reply keys (a resend of one outbox row is the outbox's duplicate)
+    replies: dict[
+        str, set[str]
+    ] = {}  # event -> distinct reply keys (a resend of one outbox row is the outbox's duplicate)
     replayed = 0
     for line in spec.log_path.read_text().splitlines():
         key = json.loads(line).get("key") or ""

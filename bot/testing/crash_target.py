@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,21 +42,30 @@ from bot.clock import SystemClock
 from bot.community.loader import load_community
 from bot.messages import OutboundMessage, SentMessage, Target
 from bot.outbox import DeliveryPolicy, DeliveryWorker, RowUpdate
-from bot.ports import Platform
 from bot.platforms.memory import MemoryPlatform
+from bot.ports import Platform
 from bot.ratelimit import RateLimiter
 from bot.services.importer import import_community
-from bot.testing.crash_inbound import InboundEndpoint
 from bot.settings import REPO_ROOT, Settings
+from bot.testing.crash_inbound import InboundEndpoint
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import ContentItem, InboundEvent, Member, MemberPreferences, Membership, OutboxMessage
-from storage.models import PlatformIdentity, StripeEvent, Tier
+from storage.models import (
+    ContentItem,
+    InboundEvent,
+    Member,
+    MemberPreferences,
+    Membership,
+    OutboxMessage,
+    PlatformIdentity,
+    StripeEvent,
+    Tier,
+)
 from storage.repositories import outbox as outbox_repo
 
 SAMPLE = REPO_ROOT / "examples" / "strategy-club"
 # Monday 23 Nov 2026, 11:00 UTC (12:00 in Oslo): outside the sample's quiet hours.
-SCENARIO_START = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc)
+SCENARIO_START = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 DRIP_STEPS_DUE = 3  # quick win, start-here (day 0) and introduce-yourself (day 1); first-live is day 3
 WEBHOOK_SECRET = "whsec_crash_harness"
 PLATFORM = "memory"
@@ -144,13 +153,25 @@ class RecordingPlatform(MemoryPlatform):
         if row is not None:  # from here on the platform has the message: a kill now means a resend
             self.accepted_at[row.id] = time.perf_counter()
         if self._idempotent and key in self._seen:
-            self._log.write(json.dumps({"kind": "suppressed", "key": key, "row": row.id if row else None, "t": time.time()}))
+            self._log.write(
+                json.dumps({"kind": "suppressed", "key": key, "row": row.id if row else None, "t": time.time()})
+            )
             sent = SentMessage(message_id=self._seen[key])
         else:
             delivered = await super().send(target, message)
             message_id = f"{os.getpid()}-{delivered.message_id}"
-            self._log.write(json.dumps({"kind": "send", "key": key, "row": row.id if row else None, "id": message_id,
-                                        "to": target.address(), "t": time.time()}))
+            self._log.write(
+                json.dumps(
+                    {
+                        "kind": "send",
+                        "key": key,
+                        "row": row.id if row else None,
+                        "id": message_id,
+                        "to": target.address(),
+                        "t": time.time(),
+                    }
+                )
+            )
             if key:
                 self._seen[key] = message_id
             sent = SentMessage(message_id=message_id, channel_id=delivered.channel_id)
@@ -195,14 +216,19 @@ def _database(spec: Spec) -> Database:
 
 def _settings(spec: Spec) -> Settings:
     values: dict[str, Any] = {
-        "database_url": spec.db, "outbox_lease_seconds": spec.lease, "outbox_batch": 50, "_env_file": None,
+        "database_url": spec.db,
+        "outbox_lease_seconds": spec.lease,
+        "outbox_batch": 50,
+        "_env_file": None,
     }
     if spec.port:
         values["port"] = spec.port  # the web server: webhook and inbound scenarios
     if spec.scenario == "webhook":
         values.update(
-            stripe_api_key="sk_test_crash", stripe_webhook_secret=WEBHOOK_SECRET,
-            stripe_api_base=str(spec.extra.get("stripe_base", "http://127.0.0.1:9")), port=spec.port,
+            stripe_api_key="sk_test_crash",
+            stripe_webhook_secret=WEBHOOK_SECRET,
+            stripe_api_base=str(spec.extra.get("stripe_base", "http://127.0.0.1:9")),
+            port=spec.port,
             public_url="https://club.example.test",
         )
     return Settings(**values)
@@ -224,10 +250,12 @@ async def setup(spec: Spec) -> list[int]:
             community_id = await session.scalar(select(ContentItem.community_id).limit(1))
             created: list[Member] = []
             for n in range(spec.members):
-                member = Member(community_id=community_id, display_name=f"Member {n}", role="member", joined_at=joined,
-                                segments=[])
-                member.identities = [PlatformIdentity(platform=PLATFORM, workspace_id=WORKSPACE, user_id=f"u{n}",
-                                                      created_at=joined)]
+                member = Member(
+                    community_id=community_id, display_name=f"Member {n}", role="member", joined_at=joined, segments=[]
+                )
+                member.identities = [
+                    PlatformIdentity(platform=PLATFORM, workspace_id=WORKSPACE, user_id=f"u{n}", created_at=joined)
+                ]
                 session.add(member)
                 created.append(member)
             await session.flush()
@@ -240,7 +268,9 @@ async def setup(spec: Spec) -> list[int]:
                 await session.execute(update(ContentItem).values(publish_at=SCENARIO_START + timedelta(days=3)))
                 first = await session.scalar(select(ContentItem.id).order_by(ContentItem.id).limit(1))
                 await session.execute(
-                    update(ContentItem).where(ContentItem.id == first).values(publish_at=SCENARIO_START - timedelta(minutes=1))
+                    update(ContentItem)
+                    .where(ContentItem.id == first)
+                    .values(publish_at=SCENARIO_START - timedelta(minutes=1))
                 )
             else:  # nothing else becomes due while the scenario runs
                 await session.execute(update(ContentItem).values(publish_at=SCENARIO_START + timedelta(days=3)))
@@ -277,7 +307,9 @@ async def _scenario_done(spec: Spec, app: App, queued_now: int) -> bool:
         if spec.scenario == "drip":
             return queued_now == 0
         if spec.scenario == "inbound":
-            counts = dict((await session.execute(select(InboundEvent.status, func.count()).group_by(InboundEvent.status))).all())
+            counts = dict(
+                (await session.execute(select(InboundEvent.status, func.count()).group_by(InboundEvent.status))).all()
+            )
             return counts.get("done", 0) >= spec.events and not counts.get("pending")
         processed = await session.scalar(select(func.count(StripeEvent.id)).where(StripeEvent.status == "processed"))
         return int(processed or 0) >= spec.events
@@ -289,8 +321,12 @@ async def _start_fake_stripe(spec: Spec) -> Any:
     fake = FakeStripe(webhook_secret=WEBHOOK_SECRET)
     base = await fake.start()
     for member_id in json.loads(spec.members_path.read_text()):
-        fake.set_subscription(f"sub_{member_id}", status="active", customer=f"cus_{member_id}",
-                              metadata={"member_id": str(member_id), "plan": "monthly"})
+        fake.set_subscription(
+            f"sub_{member_id}",
+            status="active",
+            customer=f"cus_{member_id}",
+            metadata={"member_id": str(member_id), "plan": "monthly"},
+        )
     return fake, base
 
 
@@ -306,14 +342,19 @@ async def run(spec: Spec) -> int:
     settings = _settings(spec)
     app = await build_app(settings, clock=clock, platforms={PLATFORM: platform}, database=_database(spec))
     app.worker = RecordingWorker(
-        app.database, app.platforms, clock, RateLimiter(clock),
+        app.database,
+        app.platforms,
+        clock,
+        RateLimiter(clock),
         policy=DeliveryPolicy(batch=settings.outbox_batch, lease=timedelta(seconds=spec.lease)),
         window_path=spec.window_path,
     )
     jobs = {"fanout": "drops.publish", "drip": "onboarding.drip", "webhook": "billing.events", "inbound": ""}
     app.scheduler.jobs = tuple(job for job in app.scheduler.jobs if job.name == jobs[spec.scenario])
     if spec.scenario == "inbound":
-        InboundEndpoint(app, PLATFORM, WORKSPACE, platform._log, AppendLog(Path(spec.workdir) / "ack.txt", sync=False)).mount()
+        InboundEndpoint(
+            app, PLATFORM, WORKSPACE, platform._log, AppendLog(Path(spec.workdir) / "ack.txt", sync=False)
+        ).mount()
     await app.start(background=False)  # replays what a killed predecessor acknowledged but never finished
     if spec.scenario in ("webhook", "inbound"):
         await app.web.start()
@@ -359,7 +400,7 @@ def serve() -> None:
             code = 1
             try:
                 code = _work(mode, spec)
-            except BaseException as exc:  # noqa: BLE001 - report anything, the parent decides
+            except BaseException as exc:
                 print(f"error {os.getpid()} {type(exc).__name__}: {exc}", flush=True)
             finally:
                 sys.stdout.flush()

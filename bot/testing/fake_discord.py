@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -52,11 +52,21 @@ class Scripted:
 
 
 def user_payload(user_id: str, username: str, *, bot: bool = False, global_name: str | None = None) -> dict[str, Any]:
-    return {"id": user_id, "username": username, "discriminator": "0", "global_name": global_name, "avatar": None, "bot": bot, "flags": 0}
+    return {
+        "id": user_id,
+        "username": username,
+        "discriminator": "0",
+        "global_name": global_name,
+        "avatar": None,
+        "bot": bot,
+        "flags": 0,
+    }
 
 
 class FakeDiscord:
-    def __init__(self, *, guild_id: str = GUILD_ID, application_id: str = APPLICATION_ID, bot_user_id: str = BOT_USER_ID) -> None:
+    def __init__(
+        self, *, guild_id: str = GUILD_ID, application_id: str = APPLICATION_ID, bot_user_id: str = BOT_USER_ID
+    ) -> None:
         self.guild_id = guild_id
         self.application_id = application_id
         self.bot_user = user_payload(bot_user_id, "membot", bot=True)
@@ -100,23 +110,37 @@ class FakeDiscord:
 
     def add_channel(self, name: str, *, type_: int = 0) -> str:
         channel_id = self.snowflake()
-        self.channels.append({"id": channel_id, "name": name, "type": type_, "guild_id": self.guild_id, "position": len(self.channels)})
+        self.channels.append(
+            {"id": channel_id, "name": name, "type": type_, "guild_id": self.guild_id, "position": len(self.channels)}
+        )
         return channel_id
 
     def add_role(self, name: str, *, position: int, permissions: int = 0, managed: bool = False) -> str:
         role_id = self.snowflake()
-        self.roles.append({"id": role_id, "name": name, "position": position, "permissions": str(permissions), "managed": managed})
+        self.roles.append(
+            {"id": role_id, "name": name, "position": position, "permissions": str(permissions), "managed": managed}
+        )
         return role_id
 
-    def add_member(self, user_id: str, username: str, *, roles: list[str] | None = None, bot: bool = False, nick: str | None = None) -> None:
+    def add_member(
+        self, user_id: str, username: str, *, roles: list[str] | None = None, bot: bool = False, nick: str | None = None
+    ) -> None:
         self.members[user_id] = {
-            "user": user_payload(user_id, username, bot=bot), "nick": nick, "roles": list(roles or []),
-            "joined_at": "2026-11-20T12:00:00+00:00", "deaf": False, "mute": False, "flags": 0, "pending": False,
+            "user": user_payload(user_id, username, bot=bot),
+            "nick": nick,
+            "roles": list(roles or []),
+            "joined_at": "2026-11-20T12:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
         }
 
     # -- fault injection -----------------------------------------------------------------
 
-    def fail(self, method: str, path: str, status: int, *, code: int = 0, message: str = "error", times: int = 1) -> None:
+    def fail(
+        self, method: str, path: str, status: int, *, code: int = 0, message: str = "error", times: int = 1
+    ) -> None:
         """The next `times` calls matching (method, path regex) answer `status` with a Discord error body."""
         self._scripted.append(Scripted(method, re.compile(path), status, {"code": code, "message": message}, {}, times))
 
@@ -169,17 +193,32 @@ class FakeDiscord:
     def message(self, channel_id: str, body: Json, *, flags: int = 0) -> dict[str, Any]:
         body = body or {}
         return {
-            "id": self.snowflake(), "channel_id": channel_id, "type": 0, "content": body.get("content") or "",
-            "embeds": body.get("embeds", []), "components": body.get("components", []), "author": self.bot_user,
-            "timestamp": datetime.now(timezone.utc).isoformat(), "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [], "pinned": False,
+            "id": self.snowflake(),
+            "channel_id": channel_id,
+            "type": 0,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds", []),
+            "components": body.get("components", []),
+            "author": self.bot_user,
+            "timestamp": datetime.now(UTC).isoformat(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
             "flags": flags | int(body.get("flags", 0)),
         }
 
 
 def _json(payload: Json, status: int, headers: dict[str, str] | None = None) -> web.Response:
     """discord.py parses JSON only when Content-Type is exactly application/json (no charset)."""
-    return web.Response(body=json.dumps(payload).encode(), status=status, headers={**(headers or {}), "Content-Type": "application/json"})
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        headers={**(headers or {}), "Content-Type": "application/json"},
+    )
 
 
 async def _read_body(request: web.Request) -> tuple[Json, list[str]]:
@@ -207,13 +246,29 @@ async def _me(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Jso
 
 
 async def _application(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
-    return 200, {"id": fake.application_id, "name": "membot", "description": "", "icon": None, "bot_public": False,
-                 "bot_require_code_grant": False, "owner": user_payload("900000000000000099", "owner"), "verify_key": "0" * 64, "flags": 0}
+    return 200, {
+        "id": fake.application_id,
+        "name": "membot",
+        "description": "",
+        "icon": None,
+        "bot_public": False,
+        "bot_require_code_grant": False,
+        "owner": user_payload("900000000000000099", "owner"),
+        "verify_key": "0" * 64,
+        "flags": 0,
+    }
 
 
 async def _sync_commands(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
     fake.commands = [
-        {**c, "id": fake.snowflake(), "application_id": fake.application_id, "guild_id": m["guild"], "version": "1", "type": c.get("type", 1)}
+        {
+            **c,
+            "id": fake.snowflake(),
+            "application_id": fake.application_id,
+            "guild_id": m["guild"],
+            "version": "1",
+            "type": c.get("type", 1),
+        }
         for c in call.body
     ]
     return 200, fake.commands
@@ -223,7 +278,12 @@ async def _open_dm(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int
     recipient = str(call.body["recipient_id"])
     channel_id = f"8{recipient[1:]}"
     fake._dm_channels.add(channel_id)
-    return 200, {"id": channel_id, "type": 1, "last_message_id": None, "recipients": [user_payload(recipient, "member")]}
+    return 200, {
+        "id": channel_id,
+        "type": 1,
+        "last_message_id": None,
+        "recipients": [user_payload(recipient, "member")],
+    }
 
 
 UNKNOWN_CHANNEL = 10003
@@ -241,10 +301,20 @@ async def _start_thread(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tupl
     """POST /channels/{channel}/messages/{message}/threads: the thread's id is the message's."""
     if m["message"] in fake.threads:
         return 400, {"code": 160004, "message": "A thread has already been created for this message"}
-    thread = {"id": m["message"], "type": 11, "guild_id": fake.guild_id, "parent_id": m["channel"],
-              "name": call.body.get("name", ""), "owner_id": fake.bot_user["id"],
-              "thread_metadata": {"archived": False, "auto_archive_duration": call.body.get("auto_archive_duration", 1440),
-                                  "archive_timestamp": datetime.now(timezone.utc).isoformat(), "locked": False}}
+    thread = {
+        "id": m["message"],
+        "type": 11,
+        "guild_id": fake.guild_id,
+        "parent_id": m["channel"],
+        "name": call.body.get("name", ""),
+        "owner_id": fake.bot_user["id"],
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": call.body.get("auto_archive_duration", 1440),
+            "archive_timestamp": datetime.now(UTC).isoformat(),
+            "locked": False,
+        },
+    }
     fake.threads[m["message"]] = thread
     return 201, thread
 
@@ -287,7 +357,13 @@ async def _member_role(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple
 async def _events(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:
     if call.method == "GET":
         return 200, list(fake.scheduled_events.values())
-    event = {**call.body, "id": fake.snowflake(), "guild_id": fake.guild_id, "status": 1, "creator_id": fake.bot_user["id"]}
+    event = {
+        **call.body,
+        "id": fake.snowflake(),
+        "guild_id": fake.guild_id,
+        "status": 1,
+        "creator_id": fake.bot_user["id"],
+    }
     fake.scheduled_events[event["id"]] = event
     return 200, event
 
@@ -304,8 +380,14 @@ async def _interaction_callback(fake: FakeDiscord, call: Call, m: re.Match[str])
     kind = int(call.body["type"])
     data = call.body.get("data") or {}
     ephemeral = bool(int(data.get("flags", 0)) & 64)
-    response: dict[str, Any] = {"interaction": {"id": m["id"], "type": 2, "response_message_loading": kind == 5,
-                                                "response_message_ephemeral": ephemeral}}
+    response: dict[str, Any] = {
+        "interaction": {
+            "id": m["id"],
+            "type": 2,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": ephemeral,
+        }
+    }
     if kind == 4:
         message = fake.message("0", data)
         response["interaction"]["response_message_id"] = message["id"]

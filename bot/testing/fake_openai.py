@@ -37,7 +37,9 @@ class Scripted:
 
 
 class FakeOpenAI:
-    def __init__(self, *, default: str = DEFAULT_ANSWER, model: str = "gpt-fake", responder: Responder | None = None) -> None:
+    def __init__(
+        self, *, default: str = DEFAULT_ANSWER, model: str = "gpt-fake", responder: Responder | None = None
+    ) -> None:
         self.default = default
         self.responder = responder
         self.model = model
@@ -118,7 +120,12 @@ class FakeOpenAI:
                 "created": 1_790_000_000 + n,
                 "model": body.get("model", self.model),
                 "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": content}, "logprobs": None, "finish_reason": "stop"}
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "logprobs": None,
+                        "finish_reason": "stop",
+                    }
                 ],
                 "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
             }

@@ -163,8 +163,14 @@ class FakeSlack:
 
     def _m_auth_test(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {
-            "ok": True, "url": "https://fake.slack.com/", "team": "Fake Team", "user": "membot",
-            "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "B0MEMBOT", "is_enterprise_install": False,
+            "ok": True,
+            "url": "https://fake.slack.com/",
+            "team": "Fake Team",
+            "user": "membot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": "B0MEMBOT",
+            "is_enterprise_install": False,
         }
 
     def _m_conversations_open(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,7 +183,13 @@ class FakeSlack:
 
     def _m_conversations_list(self, params: Mapping[str, Any]) -> dict[str, Any]:
         items = [
-            {"id": cid, "name": name, "is_channel": True, "is_private": cid in self.private_channels, "is_archived": False}
+            {
+                "id": cid,
+                "name": name,
+                "is_channel": True,
+                "is_private": cid in self.private_channels,
+                "is_archived": False,
+            }
             for name, cid in self.channels.items()
         ]
         start = int(params.get("cursor") or 0)
@@ -190,7 +202,12 @@ class FakeSlack:
         if not channel or (channel not in self.channels.values() and not str(channel).startswith("D")):
             return self._error("channel_not_found")
         ts = self._ts_next()
-        return {"ok": True, "channel": channel, "ts": ts, "message": {"type": "message", "text": params.get("text", ""), "ts": ts}}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "message": {"type": "message", "text": params.get("text", ""), "ts": ts},
+        }
 
     def _m_chat_postEphemeral(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._ts_next()}
@@ -236,7 +253,10 @@ class FakeSlack:
         return {"ok": True}
 
     def _m_usergroups_list(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        groups = [{"id": gid, "handle": handle, "name": handle.title(), "team_id": self.team_id} for handle, gid in self.usergroups.items()]
+        groups = [
+            {"id": gid, "handle": handle, "name": handle.title(), "team_id": self.team_id}
+            for handle, gid in self.usergroups.items()
+        ]
         return {"ok": True, "usergroups": groups}
 
     def _m_usergroups_users_list(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -260,8 +280,13 @@ class FakeSlack:
         if user is None:
             return self._error("user_not_found")
         data: dict[str, Any] = {
-            "id": user.id, "team_id": self.team_id, "name": user.name, "real_name": user.real_name, "tz": user.tz,
-            "is_bot": user.is_bot, "deleted": False,
+            "id": user.id,
+            "team_id": self.team_id,
+            "name": user.name,
+            "real_name": user.real_name,
+            "tz": user.tz,
+            "is_bot": user.is_bot,
+            "deleted": False,
             "profile": {"display_name": user.display_name, "real_name": user.real_name},
         }
         if str(params.get("include_locale")).lower() in ("1", "true"):

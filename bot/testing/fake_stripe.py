@@ -46,7 +46,7 @@ def unflatten(flat: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in flat.items():
         head = key.split("[", 1)[0]
-        parts = [head, *_BRACKETS.findall(key[len(head):])]
+        parts = [head, *_BRACKETS.findall(key[len(head) :])]
         node = out
         for part in parts[:-1]:
             node = node.setdefault(part, {})
@@ -161,8 +161,14 @@ class FakeStripe:
 
     # -- events ---------------------------------------------------------------------------
 
-    def event(self, event_type: str, obj: Mapping[str, Any], *, event_id: str | None = None,
-              previous_attributes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def event(
+        self,
+        event_type: str,
+        obj: Mapping[str, Any],
+        *,
+        event_id: str | None = None,
+        previous_attributes: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {"object": copy.deepcopy(dict(obj))}
         if previous_attributes is not None:
             data["previous_attributes"] = dict(previous_attributes)
@@ -182,8 +188,15 @@ class FakeStripe:
         """An event carrying the subscription as it is now (later changes do not alter the event)."""
         return self.event(event_type, self.subscriptions[sub_id], **kwargs)
 
-    def checkout_completed(self, *, member_id: int, subscription: str, customer: str = "cus_test_1",
-                           plan: str = "monthly", session_id: str | None = None) -> dict[str, Any]:
+    def checkout_completed(
+        self,
+        *,
+        member_id: int,
+        subscription: str,
+        customer: str = "cus_test_1",
+        plan: str = "monthly",
+        session_id: str | None = None,
+    ) -> dict[str, Any]:
         sid = session_id or f"cs_test_{next(self._ids):06d}"
         obj = {
             "id": sid,
@@ -208,9 +221,16 @@ class FakeStripe:
         }
         return self.event("checkout.session.completed", obj)
 
-    def invoice_event(self, event_type: str, sub_id: str, *, status: str = "paid",
-                      billing_reason: str = "subscription_cycle", next_payment_attempt: datetime | None = None,
-                      amount: int = 4900) -> dict[str, Any]:
+    def invoice_event(
+        self,
+        event_type: str,
+        sub_id: str,
+        *,
+        status: str = "paid",
+        billing_reason: str = "subscription_cycle",
+        next_payment_attempt: datetime | None = None,
+        amount: int = 4900,
+    ) -> dict[str, Any]:
         sub = self.subscriptions[sub_id]
         item = sub["items"]["data"][0]
         upcoming = event_type == "invoice.upcoming"
@@ -237,10 +257,17 @@ class FakeStripe:
                         "currency": "usd",
                         "parent": {
                             "type": "subscription_item_details",
-                            "subscription_item_details": {"subscription": sub_id, "subscription_item": item["id"], "proration": False},
+                            "subscription_item_details": {
+                                "subscription": sub_id,
+                                "subscription_item": item["id"],
+                                "proration": False,
+                            },
                         },
                         "period": {"start": item["current_period_start"], "end": item["current_period_end"]},
-                        "pricing": {"type": "price_details", "price_details": {"price": item["price"]["id"], "product": item["price"]["product"]}},
+                        "pricing": {
+                            "type": "price_details",
+                            "price_details": {"price": item["price"]["id"], "product": item["price"]["product"]},
+                        },
                         "quantity": 1,
                     }
                 ],
@@ -250,8 +277,11 @@ class FakeStripe:
             "livemode": False,
             "metadata": {},
             "next_payment_attempt": _epoch(next_payment_attempt),
-            "parent": {"type": "subscription_details", "quote_details": None,
-                       "subscription_details": {"metadata": dict(sub["metadata"]), "subscription": sub_id}},
+            "parent": {
+                "type": "subscription_details",
+                "quote_details": None,
+                "subscription_details": {"metadata": dict(sub["metadata"]), "subscription": sub_id},
+            },
             "period_end": item["current_period_end"],
             "period_start": item["current_period_start"],
             "status": "draft" if upcoming else status,
@@ -310,15 +340,22 @@ class FakeStripe:
             return _error(400, "invalid_request_error", "parameter_missing", "Missing required param: customer.")
         pid = f"bps_test_{next(self._ids):06d}"
         return web.json_response(
-            {"id": pid, "object": "billing_portal.session", "customer": params["customer"],
-             "return_url": params.get("return_url"), "url": f"https://billing.stripe.test/p/session/{pid}"}
+            {
+                "id": pid,
+                "object": "billing_portal.session",
+                "customer": params["customer"],
+                "return_url": params.get("return_url"),
+                "url": f"https://billing.stripe.test/p/session/{pid}",
+            }
         )
 
     async def _retrieve_subscription(self, request: web.Request) -> web.Response:
         await self._record(request)
         sub = self.subscriptions.get(request.match_info["id"])
         if sub is None:
-            return _error(404, "invalid_request_error", "resource_missing", f"No such subscription: '{request.match_info['id']}'")
+            return _error(
+                404, "invalid_request_error", "resource_missing", f"No such subscription: '{request.match_info['id']}'"
+            )
         return web.json_response(sub)
 
     async def _cancel_subscription(self, request: web.Request) -> web.Response:
@@ -344,7 +381,7 @@ class FakeStripe:
         after = params.get("starting_after")
         if after:
             ids = [s["id"] for s in subs]
-            subs = subs[ids.index(after) + 1:] if after in ids else []
+            subs = subs[ids.index(after) + 1 :] if after in ids else []
         limit = int(params.get("limit", 10))
         return web.json_response(
             {"object": "list", "data": subs[:limit], "has_more": len(subs) > limit, "url": "/v1/subscriptions"}
@@ -379,9 +416,10 @@ class FakeStripe:
 
     async def _unknown(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return _error(404, "invalid_request_error", None, f"Unrecognized request URL ({request.method}: {request.path}).")
+        return _error(
+            404, "invalid_request_error", None, f"Unrecognized request URL ({request.method}: {request.path})."
+        )
 
 
 def _error(status: int, kind: str, code: str | None, message: str) -> web.Response:
     return web.json_response({"error": {"type": kind, "code": code, "message": message}}, status=status)
-

@@ -28,8 +28,8 @@ import asyncio
 import itertools
 import json
 import math
-import signal
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -130,10 +130,13 @@ class RateLimitedServer:
         }
         duplicates = sum(n - 1 for n in self.accepted.values() if n > 1)
         return {
-            "rate": self.rate, "burst": self.burst, "workspaces": per,
+            "rate": self.rate,
+            "burst": self.burst,
+            "workspaces": per,
             "ok": sum(b.ok for b in self.buckets.values()),
             "429": sum(b.limited for b in self.buckets.values()),
-            "distinct": len(self.accepted), "duplicates": duplicates,
+            "distinct": len(self.accepted),
+            "duplicates": duplicates,
         }
 
     # -- HTTP ----------------------------------------------------------------------------
@@ -151,7 +154,7 @@ class RateLimitedServer:
         auth = request.headers.get("Authorization", "")
         if not auth.startswith(f"Bearer {TOKEN_PREFIX}"):
             return web.json_response({"ok": False, "error": "not_authed"})
-        workspace = auth[len("Bearer ") + len(TOKEN_PREFIX):]
+        workspace = auth[len("Bearer ") + len(TOKEN_PREFIX) :]
         params = await self._params(request)
         if method == "auth.test":
             return web.json_response({"ok": True, "team_id": workspace, "user_id": "UBOT", "bot_id": "BBOT"})
@@ -167,7 +170,9 @@ class RateLimitedServer:
             if wait > 0.0:
                 bucket.limited += 1
                 return web.json_response(
-                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(max(1, math.ceil(wait)))}
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
                 )
             bucket.ok += 1
             bucket.first_ok = now if bucket.first_ok is None else bucket.first_ok
@@ -210,8 +215,15 @@ class RateLimitedPlatform:
     ) -> None:
         self.name = name
         self.capabilities = Capabilities(
-            forms=False, edit=True, files=False, ephemeral=False, threads=True, access_control=False,
-            mass_dm_allowed=True, sends_per_second=sends_per_second, burst=burst,
+            forms=False,
+            edit=True,
+            files=False,
+            ephemeral=False,
+            threads=True,
+            access_control=False,
+            mass_dm_allowed=True,
+            sends_per_second=sends_per_second,
+            burst=burst,
         )
         self._base = base_url.rstrip("/") + "/"
         self._workspaces = workspaces
@@ -239,15 +251,19 @@ class RateLimitedPlatform:
         self.calls += 1
         try:
             async with self._http.post(
-                self._base + method, data=json.dumps(body),
-                headers={"Authorization": f"Bearer {token_for(workspace)}", "Content-Type": "application/json; charset=utf-8"},
+                self._base + method,
+                data=json.dumps(body),
+                headers={
+                    "Authorization": f"Bearer {token_for(workspace)}",
+                    "Content-Type": "application/json; charset=utf-8",
+                },
             ) as response:
                 if response.status == 429:
                     raise RateLimited(float(response.headers.get("Retry-After", "1")), "ratelimited")
                 if response.status >= 500:
                     raise TransientError(f"HTTP {response.status}")
                 data: dict[str, Any] = await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise TransientError(f"unreachable: {type(exc).__name__}") from exc
         if not data.get("ok"):
             raise PermanentError(str(data.get("error", "unknown_error")))

@@ -14,15 +14,42 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Catalog, Translator
 from bot.messages import OutboundMessage
 from bot.notices import Notice, Reader
-from bot.views import announcements, billing, content, feedback, live, membership, onboarding, polls, privacy, referrals, replies
-from bot.views import analytics, engagement
+from bot.views import (
+    analytics,
+    announcements,
+    billing,
+    content,
+    engagement,
+    feedback,
+    live,
+    membership,
+    onboarding,
+    polls,
+    privacy,
+    referrals,
+    replies,
+)
 
 NoticeView = Callable[[Any, Translator, ZoneInfo], OutboundMessage]
 
 
 def all_views() -> dict[type[Notice], NoticeView]:
     """Every feature's notice views, in one mapping (a notice type has exactly one view)."""
-    modules: list[Mapping[type[Notice], NoticeView]] = [feedback.VIEWS, referrals.VIEWS, polls.VIEWS, announcements.VIEWS, live.VIEWS, content.VIEWS, replies.VIEWS, billing.VIEWS, membership.VIEWS, onboarding.VIEWS, privacy.VIEWS, analytics.VIEWS, engagement.VIEWS]
+    modules: list[Mapping[type[Notice], NoticeView]] = [
+        feedback.VIEWS,
+        referrals.VIEWS,
+        polls.VIEWS,
+        announcements.VIEWS,
+        live.VIEWS,
+        billing.VIEWS,
+        membership.VIEWS,
+        content.VIEWS,
+        replies.VIEWS,
+        onboarding.VIEWS,
+        privacy.VIEWS,
+        analytics.VIEWS,
+        engagement.VIEWS,
+    ]
     merged: dict[type[Notice], NoticeView] = {}
     for views in modules:
         for kind, view in views.items():

@@ -4,13 +4,24 @@ generated from these; importing this package registers every table on `Base.meta
 from __future__ import annotations
 
 from storage.models.base import Base
+from storage.models.billing import Erasure, StripeEvent, WaitlistEntry
 from storage.models.community import Community, Tier
-from storage.models.members import Member, PlatformIdentity, Membership, MemberPreferences, LinkCode
 from storage.models.content import ContentItem, FaqEntry, FaqQuestion
-from storage.models.live import LiveSession, Rsvp, LiveQuestion
-from storage.models.engagement import Activity, OnboardingProgress, Nudge, Milestone, Announcement, Poll, PollVote, Feedback, ReferralCode, Referral
-from storage.models.delivery import OutboxMessage, InboundEvent
-from storage.models.billing import StripeEvent, WaitlistEntry, Erasure
+from storage.models.delivery import InboundEvent, OutboxMessage
+from storage.models.engagement import (
+    Activity,
+    Announcement,
+    Feedback,
+    Milestone,
+    Nudge,
+    OnboardingProgress,
+    Poll,
+    PollVote,
+    Referral,
+    ReferralCode,
+)
+from storage.models.live import LiveQuestion, LiveSession, Rsvp
+from storage.models.members import LinkCode, Member, MemberPreferences, Membership, PlatformIdentity
 from storage.models.replies import MemberReply
 
 __all__ = [
@@ -28,8 +39,8 @@ __all__ = [
     "LiveQuestion",
     "LiveSession",
     "Member",
-    "MemberReply",
     "MemberPreferences",
+    "MemberReply",
     "Membership",
     "Milestone",
     "Nudge",

@@ -48,7 +48,10 @@ class InboundEvent(Base):
     """
 
     __tablename__ = "inbound_events"
-    __table_args__ = (UniqueConstraint("platform", "event_key"), Index("ix_inbound_events_due", "status", "claimed_until"))
+    __table_args__ = (
+        UniqueConstraint("platform", "event_key"),
+        Index("ix_inbound_events_due", "status", "claimed_until"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import Erasure, OutboxMessage
 from storage.privacy import ERASED
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.repositories._upsert import affected, insert_ignoring_conflicts
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ async def record(session: AsyncSession, marks: Iterable[Mark], now: datetime) ->
     added = 0
     for kind, value in {(k, v) for k, v in marks if v}:
         row = {"kind": kind, "digest": _digest(key, kind, str(value)), "erased_at": now}
-        added += (await session.execute(insert_ignoring_conflicts(session, Erasure, row))).rowcount or 0
+        added += affected(await session.execute(insert_ignoring_conflicts(session, Erasure, row)))
     return added
 
 
@@ -72,7 +72,7 @@ async def bury_pending(session: AsyncSession, member_id: int) -> int:
         .values(status="dead", last_error="erased", lease_until=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return affected(result)
 
 
 async def scrub_quotes(session: AsyncSession, table: Table, columns: Sequence[str], fingerprints: Iterable[str]) -> int:
@@ -118,7 +118,7 @@ def _scrub(value: Any, whole: re.Pattern[str], clipped: re.Pattern[str] | None) 
 
 async def overwrite_freed_space(session: AsyncSession) -> None:
     """On SQLite, have this erasure's deletes and updates zero the bytes they free (no copies left in pages)."""
-    if session.bind.dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         await session.execute(text("PRAGMA secure_delete=ON"))
 
 

@@ -38,9 +38,17 @@ async def record(
 ) -> int | None:
     """Record a delivery to handle now (`pending`, leased to the caller); its id, or None if it was seen before."""
     statement = insert_ignoring_conflicts(
-        session, InboundEvent,
-        {"platform": platform, "event_key": event_key[:KEY_LENGTH], "received_at": now, "payload": payload,
-         "status": "pending", "attempts": 1, "claimed_until": now + lease},
+        session,
+        InboundEvent,
+        {
+            "platform": platform,
+            "event_key": event_key[:KEY_LENGTH],
+            "received_at": now,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 1,
+            "claimed_until": now + lease,
+        },
     )
     if affected(await session.execute(statement)) != 1:
         return None
@@ -49,7 +57,9 @@ async def record(
 
 async def find(session: AsyncSession, platform: str, event_key: str) -> int | None:
     return await session.scalar(
-        select(InboundEvent.id).where(InboundEvent.platform == platform, InboundEvent.event_key == event_key[:KEY_LENGTH])
+        select(InboundEvent.id).where(
+            InboundEvent.platform == platform, InboundEvent.event_key == event_key[:KEY_LENGTH]
+        )
     )
 
 
@@ -57,7 +67,10 @@ async def unfinished(session: AsyncSession, now: datetime, limit: int) -> Sequen
     """Ids of `pending` rows whose lease has run out, oldest first."""
     rows = await session.scalars(
         select(InboundEvent.id)
-        .where(InboundEvent.status == "pending", or_(InboundEvent.claimed_until.is_(None), InboundEvent.claimed_until <= now))
+        .where(
+            InboundEvent.status == "pending",
+            or_(InboundEvent.claimed_until.is_(None), InboundEvent.claimed_until <= now),
+        )
         .order_by(InboundEvent.id)
         .limit(limit)
     )
@@ -72,7 +85,8 @@ async def claim(session: AsyncSession, row_id: int, now: datetime, lease: timede
     result = await session.execute(
         update(InboundEvent)
         .where(
-            InboundEvent.id == row_id, InboundEvent.status == "pending",
+            InboundEvent.id == row_id,
+            InboundEvent.status == "pending",
             or_(InboundEvent.claimed_until.is_(None), InboundEvent.claimed_until <= now),
         )
         .values(claimed_until=now + lease, attempts=InboundEvent.attempts + 1)
@@ -87,7 +101,8 @@ async def claim(session: AsyncSession, row_id: int, now: datetime, lease: timede
 async def finish(session: AsyncSession, row_id: int, now: datetime, *, status: str = "done") -> None:
     """Handled (or given up on, `dead`): the payload, which may quote the member, goes."""
     await session.execute(
-        update(InboundEvent).where(InboundEvent.id == row_id)
+        update(InboundEvent)
+        .where(InboundEvent.id == row_id)
         .values(status=status, processed_at=now, payload=None, claimed_until=None)
     )
 

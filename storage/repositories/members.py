@@ -115,9 +115,7 @@ async def preferences(session: AsyncSession, member_id: int) -> MemberPreference
 
 
 async def list_all(session: AsyncSession, community_id: int) -> Sequence[Member]:
-    result = await session.scalars(
-        select(Member).where(Member.community_id == community_id).order_by(Member.id)
-    )
+    result = await session.scalars(select(Member).where(Member.community_id == community_id).order_by(Member.id))
     return result.all()
 
 

@@ -10,15 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Activity, Member, Membership, OnboardingProgress, OutboxMessage, Rsvp
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.repositories._upsert import affected, insert_ignoring_conflicts
 from storage.repositories.members import current_members, grants_access
 
 PUBLIC_WELCOME_KEY = "welcome-public:member:"  # + "{id}:{platform}:{workspace}", one post per workspace
 
 
 async def due_for_step(
-    session: AsyncSession, community_id: int, step_id: str, started_from: datetime, started_until: datetime,
-    *, now: datetime, grace: timedelta,
+    session: AsyncSession,
+    community_id: int,
+    step_id: str,
+    started_from: datetime,
+    started_until: datetime,
+    *,
+    now: datetime,
+    grace: timedelta,
 ) -> Sequence[tuple[Member, datetime]]:
     """Current members whose membership started in the window and who have not had (or skipped)
     this step, each with when their membership started (the drip counts its days from there).
@@ -54,7 +60,9 @@ async def due_public_welcome(
         select(Member)
         .where(
             current_members(community_id, now, grace),
-            exists().where(Membership.member_id == Member.id, grants_access(now, grace), Membership.started_at > started_from),
+            exists().where(
+                Membership.member_id == Member.id, grants_access(now, grace), Membership.started_at > started_from
+            ),
             ~exists().where(OutboxMessage.dedupe_key.like(prefix)),
         )
         .options(selectinload(Member.identities))
@@ -68,11 +76,13 @@ async def mark(session: AsyncSession, member_id: int, step_id: str, outcome: str
     statement = insert_ignoring_conflicts(
         session, OnboardingProgress, {"member_id": member_id, "step_id": step_id, "outcome": outcome, "at": now}
     )
-    return (await session.execute(statement)).rowcount == 1
+    return affected(await session.execute(statement)) == 1
 
 
 async def has_posted(session: AsyncSession, member_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(Activity.member_id == member_id, Activity.kind == "message"))))
+    return bool(
+        await session.scalar(select(exists().where(Activity.member_id == member_id, Activity.kind == "message")))
+    )
 
 
 async def posted_among(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:

@@ -53,9 +53,16 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *,
         return
     values = [
         {
-            "dedupe_key": row["dedupe_key"], "platform": row["platform"], "workspace_id": row["workspace_id"],
-            "target": row["target"], "payload": row["payload"], "member_id": row.get("member_id"),
-            "status": "pending", "attempts": 0, "next_attempt_at": row.get("not_before") or now, "created_at": now,
+            "dedupe_key": row["dedupe_key"],
+            "platform": row["platform"],
+            "workspace_id": row["workspace_id"],
+            "target": row["target"],
+            "payload": row["payload"],
+            "member_id": row.get("member_id"),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": row.get("not_before") or now,
+            "created_at": now,
         }
         for row in rows
     ]
@@ -123,7 +130,12 @@ async def reschedule(
     count_attempt: bool = True,
 ) -> None:
     """Put a claimed row back for a later try. A rate-limit wait does not count as an attempt."""
-    values: dict[str, Any] = {"status": "pending", "next_attempt_at": at, "lease_until": None, "last_error": error[:300]}
+    values: dict[str, Any] = {
+        "status": "pending",
+        "next_attempt_at": at,
+        "lease_until": None,
+        "last_error": error[:300],
+    }
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
     await session.execute(
@@ -141,7 +153,7 @@ async def mark_dead(session: AsyncSession, row_id: int, *, worker_id: str, error
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-    return {status: count for status, count in rows.all()}
+    return {status: int(count) for status, count in rows.all()}
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

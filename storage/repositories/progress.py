@@ -28,15 +28,25 @@ async def for_member(session: AsyncSession, community_id: int, member_id: int, s
 
     return Progress(
         drops_since_joining=await count(
-            select(func.count()).select_from(ContentItem).where(ContentItem.community_id == community_id, ContentItem.published_at >= since)
+            select(func.count())
+            .select_from(ContentItem)
+            .where(ContentItem.community_id == community_id, ContentItem.published_at >= since)
         ),
         items_opened=await count(
-            select(func.count(func.distinct(Activity.ref))).where(Activity.member_id == member_id, Activity.kind == "library_open")
+            select(func.count(func.distinct(Activity.ref))).where(
+                Activity.member_id == member_id, Activity.kind == "library_open"
+            )
         ),
-        live_attended=await count(select(func.count()).select_from(Rsvp).where(Rsvp.member_id == member_id, Rsvp.attended.is_(True))),
+        live_attended=await count(
+            select(func.count()).select_from(Rsvp).where(Rsvp.member_id == member_id, Rsvp.attended.is_(True))
+        ),
         questions_answered=await count(
-            select(func.count()).select_from(FaqQuestion).where(FaqQuestion.member_id == member_id, FaqQuestion.status.in_(("answered", "resolved")))
+            select(func.count())
+            .select_from(FaqQuestion)
+            .where(FaqQuestion.member_id == member_id, FaqQuestion.status.in_(("answered", "resolved")))
         ),
-        onboarding_done=await count(select(func.count()).select_from(OnboardingProgress).where(OnboardingProgress.member_id == member_id)),
+        onboarding_done=await count(
+            select(func.count()).select_from(OnboardingProgress).where(OnboardingProgress.member_id == member_id)
+        ),
         referrals=await count(select(func.count()).select_from(Referral).where(Referral.referrer_id == member_id)),
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded
 from bot.testing.fake_discord import BOT_USER_ID, GUILD_ID
+from tests.kits.discord import StartAdapter
 
 from . import payloads
-from .conftest import StartAdapter
 
 MEMBER = "940000000000000001"
 

@@ -39,11 +39,17 @@ def gw() -> Parsed:
 
 
 def test_join_while_screening_is_pending_then_joins_when_screening_passes(gw: Parsed) -> None:
-    (member,) = gw.feed("guild_member_add", payloads.member("940000000000000001", "dana", pending=True, global_name="Dana Smith"))
+    (member,) = gw.feed(
+        "guild_member_add", payloads.member("940000000000000001", "dana", pending=True, global_name="Dana Smith")
+    )
     pending = inbound.member_joined(member, GUILD)
     assert isinstance(pending, MemberJoined) and pending.pending
     assert (pending.user.platform, pending.user.workspace_id, pending.user.user_id, pending.user.display_name) == (
-        "discord", GUILD_ID, "940000000000000001", "Dana Smith")
+        "discord",
+        GUILD_ID,
+        "940000000000000001",
+        "Dana Smith",
+    )
 
     before, after = gw.feed("guild_member_update", payloads.member("940000000000000001", "dana", pending=False))
     joined = inbound.member_screened(before, after, GUILD)
@@ -65,7 +71,9 @@ def test_bots_and_other_guilds_are_ignored(gw: Parsed) -> None:
 
 
 def test_member_remove(gw: Parsed) -> None:
-    (raw,) = gw.feed("guild_member_remove", {"guild_id": GUILD_ID, "user": payloads.member("940000000000000005", "gus")["user"]})
+    (raw,) = gw.feed(
+        "guild_member_remove", {"guild_id": GUILD_ID, "user": payloads.member("940000000000000005", "gus")["user"]}
+    )
     left = inbound.member_left(raw, GUILD)
     assert left is not None and left.user.user_id == "940000000000000005"
 
@@ -74,22 +82,34 @@ def test_guild_message_without_message_content_intent_still_counts_as_activity(g
     (message,) = gw.feed("message_create", payloads.message("940000000000000001", ""))
     event = inbound.message_posted(message, GUILD, BOT)
     assert event is not None
-    assert (event.text, event.mentions_bot, event.channel.is_dm, event.channel.channel_id) == ("", False, False, payloads.GENERAL_ID)
+    assert (event.text, event.mentions_bot, event.channel.is_dm, event.channel.channel_id) == (
+        "",
+        False,
+        False,
+        payloads.GENERAL_ID,
+    )
 
 
 def test_mention_of_the_bot_is_stripped_and_flagged(gw: Parsed) -> None:
-    data = payloads.message("940000000000000001", f"<@{BOT_USER_ID}> how do I price?",
-                            mentions=[payloads.member(BOT_USER_ID, "membot", bot=True, guild_id=None)["user"]])
+    data = payloads.message(
+        "940000000000000001",
+        f"<@{BOT_USER_ID}> how do I price?",
+        mentions=[payloads.member(BOT_USER_ID, "membot", bot=True, guild_id=None)["user"]],
+    )
     (message,) = gw.feed("message_create", data)
     event = inbound.message_posted(message, GUILD, BOT)
     assert (event.text, event.mentions_bot) == ("how do I price?", True)
 
 
 def test_dm_and_thread_messages(gw: Parsed) -> None:
-    (dm,) = gw.feed("message_create", payloads.message("940000000000000001", "hi", channel_id=payloads.DM_CHANNEL_ID, guild_id=None))
+    (dm,) = gw.feed(
+        "message_create", payloads.message("940000000000000001", "hi", channel_id=payloads.DM_CHANNEL_ID, guild_id=None)
+    )
     event = inbound.message_posted(dm, GUILD, BOT)
     assert event.channel.is_dm and event.mentions_bot and event.user.workspace_id == GUILD_ID
-    (threaded,) = gw.feed("message_create", payloads.message("940000000000000001", "hello", channel_id=payloads.THREAD_ID))
+    (threaded,) = gw.feed(
+        "message_create", payloads.message("940000000000000001", "hello", channel_id=payloads.THREAD_ID)
+    )
     event = inbound.message_posted(threaded, GUILD, BOT)
     assert (event.channel.channel_id, event.channel.thread_id) == (payloads.GENERAL_ID, payloads.THREAD_ID)
 
@@ -99,10 +119,13 @@ def test_bot_messages_are_ignored(gw: Parsed) -> None:
     assert inbound.message_posted(message, GUILD, BOT) is None
 
 
-@pytest.mark.parametrize(("emoji", "expected"), [
-    ({"id": None, "name": "🔥"}, "🔥"),
-    ({"id": "950000000000000001", "name": "strategy", "animated": False}, "strategy"),
-])
+@pytest.mark.parametrize(
+    ("emoji", "expected"),
+    [
+        ({"id": None, "name": "🔥"}, "🔥"),
+        ({"id": "950000000000000001", "name": "strategy", "animated": False}, "strategy"),
+    ],
+)
 def test_reactions(gw: Parsed, emoji: dict[str, Any], expected: str) -> None:
     (raw,) = gw.feed("message_reaction_add", payloads.reaction("940000000000000001", "960000000000000001", emoji))
     event = inbound.reaction_added(raw, GUILD, BOT)
@@ -110,7 +133,9 @@ def test_reactions(gw: Parsed, emoji: dict[str, Any], expected: str) -> None:
 
 
 def test_own_reactions_are_ignored(gw: Parsed) -> None:
-    (raw,) = gw.feed("message_reaction_add", payloads.reaction(BOT_USER_ID, "960000000000000001", {"id": None, "name": "✅"}))
+    (raw,) = gw.feed(
+        "message_reaction_add", payloads.reaction(BOT_USER_ID, "960000000000000001", {"id": None, "name": "✅"})
+    )
     assert inbound.reaction_added(raw, GUILD, BOT) is None
 
 
@@ -123,6 +148,9 @@ def test_form_values_from_labels_and_legacy_rows() -> None:
     assert inbound.form_values(components) == {"question": "How?", "topic": "pricing", "note": ""}
 
 
-@pytest.mark.parametrize(("raw", "ours"), [("en-US", "en"), ("no", "nb"), ("zh-TW", "zh"), ("da", "da"), (discord.Locale.dutch, "nl"), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "ours"),
+    [("en-US", "en"), ("no", "nb"), ("zh-TW", "zh"), ("da", "da"), (discord.Locale.dutch, "nl"), (None, None)],
+)
 def test_locales(raw: object, ours: str | None) -> None:
     assert inbound.locale_of(raw) == ours

@@ -9,9 +9,9 @@ from bot.events import ActionClicked, CommandInvoked, Event, FormSubmitted
 from bot.messages import Form, FormField, text_message
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.testing.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscord
+from tests.kits.discord import Recorder, StartAdapter
 
 from . import payloads
-from .conftest import Recorder, StartAdapter
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 FOLLOWUP = rf"/webhooks/{APPLICATION_ID}/[^/]+"
@@ -48,7 +48,9 @@ async def test_slash_command_is_deferred_then_answered_through_the_followup_webh
     assert followup.body["flags"] & 64  # ephemeral
 
 
-async def test_a_fast_handler_answers_in_the_first_response_without_deferring(fake: FakeDiscord, start_adapter: StartAdapter) -> None:
+async def test_a_fast_handler_answers_in_the_first_response_without_deferring(
+    fake: FakeDiscord, start_adapter: StartAdapter
+) -> None:
     adapter, recorder = await start_adapter(defer_after=2.5)
     recorder.handler = lambda event: reply_with(event, "Quick", ephemeral=False)
     feed(adapter, payloads.slash("help"))
@@ -65,7 +67,11 @@ async def test_a_handler_can_open_a_modal_as_the_first_response(fake: FakeDiscor
 
     async def ask(event: Event) -> None:
         assert event.responder is not None
-        opened.append(await event.responder.open_form(Form("qa.ask", "Ask Maya", (FormField("question", "Question", "multiline"),))))
+        opened.append(
+            await event.responder.open_form(
+                Form("qa.ask", "Ask Maya", (FormField("question", "Question", "multiline"),))
+            )
+        )
 
     recorder.handler = ask
     feed(adapter, payloads.slash("help"))
@@ -75,7 +81,9 @@ async def test_a_handler_can_open_a_modal_as_the_first_response(fake: FakeDiscor
     assert callback.body["type"] == 9 and callback.body["data"]["custom_id"] == "qa.ask"
 
 
-async def test_once_deferred_a_form_cannot_open_and_the_handler_is_told(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_once_deferred_a_form_cannot_open_and_the_handler_is_told(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     adapter, recorder = started  # defer_after=0: defers before the handler runs
     results: list[bool] = []
 
@@ -90,7 +98,9 @@ async def test_once_deferred_a_form_cannot_open_and_the_handler_is_told(started:
     assert [c.body["type"] for c in fake.requests("POST", CALLBACK)] == [5]
 
 
-async def test_button_in_a_dm_after_a_restart_dispatches_action_clicked(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_button_in_a_dm_after_a_restart_dispatches_action_clicked(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     adapter, recorder = started  # a fresh client: nothing was stored for this message
     recorder.handler = reply_with
     payload = payloads.button_click("content.next")
@@ -126,14 +136,19 @@ async def test_foreign_custom_ids_are_ignored(started: tuple[DiscordPlatform, Re
     assert event.action_id == "help.show"  # type: ignore[attr-defined]
 
 
-async def test_modal_submit_dispatches_form_submitted(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_modal_submit_dispatches_form_submitted(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     adapter, recorder = started
     recorder.handler = reply_with
     feed(adapter, payloads.modal_submit("qa.ask", {"question": "How do I raise prices?", "when": "Thursday"}))
     [event] = await recorder.wait()
     assert isinstance(event, FormSubmitted)
     assert (event.form_id, dict(event.values), event.user.locale) == (
-        "qa.ask", {"question": "How do I raise prices?", "when": "Thursday"}, "nb")
+        "qa.ask",
+        {"question": "How do I raise prices?", "when": "Thursday"},
+        "nb",
+    )
     await fake.wait_for("POST", FOLLOWUP)
 
 
@@ -144,11 +159,15 @@ async def test_autocomplete_suggests_topics(fake: FakeDiscord, start_adapter: St
     adapter, _ = await start_adapter(suggest={"library": topics})
     feed(adapter, payloads.autocomplete("library", "p"))
     [callback] = await fake.wait_for("POST", CALLBACK)
-    assert callback.body == {"type": 8, "data": {"choices": [{"name": "pricing", "value": "pricing"},
-                                                             {"name": "positioning", "value": "positioning"}]}}
+    assert callback.body == {
+        "type": 8,
+        "data": {"choices": [{"name": "pricing", "value": "pricing"}, {"name": "positioning", "value": "positioning"}]},
+    }
 
 
-async def test_interactions_from_another_guild_are_ignored(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_interactions_from_another_guild_are_ignored(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     adapter, recorder = started
     feed(adapter, payloads.button_click("help.show", guild_id="900000000000000777"))
     feed(adapter, payloads.button_click("content.next"))
@@ -156,14 +175,18 @@ async def test_interactions_from_another_guild_are_ignored(started: tuple[Discor
     assert event.action_id == "content.next"  # type: ignore[attr-defined]
 
 
-async def test_a_file_reply_is_uploaded_with_the_interaction_answer(fake: FakeDiscord, start_adapter: StartAdapter) -> None:
+async def test_a_file_reply_is_uploaded_with_the_interaction_answer(
+    fake: FakeDiscord, start_adapter: StartAdapter
+) -> None:
     from bot.messages import Attachment, OutboundMessage
 
     adapter, recorder = await start_adapter(defer_after=2.5)
 
     async def chart(event: Event) -> None:
         assert event.responder is not None
-        await event.responder.reply(OutboundMessage(text="Your numbers", attachment=Attachment("stats.png", b"\x89PNG-bytes", "image/png")))
+        await event.responder.reply(
+            OutboundMessage(text="Your numbers", attachment=Attachment("stats.png", b"\x89PNG-bytes", "image/png"))
+        )
 
     recorder.handler = chart
     feed(adapter, payloads.slash("help"))

@@ -5,11 +5,29 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import (
-    Button, Buttons, Context, Divider, Fields, Form, FormField, Header, Image, Option, OutboundMessage, Section, Select,
+    Button,
+    Buttons,
+    Context,
+    Divider,
+    Fields,
+    Form,
+    FormField,
+    Header,
+    Image,
+    Option,
+    OutboundMessage,
+    Section,
+    Select,
     text_message,
 )
 from bot.platforms.discord.render import (
-    CONTENT_LIMIT, DESCRIPTION_LIMIT, decode_custom_id, encode_custom_id, markdown, render_form, render_message,
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    decode_custom_id,
+    encode_custom_id,
+    markdown,
+    render_form,
+    render_message,
 )
 
 WELCOME = OutboundMessage(
@@ -19,11 +37,13 @@ WELCOME = OutboundMessage(
         Section("I'm *so* glad you're here. Read <https://example.com/start|the start guide>."),
         Divider(),
         Section("Your first drop arrives Sat 21 Nov, 10:00 CET."),
-        Buttons((
-            Button("What's next", action_id="content.next", style="primary"),
-            Button("Library", action_id="library.browse"),
-            Button("Help", action_id="help.show"),
-        )),
+        Buttons(
+            (
+                Button("What's next", action_id="content.next", style="primary"),
+                Button("Library", action_id="library.browse"),
+                Button("Help", action_id="help.show"),
+            )
+        ),
         Context("- Maya"),
     ),
 )
@@ -43,11 +63,14 @@ def test_welcome_becomes_one_embed_with_a_row_of_buttons() -> None:
         "footer": {"text": "- Maya"},
     }
     assert rendered.view.to_components() == [
-        {"type": 1, "components": [
-            {"type": 2, "style": 1, "disabled": False, "label": "What's next", "custom_id": "content.next"},
-            {"type": 2, "style": 2, "disabled": False, "label": "Library", "custom_id": "library.browse"},
-            {"type": 2, "style": 2, "disabled": False, "label": "Help", "custom_id": "help.show"},
-        ]},
+        {
+            "type": 1,
+            "components": [
+                {"type": 2, "style": 1, "disabled": False, "label": "What's next", "custom_id": "content.next"},
+                {"type": 2, "style": 2, "disabled": False, "label": "Library", "custom_id": "library.browse"},
+                {"type": 2, "style": 2, "disabled": False, "label": "Help", "custom_id": "help.show"},
+            ],
+        },
     ]
 
 
@@ -65,8 +88,12 @@ def test_fields_image_select_and_link_button() -> None:
             Fields((("When", "Thu 17:00"), ("Where", "<https://zoom.example/j/1|Zoom>"))),
             Image("https://cdn.example/a.png", "chart"),
             Image("https://cdn.example/b.png", "second chart"),
-            Buttons((Button("RSVP", action_id="qa.rsvp:42", value="yes", style="danger"),
-                     Button("Open", url="https://zoom.example/j/1"))),
+            Buttons(
+                (
+                    Button("RSVP", action_id="qa.rsvp:42", value="yes", style="danger"),
+                    Button("Open", url="https://zoom.example/j/1"),
+                )
+            ),
             Select("qa.topic", "Pick a topic", (Option("Pricing", "pricing"), Option("Hiring", "hiring"))),
         ),
     )
@@ -79,22 +106,37 @@ def test_fields_image_select_and_link_button() -> None:
     assert embed["image"] == {"url": "https://cdn.example/a.png"}
     assert embed["description"] == "[second chart](https://cdn.example/b.png)"
     assert rendered.view.to_components() == [
-        {"type": 1, "components": [
-            {"type": 2, "style": 4, "disabled": False, "label": "RSVP", "custom_id": "qa.rsvp:42 yes"},
-            {"type": 2, "style": 5, "disabled": False, "label": "Open", "url": "https://zoom.example/j/1"},
-        ]},
-        {"type": 1, "components": [
-            {"type": 3, "custom_id": "qa.topic", "min_values": 1, "max_values": 1, "disabled": False, "required": True,
-             "placeholder": "Pick a topic", "options": [
-                 {"label": "Pricing", "value": "pricing", "default": False},
-                 {"label": "Hiring", "value": "hiring", "default": False}]},
-        ]},
+        {
+            "type": 1,
+            "components": [
+                {"type": 2, "style": 4, "disabled": False, "label": "RSVP", "custom_id": "qa.rsvp:42 yes"},
+                {"type": 2, "style": 5, "disabled": False, "label": "Open", "url": "https://zoom.example/j/1"},
+            ],
+        },
+        {
+            "type": 1,
+            "components": [
+                {
+                    "type": 3,
+                    "custom_id": "qa.topic",
+                    "min_values": 1,
+                    "max_values": 1,
+                    "disabled": False,
+                    "required": True,
+                    "placeholder": "Pick a topic",
+                    "options": [
+                        {"label": "Pricing", "value": "pricing", "default": False},
+                        {"label": "Hiring", "value": "hiring", "default": False},
+                    ],
+                },
+            ],
+        },
     ]
 
 
 def test_buttons_wrap_at_five_per_row_and_repeats_are_dropped() -> None:
     buttons = tuple(Button(f"Item {n}", action_id=f"library.open:{n}") for n in range(7))
-    message = OutboundMessage(text="x", blocks=(Section("pick"), Buttons(buttons + (buttons[0],))))
+    message = OutboundMessage(text="x", blocks=(Section("pick"), Buttons((*buttons, buttons[0]))))
     rows = render_message(message).view.to_components()
     assert [len(r["components"]) for r in rows] == [5, 2]
     ids = [c["custom_id"] for r in rows for c in r["components"]]
@@ -142,12 +184,32 @@ def test_form_becomes_a_modal() -> None:
         "custom_id": "qa.ask",
         "title": "Ask Maya a question before Thursday's live s…",
         "components": [
-            {"type": 18, "label": "Your question", "component": {
-                "type": 4, "style": 2, "label": None, "custom_id": "question", "required": True,
-                "placeholder": "What should I…", "max_length": 4000}},
-            {"type": 18, "label": "Topic", "component": {
-                "type": 3, "custom_id": "topic", "min_values": 1, "max_values": 1, "disabled": False,
-                "required": False, "options": [{"label": "Pricing", "value": "pricing", "default": False}]}},
+            {
+                "type": 18,
+                "label": "Your question",
+                "component": {
+                    "type": 4,
+                    "style": 2,
+                    "label": None,
+                    "custom_id": "question",
+                    "required": True,
+                    "placeholder": "What should I…",
+                    "max_length": 4000,
+                },
+            },
+            {
+                "type": 18,
+                "label": "Topic",
+                "component": {
+                    "type": 3,
+                    "custom_id": "topic",
+                    "min_values": 1,
+                    "max_values": 1,
+                    "disabled": False,
+                    "required": False,
+                    "options": [{"label": "Pricing", "value": "pricing", "default": False}],
+                },
+            },
         ],
     }
 

@@ -18,9 +18,9 @@ from bot.testing.fake_discord import FakeDiscord
 from storage.database import Database
 from storage.repositories import outbox
 from tests.conftest import START, make_app
+from tests.kits.discord import Recorder, build_adapter
 
 from . import payloads
-from .conftest import Recorder, build_adapter
 
 MEMBER = "940000000000000001"
 DM_CHANNEL = f"8{MEMBER[1:]}"  # the fake's DM channel id for this member
@@ -42,7 +42,9 @@ async def running(
     await app.stop()
 
 
-async def test_member_join_gets_the_welcome_dm_through_the_outbox(running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_member_join_gets_the_welcome_dm_through_the_outbox(
+    running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     app, adapter, recorder = running
     adapter.client._connection.parse_guild_member_add(payloads.member(MEMBER, "dana", global_name="Dana Smith"))
     await recorder.wait()
@@ -63,10 +65,14 @@ async def test_member_join_gets_the_welcome_dm_through_the_outbox(running: tuple
     assert "Dana" in dm.body["embeds"][0]["title"] and "Smith" not in dm.body["embeds"][0]["title"]
 
     welcome = next(c["id"] for c in fake.channels if c["name"] == "welcome")
-    assert fake.requests("POST", rf"/channels/{welcome}/messages") == []  # greeted in public once a member, not on arrival
+    assert (
+        fake.requests("POST", rf"/channels/{welcome}/messages") == []
+    )  # greeted in public once a member, not on arrival
 
 
-async def test_pending_member_is_welcomed_when_screening_passes(running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_pending_member_is_welcomed_when_screening_passes(
+    running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     app, adapter, recorder = running
     state = adapter.client._connection
     state.parse_guild_member_add(payloads.member(MEMBER, "eli", pending=True))
@@ -80,7 +86,9 @@ async def test_pending_member_is_welcomed_when_screening_passes(running: tuple[A
     assert len(fake.requests("POST", DM_POSTS)) == 1
 
 
-async def test_a_429_is_honoured_by_the_outbox(running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord, clock: FakeClock) -> None:
+async def test_a_429_is_honoured_by_the_outbox(
+    running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord, clock: FakeClock
+) -> None:
     app, adapter, recorder = running
     fake.rate_limit("POST", DM_POSTS, retry_after=45)
     adapter.client._connection.parse_guild_member_add(payloads.member(MEMBER, "dana", global_name="Dana Smith"))

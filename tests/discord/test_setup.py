@@ -17,8 +17,16 @@ from bot.settings import Settings, SettingsError
 
 def test_invite_asks_for_exactly_the_permissions_membot_uses() -> None:
     expected = discord.Permissions(
-        view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True, attach_files=True,
-        read_message_history=True, add_reactions=True, manage_roles=True, manage_events=True, create_public_threads=True,
+        view_channel=True,
+        send_messages=True,
+        send_messages_in_threads=True,
+        embed_links=True,
+        attach_files=True,
+        read_message_history=True,
+        add_reactions=True,
+        manage_roles=True,
+        manage_events=True,
+        create_public_threads=True,
     )
     assert invite.permissions() == expected.value
     assert not discord.Permissions(invite.permissions()).mention_everyone
@@ -42,20 +50,29 @@ def test_cli_reads_the_application_id_from_the_environment() -> None:
     result = runner.invoke(discord_cli, ["invite-url", "--kick"], env={"DISCORD_APPLICATION_ID": "123456789012345678"})
     assert result.exit_code == 0, result.output
     assert f"permissions={invite.permissions(kick=True)}" in result.stdout
-    missing = runner.invoke(discord_cli, ["invite-url"], env={"DISCORD_APPLICATION_ID": "", "MEMBOT_DISCORD_APPLICATION_ID": ""})
+    missing = runner.invoke(
+        discord_cli, ["invite-url"], env={"DISCORD_APPLICATION_ID": "", "MEMBOT_DISCORD_APPLICATION_ID": ""}
+    )
     assert missing.exit_code == 2
 
 
-COMMUNITY = CommunityFile.model_validate({
-    "community": {"name": "Strategy Club", "slug": "strategy-club"},
-    "creator": {"name": "Maya"},
-    "tiers": [Tier(key="member", name="Member", default=True), Tier(key="inner-circle", name="Inner Circle", discord_role="VIP")],
-    "discord": DiscordSettings(founding_role=None, mention_role_on_drops=False),
-})
+COMMUNITY = CommunityFile.model_validate(
+    {
+        "community": {"name": "Strategy Club", "slug": "strategy-club"},
+        "creator": {"name": "Maya"},
+        "tiers": [
+            Tier(key="member", name="Member", default=True),
+            Tier(key="inner-circle", name="Inner Circle", discord_role="VIP"),
+        ],
+        "discord": DiscordSettings(founding_role=None, mention_role_on_drops=False),
+    }
+)
 
 
 def test_factory_reads_settings_and_community() -> None:
-    settings = Settings(_env_file=None, discord_token="secret-token", discord_application_id="123", discord_guild_id="456")
+    settings = Settings(
+        _env_file=None, discord_token="secret-token", discord_application_id="123", discord_guild_id="456"
+    )
     adapter = create_discord_platform(settings, COMMUNITY, commands={"help": "Help"})
     assert adapter.workspaces == ("456",)
     assert adapter._tier_roles == {"member": "Member", "inner-circle": "VIP"}
@@ -68,12 +85,22 @@ def test_factory_names_the_missing_setting() -> None:
     with pytest.raises(SettingsError, match="MEMBOT_DISCORD_GUILD_ID"):
         create_discord_platform(Settings(_env_file=None, discord_token="t", discord_application_id="123"), COMMUNITY)
     with pytest.raises(SettingsError, match="MEMBOT_DISCORD_APPLICATION_ID must be a Discord id"):
-        create_discord_platform(Settings(_env_file=None, discord_token="t", discord_application_id="abc", discord_guild_id="1"), COMMUNITY)
+        create_discord_platform(
+            Settings(_env_file=None, discord_token="t", discord_application_id="abc", discord_guild_id="1"), COMMUNITY
+        )
 
 
 def test_sharded_uses_the_auto_sharded_client() -> None:
     from bot.platforms.discord.adapter import DiscordPlatform
 
-    adapter = DiscordPlatform(token="t", application_id=1, guild_id=2, tier_roles={}, founding_role=None,
-                              past_due_role=None, mention_role_on_drops=False, sharded=True)
+    adapter = DiscordPlatform(
+        token="t",
+        application_id=1,
+        guild_id=2,
+        tier_roles={},
+        founding_role=None,
+        past_due_role=None,
+        mention_role_on_drops=False,
+        sharded=True,
+    )
     assert isinstance(adapter.client, discord.AutoShardedClient)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, _pg_reason
 from bot.testing.crash_harness import CrashHarness, ScenarioResult
+from tests.conftest import PG_URL, _pg_reason
 
 KILLS = int(os.environ.get("MEMBOT_CRASH_KILLS", "3"))
 

@@ -21,14 +21,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.ports import PermanentError, RateLimited, TransientError
 from bot.platforms.memory import MemoryPlatform
+from bot.ports import PermanentError, RateLimited, TransientError
 from bot.settings import Settings
 from bot.testing.fake_openai import FakeOpenAI
 from bot.testing.fake_stripe import FakeStripe
 from storage.database import Database
 from tests.conftest import make_app
-from tests.test_billing_kit import member_id, post_event, stripe_fake  # noqa: F401  (fixture)
+from tests.kits.billing import member_id, post_event
 
 SLACK_TOKEN = "xoxb-111111111111-2222222222222-SECRETslackTOKEN"
 SLACK_SIGNING = "8f742231b10e8888abcd99yyyzzz85a5SECRET"
@@ -50,12 +50,16 @@ class _Everything(logging.Handler):
             return  # third-party DEBUG (aiosqlite echoes SQL parameters) is off at the default INFO level
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string is a bug of its own; keep the raw parts
+        except Exception:
             message = f"{record.msg} {record.args}"
         parts = [record.name, message, record.exc_text or ""]
         if record.exc_info and record.exc_info[1] is not None:
             parts.append(repr(record.exc_info[1]))
-        parts.extend(f"{k}={v!r}" for k, v in vars(record).items() if k not in logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
+        parts.extend(
+            f"{k}={v!r}"
+            for k, v in vars(record).items()
+            if k not in logging.LogRecord("", 0, "", 0, "", (), None).__dict__
+        )
         self.lines.append(" ".join(parts))
 
 
@@ -75,15 +79,27 @@ def all_logs() -> Iterator[_Everything]:
 
 @pytest.fixture
 async def loud_app(
-    sqlite_db: Database, tmp_path: Path, clock: FakeClock, memory: MemoryPlatform, community_path: Path, stripe_fake: FakeStripe
+    sqlite_db: Database,
+    tmp_path: Path,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
+    stripe_fake: FakeStripe,
 ) -> AsyncIterator[tuple[App, FakeOpenAI]]:
     openai = await FakeOpenAI().start()
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
-        slack_bot_token=SLACK_TOKEN, slack_signing_secret=SLACK_SIGNING, discord_token=DISCORD_TOKEN,
-        stripe_api_key=STRIPE_KEY, stripe_webhook_secret=stripe_fake.webhook_secret, stripe_api_base=stripe_fake.base_url,
-        openai_api_key=OPENAI_KEY, openai_base_url=openai.base_url, openai_timeout_seconds=2.0,
-        public_url="https://club.example.test", _env_file=None,
+        slack_bot_token=SLACK_TOKEN,
+        slack_signing_secret=SLACK_SIGNING,
+        discord_token=DISCORD_TOKEN,
+        stripe_api_key=STRIPE_KEY,
+        stripe_webhook_secret=stripe_fake.webhook_secret,
+        stripe_api_base=stripe_fake.base_url,
+        openai_api_key=OPENAI_KEY,
+        openai_base_url=openai.base_url,
+        openai_timeout_seconds=2.0,
+        public_url="https://club.example.test",
+        _env_file=None,
     )
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
     yield application, openai
@@ -106,16 +122,25 @@ async def test_a_full_scenario_logs_no_secret_and_no_personal_data(
             await memory.command("u1", "help")
             await memory.command("u1", "me")
             await memory.command("u1", "prefs", "dm")
-            await memory.command("u1", "ask", "Can my divorce lawyer zelda.q@example.com call +47 912 34 567 about pricing?")
+            await memory.command(
+                "u1", "ask", "Can my divorce lawyer zelda.q@example.com call +47 912 34 567 about pricing?"
+            )
             openai.fail(500)
             await memory.command("u2", "ask", "How do I price a workshop? Thornbury asked me too")
-            await memory.post("u3", "Hi all, Ingrid Vasquez-Thornbury here, mail zelda.q@example.com", channel="welcome")
+            await memory.post(
+                "u3", "Hi all, Ingrid Vasquez-Thornbury here, mail zelda.q@example.com", channel="welcome"
+            )
             await memory.command("u2", "no-such-command", "Bartholomew Okonkwo-Lindahl")
             await memory.command("creator", "member", "add u3 inner-circle")
 
             mid = await member_id(app, "u1")
             stripe_fake.set_subscription("sub_1", status="active", metadata={"member_id": str(mid), "plan": "monthly"})
-            assert await post_event(client, stripe_fake, stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")) == 200
+            assert (
+                await post_event(
+                    client, stripe_fake, stripe_fake.checkout_completed(member_id=mid, subscription="sub_1")
+                )
+                == 200
+            )
             assert await post_event(client, stripe_fake, {"id": "evt_x"}, signature="t=1,v1=bad") == 400
             await app.services.billing.process_events()
 

@@ -16,17 +16,16 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import OutboundMessage, SentMessage, Target, text_message
 from bot.outbox import DeliveryWorker
-from bot.ports import RateLimited, TransientError
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.platforms.memory import MemoryPlatform
 from bot.platforms.slack.errors import translate
+from bot.ports import RateLimited, TransientError
 from bot.testing.fake_discord import GUILD_ID, FakeDiscord
 from bot.testing.fake_openai import FakeOpenAI
 from bot.testing.fake_slack import FakeSlack
 from storage.models import OutboxMessage
-from tests.discord.conftest import Recorder, fake, started  # noqa: F401  (fixtures)
-from tests.slack.conftest import TEAM, SlackRequests, fake_slack, requests, slack, slack_app  # noqa: F401
-from tests.test_faq_llm import fake as fake_openai_server, llm_app  # noqa: F401
+from tests.kits.discord import Recorder
+from tests.kits.slack import TEAM, SlackRequests
 
 DISCORD_INVALID_BUDGET = 10_000  # 401/403/429 answers in 10 minutes before Discord bans the bot for a while
 TEN_MINUTES = 600.0
@@ -94,11 +93,13 @@ async def test_slack_5xx_and_dropped_connections_are_retried_with_backoff(
     posts = fake_slack.calls_to("chat.postMessage", ok_only=False)
     assert [c.status for c in posts] == [503, 503, 503, 200]
     # Disconnects and timeouts are transient too (retried), not permanent (dropped).
-    for error in (aiohttp.ServerDisconnectedError(), aiohttp.ClientConnectionError("reset"), asyncio.TimeoutError()):
+    for error in (aiohttp.ServerDisconnectedError(), aiohttp.ClientConnectionError("reset"), TimeoutError()):
         assert isinstance(translate(error), TransientError)
 
 
-async def test_backoff_grows_and_a_flaky_platform_loses_nothing(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+async def test_backoff_grows_and_a_flaky_platform_loses_nothing(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
     await _queue(app, [Target("memory", "W1", user_id=f"u{n}") for n in range(5)], "flaky")
     memory.fail_next(*[TransientError("502 from the platform")] * 6, RateLimited(10), TransientError("timeout"))
     worker: DeliveryWorker = app.worker
@@ -112,7 +113,9 @@ async def test_backoff_grows_and_a_flaky_platform_loses_nothing(app: App, memory
     assert worker.backoff(row) == worker.backoff(row)  # the jitter is per row, not random per call
 
 
-async def test_one_discord_send_meets_one_429_and_surfaces_it(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_one_discord_send_meets_one_429_and_surfaces_it(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     """The adapter makes exactly one request per send when Discord says wait longer than 30 s."""
     adapter, _ = started
     fake.rate_limit("POST", r"/channels/\d+/messages", retry_after=60, times=5)

@@ -8,18 +8,41 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.messages import Button, Buttons, Context, Divider, Fields, Header, OutboundMessage, Section
+from bot.messages import (
+    Button,
+    Buttons,
+    Context,
+    Divider,
+    Fields,
+    Header,
+    OutboundMessage,
+    Section,
+    Target,
+    text_message,
+)
 from bot.platforms.discord import render as discord_render
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.platforms.slack import render as slack_render
-from bot.messages import Target, text_message
 from bot.testing.fake_discord import GUILD_ID, FakeDiscord
-from tests.discord.conftest import Recorder, fake, started  # noqa: F401  (fixtures)
+from tests.kits.discord import Recorder
 
-MENTIONS = ["@everyone", "@here", "<!channel>", "<!here>", "<!everyone>", "<@U0ADMIN>", "<#C0GENERAL>",
-            "<!subteam^S0ALL>", "<@&123456789012345678>", "<@123456789012345678>", "<!date^1|x>"]
-MEMBER_TEXT = st.lists(st.sampled_from(MENTIONS) | st.text(max_size=60) | st.sampled_from(["*", "_", "`", "\n", "&", "<", ">"]),
-                       max_size=12).map("".join)
+MENTIONS = [
+    "@everyone",
+    "@here",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U0ADMIN>",
+    "<#C0GENERAL>",
+    "<!subteam^S0ALL>",
+    "<@&123456789012345678>",
+    "<@123456789012345678>",
+    "<!date^1|x>",
+]
+MEMBER_TEXT = st.lists(
+    st.sampled_from(MENTIONS) | st.text(max_size=60) | st.sampled_from(["*", "_", "`", "\n", "&", "<", ">"]),
+    max_size=12,
+).map("".join)
 LONG = st.integers(0, 9000).map(lambda n: ("word " * (n // 5 + 1))[:n]) | MEMBER_TEXT
 ACTION = st.sampled_from(["library.open:3", "qa.rsvp:42", "poll.vote:1", "content.next"])
 BUTTON = st.builds(Button, label=LONG, action_id=ACTION, value=st.sampled_from(["", "1", "week-3"]))
@@ -73,8 +96,12 @@ def test_slack_payloads_fit_block_kit_and_never_ping(message: OutboundMessage) -
 
 
 def _embed_total(embed: dict) -> int:
-    return (len(embed.get("title", "")) + len(embed.get("description", "")) + len(embed.get("footer", {}).get("text", ""))
-            + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", [])))
+    return (
+        len(embed.get("title", ""))
+        + len(embed.get("description", ""))
+        + len(embed.get("footer", {}).get("text", ""))
+        + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -89,7 +116,10 @@ def test_discord_payloads_fit_the_limits(message: OutboundMessage, prefix: str) 
         assert len(embed.get("description", "")) <= discord_render.DESCRIPTION_LIMIT
         assert len(embed.get("title", "")) <= discord_render.TITLE_LIMIT
         assert len(embed.get("fields", [])) <= discord_render.FIELDS_PER_EMBED
-        assert all(f["name"] and f["value"] and len(f["value"]) <= discord_render.FIELD_VALUE_LIMIT for f in embed.get("fields", []))
+        assert all(
+            f["name"] and f["value"] and len(f["value"]) <= discord_render.FIELD_VALUE_LIMIT
+            for f in embed.get("fields", [])
+        )
     if rendered.view is not None:
         rows = rendered.view.to_components()
         assert len(rows) <= discord_render.ROWS
@@ -101,13 +131,17 @@ def test_discord_payloads_fit_the_limits(message: OutboundMessage, prefix: str) 
 def test_a_huge_member_list_embed_stays_under_6000_characters() -> None:
     """Found by the property above: 25 long fields made a 34,000-character embed Discord would refuse."""
     fields = tuple((f"Member {n} " * 20, "A long answer " * 100) for n in range(30))
-    message = OutboundMessage("Members", (Header("Members"), Fields(fields), Section("Notes " * 1000), Context("Footer " * 500)))
+    message = OutboundMessage(
+        "Members", (Header("Members"), Fields(fields), Section("Notes " * 1000), Context("Footer " * 500))
+    )
     embed = discord_render.render_message(message).embed
     assert embed is not None and _embed_total(embed.to_dict()) <= 6000
     assert embed.description  # the text keeps a fair share
 
 
-async def test_discord_sends_member_text_without_pinging_anyone(started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord) -> None:
+async def test_discord_sends_member_text_without_pinging_anyone(
+    started: tuple[DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
     adapter, _ = started
     text = "@everyone @here <@&123456789012345678> <@123456789012345678> hi"
     await adapter.send(Target("discord", GUILD_ID, user_id="940000000000000001"), text_message(text))
@@ -120,4 +154,6 @@ async def test_discord_sends_member_text_without_pinging_anyone(started: tuple[D
         assert "everyone" not in allowed.get("parse", []) and "users" not in allowed.get("parse", [])
         assert not allowed.get("users")
     member_role_ids = {r["id"] for r in fake.roles if r["name"] in ("Member", "Inner Circle")}
-    assert {str(r) for r in posts[2].body["allowed_mentions"].get("roles", [])} <= member_role_ids  # only the tier roles
+    assert {
+        str(r) for r in posts[2].body["allowed_mentions"].get("roles", [])
+    } <= member_role_ids  # only the tier roles

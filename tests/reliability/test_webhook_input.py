@@ -16,7 +16,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,9 +27,9 @@ from bot.testing.fake_slack import FakeSlack
 from bot.testing.fake_stripe import FakeStripe
 from bot.web import WebServer
 from storage.models import StripeEvent
-from tests.slack.conftest import SECRET, TEAM, Reply, SlackRequests, fake_slack, requests, slack, slack_app  # noqa: F401  (fixtures)
-from tests.test_authorisation import table_counts
-from tests.test_billing_kit import paid_app, paid_settings, stripe_events, stripe_fake, webhook  # noqa: F401
+from tests.kits.billing import stripe_events
+from tests.kits.database import table_counts
+from tests.kits.slack import SECRET, TEAM, Reply, SlackRequests
 
 HTTP_SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -41,9 +40,19 @@ JSONISH = st.recursive(
     max_leaves=8,
 )
 EVENT_LIKE = st.fixed_dictionaries(
-    {}, optional={"object": st.sampled_from(["event", "list", 1]) | JSONISH, "id": JSONISH, "type": JSONISH, "data": JSONISH}
+    {},
+    optional={
+        "object": st.sampled_from(["event", "list", 1]) | JSONISH,
+        "id": JSONISH,
+        "type": JSONISH,
+        "data": JSONISH,
+    },
 )
-BODIES = st.binary(max_size=2000) | JSONISH.map(lambda v: json.dumps(v).encode()) | EVENT_LIKE.map(lambda v: json.dumps(v).encode())
+BODIES = (
+    st.binary(max_size=2000)
+    | JSONISH.map(lambda v: json.dumps(v).encode())
+    | EVENT_LIKE.map(lambda v: json.dumps(v).encode())
+)
 
 
 @HTTP_SETTINGS
@@ -53,7 +62,9 @@ async def test_random_bodies_at_the_stripe_webhook_get_4xx_and_record_nothing_un
 ) -> None:
     headers = {"Content-Type": "application/json"}
     if signing == "garbage":
-        headers["Stripe-Signature"] = "".join(c for c in body[:40].decode("latin-1") if c.isprintable() and c.isascii()) or "x"
+        headers["Stripe-Signature"] = (
+            "".join(c for c in body[:40].decode("latin-1") if c.isprintable() and c.isascii()) or "x"
+        )
     elif signing == "stale":
         headers["Stripe-Signature"] = stripe_fake.sign(body, timestamp=int(time.time()) - 301)
     elif signing == "wrong-secret":
@@ -86,8 +97,11 @@ async def test_a_replayed_stripe_event_older_than_five_minutes_is_rejected(
     body = FakeStripe.body(event)
     fresh = await webhook.post("/stripe/webhook", data=body, headers={"Stripe-Signature": stripe_fake.sign(body)})
     assert fresh.status == 200
-    replay = await webhook.post("/stripe/webhook", data=body,
-                                headers={"Stripe-Signature": stripe_fake.sign(body, timestamp=int(time.time()) - 301)})
+    replay = await webhook.post(
+        "/stripe/webhook",
+        data=body,
+        headers={"Stripe-Signature": stripe_fake.sign(body, timestamp=int(time.time()) - 301)},
+    )
     assert replay.status == 400
     async with paid_app.database.session() as session:
         rows = (await session.execute(StripeEvent.__table__.select())).all()
@@ -99,7 +113,9 @@ SLACK_BODIES = st.one_of(
     st.dictionaries(st.text(max_size=10), st.text(max_size=30), max_size=5).map(
         lambda d: ("application/x-www-form-urlencoded", urlencode(d))
     ),
-    st.fixed_dictionaries({"payload": st.dictionaries(st.text(max_size=10), JSONISH, max_size=5).map(json.dumps)}).map(lambda d: ("application/x-www-form-urlencoded", urlencode(d))),
+    st.fixed_dictionaries({"payload": st.dictionaries(st.text(max_size=10), JSONISH, max_size=5).map(json.dumps)}).map(
+        lambda d: ("application/x-www-form-urlencoded", urlencode(d))
+    ),
     st.text(max_size=500).map(lambda t: ("application/x-www-form-urlencoded", t)),
 )
 
@@ -126,7 +142,9 @@ async def test_unsigned_slack_requests_change_nothing(
     assert await table_counts(slack_app) == before
 
 
-async def _post_slack(requests: SlackRequests, content_type: str, text: str, signing: str, *, timestamp: str = "1") -> Reply:
+async def _post_slack(
+    requests: SlackRequests, content_type: str, text: str, signing: str, *, timestamp: str = "1"
+) -> Reply:
     if signing == "none":
         headers = {"content-type": content_type}
     elif signing == "garbage":
@@ -142,8 +160,12 @@ async def _post_slack(requests: SlackRequests, content_type: str, text: str, sig
 
 @pytest.mark.parametrize(
     ("content_type", "body", "timestamp"),
-    [("application/json", "null", "1"), ("application/json", "{not json", "1"), ("application/json", "{}", "nope"),
-     ("application/x-www-form-urlencoded", "payload=null", "1")],
+    [
+        ("application/json", "null", "1"),
+        ("application/json", "{not json", "1"),
+        ("application/json", "{}", "nope"),
+        ("application/x-www-form-urlencoded", "payload=null", "1"),
+    ],
 )
 async def test_malformed_unsigned_slack_requests_get_4xx(
     slack_app: App, requests: SlackRequests, content_type: str, body: str, timestamp: str
@@ -155,14 +177,42 @@ async def test_malformed_unsigned_slack_requests_get_4xx(
 # -- absurd headers and malformed signed bodies (issue 14, item 8) -----------------------------
 
 GOOD_TS = str(int(time.time()))
-ABSURD_TIMESTAMPS = ["9" * 400, "²", "", "-5", "-1790000000", "٣", "1e9", " " + GOOD_TS, GOOD_TS + "\x00", "0x10", "1" * 13]
-EVENT_BODY = json.dumps({"type": "event_callback", "team_id": TEAM, "event": {"type": "team_join", "user": {"id": "U0X"}}, "event_id": "Ev0ABSURD"})
+ABSURD_TIMESTAMPS = [
+    "9" * 400,
+    "²",
+    "",
+    "-5",
+    "-1790000000",
+    "٣",
+    "1e9",
+    " " + GOOD_TS,
+    GOOD_TS + "\x00",
+    "0x10",
+    "1" * 13,
+]
+EVENT_BODY = json.dumps(
+    {
+        "type": "event_callback",
+        "team_id": TEAM,
+        "event": {"type": "team_join", "user": {"id": "U0X"}},
+        "event_id": "Ev0ABSURD",
+    }
+)
 
 
-async def test_absurd_timestamps_and_odd_signatures_get_401_signed_or_not(slack_app: App, requests: SlackRequests) -> None:
+async def test_absurd_timestamps_and_odd_signatures_get_401_signed_or_not(
+    slack_app: App, requests: SlackRequests
+) -> None:
     for timestamp in ABSURD_TIMESTAMPS:
-        garbage = {"content-type": "application/json", "x-slack-request-timestamp": timestamp, "x-slack-signature": "v0=" + "0" * 64}
-        signed = {**garbage, "x-slack-signature": _sign(EVENT_BODY, timestamp)}  # a correct HMAC over the absurd timestamp
+        garbage = {
+            "content-type": "application/json",
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": "v0=" + "0" * 64,
+        }
+        signed = {
+            **garbage,
+            "x-slack-signature": _sign(EVENT_BODY, timestamp),
+        }  # a correct HMAC over the absurd timestamp
         for headers in (garbage, signed):
             assert await requests.send(EVENT_BODY, headers) == Reply(401, "invalid signature"), repr(timestamp)
     for signature in ("v0=ü", "v0=" + "é" * 64, "", "v0=", "v1=" + "0" * 64):
@@ -177,8 +227,11 @@ def _sign(body: str, timestamp: str) -> str:
 
 def _malformed(requests: SlackRequests) -> dict[str, tuple[str, str]]:
     """Signed bodies Slack would never send, each one field off (the issue's list, and neighbours)."""
+
     def envelope(event: object) -> tuple[str, str]:
-        return "application/json", json.dumps({"type": "event_callback", "team_id": TEAM, "event": event, "event_id": "Ev0BAD"})
+        return "application/json", json.dumps(
+            {"type": "event_callback", "team_id": TEAM, "event": event, "event_id": "Ev0BAD"}
+        )
 
     def payload(value: object) -> tuple[str, str]:
         return "application/x-www-form-urlencoded", urlencode({"payload": json.dumps(value)})
@@ -191,7 +244,9 @@ def _malformed(requests: SlackRequests) -> dict[str, tuple[str, str]]:
         "event is null": envelope(None),
         "event is a string": envelope("team_join"),
         "event without type": envelope({"user": "U0X"}),
-        "message user is an object": envelope({"type": "message", "user": {"id": "U0X"}, "channel": "C0GENERAL", "text": "hi", "ts": "1.2"}),
+        "message user is an object": envelope(
+            {"type": "message", "user": {"id": "U0X"}, "channel": "C0GENERAL", "text": "hi", "ts": "1.2"}
+        ),
         "team_join user is a string": envelope({"type": "team_join", "user": "U0X"}),
         "reaction item is a list": envelope({"type": "reaction_added", "user": "U0X", "reaction": "tada", "item": []}),
         "actions is an object": payload({**click, "actions": {}}),
@@ -201,7 +256,9 @@ def _malformed(requests: SlackRequests) -> dict[str, tuple[str, str]]:
         "user is a string": payload({**click, "user": "U0DANA"}),
         "view without type": payload(untyped_view),
         "view is a list": payload({**submit, "view": []}),
-        "form value is a number": payload({**submit, "view": {**submit["view"], "state": {"values": {"text": {"text": {"type": "x", "value": 5}}}}}}),
+        "form value is a number": payload(
+            {**submit, "view": {**submit["view"], "state": {"values": {"text": {"text": {"type": "x", "value": 5}}}}}}
+        ),
         "payload is not JSON": ("application/x-www-form-urlencoded", "payload=%7Bnot+json"),
         "payload is null": ("application/x-www-form-urlencoded", "payload=null"),
         "body is a JSON list": ("application/json", "[1, 2]"),
@@ -210,14 +267,30 @@ def _malformed(requests: SlackRequests) -> dict[str, tuple[str, str]]:
 
 
 MALFORMED_NAMES = [
-    "event is null", "event is a string", "event without type", "message user is an object", "team_join user is a string",
-    "reaction item is a list", "actions is an object", "actions is empty", "action_id is a number", "block_actions without user",
-    "user is a string", "view without type", "view is a list", "form value is a number", "payload is not JSON", "payload is null",
-    "body is a JSON list", "deeply nested JSON",
+    "event is null",
+    "event is a string",
+    "event without type",
+    "message user is an object",
+    "team_join user is a string",
+    "reaction item is a list",
+    "actions is an object",
+    "actions is empty",
+    "action_id is a number",
+    "block_actions without user",
+    "user is a string",
+    "view without type",
+    "view is a list",
+    "form value is a number",
+    "payload is not JSON",
+    "payload is null",
+    "body is a JSON list",
+    "deeply nested JSON",
 ]
 
 
-async def test_signed_malformed_bodies_get_400_and_change_nothing(slack_app: App, requests: SlackRequests, fake_slack: FakeSlack) -> None:
+async def test_signed_malformed_bodies_get_400_and_change_nothing(
+    slack_app: App, requests: SlackRequests, fake_slack: FakeSlack
+) -> None:
     cases = _malformed(requests)
     assert list(cases) == MALFORMED_NAMES
     before = await table_counts(slack_app)
@@ -238,9 +311,26 @@ async def test_the_http_surface_never_answers_500(slack_app: App, slack: SlackPl
     try:
         cases = [
             (b"\xff\xfe\xfd", {"content-type": "application/json"}),
-            (b"{}", {"content-type": "application/json; charset=klingon", "x-slack-request-timestamp": GOOD_TS, "x-slack-signature": "v0=00"}),
-            (EVENT_BODY.encode(), {"content-type": "application/json", "x-slack-request-timestamp": "9" * 400, "x-slack-signature": "v0=00"}),
-            (EVENT_BODY.encode(), {"content-type": "application/json", "x-slack-request-timestamp": "²", "x-slack-signature": "v0=00"}),
+            (
+                b"{}",
+                {
+                    "content-type": "application/json; charset=klingon",
+                    "x-slack-request-timestamp": GOOD_TS,
+                    "x-slack-signature": "v0=00",
+                },
+            ),
+            (
+                EVENT_BODY.encode(),
+                {
+                    "content-type": "application/json",
+                    "x-slack-request-timestamp": "9" * 400,
+                    "x-slack-signature": "v0=00",
+                },
+            ),
+            (
+                EVENT_BODY.encode(),
+                {"content-type": "application/json", "x-slack-request-timestamp": "²", "x-slack-signature": "v0=00"},
+            ),
         ]
         for body, headers in cases:
             response = await client.post("/slack/events", data=body, headers=headers)
@@ -262,7 +352,9 @@ async def test_unsigned_junk_logs_one_line_a_minute_per_cause(
         await _post_slack(requests, "application/json", "{}", "garbage", timestamp="²")  # bad timestamp
         await _post_slack(requests, "application/json", "{}", "none")  # no signature at all
     assert sorted(lines()) == [
-        "slack: refused a request: bad timestamp", "slack: refused a request: no signature", "slack: refused a request: stale or wrong signature",
+        "slack: refused a request: bad timestamp",
+        "slack: refused a request: no signature",
+        "slack: refused a request: stale or wrong signature",
     ]
 
     clock.advance(timedelta(seconds=59))
@@ -278,9 +370,13 @@ async def test_rejected_stripe_deliveries_log_one_line_a_minute(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.handlers.billing")
     for index in range(25):
-        response = await webhook.post("/stripe/webhook", data=b"{}", headers={"Stripe-Signature": f"t=1,v1={index:064d}"})
+        response = await webhook.post(
+            "/stripe/webhook", data=b"{}", headers={"Stripe-Signature": f"t=1,v1={index:064d}"}
+        )
         assert response.status == 400
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.handlers.billing"] == ["stripe webhook rejected: SignatureVerificationError"]
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.handlers.billing"] == [
+        "stripe webhook rejected: SignatureVerificationError"
+    ]
 
 
 # -- properties: no header or body combination yields a 5xx ----------------------------------------
@@ -300,18 +396,49 @@ async def test_any_headers_without_our_signature_get_401(
 
 def _templates(requests: SlackRequests) -> list[tuple[str, dict]]:
     """Real-shaped signed requests of every kind membot reads, to be bent out of shape."""
+
     def envelope(event: dict) -> tuple[str, dict]:
-        return "json", {"type": "event_callback", "team_id": TEAM, "event": event, "event_id": "Ev0PROP", "authorizations": []}
+        return "json", {
+            "type": "event_callback",
+            "team_id": TEAM,
+            "event": event,
+            "event_id": "Ev0PROP",
+            "authorizations": [],
+        }
 
     return [
-        envelope({"type": "message", "user": "U0DANA", "channel": "D0DANA", "channel_type": "im", "text": "hi", "ts": "1.2"}),
-        envelope({"type": "app_mention", "user": "U0DANA", "channel": "C0GENERAL", "text": "<@U0MEMBOT> hi", "ts": "1.3"}),
-        envelope({"type": "reaction_added", "user": "U0DANA", "reaction": "tada", "item": {"type": "message", "channel": "C0DROPS", "ts": "1.4"}}),
+        envelope(
+            {"type": "message", "user": "U0DANA", "channel": "D0DANA", "channel_type": "im", "text": "hi", "ts": "1.2"}
+        ),
+        envelope(
+            {"type": "app_mention", "user": "U0DANA", "channel": "C0GENERAL", "text": "<@U0MEMBOT> hi", "ts": "1.3"}
+        ),
+        envelope(
+            {
+                "type": "reaction_added",
+                "user": "U0DANA",
+                "reaction": "tada",
+                "item": {"type": "message", "channel": "C0DROPS", "ts": "1.4"},
+            }
+        ),
         envelope({"type": "member_joined_channel", "user": "U0DANA", "channel": "C0GENERAL", "channel_type": "C"}),
         envelope({"type": "app_home_opened", "user": "U0DANA", "tab": "home"}),
         ("payload", requests.block_actions({"type": "button", "action_id": "help.show", "value": "x"})),
-        ("payload", requests.view_submission("feedback.send", {"text": {"text": {"type": "plain_text_input", "value": "hi"}}})),
-        ("form", {"command": "/membot", "text": "help", "user_id": "U0DANA", "team_id": TEAM, "channel_id": "C0GENERAL", "trigger_id": "1.2.t"}),
+        (
+            "payload",
+            requests.view_submission("feedback.send", {"text": {"text": {"type": "plain_text_input", "value": "hi"}}}),
+        ),
+        (
+            "form",
+            {
+                "command": "/membot",
+                "text": "help",
+                "user_id": "U0DANA",
+                "team_id": TEAM,
+                "channel_id": "C0GENERAL",
+                "trigger_id": "1.2.t",
+            },
+        ),
     ]
 
 
@@ -331,13 +458,39 @@ def _bend(value: dict, path: list[str], replacement: object, delete: bool) -> di
 
 
 FIELD_PATHS = st.lists(
-    st.sampled_from(["event", "type", "user", "id", "channel", "text", "item", "actions", "view", "state", "values",
-                     "callback_id", "team", "container", "message", "trigger_id", "command", "user_id", "tab", "ts", "authorizations"]),
-    min_size=1, max_size=3,
+    st.sampled_from(
+        [
+            "event",
+            "type",
+            "user",
+            "id",
+            "channel",
+            "text",
+            "item",
+            "actions",
+            "view",
+            "state",
+            "values",
+            "callback_id",
+            "team",
+            "container",
+            "message",
+            "trigger_id",
+            "command",
+            "user_id",
+            "tab",
+            "ts",
+            "authorizations",
+        ]
+    ),
+    min_size=1,
+    max_size=3,
 )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(which=st.integers(0, 7), path=FIELD_PATHS, replacement=JSONISH, delete=st.booleans())
 async def test_signed_bodies_bent_out_of_shape_never_get_5xx(
     slack_app: App, requests: SlackRequests, which: int, path: list[str], replacement: object, delete: bool
@@ -349,6 +502,9 @@ async def test_signed_bodies_bent_out_of_shape_never_get_5xx(
     elif kind == "payload":
         content_type, body = "application/x-www-form-urlencoded", urlencode({"payload": json.dumps(bent)})
     else:
-        content_type, body = "application/x-www-form-urlencoded", urlencode({k: v if isinstance(v, str) else json.dumps(v) for k, v in bent.items()})
+        content_type, body = (
+            "application/x-www-form-urlencoded",
+            urlencode({k: v if isinstance(v, str) else json.dumps(v) for k, v in bent.items()}),
+        )
     reply = await requests.send(body, requests.headers(body, content_type=content_type))
     assert reply.status < 500, (reply, bent)

@@ -14,12 +14,11 @@ from pydantic import SecretStr
 from bot.community.schema import CommunityFile, CommunityInfo, Creator, Tier
 from bot.events import Event
 from bot.messages import Target, text_message
+from bot.platforms.slack.adapter import SlackPlatform, create_slack_platform
 from bot.ports import AccessNotManageable, Ack, PermanentError, RateLimited, TransientError
-from bot.platforms.slack.adapter import create_slack_platform
-from bot.platforms.slack.adapter import SlackPlatform
 from bot.settings import Settings
 from bot.testing.fake_slack import FakeSlack, FakeUser
-from tests.slack.conftest import SECRET, TEAM, SlackRequests, team_join_event
+from tests.kits.slack import SECRET, TEAM, SlackRequests, team_join_event
 
 
 @pytest.fixture
@@ -29,8 +28,12 @@ async def started(fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackPlatform, l
     fake_slack.usergroups["inner"] = "S0INNER"
     fake_slack.group_members["S0INNER"] = ["U0MAYA"]
     platform = SlackPlatform(
-        bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=None,
-        tier_channels={"inner-circle": ("inner-circle", "#vip-lounge")}, tier_usergroups={"inner-circle": "inner"},
+        bot_token="xoxb-test",
+        signing_secret=SECRET,
+        api_url=fake_slack.base_url,
+        http_port=None,
+        tier_channels={"inner-circle": ("inner-circle", "#vip-lounge")},
+        tier_usergroups={"inner-circle": "inner"},
         process_before_response=True,
     )
     seen: list[Event] = []
@@ -55,7 +58,9 @@ async def test_start_learns_the_workspace(started: tuple[SlackPlatform, list[Eve
     assert caps.sends_per_second == 1.0
 
 
-async def test_channel_names_resolve_once_and_ids_pass_through(started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack) -> None:
+async def test_channel_names_resolve_once_and_ids_pass_through(
+    started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack
+) -> None:
     platform, _ = started
     await platform.send(Target("slack", TEAM, channel="drops"), text_message("a"))
     await platform.send(Target("slack", TEAM, channel="#drops"), text_message("b"))
@@ -66,7 +71,9 @@ async def test_channel_names_resolve_once_and_ids_pass_through(started: tuple[Sl
     assert len(fake_slack.calls_to("conversations.list")) == 1
 
 
-async def test_channel_list_is_paged_and_reread_on_a_miss(started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack) -> None:
+async def test_channel_list_is_paged_and_reread_on_a_miss(
+    started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack
+) -> None:
     platform, _ = started
     fake_slack.page_size = 2
     await platform.send(Target("slack", TEAM, channel="announcements"), text_message("a"))
@@ -87,7 +94,9 @@ async def test_channel_list_is_paged_and_reread_on_a_miss(started: tuple[SlackPl
         ({"error": "service_unavailable", "status": 503}, TransientError),
     ],
 )
-async def test_send_errors_become_neutral(started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack, fault: dict[str, Any], expected: type) -> None:
+async def test_send_errors_become_neutral(
+    started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack, fault: dict[str, Any], expected: type
+) -> None:
     platform, _ = started
     fake_slack.fail("chat.postMessage", **fault)
     with pytest.raises(expected):
@@ -100,7 +109,9 @@ async def test_cannot_dm_the_bot_is_permanent(started: tuple[SlackPlatform, list
         await platform.send(Target("slack", TEAM, user_id="U0MEMBOT"), text_message("x"))
 
 
-async def test_429_becomes_rate_limited_with_retry_after(started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack) -> None:
+async def test_429_becomes_rate_limited_with_retry_after(
+    started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack
+) -> None:
     platform, _ = started
     fake_slack.rate_limit("chat.postMessage", retry_after=12)
     with pytest.raises(RateLimited) as caught:
@@ -110,7 +121,9 @@ async def test_429_becomes_rate_limited_with_retry_after(started: tuple[SlackPla
 
 
 async def test_unreachable_slack_is_transient(fake_slack: FakeSlack) -> None:
-    platform = SlackPlatform(bot_token="xoxb-test", signing_secret=SECRET, api_url="http://127.0.0.1:9/api/", http_port=None)
+    platform = SlackPlatform(
+        bot_token="xoxb-test", signing_secret=SECRET, api_url="http://127.0.0.1:9/api/", http_port=None
+    )
     with pytest.raises(TransientError):
         await platform.send(Target("slack", TEAM, channel="C0GENERAL"), text_message("x"))
 
@@ -162,7 +175,13 @@ async def test_access_problems_tell_the_creator_what_to_fix(
 
 
 async def test_missing_tier_channel_is_not_manageable(fake_slack: FakeSlack) -> None:
-    platform = SlackPlatform(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=None, tier_channels={"vip": ("secret-room",)})
+    platform = SlackPlatform(
+        bot_token="xoxb-test",
+        signing_secret=SECRET,
+        api_url=fake_slack.base_url,
+        http_port=None,
+        tier_channels={"vip": ("secret-room",)},
+    )
     with pytest.raises(AccessNotManageable) as caught:
         await platform.grant_access(TEAM, "U0DANA", "vip")
     assert "#secret-room" in caught.value.fix
@@ -170,24 +189,37 @@ async def test_missing_tier_channel_is_not_manageable(fake_slack: FakeSlack) -> 
 
 async def test_upload_edit_and_lookup(started: tuple[SlackPlatform, list[Event]], fake_slack: FakeSlack) -> None:
     platform, _ = started
-    sent = await platform.upload_file(Target("slack", TEAM, channel="drops"), "chart.png", b"\x89PNG...", "Weekly chart")
+    sent = await platform.upload_file(
+        Target("slack", TEAM, channel="drops"), "chart.png", b"\x89PNG...", "Weekly chart"
+    )
     assert fake_slack.uploads[sent.message_id] == b"\x89PNG..."
     [complete] = fake_slack.calls_to("files.completeUploadExternal")
     assert complete.params["channel_id"] == "C0DROPS"
 
     await platform.edit(Target("slack", TEAM, channel="drops"), "1790000000.000001", text_message("fixed"))
     [update] = fake_slack.calls_to("chat.update")
-    assert (update.params["channel"], update.params["ts"], update.params["text"]) == ("C0DROPS", "1790000000.000001", "fixed")
+    assert (update.params["channel"], update.params["ts"], update.params["text"]) == (
+        "C0DROPS",
+        "1790000000.000001",
+        "fixed",
+    )
 
     fake_slack.users["U0DANA"] = FakeUser("U0DANA", "dana", real_name="Dana Smith", display_name="Dana", locale="nb-NO")
     profile = await platform.lookup_user(TEAM, "U0DANA")
-    assert (profile.display_name, profile.locale, profile.timezone, profile.is_bot) == ("Dana", "nb-NO", "Europe/Oslo", False)
+    assert (profile.display_name, profile.locale, profile.timezone, profile.is_bot) == (
+        "Dana",
+        "nb-NO",
+        "Europe/Oslo",
+        False,
+    )
     with pytest.raises(PermanentError):
         await platform.lookup_user(TEAM, "U0NOBODY")
 
 
 async def test_http_mode_serves_slack_events(fake_slack: FakeSlack) -> None:
-    platform = SlackPlatform(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=0, http_host="127.0.0.1")
+    platform = SlackPlatform(
+        bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=0, http_host="127.0.0.1"
+    )
     seen: list[Event] = []
 
     async def dispatch(event: Event, *, ack: Ack | None = None) -> None:
@@ -199,15 +231,29 @@ async def test_http_mode_serves_slack_events(fake_slack: FakeSlack) -> None:
     try:
         requests = SlackRequests(platform, fake_slack)
         url = f"http://127.0.0.1:{platform.http_port}/slack/events"
-        challenge = json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"})
-        event = json.dumps({"team_id": TEAM, "event": team_join_event(), "type": "event_callback", "event_id": "Ev0HTTP"})
+        challenge = json.dumps(
+            {
+                "token": "x",
+                "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                "type": "url_verification",
+            }
+        )
+        event = json.dumps(
+            {"team_id": TEAM, "event": team_join_event(), "type": "event_callback", "event_id": "Ev0HTTP"}
+        )
         async with aiohttp.ClientSession() as session:
-            async with session.post(url, data=challenge, headers=requests.headers(challenge, content_type="application/json")) as response:
+            async with session.post(
+                url, data=challenge, headers=requests.headers(challenge, content_type="application/json")
+            ) as response:
                 assert response.status == 200
                 assert (await response.json())["challenge"].startswith("3eZbrw")
-            async with session.post(url, data=event, headers=requests.headers(event, content_type="application/json", secret="wrong")) as response:
+            async with session.post(
+                url, data=event, headers=requests.headers(event, content_type="application/json", secret="wrong")
+            ) as response:
                 assert response.status == 401
-            async with session.post(url, data=event, headers=requests.headers(event, content_type="application/json")) as response:
+            async with session.post(
+                url, data=event, headers=requests.headers(event, content_type="application/json")
+            ) as response:
                 assert response.status == 200
         [joined] = seen
         assert joined.event_id == "Ev0HTTP" and joined.user.user_id == "U0DANA"
@@ -223,12 +269,19 @@ def test_needs_a_way_in() -> None:
 
 def test_factory_reads_settings_and_tiers(fake_slack: FakeSlack) -> None:
     settings = Settings(
-        slack_bot_token=SecretStr("xoxb-test"), slack_signing_secret=SecretStr(SECRET), slack_api_url=fake_slack.base_url, port=8123, _env_file=None,
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=fake_slack.base_url,
+        port=8123,
+        _env_file=None,
     )
     config = CommunityFile(
         community=CommunityInfo(name="Club", slug="club"),
         creator=Creator(name="Maya"),
-        tiers=(Tier(key="member", name="Member", default=True), Tier(key="vip", name="VIP", slack_channels=("vip",), slack_usergroup="vips")),
+        tiers=(
+            Tier(key="member", name="Member", default=True),
+            Tier(key="vip", name="VIP", slack_channels=("vip",), slack_usergroup="vips"),
+        ),
     )
     platform = create_slack_platform(settings, config)
     assert platform.mode == "http"
@@ -264,8 +317,12 @@ async def test_ack_is_sent_before_slow_work(fake_slack: FakeSlack) -> None:
 
 async def test_member_channels_limit_which_joins_and_leaves_count(fake_slack: FakeSlack) -> None:
     platform = SlackPlatform(
-        bot_token="xoxb-test", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=None,
-        member_channels=("welcome",), process_before_response=True,
+        bot_token="xoxb-test",
+        signing_secret=SECRET,
+        api_url=fake_slack.base_url,
+        http_port=None,
+        member_channels=("welcome",),
+        process_before_response=True,
     )
     seen: list[Event] = []
 
@@ -276,11 +333,16 @@ async def test_member_channels_limit_which_joins_and_leaves_count(fake_slack: Fa
 
     await platform.start(dispatch)
     requests = SlackRequests(platform, fake_slack)
-    for kind, channel in (("member_left_channel", "C0GENERAL"), ("member_left_channel", "C0WELCOME"), ("member_joined_channel", "C0DROPS")):
+    for kind, channel in (
+        ("member_left_channel", "C0GENERAL"),
+        ("member_left_channel", "C0WELCOME"),
+        ("member_joined_channel", "C0DROPS"),
+    ):
         await requests.event({"type": kind, "user": "U0DANA", "channel": channel, "channel_type": "C", "team": TEAM})
     await requests.event(team_join_event())  # joining the workspace always counts
     assert [(type(e).__name__, e.channel.channel_id if e.channel else None) for e in seen] == [
-        ("MemberLeft", "C0WELCOME"), ("MemberJoined", None),
+        ("MemberLeft", "C0WELCOME"),
+        ("MemberJoined", None),
     ]
     await platform.stop()
 
@@ -290,12 +352,25 @@ async def test_http_mode_mounts_on_the_shared_web_server(fake_slack: FakeSlack) 
 
     from bot.web import WebServer
 
-    settings = Settings(slack_bot_token=SecretStr("xoxb-test"), slack_signing_secret=SecretStr(SECRET), slack_api_url=fake_slack.base_url, _env_file=None)
+    settings = Settings(
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=fake_slack.base_url,
+        _env_file=None,
+    )
     server = WebServer(port=0)
-    platform = create_slack_platform(settings, CommunityFile(community=CommunityInfo(name="Club", slug="club"), creator=Creator(name="Maya")), web_server=server)
+    platform = create_slack_platform(
+        settings,
+        CommunityFile(community=CommunityInfo(name="Club", slug="club"), creator=Creator(name="Maya")),
+        web_server=server,
+    )
     assert server.has_routes and platform._http_port is None
 
     body = json.dumps({"token": "x", "challenge": "abc123", "type": "url_verification"})
     async with TestClient(TestServer(server.application)) as client:
-        response = await client.post("/slack/events", data=body, headers=SlackRequests(platform, fake_slack).headers(body, content_type="application/json"))
+        response = await client.post(
+            "/slack/events",
+            data=body,
+            headers=SlackRequests(platform, fake_slack).headers(body, content_type="application/json"),
+        )
         assert response.status == 200 and (await response.json())["challenge"] == "abc123"

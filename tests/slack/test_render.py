@@ -15,8 +15,8 @@ from bot.messages import (
     FormField,
     Header,
     Image,
-    OutboundMessage,
     Option,
+    OutboundMessage,
     Section,
     Select,
 )
@@ -42,7 +42,9 @@ def test_message_golden() -> None:
             Fields((("When", "Thu 17:00"), ("Where", "#live"))),
             Image("https://example.com/chart.png", "A chart"),
             Divider(),
-            Buttons((Button("RSVP", "qa.rsvp:42", value="yes", style="primary"), Button("Open", url="https://example.com"))),
+            Buttons(
+                (Button("RSVP", "qa.rsvp:42", value="yes", style="primary"), Button("Open", url="https://example.com"))
+            ),
             Select("prefs.level", "Your stage", (Option("Idea", "1"), Option("Growing", "3"))),
             Context("Sent by Maya"),
         ),
@@ -51,15 +53,38 @@ def test_message_golden() -> None:
         "text": "New drop: Pricing",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "New drop", "emoji": True}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": "*Pricing* for <https://example.com/p?a=1&amp;b=2|workshops &amp; retreats>"}},
-            {"type": "section", "fields": [{"type": "mrkdwn", "text": "*When*\nThu 17:00"}, {"type": "mrkdwn", "text": "*Where*\n#live"}]},
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "*Pricing* for <https://example.com/p?a=1&amp;b=2|workshops &amp; retreats>",
+                },
+            },
+            {
+                "type": "section",
+                "fields": [
+                    {"type": "mrkdwn", "text": "*When*\nThu 17:00"},
+                    {"type": "mrkdwn", "text": "*Where*\n#live"},
+                ],
+            },
             {"type": "image", "image_url": "https://example.com/chart.png", "alt_text": "A chart"},
             {"type": "divider"},
             {
                 "type": "actions",
                 "elements": [
-                    {"type": "button", "text": {"type": "plain_text", "text": "RSVP", "emoji": True}, "action_id": "qa.rsvp:42", "value": "yes", "style": "primary"},
-                    {"type": "button", "text": {"type": "plain_text", "text": "Open", "emoji": True}, "url": "https://example.com", "action_id": "membot-link-1"},
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": "RSVP", "emoji": True},
+                        "action_id": "qa.rsvp:42",
+                        "value": "yes",
+                        "style": "primary",
+                    },
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": "Open", "emoji": True},
+                        "url": "https://example.com",
+                        "action_id": "membot-link-1",
+                    },
                 ],
             },
             {
@@ -155,7 +180,7 @@ def test_select_keeps_100_options() -> None:
 
 
 def test_more_than_50_blocks_are_cut_keeping_the_trailing_actions() -> None:
-    blocks = tuple(Section(f"line {n}") for n in range(80)) + (Buttons((Button("Next", "content.next"),)),)
+    blocks = (*tuple(Section(f"line {n}") for n in range(80)), Buttons((Button("Next", "content.next"),)))
     rendered = render_blocks(blocks)
     assert len(rendered) == 50
     assert rendered[-2] == {"type": "context", "elements": [{"type": "mrkdwn", "text": ELLIPSIS}]}
@@ -173,7 +198,13 @@ def test_form_golden() -> None:
         "feedback",
         "Tell us how the week went, please",
         (
-            FormField("mood", "How was it?", kind="select", options=(Option("Great", "great"), Option("Meh", "meh")), initial="meh"),
+            FormField(
+                "mood",
+                "How was it?",
+                kind="select",
+                options=(Option("Great", "great"), Option("Meh", "meh")),
+                initial="meh",
+            ),
             FormField("story", "What happened?", kind="multiline", required=False, placeholder="A few lines"),
             FormField("hours", "Hours spent", kind="number", initial="3"),
         ),
@@ -187,7 +218,10 @@ def test_form_golden() -> None:
         "private_metadata": '{"channel": "C1"}',
         "blocks": [
             {
-                "type": "input", "block_id": "mood", "label": {"type": "plain_text", "text": "How was it?", "emoji": True}, "optional": False,
+                "type": "input",
+                "block_id": "mood",
+                "label": {"type": "plain_text", "text": "How was it?", "emoji": True},
+                "optional": False,
                 "element": {
                     "type": "static_select",
                     "options": [
@@ -199,15 +233,29 @@ def test_form_golden() -> None:
                 },
             },
             {
-                "type": "input", "block_id": "story", "label": {"type": "plain_text", "text": "What happened?", "emoji": True}, "optional": True,
+                "type": "input",
+                "block_id": "story",
+                "label": {"type": "plain_text", "text": "What happened?", "emoji": True},
+                "optional": True,
                 "element": {
-                    "type": "plain_text_input", "multiline": True, "max_length": 3000, "action_id": "story",
+                    "type": "plain_text_input",
+                    "multiline": True,
+                    "max_length": 3000,
+                    "action_id": "story",
                     "placeholder": {"type": "plain_text", "text": "A few lines", "emoji": True},
                 },
             },
             {
-                "type": "input", "block_id": "hours", "label": {"type": "plain_text", "text": "Hours spent", "emoji": True}, "optional": False,
-                "element": {"type": "number_input", "is_decimal_allowed": False, "initial_value": "3", "action_id": "hours"},
+                "type": "input",
+                "block_id": "hours",
+                "label": {"type": "plain_text", "text": "Hours spent", "emoji": True},
+                "optional": False,
+                "element": {
+                    "type": "number_input",
+                    "is_decimal_allowed": False,
+                    "initial_value": "3",
+                    "action_id": "hours",
+                },
             },
         ],
     }

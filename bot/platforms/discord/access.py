@@ -15,7 +15,9 @@ ADMINISTRATOR = 1 << 3
 ROLES_PATH = "Server Settings → Roles"
 
 
-def role_name_for(tier: str, tier_roles: Mapping[str, str], founding_role: str | None, past_due_role: str | None) -> str | None:
+def role_name_for(
+    tier: str, tier_roles: Mapping[str, str], founding_role: str | None, past_due_role: str | None
+) -> str | None:
     """The role for a tier key, or the special keys "founding" / "past-due" (None: not used here)."""
     if tier == FOUNDING:
         return founding_role
@@ -24,7 +26,7 @@ def role_name_for(tier: str, tier_roles: Mapping[str, str], founding_role: str |
     if tier not in tier_roles:
         raise AccessNotManageable(
             f"unknown tier {tier!r}",
-            fix=f"Add a [[tiers]] entry with key = \"{tier}\" to community.toml, or use one of: {', '.join(sorted(tier_roles))}.",
+            fix=f'Add a [[tiers]] entry with key = "{tier}" to community.toml, or use one of: {", ".join(sorted(tier_roles))}.',
         )
     return tier_roles[tier]
 

@@ -12,14 +12,13 @@ import io
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Optional  # Optional: discord.py resolves the slash callback's annotations itself
+from typing import Any  # Optional: discord.py resolves the slash callback's annotations itself
 
 import discord
 from discord import app_commands
 
 from bot.events import Event
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.ports import Ack, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.discord import inbound, scheduled
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
@@ -28,6 +27,7 @@ from bot.platforms.discord.rebase import RebasedWebhookAdapter, bind_webhooks_to
 from bot.platforms.discord.render import Rendered, clip, render_message
 from bot.platforms.discord.responder import NO_PINGS, DiscordResponder
 from bot.platforms.discord.roles import RoleKeeper
+from bot.ports import Ack, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,15 @@ Suggest = Callable[[str], Awaitable[Sequence[str]]]
 # that trips Discord's DM anti-spam. Per-channel buckets (about 5 per 5 s) are paced by
 # discord.py's own bucket handling.
 CAPABILITIES = Capabilities(
-    forms=True, edit=True, files=True, ephemeral=True, threads=True, access_control=True,
-    mass_dm_allowed=False, sends_per_second=5.0, burst=5,
+    forms=True,
+    edit=True,
+    files=True,
+    ephemeral=True,
+    threads=True,
+    access_control=True,
+    mass_dm_allowed=False,
+    sends_per_second=5.0,
+    burst=5,
 )
 MAX_RATELIMIT_WAIT = 30.0  # discord.py sleeps through 429s up to this; longer ones reach the outbox
 AUTOCOMPLETE_TIMEOUT = 2.0
@@ -106,8 +113,15 @@ class DiscordPlatform:
         self._events: dict[str, str] = {}
         self._dispatch: Dispatch | None = None
         self._task: asyncio.Task[None] | None = None
-        for event_name in ("on_ready", "on_member_join", "on_member_update", "on_raw_member_remove",
-                           "on_message", "on_raw_reaction_add", "on_interaction"):
+        for event_name in (
+            "on_ready",
+            "on_member_join",
+            "on_member_update",
+            "on_raw_member_remove",
+            "on_message",
+            "on_raw_reaction_add",
+            "on_interaction",
+        ):
             setattr(self.client, event_name, getattr(self, f"_{event_name}"))
 
     @property
@@ -170,15 +184,20 @@ class DiscordPlatform:
             with translated():
                 await self.tree.sync(guild=guild)
         except PlatformError as exc:
-            log.error("could not register slash commands (%s): re-invite the bot with the "
-                      "applications.commands scope (membot discord invite-url)", exc)
+            log.error(
+                "could not register slash commands (%s): re-invite the bot with the "
+                "applications.commands scope (membot discord invite-url)",
+                exc,
+            )
 
     def _slash_command(self, name: str, description: str) -> app_commands.Command[Any, ..., None]:
-        async def callback(interaction: discord.Interaction, args: Optional[str] = None) -> None:
+        async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
             await self._on_command(interaction, name, args)
 
         callback = app_commands.describe(args="What to look for, or options (optional)")(callback)
-        command: app_commands.Command[Any, ..., None] = app_commands.Command(name=name, description=clip(description or name, 100), callback=callback)
+        command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name=name, description=clip(description or name, 100), callback=callback
+        )
         if name in self._suggest:
             suggest = self._suggest[name]
 
@@ -236,7 +255,9 @@ class DiscordPlatform:
     async def _on_component(self, interaction: discord.Interaction) -> None:
         await self._answer(interaction, lambda r: inbound.action_clicked(interaction, self._guild_id, r))
 
-    async def _answer(self, interaction: discord.Interaction, build: Callable[[DiscordResponder], Event | None]) -> None:
+    async def _answer(
+        self, interaction: discord.Interaction, build: Callable[[DiscordResponder], Event | None]
+    ) -> None:
         """Acknowledge within Discord's 3 s and run the handler.
 
         With `defer_after` > 0 the handler gets that long to answer (or open a modal, which
@@ -299,7 +320,10 @@ class DiscordPlatform:
             rendered.view.stop()
         allowed = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(i) for i in mentions])
         return discord.http.handle_message_parameters(
-            content=pick(rendered.content), embed=pick(rendered.embed), view=pick(rendered.view), allowed_mentions=allowed
+            content=pick(rendered.content),
+            embed=pick(rendered.embed),
+            view=pick(rendered.view),
+            allowed_mentions=allowed,
         )
 
     async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
@@ -345,7 +369,9 @@ class DiscordPlatform:
         with translated():
             channel_id = await self._channel_for(target)
             file = discord.File(io.BytesIO(data), filename=filename, description=clip(title, 1024))
-            with discord.http.handle_message_parameters(content=clip(title, 2000), file=file, allowed_mentions=NO_PINGS) as params:
+            with discord.http.handle_message_parameters(
+                content=clip(title, 2000), file=file, allowed_mentions=NO_PINGS
+            ) as params:
                 sent = await self.client.http.send_message(channel_id, params=params)
         return SentMessage(message_id=str(sent["id"]), channel_id=str(channel_id))
 
@@ -375,8 +401,14 @@ class DiscordPlatform:
     # -- live sessions (Guild Scheduled Events) ------------------------------------------
 
     async def upsert_scheduled_event(
-        self, workspace_id: str, key: str, title: str, starts_at: datetime, ends_at: datetime,
-        description: str, location: str,
+        self,
+        workspace_id: str,
+        key: str,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        description: str,
+        location: str,
     ) -> str:
         """Create or edit the external event for `key`; returns the event id."""
         self._check_workspace(workspace_id)

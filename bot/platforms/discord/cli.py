@@ -25,14 +25,22 @@ def discord_group() -> None:
 
 @app.command("invite-url")
 def invite_url_command(
-    application_id: str = typer.Option(None, "--application-id", help="Defaults to MEMBOT_DISCORD_APPLICATION_ID / DISCORD_APPLICATION_ID."),
-    kick: bool = typer.Option(False, "--kick", help="Also ask for Kick Members (only if you remove members who cancel)."),
-    guild_id: str = typer.Option(None, "--guild-id", help="Preselect your server (defaults to MEMBOT_DISCORD_GUILD_ID)."),
+    application_id: str = typer.Option(
+        None, "--application-id", help="Defaults to MEMBOT_DISCORD_APPLICATION_ID / DISCORD_APPLICATION_ID."
+    ),
+    kick: bool = typer.Option(
+        False, "--kick", help="Also ask for Kick Members (only if you remove members who cancel)."
+    ),
+    guild_id: str = typer.Option(
+        None, "--guild-id", help="Preselect your server (defaults to MEMBOT_DISCORD_GUILD_ID)."
+    ),
 ) -> None:
     """Print the URL that adds membot to your server with exactly the permissions it needs."""
     app_id = application_id or _from_env(ENV_NAMES)
     if not app_id:
-        typer.echo("Give --application-id or set DISCORD_APPLICATION_ID (Developer Portal → General Information).", err=True)
+        typer.echo(
+            "Give --application-id or set DISCORD_APPLICATION_ID (Developer Portal → General Information).", err=True
+        )
         raise typer.Exit(2)
     try:
         url = invite_url(app_id.strip(), kick=kick, guild_id=guild_id or _from_env(GUILD_ENV_NAMES))

@@ -39,7 +39,9 @@ class GuildDirectory:
             channels = await self._load_channels(refresh)
             if name in channels:
                 return channels[name]
-        raise PermanentError(f"no text channel named #{name} in the server; create it or change [channels] in community.toml")
+        raise PermanentError(
+            f"no text channel named #{name} in the server; create it or change [channels] in community.toml"
+        )
 
     async def _load_channels(self, refresh: bool) -> dict[str, int]:
         if self._channels is None or refresh:

@@ -28,7 +28,17 @@ from bot.platforms.discord.render import decode_custom_id
 PLATFORM = "discord"
 
 # Discord client locales -> the locales membot's prompts use (Norwegian is "no" on Discord).
-_LOCALES = {"no": "nb", "zh-CN": "zh", "zh-TW": "zh", "en-US": "en", "en-GB": "en", "es-ES": "es", "es-419": "es", "pt-BR": "pt", "sv-SE": "sv"}
+_LOCALES = {
+    "no": "nb",
+    "zh-CN": "zh",
+    "zh-TW": "zh",
+    "en-US": "en",
+    "en-GB": "en",
+    "es-ES": "es",
+    "es-419": "es",
+    "pt-BR": "pt",
+    "sv-SE": "sv",
+}
 
 
 def locale_of(value: object) -> str | None:
@@ -64,7 +74,9 @@ def member_screened(before: discord.Member, after: discord.Member, guild_id: int
 def _join(member: discord.Member, *, pending: bool) -> MemberJoined:
     joined = int(member.joined_at.timestamp()) if member.joined_at else 0
     suffix = ":pending" if pending else ""
-    return MemberJoined(user=user_ref(member, str(member.guild.id)), event_id=f"{member.id}:{joined}{suffix}", pending=pending)
+    return MemberJoined(
+        user=user_ref(member, str(member.guild.id)), event_id=f"{member.id}:{joined}{suffix}", pending=pending
+    )
 
 
 def member_left(payload: discord.RawMemberRemoveEvent, guild_id: int) -> MemberLeft | None:
@@ -114,7 +126,11 @@ def reaction_added(payload: discord.RawReactionActionEvent, guild_id: int, bot_u
         return None
     emoji = payload.emoji
     name = emoji.name if emoji.is_custom_emoji() else str(emoji)
-    user = user_ref(member, str(guild_id)) if member is not None else UserRef(PLATFORM, str(guild_id), str(payload.user_id))
+    user = (
+        user_ref(member, str(guild_id))
+        if member is not None
+        else UserRef(PLATFORM, str(guild_id), str(payload.user_id))
+    )
     return ReactionAdded(
         user=user,
         channel=ChannelRef(PLATFORM, str(guild_id), str(payload.channel_id), is_dm=payload.guild_id is None),
@@ -201,4 +217,3 @@ def form_submitted(interaction: discord.Interaction, guild_id: int, responder: R
         event_id=str(interaction.id),
         responder=responder,
     )
-

@@ -53,7 +53,11 @@ EMBED_COLOUR = 0x5865F2
 ACTION_PART = r"[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*(?::\S{1,80})?"
 CUSTOM_ID_TEMPLATE = re.compile(rf"(?P<action>{ACTION_PART})(?: (?P<value>.+))?", re.DOTALL)
 
-_STYLES = {"default": discord.ButtonStyle.secondary, "primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
+_STYLES = {
+    "default": discord.ButtonStyle.secondary,
+    "primary": discord.ButtonStyle.primary,
+    "danger": discord.ButtonStyle.danger,
+}
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _LINK = re.compile(r"<(https?://[^|>\s]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^|>\s]+)>")
@@ -159,7 +163,9 @@ def render_view(message: OutboundMessage) -> discord.ui.View | None:
         if isinstance(block, Buttons):
             buttons = [b for b in block.buttons if b.url or b.action_id]
             for start in range(0, len(buttons), BUTTONS_PER_ROW):
-                chunk = [item for b in buttons[start : start + BUTTONS_PER_ROW] if (item := _button(b, seen)) is not None]
+                chunk = [
+                    item for b in buttons[start : start + BUTTONS_PER_ROW] if (item := _button(b, seen)) is not None
+                ]
                 if not chunk:
                     continue
                 if rows == ROWS:
@@ -174,7 +180,8 @@ def render_view(message: OutboundMessage) -> discord.ui.View | None:
                 continue
             seen.add(block.action_id)
             options = [
-                discord.SelectOption(label=clip(o.label, 100), value=o.value[:100]) for o in block.options[:SELECT_OPTIONS]
+                discord.SelectOption(label=clip(o.label, 100), value=o.value[:100])
+                for o in block.options[:SELECT_OPTIONS]
             ]
             view.add_item(
                 discord.ui.Select(
@@ -196,7 +203,9 @@ def _button(button: Button, seen: set[str]) -> discord.ui.Button | None:
     if custom_id in seen:  # Discord rejects a message whose custom_ids repeat
         return None
     seen.add(custom_id)
-    return discord.ui.Button(label=label, custom_id=custom_id, style=_STYLES.get(button.style, discord.ButtonStyle.secondary))
+    return discord.ui.Button(
+        label=label, custom_id=custom_id, style=_STYLES.get(button.style, discord.ButtonStyle.secondary)
+    )
 
 
 def render_form(form: Form) -> discord.ui.Modal:
@@ -217,8 +226,12 @@ def _form_input(field: FormField) -> discord.ui.Item[discord.ui.Modal]:
             discord.SelectOption(label=clip(o.label, 100), value=o.value[:100], default=o.value == field.initial)
             for o in field.options[:SELECT_OPTIONS]
         ]
-        return discord.ui.Select(custom_id=field.name, options=options, required=field.required,
-                                 placeholder=clip(field.placeholder, 150) or None)
+        return discord.ui.Select(
+            custom_id=field.name,
+            options=options,
+            required=field.required,
+            placeholder=clip(field.placeholder, 150) or None,
+        )
     style = discord.TextStyle.paragraph if field.kind == "multiline" else discord.TextStyle.short
     return discord.ui.TextInput(
         custom_id=field.name,

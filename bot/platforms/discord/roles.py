@@ -7,10 +7,10 @@ from typing import Any
 
 import discord
 
-from bot.ports import AccessNotManageable
 from bot.platforms.discord import access
 from bot.platforms.discord.directory import GuildDirectory
 from bot.platforms.discord.errors import MISSING_PERMISSIONS, translated
+from bot.ports import AccessNotManageable
 
 
 class RoleKeeper:

@@ -7,7 +7,7 @@ found again after a restart and re-publishing edits it instead of creating a twi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -40,8 +40,8 @@ def event_payload(
         "privacy_level": GUILD_ONLY,
         "entity_type": EXTERNAL,
         "entity_metadata": {"location": clip(location, LOCATION_LIMIT) or "Online"},
-        "scheduled_start_time": starts_at.astimezone(timezone.utc).isoformat(),
-        "scheduled_end_time": ends_at.astimezone(timezone.utc).isoformat(),
+        "scheduled_start_time": starts_at.astimezone(UTC).isoformat(),
+        "scheduled_end_time": ends_at.astimezone(UTC).isoformat(),
         "description": clip(description, DESCRIPTION_LIMIT - len(tail)) + tail,
     }
 

@@ -13,9 +13,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.ports import AccessNotManageable, PermanentError
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.errors import call, error_code
+from bot.ports import AccessNotManageable, PermanentError
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +41,22 @@ class TierAccess:
     async def grant(self, user_id: str, tier: str) -> None:
         for channel in self._channels.get(tier, ()):
             channel_id = await self._channel(channel, tier)
-            await self._guard(self._client.conversations_invite(channel=channel_id, users=user_id), channel=channel, ok={"already_in_channel"})
+            await self._guard(
+                self._client.conversations_invite(channel=channel_id, users=user_id),
+                channel=channel,
+                ok={"already_in_channel"},
+            )
         if group := self._usergroups.get(tier):
             await self._update_group(group, tier, add=user_id)
 
     async def revoke(self, user_id: str, tier: str) -> None:
         for channel in self._channels.get(tier, ()):
             channel_id = await self._channel(channel, tier)
-            await self._guard(self._client.conversations_kick(channel=channel_id, user=user_id), channel=channel, ok={"not_in_channel"})
+            await self._guard(
+                self._client.conversations_kick(channel=channel_id, user=user_id),
+                channel=channel,
+                ok={"not_in_channel"},
+            )
         if group := self._usergroups.get(tier):
             await self._update_group(group, tier, remove=user_id)
 

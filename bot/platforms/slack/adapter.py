@@ -25,7 +25,6 @@ from bot.clock import Clock, SystemClock
 from bot.events import Event, MemberJoined, MemberLeft, UserRef
 from bot.log_throttle import ThrottledLog
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.ports import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 from bot.platforms.slack import inbound
 from bot.platforms.slack.access import TierAccess
 from bot.platforms.slack.directory import SlackDirectory
@@ -33,12 +32,18 @@ from bot.platforms.slack.errors import call
 from bot.platforms.slack.manifest import EVENTS_PATH
 from bot.platforms.slack.render import render_home, render_message
 from bot.platforms.slack.responder import SlackResponder, origin_from_metadata
+from bot.ports import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 
 log = logging.getLogger(__name__)
 
 HomeProvider = Callable[[UserRef], Awaitable[OutboundMessage]]
 EVENT_TYPES = (
-    "team_join", "member_joined_channel", "member_left_channel", "message", "app_mention", "reaction_added",
+    "team_join",
+    "member_joined_channel",
+    "member_left_channel",
+    "message",
+    "app_mention",
+    "reaction_added",
 )
 
 # chat.postMessage allows about 1 message per second per channel, with short bursts, plus an
@@ -46,8 +51,15 @@ EVENT_TYPES = (
 # for the whole workspace stays under both; a burst of 3 lets a new member's welcome DM and
 # public greeting leave at once. A 429 still wins: its Retry-After pauses the workspace.
 SLACK_CAPABILITIES = Capabilities(
-    forms=True, edit=True, files=True, ephemeral=True, threads=True, access_control=True,
-    mass_dm_allowed=True, sends_per_second=1.0, burst=3,
+    forms=True,
+    edit=True,
+    files=True,
+    ephemeral=True,
+    threads=True,
+    access_control=True,
+    mass_dm_allowed=True,
+    sends_per_second=1.0,
+    burst=3,
 )
 
 
@@ -189,7 +201,9 @@ class SlackPlatform:
         # Slack sends UTF-8; other bytes cannot carry a valid signature, so they decode to a 401
         text = (await request.read()).decode("utf-8", errors="replace")
         status, body = await self.handle_request(text, request.headers, request.query_string)
-        return web.Response(status=status, text=body, content_type="application/json" if body.startswith("{") else "text/plain")
+        return web.Response(
+            status=status, text=body, content_type="application/json" if body.startswith("{") else "text/plain"
+        )
 
     # -- inbound -------------------------------------------------------------------------
 
@@ -215,15 +229,26 @@ class SlackPlatform:
 
     async def _on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
         channel = body.get("channel_id")
-        responder = self._responder(body.get("user_id", ""), channel, None, bool(channel and channel.startswith("D")), respond=respond, trigger_id=body.get("trigger_id"))
+        responder = self._responder(
+            body.get("user_id", ""),
+            channel,
+            None,
+            bool(channel and channel.startswith("D")),
+            respond=respond,
+            trigger_id=body.get("trigger_id"),
+        )
         await self._emit(inbound.command_event(body, responder), ack)
 
     async def _on_action(self, ack: Any, body: dict[str, Any], respond: Any = None) -> None:
         where = inbound.interaction_channel(body)
         user_id = (body.get("user") or {}).get("id", "")
         responder = self._responder(
-            user_id, where.channel_id if where else None, where.thread_id if where else None, bool(where and where.is_dm),
-            respond=respond if body.get("response_url") else None, trigger_id=body.get("trigger_id"),
+            user_id,
+            where.channel_id if where else None,
+            where.thread_id if where else None,
+            bool(where and where.is_dm),
+            respond=respond if body.get("response_url") else None,
+            trigger_id=body.get("trigger_id"),
         )
         events = inbound.action_events(body, responder)
         if not events:
@@ -253,7 +278,9 @@ class SlackPlatform:
         except Exception:  # after the ack nobody else would see it
             log.exception("slack: building App Home failed")
 
-    def _responder(self, user_id: str, channel_id: str | None, thread_ts: str | None, is_dm: bool, **extra: Any) -> SlackResponder:
+    def _responder(
+        self, user_id: str, channel_id: str | None, thread_ts: str | None, is_dm: bool, **extra: Any
+    ) -> SlackResponder:
         return SlackResponder(self._client, self.directory, user_id, channel_id, thread_ts, is_dm, **extra)
 
     async def _counts(self, event: Event) -> bool:
@@ -296,7 +323,9 @@ class SlackPlatform:
 
     async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
         channel = await self._destination(target)
-        response = await call(self._client.chat_postMessage(channel=channel, thread_ts=target.thread_id, **render_message(message)))
+        response = await call(
+            self._client.chat_postMessage(channel=channel, thread_ts=target.thread_id, **render_message(message))
+        )
         return SentMessage(message_id=response["ts"], channel_id=response.get("channel", channel))
 
     async def edit(self, target: Target, message_id: str, message: OutboundMessage) -> None:
@@ -306,7 +335,9 @@ class SlackPlatform:
     async def upload_file(self, target: Target, filename: str, data: bytes, title: str) -> SentMessage:
         channel = await self._destination(target)
         response = await call(
-            self._client.files_upload_v2(channel=channel, file=data, filename=filename, title=title, thread_ts=target.thread_id)
+            self._client.files_upload_v2(
+                channel=channel, file=data, filename=filename, title=title, thread_ts=target.thread_id
+            )
         )
         files = response.get("files") or [response.get("file") or {}]
         return SentMessage(message_id=str(files[0].get("id", "")), channel_id=channel)
@@ -324,9 +355,18 @@ class SlackPlatform:
         response = await call(self._client.users_info(user=user_id, include_locale=True))
         user = response["user"]
         profile = user.get("profile") or {}
-        name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or user_id
+        )
         return UserProfile(
-            user_id=user_id, display_name=name, locale=user.get("locale"), timezone=user.get("tz"),
+            user_id=user_id,
+            display_name=name,
+            locale=user.get("locale"),
+            timezone=user.get("tz"),
             is_bot=bool(user.get("is_bot")),
         )
 
@@ -351,7 +391,9 @@ class _Verifier(SignatureVerifier):
         return None
 
 
-def create_slack_platform(settings: Any, community_config: Any, *, web_server: Any = None, **overrides: Any) -> SlackPlatform:
+def create_slack_platform(
+    settings: Any, community_config: Any, *, web_server: Any = None, **overrides: Any
+) -> SlackPlatform:
     """The adapter from settings (`slack_bot_token`, `slack_signing_secret`, `slack_app_token`,
     `slack_api_url`, `port`) and the community's tiers (a CommunityFile, or anything with `.config`).
 

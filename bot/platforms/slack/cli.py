@@ -21,7 +21,9 @@ def manifest(
     http_url: str | None = typer.Option(
         None, "--http-url", metavar="URL", help="Public base URL for HTTP mode (default: Socket Mode, no URL needed)."
     ),
-    shortcuts: bool = typer.Option(True, "--shortcuts/--no-shortcuts", help="Also register /ask, /library, /next, /live."),
+    shortcuts: bool = typer.Option(
+        True, "--shortcuts/--no-shortcuts", help="Also register /ask, /library, /next, /live."
+    ),
 ) -> None:
     """Print the Slack app manifest (YAML): paste it at api.slack.com/apps > Create New App > From a manifest."""
     if http_url is not None and not http_url.startswith(("https://", "http://")):

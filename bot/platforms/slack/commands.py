@@ -21,9 +21,29 @@ ROOT_COMMAND = "membot"
 
 # Every router command (today's and the ones being built), in the order /membot help shows them.
 COMMANDS: tuple[str, ...] = (
-    "help", "join", "library", "next", "ask", "me", "prefs", "live", "drop", "announce", "poll",
-    "feedback", "invite", "ambassadors", "faq", "stats", "members", "member", "doors", "billing",
-    "link", "my-data", "forget-me",
+    "help",
+    "join",
+    "library",
+    "next",
+    "ask",
+    "me",
+    "prefs",
+    "live",
+    "drop",
+    "announce",
+    "poll",
+    "feedback",
+    "invite",
+    "ambassadors",
+    "faq",
+    "stats",
+    "members",
+    "member",
+    "doors",
+    "billing",
+    "link",
+    "my-data",
+    "forget-me",
 )
 
 # Top-level shortcuts: short, member-facing, and not a Slack built-in.

@@ -13,8 +13,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ports import PermanentError
 from bot.platforms.slack.errors import call
+from bot.ports import PermanentError
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,11 @@ class SlackDirectory:
         found: dict[str, str] = {}
         cursor: str | None = None
         for _ in range(MAX_PAGES):
-            kwargs: dict[str, Any] = {"types": "public_channel,private_channel", "exclude_archived": True, "limit": PAGE}
+            kwargs: dict[str, Any] = {
+                "types": "public_channel,private_channel",
+                "exclude_archived": True,
+                "limit": PAGE,
+            }
             if cursor:
                 kwargs["cursor"] = cursor
             response = await call(self._client.conversations_list(**kwargs))

@@ -15,13 +15,27 @@ T = TypeVar("T")
 
 DEFAULT_RETRY_AFTER = 1.0
 # Slack error codes worth retrying: Slack's own trouble, not ours.
-TRANSIENT_CODES = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"})
+TRANSIENT_CODES = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"}
+)
 # Named here so the intent is visible; any other `ok: false` code is permanent as well.
 PERMANENT_CODES = frozenset(
     {
-        "channel_not_found", "user_not_found", "users_not_found", "not_in_channel", "is_archived",
-        "cannot_dm_bot", "user_disabled", "account_inactive", "invalid_auth", "not_authed",
-        "missing_scope", "invalid_blocks", "msg_too_long", "no_text", "restricted_action",
+        "channel_not_found",
+        "user_not_found",
+        "users_not_found",
+        "not_in_channel",
+        "is_archived",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "missing_scope",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "restricted_action",
     }
 )
 
@@ -64,5 +78,5 @@ async def call(awaitable: Awaitable[T]) -> T:
     """Await a Web API call, raising neutral errors instead of SDK ones."""
     try:
         return await awaitable
-    except (SlackApiError, SlackClientError, aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
+    except (TimeoutError, SlackApiError, SlackClientError, aiohttp.ClientError, ConnectionError) as exc:
         raise translate(exc) from exc

@@ -54,7 +54,9 @@ def _user(team_id: str, user_id: str, *, name: str | None = None, locale: str | 
     return UserRef(PLATFORM, team_id, user_id, name or None, locale or None)
 
 
-def _channel(team_id: str, channel_id: str, *, thread_ts: str | None = None, channel_type: str | None = None) -> ChannelRef:
+def _channel(
+    team_id: str, channel_id: str, *, thread_ts: str | None = None, channel_type: str | None = None
+) -> ChannelRef:
     is_dm = channel_type == "im" if channel_type else channel_id.startswith("D")
     return ChannelRef(PLATFORM, team_id, channel_id, thread_id=thread_ts, is_dm=is_dm)
 
@@ -93,7 +95,13 @@ def event_from_envelope(body: Mapping[str, Any], *, bot_user_id: str | None = No
         if item.get("type") != "message" or not event.get("user") or event.get("user") == bot_user_id:
             return None
         where = _channel(team, item.get("channel", ""))
-        return ReactionAdded(user=_user(team, event["user"]), channel=where, emoji=event.get("reaction", ""), message_id=item.get("ts", ""), event_id=event_id)
+        return ReactionAdded(
+            user=_user(team, event["user"]),
+            channel=where,
+            emoji=event.get("reaction", ""),
+            message_id=item.get("ts", ""),
+            event_id=event_id,
+        )
     return None
 
 
@@ -108,11 +116,15 @@ def _team_join(team: str, event: Mapping[str, Any], event_id: str | None) -> Mem
         return None
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
-    return MemberJoined(user=_user(user.get("team_id") or team, user["id"], name=name, locale=user.get("locale")), event_id=event_id)
+    return MemberJoined(
+        user=_user(user.get("team_id") or team, user["id"], name=name, locale=user.get("locale")), event_id=event_id
+    )
 
 
-def _message(team: str, event: Mapping[str, Any], event_id: str | None, bot_user_id: str | None) -> MessagePosted | None:
-    if event.get("bot_id") or event.get("subtype") and event["subtype"] not in PERSON_SUBTYPES:
+def _message(
+    team: str, event: Mapping[str, Any], event_id: str | None, bot_user_id: str | None
+) -> MessagePosted | None:
+    if event.get("bot_id") or (event.get("subtype") and event["subtype"] not in PERSON_SUBTYPES):
         return None
     if not event.get("user") or event.get("user") == bot_user_id:
         return None
@@ -123,8 +135,12 @@ def _message(team: str, event: Mapping[str, Any], event_id: str | None, bot_user
     return _posted(team, event, event_id, bot_user_id, mentions_bot=mentions)
 
 
-def _posted(team: str, event: Mapping[str, Any], event_id: str | None, bot_user_id: str | None, *, mentions_bot: bool) -> MessagePosted:
-    where = _channel(team, event.get("channel", ""), thread_ts=event.get("thread_ts"), channel_type=event.get("channel_type"))
+def _posted(
+    team: str, event: Mapping[str, Any], event_id: str | None, bot_user_id: str | None, *, mentions_bot: bool
+) -> MessagePosted:
+    where = _channel(
+        team, event.get("channel", ""), thread_ts=event.get("thread_ts"), channel_type=event.get("channel_type")
+    )
     return MessagePosted(
         user=_user(event.get("user_team") or team, event["user"]),
         channel=where,
@@ -152,7 +168,11 @@ def command_event(body: Mapping[str, Any], responder: Responder | None = None) -
     team = str(body.get("team_id", ""))
     return CommandInvoked(
         user=_user(team, body.get("user_id", ""), name=body.get("user_name")),
-        channel=_channel(team, body["channel_id"], channel_type="im" if body.get("channel_name") == "directmessage" else None) if body.get("channel_id") else None,
+        channel=_channel(
+            team, body["channel_id"], channel_type="im" if body.get("channel_name") == "directmessage" else None
+        )
+        if body.get("channel_id")
+        else None,
         name=name,
         args=args,
         event_id=body.get("trigger_id"),
@@ -241,19 +261,55 @@ _STATE = {"values": (Mapping,)}
 _VIEW = {"type": _TEXT, "callback_id": _TEXT, "id": _TEXT, "private_metadata": _TEXT, "state": _STATE}
 _ACTION = {"action_id": _TEXT, "type": _TEXT, "value": _TEXT, "action_ts": _TEXT, "selected_option": {"value": _TEXT}}
 _TOP: Shape = {
-    "type": _TEXT, "team_id": _TEXT, "event_id": _TEXT, "trigger_id": _TEXT, "response_url": _TEXT,
-    "command": _TEXT, "text": _TEXT, "user_id": _TEXT, "user_name": _TEXT, "channel_id": _TEXT, "channel_name": _TEXT,
-    "authorizations": (list,), "enterprise": (str, Mapping), "team": {"id": _TEXT, "domain": _TEXT, "enterprise_id": _TEXT},
-    "user": _USER, "channel": {"id": _TEXT}, "container": {"channel_id": _TEXT, "thread_ts": _TEXT, "message_ts": _TEXT},
-    "message": {"ts": _TEXT, "thread_ts": _TEXT}, "view": _VIEW, "actions": (list,),
+    "type": _TEXT,
+    "team_id": _TEXT,
+    "event_id": _TEXT,
+    "trigger_id": _TEXT,
+    "response_url": _TEXT,
+    "command": _TEXT,
+    "text": _TEXT,
+    "user_id": _TEXT,
+    "user_name": _TEXT,
+    "channel_id": _TEXT,
+    "channel_name": _TEXT,
+    "authorizations": (list,),
+    "enterprise": (str, Mapping),
+    "team": {"id": _TEXT, "domain": _TEXT, "enterprise_id": _TEXT},
+    "user": _USER,
+    "channel": {"id": _TEXT},
+    "container": {"channel_id": _TEXT, "thread_ts": _TEXT, "message_ts": _TEXT},
+    "message": {"ts": _TEXT, "thread_ts": _TEXT},
+    "view": _VIEW,
+    "actions": (list,),
 }
 _EVENT: Shape = {
-    "type": _TEXT, "channel": _TEXT, "channel_type": _TEXT, "text": _TEXT, "ts": _TEXT, "thread_ts": _TEXT,
-    "subtype": _TEXT, "user_team": _TEXT, "reaction": _TEXT, "tab": _TEXT, "item": {"type": _TEXT, "channel": _TEXT, "ts": _TEXT},
+    "type": _TEXT,
+    "channel": _TEXT,
+    "channel_type": _TEXT,
+    "text": _TEXT,
+    "ts": _TEXT,
+    "thread_ts": _TEXT,
+    "subtype": _TEXT,
+    "user_team": _TEXT,
+    "reaction": _TEXT,
+    "tab": _TEXT,
+    "item": {"type": _TEXT, "channel": _TEXT, "ts": _TEXT},
 }
 _JOINED_USER = {**_USER, "real_name": _TEXT, "locale": _TEXT, "profile": {"display_name": _TEXT, "real_name": _TEXT}}
-READ_EVENTS = frozenset({"team_join", "member_joined_channel", "member_left_channel", "message", "app_mention", "reaction_added", "app_home_opened"})
-_PEOPLES_PAYLOADS = frozenset({"block_actions", "view_submission", "view_closed", "block_suggestion", "shortcut", "message_action"})
+READ_EVENTS = frozenset(
+    {
+        "team_join",
+        "member_joined_channel",
+        "member_left_channel",
+        "message",
+        "app_mention",
+        "reaction_added",
+        "app_home_opened",
+    }
+)
+_PEOPLES_PAYLOADS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "block_suggestion", "shortcut", "message_action"}
+)
 
 
 def body_problem(body: Any) -> str | None:
@@ -282,12 +338,19 @@ def body_problem(body: Any) -> str | None:
         actions = body.get("actions")
         if not actions or not isinstance(actions, list) or not all(isinstance(a, Mapping) for a in actions):
             return "actions"
-        return next((p for a in actions if (p := _shape(a, _ACTION, "actions[].") or _required(a, "action_id", "actions[]."))), None)
+        return next(
+            (p for a in actions if (p := _shape(a, _ACTION, "actions[].") or _required(a, "action_id", "actions[]."))),
+            None,
+        )
     if kind in ("view_submission", "view_closed") or "view" in body:
         view = body.get("view")
         if not isinstance(view, Mapping):
             return "view"
-        return _required(view, "type", "view.") or _required(view, "callback_id", "view.") or _form_state(view.get("state"))
+        return (
+            _required(view, "type", "view.")
+            or _required(view, "callback_id", "view.")
+            or _form_state(view.get("state"))
+        )
     if "command" in body:
         return _required(body, "command", "") or _required(body, "user_id", "")
     return None
@@ -321,6 +384,8 @@ def _form_state(state: Any) -> str | None:
         if not isinstance(elements, Mapping):
             return "view.state.values"
         for element in elements.values():
-            if not isinstance(element, Mapping) or _shape(element, {"type": _TEXT, "value": _TEXT, "selected_option": {"value": _TEXT}}, ""):
+            if not isinstance(element, Mapping) or _shape(
+                element, {"type": _TEXT, "value": _TEXT, "selected_option": {"value": _TEXT}}, ""
+            ):
                 return "view.state.values"
     return None

@@ -68,7 +68,11 @@ def build_manifest(
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {"name": name[:35], "description": description[:140], "background_color": "#2c2d30"},
         "features": {
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": name[:80], "always_online": True},
             "slash_commands": commands,
         },

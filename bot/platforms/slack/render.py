@@ -35,8 +35,8 @@ from bot.messages import (
     FormField,
     Header,
     Image,
-    OutboundMessage,
     Option,
+    OutboundMessage,
     Section,
     Select,
 )
@@ -98,7 +98,7 @@ def truncate_escaped(text: str, limit: int) -> str:
     if sum(len(e) for e in escaped) <= limit:
         return "".join(escaped)
     out, used, budget = [], 0, limit - len(ELLIPSIS)
-    for token, piece in zip(tokens, escaped):
+    for token, piece in zip(tokens, escaped, strict=True):
         if used + len(piece) <= budget:
             out.append(piece)
             used += len(piece)
@@ -213,7 +213,7 @@ def _fit(blocks: list[dict[str, Any]], max_blocks: int) -> list[dict[str, Any]]:
     tail_start = len(blocks)
     while tail_start > 0 and blocks[tail_start - 1]["type"] in ("actions", "context"):
         tail_start -= 1
-    tail = blocks[tail_start:][-(max_blocks // 2):]
+    tail = blocks[tail_start:][-(max_blocks // 2) :]
     room = max_blocks - len(tail) - 1
     return [*blocks[:room], {"type": "context", "elements": [{"type": "mrkdwn", "text": ELLIPSIS}]}, *tail]
 
@@ -225,7 +225,10 @@ def _render_block(block: Block, ids: _ActionIds) -> list[dict[str, Any]]:
         return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_mrkdwn(block.text)]
     if isinstance(block, Fields):
         return [
-            {"type": "section", "fields": [_field(label, value) for label, value in block.items[i : i + FIELDS_PER_SECTION]]}
+            {
+                "type": "section",
+                "fields": [_field(label, value) for label, value in block.items[i : i + FIELDS_PER_SECTION]],
+            }
             for i in range(0, len(block.items), FIELDS_PER_SECTION)
         ]
     if isinstance(block, Image):
@@ -235,7 +238,9 @@ def _render_block(block: Block, ids: _ActionIds) -> list[dict[str, Any]]:
     if isinstance(block, Context):
         if not block.text.strip():
             return []
-        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": truncate_escaped(block.text, SECTION_TEXT)}]}]
+        return [
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate_escaped(block.text, SECTION_TEXT)}]}
+        ]
     if isinstance(block, Buttons):
         elements = [_button(b, n, ids) for n, b in enumerate(block.buttons)]
         return [

@@ -15,10 +15,10 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import Form, OutboundMessage
-from bot.ports import PlatformError
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.errors import call
 from bot.platforms.slack.render import render_form, render_message
+from bot.ports import PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +61,22 @@ class SlackResponder:
         channel = self.channel_id if self.is_dm and self.channel_id else await self.directory.dm_channel(self.user_id)
         await call(
             self.client.files_upload_v2(
-                channel=channel, file=file.data, filename=file.filename, title=file.filename, initial_comment=message.text
+                channel=channel,
+                file=file.data,
+                filename=file.filename,
+                title=file.filename,
+                initial_comment=message.text,
             )
         )
 
     async def _post(self, payload: dict[str, Any], *, ephemeral: bool) -> None:
         if self.channel_id and not self.is_dm:
             if ephemeral:
-                await call(self.client.chat_postEphemeral(channel=self.channel_id, user=self.user_id, thread_ts=self.thread_ts, **payload))
+                await call(
+                    self.client.chat_postEphemeral(
+                        channel=self.channel_id, user=self.user_id, thread_ts=self.thread_ts, **payload
+                    )
+                )
             else:
                 await call(self.client.chat_postMessage(channel=self.channel_id, thread_ts=self.thread_ts, **payload))
             return
@@ -81,7 +89,9 @@ class SlackResponder:
             return False
         metadata = json.dumps({"channel": self.channel_id, "dm": self.is_dm}) if self.channel_id else ""
         try:
-            await call(self.client.views_open(trigger_id=self.trigger_id, view=render_form(form, private_metadata=metadata)))
+            await call(
+                self.client.views_open(trigger_id=self.trigger_id, view=render_form(form, private_metadata=metadata))
+            )
         except PlatformError as exc:
             log.warning("slack: could not open form %s: %s", form.form_id, exc)
             return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 WIRE_STATUSES = ("trialing", "active", "past_due", "paused", "canceled", "unpaid", "incomplete", "incomplete_expired")
@@ -76,7 +76,7 @@ class StripePort(Protocol):
 def timestamp(value: Any) -> datetime | None:
     if value in (None, "", 0):
         return None
-    return datetime.fromtimestamp(int(value), tz=timezone.utc)
+    return datetime.fromtimestamp(int(value), tz=UTC)
 
 
 def _int(value: Any) -> int | None:

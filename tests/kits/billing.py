@@ -64,11 +64,19 @@ async def webhook(paid_app: App) -> AsyncIterator[TestClient]:
     await client.close()
 
 
-async def post_event(client: TestClient, fake: FakeStripe, event: Mapping[str, Any], *, signature: str | None = None,
-                     timestamp: int | None = None) -> int:
+async def post_event(
+    client: TestClient,
+    fake: FakeStripe,
+    event: Mapping[str, Any],
+    *,
+    signature: str | None = None,
+    timestamp: int | None = None,
+) -> int:
     body = FakeStripe.body(event)
     header = signature if signature is not None else fake.sign(body, timestamp=timestamp)
-    response = await client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    response = await client.post(
+        "/stripe/webhook", data=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"}
+    )
     await response.read()
     return response.status
 
@@ -91,7 +99,9 @@ async def member_id(app: App, user: str) -> int:
 async def membership_of(app: App, user: str) -> Membership | None:
     mid = await member_id(app, user)
     async with app.database.session() as session:
-        return await session.scalar(select(Membership).where(Membership.member_id == mid).order_by(Membership.id.desc()).limit(1))
+        return await session.scalar(
+            select(Membership).where(Membership.member_id == mid).order_by(Membership.id.desc()).limit(1)
+        )
 
 
 async def stripe_events(app: App) -> list[StripeEvent]:
@@ -112,4 +122,6 @@ def texts(memory: MemoryPlatform, user: str) -> list[str]:
 
 
 def button_actions(message: OutboundMessage) -> list[str]:
-    return [b.action_id or (b.url or "") for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
+    return [
+        b.action_id or (b.url or "") for block in message.blocks if isinstance(block, Buttons) for b in block.buttons
+    ]

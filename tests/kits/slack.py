@@ -47,7 +47,9 @@ class SlackRequests:
         self.secret = secret
         self._ids = itertools.count(1)
 
-    def headers(self, body: str, *, content_type: str, timestamp: int | None = None, secret: str | None = None) -> dict[str, str]:
+    def headers(
+        self, body: str, *, content_type: str, timestamp: int | None = None, secret: str | None = None
+    ) -> dict[str, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)  # Slack verification uses real time
         base = f"v0:{ts}:{body}".encode()
         signature = "v0=" + hmac.new((secret or self.secret).encode(), base, hashlib.sha256).hexdigest()
@@ -57,7 +59,9 @@ class SlackRequests:
         """Into the real Bolt app (`AsyncBoltRequest` + `async_dispatch`, via the adapter)."""
         return Reply(*await self.platform.handle_request(body, headers))
 
-    async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None, **signing: Any) -> Reply:
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None, **signing: Any
+    ) -> Reply:
         envelope = {
             "token": "legacy-verification-token",
             "team_id": TEAM,
@@ -75,41 +79,71 @@ class SlackRequests:
             headers |= {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
         return await self.send(body, headers)
 
-    async def command(self, command: str, text: str = "", *, user: str = "U0DANA", channel: str = "C0GENERAL") -> tuple[Reply, str]:
+    async def command(
+        self, command: str, text: str = "", *, user: str = "U0DANA", channel: str = "C0GENERAL"
+    ) -> tuple[Reply, str]:
         trigger = f"{next(self._ids)}.42.trig{next(self._ids)}"
         response_name = f"cmd{next(self._ids)}"
         form = {
-            "token": "legacy", "team_id": TEAM, "team_domain": "fake", "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "general", "user_id": user,
-            "user_name": "dana", "command": command, "text": text, "api_app_id": "A0MEMBOT",
-            "is_enterprise_install": "false", "response_url": self.fake.response_url(response_name), "trigger_id": trigger,
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "fake",
+            "channel_id": channel,
+            "channel_name": "directmessage" if channel.startswith("D") else "general",
+            "user_id": user,
+            "user_name": "dana",
+            "command": command,
+            "text": text,
+            "api_app_id": "A0MEMBOT",
+            "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(response_name),
+            "trigger_id": trigger,
         }
         body = urlencode(form)
-        return await self.send(body, self.headers(body, content_type="application/x-www-form-urlencoded")), response_name
+        return await self.send(
+            body, self.headers(body, content_type="application/x-www-form-urlencoded")
+        ), response_name
 
     async def interaction(self, payload: dict[str, Any], **signing: Any) -> Reply:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.send(body, self.headers(body, content_type="application/x-www-form-urlencoded", **signing))
 
-    def block_actions(self, action: dict[str, Any], *, user: str = "U0DANA", channel: str = "D0DANA", response_name: str = "act1") -> dict[str, Any]:
+    def block_actions(
+        self, action: dict[str, Any], *, user: str = "U0DANA", channel: str = "D0DANA", response_name: str = "act1"
+    ) -> dict[str, Any]:
         return {
             "type": "block_actions",
             "user": {"id": user, "username": "dana", "name": "dana", "team_id": TEAM},
             "api_app_id": "A0MEMBOT",
             "token": "legacy",
-            "container": {"type": "message", "message_ts": "1790000000.000001", "channel_id": channel, "is_ephemeral": False},
+            "container": {
+                "type": "message",
+                "message_ts": "1790000000.000001",
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
             "trigger_id": f"{next(self._ids)}.42.trig",
             "team": {"id": TEAM, "domain": "fake"},
             "enterprise": None,
             "is_enterprise_install": False,
             "channel": {"id": channel, "name": "directmessage"},
-            "message": {"type": "message", "user": BOT_USER, "ts": "1790000000.000001", "bot_id": "B0MEMBOT", "text": "hi", "team": TEAM, "blocks": []},
+            "message": {
+                "type": "message",
+                "user": BOT_USER,
+                "ts": "1790000000.000001",
+                "bot_id": "B0MEMBOT",
+                "text": "hi",
+                "team": TEAM,
+                "blocks": [],
+            },
             "state": {"values": {}},
             "response_url": self.fake.response_url(response_name),
             "actions": [{"block_id": "b1", "action_ts": "1790000001.000100", **action}],
         }
 
-    def view_submission(self, callback_id: str, values: dict[str, Any], *, user: str = "U0DANA", private_metadata: str = "") -> dict[str, Any]:
+    def view_submission(
+        self, callback_id: str, values: dict[str, Any], *, user: str = "U0DANA", private_metadata: str = ""
+    ) -> dict[str, Any]:
         return {
             "type": "view_submission",
             "team": {"id": TEAM, "domain": "fake"},
@@ -118,9 +152,15 @@ class SlackRequests:
             "token": "legacy",
             "trigger_id": f"{next(self._ids)}.42.trig",
             "view": {
-                "id": "V0000001", "team_id": TEAM, "type": "modal", "callback_id": callback_id,
-                "private_metadata": private_metadata, "state": {"values": values}, "hash": "1790000000.abc",
-                "title": {"type": "plain_text", "text": "Form"}, "blocks": [],
+                "id": "V0000001",
+                "team_id": TEAM,
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": values},
+                "hash": "1790000000.abc",
+                "title": {"type": "plain_text", "text": "Form"},
+                "blocks": [],
             },
             "response_urls": [],
             "is_enterprise_install": False,
@@ -132,8 +172,14 @@ def team_join_event(user_id: str = "U0DANA", name: str = "Dana Smith") -> dict[s
     return {
         "type": "team_join",
         "user": {
-            "id": user_id, "team_id": TEAM, "name": name.split()[0].lower(), "deleted": False, "real_name": name,
-            "tz": "Europe/Oslo", "is_bot": False, "is_admin": False,
+            "id": user_id,
+            "team_id": TEAM,
+            "name": name.split()[0].lower(),
+            "deleted": False,
+            "real_name": name,
+            "tz": "Europe/Oslo",
+            "is_bot": False,
+            "is_admin": False,
             "profile": {"real_name": name, "display_name": "", "email": "dana@example.com"},
         },
         "cache_ts": 1790000000,
@@ -142,7 +188,9 @@ def team_join_event(user_id: str = "U0DANA", name: str = "Dana Smith") -> dict[s
 
 
 async def home(user: UserRef) -> OutboundMessage:
-    return OutboundMessage(text="Your home", blocks=(Header("Welcome home"), Section(f"Hi <@{user.user_id}> & friends")))
+    return OutboundMessage(
+        text="Your home", blocks=(Header("Welcome home"), Section(f"Hi <@{user.user_id}> & friends"))
+    )
 
 
 @pytest.fixture
@@ -167,7 +215,9 @@ def slack(fake_slack: FakeSlack, clock: FakeClock) -> SlackPlatform:
 
 
 @pytest.fixture
-async def slack_app(sqlite_db: Database, settings: Settings, clock: FakeClock, slack: SlackPlatform, community_path: Path) -> AsyncIterator[App]:
+async def slack_app(
+    sqlite_db: Database, settings: Settings, clock: FakeClock, slack: SlackPlatform, community_path: Path
+) -> AsyncIterator[App]:
     application = await make_app(sqlite_db, settings, clock, {"slack": slack}, community_path)
     yield application
     await application.stop()

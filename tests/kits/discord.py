@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.events import Event
-from bot.ports import Ack
 from bot.platforms.discord.adapter import DiscordPlatform
+from bot.ports import Ack
 from bot.testing.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscord
 
 TIER_ROLES = {"member": "Member", "inner-circle": "Inner Circle"}
@@ -54,9 +54,17 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 def build_adapter(fake: FakeDiscord, **overrides: Any) -> DiscordPlatform:
     options: dict[str, Any] = {
-        "token": "test-token", "application_id": APPLICATION_ID, "guild_id": GUILD_ID, "tier_roles": TIER_ROLES,
-        "founding_role": "Founding member", "past_due_role": "Payment due", "mention_role_on_drops": True,
-        "base_url": fake.base_url, "drops_channel": "drops", "gateway": False, "defer_after": 0.0,
+        "token": "test-token",
+        "application_id": APPLICATION_ID,
+        "guild_id": GUILD_ID,
+        "tier_roles": TIER_ROLES,
+        "founding_role": "Founding member",
+        "past_due_role": "Payment due",
+        "mention_role_on_drops": True,
+        "base_url": fake.base_url,
+        "drops_channel": "drops",
+        "gateway": False,
+        "defer_after": 0.0,
         "commands": {"help": "What membot can do", "library": "Browse the library", "next": "What's coming up"},
     }
     options.update(overrides)
@@ -81,8 +89,9 @@ async def start_adapter(fake: FakeDiscord) -> AsyncIterator[StartAdapter]:
     """Start adapters with options (e.g. `defer_after=2.5`); all are stopped after the test."""
     running: list[DiscordPlatform] = []
 
-    async def start(*, suggest: dict[str, Callable[[str], Awaitable[list[str]]]] | None = None,
-                    **overrides: Any) -> tuple[DiscordPlatform, Recorder]:
+    async def start(
+        *, suggest: dict[str, Callable[[str], Awaitable[list[str]]]] | None = None, **overrides: Any
+    ) -> tuple[DiscordPlatform, Recorder]:
         adapter = build_adapter(fake, **overrides)
         for command, provider in (suggest or {}).items():
             adapter.set_autocomplete(command, provider)

@@ -1,0 +1,46 @@
+"""An app whose FAQ answers are written by an LLM, served by the fake OpenAI server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.platforms.memory import MemoryPlatform
+from bot.settings import Settings
+from bot.testing.fake_openai import FakeOpenAI
+from storage.database import Database
+from tests.conftest import make_app
+
+
+@pytest.fixture
+async def fake_openai_server() -> AsyncIterator[FakeOpenAI]:
+    async with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+async def llm_app(
+    sqlite_db: Database,
+    tmp_path: Path,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
+    fake_openai_server: FakeOpenAI,
+) -> AsyncIterator[App]:
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
+        openai_api_key="sk-test-not-real",
+        openai_base_url=fake_openai_server.base_url,
+        openai_model="gpt-test",
+        openai_timeout_seconds=0.3,
+        faq_judge=False,  # the writer alone, as with MEMBOT_FAQ_JUDGE=off (the judge: tests/test_faq_judge.py)
+        _env_file=None,
+    )
+    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
+    yield application
+    await application.services.answers.aclose()
+    await application.stop()
