@@ -28,7 +28,7 @@ from bot.integrations import answer_judge, answer_writer, faq_encoder
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
 from bot.services.billing.wire import StripePort
-from bot.services.answers import AnswerService
+from bot.services.faq.answers import AnswerService
 from bot.services.analytics import AnalyticsService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from bot.app import App
 from bot.clock import FakeClock
 from bot.events import ChannelRef, MessagePosted
-from bot.faq_cli import app as faq_cli
+from bot.cli.faq import app as faq_cli
 from bot.integrations import answer_judge, llm_judge
 from bot.integrations.openai_judge import OpenAIJudge
 from bot.messages import Context, OutboundMessage

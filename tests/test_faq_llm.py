@@ -16,7 +16,7 @@ from bot.events import ChannelRef, MessagePosted
 from bot.integrations import answer_writer
 from bot.messages import Context, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
-from bot.services.faq_grounding import Passage, check_draft, citations, leaks
+from bot.services.faq.grounding import Passage, check_draft, citations, leaks
 from bot.settings import Settings
 from bot.testing.fake_openai import DEFAULT_ANSWER, FakeOpenAI
 from storage.database import Database

@@ -17,7 +17,7 @@ from bot.events import ChannelRef, MessagePosted
 from bot.messages import Buttons, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.engagement import NudgePolicy, NudgeStage
-from bot.services.replies import REPLY_WINDOW, inbound_key
+from bot.services.faq.replies import REPLY_WINDOW, inbound_key
 from storage.models import FaqQuestion, MemberReply, OutboxMessage
 from tests.test_members_only import become_member, member_id
 

@@ -13,7 +13,7 @@ import typer
 
 from bot.cli import data, lifecycle
 from bot.cli.errors import FriendlyGroup
-from bot.faq_cli import app as faq_app
+from bot.cli.faq import app as faq_app
 from bot.platforms.discord.cli import app as discord_app
 from bot.platforms.slack.cli import app as slack_app
 

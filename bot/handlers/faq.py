@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.events import FormSubmitted, MessagePosted
 from bot.router import Context, Router
-from bot.services.answers import Place
+from bot.services.faq.answers import Place
 from bot.services.community import outranks
 from bot.services.errors import UserError
-from bot.services.faq_entries import EntryDraft
+from bot.services.faq.entries import EntryDraft
 from bot.services.parsing import record_id
 from bot.services.timing import member_zone
 from bot.views import faq as views

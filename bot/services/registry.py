@@ -10,7 +10,7 @@ from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
-from bot.services.answers import AnswerService
+from bot.services.faq.answers import AnswerService
 from bot.services.billing.service import BillingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService

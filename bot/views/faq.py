@@ -12,12 +12,12 @@ from bot.messages import Block, Button, Buttons, Context, Form, FormField, Heade
 from bot.views.common import first_name, local_time
 
 if TYPE_CHECKING:
-    from bot.services.faq_knowledge import SourceInfo
+    from bot.services.faq.knowledge import SourceInfo
     from storage.models import FaqEntry, LiveSession
 
 
 class Outcome(Protocol):
-    """What an answer says (``bot.services.answers.Outcome``); described here, not imported,
+    """What an answer says (``bot.services.faq.answers.Outcome``); described here, not imported,
     because the answering service imports this module."""
 
     @property
@@ -33,7 +33,7 @@ class Outcome(Protocol):
 
 
 class InboxItem(Protocol):
-    """One question in the creator's inbox (``bot.services.faq_inbox.InboxItem``)."""
+    """One question in the creator's inbox (``bot.services.faq.inbox.InboxItem``)."""
 
     @property
     def id(self) -> int: ...

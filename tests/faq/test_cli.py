@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.faq_cli import app
+from bot.cli.faq import app
 
 KB = '''
 [[faq]]

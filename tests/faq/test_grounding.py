@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.faq_grounding import Passage, check_draft, links
+from bot.services.faq.grounding import Passage, check_draft, links
 
 PASSAGES = [
     Passage(1, "faq:billing", "Billing", "Manage billing at https://www.pottery.example/account/billing. "

@@ -18,10 +18,10 @@ from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.services.faq_entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_key, unique_key
-from bot.services.faq_knowledge import Knowledge
+from bot.services.faq.entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_key, unique_key
+from bot.services.faq.knowledge import Knowledge
 from bot.services.presence import Presence
-from bot.services.replies import ReplyService
+from bot.services.faq.replies import ReplyService
 from bot.services.timing import member_zone
 from bot.views import faq as views
 from storage.database import Database

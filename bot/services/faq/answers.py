@@ -31,10 +31,10 @@ from bot.services.faq import Decision
 from bot.services.faq.index import Hit
 from bot.services.faq.judge import Judge, rule
 from bot.services.faq.semantic import Encoder
-from bot.services.faq_entries import FaqEntries
-from bot.services.faq_grounding import AnswerWriter, Passage, WriterError, check_draft
-from bot.services.faq_inbox import FaqInbox, creators
-from bot.services.faq_knowledge import Knowledge, Snapshot, SourceInfo, excerpt
+from bot.services.faq.entries import FaqEntries
+from bot.services.faq.grounding import AnswerWriter, Passage, WriterError, check_draft
+from bot.services.faq.inbox import FaqInbox, creators
+from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
 from bot.services.presence import Presence
 from bot.views import faq as views
 from storage.database import Database

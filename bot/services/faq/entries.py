@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.services.faq_knowledge import Knowledge
+from bot.services.faq.knowledge import Knowledge
 from storage.database import Database
 from storage.models import FaqEntry
 
