@@ -26,8 +26,7 @@ from bot.services.faq.judge import Judge, rule
 from bot.services.faq.semantic import Encoder
 from bot.settings import SettingsError, load_settings
 
-app = typer.Typer(help="FAQ retrieval: evaluate on labelled questions or ask one.",
-                  no_args_is_help=True)
+app = typer.Typer(help="FAQ retrieval: evaluate on labelled questions or ask one.", no_args_is_help=True)
 
 LLM = "llm"
 CLI_ENGINES = (*ENGINES, LLM)
@@ -38,10 +37,12 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-ENGINE_HELP = ("hybrid: a local multilingual sentence encoder plus the lexical index (default); "
-               "lexical: the lexical index alone (no model, ~100x faster, fewer paraphrases); "
-               "llm: the hybrid ranking's top 5 judged by the LLM of MEMBOT_OPENAI_API_KEY / "
-               "MEMBOT_OPENAI_BASE_URL (any OpenAI-compatible server).")
+ENGINE_HELP = (
+    "hybrid: a local multilingual sentence encoder plus the lexical index (default); "
+    "lexical: the lexical index alone (no model, ~100x faster, fewer paraphrases); "
+    "llm: the hybrid ranking's top 5 judged by the LLM of MEMBOT_OPENAI_API_KEY / "
+    "MEMBOT_OPENAI_BASE_URL (any OpenAI-compatible server)."
+)
 
 
 def _encoder(engine: str) -> Encoder | None:
@@ -57,13 +58,16 @@ def _judge() -> Judge:
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     if judge is None:
-        raise _fail("--engine llm needs an LLM: set MEMBOT_OPENAI_API_KEY (OpenAI) or MEMBOT_OPENAI_BASE_URL "
-                    "(an OpenAI-compatible server such as Ollama or vLLM)")
+        raise _fail(
+            "--engine llm needs an LLM: set MEMBOT_OPENAI_API_KEY (OpenAI) or MEMBOT_OPENAI_BASE_URL "
+            "(an OpenAI-compatible server such as Ollama or vLLM)"
+        )
     return judge
 
 
-async def _eval_judged(documents: Sequence[Document], rows: Sequence[Question], encoder: Encoder | None,
-                       judge: Judge) -> dict[str, float]:
+async def _eval_judged(
+    documents: Sequence[Document], rows: Sequence[Question], encoder: Encoder | None, judge: Judge
+) -> dict[str, float]:
     try:
         return await evaluate_judged(documents, rows, judge, encoder)
     finally:
@@ -75,9 +79,13 @@ def eval_command(
     kb: Path = typer.Option(..., "--kb", help="FAQ knowledge base (.toml with [[faq]] tables)."),
     questions: Path = typer.Option(..., "--questions", help="JSONL with q / expected."),
     engine: str = typer.Option("hybrid", "--engine", envvar="MEMBOT_FAQ_ENGINE", help=ENGINE_HELP),
-    learn: bool = typer.Option(False, "--learn", help="Replay the questions as a stream (seeded shuffle); "
-                               "each miss on an in-scope message becomes an alternative question of its "
-                               "entry. Prints each half's metrics."),
+    learn: bool = typer.Option(
+        False,
+        "--learn",
+        help="Replay the questions as a stream (seeded shuffle); "
+        "each miss on an in-scope message becomes an alternative question of its "
+        "entry. Prints each half's metrics.",
+    ),
     seed: int = typer.Option(0, "--seed", help="Shuffle seed for --learn."),
 ) -> None:
     """Print one JSON object with hit@1, wrong rate, abstention P/R and latency."""

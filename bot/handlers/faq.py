@@ -1,7 +1,7 @@
 """/ask, questions in DMs, mentions and the FAQ channel, 👍/👎, and the creator's /faq inbox and entries.
 
 A DM within a day of a check-in or a personal note is a reply to the creator, not a question:
-`on_message` hands it to the inbox's replies first (bot/services/replies.py), and the creator
+`on_message` hands it to the inbox's replies first (bot/services/faq/replies.py), and the creator
 answers it from the same inbox (`reply.answer`, `/faq reply ID TEXT`).
 
 `/faq` is one command with subcommands because Slack shows it to every member; the
@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.events import FormSubmitted, MessagePosted
 from bot.router import Context, Router
-from bot.services.faq.answers import Place
 from bot.services.community import outranks
 from bot.services.errors import UserError
-from bot.services.faq.entries import EntryDraft
+from bot.services.faq.answers import Place
+from bot.services.faq.entries import EntryDraft, entry_data
 from bot.services.parsing import record_id
 from bot.services.timing import member_zone
 from bot.views import faq as views
@@ -67,11 +67,14 @@ async def ask(ctx: Context) -> None:
     event = ctx.event
     where = event.channel
     place = Place(
-        event.user.platform, event.user.workspace_id, "command",
-        channel=where.channel_id if where else None, thread=where.thread_id if where else None,
+        event.user.platform,
+        event.user.workspace_id,
+        "command",
+        channel=where.channel_id if where else None,
+        thread=where.thread_id if where else None,
     )
     answer = await ctx.services.answers.ask(ctx.member, ctx.args, place)
-    await ctx.reply(views.answer_message(answer.question_id, answer.outcome, ctx.t, _creator(ctx)))
+    await ctx.reply(views.answer_message(answer.notice(_creator(ctx)), ctx.t, _zone(ctx)))
 
 
 async def on_message(ctx: Context) -> None:
@@ -79,7 +82,7 @@ async def on_message(ctx: Context) -> None:
     assert isinstance(event, MessagePosted)
     if await ctx.services.answers.inbox.replies.capture(ctx.member, event) is not None:
         return  # a reply to a person: passed to the creator, acknowledged, not answered from the FAQ
-    await ctx.services.answers.on_message(ctx.member, event, ctx.t)
+    await ctx.services.answers.on_message(ctx.member, event)
 
 
 async def rate_up(ctx: Context) -> None:
@@ -236,7 +239,7 @@ async def edit(ctx: Context, args: str) -> None:
         await _edited(ctx, key, _draft(rest.split("|")))
         return
     entry = await ctx.services.answers.entries.get(key)
-    if not await ctx.open_form(views.entry_form(ctx.t, entry)):
+    if not await ctx.open_form(views.entry_form(ctx.t, entry_data(entry))):
         await ctx.say("faq.errors.edit_usage", entry=entry.key)
 
 
@@ -266,7 +269,7 @@ async def _with_file_note(ctx: Context, key: str, entry_key: str, source: str) -
 async def show_list(ctx: Context, args: str = "") -> None:
     tag = args.strip()
     entries = await ctx.services.answers.entries.list(tag)
-    await ctx.reply(views.entry_list(entries, ctx.t, tag=tag))
+    await ctx.reply(views.entry_list([entry_data(e) for e in entries], ctx.t, tag=tag))
 
 
 async def show_usage(ctx: Context, _: str = "") -> None:

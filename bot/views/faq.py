@@ -2,54 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, OutboundMessage, Section
+from bot.notices import Notice
+from bot.notices.faq import (
+    Entry,
+    FaqAnswer,
+    InboxItem,
+    QuestionAnswered,
+    QuestionForwarded,
+    QuestionToLive,
+    SourceInfo,
+)
 from bot.views.common import first_name, local_time
-
-if TYPE_CHECKING:
-    from bot.services.faq.knowledge import SourceInfo
-    from storage.models import FaqEntry, LiveSession
-
-
-class Outcome(Protocol):
-    """What an answer says (``bot.services.faq.answers.Outcome``); described here, not imported,
-    because the answering service imports this module."""
-
-    @property
-    def answered(self) -> bool: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def sources(self) -> tuple[tuple[int, SourceInfo], ...]: ...
-    @property
-    def written(self) -> bool: ...
-    @property
-    def source_language(self) -> str | None: ...
-
-
-class InboxItem(Protocol):
-    """One question in the creator's inbox (``bot.services.faq.inbox.InboxItem``)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def question(self) -> str: ...
-    @property
-    def asker(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def feedback(self) -> str | None: ...
-    @property
-    def asked_at(self) -> datetime: ...
-    @property
-    def earlier(self) -> str | None: ...
-
 
 ANSWER_FORM = "faq.answer"
 ADD_FORM = "faq.add"
@@ -78,20 +46,29 @@ def _source_buttons(sources: Sequence[SourceInfo], t: Translator) -> list[Button
     buttons: list[Button] = []
     for source in sources:
         if source.item_id is not None:
-            buttons.append(Button(t("faq.buttons.open", title=_clip(source.title, 30)), action_id=f"library.open:{source.item_id}"))
+            buttons.append(
+                Button(t("faq.buttons.open", title=_clip(source.title, 30)), action_id=f"library.open:{source.item_id}")
+            )
         elif source.url:
             buttons.append(Button(t("faq.buttons.watch", title=_clip(source.title, 30)), url=source.url))
     return buttons[:MAX_LINKS]
 
 
-def answer_message(question_id: int, outcome: Outcome, t: Translator, creator: str) -> OutboundMessage:
+def answer_message(outcome: FaqAnswer, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator.
 
     An answer found across languages says so: the member asked in one language, the source
     (and so the answer's text) is in another."""
+    question_id, creator = outcome.question_id, outcome.creator
     if not outcome.answered:
         text = t("faq.answer.unknown", creator=first_name(creator))
-        buttons = (Button(t("faq.buttons.forward", creator=first_name(creator)), action_id=f"faq.forward:{question_id}", style="primary"),)
+        buttons = (
+            Button(
+                t("faq.buttons.forward", creator=first_name(creator)),
+                action_id=f"faq.forward:{question_id}",
+                style="primary",
+            ),
+        )
         return OutboundMessage(text=text, blocks=(Section(text), Buttons(buttons)))
     sources = [s for _, s in outcome.sources]
     blocks: list[Block] = [Section(outcome.text)]
@@ -119,8 +96,9 @@ def rated(verdict: str, question_id: int, t: Translator, creator: str) -> Outbou
     return OutboundMessage(text=text, blocks=(Section(text), Buttons((button,))))
 
 
-def creator_notice(question_id: int, question: str, asker: str, earlier: str | None, t: Translator) -> OutboundMessage:
+def creator_notice(notice: QuestionForwarded, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """The DM each creator gets when a member passes a question on."""
+    question_id, question, asker, earlier = notice.question_id, notice.question, notice.asker, notice.earlier
     header = t("faq.notice.header", name=asker)
     blocks: list[Block] = [Header(header), Section(_quote(question))]
     if earlier:
@@ -145,8 +123,17 @@ def inbox(items: Sequence[InboxItem], total: int, t: Translator, tz: ZoneInfo) -
     header = t.plural("faq.inbox.header", total)
     blocks: list[Block] = [Header(header)]
     for item in items:
-        status = t(f"faq.inbox.status.{'down' if item.feedback == 'down' and item.status == 'answered' else item.status}")
-        line = t("faq.inbox.line", id=item.id, name=item.asker, when=local_time(item.asked_at, tz, t), status=status, question=_quote(_clip(item.question, 400)))
+        status = t(
+            f"faq.inbox.status.{'down' if item.feedback == 'down' and item.status == 'answered' else item.status}"
+        )
+        line = t(
+            "faq.inbox.line",
+            id=item.id,
+            name=item.asker,
+            when=local_time(item.asked_at, tz, t),
+            status=status,
+            question=_quote(_clip(item.question, 400)),
+        )
         if item.earlier:
             line += "\n" + t("faq.inbox.earlier", question=_clip(item.earlier, 150))
         blocks += [Section(line), _inbox_buttons(item.id, t)]
@@ -170,27 +157,42 @@ def answer_form(question_id: int, question: str, t: Translator) -> Form:
 def answer_sent(question_id: int, delivered: bool, name: str, t: Translator) -> OutboundMessage:
     text = t("faq.inbox.sent" if delivered else "faq.inbox.sent_not_delivered", name=name)
     save = Button(t("faq.buttons.save"), action_id=f"faq.save:{question_id}", style="primary")
-    return OutboundMessage(text=text, blocks=(Section(text), Buttons((save, Button(t("faq.buttons.inbox"), action_id="faq.inbox")))))
+    return OutboundMessage(
+        text=text, blocks=(Section(text), Buttons((save, Button(t("faq.buttons.inbox"), action_id="faq.inbox"))))
+    )
 
 
-def creator_answer_dm(question: str, answer: str, creator: str, t: Translator) -> OutboundMessage:
+def creator_answer_dm(notice: QuestionAnswered, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    """The creator's answer in the asker's DMs."""
+    question, answer, creator = notice.question, notice.answer, notice.creator
     header = t("faq.reply.header", creator=first_name(creator))
     blocks = (Header(header), Context(t("faq.reply.you_asked", question=_clip(question, 300))), Section(answer))
     return OutboundMessage(text=f"{header}\n{answer}", blocks=blocks)
 
 
-def to_live_dm(question: str, live: LiveSession, creator: str, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("faq.reply.to_live", creator=first_name(creator), title=live.title, when=local_time(live.starts_at, tz, t), question=_clip(question, 300))
+def to_live_dm(notice: QuestionToLive, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    """The asker hears that their question will be answered at a live session."""
+    text = t(
+        "faq.reply.to_live",
+        creator=first_name(notice.creator),
+        title=notice.title,
+        when=local_time(notice.starts_at, tz, t),
+        question=_clip(notice.question, 300),
+    )
     return _plain(text)
 
 
-def entry_form(t: Translator, entry: FaqEntry | None = None) -> Form:
+def entry_form(t: Translator, entry: Entry | None = None) -> Form:
     fields = [
         FormField("question", t("faq.form.question"), initial=entry.question if entry else ""),
         FormField("answer", t("faq.form.entry_answer"), kind="multiline", initial=entry.answer if entry else ""),
         FormField(
-            "alt_questions", t("faq.form.alt_questions"), kind="multiline", required=False,
-            initial="\n".join(entry.alt_questions or ()) if entry else "", placeholder=t("faq.form.alt_hint"),
+            "alt_questions",
+            t("faq.form.alt_questions"),
+            kind="multiline",
+            required=False,
+            initial="\n".join(entry.alt_questions or ()) if entry else "",
+            placeholder=t("faq.form.alt_hint"),
         ),
     ]
     if entry is not None:
@@ -203,10 +205,14 @@ def entry_form(t: Translator, entry: FaqEntry | None = None) -> Form:
     )
 
 
-def entry_list(entries: Sequence[FaqEntry], t: Translator, *, tag: str = "") -> OutboundMessage:
+def entry_list(entries: Sequence[Entry], t: Translator, *, tag: str = "") -> OutboundMessage:
     if not entries:
         return _plain(t("faq.entries.empty_tag", tag=tag) if tag else t("faq.entries.empty"))
-    header = t.plural("faq.entries.header_tag", len(entries), tag=tag) if tag else t.plural("faq.entries.header", len(entries))
+    header = (
+        t.plural("faq.entries.header_tag", len(entries), tag=tag)
+        if tag
+        else t.plural("faq.entries.header", len(entries))
+    )
     lines = [t("faq.entries.line", entry=e.key, question=_clip(e.question, 120)) for e in entries[:LIST_PAGE]]
     blocks: list[Block] = [Header(header), Section("\n".join(lines))]
     if len(entries) > LIST_PAGE:
@@ -216,3 +222,11 @@ def entry_list(entries: Sequence[FaqEntry], t: Translator, *, tag: str = "") -> 
 
 def _plain(text: str) -> OutboundMessage:
     return OutboundMessage(text=text, blocks=(Section(text),))
+
+
+VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
+    FaqAnswer: answer_message,
+    QuestionForwarded: creator_notice,
+    QuestionAnswered: creator_answer_dm,
+    QuestionToLive: to_live_dm,
+}

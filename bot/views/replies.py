@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, OutboundMessage, Section
 from bot.notices import Notice
-from bot.notices.replies import CreatorAnswered, ReplyAcknowledged, ReplyItem, ReplyReceived
+from bot.notices.faq import CreatorAnswered, ReplyAcknowledged, ReplyItem, ReplyReceived
 from bot.views.common import first_name, local_time
 
 ANSWER_FORM = "reply.answer"

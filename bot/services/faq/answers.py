@@ -20,23 +20,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.events import MessagePosted
-from bot.i18n import Catalog, Translator
+from bot.i18n import Catalog
 from bot.messages import Target
+from bot.notices import Reader
+from bot.notices.faq import FaqAnswer, QuestionForwarded
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq import Decision
-from bot.services.faq.index import Hit
-from bot.services.faq.judge import Judge, rule
-from bot.services.faq.semantic import Encoder
 from bot.services.faq.entries import FaqEntries
 from bot.services.faq.grounding import AnswerWriter, Passage, WriterError, check_draft
 from bot.services.faq.inbox import FaqInbox, creators
+from bot.services.faq.index import Hit
+from bot.services.faq.judge import Judge, rule
 from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
+from bot.services.faq.semantic import Encoder
 from bot.services.presence import Presence
-from bot.views import faq as views
 from storage.database import Database
 from storage.models import FaqQuestion, Member
 
@@ -91,6 +92,11 @@ class Outcome:
 class Answer:
     question_id: int
     outcome: Outcome
+
+    def notice(self, creator: str) -> FaqAnswer:
+        """The answer as the member reads it (the creator's name is offered when it is "I don't know")."""
+        o = self.outcome
+        return FaqAnswer(self.question_id, creator, o.answered, o.text, o.sources, o.written, o.source_language)
 
 
 class AnswerService(DomainService):
@@ -157,7 +163,8 @@ class AnswerService(DomainService):
         """The writer's draft from ``hits`` if it passes `check_draft`, else ``local``."""
         assert self._writer is not None
         passages = [
-            Passage(n, hit.doc.doc_id, hit.doc.title, excerpt(hit.doc.text, PASSAGE_CHARS)) for n, hit in enumerate(hits, start=1)
+            Passage(n, hit.doc.doc_id, hit.doc.title, excerpt(hit.doc.text, PASSAGE_CHARS))
+            for n, hit in enumerate(hits, start=1)
         ]
         try:
             draft = await self._writer.write(question, passages, earlier=earlier)
@@ -184,7 +191,7 @@ class AnswerService(DomainService):
             row = await self._record(session, member, question, place, outcome)
         return Answer(row.id, outcome)
 
-    async def on_message(self, member: Member, event: MessagePosted, t: Translator) -> Answer | None:
+    async def on_message(self, member: Member, event: MessagePosted) -> Answer | None:
         """A DM, a mention, a post in the FAQ channel or a follow-up in an answered thread.
 
         Returns None when the message is not a question for the bot (or is a reply in an
@@ -202,7 +209,9 @@ class AnswerService(DomainService):
             if member.role != "member" and not event.mentions_bot:
                 return None  # the creator or a moderator posting or answering in the channel
             if where.thread_id:
-                earlier = await self._thread_question(where.platform, where.workspace_id, where.channel_id, where.thread_id)
+                earlier = await self._thread_question(
+                    where.platform, where.workspace_id, where.channel_id, where.thread_id
+                )
                 if earlier is None and not event.mentions_bot:
                     return None  # a conversation among members
                 root = await self._root(earlier) if earlier is not None else None
@@ -211,8 +220,13 @@ class AnswerService(DomainService):
             via = "mention" if event.mentions_bot else "channel"
             thread = where.thread_id or event.message_id
             place = Place(
-                where.platform, where.workspace_id, via, channel=where.channel_id, thread=thread,
-                message=event.message_id, follow_up_of=root.id if root else None,
+                where.platform,
+                where.workspace_id,
+                via,
+                channel=where.channel_id,
+                thread=thread,
+                message=event.message_id,
+                follow_up_of=root.id if root else None,
             )
             target = Target(where.platform, where.workspace_id, channel=where.channel_id, thread_id=thread)
         try:
@@ -226,11 +240,18 @@ class AnswerService(DomainService):
         outcome = await self.decide(question, earlier=root.question if root else None)
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
+            answer = Answer(row.id, outcome)
+            # The member's language, then the one their platform reports, then the community's.
+            reader = Reader((member.locale, event.user.locale, self._community.locale), self._reader(member).tz)
             await self._outbox.enqueue(
-                session, f"faq:answer:{row.id}", target, views.answer_message(row.id, outcome, t, self._community.creator_name),
+                session,
+                f"faq:answer:{row.id}",
+                target,
+                answer.notice(self._community.creator_name),
+                reader=reader,
                 member_id=member.id,
             )
-        return Answer(row.id, outcome)
+        return answer
 
     def is_faq_channel(self, channel_id: str) -> bool:
         """The community's FAQ channel (`channels.faq`), named or given by native id."""
@@ -255,20 +276,32 @@ class AnswerService(DomainService):
             if row.status in ("forwarded", "resolved"):
                 return False
             row.status = "forwarded"
-            earlier = await session.get(FaqQuestion, row.place.get("follow_up_of")) if row.place.get("follow_up_of") else None
+            earlier = (
+                await session.get(FaqQuestion, row.place.get("follow_up_of")) if row.place.get("follow_up_of") else None
+            )
             for creator in await creators(session, self._community.id):
                 target = dm_target(creator, self._presence)
                 if target is None:
                     continue
-                t = self._catalog.for_locale(creator.locale, self._community.locale)
-                notice = views.creator_notice(row.id, row.question, member.display_name, earlier.question if earlier else None, t)
-                await self._outbox.enqueue(session, f"faq:forward:{row.id}:creator:{creator.id}", target, notice, member_id=creator.id)
+                notice = QuestionForwarded(
+                    row.id, row.question, member.display_name, earlier.question if earlier else None
+                )
+                await self._outbox.enqueue(
+                    session,
+                    f"faq:forward:{row.id}:creator:{creator.id}",
+                    target,
+                    notice,
+                    reader=self._reader(creator),
+                    member_id=creator.id,
+                )
         log.info("faq question %s forwarded", question_id)
         return True
 
     # -- helpers -----------------------------------------------------------------------------
 
-    async def _record(self, session: AsyncSession, member: Member, question: str, place: Place, outcome: Outcome) -> FaqQuestion:
+    async def _record(
+        self, session: AsyncSession, member: Member, question: str, place: Place, outcome: Outcome
+    ) -> FaqQuestion:
         row = FaqQuestion(
             community_id=self._community.id,
             member_id=member.id,
@@ -305,7 +338,12 @@ class AnswerService(DomainService):
             )
             for row in rows.all():
                 p = row.place or {}
-                if (p.get("platform"), p.get("workspace"), p.get("channel"), p.get("thread")) == (platform, workspace, channel, thread):
+                if (p.get("platform"), p.get("workspace"), p.get("channel"), p.get("thread")) == (
+                    platform,
+                    workspace,
+                    channel,
+                    thread,
+                ):
                     return row
         return None
 

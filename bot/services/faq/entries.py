@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from bot.notices.faq import Entry
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq.knowledge import Knowledge
@@ -22,6 +23,11 @@ MAX_ANSWER = 3000
 MAX_ALTS = 10
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_WORDS = 8
+
+
+def entry_data(row: FaqEntry) -> Entry:
+    """An entry as the views show it (plain data, not the stored row)."""
+    return Entry(row.key, row.question, row.answer, tuple(row.alt_questions or ()))
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,17 @@ class FaqEntries:
         clean = validate(draft)
         async with self._database.session() as session:
             await self._refuse_duplicate(session, clean.question)
-            taken = set((await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all())
+            taken = set(
+                (await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all()
+            )
             entry = FaqEntry(
-                community_id=self._community.id, key=unique_key(clean.question, taken), question=clean.question,
-                answer=clean.answer, alt_questions=list(clean.alt_questions), tags=[], source="chat",
+                community_id=self._community.id,
+                key=unique_key(clean.question, taken),
+                question=clean.question,
+                answer=clean.answer,
+                alt_questions=list(clean.alt_questions),
+                tags=[],
+                source="chat",
             )
             session.add(entry)
             await session.flush()
@@ -125,14 +138,18 @@ class FaqEntries:
         """Every entry, or those with `tag`, in the order they were added."""
         async with self._database.session() as session:
             rows = (
-                await session.scalars(select(FaqEntry).where(FaqEntry.community_id == self._community.id).order_by(FaqEntry.id))
+                await session.scalars(
+                    select(FaqEntry).where(FaqEntry.community_id == self._community.id).order_by(FaqEntry.id)
+                )
             ).all()
         wanted = tag.strip().lstrip("#").casefold()
         return [e for e in rows if not wanted or wanted in (str(t).casefold() for t in e.tags or ())]
 
     async def _find(self, session, key: str) -> FaqEntry:  # type: ignore[no-untyped-def]
         clean = check_key(key)
-        entry = await session.scalar(select(FaqEntry).where(FaqEntry.community_id == self._community.id, FaqEntry.key == clean))
+        entry = await session.scalar(
+            select(FaqEntry).where(FaqEntry.community_id == self._community.id, FaqEntry.key == clean)
+        )
         if entry is None:
             raise UserError("faq.errors.unknown_key", entry=clean)
         return entry

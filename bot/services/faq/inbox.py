@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Catalog
+from bot.notices import Notice
+from bot.notices.faq import InboxItem, QuestionAnswered, QuestionToLive
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
@@ -20,27 +21,14 @@ from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq.entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_key, unique_key
 from bot.services.faq.knowledge import Knowledge
-from bot.services.presence import Presence
 from bot.services.faq.replies import ReplyService
-from bot.services.timing import member_zone
-from bot.views import faq as views
+from bot.services.presence import Presence
 from storage.database import Database
 from storage.models import FaqEntry, FaqQuestion, LiveQuestion, LiveSession, Member
 
 log = logging.getLogger(__name__)
 
 PAGE = 5  # one row of buttons per question; Discord shows at most five rows
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    id: int
-    question: str
-    asker: str
-    status: str
-    feedback: str | None
-    asked_at: datetime
-    earlier: str | None  # the thread's first question, for a follow-up
 
 
 @dataclass(frozen=True)
@@ -96,9 +84,27 @@ class FaqInbox(DomainService):
             )
             found = rows.all()
             roots = {int(q.place["follow_up_of"]) for q, _ in found if (q.place or {}).get("follow_up_of")}
-            earlier = dict((await session.execute(select(FaqQuestion.id, FaqQuestion.question).where(FaqQuestion.id.in_(roots)))).all()) if roots else {}
+            earlier = (
+                dict(
+                    (
+                        await session.execute(
+                            select(FaqQuestion.id, FaqQuestion.question).where(FaqQuestion.id.in_(roots))
+                        )
+                    ).all()
+                )
+                if roots
+                else {}
+            )
         items = [
-            InboxItem(q.id, q.question, name or "?", q.status, q.feedback, q.asked_at, earlier.get((q.place or {}).get("follow_up_of", 0)))
+            InboxItem(
+                q.id,
+                q.question,
+                name or "?",
+                q.status,
+                q.feedback,
+                q.asked_at,
+                earlier.get((q.place or {}).get("follow_up_of", 0)),
+            )
             for q, name in found
         ]
         return items, int(total)
@@ -119,8 +125,10 @@ class FaqInbox(DomainService):
             row.answer, row.status, row.resolved_at = answer, "resolved", self._clock.now()
             row.cited = None
             asker, delivered = await self._dm_asker(
-                session, row, f"faq:reply:{row.id}",
-                lambda t, tz: views.creator_answer_dm(row.question, answer, self._community.creator_name, t),
+                session,
+                row,
+                f"faq:reply:{row.id}",
+                QuestionAnswered(self._community.creator_name, row.question, answer),
             )
         log.info("faq question %s answered by the creator", question_id)
         return Resolved(row, asker, delivered)
@@ -133,10 +141,17 @@ class FaqInbox(DomainService):
                 raise UserError("faq.errors.save_unanswered")
             if (row.place or {}).get("saved_as"):
                 raise UserError("faq.errors.already_saved", entry=row.place["saved_as"])
-            taken = set((await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all())
+            taken = set(
+                (await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all()
+            )
             entry = FaqEntry(
-                community_id=self._community.id, key=unique_key(row.question, taken), question=row.question,
-                answer=row.answer, alt_questions=[], tags=[], source="chat",
+                community_id=self._community.id,
+                key=unique_key(row.question, taken),
+                question=row.question,
+                answer=row.answer,
+                alt_questions=[],
+                tags=[],
+                source="chat",
             )
             session.add(entry)
             row.place = {**(row.place or {}), "saved_as": entry.key}
@@ -171,8 +186,10 @@ class FaqInbox(DomainService):
             row.cited = f"faq:{entry.key}"
             row.place = {**(row.place or {}), "learned_into": entry.key}
             asker, delivered = await self._dm_asker(
-                session, row, f"faq:learn:{row.id}",
-                lambda t, tz: views.creator_answer_dm(row.question, entry.answer, self._community.creator_name, t),
+                session,
+                row,
+                f"faq:learn:{row.id}",
+                QuestionAnswered(self._community.creator_name, row.question, entry.answer),
             )
         self._knowledge.invalidate()
         log.info("faq question %s learned into entry %s", question_id, entry.key)
@@ -182,11 +199,22 @@ class FaqInbox(DomainService):
         """Carry the question over to a live session's list; the member is told where it will be answered."""
         async with self._database.session() as session:
             row = await self._open_question(session, question_id)
-            session.add(LiveQuestion(session_id=live.id, member_id=row.member_id, text=row.question, source="faq", created_at=self._clock.now()))
+            session.add(
+                LiveQuestion(
+                    session_id=live.id,
+                    member_id=row.member_id,
+                    text=row.question,
+                    source="faq",
+                    created_at=self._clock.now(),
+                )
+            )
             row.status, row.resolved_at = "resolved", self._clock.now()
             row.place = {**(row.place or {}), "live_session": live.id}
             asker, delivered = await self._dm_asker(
-                session, row, f"faq:to-live:{row.id}", lambda t, tz: views.to_live_dm(row.question, live, self._community.creator_name, t, tz)
+                session,
+                row,
+                f"faq:to-live:{row.id}",
+                QuestionToLive(self._community.creator_name, row.question, live.title, live.starts_at),
             )
         log.info("faq question %s taken to live session %s", question_id, live.id)
         return Resolved(row, asker, delivered)
@@ -205,7 +233,7 @@ class FaqInbox(DomainService):
             raise UserError("faq.errors.already_resolved")
         return row
 
-    async def _dm_asker(self, session: AsyncSession, row: FaqQuestion, key: str, build) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+    async def _dm_asker(self, session: AsyncSession, row: FaqQuestion, key: str, notice: Notice) -> tuple[str, bool]:
         """Tell the member who asked; returns their name and whether a DM was queued."""
         asker = await session.get(Member, row.member_id) if row.member_id else None
         if asker is None or asker.left_at is not None:
@@ -213,7 +241,5 @@ class FaqInbox(DomainService):
         target = dm_target(asker, self._presence)
         if target is None:
             return asker.display_name, False
-        t = self._catalog.for_locale(asker.locale, self._community.locale)
-        message = build(t, member_zone(asker.timezone, self._community.tz))
-        await self._outbox.enqueue(session, key, target, message, member_id=asker.id)
+        await self._outbox.enqueue(session, key, target, notice, reader=self._reader(asker), member_id=asker.id)
         return asker.display_name, True

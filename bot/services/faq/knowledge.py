@@ -24,6 +24,7 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.notices.faq import SourceInfo
 from bot.services.faq import Decision, Document, FaqAnswerer
 from bot.services.faq.semantic import Encoder, VectorCache
 from storage.database import Database
@@ -33,17 +34,6 @@ log = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(minutes=10)
 EXCERPT = 400
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """How to cite a document: its title, and where a member can read more."""
-
-    doc_id: str
-    kind: str  # faq | content | recording
-    title: str
-    item_id: int | None = None  # a library item: the library.open button
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +87,12 @@ async def signature(session: AsyncSession, community_id: int) -> tuple[Any, ...]
             select(
                 func.count(ContentItem.id),
                 func.max(ContentItem.id),
-                func.sum(length(ContentItem.title) + length(ContentItem.teaser) + length(ContentItem.body) + length(ContentItem.url)),
+                func.sum(
+                    length(ContentItem.title)
+                    + length(ContentItem.teaser)
+                    + length(ContentItem.body)
+                    + length(ContentItem.url)
+                ),
             ).where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
         )
     ).one()
@@ -106,7 +101,9 @@ async def signature(session: AsyncSession, community_id: int) -> tuple[Any, ...]
             select(
                 func.count(LiveSession.id),
                 func.max(LiveSession.id),
-                func.sum(length(LiveSession.title) + length(LiveSession.description) + length(LiveSession.recording_url)),
+                func.sum(
+                    length(LiveSession.title) + length(LiveSession.description) + length(LiveSession.recording_url)
+                ),
                 func.sum(func.coalesce(LiveSession.content_item_id, 0)),
             ).where(LiveSession.community_id == community_id, LiveSession.recording_url.is_not(None))
         )
@@ -161,7 +158,9 @@ async def load_documents(session: AsyncSession, community_id: int) -> tuple[list
                 tags=tuple(str(t) for t in item.topics or ()),
             )
         )
-        sources[doc_id] = SourceInfo(doc_id, "recording" if live else "content", item.title, item_id=item.id, url=item.url)
+        sources[doc_id] = SourceInfo(
+            doc_id, "recording" if live else "content", item.title, item_id=item.id, url=item.url
+        )
     for live in recordings:
         if live.content_item_id is not None and live.content_item_id not in notes:
             continue  # already indexed through its library item

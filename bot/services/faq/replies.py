@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.events import MessagePosted
 from bot.messages import Target
-from bot.notices.replies import CreatorAnswered, ReplyAcknowledged, ReplyItem, ReplyReceived
+from bot.notices.faq import CreatorAnswered, ReplyAcknowledged, ReplyItem, ReplyReceived
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
