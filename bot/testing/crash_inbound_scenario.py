@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from bot.testing.crash_target import Spec
+from bot.testing.crash_spec import Spec
 from storage.database import Database
 from storage.models import Feedback, InboundEvent
 

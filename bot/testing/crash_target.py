@@ -23,15 +23,13 @@ duplicate. With `latency_ms`, half the round trip (the response's way back) is i
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import os
 import signal
 import sys
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +38,13 @@ from sqlalchemy import func, select, text, update
 from bot.app import App, build_app
 from bot.clock import SystemClock
 from bot.community.loader import load_community
-from bot.messages import OutboundMessage, SentMessage, Target
-from bot.outbox import DeliveryPolicy, DeliveryWorker, RowUpdate
-from bot.platforms.memory import MemoryPlatform
-from bot.ports import Platform
+from bot.outbox import DeliveryPolicy
 from bot.ratelimit import RateLimiter
 from bot.services.importer import import_community
 from bot.settings import REPO_ROOT, Settings
 from bot.testing.crash_inbound import InboundEndpoint
+from bot.testing.crash_recording import PLATFORM, WORKSPACE, AppendLog, RecordingPlatform, RecordingWorker
+from bot.testing.crash_spec import SCENARIO_START, WEBHOOK_SECRET, Spec
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import (
@@ -61,46 +58,9 @@ from storage.models import (
     StripeEvent,
     Tier,
 )
-from storage.repositories import outbox as outbox_repo
 
 SAMPLE = REPO_ROOT / "examples" / "strategy-club"
-# Monday 23 Nov 2026, 11:00 UTC (12:00 in Oslo): outside the sample's quiet hours.
-SCENARIO_START = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 DRIP_STEPS_DUE = 3  # quick win, start-here (day 0) and introduce-yourself (day 1); first-live is day 3
-WEBHOOK_SECRET = "whsec_crash_harness"
-PLATFORM = "memory"
-WORKSPACE = "W1"
-CURRENT_ROW: contextvars.ContextVar[OutboxMessage | None] = contextvars.ContextVar("crash_current_row", default=None)
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One scenario run, as the parent describes it (JSON on the command line or the zygote's stdin)."""
-
-    scenario: str
-    db: str
-    workdir: str
-    members: int = 300
-    offset: float = 0.0  # seconds added to wall time so the app's clock starts at SCENARIO_START
-    lease: float = 1.0
-    idempotent: bool = False
-    latency_ms: float = 0.0  # a modelled network round trip: half before the platform accepts a send, half after
-    port: int = 0  # the web server (webhook scenario)
-    events: int = 0  # how many Stripe events the parent will post (webhook scenario)
-    schema: str | None = None  # PostgreSQL: the schema to work in
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def log_path(self) -> Path:
-        return Path(self.workdir) / "deliveries.jsonl"
-
-    @property
-    def window_path(self) -> Path:
-        return Path(self.workdir) / "window.txt"
-
-    @property
-    def members_path(self) -> Path:
-        return Path(self.workdir) / "members.json"
 
 
 class ShiftedClock(SystemClock):
@@ -111,100 +71,6 @@ class ShiftedClock(SystemClock):
 
     def now(self) -> datetime:
         return super().now() + self._offset
-
-
-class AppendLog:
-    """An append-only file written with one `write` per line (atomic, survives SIGKILL), fsync'ed when asked."""
-
-    def __init__(self, path: Path, *, sync: bool) -> None:
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._sync = sync
-
-    def write(self, line: str) -> None:
-        os.write(self._fd, (line + "\n").encode())
-        if self._sync:
-            os.fsync(self._fd)
-
-    def close(self) -> None:
-        os.close(self._fd)
-
-
-class RecordingPlatform(MemoryPlatform):
-    """The memory platform, plus a durable record of every accepted message (and an optional idempotency key)."""
-
-    def __init__(self, spec: Spec) -> None:
-        super().__init__(name=PLATFORM, workspaces=(WORKSPACE,))
-        self._log = AppendLog(spec.log_path, sync=True)
-        self._idempotent = spec.idempotent
-        self._latency = spec.latency_ms / 1000
-        self.accepted_at: dict[int, float] = {}
-        self._seen: dict[str, str] = {}
-        if spec.idempotent and spec.log_path.exists():  # the platform's memory outlives our process
-            for line in spec.log_path.read_text().splitlines():
-                entry = json.loads(line)
-                if entry.get("kind") == "send" and entry.get("key"):
-                    self._seen[entry["key"]] = entry["id"]
-
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
-        if self._latency:  # the request's way to the platform
-            await asyncio.sleep(self._latency / 2)
-        row = CURRENT_ROW.get()
-        key = row.dedupe_key if row is not None else None
-        if row is not None:  # from here on the platform has the message: a kill now means a resend
-            self.accepted_at[row.id] = time.perf_counter()
-        if self._idempotent and key in self._seen:
-            self._log.write(
-                json.dumps({"kind": "suppressed", "key": key, "row": row.id if row else None, "t": time.time()})
-            )
-            sent = SentMessage(message_id=self._seen[key])
-        else:
-            delivered = await super().send(target, message)
-            message_id = f"{os.getpid()}-{delivered.message_id}"
-            self._log.write(
-                json.dumps(
-                    {
-                        "kind": "send",
-                        "key": key,
-                        "row": row.id if row else None,
-                        "id": message_id,
-                        "to": target.address(),
-                        "t": time.time(),
-                    }
-                )
-            )
-            if key:
-                self._seen[key] = message_id
-            sent = SentMessage(message_id=message_id, channel_id=delivered.channel_id)
-        if self._latency:  # the response's way back
-            await asyncio.sleep(self._latency / 2)
-        return sent
-
-    async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
-        await super().grant_access(workspace_id, user_id, tier)
-        self._log.write(json.dumps({"kind": "grant", "user": user_id, "tier": tier, "t": time.time()}))
-
-
-class RecordingWorker(DeliveryWorker):
-    """The real delivery worker; it only tells the platform which row it sends and times the window."""
-
-    def __init__(self, *args: Any, window_path: Path, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._window = AppendLog(window_path, sync=False)
-
-    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
-        token = CURRENT_ROW.set(row)
-        try:
-            await super()._deliver(key, platform, row)
-        finally:
-            CURRENT_ROW.reset(token)
-
-    async def _finish(self, update: RowUpdate, row: OutboxMessage, **values: Any) -> None:
-        await super()._finish(update, row, **values)
-        if update is outbox_repo.mark_sent:
-            platform = self._platforms[row.platform]
-            accepted = getattr(platform, "accepted_at", {}).pop(row.id, None)
-            if accepted is not None:
-                self._window.write(f"{(time.perf_counter() - accepted) * 1000:.3f}")
 
 
 # -- setup ------------------------------------------------------------------------------------

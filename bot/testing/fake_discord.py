@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
+from bot.testing.fake_discord_wire import Call, Json, json_response, read_body, user_payload
 from bot.testing.loopback import LoopbackServer
 
 API_PREFIX = "/api/v10"
@@ -27,18 +27,7 @@ APPLICATION_ID = "900000000000000002"
 BOT_USER_ID = "900000000000000003"
 BOT_ROLE_ID = "900000000000000004"
 
-Json = Any
-Handler = Callable[["FakeDiscord", "Call", re.Match[str]], Awaitable[tuple[int, Json]]]
-
-
-@dataclass
-class Call:
-    method: str
-    path: str  # without the /api/v10 prefix
-    query: dict[str, str]
-    body: Json
-    headers: dict[str, str]
-    files: list[str] = field(default_factory=list)
+Handler = Callable[["FakeDiscord", Call, re.Match[str]], Awaitable[tuple[int, Json]]]
 
 
 @dataclass
@@ -49,18 +38,6 @@ class Scripted:
     body: Json
     headers: dict[str, str]
     times: int
-
-
-def user_payload(user_id: str, username: str, *, bot: bool = False, global_name: str | None = None) -> dict[str, Any]:
-    return {
-        "id": user_id,
-        "username": username,
-        "discriminator": "0",
-        "global_name": global_name,
-        "avatar": None,
-        "bot": bot,
-        "flags": 0,
-    }
 
 
 class FakeDiscord:
@@ -172,7 +149,7 @@ class FakeDiscord:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path.removeprefix(API_PREFIX)
-        body, files = await _read_body(request)
+        body, files = await read_body(request)
         call = Call(request.method, path, dict(request.query), body, dict(request.headers), files)
         async with self._arrived:
             self.calls.append(call)
@@ -180,15 +157,15 @@ class FakeDiscord:
         for scripted in self._scripted:
             if scripted.method == request.method and scripted.pattern.fullmatch(path) and scripted.times > 0:
                 scripted.times -= 1
-                return _json(scripted.body, scripted.status, scripted.headers)
+                return json_response(scripted.body, scripted.status, scripted.headers)
         for method, pattern, handler in _ROUTES:
             match = pattern.fullmatch(path)
             if method == request.method and match:
                 status, payload = await handler(self, call, match)
                 if status == 204:
                     return web.Response(status=204)
-                return _json(payload, status)
-        return _json({"code": 0, "message": f"fake Discord has no route {request.method} {path}"}, 404)
+                return json_response(payload, status)
+        return json_response({"code": 0, "message": f"fake Discord has no route {request.method} {path}"}, 404)
 
     def message(self, channel_id: str, body: Json, *, flags: int = 0) -> dict[str, Any]:
         body = body or {}
@@ -210,32 +187,6 @@ class FakeDiscord:
             "pinned": False,
             "flags": flags | int(body.get("flags", 0)),
         }
-
-
-def _json(payload: Json, status: int, headers: dict[str, str] | None = None) -> web.Response:
-    """discord.py parses JSON only when Content-Type is exactly application/json (no charset)."""
-    return web.Response(
-        body=json.dumps(payload).encode(),
-        status=status,
-        headers={**(headers or {}), "Content-Type": "application/json"},
-    )
-
-
-async def _read_body(request: web.Request) -> tuple[Json, list[str]]:
-    if request.content_type.startswith("multipart/"):
-        body: Json = {}
-        files: list[str] = []
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            assert isinstance(part, BodyPartReader), "a nested multipart is not something Discord sends"
-            if part.name == "payload_json":
-                body = json.loads(await part.text())
-            else:
-                files.append(part.filename or "")
-                await part.read()
-        return body, files
-    raw = await request.read()
-    return (json.loads(raw) if raw else None), []
 
 
 # -- routes ------------------------------------------------------------------------------

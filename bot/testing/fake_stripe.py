@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.testing.fake_stripe_objects import invoice_object, subscription_object
 from bot.testing.loopback import LoopbackServer
 
 API_VERSION = "2026-10-28.endive"
@@ -35,10 +36,6 @@ class Call:
     method: str
     path: str
     params: dict[str, Any]
-
-
-def _epoch(when: datetime | None) -> int | None:
-    return int(when.timestamp()) if when else None
 
 
 def unflatten(flat: Mapping[str, str]) -> dict[str, Any]:
@@ -106,56 +103,18 @@ class FakeStripe:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create or replace what Stripe says about a subscription right now."""
-        now = int(time.time())
-        previous = self.subscriptions.get(sub_id, {})
-        end = _epoch(period_end) or now + 30 * 86400
-        sub = {
-            "id": sub_id,
-            "object": "subscription",
-            "billing_cycle_anchor": previous.get("billing_cycle_anchor", now),
-            "cancel_at": end if cancel_at_period_end else None,
-            "cancel_at_period_end": cancel_at_period_end,
-            "canceled_at": now if status == "canceled" else None,
-            "collection_method": "charge_automatically",
-            "created": previous.get("created", now),
-            "currency": "usd",
-            "customer": customer,
-            "ended_at": now if status == "canceled" else None,
-            "items": {
-                "object": "list",
-                "data": [
-                    {
-                        "id": f"si_{sub_id.removeprefix('sub_')}",
-                        "object": "subscription_item",
-                        "current_period_start": end - (365 if interval == "year" else 30) * 86400,
-                        "current_period_end": end,
-                        "price": {
-                            "id": price,
-                            "object": "price",
-                            "active": True,
-                            "currency": "usd",
-                            "product": "prod_test_membership",
-                            "recurring": {"interval": interval, "interval_count": 1, "usage_type": "licensed"},
-                            "type": "recurring",
-                            "unit_amount": 4900,
-                        },
-                        "quantity": 1,
-                        "subscription": sub_id,
-                    }
-                ],
-                "has_more": False,
-                "total_count": 1,
-                "url": f"/v1/subscription_items?subscription={sub_id}",
-            },
-            "latest_invoice": f"in_{sub_id.removeprefix('sub_')}",
-            "livemode": False,
-            "metadata": dict(metadata if metadata is not None else previous.get("metadata", {})),
-            "pause_collection": None,
-            "start_date": previous.get("start_date", now),
-            "status": status,
-            "trial_end": _epoch(trial_end),
-            "trial_start": now if trial_end else None,
-        }
+        sub = subscription_object(
+            sub_id,
+            self.subscriptions.get(sub_id, {}),
+            status=status,
+            customer=customer,
+            price=price,
+            interval=interval,
+            period_end=period_end,
+            trial_end=trial_end,
+            cancel_at_period_end=cancel_at_period_end,
+            metadata=metadata,
+        )
         self.subscriptions[sub_id] = sub
         return copy.deepcopy(sub)
 
@@ -231,62 +190,16 @@ class FakeStripe:
         next_payment_attempt: datetime | None = None,
         amount: int = 4900,
     ) -> dict[str, Any]:
-        sub = self.subscriptions[sub_id]
-        item = sub["items"]["data"][0]
-        upcoming = event_type == "invoice.upcoming"
-        number = next(self._ids)
-        obj = {
-            "id": None if upcoming else f"in_test_{number:06d}",
-            "object": "invoice",
-            "amount_due": amount,
-            "amount_paid": amount if status == "paid" else 0,
-            "amount_remaining": 0 if status == "paid" else amount,
-            "attempt_count": 0 if upcoming else 1,
-            "attempted": not upcoming,
-            "billing_reason": "upcoming" if upcoming else billing_reason,
-            "collection_method": "charge_automatically",
-            "currency": "usd",
-            "customer": sub["customer"],
-            "lines": {
-                "object": "list",
-                "data": [
-                    {
-                        "id": f"il_test_{number:06d}",
-                        "object": "line_item",
-                        "amount": amount,
-                        "currency": "usd",
-                        "parent": {
-                            "type": "subscription_item_details",
-                            "subscription_item_details": {
-                                "subscription": sub_id,
-                                "subscription_item": item["id"],
-                                "proration": False,
-                            },
-                        },
-                        "period": {"start": item["current_period_start"], "end": item["current_period_end"]},
-                        "pricing": {
-                            "type": "price_details",
-                            "price_details": {"price": item["price"]["id"], "product": item["price"]["product"]},
-                        },
-                        "quantity": 1,
-                    }
-                ],
-                "has_more": False,
-                "url": "/v1/invoices/upcoming/lines",
-            },
-            "livemode": False,
-            "metadata": {},
-            "next_payment_attempt": _epoch(next_payment_attempt),
-            "parent": {
-                "type": "subscription_details",
-                "quote_details": None,
-                "subscription_details": {"metadata": dict(sub["metadata"]), "subscription": sub_id},
-            },
-            "period_end": item["current_period_end"],
-            "period_start": item["current_period_start"],
-            "status": "draft" if upcoming else status,
-            "total": amount,
-        }
+        obj = invoice_object(
+            sub_id,
+            self.subscriptions[sub_id],
+            number=next(self._ids),
+            upcoming=event_type == "invoice.upcoming",
+            status=status,
+            billing_reason=billing_reason,
+            next_payment_attempt=next_payment_attempt,
+            amount=amount,
+        )
         return self.event(event_type, obj)
 
     def sign(self, payload: bytes, *, timestamp: int | None = None, secret: str | None = None) -> str:

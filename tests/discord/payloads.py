@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from bot.testing.fake_discord import APPLICATION_ID, GUILD_ID, user_payload
+from bot.testing.fake_discord import APPLICATION_ID, GUILD_ID
+from bot.testing.fake_discord_wire import user_payload
 
 GENERAL_ID = "920000000000000001"
 THREAD_ID = "920000000000000002"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any  # Optional: discord.py resolves the slash callback's annotations itself
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -20,18 +20,17 @@ from discord import app_commands
 from bot.events import Event
 from bot.messages import OutboundMessage, SentMessage, Target
 from bot.platforms.discord import inbound, scheduled
+from bot.platforms.discord.commands import Suggest, sync_guild_commands
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
 from bot.platforms.discord.errors import UNKNOWN_CHANNEL, translated
-from bot.platforms.discord.rebase import RebasedWebhookAdapter, bind_webhooks_to_task, rebase_http, webhook_scope
+from bot.platforms.discord.rebase import RebasedWebhookAdapter, rebase_http, webhook_scope
 from bot.platforms.discord.render import Rendered, clip, render_message
 from bot.platforms.discord.responder import NO_PINGS, DiscordResponder
 from bot.platforms.discord.roles import RoleKeeper
 from bot.ports import Ack, Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 
 log = logging.getLogger(__name__)
-
-Suggest = Callable[[str], Awaitable[Sequence[str]]]
 
 # Discord allows 50 requests/s per bot. A DM costs up to two (open the DM channel, cached
 # after the first; then post), so 5 sends/s stays under 10 req/s: a fifth of the budget,
@@ -50,7 +49,6 @@ CAPABILITIES = Capabilities(
     burst=5,
 )
 MAX_RATELIMIT_WAIT = 30.0  # discord.py sleeps through 429s up to this; longer ones reach the outbox
-AUTOCOMPLETE_TIMEOUT = 2.0
 
 
 def intents(*, message_content: bool) -> discord.Intents:
@@ -176,42 +174,9 @@ class DiscordPlatform:
 
     async def sync_commands(self) -> None:
         """One guild command per router command, each with an optional `args` string."""
-        guild = discord.Object(self._guild_id)
-        self.tree.clear_commands(guild=guild)
-        for name, description in sorted(self._commands.items()):
-            self.tree.add_command(self._slash_command(name, description), guild=guild)
-        try:
-            with translated():
-                await self.tree.sync(guild=guild)
-        except PlatformError as exc:
-            log.error(
-                "could not register slash commands (%s): re-invite the bot with the "
-                "applications.commands scope (membot discord invite-url)",
-                exc,
-            )
-
-    def _slash_command(self, name: str, description: str) -> app_commands.Command[Any, ..., None]:
-        async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
-            await self._on_command(interaction, name, args)
-
-        callback = app_commands.describe(args="What to look for, or options (optional)")(callback)
-        command: app_commands.Command[Any, ..., None] = app_commands.Command(
-            name=name, description=clip(description or name, 100), callback=callback
+        await sync_guild_commands(
+            self.tree, self._guild_id, self._commands, self._suggest, self._on_command, self._webhooks
         )
-        if name in self._suggest:
-            suggest = self._suggest[name]
-
-            async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-                bind_webhooks_to_task(self._webhooks)
-                try:
-                    values = await asyncio.wait_for(suggest(current), AUTOCOMPLETE_TIMEOUT)
-                except Exception:
-                    log.exception("autocomplete for /%s failed", name)
-                    return []
-                return [app_commands.Choice(name=clip(v, 100), value=v[:100]) for v in list(values)[:25]]
-
-            command.autocomplete("args")(complete)
-        return command
 
     # -- inbound -------------------------------------------------------------------------
 

@@ -17,15 +17,13 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.app.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
 from bot.events import Event, MemberJoined, MemberLeft, UserRef
 from bot.log_throttle import ThrottledLog
 from bot.messages import OutboundMessage, SentMessage, Target
-from bot.platforms.slack import inbound
+from bot.platforms.slack import endpoint, inbound
 from bot.platforms.slack.access import TierAccess
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.errors import call
@@ -101,7 +99,7 @@ class SlackPlatform:
         self._home_provider = home_provider
         self._member_channels = tuple(member_channels) if member_channels is not None else None
         self.directory = SlackDirectory(self._client)
-        self._verifier = _Verifier(signing_secret) if signing_secret else None
+        self._verifier = endpoint.Verifier(signing_secret) if signing_secret else None
         self._junk = ThrottledLog(log, clock or SystemClock())  # strangers' requests: one line a minute per cause
         self._access = TierAccess(self._client, self.directory, tier_channels or {}, tier_usergroups or {})
         self.bolt_app = AsyncApp(
@@ -176,34 +174,12 @@ class SlackPlatform:
         from outside can cause a 500. `handle_http` serves this over HTTP; tests call it
         directly with real-shaped requests.
         """
-        lowered = {k.lower(): v for k, v in headers.items()}
-        if self._verifier is not None:
-            refused = self._verifier.problem(
-                body, lowered.get("x-slack-request-timestamp", ""), lowered.get("x-slack-signature", "")
-            )
-            if refused is not None:
-                self._junk.warning(refused, "slack: refused a request: %s", refused)
-                return 401, "invalid signature"
-        try:
-            request = AsyncBoltRequest(body=body, query=query, headers=dict(headers))
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
-            self._junk.warning("unparsable", "slack: a signed request could not be parsed")
-            return 400, "bad request"
-        malformed = inbound.body_problem(request.body)
-        if malformed is not None:
-            self._junk.warning("malformed", "slack: a signed request was malformed at %s", malformed)
-            return 400, "bad request"
-        response = await self.bolt_app.async_dispatch(request)
-        return response.status, response.body
+        return await endpoint.handle_request(self.bolt_app, self._verifier, self._junk, body, headers, query)
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """`POST /slack/events`: Events API, slash commands and interactivity."""
-        # Slack sends UTF-8; other bytes cannot carry a valid signature, so they decode to a 401
-        text = (await request.read()).decode("utf-8", errors="replace")
-        status, body = await self.handle_request(text, request.headers, request.query_string)
-        return web.Response(
-            status=status, text=body, content_type="application/json" if body.startswith("{") else "text/plain"
-        )
+        status, body = await self.handle_request(*await endpoint.read_http(request))
+        return endpoint.http_response(status, body)
 
     # -- inbound -------------------------------------------------------------------------
 
@@ -375,20 +351,6 @@ def _secret(value: Any) -> str | None:
     if value is None:
         return None
     return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
-
-
-class _Verifier(SignatureVerifier):
-    """slack_sdk's verifier, but headers it would choke on (`²`, 400 digits, non-ASCII) are simply invalid."""
-
-    def problem(self, body: str, timestamp: str, signature: str) -> str | None:
-        """Why the request is refused (a fixed word, for the log), or None when it is Slack's."""
-        if not timestamp or not signature:
-            return "no signature"
-        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
-            return "bad timestamp"
-        if not signature.isascii() or not super().is_valid(body=body, timestamp=timestamp, signature=signature):
-            return "stale or wrong signature"
-        return None
 
 
 def create_slack_platform(
