@@ -15,9 +15,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
 from bot.events import MessagePosted
 from bot.i18n import Catalog
@@ -32,14 +29,16 @@ from bot.services.errors import UserError
 from bot.services.faq import Decision
 from bot.services.faq.entries import FaqEntries
 from bot.services.faq.grounding import AnswerWriter, Passage, WriterError, check_draft
-from bot.services.faq.inbox import FaqInbox, creators
+from bot.services.faq.inbox import FaqInbox
 from bot.services.faq.index import Hit
 from bot.services.faq.judge import Judge, rule
 from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
 from bot.services.faq.semantic import Encoder
 from bot.services.presence import Presence
-from storage.database import Database
+from storage.database import Database, Session
 from storage.models import FaqQuestion, Member
+from storage.repositories import faq as repo
+from storage.repositories import replies as replies_repo
 
 log = logging.getLogger(__name__)
 
@@ -276,10 +275,8 @@ class AnswerService(DomainService):
             if row.status in ("forwarded", "resolved"):
                 return False
             row.status = "forwarded"
-            earlier = (
-                await session.get(FaqQuestion, row.place.get("follow_up_of")) if row.place.get("follow_up_of") else None
-            )
-            for creator in await creators(session, self._community.id):
+            earlier = await repo.question(session, row.place["follow_up_of"]) if row.place.get("follow_up_of") else None
+            for creator in await replies_repo.creators(session, self._community.id):
                 target = dm_target(creator, self._presence)
                 if target is None:
                     continue
@@ -300,9 +297,10 @@ class AnswerService(DomainService):
     # -- helpers -----------------------------------------------------------------------------
 
     async def _record(
-        self, session: AsyncSession, member: Member, question: str, place: Place, outcome: Outcome
+        self, session: Session, member: Member, question: str, place: Place, outcome: Outcome
     ) -> FaqQuestion:
-        row = FaqQuestion(
+        row = await repo.add_question(
+            session,
             community_id=self._community.id,
             member_id=member.id,
             question=question,
@@ -313,13 +311,11 @@ class AnswerService(DomainService):
             place=place.as_json(),
             asked_at=self._clock.now(),
         )
-        session.add(row)
-        await session.flush()
         log.info("faq question %s %s (%s via %s)", row.id, row.status, outcome.cited or "-", place.via)
         return row
 
-    async def _own_question(self, session: AsyncSession, member: Member, question_id: int) -> FaqQuestion:
-        row = await session.get(FaqQuestion, question_id)
+    async def _own_question(self, session: Session, member: Member, question_id: int) -> FaqQuestion:
+        row = await repo.question(session, question_id)
         if row is None or row.community_id != self._community.id:
             raise UserError("faq.errors.unknown_question")
         if row.member_id != member.id:
@@ -330,13 +326,7 @@ class AnswerService(DomainService):
         """The latest recorded question whose answer lives in this thread, if any."""
         since = self._clock.now() - THREAD_MEMORY
         async with self._database.session() as session:
-            rows = await session.scalars(
-                select(FaqQuestion)
-                .where(FaqQuestion.community_id == self._community.id, FaqQuestion.asked_at >= since)
-                .order_by(FaqQuestion.id.desc())
-                .limit(THREAD_SCAN)
-            )
-            for row in rows.all():
+            for row in await repo.recent_questions(session, self._community.id, since, THREAD_SCAN):
                 p = row.place or {}
                 if (p.get("platform"), p.get("workspace"), p.get("channel"), p.get("thread")) == (
                     platform,
@@ -353,7 +343,7 @@ class AnswerService(DomainService):
         if not root_id:
             return row
         async with self._database.session() as session:
-            return await session.get(FaqQuestion, root_id) or row
+            return await repo.question(session, root_id) or row
 
 
 def _clean(text: str) -> str:

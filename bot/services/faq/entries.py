@@ -7,14 +7,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from bot.notices.faq import Entry
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq.knowledge import Knowledge
-from storage.database import Database
+from storage.database import Database, Session
 from storage.models import FaqEntry
+from storage.repositories import faq as repo
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +93,9 @@ class FaqEntries:
         clean = validate(draft)
         async with self._database.session() as session:
             await self._refuse_duplicate(session, clean.question)
-            taken = set(
-                (await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all()
-            )
-            entry = FaqEntry(
+            taken = await repo.entry_keys(session, self._community.id)
+            entry = await repo.insert_entry(
+                session,
                 community_id=self._community.id,
                 key=unique_key(clean.question, taken),
                 question=clean.question,
@@ -106,8 +104,6 @@ class FaqEntries:
                 tags=[],
                 source="chat",
             )
-            session.add(entry)
-            await session.flush()
         self._knowledge.invalidate()
         log.info("faq entry %s added in chat", entry.key)
         return entry
@@ -125,7 +121,7 @@ class FaqEntries:
     async def remove(self, key: str) -> FaqEntry:
         async with self._database.session() as session:
             entry = await self._find(session, key)
-            await session.delete(entry)
+            await repo.remove_entry(session, entry)
         self._knowledge.invalidate()
         log.info("faq entry %s removed in chat", entry.key)
         return entry
@@ -137,30 +133,18 @@ class FaqEntries:
     async def list(self, tag: str = "") -> Sequence[FaqEntry]:
         """Every entry, or those with `tag`, in the order they were added."""
         async with self._database.session() as session:
-            rows = (
-                await session.scalars(
-                    select(FaqEntry).where(FaqEntry.community_id == self._community.id).order_by(FaqEntry.id)
-                )
-            ).all()
+            rows = await repo.all_entries(session, self._community.id)
         wanted = tag.strip().lstrip("#").casefold()
         return [e for e in rows if not wanted or wanted in (str(t).casefold() for t in e.tags or ())]
 
-    async def _find(self, session, key: str) -> FaqEntry:  # type: ignore[no-untyped-def]
+    async def _find(self, session: Session, key: str) -> FaqEntry:
         clean = check_key(key)
-        entry = await session.scalar(
-            select(FaqEntry).where(FaqEntry.community_id == self._community.id, FaqEntry.key == clean)
-        )
+        entry = await repo.entry(session, self._community.id, clean)
         if entry is None:
             raise UserError("faq.errors.unknown_key", entry=clean)
         return entry
 
-    async def _refuse_duplicate(self, session, question: str, except_key: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        same = await session.scalar(
-            select(FaqEntry.key).where(
-                FaqEntry.community_id == self._community.id,
-                func.lower(FaqEntry.question) == question.lower(),
-                FaqEntry.key != (except_key or ""),
-            )
-        )
+    async def _refuse_duplicate(self, session: Session, question: str, except_key: str | None = None) -> None:
+        same = await repo.key_asking(session, self._community.id, question, except_key=except_key or "")
         if same is not None:
             raise UserError("faq.errors.duplicate", entry=same)

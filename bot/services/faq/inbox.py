@@ -4,16 +4,13 @@ and members' replies to check-ins and personal notes (`replies`, bot/services/re
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.notices import Notice
 from bot.notices.faq import InboxItem, QuestionAnswered, QuestionToLive
+from bot.notices.live import SessionInfo
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
@@ -23,8 +20,11 @@ from bot.services.faq.entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_k
 from bot.services.faq.knowledge import Knowledge
 from bot.services.faq.replies import ReplyService
 from bot.services.presence import Presence
-from storage.database import Database
-from storage.models import FaqEntry, FaqQuestion, LiveQuestion, LiveSession, Member
+from storage.database import Database, Session
+from storage.models import FaqEntry, FaqQuestion
+from storage.repositories import faq as repo
+from storage.repositories import live as live_repo
+from storage.repositories import members
 
 log = logging.getLogger(__name__)
 
@@ -36,23 +36,6 @@ class Resolved:
     question: FaqQuestion
     asker: str
     delivered: bool  # whether the asker could be told by DM
-
-
-async def creators(session: AsyncSession, community_id: int) -> Sequence[Member]:
-    rows = await session.scalars(
-        select(Member)
-        .where(Member.community_id == community_id, Member.role == "creator", Member.left_at.is_(None))
-        .order_by(Member.id)
-    )
-    return rows.all()
-
-
-def _open() -> ColumnElement[bool]:
-    """Questions that still need the creator: not answered, passed on, or answered with a 👎."""
-    return or_(
-        FaqQuestion.status.in_(("unanswered", "forwarded")),
-        and_(FaqQuestion.status == "answered", FaqQuestion.feedback == "down"),
-    )
 
 
 class FaqInbox(DomainService):
@@ -72,29 +55,10 @@ class FaqInbox(DomainService):
 
     async def pending(self, limit: int = PAGE) -> tuple[list[InboxItem], int]:
         """Open questions, those passed on by the member first, then oldest first; and how many in all."""
-        where = and_(FaqQuestion.community_id == self._community.id, _open())
         async with self._database.session() as session:
-            total = await session.scalar(select(func.count()).select_from(FaqQuestion).where(where)) or 0
-            rows = await session.execute(
-                select(FaqQuestion, Member.display_name)
-                .outerjoin(Member, Member.id == FaqQuestion.member_id)
-                .where(where)
-                .order_by(case((FaqQuestion.status == "forwarded", 0), else_=1), FaqQuestion.asked_at, FaqQuestion.id)
-                .limit(limit)
-            )
-            found = rows.all()
+            found, total = await repo.open_questions(session, self._community.id, limit)
             roots = {int(q.place["follow_up_of"]) for q, _ in found if (q.place or {}).get("follow_up_of")}
-            earlier = (
-                dict(
-                    (
-                        await session.execute(
-                            select(FaqQuestion.id, FaqQuestion.question).where(FaqQuestion.id.in_(roots))
-                        )
-                    ).all()
-                )
-                if roots
-                else {}
-            )
+            earlier = await repo.question_texts(session, roots)
         items = [
             InboxItem(
                 q.id,
@@ -141,10 +105,9 @@ class FaqInbox(DomainService):
                 raise UserError("faq.errors.save_unanswered")
             if (row.place or {}).get("saved_as"):
                 raise UserError("faq.errors.already_saved", entry=row.place["saved_as"])
-            taken = set(
-                (await session.scalars(select(FaqEntry.key).where(FaqEntry.community_id == self._community.id))).all()
-            )
-            entry = FaqEntry(
+            taken = await repo.entry_keys(session, self._community.id)
+            entry = await repo.insert_entry(
+                session,
                 community_id=self._community.id,
                 key=unique_key(row.question, taken),
                 question=row.question,
@@ -153,9 +116,7 @@ class FaqInbox(DomainService):
                 tags=[],
                 source="chat",
             )
-            session.add(entry)
             row.place = {**(row.place or {}), "saved_as": entry.key}
-            await session.flush()
         self._knowledge.invalidate()
         log.info("faq question %s saved as entry %s", question_id, entry.key)
         return entry
@@ -171,9 +132,7 @@ class FaqInbox(DomainService):
             row = await self._get(session, question_id)
             if row.status == "resolved" or (row.status == "answered" and row.feedback != "down"):
                 raise UserError("faq.errors.already_resolved")
-            entry = await session.scalar(
-                select(FaqEntry).where(FaqEntry.community_id == self._community.id, FaqEntry.key == check_key(key))
-            )
+            entry = await repo.entry(session, self._community.id, check_key(key))
             if entry is None:
                 raise UserError("faq.errors.unknown_key", entry=check_key(key))
             wording = " ".join(row.question.split())[:MAX_QUESTION]
@@ -195,19 +154,11 @@ class FaqInbox(DomainService):
         log.info("faq question %s learned into entry %s", question_id, entry.key)
         return Resolved(row, asker, delivered), entry
 
-    async def to_live(self, question_id: int, live: LiveSession) -> Resolved:
+    async def to_live(self, question_id: int, live: SessionInfo) -> Resolved:
         """Carry the question over to a live session's list; the member is told where it will be answered."""
         async with self._database.session() as session:
             row = await self._open_question(session, question_id)
-            session.add(
-                LiveQuestion(
-                    session_id=live.id,
-                    member_id=row.member_id,
-                    text=row.question,
-                    source="faq",
-                    created_at=self._clock.now(),
-                )
-            )
+            await live_repo.add_question(session, live.id, row.member_id, row.question, self._clock.now(), source="faq")
             row.status, row.resolved_at = "resolved", self._clock.now()
             row.place = {**(row.place or {}), "live_session": live.id}
             asker, delivered = await self._dm_asker(
@@ -221,21 +172,21 @@ class FaqInbox(DomainService):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    async def _get(self, session: AsyncSession, question_id: int) -> FaqQuestion:
-        row = await session.get(FaqQuestion, question_id)
+    async def _get(self, session: Session, question_id: int) -> FaqQuestion:
+        row = await repo.question(session, question_id)
         if row is None or row.community_id != self._community.id:
             raise UserError("faq.errors.unknown_question")
         return row
 
-    async def _open_question(self, session: AsyncSession, question_id: int) -> FaqQuestion:
+    async def _open_question(self, session: Session, question_id: int) -> FaqQuestion:
         row = await self._get(session, question_id)
         if row.status == "resolved":
             raise UserError("faq.errors.already_resolved")
         return row
 
-    async def _dm_asker(self, session: AsyncSession, row: FaqQuestion, key: str, notice: Notice) -> tuple[str, bool]:
+    async def _dm_asker(self, session: Session, row: FaqQuestion, key: str, notice: Notice) -> tuple[str, bool]:
         """Tell the member who asked; returns their name and whether a DM was queued."""
-        asker = await session.get(Member, row.member_id) if row.member_id else None
+        asker = await members.get(session, row.member_id) if row.member_id else None
         if asker is None or asker.left_at is not None:
             return "?", False
         target = dm_target(asker, self._presence)

@@ -20,15 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
 from bot.notices.faq import SourceInfo
 from bot.services.faq import Decision, Document, FaqAnswerer
 from bot.services.faq.semantic import Encoder, VectorCache
-from storage.database import Database
-from storage.models import ContentItem, FaqEntry, LiveSession
+from storage.database import Database, Session
+from storage.repositories import faq as repo
 
 log = logging.getLogger(__name__)
 
@@ -62,61 +59,16 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-async def signature(session: AsyncSession, community_id: int) -> tuple[Any, ...]:
+async def signature(session: Session, community_id: int) -> tuple[Any, ...]:
     """Counts, highest ids and text lengths of everything indexed: changes when any of it does."""
-
-    def length(column: Any) -> Any:
-        return func.coalesce(func.length(column), 0)
-
-    faq = (
-        await session.execute(
-            select(
-                func.count(FaqEntry.id),
-                func.max(FaqEntry.id),
-                func.sum(
-                    length(FaqEntry.question)
-                    + length(FaqEntry.answer)
-                    + length(cast(FaqEntry.alt_questions, String))
-                    + length(cast(FaqEntry.tags, String))
-                ),
-            ).where(FaqEntry.community_id == community_id)
-        )
-    ).one()
-    content = (
-        await session.execute(
-            select(
-                func.count(ContentItem.id),
-                func.max(ContentItem.id),
-                func.sum(
-                    length(ContentItem.title)
-                    + length(ContentItem.teaser)
-                    + length(ContentItem.body)
-                    + length(ContentItem.url)
-                ),
-            ).where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
-        )
-    ).one()
-    live = (
-        await session.execute(
-            select(
-                func.count(LiveSession.id),
-                func.max(LiveSession.id),
-                func.sum(
-                    length(LiveSession.title) + length(LiveSession.description) + length(LiveSession.recording_url)
-                ),
-                func.sum(func.coalesce(LiveSession.content_item_id, 0)),
-            ).where(LiveSession.community_id == community_id, LiveSession.recording_url.is_not(None))
-        )
-    ).one()
-    return tuple(tuple(row) for row in (faq, content, live))
+    return await repo.signature(session, community_id)
 
 
-async def load_documents(session: AsyncSession, community_id: int) -> tuple[list[Document], dict[str, SourceInfo]]:
+async def load_documents(session: Session, community_id: int) -> tuple[list[Document], dict[str, SourceInfo]]:
     """Every indexable document, and how to cite each one."""
     documents: list[Document] = []
     sources: dict[str, SourceInfo] = {}
-    entries = await session.scalars(select(FaqEntry).where(FaqEntry.community_id == community_id).order_by(FaqEntry.id))
-    for entry in entries.all():
+    for entry in await repo.all_entries(session, community_id):
         doc_id = f"faq:{entry.key}"
         documents.append(
             Document(
@@ -130,20 +82,9 @@ async def load_documents(session: AsyncSession, community_id: int) -> tuple[list
             )
         )
         sources[doc_id] = SourceInfo(doc_id, "faq", entry.question)
-    recordings = (
-        await session.scalars(
-            select(LiveSession)
-            .where(LiveSession.community_id == community_id, LiveSession.recording_url.is_not(None))
-            .order_by(LiveSession.id)
-        )
-    ).all()
+    recordings = await repo.recordings(session, community_id)
     notes = {r.content_item_id: r for r in recordings if r.content_item_id is not None}
-    items = await session.scalars(
-        select(ContentItem)
-        .where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
-        .order_by(ContentItem.id)
-    )
-    for item in items.all():
+    for item in await repo.published_items(session, community_id):
         doc_id = f"content:{item.slug}"
         live = notes.pop(item.id, None)
         extra = [live.description] if live is not None and live.description else []
