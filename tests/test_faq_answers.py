@@ -44,12 +44,21 @@ async def outbox_keys(app: App) -> set[str]:
         return set((await session.scalars(select(OutboxMessage.dedupe_key))).all())
 
 
-async def in_thread(memory: MemoryPlatform, user: str, channel: str, thread: str, text: str, *, mentions_bot: bool = False) -> None:
+async def in_thread(
+    memory: MemoryPlatform, user: str, channel: str, thread: str, text: str, *, mentions_bot: bool = False
+) -> None:
     """A reply inside a thread (MemoryPlatform.post only posts at the top level)."""
     ref = memory.user(user)
     where = ChannelRef(memory.name, ref.workspace_id, channel, thread_id=thread)
     await memory.emit(
-        MessagePosted(user=ref, channel=where, text=text, message_id=f"r-{uuid.uuid4().hex[:8]}", mentions_bot=mentions_bot, event_id=uuid.uuid4().hex)
+        MessagePosted(
+            user=ref,
+            channel=where,
+            text=text,
+            message_id=f"r-{uuid.uuid4().hex[:8]}",
+            mentions_bot=mentions_bot,
+            event_id=uuid.uuid4().hex,
+        )
     )
 
 
@@ -64,7 +73,9 @@ async def in_thread(memory: MemoryPlatform, user: str, channel: str, thread: str
         (HIRING, "first-hire", "When should I make my first hire?"),
     ],
 )
-async def test_ask_answers_with_the_entry_and_cites_it(app: App, memory: MemoryPlatform, question: str, key: str, entry_question: str) -> None:
+async def test_ask_answers_with_the_entry_and_cites_it(
+    app: App, memory: MemoryPlatform, question: str, key: str, entry_question: str
+) -> None:
     reply = await memory.command("alice", "ask", question)
     [(message, ephemeral)] = reply.replies
     [row] = await asked(app)
@@ -80,7 +91,9 @@ async def test_ask_answers_with_the_entry_and_cites_it(app: App, memory: MemoryP
     assert row.place["via"] == "command" and row.place["platform"] == "memory"
 
 
-async def test_off_topic_question_gets_i_dont_know_and_an_offer_to_ask_the_creator(app: App, memory: MemoryPlatform) -> None:
+async def test_off_topic_question_gets_i_dont_know_and_an_offer_to_ask_the_creator(
+    app: App, memory: MemoryPlatform
+) -> None:
     reply = await memory.command("alice", "ask", OFF_TOPIC)
     [message] = [m for m, _ in reply.replies]
     [row] = await asked(app)
@@ -154,7 +167,9 @@ async def test_thumbs_up_and_down_are_recorded_and_down_goes_to_the_inbox(app: A
 # -- where questions come from -------------------------------------------------------------------
 
 
-async def test_a_question_in_the_faq_channel_is_answered_in_its_thread_through_the_outbox(app: App, memory: MemoryPlatform) -> None:
+async def test_a_question_in_the_faq_channel_is_answered_in_its_thread_through_the_outbox(
+    app: App, memory: MemoryPlatform
+) -> None:
     await memory.post("alice", HIRING, channel="ask-maya")
     [row] = await asked(app)
     assert memory.sent == []  # nothing leaves until the outbox delivers
@@ -208,7 +223,9 @@ async def test_a_dm_to_the_bot_is_answered_by_dm(app: App, memory: MemoryPlatfor
     assert (row.place["via"], row.cited) == ("dm", "faq:receipts-and-invoices")
 
 
-async def test_a_mention_elsewhere_is_answered_in_a_thread_and_unknowns_offer_forwarding(app: App, memory: MemoryPlatform) -> None:
+async def test_a_mention_elsewhere_is_answered_in_a_thread_and_unknowns_offer_forwarding(
+    app: App, memory: MemoryPlatform
+) -> None:
     await memory.post("alice", OFF_TOPIC, channel="general", mentions_bot=True)
     await app.settle()
     [row] = await asked(app)
@@ -221,7 +238,9 @@ async def test_a_mention_elsewhere_is_answered_in_a_thread_and_unknowns_offer_fo
 # -- what the bot knows, and keeping it fresh ------------------------------------------------------
 
 
-async def test_published_content_is_cited_with_a_library_button_once_published(app: App, memory: MemoryPlatform) -> None:
+async def test_published_content_is_cited_with_a_library_button_once_published(
+    app: App, memory: MemoryPlatform
+) -> None:
     question = "value pricing calculator"
     await memory.command("alice", "ask", question)
     before = (await asked(app))[-1]
@@ -237,8 +256,14 @@ async def test_published_content_is_cited_with_a_library_button_once_published(a
     assert "The value pricing calculator" in opened.texts[0]
 
 
-async def test_a_recording_is_searchable_by_its_session_description(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await memory.command("creator", "live", "schedule 2026-11-22 17:00 | Bakery hot seat | Croissant margins and wholesale café contracts")
+async def test_a_recording_is_searchable_by_its_session_description(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    await memory.command(
+        "creator",
+        "live",
+        "schedule 2026-11-22 17:00 | Bakery hot seat | Croissant margins and wholesale café contracts",
+    )
     clock.advance(timedelta(days=3))
     done = await memory.command("creator", "live", "recording 1 https://rec.example/bakery Watch the replay")
     assert "recording" in done.texts[0]
@@ -256,7 +281,9 @@ async def test_the_index_is_rebuilt_only_when_what_it_covers_changes(app: App, m
     await app.services.content.publish_now("w4-the-weekly-ceo-hour")
     await memory.command("alice", "ask", INVOICES)
     assert knowledge.builds == 2
-    await memory.command("creator", "faq", "add Do you have a podcast? | Not yet, but the live recordings are in the library.")
+    await memory.command(
+        "creator", "faq", "add Do you have a podcast? | Not yet, but the live recordings are in the library."
+    )
     await memory.command("alice", "ask", "do you have a podcast")
     assert knowledge.builds == 3
     assert (await asked(app))[-1].cited == "faq:do-you-have-a-podcast"

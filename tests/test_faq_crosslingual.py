@@ -31,49 +31,110 @@ from storage.models import FaqQuestion
 from .conftest import SAMPLE, make_app
 
 ENGLISH = [
-    ("pause", "Can I pause my membership?",
-     "Yes. Under Account → Billing you can pause your membership for one to three months. You pay nothing "
-     "while it is paused, and everything comes back when the pause ends."),
-    ("cancel", "How do I end my membership?",
-     "Go to Account → Billing and choose 'End membership'. You keep access until the end of the period you have paid for."),
-    ("receipts", "Where can I find my receipts?",
-     "Every receipt is under Account → Receipts as a PDF, with your company's VAT number if you added one."),
-    ("recordings", "Are the live sessions recorded?",
-     "Yes. Every live session is recorded, and the recording appears in the library within a day."),
-    ("email", "How do I change the e-mail address on my account?",
-     "Open Account → Profile, type the new address and confirm it from the message we send there."),
-    ("phone", "Is there a phone app?", "There is no app to install: the member site works in the browser on any phone."),
-    ("refund", "Can I get my money back?",
-     "Within 14 days of joining you get a full refund, no questions asked. Write to the team from Account → Help."),
-    ("password", "I forgot my password. What now?",
-     "Click 'Forgot password' on the sign-in page and we send you a link to choose a new one."),
-    ("guests", "Can I bring a guest to a workshop?",
-     "Each member may bring one guest to one workshop a month; add their name when you book."),
-    ("certificate", "Do I get a certificate when I finish a course?",
-     "Yes. When you have finished every lesson of a course, a certificate with your name appears under Account → Courses."),
+    (
+        "pause",
+        "Can I pause my membership?",
+        "Yes. Under Account → Billing you can pause your membership for one to three months. You pay nothing "
+        "while it is paused, and everything comes back when the pause ends.",
+    ),
+    (
+        "cancel",
+        "How do I end my membership?",
+        "Go to Account → Billing and choose 'End membership'. You keep access until the end of the period you have paid for.",
+    ),
+    (
+        "receipts",
+        "Where can I find my receipts?",
+        "Every receipt is under Account → Receipts as a PDF, with your company's VAT number if you added one.",
+    ),
+    (
+        "recordings",
+        "Are the live sessions recorded?",
+        "Yes. Every live session is recorded, and the recording appears in the library within a day.",
+    ),
+    (
+        "email",
+        "How do I change the e-mail address on my account?",
+        "Open Account → Profile, type the new address and confirm it from the message we send there.",
+    ),
+    (
+        "phone",
+        "Is there a phone app?",
+        "There is no app to install: the member site works in the browser on any phone.",
+    ),
+    (
+        "refund",
+        "Can I get my money back?",
+        "Within 14 days of joining you get a full refund, no questions asked. Write to the team from Account → Help.",
+    ),
+    (
+        "password",
+        "I forgot my password. What now?",
+        "Click 'Forgot password' on the sign-in page and we send you a link to choose a new one.",
+    ),
+    (
+        "guests",
+        "Can I bring a guest to a workshop?",
+        "Each member may bring one guest to one workshop a month; add their name when you book.",
+    ),
+    (
+        "certificate",
+        "Do I get a certificate when I finish a course?",
+        "Yes. When you have finished every lesson of a course, a certificate with your name appears under Account → Courses.",
+    ),
 ]
 NORWEGIAN = [
-    ("pause", "Kan jeg sette medlemskapet på pause?",
-     "Ja. Under Konto → Betaling kan du sette medlemskapet på pause i én til tre måneder. Du betaler ingenting så "
-     "lenge pausen varer."),
-    ("cancel", "Hvordan avslutter jeg medlemskapet?",
-     "Gå til Konto → Betaling og velg «Avslutt medlemskap». Du har tilgang ut perioden du har betalt for."),
-    ("receipts", "Hvor finner jeg kvitteringene mine?",
-     "Alle kvitteringer ligger under Konto → Kvitteringer som PDF, med organisasjonsnummeret ditt hvis du har lagt det inn."),
-    ("recordings", "Blir direktesendingene tatt opp?",
-     "Ja. Hver direktesending blir tatt opp, og opptaket kommer i biblioteket innen et døgn."),
-    ("email", "Hvordan bytter jeg e-postadressen på kontoen min?",
-     "Åpne Konto → Profil, skriv inn den nye adressen og bekreft den fra meldingen vi sender dit."),
-    ("phone", "Finnes det en app til mobilen?",
-     "Det finnes ingen app å installere: medlemssidene virker i nettleseren på alle telefoner."),
-    ("refund", "Kan jeg få pengene tilbake?",
-     "Innen 14 dager etter at du ble med, får du alle pengene tilbake. Skriv til oss fra Konto → Hjelp."),
-    ("password", "Jeg har glemt passordet mitt. Hva gjør jeg?",
-     "Trykk «Glemt passord» på innloggingssiden, så sender vi deg en lenke der du velger et nytt."),
-    ("guests", "Kan jeg ta med en gjest på et verksted?",
-     "Hvert medlem kan ta med én gjest på ett verksted i måneden; skriv navnet når du bestiller plass."),
-    ("certificate", "Får jeg et kursbevis når jeg er ferdig med et kurs?",
-     "Ja. Når du har fullført alle leksjonene i et kurs, finner du et kursbevis med navnet ditt under Konto → Kurs."),
+    (
+        "pause",
+        "Kan jeg sette medlemskapet på pause?",
+        "Ja. Under Konto → Betaling kan du sette medlemskapet på pause i én til tre måneder. Du betaler ingenting så "
+        "lenge pausen varer.",
+    ),
+    (
+        "cancel",
+        "Hvordan avslutter jeg medlemskapet?",
+        "Gå til Konto → Betaling og velg «Avslutt medlemskap». Du har tilgang ut perioden du har betalt for.",
+    ),
+    (
+        "receipts",
+        "Hvor finner jeg kvitteringene mine?",
+        "Alle kvitteringer ligger under Konto → Kvitteringer som PDF, med organisasjonsnummeret ditt hvis du har lagt det inn.",
+    ),
+    (
+        "recordings",
+        "Blir direktesendingene tatt opp?",
+        "Ja. Hver direktesending blir tatt opp, og opptaket kommer i biblioteket innen et døgn.",
+    ),
+    (
+        "email",
+        "Hvordan bytter jeg e-postadressen på kontoen min?",
+        "Åpne Konto → Profil, skriv inn den nye adressen og bekreft den fra meldingen vi sender dit.",
+    ),
+    (
+        "phone",
+        "Finnes det en app til mobilen?",
+        "Det finnes ingen app å installere: medlemssidene virker i nettleseren på alle telefoner.",
+    ),
+    (
+        "refund",
+        "Kan jeg få pengene tilbake?",
+        "Innen 14 dager etter at du ble med, får du alle pengene tilbake. Skriv til oss fra Konto → Hjelp.",
+    ),
+    (
+        "password",
+        "Jeg har glemt passordet mitt. Hva gjør jeg?",
+        "Trykk «Glemt passord» på innloggingssiden, så sender vi deg en lenke der du velger et nytt.",
+    ),
+    (
+        "guests",
+        "Kan jeg ta med en gjest på et verksted?",
+        "Hvert medlem kan ta med én gjest på ett verksted i måneden; skriv navnet når du bestiller plass.",
+    ),
+    (
+        "certificate",
+        "Får jeg et kursbevis når jeg er ferdig med et kurs?",
+        "Ja. Når du har fullført alle leksjonene i et kurs, finner du et kursbevis med navnet ditt under Konto → Kurs.",
+    ),
 ]
 ANSWERS = {"en": {key: answer for key, _, answer in ENGLISH}, "nb": {key: answer for key, _, answer in NORWEGIAN}}
 
@@ -82,7 +143,9 @@ def _toml(entries: list[tuple[str, str, str]]) -> str:
     def quoted(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    return "\n".join(f"[[faq]]\nid = {quoted(key)}\nquestion = {quoted(q)}\nanswer = {quoted(a)}\n" for key, q, a in entries)
+    return "\n".join(
+        f"[[faq]]\nid = {quoted(key)}\nquestion = {quoted(q)}\nanswer = {quoted(a)}\n" for key, q, a in entries
+    )
 
 
 def community(root: Path, locale: str, entries: list[tuple[str, str, str]]) -> Path:
@@ -105,8 +168,13 @@ def hybrid_app(
 
     @asynccontextmanager
     async def start(locale: str, entries: list[tuple[str, str, str]]) -> AsyncIterator[App]:
-        application = await make_app(sqlite_db, settings.model_copy(update={"faq_engine": "hybrid"}), clock,
-                                     {"memory": memory}, community(tmp_path, locale, entries))
+        application = await make_app(
+            sqlite_db,
+            settings.model_copy(update={"faq_engine": "hybrid"}),
+            clock,
+            {"memory": memory},
+            community(tmp_path, locale, entries),
+        )
         try:
             yield application
         finally:
@@ -149,19 +217,30 @@ async def test_an_english_faq_answers_norwegian_danish_dutch_and_chinese_questio
         assert not any("source in" in note for note in notes(message.blocks))  # same language: no note
 
 
-async def test_off_topic_questions_in_another_language_are_not_answered(hybrid_app: Callable, memory: MemoryPlatform) -> None:
+async def test_off_topic_questions_in_another_language_are_not_answered(
+    hybrid_app: Callable, memory: MemoryPlatform
+) -> None:
     async with hybrid_app("en", ENGLISH) as app:
-        for question in ("Hva blir været i Bergen i morgen?", "明天北京天气怎么样？", "Kan jeg betale med bitcoin?",
-                         "可以用比特币付款吗？"):
+        for question in (
+            "Hva blir været i Bergen i morgen?",
+            "明天北京天气怎么样？",
+            "Kan jeg betale med bitcoin?",
+            "可以用比特币付款吗？",
+        ):
             reply = await memory.command("alice", "ask", question)
             assert "I don't know" in reply.replies[0][0].text, question
             assert (await last_question(app)).status == "unanswered"
 
 
-async def test_a_norwegian_faq_answers_english_and_chinese_questions(hybrid_app: Callable, memory: MemoryPlatform) -> None:
+async def test_a_norwegian_faq_answers_english_and_chinese_questions(
+    hybrid_app: Callable, memory: MemoryPlatform
+) -> None:
     async with hybrid_app("nb", NORWEGIAN) as app:
-        for question, key in {"Can I bring a friend to a workshop?": "guests", "I forgot my password": "password",
-                              "我忘记密码了，怎么办？": "password"}.items():
+        for question, key in {
+            "Can I bring a friend to a workshop?": "guests",
+            "I forgot my password": "password",
+            "我忘记密码了，怎么办？": "password",
+        }.items():
             reply = await memory.command("alice", "ask", question)
             [(message, _)] = reply.replies
             assert (await last_question(app)).cited == f"faq:{key}", question

@@ -25,11 +25,16 @@ MEANING_ONLY = {"where do I begin?": "start-here-path", "I want to leave the clu
 
 @pytest.fixture
 async def hybrid_app(
-    sqlite_db: Database, settings: Settings, clock: FakeClock, memory: MemoryPlatform, community_path: Path,
+    sqlite_db: Database,
+    settings: Settings,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
     encoder: Encoder,
 ) -> AsyncIterator[App]:
-    application = await make_app(sqlite_db, settings.model_copy(update={"faq_engine": "hybrid"}), clock,
-                                 {"memory": memory}, community_path)
+    application = await make_app(
+        sqlite_db, settings.model_copy(update={"faq_engine": "hybrid"}), clock, {"memory": memory}, community_path
+    )
     yield application
     await application.stop()
 
@@ -72,7 +77,9 @@ async def test_a_new_entry_is_answerable_at_once_and_only_its_texts_are_encoded(
     await knowledge.warm_up()
     encoded = knowledge.vectors.encoded
 
-    await memory.command("creator", "faq", "add Do you offer a student discount? | Yes: 30% off with a valid student card.")
+    await memory.command(
+        "creator", "faq", "add Do you offer a student discount? | Yes: 30% off with a valid student card."
+    )
     reply = await memory.command("alice", "ask", "is there a cheaper price for students?")
 
     assert "30% off" in reply.replies[0][0].text

@@ -50,7 +50,9 @@ async def forwarded_question(app: App, memory: MemoryPlatform, text: str = OFF_T
 # -- answering from the inbox -----------------------------------------------------------------
 
 
-async def test_answer_button_opens_a_form_and_the_answer_reaches_the_member_by_dm(app: App, memory: MemoryPlatform) -> None:
+async def test_answer_button_opens_a_form_and_the_answer_reaches_the_member_by_dm(
+    app: App, memory: MemoryPlatform
+) -> None:
     qid = await forwarded_question(app, memory)
     opened = await memory.click("creator", f"faq.answer:{qid}")
     [form] = opened.forms
@@ -109,7 +111,9 @@ async def test_save_before_answering_is_refused(app: App, memory: MemoryPlatform
     assert await count(app, FaqEntry) == before
 
 
-async def test_take_to_live_without_a_session_is_friendly_and_with_one_queues_the_question(app: App, memory: MemoryPlatform) -> None:
+async def test_take_to_live_without_a_session_is_friendly_and_with_one_queues_the_question(
+    app: App, memory: MemoryPlatform
+) -> None:
     qid = await forwarded_question(app, memory)
     none = await memory.click("creator", f"faq.to-live:{qid}")
     assert "no live session scheduled" in none.texts[0]
@@ -136,8 +140,13 @@ async def test_faq_add_by_form_and_the_new_entry_answers(app: App, memory: Memor
     [form] = opened.forms
     assert [f.name for f in form.fields] == ["question", "answer", "alt_questions"]
     reply = await memory.submit(
-        "creator", "faq.add",
-        {"question": "Is there a members' book club?", "answer": "Yes, on the first Tuesday of each month.", "alt_questions": "Do you read books together?\n\n"},
+        "creator",
+        "faq.add",
+        {
+            "question": "Is there a members' book club?",
+            "answer": "Yes, on the first Tuesday of each month.",
+            "alt_questions": "Do you read books together?\n\n",
+        },
     )
     assert reply.texts == ["Added FAQ entry `is-there-a-members-book-club`. I'll use it for the next question."]
     entry = (await entries(app))["is-there-a-members-book-club"]
@@ -152,11 +161,23 @@ async def test_faq_add_by_form_and_the_new_entry_answers(app: App, memory: Memor
         ({"question": "  ", "answer": "Something"}, "The question is empty"),
         ({"question": "Is there a dress code?", "answer": ""}, "The answer is empty"),
         ({"question": "Is there a dress code?", "answer": "x" * 3001}, "3001 characters"),
-        ({"question": "Is there a dress code?", "answer": "No.", "alt_questions": "\n".join(f"Alt {n}?" for n in range(11))}, "11 other phrasings"),
-        ({"question": "How do I cancel my membership?", "answer": "Duplicate."}, "already in the FAQ as `cancel-membership`"),
+        (
+            {
+                "question": "Is there a dress code?",
+                "answer": "No.",
+                "alt_questions": "\n".join(f"Alt {n}?" for n in range(11)),
+            },
+            "11 other phrasings",
+        ),
+        (
+            {"question": "How do I cancel my membership?", "answer": "Duplicate."},
+            "already in the FAQ as `cancel-membership`",
+        ),
     ],
 )
-async def test_faq_add_with_bad_input_explains_and_saves_nothing(app: App, memory: MemoryPlatform, values: dict[str, str], expected: str) -> None:
+async def test_faq_add_with_bad_input_explains_and_saves_nothing(
+    app: App, memory: MemoryPlatform, values: dict[str, str], expected: str
+) -> None:
     before = {k: (e.question, e.answer) for k, e in (await entries(app)).items()}
     reply = await memory.submit("creator", "faq.add", values)
     assert expected in reply.texts[0]
@@ -164,7 +185,9 @@ async def test_faq_add_with_bad_input_explains_and_saves_nothing(app: App, memor
 
 
 async def test_faq_add_inline(app: App, memory: MemoryPlatform) -> None:
-    reply = await memory.command("creator", "faq", "add Is there a mobile app? | Not a separate one: use the chat app. | Do you have an app?")
+    reply = await memory.command(
+        "creator", "faq", "add Is there a mobile app? | Not a separate one: use the chat app. | Do you have an app?"
+    )
     assert "`is-there-a-mobile-app`" in reply.texts[0]
     assert (await entries(app))["is-there-a-mobile-app"].alt_questions == ["Do you have an app?"]
     usage = await memory.command("creator", "faq", "add just a question without an answer")
@@ -176,11 +199,22 @@ async def test_faq_edit_opens_a_filled_form_and_saves(app: App, memory: MemoryPl
     [form] = opened.forms
     initial = {f.name: f.initial for f in form.fields}
     original = (await entries(app))["free-trial"]
-    assert (form.form_id, initial["key"], initial["question"], initial["answer"]) == ("faq.edit", "free-trial", original.question, original.answer)
+    assert (form.form_id, initial["key"], initial["question"], initial["answer"]) == (
+        "faq.edit",
+        "free-trial",
+        original.question,
+        original.answer,
+    )
     assert initial["alt_questions"] == "Will I be charged during the trial?"
     reply = await memory.submit(
-        "creator", "faq.edit",
-        {"key": "free-trial", "question": original.question, "answer": "Fourteen days free now.", "alt_questions": "Is the trial free?"},
+        "creator",
+        "faq.edit",
+        {
+            "key": "free-trial",
+            "question": original.question,
+            "answer": "Fourteen days free now.",
+            "alt_questions": "Is the trial free?",
+        },
     )
     assert "Updated FAQ entry `free-trial`" in reply.texts[0] and "faq.toml" in reply.texts[0]  # file entries warn
     edited = (await entries(app))["free-trial"]
@@ -194,8 +228,16 @@ async def test_faq_edit_opens_a_filled_form_and_saves(app: App, memory: MemoryPl
     [
         ("edit no-such-entry", None, "There's no FAQ entry `no-such-entry`"),
         ("edit Bad_Key!", None, "isn't an FAQ key"),
-        (None, {"key": "free-trial", "question": "How does the free trial work?", "answer": " "}, "The answer is empty"),
-        (None, {"key": "free-trial", "question": "How do I cancel my membership?", "answer": "Taken"}, "already in the FAQ as `cancel-membership`"),
+        (
+            None,
+            {"key": "free-trial", "question": "How does the free trial work?", "answer": " "},
+            "The answer is empty",
+        ),
+        (
+            None,
+            {"key": "free-trial", "question": "How do I cancel my membership?", "answer": "Taken"},
+            "already in the FAQ as `cancel-membership`",
+        ),
         ("remove no-such-entry", None, "There's no FAQ entry `no-such-entry`"),
         ("remove", None, "isn't an FAQ key"),
     ],
@@ -242,7 +284,9 @@ async def test_faq_list_all_and_by_tag(app: App, memory: MemoryPlatform) -> None
 async def test_members_are_politely_refused_creator_subcommands(app: App, memory: MemoryPlatform, sub: str) -> None:
     before = {k: e.answer for k, e in (await entries(app)).items()}
     reply = await memory.command("alice", "faq", sub)
-    assert reply.texts == [f"Sorry, `/faq {sub.split()[0]}` is for the creator only. You can use `/faq list` and `/ask`."]
+    assert reply.texts == [
+        f"Sorry, `/faq {sub.split()[0]}` is for the creator only. You can use `/faq list` and `/ask`."
+    ]
     assert {k: e.answer for k, e in (await entries(app)).items()} == before
 
 
@@ -252,8 +296,11 @@ async def test_members_cannot_use_the_creators_buttons_or_forms(app: App, memory
         reply = await memory.click("bob", f"{action}:{qid}" if action != "faq.inbox" else action)
         assert "is for the creator only" in reply.texts[0]
         assert reply.forms == []
-    for form_id, values in (("faq.answer", {"question_id": str(qid), "answer": "hacked"}), ("faq.add", {"question": "Q?", "answer": "A"}),
-                            ("faq.edit", {"key": "free-trial", "question": "Q?", "answer": "A"})):
+    for form_id, values in (
+        ("faq.answer", {"question_id": str(qid), "answer": "hacked"}),
+        ("faq.add", {"question": "Q?", "answer": "A"}),
+        ("faq.edit", {"key": "free-trial", "question": "Q?", "answer": "A"}),
+    ):
         reply = await memory.submit("bob", form_id, values)
         assert "is for the creator only" in reply.texts[0]
     await app.settle()

@@ -23,7 +23,9 @@ async def entry(app: App, key: str) -> FaqEntry:
         return (await session.scalars(select(FaqEntry).where(FaqEntry.key == key))).one()
 
 
-async def test_linking_a_missed_question_answers_the_member_and_teaches_the_bot(app: App, memory: MemoryPlatform) -> None:
+async def test_linking_a_missed_question_answers_the_member_and_teaches_the_bot(
+    app: App, memory: MemoryPlatform
+) -> None:
     await memory.command("creator", "help")
     first = await memory.command("alice", "ask", FREEZE)
     row = await last_question(app)
@@ -34,13 +36,15 @@ async def test_linking_a_missed_question_answers_the_member_and_teaches_the_bot(
     linked = await memory.command("creator", "faq", f"link {row.id} pause-membership")
     await app.settle()
 
-    assert linked.texts == [f"Sent Alice the answer of `pause-membership`, and learned their wording of #{row.id} "
-                            "as another way to ask it."]
+    assert linked.texts == [
+        f"Sent Alice the answer of `pause-membership`, and learned their wording of #{row.id} as another way to ask it."
+    ]
     pause = await entry(app, "pause-membership")
     assert FREEZE in pause.alt_questions
     [dm] = memory.dms_to("alice")
     assert "pause for one, two or three months" in dm.text or "pause for one, two or three months" in " ".join(
-        getattr(b, "text", "") for b in dm.blocks)
+        getattr(b, "text", "") for b in dm.blocks
+    )
     resolved = await last_question(app)
     assert (resolved.status, resolved.cited) == ("resolved", "faq:pause-membership")
 

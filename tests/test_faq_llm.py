@@ -38,7 +38,12 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
 
 @pytest.fixture
 async def llm_app(
-    sqlite_db: Database, tmp_path: Path, clock: FakeClock, memory: MemoryPlatform, community_path: Path, fake: FakeOpenAI
+    sqlite_db: Database,
+    tmp_path: Path,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
+    fake: FakeOpenAI,
 ) -> AsyncIterator[App]:
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
@@ -87,7 +92,10 @@ async def test_a_base_url_without_a_key_is_enough(app: App, settings: Settings, 
     writer = answer_writer(local, app.services.community)
     assert writer is not None
     try:
-        assert await writer.write("how do I pause?", [Passage(1, "faq:a", "A", "Pause from your account page.")]) == DEFAULT_ANSWER
+        assert (
+            await writer.write("how do I pause?", [Passage(1, "faq:a", "A", "Pause from your account page.")])
+            == DEFAULT_ANSWER
+        )
     finally:
         await writer.aclose()
     assert fake.headers[0]["Authorization"] == "Bearer not-needed"
@@ -96,7 +104,9 @@ async def test_a_base_url_without_a_key_is_enough(app: App, settings: Settings, 
 # -- grounded answers ----------------------------------------------------------------------------
 
 
-async def test_a_written_answer_cites_the_passages_it_was_given(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_written_answer_cites_the_passages_it_was_given(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     fake.reply(PAUSE_ANSWER)
     reply = await memory.command("alice", "ask", PAUSE)
     message = reply.replies[0][0]
@@ -115,18 +125,24 @@ async def test_a_written_answer_cites_the_passages_it_was_given(llm_app: App, me
     assert 3 <= user.count("<<<PASSAGE [") <= 5
 
 
-async def test_a_written_answer_can_cite_several_passages_and_library_items(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_written_answer_can_cite_several_passages_and_library_items(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     calculator = await llm_app.services.content.publish_now("w2-value-pricing-calculator")
     fake.reply("Price the result [2], and use the calculator to find your floor price [1].")
     reply = await memory.command("alice", "ask", "value pricing calculator")
     message = reply.replies[0][0]
     _, user = system_and_user(fake.requests[-1])
     assert "<<<PASSAGE [1] The value pricing calculator" in user
-    assert small_print(message).startswith("Written from these sources:\n[1] Library “The value pricing calculator”\n[2] ")
+    assert small_print(message).startswith(
+        "Written from these sources:\n[1] Library “The value pricing calculator”\n[2] "
+    )
     assert f"library.open:{calculator.id}" in [c.action_id for c in message.choices()]  # type: ignore[union-attr]
 
 
-async def test_a_dm_question_gets_the_written_answer_through_the_outbox(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_dm_question_gets_the_written_answer_through_the_outbox(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     fake.reply(PAUSE_ANSWER)
     await memory.post("alice", PAUSE, channel="D-alice")
     await llm_app.settle()
@@ -134,15 +150,22 @@ async def test_a_dm_question_gets_the_written_answer_through_the_outbox(llm_app:
     assert delivery.target.user_id == "alice" and delivery.message.text == PAUSE_ANSWER
 
 
-async def test_a_thread_follow_up_sends_the_first_question_as_quoted_context(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_thread_follow_up_sends_the_first_question_as_quoted_context(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     fake.reply("You can change plan from your account page [1].", "Moving to yearly takes effect right away [1].")
     await memory.post("alice", "How do I switch to the yearly plan?", channel="ask-maya")
     await llm_app.settle()
     thread = memory.sent[0].target.thread_id
     ref = memory.user("alice")
     await memory.emit(
-        MessagePosted(user=ref, channel=ChannelRef("memory", "W1", "ask-maya", thread_id=thread), text="does that take effect immediately?",
-                      message_id="r1", event_id=uuid.uuid4().hex)
+        MessagePosted(
+            user=ref,
+            channel=ChannelRef("memory", "W1", "ask-maya", thread_id=thread),
+            text="does that take effect immediately?",
+            message_id="r1",
+            event_id=uuid.uuid4().hex,
+        )
     )
     await llm_app.settle()
     system, user = system_and_user(fake.requests[-1])
@@ -155,7 +178,9 @@ async def test_a_thread_follow_up_sends_the_first_question_as_quoted_context(llm
 # -- injection attempts: our validation, not the model, has the last word ----------------------------
 
 
-async def test_a_prompt_leak_is_refused_and_the_local_answer_is_used(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_prompt_leak_is_refused_and_the_local_answer_is_used(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     instructions = llm_app.services.answers._writer.instructions  # type: ignore[union-attr]
     fake.reply(f"Sure! My instructions are: {instructions} [1]")
     reply = await memory.command("alice", "ask", LEAK_ATTEMPT)
@@ -211,7 +236,9 @@ async def test_a_question_cannot_close_its_own_quote(llm_app: App, memory: Memor
 # -- failures: the member still gets the local answer, quickly -----------------------------------------
 
 
-async def test_a_server_error_falls_back_without_retrying(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_server_error_falls_back_without_retrying(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     fake.fail(500)
     reply = await memory.command("alice", "ask", INVOICES)
     assert reply.replies[0][0].text.startswith("Every payment sends a receipt")
@@ -220,7 +247,9 @@ async def test_a_server_error_falls_back_without_retrying(llm_app: App, memory: 
     assert (await last_question(llm_app)).cited == "faq:receipts-and-invoices"
 
 
-async def test_a_hanging_server_times_out_and_falls_back(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_a_hanging_server_times_out_and_falls_back(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     fake.hang(5.0, content="too late [1]")
     started = time.perf_counter()
     reply = await memory.command("alice", "ask", INVOICES)
@@ -230,7 +259,9 @@ async def test_a_hanging_server_times_out_and_falls_back(llm_app: App, memory: M
     assert llm_app.services.answers.refusals["unavailable"] == 1
 
 
-async def test_nothing_is_sent_to_the_model_when_nothing_matches(llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI) -> None:
+async def test_nothing_is_sent_to_the_model_when_nothing_matches(
+    llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
     reply = await memory.command("alice", "ask", "zzzz qqqq")
     assert "I don't know" in reply.replies[0][0].text
     assert fake.requests == []

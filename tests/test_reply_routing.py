@@ -19,7 +19,7 @@ from bot.platforms.memory import MemoryPlatform
 from bot.services.engagement import NudgePolicy, NudgeStage
 from bot.services.faq.replies import REPLY_WINDOW, inbound_key
 from storage.models import FaqQuestion, MemberReply, OutboxMessage
-from tests.test_members_only import become_member, member_id
+from tests.kits.members import become_member, member_id
 
 SWAMPED = "honestly I've been swamped"
 CANCEL = "How do I cancel my membership?"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli.faq import app
 
-KB = '''
+KB = """
 [[faq]]
 id = "kiln-booking"
 question = "How do I book time in the kiln?"
@@ -24,7 +24,7 @@ answer = "Every member gets a numbered shelf for clay."
 id = "guest-pass"
 question = "Can I bring a friend to the studio?"
 answer = "One guest per month; register them at the front desk."
-'''
+"""
 
 METRIC_KEYS = {"hit_at_1", "wrong_rate", "abstain_precision", "abstain_recall", "p50_ms", "p95_ms"}
 
@@ -48,7 +48,7 @@ def test_eval_prints_one_json_object_with_the_metrics(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--kb", str(kb), "--questions", str(questions)])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
-    assert METRIC_KEYS <= metrics.keys()
+    assert metrics.keys() >= METRIC_KEYS
     assert metrics["hit_at_1"] == 1.0
     assert metrics["abstain_recall"] == 1.0
 
@@ -71,9 +71,8 @@ def test_ask_off_topic_prints_null(tmp_path: Path) -> None:
 
 
 def test_missing_or_bad_file_exits_2_without_traceback(tmp_path: Path) -> None:
-    kb, questions = _files(tmp_path)
-    missing = runner.invoke(app, ["eval", "--kb", str(tmp_path / "nope.toml"),
-                                  "--questions", str(questions)])
+    _kb, questions = _files(tmp_path)
+    missing = runner.invoke(app, ["eval", "--kb", str(tmp_path / "nope.toml"), "--questions", str(questions)])
     assert missing.exit_code == 2
     assert "nope.toml" in missing.output
     assert "Traceback" not in missing.output
@@ -107,8 +106,9 @@ def test_eval_learn_replays_a_stream_and_learns_each_missed_wording(tmp_path: Pa
     kb, _ = _files(tmp_path)
     stream = tmp_path / "stream.jsonl"
     buddy = '{"q": "could I take a buddy with me one evening?", "expected": "guest-pass"}\n'
-    stream.write_text(buddy * 4 + '{"q": "who won the chess world championship?", "expected": null}\n' * 2,
-                      encoding="utf-8")
+    stream.write_text(
+        buddy * 4 + '{"q": "who won the chess world championship?", "expected": null}\n' * 2, encoding="utf-8"
+    )
     args = ["eval", "--learn", "--seed", "3", "--engine", "lexical", "--kb", str(kb), "--questions", str(stream)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

@@ -48,9 +48,13 @@ def test_evaluate_runs_the_answerer_and_times_it() -> None:
 
 def test_load_questions_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
-    path.write_text(json.dumps({"q": "hei", "expected": None}) + "\n\n"
-                    + json.dumps({"q": "ovn?", "expected": "kiln-booking"}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"q": "hei", "expected": None})
+        + "\n\n"
+        + json.dumps({"q": "ovn?", "expected": "kiln-booking"})
+        + "\n",
+        encoding="utf-8",
+    )
     assert load_questions_jsonl(path) == [Question("hei", None), Question("ovn?", "kiln-booking")]
 
 

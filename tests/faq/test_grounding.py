@@ -7,8 +7,12 @@ import pytest
 from bot.services.faq.grounding import Passage, check_draft, links
 
 PASSAGES = [
-    Passage(1, "faq:billing", "Billing", "Manage billing at https://www.pottery.example/account/billing. "
-                                         "Questions? Write to help@pottery.example."),
+    Passage(
+        1,
+        "faq:billing",
+        "Billing",
+        "Manage billing at https://www.pottery.example/account/billing. Questions? Write to help@pottery.example.",
+    ),
     Passage(2, "faq:kiln", "Kiln", "Book the kiln in the studio calendar, version 2.5 of the app."),
 ]
 RULES = "Answer only from the numbered passages and cite them like [1]."

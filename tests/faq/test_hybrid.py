@@ -17,8 +17,17 @@ from bot.services.faq import Document, FaqAnswerer
 from bot.services.faq.calibrate import MIN_CONFIDENCE, SHIPPED
 from bot.services.faq.decide import LEXICAL_WEIGHT, decide_hybrid
 from bot.services.faq.index import Hit
-from bot.services.faq.semantic import (PASSAGE_CHARS, W_PASSAGE, W_SENTENCE, W_TITLE, Encoder, SemanticIndex,
-                                       VectorCache, answer_sentences, passage_text)
+from bot.services.faq.semantic import (
+    PASSAGE_CHARS,
+    W_PASSAGE,
+    W_SENTENCE,
+    W_TITLE,
+    Encoder,
+    SemanticIndex,
+    VectorCache,
+    answer_sentences,
+    passage_text,
+)
 
 from .kbs import CHINESE, DANISH, ENGLISH, NORWEGIAN, _faq
 from .test_retrieval import ANSWERED, NEAR_MISS, OFF_TOPIC
@@ -39,12 +48,17 @@ MEANING_ONLY = [
 # is fitted on knowledge bases of 14-45 entries; with three to five, "ahead of the third
 # entry" says less, and two English near misses that the old (score, gap) rule refused are
 # answered now (it let 7-14 % wrong answers through on the hard dev sets instead).
-_NEAR_MISS_ANSWERED = {"hvornår åbner værkstedet om søndagen?", "hoe laat gaat het atelier open?",
-                       "工作室星期天几点开门？", "can i pay for the studio with bitcoin?",
-                       "what time does the studio open on sundays?"}
+_NEAR_MISS_ANSWERED = {
+    "hvornår åbner værkstedet om søndagen?",
+    "hoe laat gaat het atelier open?",
+    "工作室星期天几点开门？",
+    "can i pay for the studio with bitcoin?",
+    "what time does the studio open on sundays?",
+}
 NEAR_MISS_CASES = [
     pytest.param(kb, question, marks=pytest.mark.xfail(strict=True, reason="answered by meaning: a known limit"))
-    if question in _NEAR_MISS_ANSWERED else (kb, question)
+    if question in _NEAR_MISS_ANSWERED
+    else (kb, question)
     for kb, question in NEAR_MISS
 ]
 
@@ -84,8 +98,9 @@ def test_hybrid_abstains_on_near_misses(hybrid: dict[int, FaqAnswerer], kb: list
 
 
 def test_the_encoder_gives_normalised_vectors_and_close_meanings_score_higher(encoder: Encoder) -> None:
-    queries = encoder.encode_queries(["How do I pause my membership?", "Kan jeg sette medlemskapet på pause?",
-                                      "What is the weather in Oslo?"])
+    queries = encoder.encode_queries(
+        ["How do I pause my membership?", "Kan jeg sette medlemskapet på pause?", "What is the weather in Oslo?"]
+    )
     assert queries.shape == (3, 384)
     assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-3)
     same_meaning = float(queries[0] @ queries[1])
@@ -133,8 +148,10 @@ def test_the_cache_encodes_each_distinct_text_once_and_rebuilds_encode_only_chan
     edited = [*ENGLISH[:-1], _faq("class-refund", "Can I get a refund for a missed class?", ENGLISH[-1].answer)]
     encoder.calls.clear()
     SemanticIndex.build(edited, encoder, cache)
-    assert encoder.calls == [("query", ("Can I get a refund for a missed class?",)),
-                             ("passage", (passage_text(edited[-1]),))]
+    assert encoder.calls == [
+        ("query", ("Can I get a refund for a missed class?",)),
+        ("passage", (passage_text(edited[-1]),)),
+    ]
     assert len(cache) == first  # the old title and passage were dropped, the new ones added
 
 
@@ -198,13 +215,26 @@ def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() 
     assert SHIPPED.confidence(split) > MIN_CONFIDENCE
 
 
-@pytest.mark.xfail(strict=True, reason="a known limit: with these short answers all three views pick *cancel*, "
-                   "so the pair guard does not apply (it does on the sample community, tests/test_faq_hybrid_app.py)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a known limit: with these short answers all three views pick *cancel*, "
+    "so the pair guard does not apply (it does on the sample community, tests/test_faq_hybrid_app.py)",
+)
 def test_a_message_between_two_entries_is_not_given_the_one_it_is_no_closer_to(encoder: Encoder) -> None:
-    kb = [*ENGLISH, _faq("cancel", "How do I cancel my membership?", "Cancel any time from your account page.",
-                         "I want to quit the studio"),
-          _faq("pause", "Can I pause my membership instead of cancelling?",
-               "Yes, pause for one to three months from your account page.")]
+    kb = [
+        *ENGLISH,
+        _faq(
+            "cancel",
+            "How do I cancel my membership?",
+            "Cancel any time from your account page.",
+            "I want to quit the studio",
+        ),
+        _faq(
+            "pause",
+            "Can I pause my membership instead of cancelling?",
+            "Yes, pause for one to three months from your account page.",
+        ),
+    ]
     decision = FaqAnswerer(kb, encoder).answer("can I freeze my membership?")
     assert decision.doc is None or decision.doc.doc_id == "pause"
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.services.faq import KbError, load_faq_toml
 
-GOOD = '''
+GOOD = """
 [[faq]]
 id = "kiln-booking"
 question = "How do I book the kiln?"
@@ -20,7 +20,7 @@ tags = ["studio"]
 id = "clay-storage"
 question = "Where do I keep clay?"
 answer = "On your numbered shelf."
-'''
+"""
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -33,8 +33,7 @@ def test_loads_entries_as_faq_documents(tmp_path: Path) -> None:
     docs = load_faq_toml(_write(tmp_path, GOOD))
     assert [d.doc_id for d in docs] == ["kiln-booking", "clay-storage"]
     first = docs[0]
-    assert (first.kind, first.title, first.answer) == (
-        "faq", "How do I book the kiln?", "Use the studio calendar.")
+    assert (first.kind, first.title, first.answer) == ("faq", "How do I book the kiln?", "Use the studio calendar.")
     assert first.alt_titles == ("Where do I reserve a firing?",)
     assert first.tags == ("studio",)
     assert docs[1].alt_titles == () and docs[1].tags == ()
@@ -46,8 +45,7 @@ def test_loads_entries_as_faq_documents(tmp_path: Path) -> None:
         ('[[faq]]\nquestion = "q"\nanswer = "a"\n', "'id'"),
         ('[[faq]]\nid = "x"\nanswer = "a"\n', "'question'"),
         ('[[faq]]\nid = "x"\nquestion = "q"\nanswer = ""\n', "'answer'"),
-        ('[[faq]]\nid = "x"\nquestion = "q"\nanswer = "a"\nalt_questions = "q2"\n',
-         "'alt_questions'"),
+        ('[[faq]]\nid = "x"\nquestion = "q"\nanswer = "a"\nalt_questions = "q2"\n', "'alt_questions'"),
         ('[[faq]]\nid = "x"\nquestion = "q"\nanswer = "a"\ntags = [1]\n', "'tags'"),
         ('title = "no entries"\n', "'faq'"),
     ],
@@ -62,7 +60,7 @@ def test_bad_entry_error_names_file_and_field(tmp_path: Path, text: str, field: 
 
 def test_duplicate_id_is_reported(tmp_path: Path) -> None:
     entry = '[[faq]]\nid = "x"\nquestion = "q"\nanswer = "a"\n'
-    with pytest.raises(KbError, match="#2.*'id' duplicates"):
+    with pytest.raises(KbError, match=r"#2.*'id' duplicates"):
         load_faq_toml(_write(tmp_path, entry + entry))
 
 

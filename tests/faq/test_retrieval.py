@@ -46,9 +46,7 @@ NEAR_MISS = [
 
 
 @pytest.mark.parametrize(("kb", "question", "expected"), ANSWERED)
-def test_paraphrase_is_answered_with_the_right_entry(
-    kb: list[Document], question: str, expected: str
-) -> None:
+def test_paraphrase_is_answered_with_the_right_entry(kb: list[Document], question: str, expected: str) -> None:
     decision = FaqAnswerer(kb).answer(question)
     assert decision.doc is not None, f"abstained on {question!r}: {decision}"
     assert decision.doc.doc_id == expected
@@ -61,9 +59,7 @@ def test_off_topic_question_abstains(kb: list[Document], question: str) -> None:
 
 
 @pytest.mark.parametrize(("kb", "question"), NEAR_MISS)
-def test_near_miss_question_abstains_although_it_has_candidates(
-    kb: list[Document], question: str
-) -> None:
+def test_near_miss_question_abstains_although_it_has_candidates(kb: list[Document], question: str) -> None:
     decision = FaqAnswerer(kb).answer(question)
     assert decision.candidates, "expected some lexical overlap"
     assert decision.doc is None, f"answered {question!r} with {decision.doc}"
@@ -87,9 +83,13 @@ def test_search_ranks_best_first_and_respects_k() -> None:
 
 
 def test_other_document_kinds_are_searchable_and_filterable() -> None:
-    post = Document(doc_id="post-42", kind="content", title="Raku firing outdoors",
-                    text="A walkthrough of raku firing in a backyard barrel kiln.",
-                    answer="Read the post: Raku firing outdoors")
+    post = Document(
+        doc_id="post-42",
+        kind="content",
+        title="Raku firing outdoors",
+        text="A walkthrough of raku firing in a backyard barrel kiln.",
+        answer="Read the post: Raku firing outdoors",
+    )
     index = FaqIndex.build([*ENGLISH, post])
     assert index.search("raku barrel kiln backyard")[0].doc.doc_id == "post-42"
     only_faq = index.search("raku barrel kiln backyard", kinds=lambda kind: kind == "faq")
@@ -173,22 +173,44 @@ def test_agreement_is_the_share_of_matching_views_ranking_a_document_first() -> 
 
 
 def test_tied_documents_get_no_agreement() -> None:
-    twins = [Document("a", "faq", "Door code reset", "x", "x"),
-             Document("b", "faq", "Door code reset", "x", "x")]
+    twins = [Document("a", "faq", "Door code reset", "x", "x"), Document("b", "faq", "Door code reset", "x", "x")]
     assert all(hit.agreement == 0.0 for hit in FaqIndex.build(twins).search("door code"))
 
 
 # A bike-repair co-op whose entries overlap heavily (all about booking and bike parts).
 OVERLAPPING = [
-    Document("book-stand", "faq", "How do I book a repair stand?",
-             "Book a repair stand in the co-op app.", "x", ("Can I reserve a bike stand?",)),
-    Document("book-class", "faq", "How do I book a repair class?",
-             "Book a repair class in the co-op app.", "x",
-             ("Can I reserve a spot in a bike class?",)),
-    Document("cancel-stand", "faq", "How do I cancel a repair stand booking?",
-             "Cancel it in the co-op app.", "x", ("Can I cancel my bike stand reservation?",)),
-    Document("cancel-class", "faq", "How do I cancel a repair class booking?",
-             "Cancel classes in the app.", "x", ("Can I cancel my spot in a bike class?",)),
+    Document(
+        "book-stand",
+        "faq",
+        "How do I book a repair stand?",
+        "Book a repair stand in the co-op app.",
+        "x",
+        ("Can I reserve a bike stand?",),
+    ),
+    Document(
+        "book-class",
+        "faq",
+        "How do I book a repair class?",
+        "Book a repair class in the co-op app.",
+        "x",
+        ("Can I reserve a spot in a bike class?",),
+    ),
+    Document(
+        "cancel-stand",
+        "faq",
+        "How do I cancel a repair stand booking?",
+        "Cancel it in the co-op app.",
+        "x",
+        ("Can I cancel my bike stand reservation?",),
+    ),
+    Document(
+        "cancel-class",
+        "faq",
+        "How do I cancel a repair class booking?",
+        "Cancel classes in the app.",
+        "x",
+        ("Can I cancel my spot in a bike class?",),
+    ),
 ]
 
 

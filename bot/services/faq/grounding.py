@@ -25,8 +25,10 @@ _DOMAIN = re.compile(
     r"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})\b(?:/[^\s<>|)\]]*)?", re.IGNORECASE
 )
 # Words that look like domains but are file names or abbreviations ("Node.js", "notes.md").
-_NOT_TLDS = frozenset("js ts py md txt pdf png jpg jpeg gif csv xlsx xls docx doc pptx json html htm zip mp3 mp4 "
-                      "mov wav toml yaml yml ini cfg log sh exe dll so".split())
+_NOT_TLDS = frozenset(
+    "js ts py md txt pdf png jpg jpeg gif csv xlsx xls docx doc pptx json html htm zip mp3 mp4 "  # noqa: SIM905 (a word list reads best as one string)
+    "mov wav toml yaml yml ini cfg log sh exe dll so".split()
+)
 _WORDS = re.compile(r"\w+")
 
 
@@ -125,7 +127,9 @@ def _foreign(draft: str, passages: Sequence[Passage]) -> bool:
     return any(link not in known and not ("/" not in link and link in hosts) for link in links(draft))
 
 
-def check_draft(draft: str, passages: Sequence[Passage], instructions: str, *, max_chars: int = MAX_DRAFT_CHARS) -> Verdict:
+def check_draft(
+    draft: str, passages: Sequence[Passage], instructions: str, *, max_chars: int = MAX_DRAFT_CHARS
+) -> Verdict:
     """Accept a written answer only if it is grounded in `passages` and leaks nothing."""
     text = draft.strip()
     if not text:

@@ -32,7 +32,7 @@ CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac
 # union is dropped from every text because the language is never detected; words
 # that are content words in another of the languages are left out.
 _EN_STOP = frozenset(
-    "a an the and or but if of to in on at by for from with about into over than then "
+    "a an the and or but if of to in on at by for from with about into over than then "  # noqa: SIM905 (a word list reads best as one string)
     "so too very just also i me my mine we us our you your yours he him his she her it its "
     "they them their this that these those there here what which who whom whose when where "
     "why how is am are was were be been being do does did doing have has had having will "
@@ -41,21 +41,21 @@ _EN_STOP = frozenset(
     "get got want wanna like know need one still really just bit".split()
 )
 _NB_STOP = frozenset(
-    "og i pa til av for med som er var har hadde jeg meg min mitt mine du deg din ditt "
+    "og i pa til av for med som er var har hadde jeg meg min mitt mine du deg din ditt "  # noqa: SIM905 (a word list reads best as one string)
     "dine vi oss var han hun den det de dem seg sin sitt sine en et ei ikke at om men "
     "eller hvis nar hva hvem hvor hvordan hvorfor kan kunne skal skulle vil ville ma "
     "matte bli blir ble blitt vaere vaert fra der her sa hei takk noe noen jo da ogsa "
     "ja nei ikkje enn mer bare litt".split()
 )
 _DA_STOP = frozenset(
-    "og i pa til af for med som er var har havde jeg mig min mit mine du dig din dit "
+    "og i pa til af for med som er var har havde jeg mig min mit mine du dig din dit "  # noqa: SIM905 (a word list reads best as one string)
     "dine vi os han hun den det de dem sig sin sit sine en et ikke at om men eller hvis "
     "nar hvad hvem hvor hvordan hvorfor kan kunne skal skulle vil ville ma matte blive "
     "bliver blev fra der her sa hej tak nogen nogle jo da ogsa ja nej jer hvornar end "
     "mere bare lige lidt".split()
 )
 _NL_STOP = frozenset(
-    "de het een en of maar als van in op aan te met voor door naar bij uit over om "
+    "de het een en of maar als van in op aan te met voor door naar bij uit over om "  # noqa: SIM905 (a word list reads best as one string)
     "ik mij me mijn jij je jou jouw u uw wij we ons onze zij ze hij hem haar zijn "
     "is ben bent was waren heb hebt heeft hebben had kan kun kunt kunnen zal zou moet "
     "moeten wil wilt willen wat wie waar wanneer waarom hoe dit dat deze die er hier "
@@ -69,20 +69,57 @@ CJK_STOP_CHARS: frozenset[str] = frozenset("的了吗呢吧啊呀我你您他她
 # Suffixes stripped longest-first from words of >= 5 letters, keeping a stem of >= 3.
 # A single merged list (en + nb/da + nl inflectional endings) since language is unknown.
 _SUFFIXES: frozenset[str] = frozenset(
-        {
-            # English
-            "ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "ment", "ments",
-            # Norwegian / Danish
-            "ene", "ane", "erne", "ende", "ert", "ere", "er", "en", "et", "a", "e", "te", "de",
-            "het", "heten", "ing", "ingen", "ninger", "ninga", "elser", "else", "lig", "lige",
-            # Dutch
-            "heden", "heid", "ingen", "tjes", "tje", "jes", "je", "en", "eren", "ste", "st",
-        }
+    {
+        # English
+        "ations",
+        "ation",
+        "ings",
+        "ing",
+        "edly",
+        "ed",
+        "ies",
+        "es",
+        "s",
+        "ly",
+        "ment",
+        "ments",
+        # Norwegian / Danish
+        "ene",
+        "ane",
+        "erne",
+        "ende",
+        "ert",
+        "ere",
+        "er",
+        "en",
+        "et",
+        "a",
+        "e",
+        "te",
+        "de",
+        "het",
+        "heten",
+        "ingen",
+        "ninger",
+        "ninga",
+        "elser",
+        "else",
+        "lig",
+        "lige",
+        # Dutch
+        "heden",
+        "heid",
+        "tjes",
+        "tje",
+        "jes",
+        "je",
+        "eren",
+        "ste",
+        "st",
+    }
 )
 # The lazy stem makes the regex prefer the longest suffix, as a longest-first loop would.
-_SUFFIX_RE = re.compile(
-    r"^(\w{3,}?)(?:" + "|".join(sorted(_SUFFIXES, key=len, reverse=True)) + r")$"
-)
+_SUFFIX_RE = re.compile(r"^(\w{3,}?)(?:" + "|".join(sorted(_SUFFIXES, key=len, reverse=True)) + r")$")
 _DOUBLED_END = re.compile(r"([^aeiouy\d])\1$")
 _COMBINING = re.compile(r"[\u0300-\u036f]+")
 
