@@ -75,7 +75,7 @@ class Calibration:
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """Probabilities for rows of features (or one row)."""
-        x = np.asarray(x, dtype=np.float64)[..., :len(self.coef)]
+        x = np.asarray(x, dtype=np.float64)[..., : len(self.coef)]
         z = (x - np.array(self.mean)) / np.array(self.scale)
         return 1.0 / (1.0 + np.exp(-(z @ np.array(self.coef) + self.intercept)))
 
@@ -114,8 +114,9 @@ CROSS = Calibration(CROSS_MEAN, CROSS_SCALE, CROSS_COEF, CROSS_INTERCEPT, CROSS_
 compare cosines with same-language levels)."""
 
 
-def features(fused: np.ndarray, order: Sequence[int], coverage: float, leaders: Sequence[int],
-             lift: float, pair: float) -> np.ndarray:
+def features(
+    fused: np.ndarray, order: Sequence[int], coverage: float, leaders: Sequence[int], lift: float, pair: float
+) -> np.ndarray:
     """The five :data:`FEATURES` then ``pair``, for a ranking; ``order`` is the documents best first."""
     if not len(order):
         return np.zeros(len(FEATURES) + 1)
@@ -138,8 +139,9 @@ def cross_features(fused: np.ndarray, order: Sequence[int]) -> np.ndarray:
     return np.array([spread, top - runner_up])
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, threshold: float = MIN_CONFIDENCE,
-        guarded: bool = True) -> Calibration:
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-2, threshold: float = MIN_CONFIDENCE, guarded: bool = True
+) -> Calibration:
     """Logistic regression by Newton's method on standardised features (ridge ``l2``); ``x`` holds
     the model's inputs only (e.g. the first five columns of :func:`features`)."""
     mean = x.mean(axis=0)
@@ -156,5 +158,11 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, threshold: float = MIN_C
         w -= step
         if np.abs(step).max() < 1e-9:
             break
-    return Calibration(tuple(float(v) for v in mean.round(4)), tuple(float(v) for v in scale.round(4)),
-                       tuple(float(v) for v in w[:-1].round(3)), round(float(w[-1]), 3), threshold, guarded)
+    return Calibration(
+        tuple(float(v) for v in mean.round(4)),
+        tuple(float(v) for v in scale.round(4)),
+        tuple(float(v) for v in w[:-1].round(3)),
+        round(float(w[-1]), 3),
+        threshold,
+        guarded,
+    )

@@ -59,8 +59,12 @@ class Decision:
         return self.doc is not None
 
 
-def decide(hits: Sequence[Hit], min_gap: float = MIN_GAP, min_coverage: float = MIN_COVERAGE,
-           min_agreed_coverage: float = MIN_AGREED_COVERAGE) -> Decision:
+def decide(
+    hits: Sequence[Hit],
+    min_gap: float = MIN_GAP,
+    min_coverage: float = MIN_COVERAGE,
+    min_agreed_coverage: float = MIN_AGREED_COVERAGE,
+) -> Decision:
     """Answer with the top hit if it clearly beats the runner-up and covers the query, or
     if all retrieval views agree on it and it covers most of the query."""
     candidates = tuple(hits)
@@ -71,20 +75,27 @@ def decide(hits: Sequence[Hit], min_gap: float = MIN_GAP, min_coverage: float = 
     gap = top.score - runner_up
     clear_winner = gap >= min_gap and top.coverage >= min_coverage
     unanimous = top.agreement >= 1.0 and top.coverage >= min_agreed_coverage
-    return Decision(doc=top.doc if clear_winner or unanimous else None, score=top.score,
-                    confidence=gap, candidates=candidates)
+    return Decision(
+        doc=top.doc if clear_winner or unanimous else None, score=top.score, confidence=gap, candidates=candidates
+    )
 
 
-def decide_hybrid(hits: Sequence[Hit], confidence: float,
-                  calibration: Calibration = SHIPPED, source_language: str | None = None) -> Decision:
+def decide_hybrid(
+    hits: Sequence[Hit], confidence: float, calibration: Calibration = SHIPPED, source_language: str | None = None
+) -> Decision:
     """Answer with the top hit when the calibrated ``confidence`` reaches the threshold."""
     candidates = tuple(hits)
     if not candidates:
         return Decision(doc=None, score=0.0, confidence=0.0, candidates=())
     top = candidates[0]
     answered = confidence >= calibration.threshold
-    return Decision(doc=top.doc if answered else None, score=top.score, confidence=confidence,
-                    candidates=candidates, source_language=source_language)
+    return Decision(
+        doc=top.doc if answered else None,
+        score=top.score,
+        confidence=confidence,
+        candidates=candidates,
+        source_language=source_language,
+    )
 
 
 @dataclass(frozen=True)
@@ -108,15 +119,21 @@ class FaqAnswerer:
     a hundred times faster but misses paraphrases that share no words with the entry.
     """
 
-    def __init__(self, documents: Sequence[Document], encoder: Encoder | None = None,
-                 cache: VectorCache | None = None, calibration: Calibration = SHIPPED,
-                 cross_calibration: Calibration = CROSS) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        encoder: Encoder | None = None,
+        cache: VectorCache | None = None,
+        calibration: Calibration = SHIPPED,
+        cross_calibration: Calibration = CROSS,
+    ) -> None:
         self.index = FaqIndex.build(documents)
         self.calibration = calibration
         self.cross_calibration = cross_calibration
         self.semantic = SemanticIndex.build(documents, encoder, cache) if encoder is not None else None
         self.languages: tuple[str | None, ...] = (
-            tuple(text_languages([f"{doc.title}\n{doc.answer}" for doc in documents])) if encoder is not None else ())
+            tuple(text_languages([f"{doc.title}\n{doc.answer}" for doc in documents])) if encoder is not None else ()
+        )
         """Each document's language (None when unclear); only the hybrid engine answers across languages."""
 
     @property
@@ -128,8 +145,9 @@ class FaqAnswerer:
             return decide(self.index.search(question, k=k))
         ranking = self.rank(question, k)
         calibration = self.cross_calibration if ranking.source_language else self.calibration
-        return decide_hybrid(ranking.hits, calibration.confidence(ranking.features), calibration,
-                             ranking.source_language)
+        return decide_hybrid(
+            ranking.hits, calibration.confidence(ranking.features), calibration, ranking.source_language
+        )
 
     def rank(self, question: str, k: int = 5) -> Ranking:
         """The hybrid ranking of ``question`` and its calibration features (no decision)."""
@@ -146,8 +164,9 @@ class FaqAnswerer:
         hits = lexical.hits(self.index.documents, order, fused)
         coverage = hits[0].coverage if hits else 0.0
         lift = float(fused[order[0]] - self.semantic.level) if order else 0.0
-        pair = (float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1]))
-                if len(order) > 1 else 1.0)
+        pair = (
+            float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1])) if len(order) > 1 else 1.0
+        )
         return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair))
 
     def _foreign_source(self, question: str, views: Views) -> str | None:

@@ -85,8 +85,7 @@ def score_answers(expected: Sequence[str | None], got: Sequence[str | None]) -> 
         "n_wrong": wrong,
         "hit_at_1": sum(1 for e, g in in_scope if g == e) / len(in_scope) if in_scope else 0.0,
         "wrong_rate": wrong / len(pairs) if pairs else 0.0,
-        "abstain_precision": (sum(1 for e in abstained if e is None) / len(abstained)
-                              if abstained else 0.0),
+        "abstain_precision": (sum(1 for e in abstained if e is None) / len(abstained) if abstained else 0.0),
         "abstain_recall": sum(1 for g in nulls if g is None) / len(nulls) if nulls else 0.0,
     }
 
@@ -115,8 +114,9 @@ async def measure(decide: Decide, questions: Sequence[Question], *, warm_up: boo
     return metrics
 
 
-def evaluate(documents: Sequence[Document], questions: Sequence[Question],
-             encoder: Encoder | None = None) -> dict[str, float]:
+def evaluate(
+    documents: Sequence[Document], questions: Sequence[Question], encoder: Encoder | None = None
+) -> dict[str, float]:
     """Build the local answerer on ``documents``, answer every question, return metrics + latency."""
     answerer = FaqAnswerer(documents, encoder)
 
@@ -127,8 +127,9 @@ def evaluate(documents: Sequence[Document], questions: Sequence[Question],
     return asyncio.run(measure(local, questions))
 
 
-async def evaluate_judged(documents: Sequence[Document], questions: Sequence[Question], judge: Judge,
-                          encoder: Encoder | None = None) -> dict[str, float]:
+async def evaluate_judged(
+    documents: Sequence[Document], questions: Sequence[Question], judge: Judge, encoder: Encoder | None = None
+) -> dict[str, float]:
     """Like `evaluate`, with ``judge`` picking among the local ranking's top candidates (or none).
 
     Adds ``judge_fallbacks``: how many messages kept the local decision because the judge's
@@ -151,8 +152,9 @@ async def evaluate_judged(documents: Sequence[Document], questions: Sequence[Que
     return metrics
 
 
-def evaluate_learning(documents: Sequence[Document], questions: Sequence[Question],
-                      encoder: Encoder | None = None, seed: int = 0) -> dict[str, object]:
+def evaluate_learning(
+    documents: Sequence[Document], questions: Sequence[Question], encoder: Encoder | None = None, seed: int = 0
+) -> dict[str, object]:
     """Replay ``questions`` as a stream in a seeded shuffled order, learning as the creator would.
 
     Whenever the bot abstains or answers wrongly on an in-scope message, the expected entry

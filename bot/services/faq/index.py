@@ -69,9 +69,7 @@ class _Field:
         self.n_docs = n_docs
         self.n_passages = len(passages)
         vocab: dict[str, int] = {}
-        term_ids = np.fromiter(
-            (vocab.setdefault(t, len(vocab)) for p in passages for t in p), dtype=np.int64
-        )
+        term_ids = np.fromiter((vocab.setdefault(t, len(vocab)) for p in passages for t in p), dtype=np.int64)
         lengths = np.fromiter((len(p) for p in passages), dtype=np.int64, count=len(passages))
         passage_ids = np.repeat(np.arange(len(passages), dtype=np.int64), lengths)
         # One (term, passage) key per occurrence; unique keys give term frequencies.
@@ -99,7 +97,7 @@ class _Field:
         tid = self.vocab.get(term)
         if tid is None:
             return np.zeros(0, dtype=np.int32)
-        return self.owner[self.passage_of[self.indptr[tid]:self.indptr[tid + 1]]]
+        return self.owner[self.passage_of[self.indptr[tid] : self.indptr[tid + 1]]]
 
     def score(self, terms: Iterable[str]) -> np.ndarray:
         """Per-document score divided by the query's upper bound (sum of idfs), in [0, 1)."""
@@ -140,8 +138,7 @@ def _agreement(views: Sequence[np.ndarray], n_docs: int) -> np.ndarray:
 class FaqIndex:
     """Immutable index; rebuild with :meth:`build` whenever the documents change."""
 
-    def __init__(self, documents: Sequence[Document], title: _Field, body: _Field,
-                 ngram: _Field) -> None:
+    def __init__(self, documents: Sequence[Document], title: _Field, body: _Field, ngram: _Field) -> None:
         self.documents = tuple(documents)
         self._title = title
         self._body = body
@@ -221,8 +218,7 @@ class FaqIndex:
             return LexicalScores(scores, np.zeros(n), np.zeros(n))
         return LexicalScores(scores, self._coverage(terms), _agreement(views, n))
 
-    def search(self, query: str, k: int = 5,
-               kinds: Callable[[str], bool] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, kinds: Callable[[str], bool] | None = None) -> list[Hit]:
         """Top ``k`` documents for ``query``, best first (optionally only some kinds)."""
         if not self.documents or k <= 0:
             return []
@@ -238,12 +234,10 @@ class LexicalScores:
     coverage: np.ndarray
     agreement: np.ndarray
 
-    def hits(self, documents: Sequence[Document], order: Sequence[int],
-             scores: np.ndarray | None = None) -> list[Hit]:
+    def hits(self, documents: Sequence[Document], order: Sequence[int], scores: np.ndarray | None = None) -> list[Hit]:
         """Hits for the documents at ``order`` (scored by ``scores``, default the lexical score)."""
         scores = self.score if scores is None else scores
-        return [Hit(documents[i], float(scores[i]), float(self.coverage[i]), float(self.agreement[i]))
-                for i in order]
+        return [Hit(documents[i], float(scores[i]), float(self.coverage[i]), float(self.agreement[i])) for i in order]
 
 
 def top_k(scores: np.ndarray, k: int) -> list[int]:

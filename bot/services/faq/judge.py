@@ -58,7 +58,9 @@ def _clip(text: str, limit: int) -> str:
 
 def candidates_of(hits: Sequence[Hit], limit: int = MAX_CANDIDATES) -> tuple[Candidate, ...]:
     """The first ``limit`` hits as candidates, best first."""
-    return tuple(Candidate(h.doc.doc_id, h.doc.title, _clip(h.doc.answer or h.doc.text, ANSWER_CHARS)) for h in hits[:limit])
+    return tuple(
+        Candidate(h.doc.doc_id, h.doc.title, _clip(h.doc.answer or h.doc.text, ANSWER_CHARS)) for h in hits[:limit]
+    )
 
 
 def parse_pick(reply: str, ids: Collection[str]) -> str | None:

@@ -101,7 +101,7 @@ class VectorCache:
         encode = encoder.encode_queries if role == "query" else encoder.encode_passages
         pending = list(todo.items())
         for start in range(0, len(pending), ENCODE_BATCH):
-            chunk = pending[start:start + ENCODE_BATCH]
+            chunk = pending[start : start + ENCODE_BATCH]
             encoded = encode([text for _, text in chunk])
             with self._lock:
                 for (key, _), row in zip(chunk, encoded, strict=True):
@@ -165,20 +165,29 @@ def _best(n_docs: int, owner: np.ndarray, similarities: np.ndarray) -> np.ndarra
 class SemanticIndex:
     """Title, passage and sentence vectors of every document, in the documents' order."""
 
-    def __init__(self, encoder: Encoder, titles: np.ndarray, owner: np.ndarray, passages: np.ndarray,
-                 n_docs: int, sentences: np.ndarray | None = None, sentence_owner: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        encoder: Encoder,
+        titles: np.ndarray,
+        owner: np.ndarray,
+        passages: np.ndarray,
+        n_docs: int,
+        sentences: np.ndarray | None = None,
+        sentence_owner: np.ndarray | None = None,
+    ) -> None:
         self.encoder = encoder
         self._titles = titles
         self._owner = owner
         self._passages = passages
         self._n_docs = n_docs
-        self._sentences = sentences if sentences is not None else np.zeros((0, titles.shape[1] if titles.ndim == 2 else 0))
+        self._sentences = (
+            sentences if sentences is not None else np.zeros((0, titles.shape[1] if titles.ndim == 2 else 0))
+        )
         self._sentence_owner = sentence_owner if sentence_owner is not None else np.zeros(0, dtype=np.int32)
         self._level: float | None = None
 
     @classmethod
-    def build(cls, documents: Sequence[Document], encoder: Encoder,
-              cache: VectorCache | None = None) -> SemanticIndex:
+    def build(cls, documents: Sequence[Document], encoder: Encoder, cache: VectorCache | None = None) -> SemanticIndex:
         cache = cache if cache is not None else VectorCache()
         titles: list[str] = []
         owner: list[int] = []
@@ -196,8 +205,15 @@ class SemanticIndex:
         title_vectors = cache.vectors(encoder, "query", titles + sentences)
         passage_vectors = cache.vectors(encoder, "passage", passages)
         cache.retain(encoder, {"query": titles + sentences, "passage": passages})
-        index = cls(encoder, title_vectors[:len(titles)], np.array(owner, dtype=np.int32), passage_vectors,
-                    len(documents), title_vectors[len(titles):], np.array(sentence_owner, dtype=np.int32))
+        index = cls(
+            encoder,
+            title_vectors[: len(titles)],
+            np.array(owner, dtype=np.int32),
+            passage_vectors,
+            len(documents),
+            title_vectors[len(titles) :],
+            np.array(sentence_owner, dtype=np.int32),
+        )
         _ = index.level  # measured while building (in the builder's thread), not on the first question
         return index
 
