@@ -1,5 +1,5 @@
 """The creator's inbox: unanswered, forwarded and 👎 questions, answered by DM, saved or taken live;
-and members' replies to check-ins and personal notes (`replies`, bot/services/replies.py)."""
+and members' replies to check-ins and personal notes (`replies`, bot/services/faq/replies.py)."""
 
 from __future__ import annotations
 
