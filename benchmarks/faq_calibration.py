@@ -108,12 +108,19 @@ def rank_sets(eval_dir: Path) -> dict[str, Rows]:
                 ids = {doc.doc_id for doc in answerer.index.documents}
                 ranked = [answerer.rank(q.q) for q in questions]
                 name = f"{kind}-{asked}" if kb == asked else f"{kind}-{asked}>{kb}"
-                sets[name] = Rows(name, asked, kb, [r.features for r in ranked],
-                                  np.array([r.source_language is not None for r in ranked]),
-                                  [r.hits[0].doc.doc_id if r.hits else None for r in ranked],
-                                  [q.expected if q.expected in ids else None for q in questions])
-                print(f"ranked {name}: {len(questions)} messages, {int(sets[name].cross.sum())} across languages",
-                      file=sys.stderr)
+                sets[name] = Rows(
+                    name,
+                    asked,
+                    kb,
+                    [r.features for r in ranked],
+                    np.array([r.source_language is not None for r in ranked]),
+                    [r.hits[0].doc.doc_id if r.hits else None for r in ranked],
+                    [q.expected if q.expected in ids else None for q in questions],
+                )
+                print(
+                    f"ranked {name}: {len(questions)} messages, {int(sets[name].cross.sum())} across languages",
+                    file=sys.stderr,
+                )
     return sets
 
 
@@ -146,14 +153,16 @@ def measure(rows: Rows, models: Models) -> dict[str, float]:
 
 def fit_on(train: list[Rows], cross: bool, other: Calibration) -> Calibration:
     """The model for one route, fitted on the ``train`` rows so routed; ``other`` scores the rest."""
-    x = np.vstack([x[:WIDTH[cross]] for r in train for x, c in zip(r.x, r.cross, strict=True) if c == cross])
+    x = np.vstack([x[: WIDTH[cross]] for r in train for x, c in zip(r.x, r.cross, strict=True) if c == cross])
     y = np.concatenate([r.correct[r.cross == cross] for r in train])
     model = fit(x, y, guarded=not cross)
     fixed = [(r, confidences({cross: model, not cross: other}, r)) for r in train]
     best, best_hit = float(THRESHOLDS[-1]), -1.0
     for threshold in THRESHOLDS:
-        models = {cross: Calibration(model.mean, model.scale, model.coef, model.intercept, float(threshold)),
-                  not cross: other}
+        models = {
+            cross: Calibration(model.mean, model.scale, model.coef, model.intercept, float(threshold)),
+            not cross: other,
+        }
         results = [scores(r, c, thresholds(models, r)) for r, c in fixed]
         if all(s["wrong"] <= MAX_WRONG and s["recall"] >= MIN_RECALL for s in results):
             mean_hit = float(np.mean([s["hit"] for s in results]))
@@ -180,33 +189,44 @@ def folds(sets: dict[str, Rows]) -> list[tuple[str, Models, list[str]]]:
         models = fit_both(sets, lambda r, lang=lang: lang != r.asked, lambda r, lang=lang: lang not in r.languages)
         out.append((f"without {lang}", models, [n for n, r in sets.items() if r.asked == r.kb == lang]))
     for train, test in (("easy", "hard"), ("hard", "easy")):
-        models = fit_both(sets, lambda r, train=train: r.name.startswith(train),
-                          lambda r, train=train: r.name.startswith(train))
-        out.append((f"{train} -> {test}", models, [n for n, r in sets.items() if r.asked == r.kb and n.startswith(test)]))
+        models = fit_both(
+            sets, lambda r, train=train: r.name.startswith(train), lambda r, train=train: r.name.startswith(train)
+        )
+        out.append(
+            (f"{train} -> {test}", models, [n for n, r in sets.items() if r.asked == r.kb and n.startswith(test)])
+        )
     for i, a in enumerate(LANGS):
-        for b in LANGS[i + 1:]:
+        for b in LANGS[i + 1 :]:
             pair = {a, b}
             models = fit_both(sets, lambda r, pair=pair: r.asked not in pair, lambda r, pair=pair: r.languages != pair)
-            out.append((f"without {a}<>{b}", models, [n for n, r in sets.items() if r.asked != r.kb and r.languages == pair]))
+            out.append(
+                (f"without {a}<>{b}", models, [n for n, r in sets.items() if r.asked != r.kb and r.languages == pair])
+            )
     return out
 
 
-HEADER = ("| fold           | test set    | thr   | hit@1 | wrong | abst.R | rank top-1 | routed across | targets |\n"
-          "|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| fold           | test set    | thr   | hit@1 | wrong | abst.R | rank top-1 | routed across | targets |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def print_row(label: str, rows: Rows, models: Models) -> None:
     s = measure(rows, models)
     ok = "ok" if s["wrong"] <= 0.05 and s["recall"] >= 0.8 else "MISS"
     threshold = models[rows.asked != rows.kb].threshold
-    print(f"| {label:14s} | {rows.name:11s} | {threshold:5.3f} | {s['hit']:5.2f} | {s['wrong']:5.3f} | "
-          f"{s['recall']:5.2f} | {s['rank']:5.2f} | {s['n_cross']:4.2f} | {ok:4s} |")
+    print(
+        f"| {label:14s} | {rows.name:11s} | {threshold:5.3f} | {s['hit']:5.2f} | {s['wrong']:5.3f} | "
+        f"{s['recall']:5.2f} | {s['rank']:5.2f} | {s['n_cross']:4.2f} | {ok:4s} |"
+    )
 
 
 def print_constants(prefix: str, names: tuple[str, ...], model: Calibration) -> None:
     print(f"\n# paste into bot/services/faq/calibrate.py (features {names}):")
-    print(f"{prefix}MEAN = {model.mean}\n{prefix}SCALE = {model.scale}\n{prefix}COEF = {model.coef}\n"
-          f"{prefix}INTERCEPT = {model.intercept}\n{prefix}MIN_CONFIDENCE = {model.threshold}")
+    print(
+        f"{prefix}MEAN = {model.mean}\n{prefix}SCALE = {model.scale}\n{prefix}COEF = {model.coef}\n"
+        f"{prefix}INTERCEPT = {model.intercept}\n{prefix}MIN_CONFIDENCE = {model.threshold}"
+    )
 
 
 def main() -> None:

@@ -56,15 +56,26 @@ def make_kb(rng: random.Random) -> list[Document]:
         title = _sentence(rng, vocab, cjk, rng.randint(5, 10))
         body = " ".join(_sentence(rng, vocab, cjk, rng.randint(8, 16)) for _ in range(4))
         alts = tuple(_sentence(rng, vocab, cjk, rng.randint(5, 10)) for _ in range(rng.randint(0, 2)))
-        docs.append(Document(doc_id=f"entry-{i}", kind="faq", title=title, text=body,
-                             answer=body, alt_titles=alts, tags=(rng.choice(vocab),)))
+        docs.append(
+            Document(
+                doc_id=f"entry-{i}",
+                kind="faq",
+                title=title,
+                text=body,
+                answer=body,
+                alt_titles=alts,
+                tags=(rng.choice(vocab),),
+            )
+        )
     return docs
 
 
 def sample_questions(rng: random.Random) -> list[str]:
     """Sentences of 5-30 words from the sample community's FAQ and library."""
     community = ROOT / "examples" / "strategy-club"
-    text = "\n".join(p.read_text(encoding="utf-8") for p in [community / "faq.toml", *(community / "content").glob("*.md")])
+    text = "\n".join(
+        p.read_text(encoding="utf-8") for p in [community / "faq.toml", *(community / "content").glob("*.md")]
+    )
     sentences = [s.strip(" \"'#*-") for s in re.split(r"(?<=[.?!])\s+|\n+", text)]
     usable = [s for s in sentences if 5 <= len(s.split()) <= 30 and "=" not in s]
     return rng.sample(usable, min(QUERIES, len(usable)))

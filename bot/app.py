@@ -17,6 +17,7 @@ from typing import Any
 from bot.clock import Clock, FakeClock, OffsetClock, SystemClock
 from bot.handlers import register_all
 from bot.i18n import Catalog
+from bot.integrations import answer_judge, answer_writer, faq_encoder
 from bot.jobs import all_jobs
 from bot.metrics import Metrics
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
@@ -24,28 +25,27 @@ from bot.ports import Platform
 from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.scheduler import LEADER_RETRY_SECONDS, JobScheduler
-from bot.integrations import answer_judge, answer_writer, faq_encoder
+from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
 from bot.services.billing.wire import StripePort
-from bot.services.faq.answers import AnswerService
-from bot.services.analytics import AnalyticsService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
-from bot.services.live import LiveService
+from bot.services.faq.answers import AnswerService
 from bot.services.feedback import FeedbackService
+from bot.services.inbound import InboundQueue
+from bot.services.linking import LinkingService
+from bot.services.live import LiveService
+from bot.services.live.calendar_sync import CalendarSync
+from bot.services.member import MemberPages
 from bot.services.membership import MembershipService
 from bot.services.onboarding import OnboardingService
-from bot.services.live.calendar_sync import CalendarSync
-from bot.services.linking import LinkingService
-from bot.services.preferences import PreferencesService
-from bot.services.privacy import PrivacyService
 from bot.services.polls import PollService
+from bot.services.preferences import PreferencesService
 from bot.services.presence import Presence
+from bot.services.privacy import PrivacyService
 from bot.services.referrals import ReferralService
-from bot.services.inbound import InboundQueue
-from bot.services.member import MemberPages
 from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
 from bot.views.common import local_time
@@ -99,7 +99,9 @@ class App:
                 asyncio.create_task(self.worker.run(self.services.outbox, self.settings.outbox_poll_seconds))
             )
             if self.services.billing.paid:
-                self._tasks.append(asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS)))
+                self._tasks.append(
+                    asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS))
+                )
 
     async def settle(self) -> int:
         """Deliver everything due now."""
@@ -171,8 +173,14 @@ async def build_app(
     grace = timedelta(days=settings.grace_days)  # a late payment keeps someone a member this long
     engagement = EngagementService(database, outbox, clock, community, presence, catalog, grace=grace)
     billing = BillingService(
-        database, outbox, clock, community, presence, membership,
-        BillingConfig(settings.public_url, settings.grace_days, settings.revoke_mode), stripe_gateway(settings),
+        database,
+        outbox,
+        clock,
+        community,
+        presence,
+        membership,
+        BillingConfig(settings.public_url, settings.grace_days, settings.revoke_mode),
+        stripe_gateway(settings),
     )
     services = Services(
         database=database,
@@ -198,8 +206,15 @@ async def build_app(
         feedback=FeedbackService(database, outbox, clock, community, presence, catalog),
         referrals=ReferralService(database, outbox, clock, community, presence, catalog),
         answers=AnswerService(
-            database, outbox, clock, community, presence, catalog,
-            writer=answer_writer(settings, community), judge=answer_judge(settings, community), encoder=faq_encoder(settings),
+            database,
+            outbox,
+            clock,
+            community,
+            presence,
+            catalog,
+            writer=answer_writer(settings, community),
+            judge=answer_judge(settings, community),
+            encoder=faq_encoder(settings),
         ),
         analytics=AnalyticsService(database, outbox, clock, community, presence, catalog, engagement),
     )
@@ -258,7 +273,10 @@ def build_platforms(settings: Settings, services: Services, router: Router, web:
             from bot.platforms.slack.adapter import create_slack_platform
 
             built[name] = create_slack_platform(
-                settings, community.config, web_server=web, home_provider=functools.partial(render_home, services),
+                settings,
+                community.config,
+                web_server=web,
+                home_provider=functools.partial(render_home, services),
                 clock=services.clock,
             )
         elif name == "discord":
@@ -285,7 +303,9 @@ def stripe_gateway(settings: Settings) -> StripePort | None:
     """
     if settings.stripe_api_key is None:
         if settings.stripe_webhook_secret is not None:
-            raise SettingsError("MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY is not: billing needs both")
+            raise SettingsError(
+                "MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY is not: billing needs both"
+            )
         return None
     from bot.integrations.stripe_gateway import StripeGateway
 

@@ -63,7 +63,9 @@ def parse_start(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise SettingsError(f"--start: {value!r} is not a date and time; give one with a time zone, {example}") from None
+        raise SettingsError(
+            f"--start: {value!r} is not a date and time; give one with a time zone, {example}"
+        ) from None
     if moment.tzinfo is None:
         raise SettingsError(f"--start: give a time zone, {example}")
     return moment

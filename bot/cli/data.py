@@ -111,7 +111,10 @@ def report_command(
         database = Database(settings.database_url)
         try:
             app_ = await build_app(
-                settings.model_copy(update={"community_slug": choice.slug}), clock=clock, platforms={}, database=database
+                settings.model_copy(update={"community_slug": choice.slug}),
+                clock=clock,
+                platforms={},
+                database=database,
             )
         except BaseException:
             await database.dispose()

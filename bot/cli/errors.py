@@ -31,8 +31,15 @@ class DatabaseUnavailable(RuntimeError):
 
 
 FRIENDLY_ERRORS: tuple[type[Exception], ...] = (
-    SettingsError, CommunityFilesError, CommunityNotImported, CommunityNotChosen, SlugConflict,
-    DatabaseURLError, DatabaseUnavailable, ScaffoldError, BackupError,
+    SettingsError,
+    CommunityFilesError,
+    CommunityNotImported,
+    CommunityNotChosen,
+    SlugConflict,
+    DatabaseURLError,
+    DatabaseUnavailable,
+    ScaffoldError,
+    BackupError,
 )
 
 
@@ -75,7 +82,10 @@ def sentence_for(exc: Exception) -> tuple[str, int]:
     if sentence is not None:
         return sentence, FIXABLE
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} (run again with --debug for the traceback)", BUG
+    return (
+        f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} (run again with --debug for the traceback)",
+        BUG,
+    )
 
 
 class FriendlyGroup(TyperGroup):

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.integrations.openai_chat import ChatClient
     from bot.services.community import CommunityContext
+    from bot.services.faq.grounding import AnswerWriter
     from bot.services.faq.judge import Judge
     from bot.services.faq.semantic import Encoder
-    from bot.services.faq.grounding import AnswerWriter
     from bot.settings import Settings
 
 

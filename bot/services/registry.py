@@ -10,11 +10,11 @@ from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
-from bot.services.faq.answers import AnswerService
 from bot.services.billing.service import BillingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
+from bot.services.faq.answers import AnswerService
 from bot.services.feedback import FeedbackService
 from bot.services.linking import LinkingService
 from bot.services.live import LiveService
