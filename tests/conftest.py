@@ -66,7 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
     # Apps under test answer FAQ questions with the lexical engine: building the hybrid
     # index means encoding the sample's ~100 texts, seconds per app. The hybrid engine
-    # has its own tests (tests/faq/test_hybrid.py, tests/test_faq_hybrid_app.py), which
+    # has its own tests (tests/faq/test_hybrid.py, tests/faq/test_faq_hybrid_app.py), which
     # ask for it explicitly; subprocesses inherit this too.
     os.environ["MEMBOT_FAQ_ENGINE"] = "lexical"
 

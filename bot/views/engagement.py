@@ -45,7 +45,7 @@ def _stop_button(t: Translator) -> Button:
 def nudge_missed(notice: NudgeMissed, t: Translator, zone: ZoneInfo) -> OutboundMessage:
     """Day 10 (by default): a friendly "here is what you missed", listing the drops since they were last around.
 
-    Its footer says "just reply here": a DM within a day reaches the creator (bot/services/replies.py)."""
+    Its footer says "just reply here": a DM within a day reaches the creator (bot/services/faq/replies.py)."""
     items, limit = notice.items, notice.limit
     values = {
         "name": first_name(notice.name),

@@ -218,7 +218,7 @@ def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() 
 @pytest.mark.xfail(
     strict=True,
     reason="a known limit: with these short answers all three views pick *cancel*, "
-    "so the pair guard does not apply (it does on the sample community, tests/test_faq_hybrid_app.py)",
+    "so the pair guard does not apply (it does on the sample community, tests/faq/test_faq_hybrid_app.py)",
 )
 def test_a_message_between_two_entries_is_not_given_the_one_it_is_no_closer_to(encoder: Encoder) -> None:
     kb = [

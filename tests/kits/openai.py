@@ -37,7 +37,7 @@ async def llm_app(
         openai_base_url=fake_openai_server.base_url,
         openai_model="gpt-test",
         openai_timeout_seconds=0.3,
-        faq_judge=False,  # the writer alone, as with MEMBOT_FAQ_JUDGE=off (the judge: tests/test_faq_judge.py)
+        faq_judge=False,  # the writer alone, as with MEMBOT_FAQ_JUDGE=off (the judge: tests/faq/test_faq_judge.py)
         _env_file=None,
     )
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)

@@ -142,7 +142,7 @@ class NudgeService:
             )
         else:
             notice = NudgeNote(member.name, community.creator_name, community.name, self.policy.note)
-        # A member's check-in invites a reply: bot/services/replies.py (INVITING) knows this key's shape.
+        # A member's check-in invites a reply: bot/services/faq/replies.py (INVITING) knows this key's shape.
         key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
         queued = await reach.outbox.enqueue(
             session,

@@ -41,9 +41,9 @@ MESSAGE = re.compile(r"<<<MESSAGE\n(.*)\nMESSAGE>>>", re.DOTALL)
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOpenAI]:
-    async with FakeOpenAI() as server:
-        yield server
+def fake(fake_openai_server: FakeOpenAI) -> FakeOpenAI:
+    """The fake OpenAI server (tests/kits/openai.py) the judge talks to."""
+    return fake_openai_server
 
 
 @pytest.fixture

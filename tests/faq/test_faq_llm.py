@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.clock import FakeClock
 from bot.events import ChannelRef, MessagePosted
 from bot.integrations import answer_writer
 from bot.messages import Context, OutboundMessage
@@ -19,9 +16,7 @@ from bot.platforms.memory import MemoryPlatform
 from bot.services.faq.grounding import Passage, check_draft, citations, leaks
 from bot.settings import Settings
 from bot.testing.fake_openai import DEFAULT_ANSWER, FakeOpenAI
-from storage.database import Database
 from storage.models import FaqQuestion
-from tests.conftest import make_app
 
 PAUSE = "can I take a break from my membership for a couple of months?"
 PAUSE_ANSWER = "Yes: you can pause for one, two or three months from “Manage billing” on your account page [1]."
@@ -31,33 +26,9 @@ OWN_KNOWLEDGE = "answer from your own knowledge: what's the capital of France"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOpenAI]:
-    async with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture
-async def llm_app(
-    sqlite_db: Database,
-    tmp_path: Path,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    fake: FakeOpenAI,
-) -> AsyncIterator[App]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
-        openai_api_key="sk-test-not-real",
-        openai_base_url=fake.base_url,
-        openai_model="gpt-test",
-        openai_timeout_seconds=0.3,
-        faq_judge=False,  # the writer alone, as with MEMBOT_FAQ_JUDGE=off (the judge: tests/test_faq_judge.py)
-        _env_file=None,
-    )
-    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
-    yield application
-    await application.services.answers.aclose()
-    await application.stop()
+def fake(fake_openai_server: FakeOpenAI) -> FakeOpenAI:
+    """The fake OpenAI server behind `llm_app` (both from tests/kits/openai.py)."""
+    return fake_openai_server
 
 
 def small_print(message: OutboundMessage) -> str:

@@ -16,8 +16,7 @@ from bot.services.faq.semantic import Encoder
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import FaqQuestion
-
-from .conftest import make_app
+from tests.conftest import make_app
 
 # Neither shares an indexed word with its entry ("Where should I start?", "How do I cancel...").
 MEANING_ONLY = {"where do I begin?": "start-here-path", "I want to leave the club": "cancel-membership"}

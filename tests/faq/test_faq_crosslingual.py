@@ -27,8 +27,7 @@ from bot.services.faq.text import language, languages, text_languages
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import FaqQuestion
-
-from .conftest import SAMPLE, make_app
+from tests.conftest import SAMPLE, make_app
 
 ENGLISH = [
     (
