@@ -66,6 +66,7 @@ class App:
     settings: Settings
     clock: Clock
     database: Database
+    outbox: Outbox
     services: Services
     router: Router
     platforms: dict[str, Platform]
@@ -95,9 +96,7 @@ class App:
             await self.scheduler.start()
             self._tasks.append(asyncio.create_task(self.scheduler.keep_leader(self.clock, self.leader_retry_seconds)))
             self._tasks.append(asyncio.create_task(self._replay_forever()))
-            self._tasks.append(
-                asyncio.create_task(self.worker.run(self.services.outbox, self.settings.outbox_poll_seconds))
-            )
+            self._tasks.append(asyncio.create_task(self.worker.run(self.outbox, self.settings.outbox_poll_seconds)))
             if self.services.billing.paid:
                 self._tasks.append(
                     asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS))
@@ -171,7 +170,7 @@ async def build_app(
     outbox = Outbox(clock, NoticeViews(catalog))
     membership = MembershipService(database, outbox, clock, community)
     grace = timedelta(days=settings.grace_days)  # a late payment keeps someone a member this long
-    engagement = EngagementService(database, outbox, clock, community, presence, catalog, grace=grace)
+    engagement = EngagementService(database, outbox, clock, community, presence, grace=grace)
     billing = BillingService(
         database,
         outbox,
@@ -183,40 +182,37 @@ async def build_app(
         stripe_gateway(settings),
     )
     services = Services(
-        database=database,
         clock=clock,
         catalog=catalog,
         community=community,
         presence=presence,
-        outbox=outbox,
         metrics=Metrics(),
         membership=membership,
         billing=billing,
-        content=ContentService(database, outbox, clock, community, presence, catalog, grace=grace),
+        content=ContentService(database, outbox, clock, community, presence, grace=grace),
         engagement=engagement,
-        live=LiveService(database, outbox, clock, community, presence, catalog),
-        onboarding=OnboardingService(database, outbox, clock, community, presence, catalog, grace=grace),
+        live=LiveService(database, outbox, clock, community, presence),
+        onboarding=OnboardingService(database, outbox, clock, community, presence, grace=grace),
         preferences=PreferencesService(database, clock, catalog.locales),
         member_pages=MemberPages(database, community),
         linking=LinkingService(database, clock),
         calendar=CalendarSync(database, clock, community),
         privacy=PrivacyService(database, outbox, clock, community, presence, billing, settings.privacy_stripe),
-        announcements=AnnouncementService(database, outbox, clock, community, presence, catalog, grace=grace),
-        polls=PollService(database, outbox, clock, community, presence, catalog),
-        feedback=FeedbackService(database, outbox, clock, community, presence, catalog),
-        referrals=ReferralService(database, outbox, clock, community, presence, catalog),
+        announcements=AnnouncementService(database, outbox, clock, community, presence, grace=grace),
+        polls=PollService(database, outbox, clock, community, presence),
+        feedback=FeedbackService(database, outbox, clock, community, presence),
+        referrals=ReferralService(database, outbox, clock, community, presence),
         answers=AnswerService(
             database,
             outbox,
             clock,
             community,
             presence,
-            catalog,
             writer=answer_writer(settings, community),
             judge=answer_judge(settings, community),
             encoder=faq_encoder(settings),
         ),
-        analytics=AnalyticsService(database, outbox, clock, community, presence, catalog, engagement),
+        analytics=AnalyticsService(database, outbox, clock, community, presence, engagement),
     )
     router = Router()
     register_all(router)
@@ -246,7 +242,7 @@ async def build_app(
     services.metrics.watch_delivery(lambda: worker.stats, limiter)
     services.metrics.serve(web, database, start_server=any(name not in LOCAL_PLATFORMS for name in chosen))
     scheduler = JobScheduler(all_jobs(services), community.tz, LeaderLock(database))
-    app = App(settings, clock, database, services, router, chosen, worker, scheduler, web)
+    app = App(settings, clock, database, outbox, services, router, chosen, worker, scheduler, web)
     console = chosen.get("console")
     if console is not None and hasattr(console, "bind"):
         console.bind(advance_time=app.advance_time, settle=app.settle)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.i18n import Catalog
 from bot.notices import Reader
 from bot.outbox import Outbox
 from bot.services.community import CommunityContext
@@ -26,7 +25,6 @@ class DomainService:
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
         *,
         grace: timedelta = DEFAULT_GRACE,
     ) -> None:
@@ -35,7 +33,6 @@ class DomainService:
         self._clock = clock
         self._community = community
         self._presence = presence
-        self._catalog = catalog
         self._grace = grace  # a late payer stays a member (and gets member messages) this long
 
     def _reader(self, member: Member) -> Reader:

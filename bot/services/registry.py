@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.metrics import Metrics
-from bot.outbox import Outbox
 from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingService
@@ -27,17 +26,14 @@ from bot.services.preferences import PreferencesService
 from bot.services.presence import Presence
 from bot.services.privacy import PrivacyService
 from bot.services.referrals import ReferralService
-from storage.database import Database
 
 
 @dataclass(frozen=True)
 class Services:
-    database: Database
     clock: Clock
     catalog: Catalog
     community: CommunityContext
     presence: Presence
-    outbox: Outbox
     metrics: Metrics
     membership: MembershipService
     billing: BillingService

@@ -89,3 +89,16 @@ def test_the_circle_finder_finds_a_circle() -> None:
     graph.add_import(importer="a.y", imported="a.x")
     graph.add_import(importer="a.z", imported="a.x")
     assert _strongly_connected(graph) == [["a.x", "a.y"]]
+
+
+def test_handlers_reach_no_storage_or_outbox_through_services() -> None:
+    """Handlers get domain services only: a session or the outbox in reach invites a layer skip."""
+    from dataclasses import fields
+
+    from bot.services.base import DomainService
+    from bot.services.registry import Services
+
+    exposed = {field.name: field.type for field in fields(Services)}
+    assert "database" not in exposed and "outbox" not in exposed
+    assert not any(type_name in {"Database", "Outbox"} for type_name in map(str, exposed.values()))
+    assert "catalog" not in DomainService.__init__.__code__.co_varnames  # services word nothing

@@ -34,7 +34,7 @@ TEN_MINUTES = 600.0
 async def _queue(app: App, targets: list[Target], prefix: str) -> None:
     async with app.database.session() as session:
         for n, target in enumerate(targets):
-            await app.services.outbox.enqueue(session, f"{prefix}:{n}", target, text_message(f"Drop for you, #{n}"))
+            await app.outbox.enqueue(session, f"{prefix}:{n}", target, text_message(f"Drop for you, #{n}"))
 
 
 async def _statuses(app: App) -> list[str]:

@@ -206,7 +206,7 @@ async def test_rate_limited_send_is_rescheduled_and_sent_once_after_the_wait(
     slack_app: App, fake_slack: FakeSlack, clock: FakeClock
 ) -> None:
     async with slack_app.database.session() as session:
-        await slack_app.services.outbox.enqueue(
+        await slack_app.outbox.enqueue(
             session, "test:429", Target("slack", TEAM, user_id="U0DANA"), text_message("Hello")
         )
     fake_slack.rate_limit("chat.postMessage", times=1, retry_after=30)

@@ -14,7 +14,6 @@ from itertools import pairwise
 
 from bot.clock import Clock
 from bot.community.schema import Plan
-from bot.i18n import Catalog
 from bot.messages import Target
 from bot.notices.analytics import (
     CohortMatrix,
@@ -67,12 +66,11 @@ class AnalyticsService(DomainService):
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
         engagement: EngagementService,
         *,
         risk_policy: RiskPolicy | None = None,
     ) -> None:
-        super().__init__(database, outbox, clock, community, presence, catalog)
+        super().__init__(database, outbox, clock, community, presence)
         self._engagement = engagement
         self.risk_policy = risk_policy or RiskPolicy()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.i18n import Catalog
 from bot.outbox import Outbox
 from bot.services.community import CommunityContext
 from bot.services.engagement.common import Reach
@@ -28,7 +27,6 @@ class EngagementService:
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,  # unused: what engagement says is worded by bot/views/engagement.py
         *,
         policy: NudgePolicy | None = None,
         grace: timedelta = members.DEFAULT_GRACE,

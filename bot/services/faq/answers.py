@@ -17,7 +17,6 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.events import MessagePosted
-from bot.i18n import Catalog
 from bot.messages import Target
 from bot.notices import Reader
 from bot.notices.faq import FaqAnswer, QuestionForwarded
@@ -106,18 +105,17 @@ class AnswerService(DomainService):
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
         *,
         writer: AnswerWriter | None = None,
         judge: Judge | None = None,
         encoder: Encoder | None = None,
     ) -> None:
-        super().__init__(database, outbox, clock, community, presence, catalog)
+        super().__init__(database, outbox, clock, community, presence)
         self._writer = writer
         self._judge = judge
         self.knowledge = Knowledge(database, clock, community.id, encoder)
         self.entries = FaqEntries(database, community, self.knowledge)
-        self.inbox = FaqInbox(database, outbox, clock, community, presence, catalog, self.knowledge)
+        self.inbox = FaqInbox(database, outbox, clock, community, presence, self.knowledge)
         # Why written drafts were refused, and why the judge's reply was not used ("judge_*"): for metrics and tests.
         self.refusals: Counter[str] = Counter()
 

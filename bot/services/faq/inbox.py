@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.i18n import Catalog
 from bot.notices import Notice
 from bot.notices.faq import InboxItem, QuestionAnswered, QuestionToLive
 from bot.notices.live import SessionInfo
@@ -46,12 +45,11 @@ class FaqInbox(DomainService):
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
         knowledge: Knowledge,
     ) -> None:
-        super().__init__(database, outbox, clock, community, presence, catalog)
+        super().__init__(database, outbox, clock, community, presence)
         self._knowledge = knowledge
-        self.replies = ReplyService(database, outbox, clock, community, presence, catalog)
+        self.replies = ReplyService(database, outbox, clock, community, presence)
 
     async def pending(self, limit: int = PAGE) -> tuple[list[InboxItem], int]:
         """Open questions, those passed on by the member first, then oldest first; and how many in all."""

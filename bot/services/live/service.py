@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.i18n import Catalog
 from bot.outbox import Outbox
 from bot.services.community import CommunityContext
 from bot.services.live.attendance import Attendance
@@ -31,11 +30,10 @@ class LiveService:
         clock: Clock,
         community: CommunityContext,
         presence: Presence,
-        catalog: Catalog,
         *,
         grace: timedelta = DEFAULT_GRACE,
     ) -> None:
-        parts = (database, outbox, clock, community, presence, catalog)
+        parts = (database, outbox, clock, community, presence)
         self._scheduling = scheduling = Scheduling(*parts, grace=grace)
         seats, attendance = Seats(*parts, grace=grace), Attendance(*parts, grace=grace)
         reminders = Reminders(*parts, grace=grace)
