@@ -20,7 +20,7 @@ from storage.models.engagement import (
     Referral,
     ReferralCode,
 )
-from storage.models.live import LiveQuestion, LiveSession, Rsvp
+from storage.models.live import LiveQuestion, LiveSeries, LiveSession, Rsvp
 from storage.models.members import LinkCode, Member, MemberPreferences, Membership, PlatformIdentity
 from storage.models.replies import MemberReply
 
@@ -37,6 +37,7 @@ __all__ = [
     "InboundEvent",
     "LinkCode",
     "LiveQuestion",
+    "LiveSeries",
     "LiveSession",
     "Member",
     "MemberPreferences",
