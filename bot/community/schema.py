@@ -199,6 +199,12 @@ class QuietHours(Strict):
     end: time = time(8, 0)
 
 
+class Runway(Strict):
+    """The content runway: warn the creator when a drop slot has fewer than this many weeks queued."""
+
+    warn_weeks: int = Field(default=2, ge=1, le=52)
+
+
 class CommunityFile(Strict):
     """The whole of community.toml."""
 
@@ -213,6 +219,7 @@ class CommunityFile(Strict):
     quiet_hours: QuietHours = QuietHours()
     nudges: Nudges = Nudges()
     discord: DiscordSettings = DiscordSettings()
+    runway: Runway = Runway()
 
     @model_validator(mode="after")
     def _plans_name_tiers(self) -> CommunityFile:

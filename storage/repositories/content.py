@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ContentItem
@@ -64,6 +64,26 @@ async def last_scheduled_at(session: AsyncSession, community_id: int, kind: str)
         .limit(1)
     )
     return result.first()
+
+
+async def pending(session: AsyncSession, community_id: int) -> Sequence[ContentItem]:
+    """Every unpublished item: scheduled ones by publish time, then the queue in queue order."""
+    result = await session.scalars(
+        select(ContentItem)
+        .where(ContentItem.community_id == community_id, ContentItem.published_at.is_(None))
+        .order_by(ContentItem.publish_at.is_(None), ContentItem.publish_at, ContentItem.queue_order, ContentItem.slug)
+    )
+    return result.all()
+
+
+async def last_scheduled_by_kind(session: AsyncSession, community_id: int) -> dict[str, datetime]:
+    """Per kind, the latest publish time ever given to an item (published or not)."""
+    result = await session.execute(
+        select(ContentItem.kind, func.max(ContentItem.publish_at))
+        .where(ContentItem.community_id == community_id, ContentItem.publish_at.is_not(None))
+        .group_by(ContentItem.kind)
+    )
+    return {kind: when for kind, when in result.all() if when is not None}
 
 
 async def upcoming(session: AsyncSession, community_id: int, now: datetime, limit: int = 5) -> Sequence[ContentItem]:

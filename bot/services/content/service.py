@@ -13,6 +13,7 @@ from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.content.library import for_level
 from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
+from bot.services.content.runway import SlotRunway, compute_runway
 from bot.services.errors import UserError
 from bot.services.parsing import check_ahead, whole
 from bot.services.timing import member_zone, next_send_time
@@ -148,6 +149,16 @@ class ContentService(DomainService):
         return content_piece(item)
 
     # -- the creator's queue ---------------------------------------------------------------
+
+    async def runway(self) -> tuple[SlotRunway, ...]:
+        """Per drop slot (in community.toml's order): the drops queued for it, the weeks they last,
+        and the first firing with nothing to send."""
+        async with self._database.session() as session:
+            pending = [content_piece(item) for item in await repo.pending(session, self._community.id)]
+            last = await repo.last_scheduled_by_kind(session, self._community.id)
+        config = self._community.config
+        now, tz = self._clock.now(), self._community.tz
+        return compute_runway(config.drops.slots, pending, last, now, tz, config.runway.warn_weeks)
 
     async def queue(self) -> tuple[Sequence[ContentPiece], int]:
         """Scheduled items in publishing order, and how many wait without a slot."""

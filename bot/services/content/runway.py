@@ -1,0 +1,130 @@
+"""The content runway: for each drop slot, which queued drops fill its coming firings, how many
+weeks that lasts, and the first firing with nothing to send.
+
+A firing is filled by an unpublished item of the slot's kind scheduled exactly at it, or by an
+item still waiting in the queue, which `schedule_queue` will give the next free firing after the
+last scheduled one (this mirrors it, without writing anything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.community.schema import DropSlot
+from bot.notices.content import ContentPiece
+from bot.services.schedule import slot_trigger
+
+HORIZON = timedelta(days=400)  # how far ahead firings are looked at (past the last scheduled drop)
+MAX_FIRINGS = 600  # per slot: a slot firing hourly stops here instead of listing a year of hours
+SPACING_SAMPLE = 8  # firings used to measure how many weeks one firing stands for
+
+
+@dataclass(frozen=True)
+class QueuedDrop:
+    """A drop that will go out at one firing of a slot."""
+
+    item: ContentPiece
+    at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class SlotRunway:
+    """One `[[drops.slots]]` entry and the content queued for it."""
+
+    kind: str
+    cron: str
+    weeks_queued: float  # filled firings in a row from now, in weeks of this slot's rhythm
+    first_empty: date | None  # the community-local date of the first firing with nothing to send
+    first_empty_at: datetime | None  # the same firing, in UTC; None: the slot never fires again
+    queued: tuple[QueuedDrop, ...]  # every drop this slot will send, in order (also past a gap)
+    warn_weeks: int = 2  # runway.warn_weeks from community.toml
+
+    @property
+    def items_queued(self) -> int:
+        return len(self.queued)
+
+    @property
+    def short(self) -> bool:
+        """Fewer weeks queued than the community wants warning about, and a firing that will go empty."""
+        return self.first_empty_at is not None and self.weeks_queued < self.warn_weeks
+
+    @property
+    def slot_id(self) -> str:
+        """A stable name for the slot (kind and cron), safe inside an outbox key."""
+        return f"{self.kind}@{'_'.join(self.cron.split()).replace('*', 'x')}"
+
+
+def compute_runway(
+    slots: Sequence[DropSlot],
+    pending: Sequence[ContentPiece],
+    last_scheduled: dict[str, datetime],
+    now: datetime,
+    tz: ZoneInfo,
+    warn_weeks: int = 2,
+) -> tuple[SlotRunway, ...]:
+    """Each slot's runway, in the order of `[[drops.slots]]`.
+
+    `pending` holds the unpublished items, scheduled ones with their `publish_at`, queued ones in
+    queue order; `last_scheduled` the latest publish time ever given to an item of each kind.
+    """
+    filled: dict[datetime, ContentPiece] = {}
+    firings = {index: list(_firings(slot, tz, now, _horizon(pending, now))) for index, slot in enumerate(slots)}
+    for kind in dict.fromkeys(slot.kind for slot in slots):
+        of_kind = [p for p in pending if p.kind == kind]
+        kind_firings = sorted({f for i, s in enumerate(slots) if s.kind == kind for f in firings[i]})
+        on_slot = set(kind_firings)
+        for piece in of_kind:
+            if piece.publish_at is not None and piece.publish_at.astimezone(UTC) in on_slot:
+                filled.setdefault(piece.publish_at.astimezone(UTC), piece)
+        waiting = [p for p in of_kind if p.publish_at is None]
+        cursor = max(now, last_scheduled.get(kind, now))
+        free = (f for f in kind_firings if f > cursor and f not in filled)
+        for piece, firing in zip(waiting, free, strict=False):
+            filled[firing] = piece
+    return tuple(_slot_runway(slot, firings[i], filled, tz, warn_weeks) for i, slot in enumerate(slots))
+
+
+def _slot_runway(
+    slot: DropSlot, firings: list[datetime], filled: dict[datetime, ContentPiece], tz: ZoneInfo, warn_weeks: int
+) -> SlotRunway:
+    queued = tuple(QueuedDrop(filled[f], f) for f in firings if f in filled)
+    first_empty_at = next((f for f in firings if f not in filled), None)
+    in_a_row = firings.index(first_empty_at) if first_empty_at is not None else len(firings)
+    return SlotRunway(
+        kind=slot.kind,
+        cron=slot.cron,
+        weeks_queued=round(in_a_row * _weeks_per_firing(firings), 1),
+        first_empty=first_empty_at.astimezone(tz).date() if first_empty_at else None,
+        first_empty_at=first_empty_at,
+        queued=queued,
+        warn_weeks=warn_weeks,
+    )
+
+
+def _horizon(pending: Sequence[ContentPiece], now: datetime) -> datetime:
+    latest = max((p.publish_at for p in pending if p.publish_at is not None), default=now)
+    return max(latest, now) + HORIZON
+
+
+def _firings(slot: DropSlot, tz: ZoneInfo, now: datetime, until: datetime) -> Iterator[datetime]:
+    """The slot's firings strictly after `now` and up to `until`, in UTC."""
+    trigger = slot_trigger(slot, tz)
+    after = now
+    for _ in range(MAX_FIRINGS):
+        fire = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+        if fire is None or fire > until:
+            return
+        fire = fire.astimezone(UTC)
+        yield fire
+        after = fire
+
+
+def _weeks_per_firing(firings: list[datetime]) -> float:
+    """How many weeks one firing covers: 1 for a weekly slot, 0.5 for twice a week, about 4.3 for monthly."""
+    sample = firings[:SPACING_SAMPLE]
+    if len(sample) < 2:
+        return 1.0
+    return (sample[-1] - sample[0]) / (len(sample) - 1) / timedelta(weeks=1)
