@@ -1,12 +1,22 @@
-"""Calendar invitations for live sessions: an RFC 5545 `.ics` file and one-click web calendar links."""
+"""Calendar invitations for live sessions: an RFC 5545 `.ics` file (written by the icalendar
+package) and one-click web calendar links.
+
+A scheduled session is published (`METHOD:PUBLISH`, `STATUS:CONFIRMED`); a canceled one is
+a cancellation of the same UID (`METHOD:CANCEL`, `STATUS:CANCELLED`), so a calendar that holds
+the event removes it. `sequence` must grow with every change (a move, a cancellation): calendar
+apps keep the copy with the highest SEQUENCE.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-LINE_LIMIT = 75  # octets per content line, before the CRLF (RFC 5545 §3.1)
+from icalendar import Alarm, Calendar, Event
+from icalendar.parser import Contentline
+from icalendar.prop import vText
+
 PRODID = "-//membot//Live Q&A//EN"
 
 
@@ -28,49 +38,46 @@ class CalendarEvent:
 
 def to_ics(event: CalendarEvent) -> bytes:
     """A complete VCALENDAR with one VEVENT: CRLF line endings, escaped text, folded lines."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(event.uid)}",
-        f"DTSTAMP:{utc_stamp(event.stamp)}",
-        f"DTSTART:{utc_stamp(event.start)}",
-        f"DTEND:{utc_stamp(event.end)}",
-        f"SEQUENCE:{max(0, event.sequence)}",
-        f"STATUS:{'CANCELLED' if event.canceled else 'CONFIRMED'}",
-        f"SUMMARY:{escape_text(event.summary)}",
-    ]
+    for when in (event.start, event.end, event.stamp):
+        _require_aware(when)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if event.canceled else "PUBLISH")
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", event.stamp.astimezone(UTC))
+    vevent.add("dtstart", event.start.astimezone(UTC))
+    vevent.add("dtend", event.end.astimezone(UTC))
+    vevent.add("sequence", max(0, event.sequence))
+    vevent.add("status", "CANCELLED" if event.canceled else "CONFIRMED")
+    vevent.add("summary", event.summary)
     if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+        vevent.add("description", event.description)
     if event.url:
         url = _single_line(event.url)
-        lines += [f"URL:{url}", f"LOCATION:{escape_text(url)}"]
+        vevent.add("url", url)
+        vevent.add("location", url)
     if event.alarm_minutes is not None and not event.canceled:
-        lines += [
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            f"TRIGGER:-PT{event.alarm_minutes}M",
-            f"DESCRIPTION:{escape_text(event.summary)}",
-            "END:VALARM",
-        ]
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", timedelta(minutes=-event.alarm_minutes))
+        alarm.add("description", event.summary)
+        vevent.add_component(alarm)
+    calendar.add_component(vevent)
+    return calendar.to_ical()
 
 
 def utc_stamp(when: datetime) -> str:
     """`20261203T160000Z`: a DATE-TIME in UTC form."""
-    if when.tzinfo is None:
-        raise ValueError("calendar times must be timezone-aware")
+    _require_aware(when)
     return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def escape_text(text: str) -> str:
     """TEXT value escaping: backslash, semicolon, comma, and newlines as `\\n` (§3.3.11)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return vText(text).to_ical().decode("utf-8")
 
 
 def fold(line: str) -> str:
@@ -78,17 +85,12 @@ def fold(line: str) -> str:
 
     Continuation lines start with one space, which counts towards their 75 octets.
     """
-    chunks: list[str] = []
-    current, size, limit = "", 0, LINE_LIMIT
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            chunks.append(current)
-            current, size, limit = "", 0, LINE_LIMIT - 1
-        current += char
-        size += width
-    chunks.append(current)
-    return "\r\n ".join(chunks)
+    return Contentline(line).to_ical().decode("utf-8")
+
+
+def _require_aware(when: datetime) -> None:
+    if when.tzinfo is None:
+        raise ValueError("calendar times must be timezone-aware")
 
 
 def _single_line(value: str) -> str:
