@@ -1,5 +1,9 @@
 """Prometheus metrics for one App: its own registry (never the global default), served at GET /metrics.
 
+Who may read them: with MEMBOT_METRICS_TOKEN set, /metrics is on the public port and asks for
+`Authorization: Bearer <token>`; without it, /metrics is served on 127.0.0.1:MEMBOT_METRICS_PORT
+only (a second listener), never on the public port.
+
 Handler latency and HTTP webhook events are observed as they happen; delivery counters and
 rate-limit waits are read from the delivery worker and limiter at scrape time; the outbox
 depth is counted in the database at scrape time.
@@ -7,8 +11,10 @@ depth is counted in the database at scrape time.
 
 from __future__ import annotations
 
+import hmac
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -21,13 +27,34 @@ from storage.repositories import analytics as counts
 if TYPE_CHECKING:
     from bot.outbox import DeliveryStats
     from bot.ratelimit import RateLimiter
+    from bot.settings import Settings
     from bot.web import WebServer
     from storage.database import Database
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 NOT_WEBHOOKS = frozenset({"/metrics", "/healthz"})
 METRICS_PATH = "/metrics"
+UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="membot metrics"'}
 Depth = Callable[[], Awaitable[Mapping[str, int]]]
+
+
+@dataclass(frozen=True)
+class MetricsAccess:
+    """A bearer token for /metrics on the public port, or (no token) a loopback-only port."""
+
+    token: str | None = None
+    loopback_port: int = 9464
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MetricsAccess:
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None
+        return cls(token=token or None, loopback_port=settings.metrics_port)
+
+    def allows(self, request: web.Request) -> bool:
+        if self.token is None:
+            return True  # only reachable from this machine
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.token.encode())
 
 
 class DeliveryCollector(Collector):
@@ -136,20 +163,31 @@ class Metrics:
         self.webhook_event(route, response.status)
         return response
 
-    def serve(self, server: WebServer, database: Database, *, start_server: bool) -> None:
+    def serve(
+        self, server: WebServer, database: Database, *, start_server: bool, access: MetricsAccess | None = None
+    ) -> None:
         """Add GET /metrics (with the outbox depth from `database`) and the webhook counter to `server`.
 
-        With `start_server` the route makes the server start; without it (console, tests)
-        /metrics is served only if something else starts the server.
+        With a token in `access`, /metrics is on the public port behind it; without one, on the
+        loopback listener only. With `start_server` the route makes the server start; without it
+        (console, tests) /metrics is served only if something else starts the server.
         """
+        access = access or MetricsAccess()
 
         async def depth() -> Mapping[str, int]:
             async with database.session() as session:
                 return await counts.outbox_depth(session)
 
+        async def guarded(request: web.Request) -> web.Response:
+            if not access.allows(request):
+                return web.Response(status=401, text="401: a bearer token is required\n", headers=UNAUTHORIZED)
+            return await self.handle(request)
+
         self.watch_outbox(depth)
         server.application.middlewares.append(self.count_webhooks)
-        if start_server:
-            server.add_route("GET", METRICS_PATH, self.handle)
+        if access.token is None:
+            server.add_loopback_route("GET", METRICS_PATH, guarded, port=access.loopback_port, starts=start_server)
+        elif start_server:
+            server.add_route("GET", METRICS_PATH, guarded)
         else:
-            server.application.router.add_get(METRICS_PATH, self.handle)
+            server.application.router.add_get(METRICS_PATH, guarded)

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     platforms: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias=_env("PLATFORMS"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("MEMBOT_PORT", "PORT"))
     log_level: str = Field(default="INFO", validation_alias=_env("LOG_LEVEL"))
+    # GET /metrics: with a token, on the public port behind `Authorization: Bearer <token>`;
+    # without one, only on 127.0.0.1:<metrics_port> (a listener of its own).
+    metrics_token: SecretStr | None = Field(default=None, validation_alias=_env("METRICS_TOKEN"))
+    metrics_port: int = Field(default=9464, ge=1, le=65535, validation_alias=_env("METRICS_PORT"))
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_SIGNING_SECRET"))
@@ -66,7 +70,13 @@ class Settings(BaseSettings):
     # (or none); off: the LLM only words answers from the top passages, as before the judge.
     faq_judge: bool = Field(default=True, validation_alias=_env("FAQ_JUDGE"))
 
-    stripe_api_key: SecretStr | None = Field(default=None, validation_alias=_env("STRIPE_API_KEY"))
+    # Stripe calls it the secret key (STRIPE_SECRET_KEY); both names work, with or without MEMBOT_.
+    stripe_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "MEMBOT_STRIPE_API_KEY", "STRIPE_API_KEY", "MEMBOT_STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY"
+        ),
+    )
     stripe_webhook_secret: SecretStr | None = Field(default=None, validation_alias=_env("STRIPE_WEBHOOK_SECRET"))
     stripe_api_base: str = Field(default="https://api.stripe.com", validation_alias=_env("STRIPE_API_BASE"))
     public_url: str = Field(default="http://localhost:8000", validation_alias=_env("PUBLIC_URL"))

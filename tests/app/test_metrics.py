@@ -43,8 +43,13 @@ async def test_metrics_endpoint(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     await memory.join("u1", "Dana Smith")
     await memory.join("u2", "Eli Park")  # two welcomes waiting in the outbox
-    async with TestClient(TestServer(app.web.application)) as client:
-        first = samples(await (await client.get("/metrics")).text())
+    # No MEMBOT_METRICS_TOKEN: /metrics is on the loopback listener, webhooks on the public port.
+    async with (
+        TestClient(TestServer(app.web.application)) as client,
+        TestClient(TestServer(app.web.loopback_application)) as local,
+    ):
+        assert (await client.get("/metrics")).status == 404
+        first = samples(await (await local.get("/metrics")).text())
         assert first[("membot_outbox_depth", (("status", "pending"),))] >= 2
         assert first[("membot_outbox_depth", (("status", "sending"),))] == 0
         assert first[("membot_handler_seconds_count", (("event", "CommandInvoked"),))] == 1
@@ -57,7 +62,7 @@ async def test_metrics_endpoint(app: App, memory: MemoryPlatform) -> None:
             await app.advance_time(timedelta(seconds=5))
         assert (await (await client.post("/hooks/test")).json()) == {"ok": True}
         assert (await client.post("/hooks/nothing-here")).status == 404
-        after = samples(await (await client.get("/metrics")).text())
+        after = samples(await (await local.get("/metrics")).text())
 
     assert after[("membot_deliveries_total", (("outcome", "rate_limited"),))] == 1
     assert after[("membot_deliveries_total", (("outcome", "sent"),))] >= waiting
@@ -65,7 +70,7 @@ async def test_metrics_endpoint(app: App, memory: MemoryPlatform) -> None:
     assert after[("membot_rate_limit_penalties_total", ())] == 1
     assert after[("membot_outbox_depth", (("status", "pending"),))] == 0
     assert after[("membot_webhook_events_total", (("route", "/hooks/test"), ("status", "200")))] == 1
-    assert after[("membot_webhook_events_total", (("route", "unmatched"), ("status", "404")))] == 1
+    assert after[("membot_webhook_events_total", (("route", "unmatched"), ("status", "404")))] == 2
     assert ("membot_webhook_events_total", (("route", "/metrics"), ("status", "200"))) not in after
 
 
