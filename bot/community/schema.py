@@ -192,6 +192,37 @@ class Nudges(Strict):
         return self
 
 
+class LiveSeries(Strict):
+    """A weekly live session (`[[live.series]]`): each occurrence is a live session with RSVPs,
+    reminders, questions and its recording. `key` names it across re-imports."""
+
+    key: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1, max_length=150)
+    day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    time: time
+    timezone: str | None = None  # default: the community's
+    minutes: int = Field(default=60, ge=10, le=480)
+    link: str | None = None
+    description: str = Field(default="", max_length=2000)
+
+    _url = field_validator("link")(check_url)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return value if value is None else check_timezone(value)
+
+
+class Live(Strict):
+    series: tuple[LiveSeries, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Live:
+        if dupes := _repeated([s.key for s in self.series]):
+            raise ValueError(f"live series keys must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
 class QuietHours(Strict):
     """No timed message reaches a member between these local times (in the member's time zone)."""
 
@@ -219,6 +250,7 @@ class CommunityFile(Strict):
     quiet_hours: QuietHours = QuietHours()
     nudges: Nudges = Nudges()
     discord: DiscordSettings = DiscordSettings()
+    live: Live = Live()
     runway: Runway = Runway()
 
     @model_validator(mode="after")

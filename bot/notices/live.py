@@ -7,7 +7,7 @@ notices; `Upcoming`, `Asked` and `Attendee` are the rows of the lists a handler 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.notices import Notice
 
@@ -22,6 +22,23 @@ class SessionInfo:
     duration_min: int
     link: str | None
     description: str
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """A weekly series: its rule, and its next occurrences (scheduled, soonest first)."""
+
+    id: int
+    title: str
+    weekday: int  # 0 = Monday
+    local_time: time
+    timezone: str
+    duration_min: int
+    link: str | None
+    active: bool
+    from_file: bool  # defined in community.toml
+    next: tuple[SessionInfo, ...] = ()
+    skipped: tuple[SessionInfo, ...] = ()  # upcoming occurrences that were skipped
 
 
 @dataclass(frozen=True)
@@ -85,7 +102,22 @@ class RecordingPosted(Notice):
     item_id: int
 
 
+@dataclass(frozen=True)
+class SeriesEnded(Notice):
+    """A weekly series was called off: no more occurrences."""
+
+    series: SeriesInfo
+
+
 # -- direct messages to those who RSVP'd, and to the creator --------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesCanceledForRsvp(Notice):
+    """A series was called off; sent once to each member with a seat at one of its coming occurrences."""
+
+    series: SeriesInfo
+    sessions: tuple[SessionInfo, ...]  # the occurrences they had RSVP'd to
 
 
 @dataclass(frozen=True)

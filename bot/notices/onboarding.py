@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.notices import Notice
 from bot.notices.content import ContentPiece
+from bot.notices.live import SessionInfo
 
 INTAKE_FORM_ID = "onboard.intake"
 FORMATS = ("video", "reading", "live", "mixed")
@@ -29,6 +30,7 @@ class DripStep(Notice):
     name: str  # the member's first name
     creator: str
     community: str
+    live: SessionInfo | None = None  # for a step that asks for an RSVP: the next live session, if any
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.community.loader import CommunitySpec, ContentSource
 from bot.services.community import CommunityContext
 from bot.services.content import schedule_queue
+from bot.services.live.series_sync import sync_series
 from storage.database import Database, Session
 from storage.repositories import communities, content
 from storage.repositories import faq as faq_repo
@@ -71,6 +72,8 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
             await _upsert_content(session, row.id, source, tz, report)
 
         await _sync_faq(session, row.id, spec, report)
+        for bucket in await sync_series(session, row.id, config, now):  # [[live.series]]
+            report.count(getattr(report, bucket), "live_series")
         report.scheduled = await schedule_queue(session, CommunityContext(id=row.id, config=config), now)
     return report
 

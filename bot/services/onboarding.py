@@ -14,15 +14,18 @@ from datetime import datetime, timedelta
 
 from bot.community.schema import OnboardingStep
 from bot.messages import Target
+from bot.notices.live import SessionInfo
 from bot.notices.onboarding import DripStep, PublicWelcome, QuickWin, StartPath
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.content.service import content_piece
 from bot.services.intake import IntakeAnswers
+from bot.services.live.base import info as live_info
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Session
 from storage.models import Member, MemberPreferences
 from storage.repositories import content, members
+from storage.repositories import live as live_repo
 from storage.repositories import onboarding as repo
 
 log = logging.getLogger(__name__)
@@ -144,7 +147,9 @@ class OnboardingService(DomainService):
         notice = (
             QuickWin(self._community.config.onboarding.quick_win, name, creator, community)
             if step is None
-            else DripStep(step.title, step.body, name, creator, community)
+            else DripStep(
+                step.title, step.body, name, creator, community, live=await self._next_live(session, step, now)
+            )
         )
         zone = member_zone(member.timezone, self._community.tz)
         quiet = self._community.config.quiet_hours
@@ -161,6 +166,11 @@ class OnboardingService(DomainService):
             not_before=send_at,
         )
         return 1
+
+    async def _next_live(self, session: Session, step: OnboardingStep, now: datetime) -> SessionInfo | None:
+        """For a step that asks for an RSVP ("rsvped"): the next live session, so the step can offer its RSVP."""
+        live = await live_repo.next_open(session, self._community.id, now) if step.unless == "rsvped" else None
+        return live_info(live) if live is not None else None
 
     async def welcome_new_members(self) -> int:
         """Greet in the welcome channel everyone who became a member lately and has not been greeted,

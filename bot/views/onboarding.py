@@ -19,6 +19,7 @@ from bot.notices.onboarding import (
     QuickWin,
     StartPath,
 )
+from bot.views import live as live_views
 from bot.views.common import kind_label, local_time, shorten
 from bot.views.welcome import welcome_public
 
@@ -66,6 +67,7 @@ def drip_step(notice: DripStep, t: Translator, tz: ZoneInfo) -> OutboundMessage:
         blocks=(
             Header(title),
             Section(body),
+            *(live_views.next_blocks(notice.live, t, tz) if notice.live else ()),
             Buttons(
                 (
                     Button(t("onboarding.step.library"), action_id="library.browse"),

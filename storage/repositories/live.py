@@ -1,15 +1,16 @@
-"""Live Q&A sessions with their RSVPs, questions asked in advance and recordings."""
+"""Live Q&A sessions with their RSVPs, questions asked in advance and recordings, and weekly series
+whose occurrences are sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ContentItem, LiveQuestion, LiveSession, Member, Rsvp
-from storage.repositories._upsert import insert_ignoring_conflicts
+from storage.models import ContentItem, LiveQuestion, LiveSeries, LiveSession, Member, Rsvp
+from storage.repositories._upsert import affected, insert_ignoring_conflicts
 
 # -- sessions -----------------------------------------------------------------------------
 
@@ -24,8 +25,11 @@ async def add(
     link: str | None,
     description: str,
     now: datetime,
+    series_id: int | None = None,
+    occurrence_on: date | None = None,
+    status: str = "scheduled",
 ) -> LiveSession:
-    """A newly scheduled session, flushed so it has its id."""
+    """A newly scheduled session (or a series' occurrence), flushed so it has its id."""
     live = LiveSession(
         community_id=community_id,
         title=title,
@@ -33,9 +37,11 @@ async def add(
         duration_min=duration_min,
         link=link,
         description=description,
-        status="scheduled",
+        status=status,
         external_ids={},
         created_at=now,
+        series_id=series_id,
+        occurrence_on=occurrence_on,
     )
     session.add(live)
     await session.flush()
@@ -122,6 +128,118 @@ async def save_recording(
     await session.flush()
     live.recording_url, live.content_item_id, live.status = url, item.id, "done"
     return item, replaced
+
+
+async def next_open(session: AsyncSession, community_id: int, now: datetime) -> LiveSession | None:
+    """The next scheduled session that has not started (what "RSVP on this week's session" points to)."""
+    return await session.scalar(
+        select(LiveSession)
+        .where(LiveSession.community_id == community_id, LiveSession.status == "scheduled", LiveSession.starts_at > now)
+        .order_by(LiveSession.starts_at, LiveSession.id)
+        .limit(1)
+    )
+
+
+# -- weekly series and their occurrences ---------------------------------------------------
+
+
+async def add_series(session: AsyncSession, community_id: int, *, now: datetime, **values: object) -> LiveSeries:
+    """A new active series (values: key, title, weekday, local_time, timezone, duration_min, link,
+    description, source), flushed so it has its id."""
+    series = LiveSeries(community_id=community_id, status="active", created_at=now, **values)
+    session.add(series)
+    await session.flush()
+    return series
+
+
+async def get_series(session: AsyncSession, community_id: int, series_id: int) -> LiveSeries | None:
+    series = await session.get(LiveSeries, series_id)
+    return series if series is not None and series.community_id == community_id else None
+
+
+async def all_series(session: AsyncSession, community_id: int) -> Sequence[LiveSeries]:
+    """Every series, active or not, oldest first."""
+    query = select(LiveSeries).where(LiveSeries.community_id == community_id).order_by(LiveSeries.id)
+    return (await session.scalars(query)).all()
+
+
+async def has_active_series(session: AsyncSession, community_id: int) -> bool:
+    query = select(LiveSeries.id).where(LiveSeries.community_id == community_id, LiveSeries.status == "active")
+    return await session.scalar(query.limit(1)) is not None
+
+
+async def occurrence_days(session: AsyncSession, series_id: int) -> set[date]:
+    """The dates a series already has an occurrence for (scheduled, moved, skipped or done)."""
+    query = select(LiveSession.occurrence_on).where(LiveSession.series_id == series_id)
+    return {day for day in (await session.scalars(query)).all() if day is not None}
+
+
+async def ensure_occurrence(
+    session: AsyncSession,
+    series: LiveSeries,
+    day: date,
+    starts_at: datetime,
+    now: datetime,
+    *,
+    status: str = "scheduled",
+) -> bool:
+    """Make the series' occurrence on `day` unless it has one (made, moved or skipped): True if made now.
+
+    The unique (series, date) makes this safe against a concurrent run."""
+    values = {
+        "community_id": series.community_id,
+        "title": series.title,
+        "starts_at": starts_at,
+        "duration_min": series.duration_min,
+        "link": series.link,
+        "description": series.description,
+        "status": status,
+        "external_ids": {},
+        "created_at": now,
+        "series_id": series.id,
+        "occurrence_on": day,
+    }
+    return bool(affected(await session.execute(insert_ignoring_conflicts(session, LiveSession, values))))
+
+
+async def occurrence_ids(session: AsyncSession, series_id: int) -> Sequence[int]:
+    """Every occurrence of a series, whatever its status."""
+    return (await session.scalars(select(LiveSession.id).where(LiveSession.series_id == series_id))).all()
+
+
+async def occurrence(session: AsyncSession, series_id: int, day: date) -> LiveSession | None:
+    query = select(LiveSession).where(LiveSession.series_id == series_id, LiveSession.occurrence_on == day)
+    return await session.scalar(query)
+
+
+async def occurrences_from(
+    session: AsyncSession, series_id: int, since: datetime, *, status: str = "scheduled"
+) -> Sequence[LiveSession]:
+    """A series' occurrences with `status` starting after `since`, soonest first."""
+    result = await session.scalars(
+        select(LiveSession)
+        .where(LiveSession.series_id == series_id, LiveSession.status == status, LiveSession.starts_at > since)
+        .order_by(LiveSession.starts_at, LiveSession.id)
+    )
+    return result.all()
+
+
+async def series_occurrences_between(
+    session: AsyncSession, community_id: int, earliest: datetime, latest: datetime
+) -> Sequence[LiveSession]:
+    """Scheduled occurrences of any series starting in [earliest, latest], soonest first (to announce)."""
+    result = await session.scalars(
+        select(LiveSession)
+        .where(
+            LiveSession.community_id == community_id,
+            LiveSession.series_id.is_not(None),
+            LiveSession.status == "scheduled",
+            LiveSession.starts_at >= earliest,
+            LiveSession.starts_at <= latest,
+        )
+        .order_by(LiveSession.starts_at, LiveSession.id)
+    )
+    return result.all()
 
 
 # -- RSVPs and attendance ----------------------------------------------------------------

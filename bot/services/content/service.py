@@ -20,6 +20,7 @@ from bot.services.timing import member_zone, next_send_time
 from storage.database import Session
 from storage.models import ContentItem, Member
 from storage.repositories import content as repo
+from storage.repositories import live as live_repo
 from storage.repositories import members as member_repo
 from storage.repositories import outbox as outbox_repo
 
@@ -54,6 +55,8 @@ class ContentService(DomainService):
                 await repo.mark_published(session, item, now)
                 piece = content_piece(item)
                 published.append(piece)
+                if piece.kind == "live" and await live_repo.has_active_series(session, self._community.id):
+                    continue  # a weekly live series' occurrence is this slot's post (bot/services/live/series.py)
                 await self._post(session, piece)
                 await self._dm(session, piece, dm_members, now)
             await schedule_queue(session, self._community, now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.notices import Notice
-from bot.notices.live import SessionInfo
+from bot.notices.live import RsvpCanceled, SessionCanceled, SessionInfo
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
@@ -16,6 +16,7 @@ from bot.services.live.rules import DURATION_MINUTES, ends_at
 from storage.database import Session
 from storage.models import LiveSession, Member
 from storage.repositories import live as repo
+from storage.repositories import outbox as outbox_repo
 
 
 def info(live: LiveSession) -> SessionInfo:
@@ -73,8 +74,31 @@ class LiveBase(DomainService):
             session, key, target, notice, reader=self._reader(member), member_id=member.id
         )
 
-    async def _post(self, session: Session, live: LiveSession, reason: str, notice: Notice) -> None:
-        """Post in the live channel of every workspace, once per `reason`."""
-        for target in channel_targets(self._presence, self.channel):
+    async def _post(
+        self, session: Session, live: LiveSession, reason: str, notice: Notice, *, channel: str | None = None
+    ) -> int:
+        """Post in the live channel (or `channel`) of every workspace, once per `reason`. Returns how many were queued."""
+        queued = 0
+        for target in channel_targets(self._presence, channel or self.channel):
             key = f"qa:{live.id}:{reason}:{target.platform}:{target.workspace_id}"
-            await self._outbox.enqueue(session, key, target, notice, reader=self._public_reader())
+            queued += await self._outbox.enqueue(session, key, target, notice, reader=self._public_reader())
+        return queued
+
+    async def _announced(self, session: Session, live: LiveSession) -> bool:
+        """Whether the session was announced in some workspace (a series' occurrence is announced late)."""
+        if live.series_id is None:
+            return True  # one-off sessions are announced when scheduled
+        keys = [f"qa:{live.id}:announce:{platform}:{workspace}" for platform, workspace in self._presence.spaces]
+        return bool(await outbox_repo.existing_keys(session, keys))
+
+    async def _call_off(self, session: Session, live: LiveSession) -> tuple[SessionInfo, int]:
+        """Cancel, tell everyone who RSVP'd, and say so where it was announced."""
+        await repo.cancel(session, live)
+        canceled = info(live)
+        told = 0
+        for member in await repo.rsvped(session, live.id):
+            key = f"qa:{live.id}:canceled:member:{member.id}"
+            told += await self._dm(session, member, key, RsvpCanceled(canceled))
+        if await self._announced(session, live):
+            await self._post(session, live, "canceled", SessionCanceled(canceled))
+        return canceled, told

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.notices.live import RsvpCanceled, RsvpMoved, SessionAnnounced, SessionCanceled, SessionInfo, SessionMoved
+from bot.notices.live import RsvpMoved, SessionAnnounced, SessionInfo, SessionMoved
 from bot.services.errors import UserError
 from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import SessionDraft, stamp, validate
@@ -68,21 +68,15 @@ class Scheduling(LiveBase):
             for member in await repo.rsvped(session, live.id):
                 key = f"qa:{live.id}:moved:member:{member.id}@{when}"
                 await self._dm(session, member, key, RsvpMoved(moved, old))
-            await self._post(session, live, f"moved@{when}", SessionMoved(moved, old))
+            if await self._announced(session, live):
+                await self._post(session, live, f"moved@{when}", SessionMoved(moved, old))
         return moved, old
 
     async def cancel(self, session_id: int) -> tuple[SessionInfo, int]:
         """Cancel a session and tell everyone who RSVP'd. Returns the session and how many were told."""
         async with self._database.session() as session:
             live = await self._open_session(session, session_id)
-            await repo.cancel(session, live)
-            canceled = info(live)
-            told = 0
-            for member in await repo.rsvped(session, live.id):
-                key = f"qa:{live.id}:canceled:member:{member.id}"
-                told += await self._dm(session, member, key, RsvpCanceled(canceled))
-            await self._post(session, live, "canceled", SessionCanceled(canceled))
-        return canceled, told
+            return await self._call_off(session, live)
 
     async def calendar_entry(self, session_id: int) -> CalendarEntry:
         """The facts for a calendar file (`.ics`) or a web calendar link."""

@@ -15,13 +15,14 @@ from bot.services.live.attendance import Attendance
 from bot.services.live.reminders import Reminders
 from bot.services.live.scheduling import Scheduling
 from bot.services.live.seats import Seats
+from bot.services.live.series import Series
 from bot.services.presence import Presence
 from storage.database import Database
 from storage.repositories.members import DEFAULT_GRACE
 
 
 class LiveService:
-    """Live Q&A sessions: scheduling, RSVPs, questions in advance, reminders, attendance and recordings."""
+    """Live Q&A sessions: scheduling (once or weekly), RSVPs, questions in advance, reminders, attendance, recordings."""
 
     def __init__(
         self,
@@ -36,12 +37,17 @@ class LiveService:
         parts = (database, outbox, clock, community, presence)
         self._scheduling = scheduling = Scheduling(*parts, grace=grace)
         seats, attendance = Seats(*parts, grace=grace), Attendance(*parts, grace=grace)
-        reminders = Reminders(*parts, grace=grace)
+        reminders, series = Reminders(*parts, grace=grace), Series(*parts, grace=grace)
         # the creator's side
         self.schedule = scheduling.schedule
         self.move = scheduling.move
         self.cancel = scheduling.cancel
         self.calendar_entry = scheduling.calendar_entry
+        # weekly series: each occurrence is a session like any other
+        self.schedule_series = series.create_series
+        self.series = series.series_list
+        self.skip = series.skip
+        self.cancel_series = series.cancel_series
         # the member's side
         self.upcoming = seats.upcoming
         self.next_session = seats.next_session
@@ -55,8 +61,9 @@ class LiveService:
         self.attendance = attendance.attendance
         self.find_members = attendance.find_members
         self.add_recording = attendance.add_recording
-        # time-driven (the reminder job)
+        # time-driven (the reminder and series jobs)
         self.send_due_reminders = reminders.send_due_reminders
+        self.keep_series = series.keep_series
 
     @property
     def channel(self) -> str:

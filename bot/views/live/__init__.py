@@ -41,47 +41,10 @@ from bot.notices.live import (
     Upcoming,
 )
 from bot.views.common import first_name, local_time
+from bot.views.live import parts, series
 
 SCHEDULE_FORM = "qa.schedule"
 MAX_LISTED = 50
-
-
-def _values(live: SessionInfo, tz: ZoneInfo, t: Translator) -> dict[str, object]:
-    when = local_time(live.starts_at, tz, t)
-    return {"id": live.id, "title": live.title, "when": when, "duration": live.duration_min}
-
-
-def _message(text: str, *blocks: Block | None) -> OutboundMessage:
-    return OutboundMessage(text=text, blocks=tuple(b for b in blocks if b is not None))
-
-
-def _buttons(*buttons: Button | None) -> Buttons | None:
-    kept = tuple(b for b in buttons if b is not None)
-    return Buttons(kept) if kept else None
-
-
-def _join(live: SessionInfo, t: Translator) -> Button | None:
-    return Button(t("live.buttons.join"), url=live.link) if live.link else None
-
-
-def _calendar(live: SessionInfo, t: Translator) -> Button:
-    return Button(t("live.buttons.calendar"), action_id=f"qa.ics:{live.id}")
-
-
-def _rsvp(live: SessionInfo, t: Translator) -> Button:
-    return Button(t("live.buttons.rsvp"), action_id=f"qa.rsvp:{live.id}", style="primary")
-
-
-def _unrsvp(live: SessionInfo, t: Translator) -> Button:
-    return Button(t("live.buttons.unrsvp"), action_id=f"qa.unrsvp:{live.id}")
-
-
-def _here(live: SessionInfo, t: Translator) -> Button:
-    return Button(t("live.buttons.here"), action_id=f"qa.here:{live.id}", style="primary")
-
-
-def _short(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- posts in the live channel ------------------------------------------------------------
@@ -89,13 +52,13 @@ def _short(text: str, limit: int = 30) -> str:
 
 def announcement(notice: SessionAnnounced, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live = notice.session
-    values = _values(live, tz, t)
-    return _message(
+    values = parts.values(live, tz, t)
+    return parts.message(
         t("live.announce.fallback", **values),
         Header(t("live.announce.header", **values)),
         Section(t("live.announce.when", **values)),
         Section(live.description) if live.description else None,
-        _buttons(_rsvp(live, t), _calendar(live, t)),
+        parts.buttons(parts.rsvp(live, t), parts.calendar(live, t)),
         Context(t("live.announce.context", **values)),
     )
 
@@ -103,27 +66,27 @@ def announcement(notice: SessionAnnounced, t: Translator, tz: ZoneInfo) -> Outbo
 def live_now_post(notice: SessionLiveNow, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live = notice.session
     text = t("live.now.post", title=live.title)
-    return _message(text, Section(text), _buttons(_here(live, t)))
+    return parts.message(text, Section(text), parts.buttons(parts.here(live, t)))
 
 
 def moved_post(notice: SessionMoved, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live = notice.session
-    text = t("live.moved.post", old=local_time(notice.old_start, tz, t), **_values(live, tz, t))
-    return _message(text, Section(text), _buttons(_rsvp(live, t), _calendar(live, t)))
+    text = t("live.moved.post", old=local_time(notice.old_start, tz, t), **parts.values(live, tz, t))
+    return parts.message(text, Section(text), parts.buttons(parts.rsvp(live, t), parts.calendar(live, t)))
 
 
 def canceled_post(notice: SessionCanceled, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live = notice.session
-    text = t("live.canceled.post", **_values(live, tz, t))
-    return _message(text, Section(text))
+    text = t("live.canceled.post", **parts.values(live, tz, t))
+    return parts.message(text, Section(text))
 
 
 def recording_post(notice: RecordingPosted, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     text = t("live.recording.post", title=notice.session.title)
-    return _message(
+    return parts.message(
         text,
         Section(text),
-        _buttons(
+        parts.buttons(
             Button(t("live.buttons.watch"), url=notice.url),
             Button(t("live.buttons.library"), action_id=f"library.open:{notice.item_id}"),
         ),
@@ -135,17 +98,17 @@ def recording_post(notice: RecordingPosted, t: Translator, tz: ZoneInfo) -> Outb
 
 def reminder(notice: SessionReminder, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live, label = notice.session, notice.label
-    values = _values(live, tz, t)
+    values = parts.values(live, tz, t)
     starting = label == "start"
-    return _message(
+    return parts.message(
         t(f"live.remind.{label}.header", **values),
         Header(t(f"live.remind.{label}.header", **values)),
         Section(t(f"live.remind.{label}.body", **values)),
-        _buttons(
-            _join(live, t),
-            _here(live, t) if starting else None,
-            _calendar(live, t) if label == "24h" else None,
-            None if starting else _unrsvp(live, t),
+        parts.buttons(
+            parts.join(live, t),
+            parts.here(live, t) if starting else None,
+            parts.calendar(live, t) if label == "24h" else None,
+            None if starting else parts.unrsvp(live, t),
         ),
         None if starting else Context(t("live.remind.ask_hint", **values)),
     )
@@ -153,10 +116,10 @@ def reminder(notice: SessionReminder, t: Translator, tz: ZoneInfo) -> OutboundMe
 
 def digest(notice: QuestionDigest, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live, questions, rsvps = notice.session, notice.questions, notice.rsvps
-    values = _values(live, tz, t)
+    values = parts.values(live, tz, t)
     summary = t.plural("live.digest.summary", len(questions), rsvps=t.plural("live.count.rsvps", rsvps), **values)
     lines = [t("live.digest.line", number=n, text=q) for n, q in enumerate(questions[:MAX_LISTED], start=1)]
-    return _message(
+    return parts.message(
         summary,
         Header(t("live.digest.header", **values)),
         Section(summary),
@@ -167,24 +130,24 @@ def digest(notice: QuestionDigest, t: Translator, tz: ZoneInfo) -> OutboundMessa
 
 def moved_dm(notice: RsvpMoved, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live = notice.session
-    text = t("live.moved.dm", old=local_time(notice.old_start, tz, t), **_values(live, tz, t))
-    return _message(text, Section(text), _buttons(_calendar(live, t), _unrsvp(live, t)))
+    text = t("live.moved.dm", old=local_time(notice.old_start, tz, t), **parts.values(live, tz, t))
+    return parts.message(text, Section(text), parts.buttons(parts.calendar(live, t), parts.unrsvp(live, t)))
 
 
 def canceled_dm(notice: RsvpCanceled, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live = notice.session
-    text = t("live.canceled.dm", **_values(live, tz, t))
-    return _message(text, Section(text))
+    text = t("live.canceled.dm", **parts.values(live, tz, t))
+    return parts.message(text, Section(text))
 
 
 def recording_dm(notice: RecordingForRsvp, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     key = "live.recording.attended" if notice.attended else "live.recording.missed"
     text = t(key, title=notice.session.title)
-    return _message(
+    return parts.message(
         text,
         Section(text),
         Section(notice.teaser) if notice.teaser else None,
-        _buttons(Button(t("live.buttons.watch"), url=notice.url, style="primary")),
+        parts.buttons(Button(t("live.buttons.watch"), url=notice.url, style="primary")),
     )
 
 
@@ -197,25 +160,25 @@ def recording_teaser(notice: RecordingTeaser, t: Translator, tz: ZoneInfo) -> Ou
 
 
 def scheduled_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, channel: str) -> OutboundMessage:
-    values = _values(live, tz, t)
+    values = parts.values(live, tz, t)
     text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), **values)
-    return _message(text, Section(text), Context(t("live.scheduled_hint", **values)))
+    return parts.message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
 def rsvp_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, *, new: bool) -> OutboundMessage:
-    values = _values(live, tz, t)
+    values = parts.values(live, tz, t)
     text = t("live.rsvp.new" if new else "live.rsvp.already", **values)
-    return _message(
+    return parts.message(
         text,
         Section(text),
-        _buttons(_join(live, t), _calendar(live, t), _unrsvp(live, t)),
+        parts.buttons(parts.join(live, t), parts.calendar(live, t), parts.unrsvp(live, t)),
         Context(t("live.rsvp.hint", **values)),
     )
 
 
 def here_reply(live: SessionInfo, t: Translator, *, new: bool) -> OutboundMessage:
     text = t("live.here.new" if new else "live.here.already", title=live.title)
-    return _message(text, Section(text), _buttons(_join(live, t)))
+    return parts.message(text, Section(text), parts.buttons(parts.join(live, t)))
 
 
 def calendar_file(summary: str, file: Attachment, t: Translator) -> OutboundMessage:
@@ -225,80 +188,80 @@ def calendar_file(summary: str, file: Attachment, t: Translator) -> OutboundMess
 
 def calendar_links(t: Translator, *, google: str, outlook: str) -> OutboundMessage:
     text = t("live.calendar.links")
-    return _message(
+    return parts.message(
         text,
         Section(text),
-        _buttons(Button(t("live.buttons.google"), url=google), Button(t("live.buttons.outlook"), url=outlook)),
+        parts.buttons(Button(t("live.buttons.google"), url=google), Button(t("live.buttons.outlook"), url=outlook)),
     )
 
 
 def upcoming_list(rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staff: bool) -> OutboundMessage:
     if not rows:
         text = t("live.list.empty_staff" if staff else "live.list.empty")
-        return _message(text, Section(text))
+        return parts.message(text, Section(text))
     lines = []
     for row in rows:
-        values = _values(row.session, tz, t)
+        values = parts.values(row.session, tz, t)
         key = "live.list." + ("staff_" if staff else "") + ("line_going" if row.going else "line")
         rsvps, questions = t.plural("live.count.rsvps", row.rsvps), t.plural("live.count.questions", row.questions)
         lines.append(t(key, rsvps=rsvps, questions=questions, **values))
     header = t("live.list.header")
     rsvp_buttons = [
-        Button(t("live.buttons.rsvp_to", title=_short(r.session.title)), action_id=f"qa.rsvp:{r.session.id}")
+        Button(t("live.buttons.rsvp_to", title=parts.short(r.session.title)), action_id=f"qa.rsvp:{r.session.id}")
         for r in rows
         if not r.going
     ][:5]
     hint = Context(t("live.list.hint"))
-    return _message(header, Header(header), Section("\n".join(lines)), _buttons(*rsvp_buttons), hint)
+    return parts.message(header, Header(header), Section("\n".join(lines)), parts.buttons(*rsvp_buttons), hint)
 
 
 def questions_list(live: SessionInfo, asked: Sequence[Asked], t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz, t)
+    values = parts.values(live, tz, t)
     header = t.plural("live.questions.header", len(asked), **values)
     if not asked:
-        return _message(header, Header(header), Section(t("live.questions.none", **values)))
+        return parts.message(header, Header(header), Section(t("live.questions.none", **values)))
     someone = t("live.questions.someone")
     lines = [
         t("live.questions.line", number=a.number, text=a.text, asker=first_name(a.asker) if a.asker else someone)
         for a in asked[:MAX_LISTED]
     ]
-    return _message(header, Header(header), Section("\n".join(lines)), _more(len(asked), t))
+    return parts.message(header, Header(header), Section("\n".join(lines)), _more(len(asked), t))
 
 
 def attendance_list(live: SessionInfo, rows: Sequence[Attendee], t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    values = _values(live, tz, t)
+    values = parts.values(live, tz, t)
     came = sum(r.attended for r in rows)
     header = t("live.attendance.header", came=came, total=len(rows), **values)
     if not rows:
-        return _message(header, Header(header), Section(t("live.attendance.none", **values)))
+        return parts.message(header, Header(header), Section(t("live.attendance.none", **values)))
     lines = [
         t("live.attendance.came" if r.attended else "live.attendance.rsvped", name=r.name) for r in rows[:MAX_LISTED]
     ]
     buttons = [
-        Button(t("live.buttons.mark", name=_short(first_name(r.name), 20)), f"qa.mark:{live.id}-{r.member_id}")
+        Button(t("live.buttons.mark", name=parts.short(first_name(r.name), 20)), f"qa.mark:{live.id}-{r.member_id}")
         for r in rows
         if not r.attended
     ][:10]
     hint = Context(t("live.attendance.hint", **values))
-    return _message(header, Header(header), Section("\n".join(lines)), _buttons(*buttons), hint)
+    return parts.message(header, Header(header), Section("\n".join(lines)), parts.buttons(*buttons), hint)
 
 
 def next_blocks(live: SessionInfo, t: Translator, tz: ZoneInfo) -> tuple[Block, ...]:
     """What `/next` adds about the next live session."""
     return (
-        Section(t("live.next", **_values(live, tz, t))),
-        Buttons((_rsvp(live, t), _calendar(live, t))),
+        Section(t("live.next", **parts.values(live, tz, t))),
+        Buttons((parts.rsvp(live, t), parts.calendar(live, t))),
     )
 
 
 def usage(t: Translator, *, staff: bool, creator: bool) -> OutboundMessage:
-    parts = [t("live.usage.member")]
+    sections = [t("live.usage.member")]
     if staff:
-        parts.append(t("live.usage.moderator"))
+        sections.append(t("live.usage.moderator"))
     if creator:
-        parts.append(t("live.usage.creator"))
+        sections.append(t("live.usage.creator"))
     header = t("live.usage.header")
-    return _message(header, Header(header), *(Section(p) for p in parts))
+    return parts.message(header, Header(header), *(Section(p) for p in sections))
 
 
 def schedule_form(t: Translator, zone: str) -> Form:
@@ -349,4 +312,5 @@ VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
     RsvpCanceled: canceled_dm,
     RecordingForRsvp: recording_dm,
     RecordingTeaser: recording_teaser,
+    **series.VIEWS,
 }

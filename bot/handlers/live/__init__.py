@@ -1,4 +1,5 @@
-"""/live: schedule live Q&A sessions, RSVP, ask in advance, check in, and share recordings.
+"""/live: schedule live Q&A sessions (once, or weekly: `series`), RSVP, ask in advance, check in,
+and share recordings; `parse` reads what was typed.
 
 One command with subcommands (`/live ask ...`) because Slack exposes `/live` to every member;
 creator and moderator subcommands check the role here, their buttons and forms where they
@@ -11,27 +12,21 @@ import functools
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.events import FormSubmitted
+from bot.handlers.live import parse, series
 from bot.i18n import Translator
 from bot.messages import Attachment
-from bot.notices.live import SessionInfo
 from bot.router import Context, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
 from bot.services.live import CalendarEntry, SessionDraft, ics
 from bot.services.live.rules import ends_at
-from bot.services.timing import member_zone
 from bot.views import live as views
 from bot.views.common import local_time
 
 Subcommand = Callable[[Context, str], Awaitable[None]]
 Handler = Callable[[Context], Awaitable[None]]
-
-
-def _zone(ctx: Context) -> ZoneInfo:
-    return member_zone(ctx.member.timezone, ctx.services.community.tz)
 
 
 def _require(ctx: Context, role: str, sub: str) -> None:
@@ -40,65 +35,12 @@ def _require(ctx: Context, role: str, sub: str) -> None:
         raise UserError(key, sub=sub, creator=ctx.services.community.creator_name)
 
 
-def _number(text: str) -> int | None:
-    """A plain ASCII number of sensible size (`3`, `#3`), or None."""
-    raw = text.strip().lstrip("#")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-
-
-def _session_id(text: str) -> int:
-    number = _number(text)
-    if number is None:
-        raise UserError("live.errors.bad_id", value=text.strip()[:40] or "?")
-    return number
-
-
-def _action_id(ctx: Context) -> int:
-    action = ctx.action
-    return _session_id(action.arg or "") if action else _session_id("")
-
-
-def split_schedule(args: str) -> SessionDraft:
-    """`DATE TIME [ZONE] [DURATION] [LINK] | Title [| description]` into its parts, each checked later."""
-    head, bar, tail = args.partition("|")
-    title, _, description = tail.partition("|")
-    tokens = head.split()
-    if len(tokens) < 2:
-        raise UserError("live.errors.need_when")
-    if not bar or not title.strip():
-        raise UserError("live.errors.no_title")
-    day, clock, rest = _when(tokens)
-    return SessionDraft(title=title, date=day, time=clock, description=description, **_options(rest))
-
-
-def _when(tokens: list[str]) -> tuple[str, str, list[str]]:
-    """The date and time at the front (`5 pm` counts as one time), and the tokens after them."""
-    day, clock, *rest = tokens
-    if rest and rest[0].lower() in ("am", "pm"):
-        clock, rest = clock + rest[0], rest[1:]
-    return day, clock, rest
-
-
-def _options(tokens: list[str], allowed: tuple[str, ...] = ("zone", "duration", "link")) -> dict[str, str]:
-    """Optional parts in any order, told apart by shape: a link, a length (starts with a digit), a zone."""
-    parts = dict.fromkeys(allowed, "")
-    for token in tokens:
-        if "://" in token or token.lower().startswith("www."):
-            kind = "link"
-        else:
-            kind = "duration" if token[0].isdigit() else "zone"
-        if kind not in parts or parts[kind]:
-            raise UserError("live.errors.unknown_part", value=token)
-        parts[kind] = token
-    return parts
-
-
 # -- subcommands ------------------------------------------------------------------------
 
 
 async def show_list(ctx: Context, _: str = "") -> None:
     rows = await ctx.services.live.upcoming(ctx.member.id)
-    await ctx.reply(views.upcoming_list(rows, ctx.t, _zone(ctx), staff=outranks(ctx.member.role, "moderator")))
+    await ctx.reply(views.upcoming_list(rows, ctx.t, parse.zone(ctx), staff=outranks(ctx.member.role, "moderator")))
 
 
 async def show_usage(ctx: Context, _: str = "") -> None:
@@ -107,17 +49,20 @@ async def show_usage(ctx: Context, _: str = "") -> None:
 
 
 async def schedule(ctx: Context, args: str) -> None:
+    if parse.is_series(args):
+        await series.schedule_series(ctx, args)
+        return
     if not args:
         form = views.schedule_form(ctx.t, ctx.services.community.config.community.timezone)
         if not await ctx.open_form(form):
             await ctx.say("live.errors.need_when")
         return
-    await _schedule(ctx, split_schedule(args))
+    await _schedule(ctx, parse.split_schedule(args))
 
 
 async def _schedule(ctx: Context, draft: SessionDraft) -> None:
     live = await ctx.services.live.schedule(draft)
-    await ctx.reply(views.scheduled_reply(live, ctx.t, _zone(ctx), ctx.services.live.channel))
+    await ctx.reply(views.scheduled_reply(live, ctx.t, parse.zone(ctx), ctx.services.live.channel))
 
 
 async def schedule_form(ctx: Context) -> None:
@@ -133,38 +78,40 @@ async def move(ctx: Context, args: str) -> None:
     parts = args.split()
     if len(parts) < 3:
         raise UserError("live.errors.move_usage")
-    day, clock, rest = _when(parts[1:])
-    options = _options(rest, ("zone", "duration"))
-    live, old = await ctx.services.live.move(_session_id(parts[0]), day, clock, options["zone"], options["duration"])
-    await ctx.say("live.moved.reply", **_values(ctx, live), old=local_time(old, _zone(ctx), ctx.t))
+    day, clock, rest = parse.when(parts[1:])
+    options = parse.options(rest, ("zone", "duration"))
+    live, old = await ctx.services.live.move(
+        parse.session_id(parts[0]), day, clock, options["zone"], options["duration"]
+    )
+    await ctx.say("live.moved.reply", **parse.values(ctx, live), old=local_time(old, parse.zone(ctx), ctx.t))
 
 
 async def cancel(ctx: Context, args: str) -> None:
-    live, told = await ctx.services.live.cancel(_session_id(args))
+    live, told = await ctx.services.live.cancel(parse.session_id(args))
     await ctx.say("live.canceled.reply", title=live.title, id=live.id, told=ctx.t.plural("live.count.members", told))
 
 
 async def ask(ctx: Context, args: str) -> None:
     first, _, rest = args.strip().partition(" ")
     session_id = None
-    numbered = _number(first)
+    numbered = parse.number(first)
     if numbered is not None and rest.strip():
         # `#3` always names a session; a bare `3` only if such a session is open ("3 ways to...")
         open_ids = {row.session.id for row in await ctx.services.live.upcoming(limit=20)}
         if first.startswith("#") or numbered in open_ids:
             session_id, args = numbered, rest
     live, number = await ctx.services.live.ask(ctx.member.id, args, session_id)
-    await ctx.say("live.asked", number=number, **_values(ctx, live))
+    await ctx.say("live.asked", number=number, **parse.values(ctx, live))
 
 
 async def questions(ctx: Context, args: str) -> None:
-    live, asked = await ctx.services.live.questions(_session_id(args) if args.strip() else None)
-    await ctx.reply(views.questions_list(live, asked, ctx.t, _zone(ctx)))
+    live, asked = await ctx.services.live.questions(parse.session_id(args) if args.strip() else None)
+    await ctx.reply(views.questions_list(live, asked, ctx.t, parse.zone(ctx)))
 
 
 async def attend(ctx: Context, args: str) -> None:
     first, _, rest = args.strip().partition(" ")
-    session_id = _session_id(first)
+    session_id = parse.session_id(first)
     refs = rest.split()
     if refs:
         user = ctx.event.user
@@ -172,13 +119,13 @@ async def attend(ctx: Context, args: str) -> None:
         live, newly = await ctx.services.live.mark_attended(session_id, member_ids)
         await ctx.say("live.attendance.marked", title=live.title, marked=ctx.t.plural("live.count.members", newly))
     live, rows = await ctx.services.live.attendance(session_id)
-    await ctx.reply(views.attendance_list(live, rows, ctx.t, _zone(ctx)))
+    await ctx.reply(views.attendance_list(live, rows, ctx.t, parse.zone(ctx)))
 
 
 async def recording(ctx: Context, args: str) -> None:
     first, _, rest = args.strip().partition(" ")
     url, _, description = rest.strip().partition(" ")
-    result = await ctx.services.live.add_recording(_session_id(first), url, description)
+    result = await ctx.services.live.add_recording(parse.session_id(first), url, description)
     key = "live.recording.replaced" if result.replaced else "live.recording.reply"
     await ctx.say(
         key,
@@ -189,11 +136,7 @@ async def recording(ctx: Context, args: str) -> None:
 
 
 async def rsvp_command(ctx: Context, args: str) -> None:
-    await _rsvp(ctx, _session_id(args))
-
-
-def _values(ctx: Context, live: SessionInfo) -> dict[str, object]:
-    return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, _zone(ctx), ctx.t)}
+    await _rsvp(ctx, parse.session_id(args))
 
 
 SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
@@ -207,6 +150,8 @@ SUBCOMMANDS: dict[str, tuple[str, Subcommand]] = {
     "move": ("creator", move),
     "cancel": ("creator", cancel),
     "recording": ("creator", recording),
+    "series": ("creator", series.series),
+    "skip": ("creator", series.skip),
 }
 
 
@@ -228,26 +173,26 @@ async def live(ctx: Context) -> None:
 
 async def _rsvp(ctx: Context, session_id: int) -> None:
     live, new = await ctx.services.live.rsvp(session_id, ctx.member.id)
-    await ctx.reply(views.rsvp_reply(live, ctx.t, _zone(ctx), new=new))
+    await ctx.reply(views.rsvp_reply(live, ctx.t, parse.zone(ctx), new=new))
 
 
 async def rsvp_button(ctx: Context) -> None:
-    await _rsvp(ctx, _action_id(ctx))
+    await _rsvp(ctx, parse.action_id(ctx))
 
 
 async def unrsvp_button(ctx: Context) -> None:
-    live = await ctx.services.live.unrsvp(_action_id(ctx), ctx.member.id)
-    await ctx.say("live.rsvp.removed", **_values(ctx, live))
+    live = await ctx.services.live.unrsvp(parse.action_id(ctx), ctx.member.id)
+    await ctx.say("live.rsvp.removed", **parse.values(ctx, live))
 
 
 async def here_button(ctx: Context) -> None:
-    live, new = await ctx.services.live.check_in(_action_id(ctx), ctx.member.id)
+    live, new = await ctx.services.live.check_in(parse.action_id(ctx), ctx.member.id)
     await ctx.reply(views.here_reply(live, ctx.t, new=new))
 
 
 async def calendar_button(ctx: Context) -> None:
     """The .ics file (Slack puts files in their DMs; Discord sends it with the answer), then web calendar links."""
-    event = _calendar_event(ctx, await ctx.services.live.calendar_entry(_action_id(ctx)))
+    event = _calendar_event(ctx, await ctx.services.live.calendar_entry(parse.action_id(ctx)))
     slug = re.sub(r"[^a-z0-9]+", "-", event.summary.lower()).strip("-")[:40] or "live-session"
     file = Attachment(f"{slug}.ics", ics.to_ics(event), "text/calendar")
     await ctx.reply(views.calendar_file(event.summary, file, ctx.t))
@@ -257,9 +202,9 @@ async def calendar_button(ctx: Context) -> None:
 
 async def mark_button(ctx: Context) -> None:
     session_part, _, member_part = ((ctx.action.arg if ctx.action else None) or "").partition("-")
-    live, _ = await ctx.services.live.mark_attended(_session_id(session_part), [_session_id(member_part)])
+    live, _ = await ctx.services.live.mark_attended(parse.session_id(session_part), [parse.session_id(member_part)])
     live, rows = await ctx.services.live.attendance(live.id)
-    await ctx.reply(views.attendance_list(live, rows, ctx.t, _zone(ctx)))
+    await ctx.reply(views.attendance_list(live, rows, ctx.t, parse.zone(ctx)))
 
 
 def _calendar_event(ctx: Context, entry: CalendarEntry) -> ics.CalendarEvent:
