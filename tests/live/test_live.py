@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,12 +15,19 @@ from bot.clock import FakeClock
 from bot.messages import Form, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.live.ics import CalendarEvent, fold, to_ics
+from bot.views.common import local_time
 from storage.models import Activity, ContentItem, LiveQuestion, LiveSession, OutboxMessage, Rsvp
 
+OSLO = ZoneInfo("Europe/Oslo")
 PRICING = "2026-12-03 17:00 Europe/Oslo 60 https://zoom.example/j/1 | Pricing clinic"
 # Sunday 22 Nov 2026, 17:00 in Oslo (CET) = 16:00 UTC; the fake clock starts Friday 20 Nov, 12:00 UTC.
 SUNDAY = "2026-11-22 17:00 | Sunday hot seats"
 SUNDAY_START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
+
+
+def dec3(app: App) -> str:
+    """Thursday 3 Dec 2026, 17:00 in Oslo as members read it (the format is CLDR's, so it is not spelled out here)."""
+    return local_time(datetime(2026, 12, 3, 16, 0, tzinfo=UTC), OSLO, app.services.catalog.for_locale("en"))
 
 
 def text_of(message: OutboundMessage) -> str:
@@ -56,13 +64,13 @@ async def schedule(memory: MemoryPlatform, app: App, args: str = PRICING) -> str
 
 async def test_schedule_in_one_line_saves_and_announces_with_buttons(app: App, memory: MemoryPlatform) -> None:
     reply = await schedule(memory, app)
-    assert reply.startswith("Scheduled #1 *Pricing clinic* for Thu 03 Dec, 17:00 CET (60 min)")
+    assert reply.startswith(f"Scheduled #1 *Pricing clinic* for {dec3(app)} (60 min)")
     [live] = await rows(app, LiveSession)
     assert live.starts_at == datetime(2026, 12, 3, 16, 0, tzinfo=UTC)
     assert (live.duration_min, live.link, live.status) == (60, "https://zoom.example/j/1", "scheduled")
     [post] = memory.posts_in("live")
     assert post.blocks[0].text == "🎙 Live Q&A: Pricing clinic"  # type: ignore[union-attr]
-    assert "Thu 03 Dec, 17:00 CET" in text_of(post)
+    assert dec3(app) in text_of(post)
     assert actions(post) == ["qa.rsvp:1", "qa.ics:1"]
 
 
@@ -160,7 +168,7 @@ async def test_rsvp_button_twice_keeps_one_rsvp(app: App, memory: MemoryPlatform
     await schedule(memory, app)
     first = await memory.click("u1", "qa.rsvp:1")
     second = await memory.click("u1", "qa.rsvp:1")
-    assert first.texts[0].startswith("You're in! See you at *Pricing clinic* on *Thu 03 Dec, 17:00 CET*")
+    assert first.texts[0].startswith(f"You're in! See you at *Pricing clinic* on *{dec3(app)}*")
     assert second.texts[0].startswith("You're already on the list")
     assert "qa.unrsvp:1" in actions(first.replies[0][0])
     assert await count(app, Rsvp) == 1
@@ -177,7 +185,7 @@ async def test_list_shows_counts_and_next_mentions_the_session(app: App, memory:
     await memory.command("u2", "live", "ask 1 How do I price a retainer?")
     listing = text_of((await memory.command("u1", "live")).replies[0][0])
     assert listing.index("Sunday hot seats") < listing.index("Pricing clinic")  # soonest first
-    assert "#1 *Pricing clinic*: Thu 03 Dec, 17:00 CET (60 min), 2 RSVPs · ✓ you're going" in listing
+    assert f"#1 *Pricing clinic*: {dec3(app)} (60 min), 2 RSVPs · ✓ you're going" in listing
     assert "1 question" not in listing  # counts of questions are for the creator
     staff = text_of((await memory.command("creator", "live", "list")).replies[0][0])
     assert "2 RSVPs, 1 question" in staff
