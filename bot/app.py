@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -120,13 +120,18 @@ class App:
             except Exception:
                 log.exception("replaying unfinished inbound events failed")
 
-    async def advance_time(self, delta: timedelta) -> str:
-        """Move a fake or offset clock forward, run what became due; returns the new local time."""
+    async def advance_time(self, delta: timedelta, on_step: Callable[[str], None] | None = None) -> str:
+        """Move a fake or offset clock forward as real time would pass: every job runs at each moment
+        it would have run on the way, and what it queued is delivered then (JobScheduler.walk).
+        `on_step` hears each stop's local time. Returns the new local time."""
         if not isinstance(self.clock, (FakeClock, OffsetClock)):
             raise RuntimeError("only a fake or offset clock can be moved")
-        self.clock.advance(delta)
-        await self.tick()
-        return local_time(self.clock.now(), self.services.community.tz)
+        tz = self.services.community.tz
+        stop = None if on_step is None else (lambda moment: on_step(local_time(moment, tz)))
+        await self.scheduler.walk(self.clock, delta, settle=self.settle, on_step=stop)
+        await self.router.replay_unfinished()
+        await self.settle()
+        return local_time(self.clock.now(), tz)
 
     async def stop(self) -> None:
         """Stop everything, each step bounded: a stuck step is logged and shutdown goes on."""

@@ -4,12 +4,18 @@ The leader is whoever holds the PostgreSQL advisory lock (storage/leader.py). Fo
 for it again every `retry_seconds`, and the leader checks on the same beat that its lock's
 connection is still alive, so when the leader dies another process schedules within one
 interval (plus PostgreSQL noticing the dead session, immediate when the process exits).
+
+`walk` is time that jumps (the console's `/time +3d`, tests): the clock stops at every moment a
+job would have run on the way, runs those jobs in order and delivers what they queued, so a
+jump sends what the same stretch of real time would have sent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,6 +27,14 @@ from storage.leader import LeaderLock
 log = logging.getLogger(__name__)
 
 LEADER_RETRY_SECONDS = 20.0
+
+
+class MovableClock(Protocol):
+    """A clock that can be pushed forward (FakeClock, OffsetClock)."""
+
+    def now(self) -> datetime: ...
+
+    def advance(self, delta: timedelta) -> None: ...
 
 
 class JobScheduler:
@@ -88,6 +102,55 @@ class JobScheduler:
                 await job.run()
             except Exception:
                 log.exception("job %s failed", job.name)
+
+    def plan(self, after: datetime, until: datetime) -> list[tuple[datetime, list[Job]]]:
+        """Every moment in (after, until] at which some job runs, with those jobs in their order."""
+        moments: dict[datetime, list[Job]] = {}
+        for job in self.jobs:
+            for moment in job.firings(after, until):
+                moments.setdefault(moment, []).append(job)
+        return sorted(moments.items(), key=lambda item: item[0])
+
+    async def walk(
+        self,
+        clock: MovableClock,
+        delta: timedelta,
+        *,
+        settle: Callable[[], Awaitable[object]],
+        on_step: Callable[[datetime], None] | None = None,
+    ) -> int:
+        """Move `clock` forward by `delta`, stopping wherever a job would have run (see `plan`):
+        there, run those jobs in order, then `settle` (deliver what is due). Returns the stops made.
+
+        `on_step(moment)` is told each stop before its jobs run. A job that fails is logged once
+        per walk (with how often it failed), and the walk goes on.
+        """
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        start = clock.now()
+        end = start + delta
+        failures: dict[str, int] = {}
+        stops = self.plan(start, end)
+        for moment, jobs in stops:
+            if moment > clock.now():
+                clock.advance(moment - clock.now())
+            if on_step is not None:
+                on_step(moment)
+            for job in jobs:
+                try:
+                    await job.run()
+                except Exception:
+                    if job.name not in failures:
+                        log.exception("job %s failed at %s", job.name, moment.isoformat(timespec="minutes"))
+                    failures[job.name] = failures.get(job.name, 0) + 1
+            await settle()
+        if end > clock.now():
+            clock.advance(end - clock.now())
+            await settle()
+        for name, count in failures.items():
+            if count > 1:
+                log.warning("job %s failed %d times while time moved forward", name, count)
+        return len(stops)
 
     def _stop_scheduler(self) -> None:
         if self._scheduler is not None:
