@@ -15,6 +15,7 @@ from bot.cli.errors import run_async
 from bot.clock import Clock, OffsetClock, SystemClock
 from bot.community.loader import CommunitySpec, load_community
 from bot.community.scaffold import scaffold
+from bot.logging_setup import FILES_FOLDER, LOG_FILE, local_folder, log_to_file
 from bot.services.community import claim_slug, known_slugs
 from bot.services.importer import ImportReport, import_community
 from bot.settings import SAMPLE_COMMUNITY, Settings, SettingsError
@@ -52,6 +53,9 @@ async def _run(settings: Settings, choice: CommunityChoice, start: datetime | No
     from storage.migrate import upgrade
 
     console = "console" in settings.chosen_platforms()
+    folder = local_folder(settings.database_url)  # the console's log and files sit beside its database
+    if console:  # the terminal shows the chat; logs go to a file, warnings as one short line
+        log_to_file(folder / LOG_FILE, settings.log_level)
     # The console can move time forward (`/time +3d`); real deployments use real time.
     clock: Clock = OffsetClock(start) if console else SystemClock()
     database = Database(settings.database_url)
@@ -66,7 +70,9 @@ async def _run(settings: Settings, choice: CommunityChoice, start: datetime | No
     log.info("membot running on %s with %s", ", ".join(app.platforms), redact_url(settings.database_url))
     try:
         if console:
-            await app.platforms["console"].run_session()  # type: ignore[attr-defined]
+            await app.platforms["console"].run_session(  # type: ignore[attr-defined]  # the console's own, not Platform's
+                log_file=folder / LOG_FILE, files=folder / FILES_FOLDER
+            )
             await app.settle()
         else:
             await asyncio.Event().wait()

@@ -1,7 +1,9 @@
 """An interactive terminal chat: you are a member, `/as NAME` switches person, `/time +3d` moves time.
 
 When standard input is not a terminal it reads lines until end of input, so a session can
-be scripted: `printf '/join\\n/time +7d\\n' | membot run --platform console`.
+be scripted: `printf '/join\\n/time +7d\\n' | membot run --platform console`. The screen holds
+the chat: the files a message carries are written to a folder and named, forms ask one question
+per line (console_forms.py), and `/time` shows when each message arrives on the way.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import sys
 import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from bot.events import (
     ActionClicked,
@@ -27,7 +29,9 @@ from bot.events import (
     MessagePosted,
     UserRef,
 )
-from bot.messages import Form, FormField, OutboundMessage, SentMessage, Target
+from bot.messages import Form, OutboundMessage, SentMessage, Target
+from bot.platforms.console_files import FileShelf, describe
+from bot.platforms.console_forms import PendingForm
 from bot.platforms.console_render import indent, render_text
 from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 
@@ -40,6 +44,8 @@ _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "wee
 
 Reader = Callable[[], Awaitable[str | None]]
 Writer = Callable[[str], None]
+Advance = Callable[[timedelta, Callable[[str], None]], Awaitable[str]]
+FILES = Path("membot-files")
 
 
 def parse_duration(text: str) -> timedelta:
@@ -64,21 +70,6 @@ def member_id(name: str) -> str:
     return words
 
 
-@dataclass
-class _PendingForm:
-    form: Form
-    user: UserRef
-    values: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def field(self) -> FormField:
-        return self.form.fields[len(self.values)]
-
-    @property
-    def done(self) -> bool:
-        return len(self.values) == len(self.form.fields)
-
-
 class ConsoleResponder:
     def __init__(self, console: ConsolePlatform, user: UserRef) -> None:
         self._console = console
@@ -88,7 +79,7 @@ class ConsoleResponder:
         self._console.show(f"reply to {self._user.display_name}", message)
 
     async def open_form(self, form: Form) -> bool:
-        self._console.begin_form(form, self._user)
+        await self._console.begin_form(form, self._user)
         return True
 
 
@@ -104,6 +95,7 @@ class ConsolePlatform:
         echo_input: bool | None = None,
         creator_name: str = "Creator",
         community_id: int = 1,
+        files: Path = FILES,
     ) -> None:
         interactive = sys.stdin.isatty()
         self._read_line = read_line or (_interactive_reader if interactive else _piped_reader)
@@ -115,24 +107,26 @@ class ConsolePlatform:
         self._workspace = WORKSPACE if community_id == 1 else f"{WORKSPACE}-{community_id}"
         self._names: dict[str, str] = {CREATOR_ID: creator_name}
         self._dispatch: Dispatch | None = None
-        self._advance: Callable[[timedelta], Awaitable[str]] | None = None
-        self._settle: Callable[[], Awaitable[None]] | None = None
+        self._advance: Advance | None = None
+        self._settle: Callable[[], Awaitable[object]] | None = None
         self._ids = itertools.count(1)
         self._session = uuid.uuid4().hex[:12]  # event ids differ between runs: each run's events are new
         self._choices: dict[int, tuple[str, str]] = {}
         self._choice_numbers = itertools.count(1)
         self._known: set[str] = set()
-        self._form: _PendingForm | None = None
+        self._form: PendingForm | None = None
+        self._earlier: dict[tuple[str, str], dict[str, str]] = {}  # (user id, form id): answers last given
         self._access: dict[str, set[str]] = {}
+        self._shelf = FileShelf(files)
+        self._moment: str | None = None  # while time moves: the stop being delivered
+        self._stamped: str | None = None
         self.user = self._user_ref(DEFAULT_MEMBER)
 
     @property
     def workspaces(self) -> tuple[str, ...]:
         return (self._workspace,)
 
-    def bind(
-        self, *, advance_time: Callable[[timedelta], Awaitable[str]], settle: Callable[[], Awaitable[None]]
-    ) -> None:
+    def bind(self, *, advance_time: Advance, settle: Callable[[], Awaitable[object]]) -> None:
         """Hooks into the app: move the clock (and run what became due), and deliver the outbox."""
         self._advance = advance_time
         self._settle = settle
@@ -154,8 +148,11 @@ class ConsolePlatform:
         self.show("edited", message)
 
     async def upload_file(self, target: Target, filename: str, data: bytes, title: str) -> SentMessage:
-        self._write(f"[file {filename}: {title}, {len(data)} bytes]")
-        return SentMessage(message_id=f"c{next(self._ids)}")
+        where = f"DM to {self._name_of(target.user_id)}" if target.user_id else f"#{target.channel}"
+        self._stamp()
+        self._write(f"[{where}]\n{indent(title)}" if title else f"[{where}]")
+        self._write(indent(self._keep(filename, data)))
+        return SentMessage(message_id=f"c{next(self._ids)}", channel_id=target.channel or "")
 
     async def grant_access(self, workspace_id: str, user_id: str, tier: str) -> None:
         if tier not in self._access.setdefault(user_id, set()):
@@ -174,10 +171,13 @@ class ConsolePlatform:
 
     # -- the session ---------------------------------------------------------------------
 
-    async def run_session(self) -> None:
-        """Read lines until end of input (or /quit)."""
+    async def run_session(self, *, log_file: Path | None = None, files: Path | None = None) -> None:
+        """Read lines until end of input (or /quit). The first line names the log file."""
+        if files is not None:
+            self._shelf = FileShelf(files)
+        logs = f" Logs: {log_file}." if log_file is not None else ""
         self._write(
-            f"membot console. You are {self.user.display_name} (a member). "
+            f"membot console.{logs} You are {self.user.display_name} (a member). "
             "Try /help, /as NAME, /as creator, /time +1d, /quit. Numbers pick choices."
         )
         await self._arrive(self.user)
@@ -186,7 +186,7 @@ class ConsolePlatform:
             if line is None:
                 break
             line = line.strip()
-            if not line:
+            if not line and self._form is None:
                 continue
             if self._echo:
                 self._write(f"{self.user.display_name}> {line}")
@@ -195,6 +195,8 @@ class ConsolePlatform:
             await self.handle_line(line)
 
     async def handle_line(self, line: str) -> None:
+        if self._form is not None and line.startswith("/"):
+            self._close_form()
         if self._form is not None:
             await self._answer_form(line)
         elif line.startswith("/as ") or line == "/as":
@@ -235,7 +237,26 @@ class ConsolePlatform:
     # -- output --------------------------------------------------------------------------
 
     def show(self, where: str, message: OutboundMessage) -> None:
+        self._stamp()
         self._write(f"[{where}]\n{indent(render_text(message, self._number))}")
+        if message.attachment is not None:
+            self._write(indent(self._keep(message.attachment.filename, message.attachment.data)))
+
+    def _keep(self, filename: str, data: bytes) -> str:
+        """Write a file the chat carries to the folder; the line that names it."""
+        try:
+            return describe(self._shelf.put(filename, data), len(data))
+        except OSError as exc:
+            return f"[file {filename} could not be written to {self._shelf.folder}: {exc.strerror or exc}]"
+
+    def _stamp(self) -> None:
+        """While time moves, say when (once per stop) before the first message of that stop."""
+        if self._moment is not None and self._moment != self._stamped:
+            self._write(f"-- {self._moment} --")
+            self._stamped = self._moment
+
+    def _at(self, moment: str) -> None:
+        self._moment = moment
 
     def _number(self, action_id: str, value: str) -> int:
         n = next(self._choice_numbers)
@@ -261,7 +282,11 @@ class ConsolePlatform:
         if self._advance is None:
             self._write("Time travel is not available here.")
             return
-        self._write(f"[time moves forward {amount.lstrip('+').strip()}: it is now {await self._advance(delta)}]")
+        try:
+            now = await self._advance(delta, self._at)
+        finally:
+            self._moment = self._stamped = None
+        self._write(f"[time moves forward {amount.lstrip('+').strip()}: it is now {now}]")
 
     async def _pick(self, number: int) -> None:
         if number not in self._choices:
@@ -274,30 +299,42 @@ class ConsolePlatform:
             )
         )
 
-    def begin_form(self, form: Form, user: UserRef) -> None:
-        self._form = _PendingForm(form, user)
-        self._write(f"** {form.title} ** (answer each question on its own line)")
+    async def begin_form(self, form: Form, user: UserRef) -> None:
+        pending = PendingForm(form, user, earlier=self._earlier.get((user.user_id, form.form_id), {}))
+        self._write(f"** {form.title} ** (answer each question on its own line; a /command leaves the form)")
+        self._form = pending
+        if pending.done:  # nothing for a person to fill in (sent from inside a handler, it would nest)
+            self._write("Nothing to fill in: press Enter to send it.")
+            return
         self._prompt_field()
 
     def _prompt_field(self) -> None:
         assert self._form is not None
-        current = self._form.field
-        self._write(f"{current.label}{'' if current.required else ' (optional, - to skip)'}")
-        for n, option in enumerate(current.options, 1):
-            self._write(f"  [{n}] {option.label}")
+        for line in self._form.prompt():
+            self._write(line)
+
+    def _close_form(self) -> None:
+        """A /command mid-form: the form is closed, its answers kept for the next time it opens."""
+        pending = self._form
+        assert pending is not None
+        self._form = None
+        self._earlier[(pending.user.user_id, pending.form.form_id)] = pending.given()
+        self._write(f"(left the form {pending.form.title}; your answers are kept for next time)")
 
     async def _answer_form(self, line: str) -> None:
         pending = self._form
         assert pending is not None
-        current = pending.field
-        value = "" if line == "-" and not current.required else line
-        if current.options and line.isdigit() and 1 <= int(line) <= len(current.options):
-            value = current.options[int(line) - 1].value
-        pending.values[current.name] = value
+        problem = pending.answer(line)
+        if problem is not None:
+            self._write(problem)
         if not pending.done:
             self._prompt_field()
             return
         self._form = None
+        await self._submit(pending)
+
+    async def _submit(self, pending: PendingForm) -> None:
+        self._earlier[(pending.user.user_id, pending.form.form_id)] = pending.given()
         await self._emit(
             FormSubmitted(
                 user=pending.user,

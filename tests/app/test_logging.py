@@ -6,10 +6,19 @@ import io
 import json
 import logging
 import sys
+from pathlib import Path
 
 import pytest
 
-from bot.logging_setup import JsonFormatter, RedactingFilter, TextFormatter, configure_logging, redact
+from bot.logging_setup import (
+    JsonFormatter,
+    RedactingFilter,
+    TextFormatter,
+    configure_logging,
+    local_folder,
+    log_to_file,
+    redact,
+)
 
 SECRETS = {
     "slack bot": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
@@ -89,3 +98,39 @@ def test_configure_installs_one_handler_and_respects_others(monkeypatch: pytest.
     assert len(lines) == 1 and json.loads(lines[0])["message"] == "sent to [redacted]"
     root.handlers.append(logging.NullHandler())
     assert configure_logging("INFO", stream=stream) is None  # someone else's handlers: left alone
+
+
+def test_the_console_logs_to_a_file_and_shows_a_warning_as_one_short_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    terminal = io.StringIO()
+    path = tmp_path / "membot.log"
+    assert log_to_file(path, "INFO", human=terminal) is True
+    log = logging.getLogger("bot.scheduler")
+    log.info("membot running on console")
+    try:
+        raise RuntimeError("no such column: live_sessions.series_id")
+    except RuntimeError:
+        log.exception("job %s failed\nsecond line", "live.reminders")
+    log.exception("job %s failed\nsecond line", "live.reminders")  # the same again: not repeated
+    log.warning("card of %s declined %s", "dana@example.com", "x" * 300)
+    for handler in root.handlers:
+        handler.close()
+
+    shown = terminal.getvalue().splitlines()
+    assert shown[0] == "[error: job live.reminders failed (more in membot.log)]"
+    assert shown[1].startswith("[warning: card of [redacted] declined xxx") and len(shown[1]) < 200
+    assert len(shown) == 2 and "Traceback" not in terminal.getvalue()
+    kept = path.read_text()
+    assert "membot running on console" in kept and "Traceback" in kept and "series_id" in kept
+    assert "dana@example.com" not in kept
+
+
+def test_the_console_keeps_its_log_and_files_beside_its_database() -> None:
+    assert local_folder("sqlite+aiosqlite:////srv/club/membot.db") == Path("/srv/club")
+    assert local_folder("sqlite+aiosqlite:///membot.db") == Path()
+    assert local_folder("sqlite+aiosqlite://") == Path()  # in memory
+    assert local_folder("postgresql+asyncpg://membot@db/membot") == Path()

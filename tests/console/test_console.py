@@ -1,0 +1,193 @@
+"""The console shows the chat: forms ask only what a person fills in and keep their answers,
+a /command leaves a form, files are written to a folder and named, and `/time` says when each
+message arrived on the way."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.events import CommandInvoked, Event, FormSubmitted, UserRef
+from bot.messages import Attachment, Form, FormField, Option, OutboundMessage, Section, Target
+from bot.platforms.console import ConsolePlatform
+from bot.platforms.console_files import FileShelf
+from bot.platforms.console_forms import PendingForm
+
+USER = UserRef("console", "console", "alex", "Alex")
+NOTE = Form(
+    form_id="analytics.note",
+    title="A note to Dana",
+    fields=(
+        FormField("member_id", "Member", initial="42"),
+        FormField("note", "Your note", kind="multiline"),
+    ),
+)
+SESSION = Form(
+    form_id="live.schedule",
+    title="Schedule a live Q&A",
+    fields=(
+        FormField("title", "Title"),
+        FormField("zone", "Time zone", initial="Europe/Oslo"),
+        FormField("duration", "Length in minutes", kind="number", initial="60"),
+        FormField("level", "Level", kind="select", options=(Option("Beginner", "1"), Option("Advanced", "2"))),
+        FormField("link", "Call link (optional)", required=False),
+    ),
+)
+
+
+class Console:
+    """A console with a recording dispatch: what it wrote, and the events it sent."""
+
+    def __init__(self, folder: Path) -> None:
+        self.out: list[str] = []
+        self.events: list[Event] = []
+        self.platform = ConsolePlatform(write=self.out.append, echo_input=False, files=folder)
+
+    async def dispatch(self, event: Event) -> None:
+        self.events.append(event)
+        if isinstance(event, CommandInvoked) and event.name in ("schedule", "note") and event.responder is not None:
+            await event.responder.open_form(SESSION if event.name == "schedule" else NOTE)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.out)
+
+    def submitted(self) -> list[FormSubmitted]:
+        return [e for e in self.events if isinstance(e, FormSubmitted)]
+
+
+@pytest.fixture
+async def console(tmp_path: Path) -> AsyncIterator[Console]:
+    made = Console(tmp_path / "membot-files")
+    await made.platform.start(made.dispatch)
+    yield made
+    await made.platform.stop()
+
+
+async def lines(console: Console, *typed: str) -> None:
+    for line in typed:
+        await console.platform.handle_line(line)
+
+
+async def test_a_form_asks_only_what_a_person_fills_in(console: Console) -> None:
+    await lines(console, "/note", "Thinking of you!")
+    assert "Member" not in console.text  # the member's id is the form's bookkeeping
+    [sent] = console.submitted()
+    assert dict(sent.values) == {"member_id": "42", "note": "Thinking of you!"}
+
+
+async def test_a_wrong_answer_is_asked_again_and_the_answers_so_far_are_kept(console: Console) -> None:
+    await lines(console, "/schedule", "Hot seats", "", "an hour", "45", "3", "advanced", "")
+    assert "Please answer with a number, like 60." in console.text
+    assert "Pick one of the numbers 1 to 2." in console.text
+    assert "Time zone (Enter keeps: Europe/Oslo)" in console.text
+    [sent] = console.submitted()
+    assert dict(sent.values) == {
+        "title": "Hot seats",
+        "zone": "Europe/Oslo",
+        "duration": "45",
+        "level": "2",
+        "link": "",
+    }
+
+
+async def test_a_required_answer_cannot_be_left_empty(console: Console) -> None:
+    await lines(console, "/schedule", "", "Hot seats")
+    assert "This one needs an answer." in console.text
+    assert console.out[-1] == "Time zone (Enter keeps: Europe/Oslo)" and console.submitted() == []
+
+
+async def test_a_command_mid_form_leaves_it_runs_and_the_answers_wait_for_next_time(console: Console) -> None:
+    await lines(console, "/schedule", "Hot seats", "America/New_York", "/library")
+    assert console.submitted() == []
+    assert [e.name for e in console.events if isinstance(e, CommandInvoked)] == ["schedule", "library"]
+    assert "left the form Schedule a live Q&A" in console.text
+
+    await lines(console, "/schedule")  # opened again: what was typed is offered back
+    assert console.out[-1] == "Title (Enter keeps: Hot seats)"
+    await lines(console, "")
+    assert console.out[-1] == "Time zone (Enter keeps: America/New_York)"
+    await lines(console, "", "", "1", "-")
+    [sent] = console.submitted()
+    assert sent.values["title"] == "Hot seats" and sent.values["zone"] == "America/New_York"
+
+
+async def test_blank_lines_reach_a_form_when_input_is_scripted(tmp_path: Path) -> None:
+    typed = iter(["/schedule", "Hot seats", "", "", "1", "", None])
+
+    async def read() -> str | None:
+        return next(typed)
+
+    made = Console(tmp_path)
+    made.platform = ConsolePlatform(read_line=read, write=made.out.append, echo_input=False, files=tmp_path)
+    await made.platform.start(made.dispatch)
+    await made.platform.run_session(log_file=tmp_path / "membot.log")
+    assert made.out[0].startswith(f"membot console. Logs: {tmp_path / 'membot.log'}.")
+    [sent] = made.submitted()
+    assert sent.values["zone"] == "Europe/Oslo" and sent.values["duration"] == "60"
+
+
+async def test_a_file_a_message_carries_is_written_and_named(console: Console, tmp_path: Path) -> None:
+    invite = OutboundMessage(
+        "Add it to your calendar",
+        blocks=(Section("Add it to your calendar"),),
+        attachment=Attachment("../../hot seats.ics", b"BEGIN:VCALENDAR", "text/calendar"),
+    )
+    console.platform.show("reply to Alex", invite)
+    await console.platform.upload_file(Target("console", "console", user_id="alex"), "chart.png", b"\x89PNG", "Growth")
+    folder = tmp_path / "membot-files"
+    assert (folder / "hot-seats.ics").read_bytes() == b"BEGIN:VCALENDAR"
+    assert (folder / "chart.png").read_bytes() == b"\x89PNG"
+    assert "[file: membot-files/hot-seats.ics, 15 bytes]" in console.text  # relative to where membot runs
+    assert "[DM to Alex]\n    Growth" in console.text and "chart.png, 4 bytes]" in console.text
+
+
+def test_a_different_file_under_a_taken_name_gets_its_own(tmp_path: Path) -> None:
+    shelf = FileShelf(tmp_path)
+    first = shelf.put("my-data.json", b"{}")
+    assert shelf.put("my-data.json", b"{}") == first  # the same file again: written once
+    assert shelf.put("my-data.json", b'{"a": 1}') == tmp_path / "my-data-2.json"
+    assert shelf.put("/etc/passwd", b"x").parent == tmp_path
+
+
+async def test_time_says_when_each_message_arrived_on_the_way(console: Console) -> None:
+    platform = console.platform
+
+    async def advance(delta: timedelta, on_step: object) -> str:
+        assert callable(on_step)
+        for moment in ("Mon 2 Nov, 08:00 CET", "Mon 2 Nov, 09:00 CET", "Mon 2 Nov, 10:00 CET"):
+            on_step(moment)
+            if not moment.endswith("10:00 CET"):  # nothing arrived at 10:00: no stamp for it
+                await platform.send(Target("console", "console", channel="drops"), OutboundMessage("A drop"))
+        return "Tue 3 Nov, 05:59 CET"
+
+    async def settle() -> None:
+        return None
+
+    platform.bind(advance_time=advance, settle=settle)
+    await lines(console, "/time +1d")
+    await platform.send(Target("console", "console", channel="drops"), OutboundMessage("Later"))
+    stamps = [line for line in console.out if line.startswith("-- ")]
+    assert stamps == ["-- Mon 2 Nov, 08:00 CET --", "-- Mon 2 Nov, 09:00 CET --"]
+    assert console.out[-2] == "[time moves forward 1d: it is now Tue 3 Nov, 05:59 CET]"
+    assert console.out[-1] == "[#drops]\n    Later"  # after the jump: no stamp
+
+
+def test_pending_form_fills_bookkeeping_and_offers_earlier_answers() -> None:
+    pending = PendingForm(SESSION, USER, earlier={"title": "Pricing clinic", "level": "2"})
+    assert pending.prompt() == ["Title (Enter keeps: Pricing clinic)"]
+    assert pending.answer("") is None and pending.values["title"] == "Pricing clinic"
+    pending.answer("")
+    pending.answer("")
+    assert pending.prompt()[0] == "Level (Enter keeps: Advanced)"
+    assert pending.answer("") is None and pending.values["level"] == "2"
+    assert pending.prompt() == ["Call link (optional) (- to skip)"]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.chdir(tmp_path)  # files named relative to the current folder when they can be
+    yield

@@ -1,0 +1,61 @@
+"""The console on the real app: a form the bot turns down opens again with the answers kept, and
+a calendar invite lands in the files folder, named in the chat."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.platforms.console import ConsolePlatform
+from bot.settings import Settings
+from storage.database import Database
+from tests.conftest import START, make_app
+
+
+@pytest.fixture
+async def console_app(
+    sqlite_db: Database, settings: Settings, community_path: Path, tmp_path: Path
+) -> AsyncIterator[tuple[App, ConsolePlatform, list[str]]]:
+    out: list[str] = []
+    console = ConsolePlatform(write=out.append, echo_input=False, files=tmp_path / "membot-files")
+    app = await make_app(sqlite_db, settings, FakeClock(START), {"console": console}, community_path)
+    yield app, console, out
+    await app.stop()
+
+
+async def type_lines(console: ConsolePlatform, *lines: str) -> None:
+    for line in lines:
+        await console.handle_line(line)
+
+
+async def test_a_form_the_bot_turns_down_opens_again_with_the_answers_kept(
+    console_app: tuple[App, ConsolePlatform, list[str]],
+) -> None:
+    _, console, out = console_app
+    await type_lines(console, "/as creator", "/live schedule", "Hot seats", "2026-11-30", "25:00", "", "", "", "")
+    refusal = len(out)
+    assert "Scheduled" not in "\n".join(out)
+
+    await type_lines(console, "/live schedule")
+    assert out[-1] == "Title (e.g. Pricing clinic; Enter keeps: Hot seats)"
+    await type_lines(console, "", "", "17:00", "", "", "", "")
+    after = "\n".join(out[refusal:])
+    assert "Start time (HH:MM) (e.g. 17:00; Enter keeps: 25:00)" in after
+    assert "Scheduled #1 *Hot seats* for Mon 30 Nov, 17:00 CET" in after
+
+
+async def test_a_calendar_invite_is_written_to_the_files_folder(
+    console_app: tuple[App, ConsolePlatform, list[str]], tmp_path: Path
+) -> None:
+    _, console, out = console_app
+    await type_lines(console, "/as creator", "/live schedule 2026-11-30 17:00 Europe/Oslo 60 | Hot seats", "/as Alex")
+    choice = next(line for line in out if "Add to calendar" in line)
+    number = choice.split("Add to calendar")[0].rsplit("[", 1)[1].rstrip("] ")
+    await type_lines(console, number)
+    files = list((tmp_path / "membot-files").glob("*.ics"))
+    assert len(files) == 1 and files[0].read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert f"{files[0].name}, " in "\n".join(out)
