@@ -122,8 +122,8 @@ class JobScheduler:
         """Move `clock` forward by `delta`, stopping wherever a job would have run (see `plan`):
         there, run those jobs in order, then `settle` (deliver what is due). Returns the stops made.
 
-        `on_step(moment)` is told each stop before its jobs run. A job that fails is logged once
-        per walk (with how often it failed), and the walk goes on.
+        `on_step(moment)` is told each stop before its jobs run, and the jump's end. A job that
+        fails is logged once per walk (with how often it failed), and the walk goes on.
         """
         if delta < timedelta(0):
             raise ValueError("time only moves forward")
@@ -144,8 +144,10 @@ class JobScheduler:
                         log.exception("job %s failed at %s", job.name, moment.isoformat(timespec="minutes"))
                     failures[job.name] = failures.get(job.name, 0) + 1
             await settle()
-        if end > clock.now():
+        if end > clock.now():  # where the jump ends: deliver what fell due since the last stop
             clock.advance(end - clock.now())
+            if on_step is not None:
+                on_step(end)
             await settle()
         for name, count in failures.items():
             if count > 1:
