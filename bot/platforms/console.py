@@ -9,11 +9,8 @@ per line (console_forms.py), and `/time` shows when each message arrives on the 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import itertools
-import re
 import sys
-import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -32,42 +29,18 @@ from bot.events import (
 from bot.messages import Form, OutboundMessage, SentMessage, Target
 from bot.platforms.console_files import FileShelf, describe
 from bot.platforms.console_forms import PendingForm
+from bot.platforms.console_input import CREATOR_ID, member_id, parse_duration
 from bot.platforms.console_render import indent, render_text
 from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 
 WORKSPACE = "console"  # the first community's; others get their own, so their members stay apart
-CREATOR_ID = "creator"
-MAX_ID = 48
 DEFAULT_MEMBER = "Alex"
-_DURATION = re.compile(r"^\+?\s*(\d{1,4})\s*(m|min|h|d|w)$")
-_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+LONG_JUMP = timedelta(days=7)  # from here `/time` says it will take a while
 
 Reader = Callable[[], Awaitable[str | None]]
 Writer = Callable[[str], None]
 Advance = Callable[[timedelta, Callable[[str], None]], Awaitable[str]]
 FILES = Path("membot-files")
-
-
-def parse_duration(text: str) -> timedelta:
-    """`+3d`, `+2h`, `+30m`, `+1w` (up to 9999 units)."""
-    match = _DURATION.match(text.strip().lower())
-    if not match:
-        raise ValueError("say how far to move, like /time +3d, +2h, +30m or +1w")
-    return timedelta(**{_UNITS[match[2]]: int(match[1])})
-
-
-def member_id(name: str) -> str:
-    """The user id for `/as NAME`: the name's words, case-folded, in any script ("Åse" -> "åse",
-    "李雷" -> "李雷"), so different names are different people. Never the creator's id: only
-    `/as creator` is the creator."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    words = "-".join(re.findall(r"[^\W_]+", folded))
-    digest = hashlib.sha256(folded.encode()).hexdigest()[:10]
-    if not words:  # only symbols or emoji: still one id per name
-        return f"u-{digest}"
-    if words == CREATOR_ID or len(words) > MAX_ID:
-        return f"{words[: MAX_ID - 11]}-{digest}"
-    return words
 
 
 class ConsoleResponder:
@@ -282,6 +255,8 @@ class ConsolePlatform:
         if self._advance is None:
             self._write("Time travel is not available here.")
             return
+        if delta >= LONG_JUMP:
+            self._write(f"[living through {delta.days} days, every job at its own times: this takes a while]")
         try:
             now = await self._advance(delta, self._at)
         finally:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.events import CommandInvoked, Event, FormSubmitted, UserRef
 from bot.messages import Attachment, Form, FormField, Option, OutboundMessage, Section, Target
-from bot.platforms.console import ConsolePlatform
+from bot.platforms.console import ConsolePlatform, parse_duration
 from bot.platforms.console_files import FileShelf
 from bot.platforms.console_forms import PendingForm
 
@@ -191,3 +191,10 @@ def test_pending_form_fills_bookkeeping_and_offers_earlier_answers() -> None:
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.chdir(tmp_path)  # files named relative to the current folder when they can be
     yield
+
+
+def test_time_moves_at_most_a_year_at_once() -> None:
+    assert parse_duration("+52w") == timedelta(weeks=52)
+    assert parse_duration("+2h") == timedelta(hours=2)
+    with pytest.raises(ValueError, match="a year at most"):
+        parse_duration("+400d")
