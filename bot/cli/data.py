@@ -11,7 +11,8 @@ import typer
 
 from bot.cli.common import CommunityOption, DbOption, choose_community, settings_for
 from bot.cli.errors import database_errors, run_async
-from bot.clock import SystemClock
+from bot.cli.report_clock import AS_OF_HELP, parse_as_of
+from bot.clock import FakeClock, SystemClock
 from bot.services.community import CommunityContext
 from storage.database import Database, redact_url
 
@@ -98,21 +99,32 @@ def report_command(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the charts, CSV files and report.html to")],
     db: DbOption = None,
     community: CommunityOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP, show_default=False)] = None,
 ) -> None:
-    """Write the creator's analytics (what /stats shows) as PNG charts, CSV files and one HTML page."""
+    """Write the creator's analytics (what /stats shows) as PNG charts, CSV files and one HTML page.
+
+    The report is as of the data's clock: after a console session, the simulated time it reached.
+    """
+    asked = parse_as_of(as_of)
     settings = settings_for(db, community)
     choice = choose_community(settings.community)
 
-    async def go() -> list[Path]:
-        from bot.app import build_app
-        from bot.views.report import write_report
+    async def go() -> tuple[list[Path], str]:
+        from dataclasses import replace
+        from datetime import timedelta
 
-        clock = SystemClock()
+        from bot.app import build_app
+        from bot.cli.report_clock import current_members, report_moment
+        from bot.views.report import moment_line, write_report
+
         database = Database(settings.database_url)
         try:
+            found = await CommunityContext.load(database, choice.slug)
+            moment = await report_moment(database, found.id, asked, wall=SystemClock().now(), zone=found.tz)
+            members_then = await current_members(database, found.id, moment.at, timedelta(days=settings.grace_days))
             app_ = await build_app(
-                settings.model_copy(update={"community_slug": choice.slug}),
-                clock=clock,
+                settings.model_copy(update={"community_slug": found.config.community.slug}),
+                clock=FakeClock(moment.at),  # the report's "now": the moment chosen, standing still
                 platforms={},
                 database=database,
             )
@@ -122,11 +134,16 @@ def report_command(
         try:
             ctx = app_.services.community
             t = app_.services.catalog.for_locale(ctx.locale)
-            return await write_report(await app_.services.analytics.report(), ctx.name, ctx.tz, out, t)
+            report = await app_.services.analytics.report()
+            # Ex-members are no one's worry any more: the at-risk table lists members at that moment only.
+            report = replace(report, at_risk=tuple(r for r in report.at_risk if r.member_id in members_then))
+            written = await write_report(report, ctx.name, ctx.tz, out, t, locale=ctx.locale)
+            return written, moment_line(moment.at, ctx.tz, t) + f" ({moment.why})"
         finally:
             await app_.stop()
 
-    written = run_async(settings.database_url, go())
+    written, when = run_async(settings.database_url, go())
+    typer.echo(f"Report as of {when}.")
     typer.echo(f"Wrote {len(written)} files to {out}: " + ", ".join(p.name for p in written))
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.notices.analytics import CohortMatrix, ForecastMonth, Snapshot
+from bot.notices.analytics import CohortMatrix, ForecastMonth, MonthPoint, Snapshot
 
 DPI = 100
 ACCENT = "#4c6ef5"
@@ -47,30 +48,58 @@ def _tidy(axes: Axes) -> None:
     axes.grid(axis="y", alpha=0.3)
 
 
+def _all_zero(values: Sequence[float | int | Decimal]) -> bool:
+    """Nothing to draw: no values, or only zeros (matplotlib would draw an axis from -0.04 to 0.05)."""
+    return not any(values)
+
+
+def _history(snapshot: Snapshot) -> Sequence[MonthPoint]:
+    """The months worth a point: from the first with members or revenue on (earlier ones are before anyone joined)."""
+    points = snapshot.history
+    first = next((i for i, p in enumerate(points) if p.members or p.mrr), len(points))
+    return points[first:]
+
+
 def dashboard(snapshot: Snapshot, labels: Labels) -> bytes:
-    """Four panels: members over the months, MRR, new vs churned in the period, opens and reactions per drop."""
+    return _png(dashboard_figure(snapshot, labels))
+
+
+def dashboard_figure(snapshot: Snapshot, labels: Labels) -> Figure:
+    """Four panels: members over the months, MRR, new vs churned in the period, opens and reactions per drop.
+
+    A panel with nothing to show (no values, or only zeros) says so instead of drawing empty axes.
+    """
     figure = Figure(figsize=(11, 7), dpi=DPI, layout="constrained")
     figure.suptitle(labels["title"], fontsize=14, fontweight="bold")
     (members, revenue), (flow, drops) = figure.subplots(2, 2)
-    months = [p.label for p in snapshot.history]
-    if months:
-        xs = list(range(len(months)))
-        members.plot(xs, [p.members for p in snapshot.history], marker="o", color=ACCENT)
-        revenue.bar(xs, [float(p.mrr) for p in snapshot.history], color=GOOD)
-        for axes in (members, revenue):
-            axes.set_xticks(xs, months, fontsize=8)
-    else:
+    history = _history(snapshot)
+    months = [p.label for p in history]
+    xs = list(range(len(months)))
+    counts = [p.members for p in history]
+    if _all_zero(counts):
         _empty(members, labels["no_data"])
-        _empty(revenue, labels["no_data"])
+    else:
+        members.plot(xs, counts, marker="o", color=ACCENT)
+        members.set_xticks(xs, months, fontsize=8)
+        members.set_ylim(bottom=0, top=max(counts) * 1.1)
+        members.yaxis.set_major_locator(MaxNLocator(integer=True))
     members.set_title(labels["members"])
-    members.set_ylim(bottom=0)
+    mrr = [float(p.mrr) for p in history]
+    if _all_zero(mrr):
+        _empty(revenue, labels.get("no_revenue", labels["no_data"]))
+    else:
+        revenue.bar(xs, mrr, color=GOOD)
+        revenue.set_xticks(xs, months, fontsize=8)
     revenue.set_title(labels["mrr"])
     m = snapshot.membership
-    flow.bar([0, 1, 2], [m.new, m.churned_voluntary, m.churned_failed_payment], color=[GOOD, SECOND, BAD])
-    flow.set_xticks([0, 1, 2], [labels["new"], labels["voluntary"], labels["failed_payment"]])
+    moves = [m.new, m.churned_voluntary, m.churned_failed_payment]
+    if _all_zero(moves):
+        _empty(flow, labels.get("no_flow", labels["no_data"]))
+    else:
+        flow.bar([0, 1, 2], moves, color=[GOOD, SECOND, BAD])
+        flow.set_xticks([0, 1, 2], [labels["new"], labels["voluntary"], labels["failed_payment"]])
+        flow.yaxis.set_major_locator(MaxNLocator(integer=True))
     flow.set_title(labels["flow"])
-    flow.yaxis.set_major_locator(MaxNLocator(integer=True))
-    members.yaxis.set_major_locator(MaxNLocator(integer=True))
     recent = snapshot.engagement.drops[-MAX_DROPS:]
     if recent:
         places = range(len(recent))
@@ -79,24 +108,48 @@ def dashboard(snapshot: Snapshot, labels: Labels) -> bytes:
             [x + 0.2 for x in places], [d.reactions for d in recent], width=0.4, color=SECOND, label=labels["reactions"]
         )
         drops.set_xticks(list(places), [_short(d.title) for d in recent], rotation=30, ha="right", fontsize=8)
+        drops.set_ylim(0, max(1, *(d.opens for d in recent), *(d.reactions for d in recent)) * 1.1)
+        drops.yaxis.set_major_locator(MaxNLocator(integer=True))
         drops.legend(frameon=False, fontsize=8)
     else:
         _empty(drops, labels["no_drops"])
     drops.set_title(labels["drops"])
     for axes in (members, revenue, flow, drops):
         _tidy(axes)
-    return _png(figure)
+    return figure
+
+
+def trim_cohorts(matrix: CohortMatrix, month_labels: Sequence[str]) -> tuple[CohortMatrix, list[str]]:
+    """Only the months someone joined in, and only as many columns as the oldest of them has lived."""
+    keep = [i for i, size in enumerate(matrix.sizes) if size]
+    width = max((sum(c is not None for c in matrix.cells[i]) for i in keep), default=0)
+    trimmed = CohortMatrix(
+        tuple(matrix.months[i] for i in keep),
+        tuple(matrix.sizes[i] for i in keep),
+        tuple(matrix.cells[i][:width] for i in keep),
+    )
+    return trimmed, [month_labels[i] for i in keep]
 
 
 def cohort_heatmap(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[str]) -> bytes:
-    """Rows are cohorts (with their size), columns months since joining; each cell the share still a member."""
-    n = max(1, matrix.width)
-    figure = Figure(figsize=(min(14, 3 + 0.75 * n), min(10, 2 + 0.45 * n)), dpi=DPI, layout="constrained")
+    return _png(cohort_figure(matrix, labels, month_labels))
+
+
+def cohort_figure(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[str]) -> Figure:
+    """Rows are cohorts (with their size), columns months since joining; each cell the share still a member.
+
+    Months nobody joined in are left out (`trim_cohorts`).
+    """
+    matrix, month_labels = trim_cohorts(matrix, month_labels)
+    rows, columns = len(matrix.sizes), max((len(row) for row in matrix.cells), default=0)
+    figure = Figure(
+        figsize=(min(14, 4 + 0.75 * columns), min(10, 2.2 + 0.45 * max(rows, 2))), dpi=DPI, layout="constrained"
+    )
     axes = figure.subplots()
     axes.set_title(labels["cohorts_title"], fontsize=13, fontweight="bold")
-    if not any(matrix.sizes):
+    if not rows:
         _empty(axes, labels["no_data"])
-        return _png(figure)
+        return figure
     values = [[float("nan") if c is None else c * 100 for c in row] for row in matrix.cells]
     image = axes.imshow(values, cmap="Blues", vmin=0, vmax=100, aspect="auto")
     for i, row in enumerate(matrix.cells):
@@ -111,34 +164,50 @@ def cohort_heatmap(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[
                     fontsize=8,
                     color="white" if cell > 0.6 else "black",
                 )
-    axes.set_xticks(range(matrix.width), [str(k) for k in range(matrix.width)])
-    axes.set_yticks(
-        range(matrix.width), [f"{label} ({size})" for label, size in zip(month_labels, matrix.sizes, strict=True)]
-    )
+    axes.set_xticks(range(columns), [str(k) for k in range(columns)])
+    axes.set_yticks(range(rows), [f"{label} ({size})" for label, size in zip(month_labels, matrix.sizes, strict=True)])
     axes.set_xlabel(labels["months_since"])
     axes.set_ylabel(labels["cohort"])
     figure.colorbar(image, ax=axes, shrink=0.8, label="%")
-    return _png(figure)
+    return figure
 
 
 def forecast_chart(rows: Sequence[ForecastMonth], labels: Labels, month_labels: Sequence[str]) -> bytes:
-    """Members per month (bars, left axis) and revenue (line, right axis)."""
+    return _png(forecast_figure(rows, labels, month_labels))
+
+
+def forecast_figure(rows: Sequence[ForecastMonth], labels: Labels, month_labels: Sequence[str]) -> Figure:
+    """Members per month (bars, left axis) and revenue (line, right axis); without revenue, the members only."""
     figure = Figure(figsize=(9, 4.5), dpi=DPI, layout="constrained")
     people = figure.subplots()
     people.set_title(labels["forecast_title"], fontsize=13, fontweight="bold")
+    counts = [float(r.members) for r in rows]
+    if _all_zero(counts):
+        _empty(people, labels["no_data"])
+        return figure
     xs = list(range(len(rows)))
-    people.bar(xs, [float(r.members) for r in rows], color=ACCENT, alpha=0.3, label=labels["members"])
+    people.bar(xs, counts, color=ACCENT, alpha=0.3, label=labels["members"])
     people.set_ylabel(labels["members"])
+    people.set_ylim(0, max(counts) * 1.15)
+    people.yaxis.set_major_locator(MaxNLocator(integer=True))
     people.set_xticks(xs, list(month_labels), rotation=30, ha="right", fontsize=8)
     _tidy(people)
-    money = people.twinx()
-    money.plot(xs, [float(r.revenue) for r in rows], marker="o", color=GOOD, label=labels["revenue"])
-    money.set_ylabel(labels["revenue"])
-    money.set_ylim(bottom=0)
-    money.spines["top"].set_visible(False)
-    handles = people.get_legend_handles_labels()[0] + money.get_legend_handles_labels()[0]
+    handles = people.get_legend_handles_labels()[0]
+    money = [float(r.revenue) for r in rows]
+    if _all_zero(money):
+        people.text(
+            0.99, 0.97, labels.get("no_revenue", labels["no_data"]), ha="right", va="top",
+            transform=people.transAxes, color="#868e96",
+        )  # fmt: skip
+    else:
+        twin = people.twinx()
+        twin.plot(xs, money, marker="o", color=GOOD, label=labels["revenue"])
+        twin.set_ylabel(labels["revenue"])
+        twin.set_ylim(bottom=0)
+        twin.spines["top"].set_visible(False)
+        handles += twin.get_legend_handles_labels()[0]
     people.legend(handles, [str(h.get_label()) for h in handles], frameon=False, loc="upper left")
-    return _png(figure)
+    return figure
 
 
 def _short(title: str, limit: int = 18) -> str:

@@ -7,12 +7,11 @@ helpers also serve `membot export`.
 from __future__ import annotations
 
 import asyncio
-import base64
 import csv
-import html
 import io
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeAlias
@@ -21,7 +20,8 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.notices.analytics import CohortMatrix, ForecastMonth, Report, Risk, Snapshot
 from bot.views import analytics as views
-from bot.views import charts
+from bot.views import charts, report_page
+from bot.views.report_page import ReportPage, page_sections
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Table: TypeAlias = tuple[list[str], list[list[object]]]  # a header and its rows
@@ -62,8 +62,8 @@ def figure_rows(snapshot: Snapshot) -> list[tuple[str, object]]:
     """Every headline figure as (name, raw value): the figures CSV and the HTML table."""
     m, e, f = snapshot.membership, snapshot.engagement, snapshot.faq
     rows: list[tuple[str, object]] = [
-        ("period_start", snapshot.period.start.isoformat()),
-        ("period_end", snapshot.period.end.isoformat()),
+        ("period_start", iso(snapshot.period.start)),
+        ("period_end", iso(snapshot.period.end)),
         ("members", m.members),
         ("members_at_start", m.members_at_start),
         ("new_members", m.new),
@@ -97,12 +97,18 @@ def figure_rows(snapshot: Snapshot) -> list[tuple[str, object]]:
     return rows
 
 
+def iso(when: datetime) -> str:
+    """A timestamp for a CSV file: ISO 8601 to the second (no microseconds)."""
+    return when.isoformat(timespec="seconds")
+
+
 def _rounded(value: float | None) -> object:
     return "" if value is None else round(value, 4)
 
 
 def cohort_rows(matrix: CohortMatrix, labels: Sequence[str]) -> Table:
-    header = ["cohort", "members", *(f"month_{k}" for k in range(matrix.width))]
+    columns = max((len(cells) for cells in matrix.cells), default=0)
+    header = ["cohort", "members", *(f"month_{k}" for k in range(columns))]
     rows: list[list[object]] = [
         [label, size, *("" if c is None else round(c, 4) for c in cells)]
         for label, size, cells in zip(labels, matrix.sizes, matrix.cells, strict=True)
@@ -130,97 +136,90 @@ def risk_rows(risks: Sequence[Risk], t: Translator) -> Table:
 
 def drop_rows(snapshot: Snapshot) -> Table:
     return ["content_id", "title", "published_at", "opens", "reactions"], [
-        [d.content_id, d.title, d.published_at.isoformat(), d.opens, d.reactions] for d in snapshot.engagement.drops
+        [d.content_id, d.title, iso(d.published_at), d.opens, d.reactions] for d in snapshot.engagement.drops
     ]
-
-
-# -- HTML ---------------------------------------------------------------------------------
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _image(png: bytes, alt: str) -> str:
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
-
-
-STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#212529}
-h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #dee2e6}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #dee2e6;padding:.3em .6em;text-align:left}
-th{background:#f1f3f5}img{max-width:100%;height:auto}
-"""
-
-
-@dataclass(frozen=True)
-class ReportPage:
-    title: str
-    generated: str
-    sections: tuple[tuple[str, str], ...]  # (heading, HTML)
-
-    def render(self) -> str:
-        parts = [f"<h2>{html.escape(heading)}</h2>{body}" for heading, body in self.sections]
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(self.title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(self.title)}</h1><p>{html.escape(self.generated)}</p>{''.join(parts)}</body></html>\n"
-        )
 
 
 # -- the whole report ---------------------------------------------------------------------
 
 
-async def report_files(report: Report, community: str, zone: ZoneInfo, t: Translator) -> dict[str, bytes]:
+def month_words(year: int, month: int, t: Translator) -> str:
+    """'Oct 2026', in the reader's language."""
+    return t.month(date(year, month, 1))
+
+
+def month_name(when: datetime, zone: ZoneInfo, t: Translator) -> str:
+    local = when.astimezone(zone)
+    return month_words(local.year, local.month, t)
+
+
+def month_starts_from(start: datetime, zone: ZoneInfo, count: int) -> list[datetime]:
+    """The start of `start`'s month and of the `count - 1` months after it, in `zone`: the forecast's months."""
+    local = start.astimezone(zone)
+    first = local.year * 12 + local.month - 1
+    return [datetime((first + k) // 12, (first + k) % 12 + 1, 1, tzinfo=zone) for k in range(count)]
+
+
+def moment_line(at: datetime, zone: ZoneInfo, t: Translator) -> str:
+    """'5 Dec 2026, 20:08 CET': a moment a person reads, to the minute, in the community's time zone."""
+    return report_page.when(at, zone, t)
+
+
+def _human_history(snapshot: Snapshot, zone: ZoneInfo, t: Translator) -> Snapshot:
+    """The same snapshot with the history's months named for people ('Oct 2026', not '2026-10')."""
+    points = tuple(replace(p, label=month_words(int(p.label[:4]), int(p.label[5:7]), t)) for p in snapshot.history)
+    return replace(snapshot, history=points)
+
+
+async def report_files(
+    report: Report, community: str, zone: ZoneInfo, t: Translator, *, locale: str = "en"
+) -> dict[str, bytes]:
     """Everything `/stats` shows, as files by name: three PNGs, five CSVs and report.html."""
-    snapshot, matrix, plan = report.snapshot, report.cohorts, report.forecast
+    snapshot, plan = report.snapshot, report.forecast
     labels = views.chart_labels(community, plan.currency, snapshot.period.days, t)
-    cohort_labels = [views.month_label(m, zone) for m in matrix.months]
-    forecast_labels = views.months_from(plan.start, zone, len(plan.months))
+    labels.update({name: t(f"report.chart.{name}") for name in ("no_revenue", "no_flow")})
+    matrix, cohort_months = charts.trim_cohorts(report.cohorts, [month_name(m, zone, t) for m in report.cohorts.months])
+    forecast_months = [month_name(m, zone, t) for m in month_starts_from(plan.start, zone, len(plan.months))]
     pngs = {
-        "stats.png": await charts.dashboard_png(snapshot, labels),
-        "cohorts.png": await charts.cohort_png(matrix, labels, cohort_labels),
-        "forecast.png": await charts.forecast_png(plan.months, labels, forecast_labels),
+        "stats.png": await charts.dashboard_png(_human_history(snapshot, zone, t), labels),
+        "cohorts.png": await charts.cohort_png(matrix, labels, cohort_months),
+        "forecast.png": await charts.forecast_png(plan.months, labels, forecast_months),
     }
     figures: Table = (["figure", "value"], [[name, value] for name, value in figure_rows(snapshot)])
+    machine_months = [views.month_label(m, zone) for m in matrix.months]
     tables: dict[str, Table] = {
         "figures.csv": figures,
         "drops.csv": drop_rows(snapshot),
-        "cohorts.csv": cohort_rows(matrix, cohort_labels),
-        "forecast.csv": forecast_rows(plan.months, forecast_labels),
+        "cohorts.csv": cohort_rows(matrix, machine_months),
+        "forecast.csv": forecast_rows(plan.months, views.months_from(plan.start, zone, len(plan.months))),
         "at_risk.csv": risk_rows(report.at_risk, t),
     }
     files: dict[str, bytes] = dict(pngs)
     files.update({name: csv_text(*table).encode("utf-8") for name, table in tables.items()})
     page = ReportPage(
         title=labels["title"],
-        generated=f"{snapshot.period.start.astimezone(zone):%Y-%m-%d} – {snapshot.period.end.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})",
-        sections=(
-            (
-                t("analytics.stats.membership").strip("*"),
-                _image(pngs["stats.png"], labels["title"]) + _table(*tables["figures.csv"]),
+        intro=(
+            t("report.as_of", when=moment_line(snapshot.period.end, zone, t)),
+            t(
+                "report.period",
+                days=snapshot.period.days,
+                start=t.date(snapshot.period.start, zone),
+                end=t.date(snapshot.period.end, zone),
+                zone=zone.key,
             ),
-            (labels["drops"], _table(*tables["drops.csv"])),
-            (
-                labels["cohorts_title"],
-                _image(pngs["cohorts.png"], labels["cohorts_title"]) + _table(*tables["cohorts.csv"]),
-            ),
-            (
-                labels["forecast_title"],
-                _image(pngs["forecast.png"], labels["forecast_title"]) + _table(*tables["forecast.csv"]),
-            ),
-            (t("analytics.risk.header"), _table(*tables["at_risk.csv"])),
         ),
+        sections=page_sections(report, matrix, cohort_months, forecast_months, pngs, labels, zone, t),
+        locale=locale,
     )
     files["report.html"] = page.render().encode("utf-8")
     return files
 
 
-async def write_report(report: Report, community: str, zone: ZoneInfo, out: Path, t: Translator) -> list[Path]:
+async def write_report(
+    report: Report, community: str, zone: ZoneInfo, out: Path, t: Translator, *, locale: str = "en"
+) -> list[Path]:
     """`report_files` written into the folder `out` (made if missing), off the event loop; returns the paths written."""
-    files = await report_files(report, community, zone, t)
+    files = await report_files(report, community, zone, t, locale=locale)
     return await asyncio.to_thread(_write_files, files, out)
 
 
