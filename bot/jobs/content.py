@@ -1,4 +1,5 @@
-"""Drops on a timer: each slot's cron (community time zone) publishes what is due; the Monday digest for members who chose it."""
+"""Drops on a timer: each slot's cron (community time zone) publishes what is due; the Monday digest for members
+who chose it; the runway scan that warns the creator before a slot runs dry."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from bot.services.registry import Services
 
 DIGEST_SCAN_MINUTES = 30
+RUNWAY_SCAN_HOURS = (
+    1  # the warning is due on a date; an hourly scan finds it soon after midnight (sent after quiet hours)
+)
 
 
 def jobs(services: Services) -> list[Job]:
@@ -24,5 +28,10 @@ def jobs(services: Services) -> list[Job]:
             name="drops.digest",
             run=services.content.send_weekly_digests,
             triggers=(IntervalTrigger(minutes=DIGEST_SCAN_MINUTES),),
+        ),
+        Job(
+            name="drops.runway",
+            run=services.content.warn_short_runway,
+            triggers=(IntervalTrigger(hours=RUNWAY_SCAN_HOURS),),
         ),
     ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.notices import Notice
 
@@ -38,3 +39,59 @@ class WeeklyDigest(Notice):
 
     name: str  # the member's display name
     items: tuple[ContentPiece, ...]
+
+
+@dataclass(frozen=True)
+class QueuedDrop:
+    """A drop that will go out at one firing of a slot."""
+
+    item: ContentPiece
+    at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class SlotRunway:
+    """One `[[drops.slots]]` entry and the content queued for it."""
+
+    kind: str
+    cron: str
+    weeks_queued: float  # filled firings in a row from now, in weeks of this slot's rhythm
+    first_empty: date | None  # the community-local date of the first firing with nothing to send
+    first_empty_at: datetime | None  # the same firing, in UTC; None: the slot never fires again
+    queued: tuple[QueuedDrop, ...]  # every drop this slot will send, in order (also past a gap)
+    warn_weeks: int = 2  # runway.warn_weeks from community.toml
+
+    @property
+    def items_queued(self) -> int:
+        return len(self.queued)
+
+    @property
+    def short(self) -> bool:
+        """Fewer weeks queued than the community wants warning about, and a firing that will go empty."""
+        return self.first_empty_at is not None and self.weeks_queued < self.warn_weeks
+
+    @property
+    def slot_id(self) -> str:
+        """A stable name for the slot (kind and cron), safe inside an outbox key."""
+        name = f"{self.kind}@{'_'.join(self.cron.split()).replace('*', 'x')}"
+        return name if len(name) <= 60 else f"{self.kind}@{hashlib.sha1(self.cron.encode()).hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class DropQueue:
+    """The creator's view of what is queued: per slot, then drops no slot sends."""
+
+    slots: tuple[SlotRunway, ...]
+    own_time: tuple[ContentPiece, ...] = ()  # scheduled at a time of their own (`/drop schedule`)
+    waiting: tuple[ContentPiece, ...] = ()  # no date: their kind has no slot
+
+
+@dataclass(frozen=True)
+class RunwayLow(Notice):
+    """To the creator: a drop slot is about to run dry (14, 7 and 2 days before its first empty firing)."""
+
+    kind: str
+    first_empty_at: datetime  # UTC; worded in the community's zone
+    days_left: int  # whole days from today to that firing's date, community time
+    weeks_queued: float
+    items_queued: int

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ContentItem
+from storage.models import Activity, ContentItem, Member
 
 
 async def by_slug(session: AsyncSession, community_id: int, slug: str) -> ContentItem | None:
@@ -154,3 +154,30 @@ async def set_publish_times(session: AsyncSession, times: Sequence[tuple[Content
 async def mark_published(session: AsyncSession, item: ContentItem, at: datetime) -> None:
     """Published stays published: set once, in the transaction that queues its messages."""
     item.published_at = at
+
+
+async def delete(session: AsyncSession, item: ContentItem) -> None:
+    """Remove an item (the service only removes ones never published)."""
+    await session.delete(item)
+    await session.flush()
+
+
+async def open_counts(session: AsyncSession, community_id: int) -> dict[int, int]:
+    """Per content item id, how many members (not the creator's team) opened it from the library."""
+    result = await session.execute(
+        select(Activity.ref, func.count(distinct(Activity.member_id)))
+        .join(Member, Member.id == Activity.member_id)
+        .where(
+            Member.community_id == community_id,
+            Member.role == "member",
+            Activity.kind == "library_open",
+            Activity.ref.like("content:%"),
+        )
+        .group_by(Activity.ref)
+    )
+    counts: dict[int, int] = {}
+    for ref, count in result.all():
+        item_id = (ref or "").removeprefix("content:")
+        if item_id.isdigit():
+            counts[int(item_id)] = int(count)
+    return counts

@@ -181,7 +181,7 @@ async def test_creator_reschedules_and_publishes_now(app: App, memory: MemoryPla
     again = await memory.command("creator", "drop", "publish-now w4-the-one-page-operations-manual")
     assert "already published" in again.texts[0]
     unknown = await memory.command("creator", "drop", "publish-now nope")
-    assert unknown.texts == ["There is no unpublished drop called “nope”. /drop list shows the queue."]
+    assert unknown.texts == ["There is no drop called “nope”. /drop queue shows the queue with each drop's slug."]
 
 
 async def test_members_cannot_manage_drops(app: App, memory: MemoryPlatform) -> None:

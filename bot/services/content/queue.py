@@ -15,6 +15,7 @@ from storage.models import ContentItem
 from storage.repositories import content as repo
 
 MAX_TITLE = 150
+MAX_URL = 500  # the column's size
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,34 @@ def parse_new_drop(values: dict[str, str]) -> NewDrop:
     kind = values.get("kind", "").strip()
     if kind not in CONTENT_KINDS:
         raise UserError("drops.errors.kind")
-    levels_text = values.get("levels", "").replace(" ", "")
+    levels = parse_levels(values.get("levels", ""))
+    url = parse_url(values.get("url", ""))
+    topics = parse_topics(values.get("topics", ""))
+    return NewDrop(title, kind, levels, topics, values.get("teaser", "").strip(), url, values.get("body", "").strip())
+
+
+def parse_levels(text: str) -> tuple[int, ...]:
+    """`1,2` as levels (empty: for everyone)."""
     try:
-        levels = tuple(sorted({int(x) for x in levels_text.split(",") if x}))
+        levels = tuple(sorted({int(x) for x in text.replace(" ", "").split(",") if x}))
     except ValueError:
         raise UserError("drops.errors.levels") from None
     if any(not 1 <= level <= 5 for level in levels):
         raise UserError("drops.errors.levels")
-    url = values.get("url", "").strip() or None
+    return levels
+
+
+def parse_url(text: str) -> str | None:
+    url = text.strip() or None
     if url and not url.startswith(("https://", "http://")):
         raise UserError("drops.errors.url")
-    topics = tuple(t.strip().lower() for t in values.get("topics", "").split(",") if t.strip())
-    return NewDrop(title, kind, levels, topics, values.get("teaser", "").strip(), url, values.get("body", "").strip())
+    if url and len(url) > MAX_URL:
+        raise UserError("drops.errors.url_long", limit=MAX_URL)
+    return url
+
+
+def parse_topics(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.strip().lower() for t in text.split(",") if t.strip()))
 
 
 async def schedule_queue(session: Session, community: CommunityContext, now: datetime) -> int:

@@ -9,52 +9,18 @@ last scheduled one (this mirrors it, without writing anything).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.community.schema import DropSlot
-from bot.notices.content import ContentPiece
+from bot.notices.content import ContentPiece, QueuedDrop, SlotRunway
 from bot.services.schedule import slot_trigger
 
 HORIZON = timedelta(days=400)  # how far ahead firings are looked at (past the last scheduled drop)
 MAX_FIRINGS = 600  # per slot: a slot firing hourly stops here instead of listing a year of hours
 SPACING_SAMPLE = 8  # firings used to measure how many weeks one firing stands for
 
-
-@dataclass(frozen=True)
-class QueuedDrop:
-    """A drop that will go out at one firing of a slot."""
-
-    item: ContentPiece
-    at: datetime  # UTC
-
-
-@dataclass(frozen=True)
-class SlotRunway:
-    """One `[[drops.slots]]` entry and the content queued for it."""
-
-    kind: str
-    cron: str
-    weeks_queued: float  # filled firings in a row from now, in weeks of this slot's rhythm
-    first_empty: date | None  # the community-local date of the first firing with nothing to send
-    first_empty_at: datetime | None  # the same firing, in UTC; None: the slot never fires again
-    queued: tuple[QueuedDrop, ...]  # every drop this slot will send, in order (also past a gap)
-    warn_weeks: int = 2  # runway.warn_weeks from community.toml
-
-    @property
-    def items_queued(self) -> int:
-        return len(self.queued)
-
-    @property
-    def short(self) -> bool:
-        """Fewer weeks queued than the community wants warning about, and a firing that will go empty."""
-        return self.first_empty_at is not None and self.weeks_queued < self.warn_weeks
-
-    @property
-    def slot_id(self) -> str:
-        """A stable name for the slot (kind and cron), safe inside an outbox key."""
-        return f"{self.kind}@{'_'.join(self.cron.split()).replace('*', 'x')}"
+__all__ = ["QueuedDrop", "SlotRunway", "compute_runway"]
 
 
 def compute_runway(

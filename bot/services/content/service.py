@@ -8,10 +8,11 @@ from datetime import datetime, time, timedelta
 
 from bot.messages import OutboundMessage, Target
 from bot.notices import Reader
-from bot.notices.content import ContentPiece, DropPublished, WeeklyDigest
+from bot.notices.content import ContentPiece, DropPublished, DropQueue, RunwayLow, WeeklyDigest
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
-from bot.services.content.library import for_level
+from bot.services.content.editing import EDITABLE, DropChanges, apply_changes, close_gap
+from bot.services.content.library import PICKS, best_of, for_level
 from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
 from bot.services.content.runway import SlotRunway, compute_runway
 from bot.services.errors import UserError
@@ -22,12 +23,14 @@ from storage.models import ContentItem, Member
 from storage.repositories import content as repo
 from storage.repositories import live as live_repo
 from storage.repositories import members as member_repo
+from storage.repositories import memberships as membership_repo
 from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
 DIGEST_TIME = time(8, 0)  # Monday morning, member-local, unless they chose another time of day
-QUEUED_KINDS = ("mini-training", "resource", "live", "deep-dive")
+CHAT_SOURCE = "chat"  # the source_hash of drops added from chat (a file's is its digest)
+RUNWAY_ALERT_DAYS = (14, 7, 2)  # days before a slot's first empty firing that the creator hears of it
 
 
 class ContentService(DomainService):
@@ -143,6 +146,14 @@ class ContentService(DomainService):
         async with self._database.session() as session:
             return [content_piece(item) for item in await repo.published(session, self._community.id)]
 
+    async def best_picks(self, level: int | None, limit: int = PICKS) -> Sequence[ContentPiece]:
+        """The library's best for a member's level: the items most members opened, newest first among
+        equals (so a young library shows its latest drops)."""
+        async with self._database.session() as session:
+            items = [content_piece(item) for item in await repo.published(session, self._community.id)]
+            opens = await repo.open_counts(session, self._community.id)
+        return best_of(items, opens, level, limit)
+
     async def open_item(self, item_id: int) -> ContentPiece:
         """A published item by id (what a library button carries)."""
         async with self._database.session() as session:
@@ -163,12 +174,99 @@ class ContentService(DomainService):
         now, tz = self._clock.now(), self._community.tz
         return compute_runway(config.drops.slots, pending, last, now, tz, config.runway.warn_weeks)
 
-    async def queue(self) -> tuple[Sequence[ContentPiece], int]:
-        """Scheduled items in publishing order, and how many wait without a slot."""
+    async def warn_short_runway(self) -> int:
+        """DM the creator 14, 7 and 2 days before a slot's first empty firing, once each, when the
+        slot has fewer weeks queued than `runway.warn_weeks`. Returns how many DMs were queued.
+
+        The key names the slot, the empty date and the threshold: a rerun, a restart or a later
+        scan sends nothing twice; filling the slot moves the date, and a new date warns afresh.
+        Only the tightest threshold already reached is sent (a slot emptied 5 days ahead gets
+        the 7-day warning, not the 14-day one as well).
+        """
+        now, tz = self._clock.now(), self._community.tz
+        today = now.astimezone(tz).date()
+        short = [slot for slot in await self.runway() if slot.short and slot.first_empty is not None]
+        queued = 0
+        if not short:
+            return 0
         async with self._database.session() as session:
-            scheduled = await repo.upcoming(session, self._community.id, self._clock.now(), limit=50)
-            waiting = sum([len(await repo.unscheduled(session, self._community.id, kind)) for kind in QUEUED_KINDS])
-            return [content_piece(item) for item in scheduled], waiting
+            creators = await membership_repo.creators(session, self._community.id)
+            for slot in short:
+                assert slot.first_empty is not None and slot.first_empty_at is not None
+                days_left = (slot.first_empty - today).days
+                reached = [days for days in RUNWAY_ALERT_DAYS if days_left <= days]
+                if not reached:
+                    continue
+                notice = RunwayLow(slot.kind, slot.first_empty_at, days_left, slot.weeks_queued, slot.items_queued)
+                key = f"runway:{slot.slot_id}:{slot.first_empty.isoformat()}:{min(reached)}d"
+                for creator in creators:
+                    target = dm_target(creator, self._presence)
+                    if target is None:
+                        continue
+                    queued += await self._outbox.enqueue(
+                        session,
+                        f"{key}:creator:{creator.id}",
+                        target,
+                        notice,
+                        reader=Reader((creator.locale, self._community.locale), tz.key),  # dates in community time
+                        member_id=creator.id,
+                        not_before=self._quiet_aware(now, creator.timezone),
+                    )
+        return queued
+
+    async def queue(self) -> DropQueue:
+        """The creator's queue: each slot's drops with their dates and its runway, then the drops no
+        slot sends (a time of their own, or a kind without a slot)."""
+        async with self._database.session() as session:
+            pending = [content_piece(item) for item in await repo.pending(session, self._community.id)]
+            last = await repo.last_scheduled_by_kind(session, self._community.id)
+        config, now = self._community.config, self._clock.now()
+        slots = compute_runway(config.drops.slots, pending, last, now, self._community.tz, config.runway.warn_weeks)
+        in_slots = {queued.item.id for slot in slots for queued in slot.queued}
+        rest = [p for p in pending if p.id not in in_slots]
+        return DropQueue(
+            slots=slots,
+            own_time=tuple(p for p in rest if p.publish_at is not None),
+            waiting=tuple(p for p in rest if p.publish_at is None),
+        )
+
+    async def edit(self, ref: str, changes: DropChanges) -> tuple[ContentPiece, bool]:
+        """Change a drop's words, link, levels or topics (published ones too: the library shows the new
+        words). Returns the drop and whether it came from a file in `content/`."""
+        if changes.empty:
+            raise UserError("drops.errors.edit_nothing", fields=", ".join(EDITABLE))
+        async with self._database.session() as session:
+            item = await self._find(session, ref)
+            apply_changes(item, changes)
+            return content_piece(item), item.source_hash != CHAT_SOURCE
+
+    async def unschedule(self, ref: str) -> tuple[ContentPiece, bool]:
+        """Take a scheduled drop off its date and put it back at the end of its kind's queue; the drops
+        a slot sends after it move up one firing each. Returns it with its new date (None: it waits,
+        no slot sends its kind) and whether that date changed (not when it was already the last)."""
+        now = self._clock.now()
+        async with self._database.session() as session:
+            item = await self._find_unpublished(session, ref)
+            before = item.publish_at
+            if before is None:
+                raise UserError("drops.errors.not_scheduled", title=item.title)
+            await close_gap(session, self._community, item, now)
+            item.publish_at = None
+            await session.flush()
+            await schedule_queue(session, self._community, now)
+            return content_piece(item), item.publish_at != before
+
+    async def remove(self, ref: str) -> tuple[ContentPiece, bool]:
+        """Delete a drop that was never published (published ones stay in the library); the drops a
+        slot sends after it move up one firing each. Returns it and whether it came from a file."""
+        async with self._database.session() as session:
+            item = await self._find(session, ref)
+            if item.published_at is not None:
+                raise UserError("drops.errors.remove_published", title=item.title, slug=item.slug)
+            await close_gap(session, self._community, item, self._clock.now())
+            piece, from_file = content_piece(item), item.source_hash != CHAT_SOURCE
+            await repo.delete(session, item)
+            return piece, from_file
 
     async def add(self, drop: NewDrop) -> ContentPiece:
         """Queue a new item; it takes the next free slot of its kind."""
@@ -187,7 +285,7 @@ class ContentService(DomainService):
                 body=drop.body,
                 url=drop.url,
                 queue_order=10_000,  # after everything imported from files
-                source_hash="chat",
+                source_hash=CHAT_SOURCE,
             )
             await schedule_queue(session, self._community, now)
             return content_piece(item)
@@ -208,13 +306,26 @@ class ContentService(DomainService):
         await self.publish_due()
         return piece
 
-    async def _find_unpublished(self, session: Session, ref: str) -> ContentItem:
+    async def find(self, ref: str) -> ContentPiece:
+        """A drop by slug or id, published or not (what `/drop edit` fills its form with)."""
+        async with self._database.session() as session:
+            return content_piece(await self._find(session, ref))
+
+    async def _find(self, session: Session, ref: str) -> ContentItem:
+        """A drop by slug (or id), published or not."""
+        ref = ref.strip()
+        if not ref:
+            raise UserError("drops.errors.usage")
         item = await repo.by_slug(session, self._community.id, ref)
         item_id = whole(ref, 1)  # an id too large for the column is simply not there
         if item is None and item_id is not None:
             item = await repo.by_id(session, self._community.id, item_id)
         if item is None:
             raise UserError("drops.errors.unknown", ref=ref[:80])
+        return item
+
+    async def _find_unpublished(self, session: Session, ref: str) -> ContentItem:
+        item = await self._find(session, ref)
         if item.published_at is not None:
             raise UserError("drops.errors.published", title=item.title)
         return item
