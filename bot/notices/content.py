@@ -60,6 +60,7 @@ class SlotRunway:
     first_empty_at: datetime | None  # the same firing, in UTC; None: the slot never fires again
     queued: tuple[QueuedDrop, ...]  # every drop this slot will send, in order (also past a gap)
     warn_weeks: int = 2  # runway.warn_weeks from community.toml
+    dry: bool = False  # nothing queued, and its last firing already went out empty (warned before: no more DMs)
 
     @property
     def items_queued(self) -> int:

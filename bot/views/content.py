@@ -153,7 +153,8 @@ def _runway_line(slot: SlotRunway, t: Translator, tz: ZoneInfo) -> str:
         return t("next.runway.never", kind=kind, slot=name)
     values = {"kind": kind, "slot": name, "weeks": weeks_label(slot.weeks_queued, t)}
     empty = local_date(slot.first_empty_at, tz, t)
-    return t("next.runway.short" if slot.short else "next.runway.line", **values, date=empty)
+    key = "next.runway.empty" if slot.weeks_queued <= 0 else "next.runway.short" if slot.short else "next.runway.line"
+    return t(key, **values, date=empty)
 
 
 def weeks_label(weeks: float, t: Translator) -> str:
@@ -188,7 +189,7 @@ def drop_queue(queue: DropQueue, t: Translator, tz: ZoneInfo) -> OutboundMessage
     blocks: list[Block] = [Header(header)]
     for slot in queue.slots:
         title = t(
-            "drops.queue.slot_short" if slot.short else "drops.queue.slot",
+            _queue_slot_key(slot),
             kind=kind_label(slot.kind, t),
             slot=_slot_name(slot, t, tz),
             weeks=weeks_label(slot.weeks_queued, t),
@@ -211,6 +212,12 @@ def drop_queue(queue: DropQueue, t: Translator, tz: ZoneInfo) -> OutboundMessage
         blocks.append(Section(t("drops.queue.empty")))
     blocks += [Context(t("drops.queue.hint")), Buttons(_queue_buttons(t)[:1])]
     return OutboundMessage(text=header, blocks=tuple(blocks))
+
+
+def _queue_slot_key(slot: SlotRunway) -> str:
+    if slot.weeks_queued <= 0:
+        return "drops.queue.slot_empty"
+    return "drops.queue.slot_short" if slot.short else "drops.queue.slot"
 
 
 def _queue_line(item: ContentPiece, when: datetime, t: Translator, tz: ZoneInfo, *, kind: bool = False) -> str:
@@ -237,7 +244,6 @@ def runway_low(notice: RunwayLow, t: Translator, tz: ZoneInfo) -> OutboundMessag
         when=when,
         days=days,
         weeks=weeks_label(notice.weeks_queued, t),
-        count=notice.items_queued,
     )
     blocks: list[Block] = [
         Header(header),

@@ -18,6 +18,7 @@ from bot.services.schedule import slot_trigger
 
 HORIZON = timedelta(days=400)  # how far ahead firings are looked at (past the last scheduled drop)
 MAX_FIRINGS = 600  # per slot: a slot firing hourly stops here instead of listing a year of hours
+DST_SLACK = timedelta(hours=2)  # a week between two firings is an hour shorter or longer across a clock change
 SPACING_SAMPLE = 8  # firings used to measure how many weeks one firing stands for
 
 __all__ = ["QueuedDrop", "SlotRunway", "compute_runway"]
@@ -50,23 +51,36 @@ def compute_runway(
         free = (f for f in kind_firings if f > cursor and f not in filled)
         for piece, firing in zip(waiting, free, strict=False):
             filled[firing] = piece
-    return tuple(_slot_runway(slot, firings[i], filled, tz, warn_weeks) for i, slot in enumerate(slots))
+    return tuple(
+        _slot_runway(slot, firings[i], filled, tz, warn_weeks, last_scheduled.get(slot.kind), now)
+        for i, slot in enumerate(slots)
+    )
 
 
 def _slot_runway(
-    slot: DropSlot, firings: list[datetime], filled: dict[datetime, ContentPiece], tz: ZoneInfo, warn_weeks: int
+    slot: DropSlot,
+    firings: list[datetime],
+    filled: dict[datetime, ContentPiece],
+    tz: ZoneInfo,
+    warn_weeks: int,
+    last: datetime | None,
+    now: datetime,
 ) -> SlotRunway:
     queued = tuple(QueuedDrop(filled[f], f) for f in firings if f in filled)
     first_empty_at = next((f for f in firings if f not in filled), None)
     in_a_row = firings.index(first_empty_at) if first_empty_at is not None else len(firings)
+    per_firing = _weeks_per_firing(firings)
+    # Dry: nothing queued and no drop of its kind within the last interval, so a firing already passed empty.
+    dry = not queued and (last is None or now - last >= per_firing * timedelta(weeks=1) - DST_SLACK)
     return SlotRunway(
         kind=slot.kind,
         cron=slot.cron,
-        weeks_queued=round(in_a_row * _weeks_per_firing(firings), 1),
+        weeks_queued=round(in_a_row * per_firing, 1),
         first_empty=first_empty_at.astimezone(tz).date() if first_empty_at else None,
         first_empty_at=first_empty_at,
         queued=queued,
         warn_weeks=warn_weeks,
+        dry=dry,
     )
 
 

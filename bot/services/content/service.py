@@ -181,11 +181,12 @@ class ContentService(DomainService):
         The key names the slot, the empty date and the threshold: a rerun, a restart or a later
         scan sends nothing twice; filling the slot moves the date, and a new date warns afresh.
         Only the tightest threshold already reached is sent (a slot emptied 5 days ahead gets
-        the 7-day warning, not the 14-day one as well).
+        the 7-day warning, not the 14-day one as well). A slot that already went out empty is
+        not warned about again every week: `/next`, `/drop queue` and the briefing show it.
         """
         now, tz = self._clock.now(), self._community.tz
         today = now.astimezone(tz).date()
-        short = [slot for slot in await self.runway() if slot.short and slot.first_empty is not None]
+        short = [slot for slot in await self.runway() if slot.short and not slot.dry and slot.first_empty is not None]
         queued = 0
         if not short:
             return 0
