@@ -100,10 +100,12 @@ def test_risk_needs_a_baseline_and_a_threshold() -> None:
     assert score(young, NOW).score == 40 + 15
     rare = MemberSignals(4, "Rare", ago(100), ago(3), recent=0, earlier=7)  # usual 1.75 per 14 days: too rare to fall
     assert score(rare, NOW).reasons == ()
-    capped = MemberSignals(5, "Capped", ago(400), ago(90), recent=0, earlier=0, missed_live=5, past_due_since=ago(30))
-    assert score(capped, NOW).score == 30 + 20 + 25  # quiet capped at 30, missed lives at 20
+    capped = MemberSignals(5, "Capped", ago(400), ago(45), recent=0, earlier=0, missed_live=5)
+    assert score(capped, NOW).score == 60 + 20  # quiet capped at 60, missed lives at 20
+    late = MemberSignals(7, "Late", ago(400), ago(90), recent=0, earlier=0, missed_live=5, past_due_since=ago(30))
+    assert score(late, NOW).score == 100  # 60 + 20 + 25, capped at 100
     listed = at_risk([new, young, rare, capped, MemberSignals(6, "Also", ago(30), ago(15), recent=0, earlier=8)], NOW)
-    assert [(r.member_id, r.score) for r in listed] == [(5, 75), (3, 55), (6, 55)]
+    assert [(r.member_id, r.score) for r in listed] == [(5, 80), (3, 55), (6, 55)]
     assert at_risk([young], NOW, RiskPolicy(at_risk_from=60)) == []
 
 

@@ -18,8 +18,12 @@ class RiskPolicy:
     min_expected: float = 2.0  # a usual of fewer actions per `recent_days` is too little to fall
     falling_from: float = 0.5  # activity down by at least this share counts
     falling_points: int = 40  # at a 100% drop; scaled by the drop
-    quiet_from_days: int = 7
-    quiet_points_max: int = 30  # one point per quiet day
+    quiet_from_days: int = 7  # one point per quiet day from here...
+    long_quiet_days: int = 21  # ...until three weeks, which is at risk on its own:
+    long_quiet_points: int = 40  # this many points, and one more per day after it
+    quiet_points_max: int = 60
+    never_engaged_days: int = 7  # a member this long who never took part (posted, reacted, opened, asked, RSVP'd)
+    never_engaged_points: int = 40  # is at risk on its own
     missed_live_points: int = 10
     missed_live_max: int = 20
     missed_live_days: int = 60
@@ -44,6 +48,15 @@ def baseline_span(signals: MemberSignals, now: datetime, policy: RiskPolicy) -> 
     return max(0.0, (window_end - start).total_seconds() / 86400)
 
 
+def quiet_points(days: int, policy: RiskPolicy) -> int:
+    """A point a day from `quiet_from_days`; from `long_quiet_days` on, at least `long_quiet_points`."""
+    if days < policy.quiet_from_days:
+        return 0
+    if days < policy.long_quiet_days:
+        return days
+    return min(policy.quiet_points_max, policy.long_quiet_points + days - policy.long_quiet_days)
+
+
 def score(signals: MemberSignals, now: datetime, policy: RiskPolicy = RiskPolicy()) -> Risk:
     reasons: list[Reason] = []
     span = baseline_span(signals, now, policy)
@@ -66,7 +79,10 @@ def score(signals: MemberSignals, now: datetime, policy: RiskPolicy = RiskPolicy
                 )
     quiet = (now - (signals.last_active_at or signals.joined_at)).days
     if quiet >= policy.quiet_from_days:
-        reasons.append(Reason("quiet", min(policy.quiet_points_max, quiet), {"days": quiet}))
+        reasons.append(Reason("quiet", quiet_points(quiet, policy), {"days": quiet}))
+    member_for = (now - signals.joined_at).days
+    if not signals.engaged and member_for >= policy.never_engaged_days:
+        reasons.append(Reason("never_engaged", policy.never_engaged_points, {"days": member_for}))
     if signals.missed_live:
         points = min(policy.missed_live_max, policy.missed_live_points * signals.missed_live)
         reasons.append(Reason("missed_live", points, {"count": signals.missed_live}))

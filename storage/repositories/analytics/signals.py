@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Activity, LiveSession, Member, Membership, Rsvp
+from storage.models import Activity, FaqQuestion, LiveSession, Member, Membership, Rsvp
 from storage.repositories import members
 from storage.repositories.analytics.engagement import NOT_ENGAGEMENT
+
+# Taking part, as opposed to setting up (joining, the intake, /start, /help, preferences): posting,
+# reacting, opening content, attending; asking a question and saving a seat count too (their own tables).
+TAKING_PART = ("message", "reaction", "library_open", "live_attended")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class MemberSignals:
     earlier: int  # actions in the baseline window before that
     missed_live: int = 0  # RSVPs to sessions (with attendance taken) they did not attend
     past_due_since: datetime | None = None
+    engaged: bool = True  # ever took part (TAKING_PART, a question, an RSVP), at any time
 
 
 async def risk_signals(
@@ -40,7 +45,13 @@ async def risk_signals(
 ) -> list[MemberSignals]:
     """One row per current member (a current membership: storage.repositories.members.current_members):
     actions in (recent_start, now] and in (window_start, recent_start], RSVPs missed since
-    `missed_since`, a late payment."""
+    `missed_since`, a late payment, and whether they ever took part."""
+    done = aliased(Activity)  # not the outer query's Activity, which the subquery would otherwise correlate to
+    took_part = or_(
+        exists().where(done.member_id == Member.id, done.kind.in_(TAKING_PART)),
+        exists().where(Rsvp.member_id == Member.id),
+        exists().where(FaqQuestion.member_id == Member.id),
+    )
     rows = await session.execute(
         select(
             Member.id,
@@ -49,6 +60,7 @@ async def risk_signals(
             Member.last_active_at,
             func.count(Activity.id).filter(Activity.occurred_at > recent_start),
             func.count(Activity.id).filter(Activity.occurred_at <= recent_start),
+            took_part.label("engaged"),
         )
         .outerjoin(
             Activity,
@@ -67,8 +79,10 @@ async def risk_signals(
     missed = await missed_live(session, community_id, missed_since, now)
     late = await past_due(session, community_id)
     return [
-        MemberSignals(mid, name, joined, last, int(recent), int(earlier), missed.get(mid, 0), late.get(mid))
-        for mid, name, joined, last, recent, earlier in found
+        MemberSignals(
+            mid, name, joined, last, int(recent), int(earlier), missed.get(mid, 0), late.get(mid), bool(engaged)
+        )
+        for mid, name, joined, last, recent, earlier, engaged in found
     ]
 
 
