@@ -7,6 +7,7 @@ against it and the view offers it, so both name the same options.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.notices import Notice
 from bot.notices.content import ContentPiece
@@ -57,3 +58,36 @@ class StartPath:
 
     available: tuple[ContentPiece, ...]
     coming: tuple[ContentPiece, ...]
+
+
+@dataclass(frozen=True)
+class MemberIntroduced(Notice):
+    """To the creator: a new member answered the intake, in their own words (why they joined, their goal)."""
+
+    member_id: int
+    name: str  # their display name
+    why: str
+    goal: str
+    level: int
+    format: str  # one of FORMATS
+    community: str
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """What `/member show` tells the creator about one member (a reply, not a notice)."""
+
+    member_id: int
+    name: str
+    role: str
+    joined_at: datetime
+    last_active_at: datetime | None
+    status: str | None  # their open (or latest) membership's status; None: never had one
+    plan: str | None
+    tier: str | None
+    since: datetime | None  # when that membership started
+    level: int | None
+    why: str  # "" until they answer the intake
+    goal: str
+    format: str | None
+    intake_at: datetime | None  # when they answered the intake

@@ -14,17 +14,19 @@ from datetime import datetime, timedelta
 
 from bot.community.schema import OnboardingStep
 from bot.messages import Target
+from bot.notices import Reader
 from bot.notices.live import SessionInfo
-from bot.notices.onboarding import DripStep, PublicWelcome, QuickWin, StartPath
+from bot.notices.onboarding import DripStep, MemberIntroduced, MemberProfile, PublicWelcome, QuickWin, StartPath
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.content.service import content_piece
+from bot.services.errors import UserError
 from bot.services.intake import IntakeAnswers
 from bot.services.live.base import info as live_info
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Session
 from storage.models import Member, MemberPreferences
-from storage.repositories import content, members
+from storage.repositories import content, members, memberships
 from storage.repositories import live as live_repo
 from storage.repositories import onboarding as repo
 
@@ -50,12 +52,69 @@ class OnboardingService(DomainService):
             member.segments = answers.segments
             if answers.timezone:
                 member.timezone = answers.timezone
+            first_time = prefs.intake_done_at is None
             prefs.answers = {"why": answers.why, "goal": answers.goal, "format": answers.format}
             prefs.time_of_day = answers.time_of_day
             prefs.delivery = answers.delivery
             prefs.digest = answers.digest
             prefs.intake_done_at = now
+            if first_time and member.role == "member":
+                await self._introduce(session, member, answers)
             return await self._start_path(session, answers.level)
+
+    async def _introduce(self, session: Session, member: Member, answers: IntakeAnswers) -> None:
+        """Tell the creator who joined and why, in the member's words (once per member, outside quiet hours)."""
+        now = self._clock.now()
+        notice = MemberIntroduced(
+            member.id,
+            member.display_name,
+            answers.why,
+            answers.goal,
+            answers.level,
+            answers.format,
+            self._community.name,
+        )
+        at = next_send_time(now, zone=self._community.tz, quiet=self._community.config.quiet_hours)
+        for creator in await memberships.creators(session, self._community.id):
+            target = dm_target(creator, self._presence)
+            if target is None:
+                continue
+            await self._outbox.enqueue(
+                session,
+                f"onboard:intro:member:{member.id}:creator:{creator.id}",
+                target,
+                notice,
+                reader=Reader((creator.locale, self._community.locale), self._community.tz.key),
+                member_id=creator.id,
+                not_before=at if at > now else None,
+            )
+
+    async def profile(self, member_id: int) -> MemberProfile:
+        """What the creator sees on `/member show`: who they are, their membership, and their intake answers."""
+        async with self._database.session() as session:
+            member = await members.get(session, member_id)
+            if member is None or member.community_id != self._community.id:
+                raise UserError("membership.show.unknown")
+            prefs = await members.preferences(session, member_id)
+            found = await memberships.latest(session, member_id)
+        answers = prefs.answers or {}
+        held, tier = found if found is not None else (None, None)
+        return MemberProfile(
+            member_id=member.id,
+            name=member.display_name,
+            role=member.role,
+            joined_at=member.joined_at,
+            last_active_at=member.last_active_at,
+            status=held.status if held is not None else None,
+            plan=held.plan if held is not None else None,
+            tier=tier.name if tier is not None else None,
+            since=held.started_at if held is not None else None,
+            level=member.level,
+            why=str(answers.get("why") or ""),
+            goal=str(answers.get("goal") or ""),
+            format=str(answers["format"]) if answers.get("format") else None,
+            intake_at=prefs.intake_done_at,
+        )
 
     async def start_path(self, level: int | None) -> StartPath:
         async with self._database.session() as session:

@@ -15,11 +15,13 @@ from bot.notices.onboarding import (
     INTAKE_FORM_ID,
     TIMES_OF_DAY,
     DripStep,
+    MemberIntroduced,
     PublicWelcome,
     QuickWin,
     StartPath,
 )
 from bot.views import live as live_views
+from bot.views.analytics import NOTE
 from bot.views.common import kind_label, local_time, shorten
 from bot.views.welcome import welcome_public
 
@@ -117,7 +119,33 @@ def intake_thanks(t: Translator, level: int) -> OutboundMessage:
     return OutboundMessage(text=text, blocks=(Section(text),))
 
 
+def intake_lines(why: str, goal: str, level: int | None, fmt: str | None, t: Translator) -> list[str]:
+    """A member's intake answers as the creator reads them (on the intro and on `/member show`)."""
+    lines = [t("onboarding.intro.why", why=why), t("onboarding.intro.goal", goal=goal)]
+    if level is not None:
+        lines.append(t("onboarding.intro.level", level=t(f"onboarding.levels.l{level}")))
+    if fmt:
+        lines.append(t("onboarding.intro.format", format=t(f"onboarding.formats.{fmt}")))
+    return lines
+
+
+def member_introduced(notice: MemberIntroduced, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    """To the creator: who joined, why, and what they want to achieve, with a button to say hello."""
+    header = t("onboarding.intro.header", name=notice.name, community=notice.community)
+    lines = intake_lines(notice.why, notice.goal, notice.level, notice.format, t)
+    return OutboundMessage(
+        text=f"{header}\n" + "\n".join(lines),
+        blocks=(
+            Header(header),
+            Section("\n".join(lines)),
+            Buttons((Button(t("onboarding.intro.note_button"), action_id=f"{NOTE}:{notice.member_id}"),)),
+            Context(t("onboarding.intro.context", name=notice.name)),
+        ),
+    )
+
+
 VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
+    MemberIntroduced: member_introduced,
     DripStep: drip_step,
     QuickWin: quick_win,
     PublicWelcome: public_welcome,
