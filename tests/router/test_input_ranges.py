@@ -26,8 +26,8 @@ COMMANDS = [
     ("announce", f"cancel {HUGE}", "Tell me which one: `/announce cancel 12`."),
     ("announce", "cancel ²", "Tell me which one: `/announce cancel 12`."),
     ("privacy", f"export {HUGE}", "Use /privacy export MEMBER_ID"),
-    ("drop", f"publish-now {HUGE}", f"There is no unpublished drop called “{HUGE}”."),
-    ("drop", f"schedule {HUGE} 2027-01-04 09:00", f"There is no unpublished drop called “{HUGE}”."),
+    ("drop", f"publish-now {HUGE}", f"There is no drop called “{HUGE}”."),
+    ("drop", f"schedule {HUGE} 2027-01-04 09:00", f"There is no drop called “{HUGE}”."),
     ("stats", "²", "Pick a number of days between 1 and 365."),
     ("doors", "cap ²", "Give the seat cap as a number from 1 to 100000"),
 ]
