@@ -29,6 +29,7 @@ from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
 from bot.services.billing.wire import StripePort
+from bot.services.briefing import BriefingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
@@ -186,6 +187,30 @@ async def build_app(
         BillingConfig(settings.public_url, settings.grace_days, settings.revoke_mode),
         stripe_gateway(settings),
     )
+    content = ContentService(database, outbox, clock, community, presence, grace=grace)
+    live = LiveService(database, outbox, clock, community, presence)
+    answers = AnswerService(
+        database,
+        outbox,
+        clock,
+        community,
+        presence,
+        writer=answer_writer(settings, community),
+        judge=answer_judge(settings, community),
+        encoder=faq_encoder(settings),
+    )
+    analytics = AnalyticsService(database, outbox, clock, community, presence, engagement)
+    briefing = BriefingService(
+        database,
+        outbox,
+        clock,
+        community,
+        presence,
+        analytics=analytics,
+        content=content,
+        live=live,
+        inbox=answers.inbox,
+    )
     services = Services(
         clock=clock,
         catalog=catalog,
@@ -194,9 +219,9 @@ async def build_app(
         metrics=Metrics(),
         membership=membership,
         billing=billing,
-        content=ContentService(database, outbox, clock, community, presence, grace=grace),
+        content=content,
         engagement=engagement,
-        live=LiveService(database, outbox, clock, community, presence),
+        live=live,
         onboarding=OnboardingService(database, outbox, clock, community, presence, grace=grace),
         preferences=PreferencesService(database, clock, catalog.locales),
         member_pages=MemberPages(database, community),
@@ -207,17 +232,9 @@ async def build_app(
         polls=PollService(database, outbox, clock, community, presence),
         feedback=FeedbackService(database, outbox, clock, community, presence),
         referrals=ReferralService(database, outbox, clock, community, presence),
-        answers=AnswerService(
-            database,
-            outbox,
-            clock,
-            community,
-            presence,
-            writer=answer_writer(settings, community),
-            judge=answer_judge(settings, community),
-            encoder=faq_encoder(settings),
-        ),
-        analytics=AnalyticsService(database, outbox, clock, community, presence, engagement),
+        answers=answers,
+        analytics=analytics,
+        briefing=briefing,
     )
     router = Router()
     register_all(router)

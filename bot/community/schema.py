@@ -236,6 +236,17 @@ class Runway(Strict):
     warn_weeks: int = Field(default=2, ge=1, le=52)
 
 
+TimeOfDay = time  # a field named `time` would shadow the type inside its class
+
+
+class Briefing(Strict):
+    """The creator's weekly briefing DM: on `day` at `time`, community time."""
+
+    enabled: bool = True
+    day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    time: TimeOfDay = TimeOfDay(8, 0)
+
+
 class CommunityFile(Strict):
     """The whole of community.toml."""
 
@@ -252,6 +263,7 @@ class CommunityFile(Strict):
     discord: DiscordSettings = DiscordSettings()
     live: Live = Live()
     runway: Runway = Runway()
+    briefing: Briefing = Briefing()
 
     @model_validator(mode="after")
     def _plans_name_tiers(self) -> CommunityFile:

@@ -6,6 +6,7 @@ from bot.handlers import (
     analytics,
     announcements,
     billing,
+    briefing,
     content,
     engagement,
     faq,
@@ -35,6 +36,7 @@ def register_all(router: Router) -> None:
     referrals.register(router)
     engagement.register(router)
     analytics.register(router)
+    briefing.register(router)
     linking.register(router)
     privacy.register(router)
     faq.register(router)

@@ -35,12 +35,12 @@ async def stats(ctx: Context) -> None:
     elif sub == "forecast":
         await _forecast(ctx, _count(rest, DEFAULT_FORECAST_MONTHS, MAX_FORECAST_MONTHS, "analytics.errors.months"))
     elif sub == "" or sub.isdigit():
-        await _overview(ctx, _count(sub or None, 30, MAX_DAYS, "analytics.errors.days"))
+        await overview(ctx, _count(sub or None, 30, MAX_DAYS, "analytics.errors.days"))
     else:
         await ctx.reply(views.usage(ctx.t))
 
 
-async def _overview(ctx: Context, days: int) -> None:
+async def overview(ctx: Context, days: int) -> None:
     services = ctx.services
     community = services.community
     snapshot = await services.analytics.snapshot(days)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.jobs import announcements, billing, calendar, content, engagement, live, onboarding, referrals
+from bot.jobs import announcements, billing, briefing, calendar, content, engagement, live, onboarding, referrals
 from bot.jobs.job import Job
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ def all_jobs(services: Services) -> list[Job]:
         *live.jobs(services),
         *engagement.jobs(services),
         *billing.jobs(services),
+        *briefing.jobs(services),
     ]
 
 

@@ -10,6 +10,7 @@ from bot.metrics import Metrics
 from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingService
+from bot.services.briefing import BriefingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
@@ -52,3 +53,4 @@ class Services:
     referrals: ReferralService
     answers: AnswerService
     analytics: AnalyticsService
+    briefing: BriefingService

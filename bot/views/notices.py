@@ -18,6 +18,7 @@ from bot.views import (
     analytics,
     announcements,
     billing,
+    briefing,
     content,
     engagement,
     faq,
@@ -50,6 +51,7 @@ def all_views() -> dict[type[Notice], NoticeView]:
         onboarding.VIEWS,
         privacy.VIEWS,
         analytics.VIEWS,
+        briefing.VIEWS,
         engagement.VIEWS,
     ]
     merged: dict[type[Notice], NoticeView] = {}

@@ -47,6 +47,7 @@ from bot.services.presence import Presence
 from storage.database import Database, Session
 from storage.repositories import members
 from storage.repositories.analytics import engagement, membership, signals
+from storage.repositories.analytics.membership import NamedRow
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +86,27 @@ class AnalyticsService(DomainService):
         if not 1 <= days <= MAX_DAYS:
             raise UserError("analytics.errors.days", max=MAX_DAYS)
         now = self._clock.now()
-        period = Period.last(days, now)
+        return await self._snapshot(Period.last(days, now), history=True)
+
+    async def figures(self, period: Period) -> Snapshot:
+        """The figures `/stats` shows for `period`, without the month-by-month history."""
+        return await self._snapshot(period, history=False)
+
+    async def _snapshot(self, period: Period, *, history: bool) -> Snapshot:
         async with self._database.session() as session:
             figures = await self._membership(session, period)
             activity = await self._engagement_figures(session, period)
             faq = await self._faq(session, period)
-            history = await self._history(session, now)
-        return Snapshot(period, figures, activity, faq, history)
+            months = await self._history(session, period.end) if history else ()
+        return Snapshot(period, figures, activity, faq, months)
+
+    async def movements(self, period: Period) -> tuple[list[NamedRow], list[NamedRow]]:
+        """Who `new` and `churned` count in `period`: the new members, and those who left with the reason."""
+        cid = self._community.id
+        async with self._database.session() as session:
+            joined = await membership.new_member_rows(session, cid, period.start, period.end)
+            left = await membership.churned_rows(session, cid, period.start, period.end)
+        return joined, left
 
     async def _membership(self, session: Session, period: Period) -> MembershipFigures:
         cid, plans, start, end = self._community.id, self.plans, period.start, period.end

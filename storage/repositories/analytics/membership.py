@@ -195,3 +195,40 @@ async def cohort_counts(
         )
         held.update({(int(i), j): int(n) for i, n in rows.all()})
     return sizes, held
+
+
+# -- who, for the weekly briefing (the same definitions as the counts above) ----------------
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    member_id: int
+    name: str
+    reason: str = ""  # churn: voluntary | failed_payment
+
+
+async def new_member_rows(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[NamedRow]:
+    """The members `new_members` counts: first membership started in (start, end], oldest first."""
+    first = first_memberships(community_id)
+    rows = await session.execute(
+        select(Member.id, Member.display_name)
+        .join(first, first.c.member_id == Member.id)
+        .where(first.c.first > start, first.c.first <= end)
+        .order_by(first.c.first, Member.id)
+    )
+    return [NamedRow(int(mid), str(name)) for mid, name in rows.all()]
+
+
+async def churned_rows(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[NamedRow]:
+    """The members `churned` counts, each with its reason (once per member and reason), by when they left."""
+    reason = case((failed_payment(), literal("failed_payment")), else_=literal("voluntary"))
+    stopped = ended_at()
+    rows = await session.execute(
+        select(Member.id, Member.display_name, reason, func.max(stopped))
+        .select_from(Membership)
+        .join(Member, in_community(community_id))
+        .where(Membership.status.in_(CHURNED), stopped > start, stopped <= end)
+        .group_by(Member.id, Member.display_name, reason)
+        .order_by(func.max(stopped), Member.id)
+    )
+    return [NamedRow(int(mid), str(name), str(kind)) for mid, name, kind, _ in rows.all()]
