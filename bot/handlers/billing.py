@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.events import FormSubmitted
+from bot.handlers.member_show import show_member
 from bot.log_throttle import ThrottledLog
 from bot.router import Context, Router
 from bot.services.billing.plans import by_key
@@ -117,6 +118,8 @@ async def member(ctx: Context) -> None:
                 raise UserError("billing.errors.member_usage")
             await billing.member_remove(target.id)
             await ctx.say("billing.member.removed", name=target.name)
+    elif verb == "show" and len(words) >= 2:  # what the creator knows of them (bot.handlers.member_show)
+        await show_member(ctx, " ".join(words[1:]))
     elif verb == "list" and len(words) == 1:
         await ctx.reply(views.member_list(await billing.member_rows(), ctx.services.community.tz, ctx.t))
     else:
