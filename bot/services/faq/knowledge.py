@@ -8,17 +8,23 @@ Freshness: before each question a cheap signature is read (counts, highest ids a
 text lengths of the three sources: three aggregate queries). The index is rebuilt when the
 signature changed (a publish, a recording, an import in another process), when this process
 changed the FAQ itself (`invalidate()`), or when it is older than `MAX_AGE` (a backstop for an
-edit that kept every length the same). Building runs in a worker thread.
+edit that kept every length the same). Building runs in a thread of its own; a build whose
+caller is cancelled (the app is quitting) stops before its next batch of texts, and quitting
+never waits for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+import numpy as np
 
 from bot.clock import Clock
 from bot.notices.faq import SourceInfo
@@ -112,6 +118,32 @@ async def load_documents(session: Session, community_id: int) -> tuple[list[Docu
     return documents, sources
 
 
+class BuildCanceled(Exception):
+    """The index build was stopped between two batches because its caller went away."""
+
+
+class StoppableEncoder:
+    """The encoder for one build: before each batch (semantic.ENCODE_BATCH texts; the engine is
+    several times faster on a batch than on single texts) it checks whether the build was called off."""
+
+    def __init__(self, encoder: Encoder, stop: threading.Event) -> None:
+        self._encoder = encoder
+        self._stop = stop
+        self.model_id = encoder.model_id
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self._check()
+        return self._encoder.encode_queries(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self._check()
+        return self._encoder.encode_passages(texts)
+
+    def _check(self) -> None:
+        if self._stop.is_set():
+            raise BuildCanceled("the FAQ index build was called off")
+
+
 class Knowledge:
     """The current index, rebuilt when what it was built from changed."""
 
@@ -143,13 +175,47 @@ class Knowledge:
             self._stale = False  # a change from here on marks the new snapshot stale again
             async with self._database.session() as session:
                 documents, sources = await load_documents(session, self._community_id)
-            answerer = (
-                await asyncio.to_thread(FaqAnswerer, documents, self._encoder, self.vectors) if documents else None
-            )
+            answerer = await self._build(documents) if documents else None
             self._snapshot = Snapshot(answerer, sources, seen, self._clock.now(), {d.doc_id: d for d in documents})
             self.builds += 1
             log.info("faq index built: %d documents (%s)", len(documents), answerer.engine if answerer else "empty")
             return self._snapshot
+
+    async def _build(self, documents: list[Document]) -> FaqAnswerer:
+        """Build in a thread of its own. If the caller is cancelled (the app is quitting), the build
+        is called off: its thread stops before its next batch and nobody waits for it. (A daemon
+        thread, not asyncio.to_thread: asyncio.run waits for the default executor's threads, and a
+        batch of long passages takes seconds on a busy machine.)"""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[FaqAnswerer] = loop.create_future()
+        stop = threading.Event()
+        encoder = StoppableEncoder(self._encoder, stop) if self._encoder is not None else None
+
+        def settle(outcome: Callable[[], None]) -> None:
+            if not done.done():
+                outcome()
+
+        def build() -> None:
+            try:
+                answerer = FaqAnswerer(documents, encoder, self.vectors)
+            except BuildCanceled:
+                return
+            except BaseException as exc:  # handed to the awaiting coroutine, which logs or raises it
+                outcome: Callable[[], None] = functools.partial(done.set_exception, exc)
+            else:
+                outcome = functools.partial(done.set_result, answerer)
+            try:
+                loop.call_soon_threadsafe(settle, outcome)
+            except RuntimeError:  # the loop is closed: the app quit while this built
+                pass
+
+        threading.Thread(target=build, name="faq-index-build", daemon=True).start()
+        try:
+            return await done
+        except asyncio.CancelledError:
+            stop.set()
+            log.info("faq index build called off")
+            raise
 
     async def warm_up(self) -> None:
         """Build the index now (at start), so the first question does not wait for the encoder."""
