@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COMMUNITY ?= examples/strategy-club
 
-.PHONY: run test check bench venv clean
+.PHONY: run test check bench venv clean clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,5 +35,12 @@ check: $(STAMP)
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
+# The build and caches only: membot.db is the source of truth once imported, and stays.
 clean:
-	rm -rf $(VENV) membot.db membot.db-wal membot.db-shm .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache membot.egg-info
+
+# The local SQLite database (members, payments, history) and its console files, for a fresh start.
+clean-db:
+	@echo "Deleting the local database membot.db (members, memberships, history) and membot.log, membot-files/."
+	rm -f membot.db membot.db-wal membot.db-shm membot.log
+	rm -rf membot-files

@@ -16,10 +16,11 @@ from typing import Any
 
 from bot.clock import Clock, FakeClock, OffsetClock, SystemClock
 from bot.handlers import register_all
+from bot.health import HealthCheck
 from bot.i18n import Catalog
 from bot.integrations import answer_judge, answer_writer, faq_encoder
 from bot.jobs import all_jobs
-from bot.metrics import Metrics
+from bot.metrics import Metrics, MetricsAccess
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
 from bot.ports import Platform
 from bot.ratelimit import RateLimiter
@@ -241,7 +242,7 @@ async def build_app(
     router.bind(services, InboundQueue(database, outbox, clock))
     router.inbound_lease = timedelta(seconds=settings.outbox_lease_seconds)  # a handler's lease, like a delivery's
 
-    web = WebServer(settings.port)
+    web = WebServer(settings.port, health=HealthCheck(database, clock).report)
     chosen = dict(platforms) if platforms is not None else build_platforms(settings, services, router, web)
     billing.bind_platforms(chosen)
     services.calendar.bind_platforms(chosen)
@@ -262,7 +263,12 @@ async def build_app(
         ),
     )
     services.metrics.watch_delivery(lambda: worker.stats, limiter)
-    services.metrics.serve(web, database, start_server=any(name not in LOCAL_PLATFORMS for name in chosen))
+    services.metrics.serve(
+        web,
+        database,
+        start_server=any(name not in LOCAL_PLATFORMS for name in chosen),
+        access=MetricsAccess.from_settings(settings),
+    )
     scheduler = JobScheduler(all_jobs(services), community.tz, LeaderLock(database))
     app = App(settings, clock, database, outbox, services, router, chosen, worker, scheduler, web)
     console = chosen.get("console")
@@ -322,7 +328,7 @@ def stripe_gateway(settings: Settings) -> StripePort | None:
     if settings.stripe_api_key is None:
         if settings.stripe_webhook_secret is not None:
             raise SettingsError(
-                "MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY is not: billing needs both"
+                "MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY (or STRIPE_SECRET_KEY) is not: billing needs both"
             )
         return None
     from bot.integrations.stripe_gateway import StripeGateway
@@ -340,11 +346,11 @@ def build_web_only(settings: Settings, database: Database) -> tuple[WebServer, S
     process (`membot run`, which holds the chat platforms) processes them from the table."""
     from bot.services.billing.webhooks import WebhookInbox
 
-    web = WebServer(settings.port)
+    web = WebServer(settings.port, health=HealthCheck(database, SystemClock()).report)
     stripe = stripe_gateway(settings)
     if stripe is not None and settings.stripe_webhook_secret is not None:
         from bot.handlers.billing import add_routes
 
         add_routes(web, WebhookInbox(database, SystemClock(), stripe))
-    Metrics().serve(web, database, start_server=True)
+    Metrics().serve(web, database, start_server=True, access=MetricsAccess.from_settings(settings))
     return web, stripe

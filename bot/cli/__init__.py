@@ -21,6 +21,7 @@ app = typer.Typer(
     cls=FriendlyGroup,
     help="membot: a membership bot for creators, on Slack and Discord.",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: Rich would eat `[[faq]]` and show `<bool>` beside every flag
     pretty_exceptions_enable=False,  # --debug shows Python's own traceback
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -50,7 +51,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(members_app, name="members")
 app.add_typer(faq_app, name="faq", help="FAQ answering: ask a question or measure on an evaluation set.")
 app.add_typer(slack_app, name="slack", help="Slack: the app manifest to create membot's Slack app.")
-app.add_typer(discord_app, name="discord", help="Discord: the invite link with exactly the permissions membot needs.")
+app.add_typer(discord_app, name="discord", help="Discord: the invite link with the permissions membot needs.")
 
 
 def main() -> None:

@@ -39,7 +39,11 @@ def backup_command(
     out: Annotated[Path, typer.Option("--out", help="File to write the backup to")],
     db: DbOption = None,
 ) -> None:
-    """Back up the SQLite database, every community in it, while the bot keeps running (PostgreSQL: see the README)."""
+    """Back up a SQLite database while the bot runs.
+
+    The file holds every community in the database; `membot restore FILE` puts it back. For
+    PostgreSQL use pg_dump and pg_restore, as the README's "Backups" section shows.
+    """
     from storage.backup import backup
 
     settings = settings_for(db)
@@ -153,7 +157,11 @@ def export_command(
     db: DbOption = None,
     community: CommunityOption = None,
 ) -> None:
-    """Export members (with their latest membership) or every activity row as CSV, safe to open in a spreadsheet."""
+    """Export members or activity as CSV.
+
+    members: each member with their latest membership; activity: every activity row. Cells
+    are safe to open in a spreadsheet.
+    """
     from bot.views.report import write_csv
     from storage.repositories.analytics import exports as member_queries
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
+from bot.cli.helptext import tidy
 from bot.community.errors import CommunityFilesError
 from bot.community.scaffold import ScaffoldError
 from bot.logging_setup import redact
@@ -89,7 +90,12 @@ def sentence_for(exc: Exception) -> tuple[str, int]:
 
 
 class FriendlyGroup(TyperGroup):
-    """The root command group: every subcommand's errors end here as one sentence."""
+    """The root command group: every subcommand's errors end here as one sentence, and every
+    command's help shows plain placeholders (bot.cli.helptext)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tidy(self)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:

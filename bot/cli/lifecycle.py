@@ -103,19 +103,29 @@ async def import_folder(
     return await import_community(database, spec, now), renamed
 
 
-def web(db: DbOption = None) -> None:
-    """Serve HTTP only: /healthz and Stripe webhooks (recorded here, processed by `membot run`)."""
-    settings = settings_for(db)
-    run_async(settings.database_url, _web(settings))
+def web(db: DbOption = None, community: CommunityOption = None) -> None:
+    """Serve HTTP only: /healthz, /metrics and Stripe webhooks.
+
+    Webhooks are verified and recorded here and processed by `membot run`, which shares the
+    database. With --community (or MEMBOT_COMMUNITY), the community must be in the database
+    already (`membot import FOLDER`), so a typo fails at start rather than on the first webhook.
+    """
+    settings = settings_for(db, community)
+    choice = choose_community(settings.community)
+    run_async(settings.database_url, _web(settings, choice))
 
 
-async def _web(settings: Settings) -> None:
+async def _web(settings: Settings, choice: CommunityChoice) -> None:
     from bot.app import build_web_only
+    from bot.services.community import CommunityContext
     from storage.migrate import upgrade
 
     database = Database(settings.database_url)
     try:
         await upgrade(database)
+        if choice.slug is not None:
+            found = await CommunityContext.load(database, choice.slug)
+            log.info("serving HTTP for community %s", found.config.community.slug)
         server, stripe = build_web_only(settings, database)
         await server.start()
         try:
