@@ -67,6 +67,7 @@ POLICIES: dict[str, TablePolicy] = {
     "link_codes": TablePolicy("member_id", "delete"),
     "stripe_events": TablePolicy(None, "none"),  # payloads are scrubbed by customer id, see services.privacy
     "erasures": TablePolicy(None, "none"),  # keyed hashes of erased ids only
+    "launch_windows": TablePolicy(None, "none"),  # the doors' timetable: no member in it
 }
 
 # Rows that point at the member from another column too (a referral names two people).

@@ -236,6 +236,29 @@ class Runway(Strict):
     warn_weeks: int = Field(default=2, ge=1, le=52)
 
 
+class DoorWindow(Strict):
+    """A launch window: the doors open at `opens` and close at `closes` by themselves (naive times are in
+    the community's time zone); `founding` offers the founding plans to everyone who joins meanwhile."""
+
+    opens: datetime
+    closes: datetime
+    founding: bool = False
+
+    _moments = field_validator("opens", "closes")(check_moment)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DoorWindow:
+        if (self.opens.tzinfo is None) != (self.closes.tzinfo is None):
+            raise ValueError("give `opens` and `closes` both with a UTC offset or both without")
+        if self.closes <= self.opens:
+            raise ValueError("a window closes after it opens")
+        return self
+
+
+class Doors(Strict):
+    windows: tuple[DoorWindow, ...] = ()
+
+
 TimeOfDay = time  # a field named `time` would shadow the type inside its class
 
 
@@ -261,6 +284,7 @@ class CommunityFile(Strict):
     quiet_hours: QuietHours = QuietHours()
     nudges: Nudges = Nudges()
     discord: DiscordSettings = DiscordSettings()
+    doors: Doors = Doors()
     live: Live = Live()
     runway: Runway = Runway()
     briefing: Briefing = Briefing()

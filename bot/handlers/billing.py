@@ -13,6 +13,7 @@ from bot.events import FormSubmitted
 from bot.handlers.member_show import show_member
 from bot.log_throttle import ThrottledLog
 from bot.router import Context, Router
+from bot.services.billing import windows
 from bot.services.billing.plans import by_key
 from bot.services.billing.service import JoinResult
 from bot.services.billing.webhooks import WebhookInbox
@@ -75,14 +76,23 @@ async def billing_page(ctx: Context) -> None:
 
 
 async def doors(ctx: Context) -> None:
-    """`/doors`, `/doors open [founding]`, `/doors close`, `/doors cap N|off`."""
+    """`/doors`, `/doors open [founding] [until DATE [HH:MM]]`, `/doors close`, `/doors cap N|off`."""
     words = ctx.args.lower().split()
     billing = ctx.services.billing
     verb = words[0] if words else ""
-    if verb == "open" and len(words) <= 2 and words[1:] in ([], ["founding"]):
-        founding = words[1:] == ["founding"]
-        invited = await billing.open_doors(founding=founding)
-        await ctx.say("billing.doors.opened_founding" if founding else "billing.doors.opened", invited=invited)
+    if verb == "open":
+        founding = words[1:2] == ["founding"]
+        rest = words[2:] if founding else words[1:]
+        if rest and (rest[0] != "until" or not 2 <= len(rest) <= 3):
+            raise UserError("billing.errors.doors_usage")
+        community = ctx.services.community
+        closes = windows.until(" ".join(rest[1:]), community.tz, ctx.services.clock.now()) if rest else None
+        invited = await billing.open_doors(founding=founding, until=closes)
+        key = "billing.doors.opened_founding" if founding else "billing.doors.opened"
+        if closes is None:
+            await ctx.say(key, invited=invited)
+        else:
+            await ctx.reply(views.doors_opened_until(key, invited, closes, community.tz, ctx.t))
     elif verb == "close" and len(words) == 1:
         await billing.close_doors()
         await ctx.say("billing.doors.closed")
@@ -96,7 +106,8 @@ async def doors(ctx: Context) -> None:
         invited = await billing.set_seat_cap(int(words[1]))
         await ctx.say("billing.doors.cap_set", cap=int(words[1]), invited=invited)
     else:
-        await ctx.reply(views.doors_status(await billing.doors_status(), ctx.t))
+        status = await billing.doors_status()
+        await ctx.reply(views.doors_status(status, ctx.services.community.tz, ctx.t))
 
 
 async def member(ctx: Context) -> None:

@@ -1,4 +1,5 @@
-"""Billing's clockwork: drain Stripe events, dunning and grace, trials, seats, win-backs, daily reconciliation."""
+"""Billing's clockwork: drain Stripe events, dunning and grace, trials, seats, launch windows, win-backs, daily
+reconciliation."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 EVENTS_EVERY_MINUTES = 1  # a safety net: the event worker normally drains them within a second
 SCAN_EVERY_MINUTES = 15
+DOORS_EVERY_MINUTES = 5  # launch windows open and close the doors within this (a /join sees them at once)
 
 
 def jobs(services: Services) -> list[Job]:
@@ -24,6 +26,7 @@ def jobs(services: Services) -> list[Job]:
         Job("billing.dunning", billing.run_dunning, scan),
         Job("billing.trials", billing.run_trials, scan),
         Job("billing.seats", billing.fill_seats, scan),
+        Job("billing.doors", billing.run_doors, (IntervalTrigger(minutes=DOORS_EVERY_MINUTES),)),
         Job("billing.winback", billing.run_winback, (IntervalTrigger(hours=6),)),
         Job("billing.reconcile", billing.reconcile, (CronTrigger(hour=4, minute=17),)),
     ]

@@ -37,6 +37,10 @@ class DoorsStatus:
     seats_taken: int
     waiting: int
     invited: int
+    founding: bool = False  # a founding window is open: everyone who joins is offered the founding price
+    closes_at: datetime | None = None  # when the open window closes by itself
+    next_opens: datetime | None = None  # the next window that opens by itself
+    next_founding: bool = False
 
     @property
     def full(self) -> bool:
@@ -139,6 +143,23 @@ class MembershipGranted(Notice):
 
 
 # -- to the creator ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatorDoorsOpened(Notice):
+    """A launch window opened the doors by itself."""
+
+    founding: bool
+    closes_at: datetime | None
+    invited: int
+
+
+@dataclass(frozen=True)
+class CreatorDoorsClosed(Notice):
+    """A launch window closed the doors by itself."""
+
+    founding: bool
+    next_opens: datetime | None = None
 
 
 @dataclass(frozen=True)

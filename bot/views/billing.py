@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,8 @@ from bot.notices.billing import (
     EXIT_REASONS,
     AccessPaused,
     CreatorAccessProblem,
+    CreatorDoorsClosed,
+    CreatorDoorsOpened,
     CreatorExitAnswer,
     CreatorGraceOver,
     CreatorMemberLeft,
@@ -104,15 +107,29 @@ def waitlisted(position: int, *, full: bool, t: Translator) -> OutboundMessage:
     return _message(t("billing.waitlist.full" if full else "billing.waitlist.added", position=position))
 
 
-def doors_status(status: DoorsStatus, t: Translator) -> OutboundMessage:
+def doors_opened_until(key: str, invited: int, closes: datetime, tz: ZoneInfo, t: Translator) -> OutboundMessage:
+    """`/doors open ... until`: opened, and when they close by themselves."""
+    return _message(f"{t(key, invited=invited)} {t('billing.doors.until', when=local_time(closes, tz, t))}")
+
+
+def _window_line(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> str:
+    lines = []
+    if status.open and status.closes_at is not None:
+        lines.append(t("billing.doors.closes_at", when=local_time(status.closes_at, tz, t)))
+    if status.next_opens is not None:
+        key = "billing.doors.next_opens_founding" if status.next_founding else "billing.doors.next_opens"
+        lines.append(t(key, when=local_time(status.next_opens, tz, t)))
+    return "\n".join(lines) or t("billing.doors.no_window")
+
+
+def doors_status(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> OutboundMessage:
     cap = str(status.seat_cap) if status.seat_cap is not None else t("billing.doors.no_cap")
+    state = "open_founding_word" if status.open and status.founding else "open_word" if status.open else "closed_word"
     fields = (
-        (
-            t("billing.doors.field_doors"),
-            t("billing.doors.open_word") if status.open else t("billing.doors.closed_word"),
-        ),
+        (t("billing.doors.field_doors"), t(f"billing.doors.{state}")),
         (t("billing.doors.field_seats"), t("billing.doors.seats", taken=status.seats_taken, cap=cap)),
         (t("billing.doors.field_waitlist"), t("billing.doors.waiting", waiting=status.waiting, invited=status.invited)),
+        (t("billing.doors.field_window"), _window_line(status, tz, t)),
     )
     header = t("billing.doors.header")
     return OutboundMessage(text=header, blocks=(Header(header), Fields(fields), Context(t("billing.doors.usage"))))
@@ -267,6 +284,21 @@ def creator_access_problem(notice: CreatorAccessProblem, t: Translator, tz: Zone
     return _message(t("billing.creator.access_problem", platform=notice.platform, tier=notice.tier, fix=notice.fix))
 
 
+def creator_doors_opened(notice: CreatorDoorsOpened, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    key = "billing.doors.auto_opened_founding" if notice.founding else "billing.doors.auto_opened"
+    text = t(key, invited=notice.invited)
+    if notice.closes_at is not None:
+        text = f"{text} {t('billing.doors.until', when=local_time(notice.closes_at, tz, t))}"
+    return _message(text)
+
+
+def creator_doors_closed(notice: CreatorDoorsClosed, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    text = t("billing.doors.auto_closed_founding" if notice.founding else "billing.doors.auto_closed")
+    if notice.next_opens is not None:
+        text = f"{text} {t('billing.doors.auto_next', when=local_time(notice.next_opens, tz, t))}"
+    return _message(text)
+
+
 VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
     MembershipStarted: started,
     PaymentRecovered: recovered,
@@ -285,4 +317,6 @@ VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
     CreatorMemberLeft: creator_member_left,
     CreatorExitAnswer: creator_exit_answer,
     CreatorAccessProblem: creator_access_problem,
+    CreatorDoorsOpened: creator_doors_opened,
+    CreatorDoorsClosed: creator_doors_closed,
 }

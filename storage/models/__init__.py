@@ -4,7 +4,7 @@ generated from these; importing this package registers every table on `Base.meta
 from __future__ import annotations
 
 from storage.models.base import Base
-from storage.models.billing import Erasure, StripeEvent, WaitlistEntry
+from storage.models.billing import Erasure, LaunchWindow, StripeEvent, WaitlistEntry
 from storage.models.community import Community, Tier
 from storage.models.content import ContentItem, FaqEntry, FaqQuestion
 from storage.models.delivery import InboundEvent, OutboxMessage
@@ -35,6 +35,7 @@ __all__ = [
     "FaqQuestion",
     "Feedback",
     "InboundEvent",
+    "LaunchWindow",
     "LinkCode",
     "LiveQuestion",
     "LiveSeries",

@@ -1,11 +1,11 @@
-"""Stripe events, the waitlist and erasure tombstones."""
+"""Stripe events, the waitlist, launch windows and erasure tombstones."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -38,6 +38,24 @@ class WaitlistEntry(Base):
     joined_at: Mapped[datetime]
     invited_at: Mapped[datetime | None]
     converted_at: Mapped[datetime | None]
+
+
+class LaunchWindow(Base):
+    """A time the doors are open: a `[[doors.windows]]` entry of community.toml (key `config:<opens>`) or
+    a `/doors open` (key `command:<when>`). At most one is open at a time (opened, not ended)."""
+
+    __tablename__ = "launch_windows"
+    __table_args__ = (UniqueConstraint("community_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime | None]  # None: until the creator closes the doors
+    founding: Mapped[bool] = mapped_column(Boolean, default=False)  # the founding price for everyone who joins
+    opened_at: Mapped[datetime | None]  # when the doors opened for it
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(10))  # time | creator | replaced | missed
 
 
 class Erasure(Base):

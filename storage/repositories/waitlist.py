@@ -1,4 +1,5 @@
-"""Launch windows: the community's doors and seat cap, and the waitlist, first come first served."""
+"""Launch windows: the community's doors and seat cap, the windows they open in, and the waitlist, first
+come first served."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Community, WaitlistEntry
+from storage.models import Community, LaunchWindow, WaitlistEntry
 
 
 async def doors(session: AsyncSession, community_id: int) -> Community:
@@ -58,3 +59,45 @@ async def outstanding_invites(session: AsyncSession, community_id: int, since: d
         )
         or 0
     )
+
+
+async def windows(session: AsyncSession, community_id: int, *, ended: bool = False) -> Sequence[LaunchWindow]:
+    """The launch windows not ended yet (or every one, with `ended`), by opening time."""
+    query = select(LaunchWindow).where(LaunchWindow.community_id == community_id)
+    if not ended:
+        query = query.where(LaunchWindow.ended_at.is_(None))
+    result = await session.scalars(query.order_by(LaunchWindow.opens_at, LaunchWindow.id))
+    return result.all()
+
+
+async def add_window(
+    session: AsyncSession,
+    community_id: int,
+    key: str,
+    opens_at: datetime,
+    closes_at: datetime | None,
+    *,
+    founding: bool,
+    opened_at: datetime | None = None,
+) -> LaunchWindow:
+    row = LaunchWindow(
+        community_id=community_id,
+        key=key,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        founding=founding,
+        opened_at=opened_at,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def window_by_key(session: AsyncSession, community_id: int, key: str) -> LaunchWindow | None:
+    return await session.scalar(
+        select(LaunchWindow).where(LaunchWindow.community_id == community_id, LaunchWindow.key == key)
+    )
+
+
+async def drop_window(session: AsyncSession, window: LaunchWindow) -> None:
+    await session.delete(window)

@@ -43,11 +43,21 @@ async def test_closed_doors_waitlist_then_founding_launch(
     assert call.params["line_items"]["0"]["price"] == "price_founding_monthly_sample"
     assert call.params["metadata"]["founding"] == "1"
 
-    # Someone who was not on the waitlist cannot take the founding price.
+    # During the founding launch a newcomer who was never on the waitlist is offered it too ...
     await newcomer(paid_app, memory, "u3", "Cy")
-    assert (await memory.click("u3", "billing.checkout:founding-monthly")).texts == [
-        "The founding price is only for people invited from the waitlist. Type /join to see the current plans."
-    ]
+    assert (
+        (await memory.click("u3", "billing.checkout:founding-monthly"))
+        .texts[0]
+        .startswith("Here's your checkout link for *founding-monthly*")
+    )
+    # ... and once the doors reopen without it, nobody is (not even an invited waitlister).
+    await memory.command("creator", "doors", "open")
+    await newcomer(paid_app, memory, "u4", "Di")
+    for user in ("u2", "u4"):
+        assert (await memory.click(user, "billing.checkout:founding-monthly")).texts == [
+            "The founding price is only offered during a founding launch, and none is on right now."
+            " Type /join to see the current plans."
+        ]
 
 
 async def test_a_founding_member_gets_the_founding_role_and_leaves_the_waitlist(

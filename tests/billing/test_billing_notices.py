@@ -38,6 +38,8 @@ SAMPLES: dict[type[Notice], Notice] = {
     notices.CreatorMemberLeft: notices.CreatorMemberLeft("Ada Lovelace", "canceled"),
     notices.CreatorExitAnswer: notices.CreatorExitAnswer("Ada Lovelace", "price", "  too dear for me  "),
     notices.CreatorAccessProblem: notices.CreatorAccessProblem("discord", "member", "move the bot's role up"),
+    notices.CreatorDoorsOpened: notices.CreatorDoorsOpened(True, WHEN, 3),
+    notices.CreatorDoorsClosed: notices.CreatorDoorsClosed(True, WHEN),
     Welcome: Welcome("Ada Lovelace", "Strategy Club", "Sam", WHEN),
 }
 LOCALES = sorted(p.name for p in (REPO_ROOT / "prompts").iterdir() if p.is_dir() and p.name != "llm")

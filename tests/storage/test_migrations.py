@@ -21,7 +21,7 @@ async def test_migrated_schema_matches_the_models(db: Database) -> None:
 
 async def test_upgrade_is_repeatable_and_reports_head(db: Database) -> None:
     await upgrade(db)  # already at head: a no-op
-    assert await current_revision(db) == "0005"
+    assert await current_revision(db) == "0006"
 
 
 async def test_schema_has_the_tables_the_design_names(db: Database) -> None:

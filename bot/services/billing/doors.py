@@ -1,4 +1,5 @@
-"""Launch windows: doors open or closed, the waitlist, and an optional seat cap that invites the next in line."""
+"""Launch windows: doors open or closed (by hand or by the timetable in `windows`), the founding price while a
+founding window is open, the waitlist, and an optional seat cap that invites the next in line."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notices.billing import DoorsOpened, DoorsStatus
-from bot.services.billing import plans
+from bot.notices.billing import CreatorDoorsClosed, CreatorDoorsOpened, DoorsOpened, DoorsStatus
+from bot.services.billing import plans, windows
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
@@ -26,7 +27,7 @@ class Admission:
 
     admitted: bool
     position: int = 0
-    founding: bool = False  # they hold an invitation from the waitlist (founding plans allowed)
+    founding: bool = False  # a founding window is open: the founding plans are offered
     full: bool = False  # the doors are open but every seat is taken
 
 
@@ -41,16 +42,57 @@ class DoorsService:
         async with self._database.session() as session:
             return await self._status(session, now)
 
-    async def _status(self, session: Session, now: datetime) -> DoorsStatus:
+    async def _status(self, session: Session, now: datetime, *, tick: bool = True) -> DoorsStatus:
+        """The doors as they are at `now`, after whatever the timetable says is due (unless `tick` is off)."""
+        if tick:
+            await self._tick(session, now)
         row = await waitlist.doors(session, self._community.id)
         waiting = await waitlist.waiting(session, self._community.id)
+        timetable = await waitlist.windows(session, self._community.id)
+        window = windows.current(timetable, now) if row.doors_open else None
+        following = windows.upcoming(timetable, now)
         return DoorsStatus(
             open=bool(row.doors_open),
             seat_cap=row.seat_cap,
             seats_taken=await memberships.seats_taken(session, self._community.id),
             waiting=len(waiting),
             invited=await waitlist.outstanding_invites(session, self._community.id, now - INVITE_HOLDS_SEAT),
+            founding=window is not None and window.founding,
+            closes_at=window.closes_at if window is not None else None,
+            next_opens=following.opens_at if following is not None else None,
+            next_founding=following is not None and following.founding,
         )
+
+    async def tick(self, now: datetime) -> None:
+        """The job: open or close the doors when a launch window says so (idempotent)."""
+        async with self._database.session() as session:
+            await self._tick(session, now)
+
+    async def _tick(self, session: Session, now: datetime) -> None:
+        timetable = await windows.sync(session, self._community)
+        moves = windows.due(timetable, now)
+        if not (moves.close or moves.open or moves.missed):
+            return
+        row = await waitlist.doors(session, self._community.id)
+        windows.end(moves.missed, now, "missed")
+        for window in moves.missed:
+            log.warning("launch window %s came and went while membot was not running", window.key)
+        windows.end(moves.close, now, "time")
+        if moves.open is None and moves.close:
+            row.doors_open = False
+        following = windows.upcoming(timetable, now)
+        for window in moves.close:
+            notice = CreatorDoorsClosed(window.founding, following.opens_at if following is not None else None)
+            await self._notify.creators(session, f"billing:doors:window:{window.id}:closed", notice)
+            log.info("doors closed by launch window %s", window.key)
+        if moves.open is not None:
+            opening = moves.open
+            windows.end(timetable, now, "replaced", keep=opening)
+            opening.opened_at, row.doors_open = now, True
+            invited = await self._invite(session, now, founding=opening.founding, reinvite=True, window=opening.id)
+            notice_ = CreatorDoorsOpened(opening.founding, opening.closes_at, invited)
+            await self._notify.creators(session, f"billing:doors:window:{opening.id}:opened", notice_)
+            log.info("doors opened by launch window %s; %d invited", opening.key, invited)
 
     async def admit(self, member_id: int, now: datetime) -> Admission:
         """Doors open and a seat free: go ahead. Otherwise: onto the waitlist (once), keeping their place."""
@@ -61,7 +103,7 @@ class DoorsService:
             mine = 1 if entry is not None and invited and entry.invited_at >= now - INVITE_HOLDS_SEAT else 0  # type: ignore[operator]
             room = status.seat_cap is None or status.seats_taken + status.invited - mine < status.seat_cap
             if status.open and room:
-                return Admission(True, founding=invited)
+                return Admission(True, founding=status.founding)
             if entry is None:
                 entry = await waitlist.add(session, self._community.id, member_id, now)
             elif entry.converted_at is not None:
@@ -76,16 +118,23 @@ class DoorsService:
         if entry is not None and entry.converted_at is None:
             entry.converted_at = now
 
-    async def open(self, now: datetime, *, founding: bool) -> int:
-        """Open the doors and invite the waitlist (as many as there are seats). Returns how many were invited."""
+    async def open(self, now: datetime, *, founding: bool, until: datetime | None = None) -> int:
+        """Open the doors (until `until`, else until closed by hand) and invite the waitlist (as many as
+        there are seats). Returns how many were invited."""
         async with self._database.session() as session:
+            await self._tick(session, now)
+            timetable = await waitlist.windows(session, self._community.id)
+            window = await windows.start_now(session, self._community.id, now, until, founding=founding)
+            windows.end(timetable, now, "replaced", keep=window)
             (await waitlist.doors(session, self._community.id)).doors_open = True
-            invited = await self._invite(session, now, founding=founding, reinvite=True)
-        log.info("doors opened; %d invited", invited)
+            invited = await self._invite(session, now, founding=founding, reinvite=True, window=window.id)
+        log.info("doors opened%s; %d invited", " (founding)" if founding else "", invited)
         return invited
 
-    async def close(self) -> None:
+    async def close(self, now: datetime) -> None:
         async with self._database.session() as session:
+            await self._tick(session, now)
+            windows.end(await waitlist.windows(session, self._community.id), now, "creator")
             (await waitlist.doors(session, self._community.id)).doors_open = False
         log.info("doors closed")
 
@@ -101,10 +150,15 @@ class DoorsService:
             row = await waitlist.doors(session, self._community.id)
             if not row.doors_open or row.seat_cap is None:
                 return 0
-            return await self._invite(session, now, founding=False, reinvite=False)
+            window = windows.current(await waitlist.windows(session, self._community.id), now)
+            founding = window is not None and window.founding
+            return await self._invite(session, now, founding=founding, reinvite=False)
 
-    async def _invite(self, session: Session, now: datetime, *, founding: bool, reinvite: bool) -> int:
-        status = await self._status(session, now)
+    async def _invite(
+        self, session: Session, now: datetime, *, founding: bool, reinvite: bool, window: int | None = None
+    ) -> int:
+        """Invite the waitlist; once per window it opened in (`window`), else once per moment."""
+        status = await self._status(session, now, tick=False)
         entries = await waitlist.waiting(session, self._community.id, invited=None if reinvite else False)
         if status.seat_cap is not None:
             held = 0 if reinvite else status.invited
@@ -117,7 +171,8 @@ class DoorsService:
             if member is None or member.left_at is not None:
                 continue
             entry.invited_at = now
-            key = f"billing:waitlist:{entry.id}:invite:{int(now.timestamp())}"
+            when = f"window:{window}" if window is not None else f"invite:{int(now.timestamp())}"
+            key = f"billing:waitlist:{entry.id}:{when}"
             if await self._notify.member(session, member, key, notice):
                 invited += 1
         return invited

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
@@ -136,7 +137,7 @@ class BillingService:
         plan = plans.by_key(self._community.config, plan_key) if plan_key else None
         if plan_key and plan is None:
             raise UserError("billing.errors.unknown_plan", plan=plan_key[:40])
-        choices = self._checkout.choices(founding=False)
+        choices = self._checkout.choices(founding=admission.founding)
         if plan is None and len(choices) == 1:
             plan = choices[0]
         if plan is None:
@@ -173,11 +174,11 @@ class BillingService:
     async def doors_status(self) -> DoorsStatus:
         return await self._doors.status(self._clock.now())
 
-    async def open_doors(self, *, founding: bool) -> int:
-        return await self._doors.open(self._clock.now(), founding=founding)
+    async def open_doors(self, *, founding: bool, until: datetime | None = None) -> int:
+        return await self._doors.open(self._clock.now(), founding=founding, until=until)
 
     async def close_doors(self) -> None:
-        await self._doors.close()
+        await self._doors.close(self._clock.now())
 
     async def set_seat_cap(self, cap: int | None) -> int:
         await self._doors.set_cap(cap)
@@ -303,6 +304,10 @@ class BillingService:
 
     async def fill_seats(self) -> int:
         return await self._doors.fill_seats(self._clock.now())
+
+    async def run_doors(self) -> None:
+        """Launch windows open and close the doors by themselves."""
+        await self._doors.tick(self._clock.now())
 
     async def reconcile(self) -> ReconcileReport | None:
         if self._reconciler is None:
