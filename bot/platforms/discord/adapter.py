@@ -79,6 +79,7 @@ class DiscordPlatform:
         sharded: bool = False,
         base_url: str | None = None,
         drops_channel: str | None = None,
+        faq_channel: str | None = None,
         commands: Mapping[str, str] | None = None,
         message_content: bool = True,
         defer_after: float = 1.0,
@@ -89,6 +90,7 @@ class DiscordPlatform:
         self._tier_roles = dict(tier_roles)
         self._mention_on_drops = mention_role_on_drops
         self._drops_channel = drops_channel
+        self._faq_channel = faq_channel  # community.toml's `channels.faq`: messages there carry this name
         self._commands: dict[str, str] = dict(commands or {})
         self._suggest: dict[str, Suggest] = {}
         self._defer_after = defer_after
@@ -203,7 +205,8 @@ class DiscordPlatform:
 
     async def _on_message(self, message: discord.Message) -> None:
         me = self.client.user
-        await self._emit(inbound.message_posted(message, self._guild_id, me.id if me else 0))
+        event = inbound.message_posted(message, self._guild_id, me.id if me else 0)
+        await self._emit(await self.directory.named(event, self._faq_channel) if event is not None else None)
 
     async def _on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         me = self.client.user

@@ -46,6 +46,7 @@ def create_discord_platform(
         sharded=bool(getattr(settings, "discord_sharded", False)),
         base_url=getattr(settings, "discord_api_url", None) or None,
         drops_channel=community_config.channels.drops,
+        faq_channel=community_config.channels.faq,
         commands=commands,
         message_content=bool(getattr(settings, "discord_message_content", True)),
     )

@@ -78,6 +78,7 @@ class SlackPlatform:
         tier_usergroups: Mapping[str, str] | None = None,
         home_provider: HomeProvider | None = None,
         member_channels: Collection[str] | None = None,
+        faq_channel: str | None = None,
         client: AsyncWebClient | None = None,
         process_before_response: bool = False,
         clock: Clock | None = None,
@@ -98,7 +99,8 @@ class SlackPlatform:
         self._http_host = http_host
         self._home_provider = home_provider
         self._member_channels = tuple(member_channels) if member_channels is not None else None
-        self.directory = SlackDirectory(self._client)
+        self._faq_channel = faq_channel  # community.toml's `channels.faq`: a name or an id
+        self.directory = SlackDirectory(self._client, clock)
         self._verifier = endpoint.Verifier(signing_secret) if signing_secret else None
         self._junk = ThrottledLog(log, clock or SystemClock())  # strangers' requests: one line a minute per cause
         self._access = TierAccess(self._client, self.directory, tier_channels or {}, tier_usergroups or {})
@@ -201,7 +203,7 @@ class SlackPlatform:
         if where is not None and where.channel_id and not isinstance(event, (MemberJoined, MemberLeft)):
             thread = where.thread_id or getattr(event, "message_id", None)  # answer in the message's thread
             event = replace(event, responder=self._responder(event.user.user_id, where.channel_id, thread, where.is_dm))
-        await self._emit(event, ack)
+        await self._emit(await self.directory.named(event, self._faq_channel), ack)
 
     async def _on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
         channel = body.get("channel_id")
@@ -372,6 +374,7 @@ def create_slack_platform(
         "http_port": settings.port,
         "tier_channels": {t.key: tuple(t.slack_channels) for t in tiers if t.slack_channels},
         "tier_usergroups": {t.key: t.slack_usergroup for t in tiers if t.slack_usergroup},
+        "faq_channel": getattr(getattr(config, "channels", None), "faq", None),
     }
     if web_server is not None:
         options["http_port"] = None

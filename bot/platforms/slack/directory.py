@@ -3,18 +3,25 @@
 conversations.open returns the same DM channel every time (and is Tier 3), so each user's
 DM channel is looked up once. Channel and group lists are re-read once on a miss, so a
 channel created after start-up is found without a restart.
+
+Inbound, a message in a channel community.toml names (`channels.faq = "faq"`) is told apart by
+`named`, which maps the id back to that name: the FAQ's channel works named, as the drops' does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import Clock, SystemClock
+from bot.events import Event, MessagePosted
 from bot.platforms.slack.errors import call
-from bot.ports import PermanentError
+from bot.ports import PermanentError, PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +29,15 @@ CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{6,}$")
 PAGE = 200
 MAX_PAGES = 50
+RECHECK_SECONDS = 600  # a named channel Slack does not know is looked for again at most this often
 
 
 class SlackDirectory:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, clock: Clock | None = None) -> None:
         self._client = client
+        self._clock = clock or SystemClock()
+        self._checked: float | None = None  # when the channel list was last read for `named`
+        self._looking = asyncio.Lock()
         self._dms: dict[str, str] = {}
         self._channels: dict[str, str] | None = None
         self._groups: dict[str, str] | None = None
@@ -48,6 +59,33 @@ class SlackDirectory:
             if name in self._channels:
                 return self._channels[name]
         raise PermanentError(f"slack channel_not_found: #{name} (or membot is not in it)")
+
+    async def is_channel(self, channel_id: str, name_or_id: str) -> bool:
+        """Whether `channel_id` is the channel configured as `name_or_id` (a name or an id). Asked for
+        every message, so a name Slack does not know re-reads the list at most every RECHECK_SECONDS."""
+        if CHANNEL_ID.match(name_or_id):
+            return channel_id == name_or_id
+        name = name_or_id.lstrip("#").lower()
+        async with self._looking:  # messages arrive together: one lookup, the others wait for it
+            now = self._clock.monotonic()
+            stale = self._checked is None or now - self._checked >= RECHECK_SECONDS
+            if (self._channels is None or name not in self._channels) and stale:
+                self._checked = now
+                try:
+                    self._channels = await self._list_channels()
+                except PlatformError as exc:
+                    log.warning("slack: cannot list channels to find #%s: %s", name, exc)
+        return self._channels is not None and self._channels.get(name) == channel_id
+
+    async def named(self, event: Event, name_or_id: str | None) -> Event:
+        """A message posted in the channel configured as `name_or_id` carries that name as its channel
+        (replies to it are sent to the name, which `channel_id` resolves); any other event as it is."""
+        where = event.channel
+        if not name_or_id or not isinstance(event, MessagePosted) or where is None or where.is_dm:
+            return event
+        if not await self.is_channel(where.channel_id, name_or_id):
+            return event
+        return replace(event, channel=replace(where, channel_id=name_or_id))
 
     async def usergroup_id(self, handle_or_id: str) -> str:
         if USERGROUP_ID.match(handle_or_id):

@@ -12,6 +12,9 @@ How limits are kept (Slack rejects the whole message otherwise):
   long message still ends with its actions.
 - The fallback `text` is cut to 4,000 characters.
 
+Markdown: section text and the fallback are converted to mrkdwn first (mrkdwn.py: headings,
+**bold**, [links](…), lists), so a creator's drop body or FAQ answer reads as they wrote it.
+
 Escaping: all mrkdwn text is escaped (`&`, `<`, `>`), so member-provided text can never
 form `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>` or `<#C…>`. Only our own link syntax
 `<https://…|label>` and `<mailto:…|label>` passes through (its label escaped). Messages are
@@ -40,6 +43,7 @@ from bot.messages import (
     Section,
     Select,
 )
+from bot.platforms.slack.mrkdwn import to_mrkdwn
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -186,7 +190,7 @@ def decode_action_id(slack_action_id: str) -> str:
 def render_message(message: OutboundMessage, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> dict[str, Any]:
     """`{"text": ..., "blocks": [...]}` for chat.postMessage / chat.update / respond()."""
     return {
-        "text": truncate_escaped(message.text, FALLBACK_TEXT),
+        "text": truncate_escaped(to_mrkdwn(message.text), FALLBACK_TEXT),
         "blocks": render_blocks(message.blocks, max_blocks=max_blocks),
     }
 
@@ -222,7 +226,8 @@ def _render_block(block: Block, ids: _ActionIds) -> list[dict[str, Any]]:
     if isinstance(block, Header):
         return [{"type": "header", "text": _plain(block.text, HEADER_TEXT)}] if block.text.strip() else []
     if isinstance(block, Section):
-        return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_mrkdwn(block.text)]
+        chunks = split_mrkdwn(to_mrkdwn(block.text))
+        return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
     if isinstance(block, Fields):
         return [
             {
