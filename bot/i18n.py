@@ -6,13 +6,19 @@ member's locale to the community's, then to English, so a partial translation wo
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import i18n_format as fmt
+from bot.i18n_format import plural_category
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,10 @@ class Catalog:
     def keys(self, locale: str = FALLBACK_LOCALE) -> set[str]:
         return set(self._templates.get(locale, {}))
 
+    def has(self, key: str, locale: str) -> bool:
+        """Whether `locale` itself (or its base language) words `key`, without falling back to English."""
+        return key in self._templates.get(locale, {}) or key in self._templates.get(locale.split("-")[0], {})
+
     def raw(self, key: str, *locales: str | None) -> str:
         for locale in (*locales, FALLBACK_LOCALE):
             if locale:
@@ -72,7 +82,8 @@ class Catalog:
         raise MissingTemplate(key)
 
     def render(self, key: str, locales: tuple[str | None, ...], /, **values: Any) -> str:
-        return _StrictFormatter(key).format(self.raw(key, *locales), **values).strip()
+        # Line breaks around a template go, and trailing spaces; a leading space is meant (" · later").
+        return _StrictFormatter(key).format(self.raw(key, *locales), **values).rstrip().lstrip("\r\n")
 
     def for_locale(self, *locales: str | None) -> Translator:
         return Translator(self, tuple(locales))
@@ -89,12 +100,53 @@ class Translator:
         return self.catalog.render(key, self.locales, **values)
 
     def plural(self, key: str, count: int, /, **values: Any) -> str:
-        """`key.one` when count is 1, else `key.other`; `{count}` is filled in."""
-        return self(f"{key}.{'one' if count == 1 else 'other'}", count=count, **values)
+        """`key.<CLDR category>` for count in the reader's language (`one`, `few`, … ; Chinese has
+        only `other`), falling back to `key.other`; `{count}` is filled in, written the locale's way."""
+        category = plural_category(count, self._written_in(f"{key}.other"))
+        found = f"{key}.{category}"
+        if category != "other" and not self._has(found):
+            found = f"{key}.other"
+        return self(found, count=self.number(count), **values)
 
     @property
     def locale(self) -> str:
         return next((loc for loc in self.locales if loc), FALLBACK_LOCALE)
+
+    # -- figures in the reader's locale (bot/i18n_format.py) ------------------------------------
+
+    def number(self, value: int | float | Decimal, places: int | None = None) -> str:
+        return fmt.format_number(value, self.locale, places=places)
+
+    def percent(self, value: float) -> str:
+        return fmt.format_percent_of(value, self.locale)
+
+    def money(self, amount: Decimal | int | float, currency: str, *, signed: bool = False) -> str:
+        return fmt.format_money(amount, currency, self.locale, signed=signed)
+
+    def date(self, when: dt.datetime | dt.date, tz: ZoneInfo | None = None, *, long: bool = False) -> str:
+        return fmt.format_date(when, self.locale, tz, long=long)
+
+    def day(self, when: dt.datetime | dt.date, tz: ZoneInfo | None = None, *, long: bool = False) -> str:
+        return fmt.format_day(when, self.locale, tz, long=long)
+
+    def datetime(self, when: dt.datetime, tz: ZoneInfo) -> str:
+        return fmt.format_datetime(when, self.locale, tz)
+
+    def month(self, when: dt.datetime | dt.date, tz: ZoneInfo | None = None) -> str:
+        return fmt.format_month(when, self.locale, tz)
+
+    def weekday(self, when: dt.datetime | dt.date, tz: ZoneInfo | None = None) -> str:
+        return fmt.weekday_name(when, self.locale, tz)
+
+    def month_name(self, month: int) -> str:
+        return fmt.month_name(month, self.locale)
+
+    def _written_in(self, key: str) -> str:
+        """The locale whose text `key` will come from: plural rules follow the words, not the wish."""
+        return next((loc for loc in self.locales if loc and self.catalog.has(key, loc)), FALLBACK_LOCALE)
+
+    def _has(self, key: str) -> bool:
+        return any(self.catalog.has(key, loc) for loc in (*self.locales, FALLBACK_LOCALE) if loc)
 
 
 def _flatten(prefix: str, table: Mapping[str, Any], into: dict[str, str]) -> None:

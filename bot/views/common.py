@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
+from bot.i18n_format import format_datetime
 
 
 def first_name(display_name: str) -> str:
@@ -26,29 +27,14 @@ def levels_label(levels: Sequence[int], t: Translator) -> str:
     return t("common.levels.range", low=low, high=high)
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
 def local_time(when: datetime, tz: ZoneInfo, t: Translator | None = None) -> str:
-    """A date and time a member can read at a glance: 'Mon 23 Nov, 09:00 CET', in their language."""
-    local = when.astimezone(tz)
-    if t is None:
-        return local.strftime("%a %d %b, %H:%M %Z")
-    return t(
-        "common.when",
-        weekday=t(f"common.weekdays.{WEEKDAYS[local.weekday()]}"),
-        day=local.day,
-        month=t(f"common.months.{MONTHS[local.month - 1]}"),
-        time=local.strftime("%H:%M"),
-        zone=local.strftime("%Z"),
-    )
+    """A date and time a member can read at a glance: 'Mon 23 Nov, 09:00 CET', in their language (CLDR)."""
+    return t.datetime(when, tz) if t is not None else format_datetime(when, None, tz)
 
 
 def local_date(when: datetime, tz: ZoneInfo, t: Translator) -> str:
-    """A date without the time: '21 Nov 2026', in the member's language."""
-    local = when.astimezone(tz)
-    return t("common.date", day=local.day, month=t(f"common.months.{MONTHS[local.month - 1]}"), year=local.year)
+    """A date without the time: '21 Nov 2026', '21. nov. 2026', '2026年11月21日', in the member's language."""
+    return t.date(when, tz)
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -26,13 +26,11 @@ LISTED_QUIET = 20  # members per creator list; the rest are one command away
 
 
 def long_date(when: datetime, zone: ZoneInfo, t: Translator) -> str:
-    local = when.astimezone(zone)
-    return t("engagement.date.long", day=local.day, month=t(f"engagement.months.{local.month}"), year=local.year)
+    return t.date(when, zone, long=True)
 
 
 def short_date(when: datetime, zone: ZoneInfo, t: Translator) -> str:
-    local = when.astimezone(zone)
-    return t("engagement.date.short", day=local.day, month=t(f"engagement.months.{local.month}"))
+    return t.day(when, zone, long=True)
 
 
 def _stop_button(t: Translator) -> Button:
@@ -195,7 +193,7 @@ def recap_dm(notice: MonthlyRecap, t: Translator, zone: ZoneInfo) -> OutboundMes
         "name": first_name(notice.name),
         "community": notice.community,
         "creator": notice.creator,
-        "month": t(f"engagement.months.{notice.month}"),
+        "month": t.month_name(notice.month),
         "joined": long_date(notice.joined, zone, t),
         "drops": t.plural("engagement.recap.drops", drops),
         "live": t.plural("engagement.recap.live", live),

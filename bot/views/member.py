@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
+from bot.i18n_format import language_name
 from bot.messages import (
     Block,
     Button,
@@ -43,11 +44,10 @@ def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Tran
     )
     value = t(
         "member.me.value",
-        drops=progress.drops_since_joining,
-        opened=progress.items_opened,
-        live=progress.live_attended,
-        answered=progress.questions_answered,
-        referrals=progress.referrals,
+        drops=t.plural("member.me.drops", progress.drops_since_joining, opened=t.number(progress.items_opened)),
+        live=t.plural("member.me.live", progress.live_attended),
+        answered=t.plural("member.me.answered", progress.questions_answered),
+        referrals=t.plural("member.me.referrals", progress.referrals),
     )
     blocks: list[Block] = [Header(header), Fields(fields), Section(value)]
     item = upcoming[0] if upcoming else None
@@ -79,7 +79,7 @@ def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translat
         (t("member.prefs.drops"), t(f"onboarding.drops.{p.drops}")),
         (t("member.prefs.time"), t(f"onboarding.times.{p.time}")),
         (t("member.prefs.timezone"), p.timezone or t("member.prefs.community_zone", zone=community_tz)),
-        (t("member.prefs.language"), p.language or t("member.prefs.community_language")),
+        (t("member.prefs.language"), language_name(p.language) if p.language else t("member.prefs.community_language")),
         (t("member.prefs.nudges"), t("member.prefs.on") if p.nudges else t("member.prefs.off")),
         (t("member.prefs.celebrate"), t(f"member.celebrate.{p.celebrate}")),
     )
@@ -101,7 +101,9 @@ def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translat
             t("member.prefs.celebrate"),
             tuple(Option(t(f"member.celebrate.{k}"), k) for k in CELEBRATE_CHOICES),
         ),
-        Select("prefs.set:language", t("member.prefs.language"), tuple(Option(loc, loc) for loc in locales)),
+        Select(
+            "prefs.set:language", t("member.prefs.language"), tuple(Option(language_name(loc), loc) for loc in locales)
+        ),
         Buttons(
             (
                 Button(
