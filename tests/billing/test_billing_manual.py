@@ -78,8 +78,8 @@ async def test_member_command_errors(app: App, memory: MemoryPlatform) -> None:
     assert (
         (await memory.command("creator", "member", "add u1 trial")).texts[0].startswith("Give the trial length in days")
     )
-    assert (await memory.command("creator", "member", "add u1 platinum")).texts[0].startswith("Use: /member add")
-    assert (await memory.command("creator", "member", "frobnicate")).texts[0].startswith("Use: /member add")
+    assert (await memory.command("creator", "member", "add u1 platinum")).texts[0].startswith("Use: /member show @user, /member add")
+    assert (await memory.command("creator", "member", "frobnicate")).texts[0].startswith("Use: /member show @user, /member add")
 
 
 async def test_join_without_stripe_activates_and_grants_access(app: App, memory: MemoryPlatform) -> None:
