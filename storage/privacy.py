@@ -35,6 +35,7 @@ POLICIES: dict[str, TablePolicy] = {
     "content_items": TablePolicy(None, "none"),
     "faq_entries": TablePolicy(None, "none"),
     "live_sessions": TablePolicy(None, "none"),
+    "live_series": TablePolicy(None, "none"),  # a weekly timetable: no member in it
     "inbound_events": TablePolicy(None, "none"),  # platform delivery ids only
     "members": TablePolicy(
         "id", "anonymise", {"display_name": ERASED, "locale": None, "timezone": None, "segments": []}

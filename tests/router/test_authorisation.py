@@ -53,6 +53,14 @@ FORGED_VALUES: dict[str, dict[str, str]] = {
         "url": "https://phish.example/login",
         "teaser": "Log in now",
     },
+    "drops.edit": {
+        "slug": "w1-find-your-one-customer",
+        "title": "Claim your bonus",
+        "teaser": "Log in now",
+        "url": "https://phish.example/login",
+        "levels": "",
+        "topics": "",
+    },
     "announce.compose": {"segment": "all", "when": "", "text": "Urgent: renew at https://phish.example"},
     "poll.create": {"question": "Is this a forged poll?", "options": "yes\nno"},
     "faq.add": {"question": "How do I pay?", "answer": "Send card details to https://phish.example"},
@@ -146,6 +154,7 @@ def test_every_creator_tools_button_and_form_declares_its_role() -> None:
     }
     creator_forms = {
         "drops.add",
+        "drops.edit",
         "announce.compose",
         "analytics.note",
         "faq.answer",
