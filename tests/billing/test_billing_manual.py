@@ -20,12 +20,12 @@ async def test_trial_by_hand_reminds_then_ends_and_revokes(app: App, memory: Mem
     await app.settle()
     assert memory.access[("W1", "u1")] == {"member"}
     assert texts(memory, "u1") == [
-        "Good news: you have a free trial of Member in Strategy Club until Fri 04 Dec, 13:00 CET. Enjoy!"
+        "Good news: you have a free trial of Member in Strategy Club until Fri 4 Dec, 13:00 CET. Enjoy!"
     ]
     memory.sent.clear()
 
     await app.advance_time(timedelta(days=11))
-    assert "Your free trial ends on Fri 04 Dec, 13:00 CET. If you'd like to stay, type /join before then." in texts(
+    assert "Your free trial ends on Fri 4 Dec, 13:00 CET. If you'd like to stay, type /join before then." in texts(
         memory, "u1"
     )
     assert memory.access[("W1", "u1")] == {"member"}
@@ -78,8 +78,10 @@ async def test_member_command_errors(app: App, memory: MemoryPlatform) -> None:
     assert (
         (await memory.command("creator", "member", "add u1 trial")).texts[0].startswith("Give the trial length in days")
     )
-    assert (await memory.command("creator", "member", "add u1 platinum")).texts[0].startswith("Use: /member show @user, /member add")
-    assert (await memory.command("creator", "member", "frobnicate")).texts[0].startswith("Use: /member show @user, /member add")
+    reply = (await memory.command("creator", "member", "add u1 platinum")).texts[0]
+    assert reply.startswith("Use: /member show @user, /member add")
+    reply = (await memory.command("creator", "member", "frobnicate")).texts[0]
+    assert reply.startswith("Use: /member show @user, /member add")
 
 
 async def test_join_without_stripe_activates_and_grants_access(app: App, memory: MemoryPlatform) -> None:

@@ -37,6 +37,13 @@ def button_ids(message: OutboundMessage) -> list[str]:
     return [b.action_id for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
 
 
+def briefing_block(community_toml: str, settings: str) -> str:
+    """The sample's community.toml with its [briefing] table's settings replaced by `settings`."""
+    block = '[briefing]\nenabled = true\nday = "monday"\ntime = 08:00:00\n'
+    assert block in community_toml, "the sample community.toml changed shape"
+    return community_toml.replace(block, f"[briefing]\n{settings}\n")
+
+
 async def go_to(app: App, clock: FakeClock, when: datetime) -> None:
     await app.advance_time(when - clock.now())
 
@@ -101,7 +108,7 @@ async def friday_app(
     folder = tmp_path / "friday"
     shutil.copytree(community_path, folder)
     toml = folder / "community.toml"
-    toml.write_text(toml.read_text() + '\n[briefing]\nday = "friday"\ntime = 17:30:00\n')
+    toml.write_text(briefing_block(toml.read_text(), 'day = "friday"\ntime = 17:30:00'))
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
     yield application
     await application.stop()
@@ -129,7 +136,7 @@ async def test_a_briefing_can_be_switched_off(
     folder = tmp_path / "off"
     shutil.copytree(community_path, folder)
     toml = folder / "community.toml"
-    toml.write_text(toml.read_text() + "\n[briefing]\nenabled = false\n")
+    toml.write_text(briefing_block(toml.read_text(), "enabled = false"))
     app = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
     try:
         await memory.command("creator", "help")

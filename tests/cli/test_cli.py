@@ -32,7 +32,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 def test_db_upgrade_then_import_is_idempotent(db_url: str) -> None:
     code, out, _ = invoke("db", "upgrade", "--db", db_url)
-    assert code == 0 and "revision 0004" in out
+    newest = sorted(REPO_ROOT.glob("storage/migrations/versions/0*.py"))[-1].name[:4]
+    assert code == 0 and f"revision {newest}" in out
     code, out, _ = invoke("import", str(SAMPLE), "--db", db_url)
     assert code == 0 and "content: 16 new" in out and "faq: 44 new" in out
     code, out, _ = invoke("import", str(SAMPLE), "--db", db_url)

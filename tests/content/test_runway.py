@@ -151,7 +151,9 @@ async def test_warn_weeks_comes_from_community_toml(
     folder = tmp_path / "club"
     shutil.copytree(community_path, folder)
     toml = folder / "community.toml"
-    toml.write_text(toml.read_text() + "\n[runway]\nwarn_weeks = 1\n")
+    text = toml.read_text()
+    assert "warn_weeks = 2" in text, "the sample community.toml changed shape"
+    toml.write_text(text.replace("warn_weeks = 2", "warn_weeks = 1"))
     memory = MemoryPlatform(workspaces=("W1",))
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
     try:

@@ -38,7 +38,10 @@ def compute_runway(
     queue order; `last_scheduled` the latest publish time ever given to an item of each kind.
     """
     filled: dict[datetime, ContentPiece] = {}
-    firings = {index: list(_firings(slot, tz, now, _horizon(pending, now))) for index, slot in enumerate(slots)}
+    firings = {
+        index: list(_firings(slot, tz, now, _horizon(pending, now), _enough(slot, pending, now)))
+        for index, slot in enumerate(slots)
+    }
     for kind in dict.fromkeys(slot.kind for slot in slots):
         of_kind = [p for p in pending if p.kind == kind]
         kind_firings = sorted({f for i, s in enumerate(slots) if s.kind == kind for f in firings[i]})
@@ -89,16 +92,33 @@ def _horizon(pending: Sequence[ContentPiece], now: datetime) -> datetime:
     return max(latest, now) + HORIZON
 
 
-def _firings(slot: DropSlot, tz: ZoneInfo, now: datetime, until: datetime) -> Iterator[datetime]:
-    """The slot's firings strictly after `now` and up to `until`, in UTC."""
+def _enough(slot: DropSlot, pending: Sequence[ContentPiece], now: datetime) -> tuple[datetime, int]:
+    """How many firings the runway needs: every one up to the last drop of the slot's kind scheduled
+    ahead, then one per drop still waiting in the queue, the first empty one, and enough to measure
+    the spacing. Listing a year of firings instead made this a third of a month's `/time` walk."""
+    of_kind = [p for p in pending if p.kind == slot.kind]
+    last = max((p.publish_at for p in of_kind if p.publish_at is not None), default=now)
+    waiting = sum(1 for p in of_kind if p.publish_at is None)
+    return max(last, now), waiting + SPACING_SAMPLE + 1
+
+
+def _firings(
+    slot: DropSlot, tz: ZoneInfo, now: datetime, until: datetime, enough: tuple[datetime, int]
+) -> Iterator[datetime]:
+    """The slot's firings strictly after `now` and up to `until`, in UTC, stopping once `enough` is
+    reached: past its moment, with its count of firings after that moment."""
     trigger = slot_trigger(slot, tz)
-    after = now
+    after, (past, beyond) = now, enough
     for _ in range(MAX_FIRINGS):
         fire = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
         if fire is None or fire > until:
             return
         fire = fire.astimezone(UTC)
         yield fire
+        if fire > past:
+            beyond -= 1
+            if beyond <= 0:
+                return
         after = fire
 
 
