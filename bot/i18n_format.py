@@ -7,6 +7,7 @@ does ("1,234.5" / "1.234,5" / "1 234,5", "$49" / "49 USD", "Sun 22 Nov" / "søn.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -61,6 +62,10 @@ def format_percent_of(value: float, locale: str | None) -> str:
     return format_percent(value, locale=babel_locale(locale))
 
 
+# "NOK300" -> "NOK 300": a currency code is kept apart from the amount (CLDR currencySpacing).
+CURRENCY_LETTERS_TOUCHING_DIGITS = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
 def format_money(amount: Decimal | int | float, currency: str, locale: str | None, *, signed: bool = False) -> str:
     """49 USD -> "$49" (en), "49 US$" / "49,00 USD" as each locale writes it; whole amounts drop the cents."""
     value = Decimal(amount)
@@ -69,6 +74,7 @@ def format_money(amount: Decimal | int | float, currency: str, locale: str | Non
     text = format_currency(
         value, currency.upper(), locale=loc, format=_whole_pattern(loc) if whole else None, currency_digits=not whole
     )
+    text = CURRENCY_LETTERS_TOUCHING_DIGITS.sub("\xa0", text)  # CLDR's currency spacing, which Babel skips
     return f"+{text}" if signed and value > 0 else text
 
 

@@ -14,6 +14,9 @@ from bot.notices.content import ContentPiece
 from bot.notices.live import SessionInfo
 
 INTAKE_FORM_ID = "onboard.intake"
+# The intake form's questions, in order (bot.views.onboarding.intake_form asks exactly these; the
+# welcome's button counts them).
+INTAKE_QUESTIONS = ("why", "goal", "level", "format", "time_of_day", "drops", "timezone")
 FORMATS = ("video", "reading", "live", "mixed")
 TIMES_OF_DAY = ("morning", "midday", "evening")  # or "any"
 DROP_CHOICES = ("channel", "dm-every", "dm-weekly")  # how drops reach a member: the channel, each by DM, a weekly DM

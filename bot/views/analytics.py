@@ -33,21 +33,22 @@ PNG = "image/png"
 
 
 def percent(value: float | None, t: Translator) -> str:
-    return t("analytics.none") if value is None else f"{value:.0%}"
+    return t("analytics.none") if value is None else t.percent(value)
 
 
 def number(value: float | Decimal | None, t: Translator, places: int = 1) -> str:
-    return t("analytics.none") if value is None else f"{float(value):,.{places}f}"
+    return t("analytics.none") if value is None else t.number(value, places)
 
 
-def money(amount: Decimal, currency: str, *, signed: bool = False) -> str:
-    return f"{amount:{'+' if signed else ''},.2f} {currency.upper()}"
+def money(amount: Decimal, currency: str, t: Translator, *, signed: bool = False) -> str:
+    """To the cent ("$265.83", "-$49", "49 US$"), the reader's way."""
+    return t.money(amount.quantize(Decimal("0.01")), currency, signed=signed)
 
 
-def money_all(amounts: dict[str, Decimal], currency: str, *, signed: bool = False) -> str:
+def money_all(amounts: dict[str, Decimal], currency: str, t: Translator, *, signed: bool = False) -> str:
     """Every currency with revenue; the main one when there is none."""
     shown = {c: a for c, a in amounts.items() if a} or {currency: Decimal(0)}
-    return " + ".join(money(a, c, signed=signed) for c, a in shown.items())
+    return " + ".join(money(a, c, t, signed=signed) for c, a in shown.items())
 
 
 def month_label(when: datetime, zone: ZoneInfo) -> str:
@@ -127,8 +128,8 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
             t("analytics.stats.mrr"),
             t(
                 "analytics.stats.mrr_value",
-                amount=money_all(m.mrr, m.currency),
-                change=money_all(m.mrr_change, m.currency, signed=True),
+                amount=money_all(m.mrr, m.currency, t),
+                change=money_all(m.mrr_change, m.currency, t, signed=True),
             ),
         ),
         (t("analytics.stats.founding"), str(m.founding)),
@@ -159,21 +160,21 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
             t("analytics.stats.drops"),
             none
             if not e.drops
-            else t(
+            else t.plural(
                 "analytics.stats.drops_value",
+                len(e.drops),
                 opens=number(e.opens_per_drop, t),
                 reactions=number(e.reactions_per_drop, t),
-                count=len(e.drops),
             ),
         ),
         (
             t("analytics.stats.live"),
             none
             if e.live_attendance is None
-            else t(
+            else t.plural(
                 "analytics.stats.live_value",
+                len(e.live_with_attendance),
                 percent=percent(e.live_attendance, t),
-                sessions=len(e.live_with_attendance),
                 per_session=number(e.attendees_per_session, t),
             ),
         ),
@@ -213,7 +214,7 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
         "analytics.stats.text",
         community=community,
         members=m.members,
-        mrr=money_all(m.mrr, m.currency),
+        mrr=money_all(m.mrr, m.currency, t),
         new=m.new,
         churned=m.churned,
         days=days,
@@ -255,8 +256,8 @@ def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currenc
             t(
                 "analytics.forecast.row",
                 month=f"{label:<9}",
-                members=f"{float(row.members):>9,.1f}",
-                revenue=f"{money(row.revenue.quantize(Decimal('0.01')), currency):>16}",
+                members=f"{t.number(row.members, 1):>9}",
+                revenue=f"{money(row.revenue, currency, t):>16}",
             )
         )
     return "```\n" + "\n".join(lines) + "\n```"
@@ -273,7 +274,7 @@ def forecast(
         "analytics.forecast.basis",
         new=number(inputs.new_per_month, t),
         churn=percent(float(inputs.churn), t),
-        price=money(inputs.price.quantize(Decimal("0.01")), currency),
+        price=money(inputs.price, currency, t),
     )
     blocks: list[Block] = [Header(header), Section(basis), Section(forecast_table(rows, labels, currency, t))]
     if plan.steady is not None:
@@ -281,7 +282,7 @@ def forecast(
     text = t(
         "analytics.forecast.text",
         community=community,
-        revenue=money(rows[-1].revenue.quantize(Decimal("0.01")), currency),
+        revenue=money(rows[-1].revenue, currency, t),
         months=months,
     )
     attachment = Attachment("membot-forecast.png", png, PNG) if png else None

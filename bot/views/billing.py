@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -55,16 +54,17 @@ JOIN = "billing.join"
 EXIT = "billing.exit"
 EXIT_FORM = "billing.exit-form"
 EXIT_FORM_ID = "billing.exit"
-SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$"}
 STATUS_KEYS = ("active", "trialing", "past_due", "paused", "canceled", "unpaid", "comped", "expired", "incomplete")
 
 
 def price_label(plan: PlanOffer, t: Translator) -> str:
-    amount = plan.amount
-    number = f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount.quantize(Decimal('0.01'))}"
-    symbol = SYMBOLS.get(plan.currency)
-    money = f"{symbol}{number}" if symbol else f"{number} {plan.currency.upper()}"
-    return t(f"billing.price.{plan.interval}", money=money)
+    """ "$49 / month", the amount written the reader's way (CLDR)."""
+    return t(f"billing.price.{plan.interval}", money=t.money(plan.amount, plan.currency))
+
+
+def plan_name(plan: PlanOffer, t: Translator) -> str:
+    """What a member calls a plan ("Monthly", "Founding price, yearly"), not its key in community.toml."""
+    return t(f"billing.plans.{'founding_' if plan.founding else ''}{plan.interval}")
 
 
 def _message(text: str, *blocks: Block) -> OutboundMessage:
@@ -78,7 +78,8 @@ def _portal_button(t: Translator) -> Buttons:
 def _plan_buttons(offer: Sequence[PlanOffer], t: Translator) -> Buttons:
     return Buttons(
         tuple(
-            Button(t("billing.buttons.plan", plan=p.key, price=price_label(p, t)), f"{CHECKOUT}:{p.key}") for p in offer
+            Button(t("billing.buttons.plan", plan=plan_name(p, t), price=price_label(p, t)), f"{CHECKOUT}:{p.key}")
+            for p in offer
         )
     )
 
@@ -87,7 +88,7 @@ def _plan_buttons(offer: Sequence[PlanOffer], t: Translator) -> Buttons:
 
 
 def checkout_link(plan: PlanOffer, url: str, t: Translator) -> OutboundMessage:
-    text = t("billing.checkout.text", plan=plan.key, price=price_label(plan, t))
+    text = t("billing.checkout.text", plan=plan_name(plan, t), price=price_label(plan, t))
     extra = t("billing.checkout.trial", days=plan.trial_days) if plan.trial_days else ""
     blocks: list[Block] = [Buttons((Button(t("billing.buttons.pay"), url=url, style="primary"),))]
     if extra:

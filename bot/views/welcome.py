@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
+from bot.notices.onboarding import INTAKE_QUESTIONS
 from bot.views.common import first_name
 
 
@@ -16,7 +17,11 @@ def welcome_dm(*, name: str, community: str, creator: str, next_drop: str | None
         Section(t("welcome.dm.what_next", next_drop=next_line, **values)),
         Buttons(
             (
-                Button(t("onboarding.intake.button"), action_id="onboard.intake", style="primary"),
+                Button(
+                    t.plural("onboarding.intake.button", len(INTAKE_QUESTIONS)),
+                    action_id="onboard.intake",
+                    style="primary",
+                ),
                 Button(t("welcome.dm.button_next"), action_id="content.next"),
                 Button(t("welcome.dm.button_library"), action_id="library.browse"),
                 Button(t("welcome.dm.button_help"), action_id="help.show"),

@@ -40,12 +40,12 @@ async def test_stats_answers_with_exact_figures_and_a_chart(app: App, memory: Me
     assert shown["New members"] == "4"
     assert shown["Churned"] == "4: 2 canceled, 2 failed payment"
     assert shown["Monthly retention"] == "62% (5 of 8 stayed)"
-    assert shown["MRR"] == "265.83 USD (-49.00 USD)"
+    assert shown["MRR"] == "$265.83 (-$49)"
     assert shown["Founding members"] == "1"
     assert shown["Trial conversion"] == "50% (2 of 4)"
     assert shown["Weekly active"] == "0 of 14 (0%)"
     assert shown["FAQ deflection"] == "–"
-    assert message.text.startswith("Strategy Club: 8 members, MRR 265.83 USD")
+    assert message.text.startswith("Strategy Club: 8 members, MRR $265.83")
     assert message.attachment is not None and message.attachment.mime == "image/png"
     assert check_png(message.attachment.data) == (1100, 700)
 
@@ -74,9 +74,9 @@ async def test_cohorts_and_forecast(app: App, memory: MemoryPlatform) -> None:
     # 8 members, +4 a month, churn 1 − 5/8; revenue per member 265.83 ÷ 8
     rows = [line.split() for line in table.splitlines() if line.startswith("20")]
     assert rows == [
-        ["2026-11", "8.0", "265.83", "USD"],
-        ["2026-12", "9.0", "299.06", "USD"],  # 8 × 0.625 + 4 = 9 members × 33.22875
-        ["2027-01", "9.6", "319.83", "USD"],  # 9 × 0.625 + 4 = 9.625 members
+        ["2026-11", "8.0", "$265.83"],
+        ["2026-12", "9.0", "$299.06"],  # 8 × 0.625 + 4 = 9 members × 33.22875
+        ["2027-01", "9.6", "$319.83"],  # 9 × 0.625 + 4 = 9.625 members
     ]
     assert "4.0 new members" in table
     assert forecast.attachment is not None

@@ -38,7 +38,7 @@ async def test_closed_doors_waitlist_then_founding_launch(
         assert button_actions(invite) == ["billing.checkout:founding-monthly"]
 
     link = (await memory.click("u1", "billing.checkout:founding-monthly")).replies[0][0]
-    assert link.text.startswith("Here's your checkout link for *founding-monthly* ($29 / month)")
+    assert link.text.startswith("Here's your checkout link for *Founding price, monthly* ($29 / month)")
     call = stripe_fake.calls_to("POST", "/v1/checkout/sessions")[-1]
     assert call.params["line_items"]["0"]["price"] == "price_founding_monthly_sample"
     assert call.params["metadata"]["founding"] == "1"
@@ -48,7 +48,7 @@ async def test_closed_doors_waitlist_then_founding_launch(
     assert (
         (await memory.click("u3", "billing.checkout:founding-monthly"))
         .texts[0]
-        .startswith("Here's your checkout link for *founding-monthly*")
+        .startswith("Here's your checkout link for *Founding price, monthly*")
     )
     # ... and once the doors reopen without it, nobody is (not even an invited waitlister).
     await memory.command("creator", "doors", "open")

@@ -120,7 +120,8 @@ def test_prices_read_naturally() -> None:
         == "€490.50 / year"
     )
     assert (
-        price_label(offer(Plan(key="n", tier="member", amount=Decimal("300"), currency="nok")), t) == "300 NOK / month"
+        price_label(offer(Plan(key="n", tier="member", amount=Decimal("300"), currency="nok")), t)
+        == "NOK\xa0300 / month"
     )
 
 

@@ -31,7 +31,7 @@ async def test_a_founding_launch_offers_the_founding_price_to_a_newcomer(
     await memory.command("creator", "doors", "open founding")
     await newcomer(paid_app, memory, "u3", "Cy")
     link = (await memory.command("u3", "join")).replies[0][0]  # the one founding plan: straight to its link
-    assert link.text.startswith("Here's your checkout link for *founding-monthly* ($29 / month)")
+    assert link.text.startswith("Here's your checkout link for *Founding price, monthly* ($29 / month)")
     call = stripe_fake.calls_to("POST", "/v1/checkout/sessions")[-1]
     assert call.params["metadata"]["founding"] == "1"
 
@@ -143,7 +143,7 @@ async def test_windows_in_community_toml_open_and_close_the_doors_by_themselves(
     assert button_actions(invite) == ["billing.checkout:founding-monthly"]
     await newcomer(app, memory, "u2", "Bo")
     link = (await memory.command("u2", "join")).replies[0][0]
-    assert link.text.startswith("Here's your checkout link for *founding-monthly*")
+    assert link.text.startswith("Here's your checkout link for *Founding price, monthly*")
 
     clock.advance(timedelta(days=7, hours=9))  # Mon 30 Nov 18:05 Oslo
     memory.sent.clear()

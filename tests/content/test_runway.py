@@ -171,3 +171,12 @@ def test_warn_weeks_must_be_a_sensible_number() -> None:
     with pytest.raises(ValidationError, match="warn_weeks"):
         Runway.model_validate({"warn_weeks": 0})
     assert Runway().warn_weeks == 2
+
+
+async def test_a_weekly_live_series_fills_the_live_slot_so_it_has_no_runway(
+    app: App, memory: MemoryPlatform, creator: None
+) -> None:
+    assert "live" in [r.kind for r in await app.services.content.runway()]
+    reply = await memory.command("creator", "live", "schedule every thursday 17:00 Europe/Oslo 60 | Office hours")
+    assert "Office hours" in reply.texts[0]
+    assert [r.kind for r in await app.services.content.runway()] == ["mini-training", "resource", "deep-dive"]

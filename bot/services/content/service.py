@@ -166,13 +166,16 @@ class ContentService(DomainService):
 
     async def runway(self) -> tuple[SlotRunway, ...]:
         """Per drop slot (in community.toml's order): the drops queued for it, the weeks they last,
-        and the first firing with nothing to send."""
+        and the first firing with nothing to send. A weekly live series fills the `live` slots itself
+        (its occurrence is their post), so they have no runway to run out of while one is active."""
         async with self._database.session() as session:
             pending = [content_piece(item) for item in await repo.pending(session, self._community.id)]
             last = await repo.last_scheduled_by_kind(session, self._community.id)
+            series = await live_repo.has_active_series(session, self._community.id)
         config = self._community.config
+        slots = [slot for slot in config.drops.slots if not (series and slot.kind == "live")]
         now, tz = self._clock.now(), self._community.tz
-        return compute_runway(config.drops.slots, pending, last, now, tz, config.runway.warn_weeks)
+        return compute_runway(slots, pending, last, now, tz, config.runway.warn_weeks)
 
     async def warn_short_runway(self) -> int:
         """DM the creator 14, 7 and 2 days before a slot's first empty firing, once each, when the

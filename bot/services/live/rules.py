@@ -147,8 +147,9 @@ def validate(draft: SessionDraft, *, now: datetime, default_zone: ZoneInfo) -> S
 
 
 def _as_typed(when: datetime, zone: ZoneInfo) -> str:
-    """The rejected time in the zone it was typed in ('Thu 03 Dec, 17:00 CET'), to echo it back."""
-    return when.astimezone(zone).strftime("%a %d %b, %H:%M %Z")
+    """The rejected time in the zone it was typed in, as it was typed ('2026-12-03 17:00 CET'): no
+    English day or month names in a message any language may read."""
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def wall_time_to_utc(day: date, clock: time, zone: ZoneInfo) -> datetime:

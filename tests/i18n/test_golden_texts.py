@@ -1,0 +1,61 @@
+"""Golden texts in all five languages: the ones that used to read wrong ("1 sessions", "Member members",
+"monthly: $49 / month", "Answer 5 quick questions" over a form of seven). Each locale's rendering is
+compared with tests/i18n/golden/<locale>.txt, read and approved by a person; a changed template shows
+up as a diff here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.i18n import Catalog, Translator
+from bot.messages import Buttons, OutboundMessage
+from bot.notices.announcements import Segment
+from bot.notices.billing import PlanOffer
+from bot.notices.onboarding import INTAKE_QUESTIONS
+from bot.settings import REPO_ROOT
+from bot.views.announcements import segment_label
+from bot.views.billing import checkout_link, plan_choices
+from bot.views.onboarding import intake_form
+from bot.views.welcome import welcome_dm
+
+GOLDEN = REPO_ROOT / "tests" / "i18n" / "golden"
+CATALOG = Catalog.load(REPO_ROOT / "prompts")
+PLANS = (
+    PlanOffer("monthly", Decimal(49)),
+    PlanOffer("yearly", Decimal(490), interval="year"),
+    PlanOffer("founding-monthly", Decimal("29.50"), founding=True),
+)
+
+
+def button_labels(message: OutboundMessage) -> list[str]:
+    return [button.label for block in message.blocks if isinstance(block, Buttons) for button in block.buttons]
+
+
+def rendered(t: Translator) -> list[str]:
+    welcome = welcome_dm(name="Alex Kim", community="Strategy Club", creator="Maya", next_drop=None, t=t)
+    lines = [f"intake button: {button_labels(welcome)[0]}"]
+    lines += [f"plan button: {label}" for label in button_labels(plan_choices(PLANS, t))]
+    lines.append(f"checkout: {checkout_link(PLANS[2], 'https://checkout.example/s/1', t).text}")
+    lines.append(f"segment: {segment_label(Segment('tier', 'member'), t, {'member': 'Member'})}")
+    for count in (1, 3):
+        live = t.plural("analytics.stats.live_value", count, percent=t.percent(0.5), per_session=t.number(2.5, 1))
+        drops = t.plural("analytics.stats.drops_value", count, opens=t.number(4, 1), reactions=t.number(1, 1))
+        answered = t.plural("member.me.answered", count)
+        lines += [f"live {count}: {live}", f"drops {count}: {drops}", f"answered {count}: {answered}"]
+    return lines
+
+
+@pytest.mark.parametrize("locale", ["en", "nb", "da", "nl", "zh"])
+def test_texts_read_right_in_every_language(locale: str) -> None:
+    expected = (GOLDEN / f"{locale}.txt").read_text(encoding="utf-8").splitlines()
+    assert rendered(CATALOG.for_locale(locale)) == expected
+
+
+def test_the_welcome_counts_the_questions_the_intake_asks() -> None:
+    t = CATALOG.for_locale("en")
+    assert tuple(field.name for field in intake_form(t, "Europe/Oslo").fields) == INTAKE_QUESTIONS
+    welcome = welcome_dm(name="Alex", community="Club", creator="Maya", next_drop=None, t=t)
+    assert button_labels(welcome)[0] == f"Answer {len(INTAKE_QUESTIONS)} quick questions"
