@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from bot.services.registry import Services
 
 DIGEST_SCAN_MINUTES = 30
-RUNWAY_SCAN_HOURS = (
-    1  # the warning is due on a date; an hourly scan finds it soon after midnight (sent after quiet hours)
-)
+# The warning is due on a date (14, 7, 2 days ahead); a scan every six hours finds it the same night
+# and it is sent after quiet hours. Hourly, it was a tenth of a month's /time walk.
+RUNWAY_SCAN_HOURS = 6
 
 
 def jobs(services: Services) -> list[Job]:

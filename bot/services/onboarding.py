@@ -145,16 +145,10 @@ class OnboardingService(DomainService):
             )
         queued = await self.welcome_new_members()
         async with self._database.session() as session:
+            windows = {step_id: (now - offset - MISSED_AFTER, now - offset) for step_id, offset, _ in steps}
+            due_by_step = await repo.due_for_steps(session, self._community.id, windows, now=now, grace=self._grace)
             for step_id, offset, step in steps:
-                due = await repo.due_for_step(
-                    session,
-                    self._community.id,
-                    step_id,
-                    now - offset - MISSED_AFTER,
-                    now - offset,
-                    now=now,
-                    grace=self._grace,
-                )
+                due = due_by_step.get(step_id, [])
                 if not due:
                     continue
                 # One query each for the whole batch instead of up to three per member.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, exists, literal, select
@@ -16,39 +16,54 @@ from storage.repositories.members import current_members, grants_access
 PUBLIC_WELCOME_KEY = "welcome-public:member:"  # + "{id}:{platform}:{workspace}", one post per workspace
 
 
-async def due_for_step(
+async def due_for_steps(
     session: AsyncSession,
     community_id: int,
-    step_id: str,
-    started_from: datetime,
-    started_until: datetime,
+    windows: Mapping[str, tuple[datetime, datetime]],
     *,
     now: datetime,
     grace: timedelta,
-) -> Sequence[tuple[Member, datetime]]:
-    """Current members whose membership started in the window and who have not had (or skipped)
-    this step, each with when their membership started (the drip counts its days from there).
-
-    Arriving in the workspace is not joining: people without a current membership get no drip.
-    The window keeps the scan proportional to the members actually due, not to everyone.
-    """
-    rows = await session.execute(
-        select(Member, Membership.started_at)
-        .join(Membership, Membership.member_id == Member.id)
-        .where(
-            current_members(community_id, now, grace),
-            grants_access(now, grace),
-            Membership.started_at > started_from,
-            Membership.started_at <= started_until,
-            ~exists().where(OnboardingProgress.member_id == Member.id, OnboardingProgress.step_id == step_id),
+) -> dict[str, list[tuple[Member, datetime]]]:
+    """`due_for_step` for every step at once: step id -> (started_from, started_until). Two queries
+    (the members who started within any window, then the steps they have had) instead of one per
+    step on every drip run; each step's list is what `due_for_step` returns for it."""
+    if not windows:
+        return {}
+    earliest = min(start for start, _ in windows.values())
+    latest = max(until for _, until in windows.values())
+    rows = (
+        await session.execute(
+            select(Member, Membership.started_at)
+            .join(Membership, Membership.member_id == Member.id)
+            .where(
+                current_members(community_id, now, grace),
+                grants_access(now, grace),
+                Membership.started_at > earliest,
+                Membership.started_at <= latest,
+            )
+            .options(selectinload(Member.identities))
+            .order_by(Member.id, Membership.started_at)
         )
-        .options(selectinload(Member.identities))
-        .order_by(Member.id, Membership.started_at)
-    )
-    due: dict[int, tuple[Member, datetime]] = {}
-    for member, started in rows.all():
-        due.setdefault(member.id, (member, started))  # two open memberships: the first one counts
-    return list(due.values())
+    ).all()
+    had: set[tuple[int, str]] = set()
+    if rows:
+        ids = sorted({member.id for member, _ in rows})
+        had = {
+            (member_id, step_id)
+            for member_id, step_id in await session.execute(
+                select(OnboardingProgress.member_id, OnboardingProgress.step_id).where(
+                    OnboardingProgress.member_id.in_(ids), OnboardingProgress.step_id.in_(list(windows))
+                )
+            )
+        }
+    due: dict[str, list[tuple[Member, datetime]]] = {}
+    for step_id, (start, until) in windows.items():
+        first: dict[int, tuple[Member, datetime]] = {}
+        for member, started in rows:
+            if start < started <= until and (member.id, step_id) not in had:
+                first.setdefault(member.id, (member, started))  # two open memberships: the first one counts
+        due[step_id] = list(first.values())
+    return due
 
 
 async def due_public_welcome(
