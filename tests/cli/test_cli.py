@@ -97,7 +97,7 @@ def run_console(db_url: str, script: str, *extra: str) -> subprocess.CompletedPr
         input=script,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a scripted month runs every job on the way: ~30 s here, more on a busy CI machine
         env=env,
         cwd=REPO_ROOT,
     )

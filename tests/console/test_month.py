@@ -21,7 +21,7 @@ from storage.models import OutboxMessage
 from tests.conftest import make_app
 
 START = datetime(2026, 11, 2, 4, 59, tzinfo=UTC)  # Monday 05:59 in Oslo: quiet hours (21:00-08:00)
-DAYS = 22  # past the sample's check-ins on day 10 and day 21 (each simulated day costs about a second)
+DAYS = 40  # forty daily jumps: past the check-ins on days 10 and 21 and the creator's list on day 30
 ARRIVALS = ("/join", "/as Bea", "/join", "/as creator", "/as Alex")
 
 
@@ -69,12 +69,13 @@ async def test_a_month_of_daily_jumps_sends_what_one_long_jump_does(
         at_once = await sent_keys(once)
 
     assert by_day == at_once
-    checkins = sorted(k.split(":since:")[0] for k in by_day if k.startswith("nudge:"))
+    checkins = sorted(k.split(":since:")[0].split(":members:")[0] for k in by_day if k.startswith("nudge:"))
     assert checkins == [
         "nudge:day-10:member:1",
         "nudge:day-10:member:2",
         "nudge:day-21:member:1",
         "nudge:day-21:member:2",
+        "nudge:day-30:creator:3",  # Maya hears who has been quiet for a month
     ]
     # The console said when each message arrived: Alex's first check-in on day 10, at a waking hour.
     first = next(n for n, line in enumerate(out) if "It's been 10 days since we last saw you" in line)
