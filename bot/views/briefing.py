@@ -14,6 +14,7 @@ from bot.notices.briefing import Briefing, Person, WeeklyBriefing
 from bot.notices.content import SlotRunway
 from bot.views.analytics import NOTE
 from bot.views.common import first_name, kind_label, local_date, local_time, shorten
+from bot.views.content import weeks_label
 
 STATS = "briefing.stats"  # the full `/stats 7` figures
 AT_RISK = "briefing.at-risk"  # the whole `/members at-risk` list
@@ -53,10 +54,10 @@ def risk_reason(risk: Risk, t: Translator) -> str:
 def runway_line(slot: SlotRunway, tz: ZoneInfo, t: Translator) -> str:
     kind = kind_label(slot.kind, t)
     if slot.first_empty_at is None:
-        return t("briefing.coming.runway_full", kind=kind, count=slot.items_queued)
+        return t.plural("briefing.coming.runway_full", slot.items_queued, kind=kind)
     when = local_date(slot.first_empty_at, tz, t)
     key = "runway_short" if slot.short else "runway"
-    return t(f"briefing.coming.{key}", kind=kind, weeks=f"{slot.weeks_queued:g}", when=when)
+    return t(f"briefing.coming.{key}", kind=kind, weeks=weeks_label(slot.weeks_queued, t), when=when)
 
 
 def week_part(b: Briefing, t: Translator) -> str:
@@ -122,11 +123,11 @@ def coming_part(b: Briefing, tz: ZoneInfo, t: Translator) -> str:
     ] + [
         (
             u.session.starts_at,
-            t(
+            t.plural(
                 "briefing.coming.live",
+                u.rsvps,
                 when=local_time(u.session.starts_at, tz, t),
                 title=u.session.title,
-                rsvps=u.rsvps,
             ),
         )
         for u in b.live

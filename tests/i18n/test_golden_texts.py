@@ -18,6 +18,7 @@ from bot.notices.onboarding import INTAKE_QUESTIONS
 from bot.settings import REPO_ROOT
 from bot.views.announcements import segment_label
 from bot.views.billing import checkout_link, plan_choices
+from bot.views.content import weeks_label
 from bot.views.onboarding import intake_form
 from bot.views.welcome import welcome_dm
 
@@ -45,6 +46,14 @@ def rendered(t: Translator) -> list[str]:
         drops = t.plural("analytics.stats.drops_value", count, opens=t.number(4, 1), reactions=t.number(1, 1))
         answered = t.plural("member.me.answered", count)
         lines += [f"live {count}: {live}", f"drops {count}: {drops}", f"answered {count}: {answered}"]
+        rsvps = t.plural("briefing.coming.live", count, when="17:00", title="Office hours")
+        runway = t("briefing.coming.runway", kind="Deep-dive", weeks=weeks_label(count, t), when="14.12.")
+        full = t.plural("briefing.coming.runway_full", count, kind="Deep-dive")
+        lines += [
+            f"briefing rsvps {count}: {rsvps}",
+            f"briefing runway {count}: {runway}",
+            f"briefing full {count}: {full}",
+        ]
     return lines
 
 
