@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -116,6 +116,10 @@ class Translator:
 
     def number(self, value: int | float | Decimal, places: int | None = None) -> str:
         return fmt.format_number(value, self.locale, places=places)
+
+    def list(self, items: Sequence[str]) -> str:
+        """Items joined the reader's way: "a, b and c"."""
+        return fmt.format_items(items, self.locale)
 
     def percent(self, value: float) -> str:
         return fmt.format_percent_of(value, self.locale)

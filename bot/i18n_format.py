@@ -8,6 +8,7 @@ does ("1,234.5" / "1.234,5" / "1 234,5", "$49" / "49 USD", "Sun 22 Nov" / "søn.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_day_names, get_month_names
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
 FALLBACK = "en"
@@ -55,6 +57,11 @@ def format_number(value: int | float | Decimal, locale: str | None, *, places: i
         return format_decimal(value, locale=babel_locale(locale))
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=babel_locale(locale), decimal_quantization=True)
+
+
+def format_items(items: Sequence[str], locale: str | None) -> str:
+    """["a", "b", "c"] -> "a, b and c" (en), "a, b og c" (nb), "a、b和c" (zh)."""
+    return format_list(list(items), locale=babel_locale(locale)) if items else ""
 
 
 def format_percent_of(value: float, locale: str | None) -> str:

@@ -16,3 +16,4 @@ class Welcome(Notice):
     community: str
     creator: str
     next_drop: datetime | None = None  # when the next piece of content goes out, if one is scheduled
+    weekly: tuple[str, ...] = ()  # the content kinds the drop slots send each week, in community.toml's order

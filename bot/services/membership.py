@@ -163,6 +163,7 @@ class MembershipService:
             community=self._community.name,
             creator=self._community.creator_name,
             next_drop=upcoming[0].publish_at if upcoming else None,
+            weekly=tuple(dict.fromkeys(slot.kind for slot in self._community.config.drops.slots)),
         )
         # In the community's zone, as the welcome has always named the next drop (a newcomer has set none yet).
         reader = Reader((member.locale, self._community.locale), self._community.tz.key)

@@ -18,7 +18,14 @@ from bot.views.welcome import welcome_dm
 
 def welcome(notice: Welcome, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     next_drop = local_time(notice.next_drop, tz, t) if notice.next_drop is not None else None
-    return welcome_dm(name=notice.name, community=notice.community, creator=notice.creator, next_drop=next_drop, t=t)
+    return welcome_dm(
+        name=notice.name,
+        community=notice.community,
+        creator=notice.creator,
+        next_drop=next_drop,
+        weekly=notice.weekly,
+        t=t,
+    )
 
 
 def profile(member: MemberProfile, tz: ZoneInfo, t: Translator) -> OutboundMessage:

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.i18n import Translator
 from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
 from bot.notices.onboarding import INTAKE_QUESTIONS
 from bot.views.common import first_name
 
 
-def welcome_dm(*, name: str, community: str, creator: str, next_drop: str | None, t: Translator) -> OutboundMessage:
+def welcome_dm(
+    *,
+    name: str,
+    community: str,
+    creator: str,
+    next_drop: str | None,
+    t: Translator,
+    weekly: Sequence[str] = (),
+) -> OutboundMessage:
+    """The personal welcome. `weekly`: the content kinds the community's drop slots send each week
+    (the line that promises them is left out when there are none)."""
     values = {"name": first_name(name), "community": community, "creator": creator}
     next_line = t("welcome.dm.next_drop", when=next_drop) if next_drop else t("welcome.dm.next_drop_soon")
+    kinds = t.list([t(f"welcome.kinds.{kind}") for kind in weekly])
+    weekly_line = t("welcome.dm.weekly", kinds=kinds) + "\n" if weekly else ""
     blocks = (
         Header(t("welcome.dm.header", **values)),
         Section(t("welcome.dm.body", **values)),
-        Section(t("welcome.dm.what_next", next_drop=next_line, **values)),
+        Section(t("welcome.dm.what_next", next_drop=next_line, weekly=weekly_line, **values)),
         Buttons(
             (
                 Button(

@@ -38,6 +38,9 @@ def button_labels(message: OutboundMessage) -> list[str]:
 def rendered(t: Translator) -> list[str]:
     welcome = welcome_dm(name="Alex Kim", community="Strategy Club", creator="Maya", next_drop=None, t=t)
     lines = [f"intake button: {button_labels(welcome)[0]}"]
+    for weekly in (("mini-training", "resource", "live", "deep-dive"), ("mini-training",)):
+        promise = welcome_dm(name="Alex", community="C", creator="Maya", next_drop=None, t=t, weekly=weekly)
+        lines.append(f"welcome weekly: {promise.blocks[2].text.splitlines()[2]}")  # type: ignore[attr-defined]
     lines += [f"plan button: {label}" for label in button_labels(plan_choices(PLANS, t))]
     lines.append(f"checkout: {checkout_link(PLANS[2], 'https://checkout.example/s/1', t).text}")
     lines.append(f"segment: {segment_label(Segment('tier', 'member'), t, {'member': 'Member'})}")

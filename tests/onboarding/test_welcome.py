@@ -17,6 +17,8 @@ async def test_join_sends_personal_welcome_with_names_and_next_steps(app: App, m
     body = " ".join(getattr(b, "text", "") for b in dm.blocks)
     assert "Maya Lindqvist" in body  # the creator's name
     assert "Your first drop arrives Sat 21 Nov, 10:00 CET" in body  # the deep-dive slot, in Oslo time
+    # What the week holds comes from the community's drop slots, not from a fixed sentence.
+    assert "Every week: a mini-training, a resource or workbook, a live Q&A, and a deep-dive." in body
     assert [c.action_id for c in dm.choices()] == ["onboard.intake", "content.next", "library.browse", "help.show"]
 
     [greeting] = memory.posts_in("welcome")
