@@ -89,10 +89,7 @@ async def doors(ctx: Context) -> None:
         closes = windows.until(" ".join(rest[1:]), community.tz, ctx.services.clock.now()) if rest else None
         invited = await billing.open_doors(founding=founding, until=closes)
         key = "billing.doors.opened_founding" if founding else "billing.doors.opened"
-        if closes is None:
-            await ctx.say(key, invited=invited)
-        else:
-            await ctx.reply(views.doors_opened_until(key, invited, closes, community.tz, ctx.t))
+        await ctx.reply(views.doors_opened_reply(key, invited, closes, community.tz, ctx.t))
     elif verb == "close" and len(words) == 1:
         await billing.close_doors()
         await ctx.say("billing.doors.closed")

@@ -108,9 +108,19 @@ def waitlisted(position: int, *, full: bool, t: Translator) -> OutboundMessage:
     return _message(t("billing.waitlist.full" if full else "billing.waitlist.added", position=position))
 
 
-def doors_opened_until(key: str, invited: int, closes: datetime, tz: ZoneInfo, t: Translator) -> OutboundMessage:
-    """`/doors open ... until`: opened, and when they close by themselves."""
-    return _message(f"{t(key, invited=invited)} {t('billing.doors.until', when=local_time(closes, tz, t))}")
+def inviting(invited: int, t: Translator, *, paced: bool) -> str:
+    """ "I'm inviting 3 people from the waitlist", "1 person", or that nobody is waiting."""
+    if invited == 0:
+        return t("billing.doors.inviting_nobody")
+    return t.plural("billing.doors.inviting_paced" if paced else "billing.doors.inviting", invited)
+
+
+def doors_opened_reply(key: str, invited: int, closes: datetime | None, tz: ZoneInfo, t: Translator) -> OutboundMessage:
+    """`/doors open [founding] [until ...]`: opened, whom it invites, and when they close by themselves."""
+    text = t(key, inviting=inviting(invited, t, paced=True))
+    if closes is not None:
+        text = f"{text} {t('billing.doors.until', when=local_time(closes, tz, t))}"
+    return _message(text)
 
 
 def _window_line(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> str:
@@ -287,7 +297,7 @@ def creator_access_problem(notice: CreatorAccessProblem, t: Translator, tz: Zone
 
 def creator_doors_opened(notice: CreatorDoorsOpened, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     key = "billing.doors.auto_opened_founding" if notice.founding else "billing.doors.auto_opened"
-    text = t(key, invited=notice.invited)
+    text = t(key, inviting=inviting(notice.invited, t, paced=False))
     if notice.closes_at is not None:
         text = f"{text} {t('billing.doors.until', when=local_time(notice.closes_at, tz, t))}"
     return _message(text)

@@ -120,3 +120,13 @@ async def test_doors_are_for_the_creator(app: App, memory: MemoryPlatform) -> No
     assert (await memory.command("creator", "doors", "cap lots")).texts == [
         "Give the seat cap as a number from 1 to 100000, or `off`."
     ]
+
+
+async def test_opening_with_nobody_waiting_says_so_instead_of_inviting_0_people(
+    app: App, memory: MemoryPlatform
+) -> None:
+    await memory.command("creator", "help")
+    assert (await memory.command("creator", "doors", "close")).texts
+    assert (await memory.command("creator", "doors", "open")).texts == [
+        "The doors are open. Nobody is on the waitlist right now."
+    ]

@@ -43,8 +43,8 @@ async def test_open_founding_until_a_date_closes_by_itself_and_tells_the_creator
     await newcomer(paid_app, memory, "u1", "Ann")
     await memory.command("u1", "join")  # on the waitlist
     assert (await memory.command("creator", "doors", "open founding until 2026-11-27")).texts == [
-        "The doors are open with the founding price. I'm inviting 1 people from the waitlist (paced, so it may take"
-        " a few minutes). They close by themselves Fri 27 Nov, 23:59 CET."
+        "The doors are open with the founding price. I'm inviting 1 person from the waitlist."
+        " They close by themselves Fri 27 Nov, 23:59 CET."
     ]
     status = dict((await memory.command("creator", "doors")).replies[0][0].blocks[1].items)  # type: ignore[attr-defined]
     assert status["Doors"] == "Open, founding price for everyone who joins"
@@ -137,7 +137,7 @@ async def test_windows_in_community_toml_open_and_close_the_doors_by_themselves(
     await app.settle()
     assert texts(memory, "creator") == [
         "Your founding launch has opened the doors: everyone who joins now is offered the founding price. I'm"
-        " inviting 1 people from the waitlist. They close by themselves Mon 30 Nov, 18:00 CET."
+        " inviting 1 person from the waitlist. They close by themselves Mon 30 Nov, 18:00 CET."
     ]
     [invite] = memory.dms_to("u1")
     assert button_actions(invite) == ["billing.checkout:founding-monthly"]

@@ -17,7 +17,7 @@ from bot.notices.billing import PlanOffer
 from bot.notices.onboarding import INTAKE_QUESTIONS
 from bot.settings import REPO_ROOT
 from bot.views.announcements import segment_label
-from bot.views.billing import checkout_link, plan_choices
+from bot.views.billing import checkout_link, inviting, plan_choices
 from bot.views.content import weeks_label
 from bot.views.onboarding import intake_form
 from bot.views.welcome import welcome_dm
@@ -44,6 +44,7 @@ def rendered(t: Translator) -> list[str]:
     lines += [f"plan button: {label}" for label in button_labels(plan_choices(PLANS, t))]
     lines.append(f"checkout: {checkout_link(PLANS[2], 'https://checkout.example/s/1', t).text}")
     lines.append(f"segment: {segment_label(Segment('tier', 'member'), t, {'member': 'Member'})}")
+    lines.append(f"doors 0: {t('billing.doors.opened', inviting=inviting(0, t, paced=True))}")
     for count in (1, 3):
         live = t.plural("analytics.stats.live_value", count, percent=t.percent(0.5), per_session=t.number(2.5, 1))
         drops = t.plural("analytics.stats.drops_value", count, opens=t.number(4, 1), reactions=t.number(1, 1))
@@ -56,6 +57,7 @@ def rendered(t: Translator) -> list[str]:
             f"briefing rsvps {count}: {rsvps}",
             f"briefing runway {count}: {runway}",
             f"briefing full {count}: {full}",
+            f"doors {count}: {t('billing.doors.opened', inviting=inviting(count, t, paced=True))}",
         ]
     return lines
 
