@@ -97,7 +97,7 @@ class FriendlyGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         tidy(self)
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # typer's Context narrows click's
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):

@@ -71,7 +71,7 @@ class ChatClient:
             async with asyncio.timeout(self._timeout + 1.0):  # the SDK's own timeout should fire first
                 response = await self._client.chat.completions.create(
                     model=self._model,
-                    messages=list(messages),  # type: ignore[arg-type]
+                    messages=list(messages),  # type: ignore[arg-type]  # plain role/content dicts: the SDK's message params in shape
                     temperature=temperature,
                     max_tokens=max_tokens,
                 )

@@ -34,11 +34,11 @@ class StripeGateway:
         self._webhook_secret = webhook_secret
 
     async def create_checkout_session(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
-        return await self._call(self._client.v1.checkout.sessions.create_async(dict(params)))  # type: ignore[arg-type]
+        return await self._call(self._client.v1.checkout.sessions.create_async(dict(params)))  # type: ignore[arg-type]  # the SDK wants its TypedDict; ours is the same keys
 
     async def create_portal_session(self, customer: str, return_url: str) -> Mapping[str, Any]:
         params = {"customer": customer, "return_url": return_url}
-        return await self._call(self._client.v1.billing_portal.sessions.create_async(params))  # type: ignore[arg-type]
+        return await self._call(self._client.v1.billing_portal.sessions.create_async(params))  # type: ignore[arg-type]  # the SDK wants its TypedDict; ours is the same keys
 
     async def retrieve_subscription(self, subscription_id: str) -> Mapping[str, Any] | None:
         try:
@@ -51,7 +51,7 @@ class StripeGateway:
         found: list[Mapping[str, Any]] = []
         params: dict[str, Any] = {"status": "all", "limit": PAGE_SIZE}
         for _ in range(MAX_PAGES):
-            page = await self._call(self._client.v1.subscriptions.list_async(params))  # type: ignore[arg-type]
+            page = await self._call(self._client.v1.subscriptions.list_async(params))  # type: ignore[arg-type]  # the SDK wants its TypedDict; ours is the same keys
             data = list(page.get("data") or [])
             found.extend(data)
             if not page.get("has_more") or not data:

@@ -249,7 +249,7 @@ async def add_rsvp(session: AsyncSession, session_id: int, member_id: int, now: 
     """Save a seat; False if the member already had one."""
     values = {"session_id": session_id, "member_id": member_id, "created_at": now, "attended": False}
     result = await session.execute(insert_ignoring_conflicts(session, Rsvp, values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)  # type: ignore[attr-defined]  # a DML Result is a CursorResult
 
 
 async def remove_rsvp(session: AsyncSession, session_id: int, member_id: int) -> None:

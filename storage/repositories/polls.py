@@ -42,7 +42,7 @@ async def vote(session: AsyncSession, poll_id: int, member_id: int, option: int,
     """Record the member's choice, replacing an earlier one (the unique pair makes a second insert a no-op)."""
     values = {"poll_id": poll_id, "member_id": member_id, "option": option, "voted_at": now}
     added = await session.execute(insert_ignoring_conflicts(session, PollVote, values))
-    if added.rowcount != 1:  # type: ignore[attr-defined]
+    if added.rowcount != 1:  # type: ignore[attr-defined]  # a DML Result is a CursorResult
         await session.execute(
             update(PollVote)
             .where(PollVote.poll_id == poll_id, PollVote.member_id == member_id)
@@ -58,7 +58,7 @@ async def close(session: AsyncSession, poll: Poll, now: datetime) -> bool:
         .values(closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if closed.rowcount != 1:  # type: ignore[attr-defined]
+    if closed.rowcount != 1:  # type: ignore[attr-defined]  # a DML Result is a CursorResult
         return False
     await session.refresh(poll)
     return True

@@ -16,7 +16,7 @@ from storage.repositories._upsert import insert_ignoring_conflicts
 async def record(session: AsyncSession, values: dict[str, Any]) -> bool:
     """Insert the event unless its `event_id` is known. True if it is new."""
     result = await session.execute(insert_ignoring_conflicts(session, StripeEvent, values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)  # type: ignore[attr-defined]  # a DML Result is a CursorResult
 
 
 async def to_process(session: AsyncSession, max_attempts: int, limit: int) -> Sequence[tuple[int, int]]:
@@ -40,7 +40,7 @@ async def claim(session: AsyncSession, row_id: int, attempts: int) -> tuple[str,
         .values(attempts=attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a DML Result is a CursorResult
         return None
     row = await session.get(StripeEvent, row_id)
     assert row is not None

@@ -23,7 +23,7 @@ def rebase_http(http: HTTPClient, base: str) -> None:
         route.url = rebased(route.url, base)
         return await original(route, **kwargs)
 
-    http.request = request  # type: ignore[method-assign]
+    http.request = request  # type: ignore[method-assign]  # pointing discord.py at another host is this module's job
 
 
 class RebasedWebhookAdapter(AsyncWebhookAdapter):
