@@ -134,11 +134,15 @@ def _window_line(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> str:
 
 
 def doors_status(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> OutboundMessage:
-    cap = str(status.seat_cap) if status.seat_cap is not None else t("billing.doors.no_cap")
+    seats = (
+        t("billing.doors.no_cap", taken=t.number(status.seats_taken))
+        if status.seat_cap is None
+        else t("billing.doors.seats", taken=t.number(status.seats_taken), cap=t.number(status.seat_cap))
+    )
     state = "open_founding_word" if status.open and status.founding else "open_word" if status.open else "closed_word"
     fields = (
         (t("billing.doors.field_doors"), t(f"billing.doors.{state}")),
-        (t("billing.doors.field_seats"), t("billing.doors.seats", taken=status.seats_taken, cap=cap)),
+        (t("billing.doors.field_seats"), seats),
         (t("billing.doors.field_waitlist"), t("billing.doors.waiting", waiting=status.waiting, invited=status.invited)),
         (t("billing.doors.field_window"), _window_line(status, tz, t)),
     )

@@ -7,17 +7,18 @@ up as a diff here.
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.i18n import Catalog, Translator
-from bot.messages import Buttons, OutboundMessage
+from bot.messages import Buttons, Fields, OutboundMessage
 from bot.notices.announcements import Segment
-from bot.notices.billing import PlanOffer
+from bot.notices.billing import DoorsStatus, PlanOffer
 from bot.notices.onboarding import INTAKE_QUESTIONS
 from bot.settings import REPO_ROOT
 from bot.views.announcements import segment_label
-from bot.views.billing import checkout_link, inviting, plan_choices
+from bot.views.billing import checkout_link, doors_status, inviting, plan_choices
 from bot.views.content import weeks_label
 from bot.views.onboarding import intake_form
 from bot.views.welcome import welcome_dm
@@ -45,6 +46,10 @@ def rendered(t: Translator) -> list[str]:
     lines.append(f"checkout: {checkout_link(PLANS[2], 'https://checkout.example/s/1', t).text}")
     lines.append(f"segment: {segment_label(Segment('tier', 'member'), t, {'member': 'Member'})}")
     lines.append(f"doors 0: {t('billing.doors.opened', inviting=inviting(0, t, paced=True))}")
+    for cap in (None, 1200):
+        status = DoorsStatus(open=True, seat_cap=cap, seats_taken=1000, waiting=0, invited=0)
+        fields = next(b for b in doors_status(status, ZoneInfo("Europe/Oslo"), t).blocks if isinstance(b, Fields))
+        lines.append(f"seats: {fields.items[1][1]}")
     for count in (1, 3):
         live = t.plural("analytics.stats.live_value", count, percent=t.percent(0.5), per_session=t.number(2.5, 1))
         drops = t.plural("analytics.stats.drops_value", count, opens=t.number(4, 1), reactions=t.number(1, 1))
