@@ -58,7 +58,7 @@ STATUS_KEYS = ("active", "trialing", "past_due", "paused", "canceled", "unpaid",
 
 
 def price_label(plan: PlanOffer, t: Translator) -> str:
-    """ "$49 / month", the amount written the reader's way (CLDR)."""
+    """A plan's price per interval ($49 / month), the amount written the reader's way (CLDR)."""
     return t(f"billing.price.{plan.interval}", money=t.money(plan.amount, plan.currency))
 
 
@@ -109,7 +109,7 @@ def waitlisted(position: int, *, full: bool, t: Translator) -> OutboundMessage:
 
 
 def inviting(invited: int, t: Translator, *, paced: bool) -> str:
-    """ "I'm inviting 3 people from the waitlist", "1 person", or that nobody is waiting."""
+    """Whom opening the doors invites: 3 people from the waitlist, 1 person, or nobody waiting."""
     if invited == 0:
         return t("billing.doors.inviting_nobody")
     return t.plural("billing.doors.inviting_paced" if paced else "billing.doors.inviting", invited)

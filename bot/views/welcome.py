@@ -23,8 +23,8 @@ def welcome_dm(
     (the line that promises them is left out when there are none)."""
     values = {"name": first_name(name), "community": community, "creator": creator}
     next_line = t("welcome.dm.next_drop", when=next_drop) if next_drop else t("welcome.dm.next_drop_soon")
-    kinds = t.list([t(f"welcome.kinds.{kind}") for kind in weekly])
-    weekly_line = t("welcome.dm.weekly", kinds=kinds) + "\n" if weekly else ""
+    kinds = [t(f"welcome.kinds.{kind}") for kind in weekly]
+    weekly_line = t("welcome.dm.weekly", kinds=t.list(kinds)) + "\n" if kinds else ""
     blocks = (
         Header(t("welcome.dm.header", **values)),
         Section(t("welcome.dm.body", **values)),

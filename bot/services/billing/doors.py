@@ -99,8 +99,7 @@ class DoorsService:
         async with self._database.session() as session:
             status = await self._status(session, now)
             entry = await waitlist.entry(session, self._community.id, member_id)
-            invited = entry is not None and entry.converted_at is None and entry.invited_at is not None
-            invited_at = entry.invited_at if invited and entry is not None else None
+            invited_at = entry.invited_at if entry is not None and entry.converted_at is None else None
             mine = 1 if invited_at is not None and invited_at >= now - INVITE_HOLDS_SEAT else 0  # their seat, held
             room = status.seat_cap is None or status.seats_taken + status.invited - mine < status.seat_cap
             if status.open and room:
