@@ -34,6 +34,7 @@ from bot.services.briefing import BriefingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
+from bot.services.experiments import ExperimentService
 from bot.services.faq.answers import AnswerService
 from bot.services.feedback import FeedbackService
 from bot.services.inbound import InboundQueue
@@ -201,6 +202,7 @@ async def build_app(
         encoder=faq_encoder(settings),
     )
     analytics = AnalyticsService(database, outbox, clock, community, presence, engagement)
+    experiments = ExperimentService(database, outbox, clock, community, presence, grace=grace)
     briefing = BriefingService(
         database,
         outbox,
@@ -211,6 +213,7 @@ async def build_app(
         content=content,
         live=live,
         inbox=answers.inbox,
+        experiments=experiments,
     )
     services = Services(
         clock=clock,
@@ -236,6 +239,7 @@ async def build_app(
         answers=answers,
         analytics=analytics,
         briefing=briefing,
+        experiments=experiments,
     )
     router = Router()
     register_all(router)

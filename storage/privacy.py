@@ -69,6 +69,9 @@ POLICIES: dict[str, TablePolicy] = {
     "stripe_events": TablePolicy(None, "none"),  # payloads are scrubbed by customer id, see services.privacy
     "erasures": TablePolicy(None, "none"),  # keyed hashes of erased ids only
     "launch_windows": TablePolicy(None, "none"),  # the doors' timetable: no member in it
+    "experiments": TablePolicy(None, "none"),  # which experiments ran, and their winners
+    # which copy a member got: nothing personal once they are forgotten, and it keeps the results honest
+    "experiment_assignments": TablePolicy("member_id", "keep"),
 }
 
 # Rows that point at the member from another column too (a referral names two people).

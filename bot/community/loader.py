@@ -186,6 +186,11 @@ def _check_references(root: Path, config: CommunityFile, slugs: set[str], proble
                 problems.append(
                     FileProblem(path, None, f"onboarding.paths.{n}.items", f"no content file named {slug}.md")
                 )
+    for n, experiment in enumerate(config.experiments):
+        if experiment.kind == "teaser" and experiment.target not in slugs:
+            problems.append(
+                FileProblem(path, None, f"experiments.{n}.message", f"no content file named {experiment.target}.md")
+            )
 
 
 def _warnings(root: Path, config: CommunityFile) -> list[FileProblem]:

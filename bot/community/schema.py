@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.community.checks import check_cron, check_locale, check_moment, check_placeholders, check_url
+from bot.community.experiments import Experiment
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
 CONTENT_KINDS = ("mini-training", "resource", "live", "deep-dive")
@@ -288,6 +289,25 @@ class CommunityFile(Strict):
     live: Live = Live()
     runway: Runway = Runway()
     briefing: Briefing = Briefing()
+    experiments: tuple[Experiment, ...] = ()
+
+    @model_validator(mode="after")
+    def _experiments_name_messages(self) -> CommunityFile:
+        """Each experiment varies a message that exists (content slugs are checked by the loader), one at most each."""
+        if dupes := _repeated([e.key for e in self.experiments]):
+            raise ValueError(f"experiment keys must be unique; repeated: {', '.join(dupes)}")
+        if dupes := _repeated([e.message for e in self.experiments]):
+            raise ValueError(f"one experiment per message; more than one varies: {', '.join(dupes)}")
+        steps = {s.id for s in self.onboarding.steps}
+        checkins = {str(s.day) for s in self.nudges.steps if s.send != "creator"}
+        for experiment in self.experiments:
+            if experiment.kind == "onboarding" and experiment.target not in steps:
+                raise ValueError(f"experiment {experiment.key!r}: no onboarding step {experiment.target!r}")
+            if experiment.kind == "checkin" and experiment.target not in checkins:
+                raise ValueError(
+                    f"experiment {experiment.key!r}: no member check-in on day {experiment.target} in [nudges]"
+                )
+        return self
 
     @model_validator(mode="after")
     def _plans_name_tiers(self) -> CommunityFile:

@@ -9,6 +9,7 @@ from bot.handlers import (
     briefing,
     content,
     engagement,
+    experiments,
     faq,
     feedback,
     help,
@@ -36,6 +37,7 @@ def register_all(router: Router) -> None:
     referrals.register(router)
     engagement.register(router)
     analytics.register(router)
+    experiments.register(router)
     briefing.register(router)
     linking.register(router)
     privacy.register(router)

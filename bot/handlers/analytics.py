@@ -4,6 +4,7 @@ with a button to send a personal note (`/members` itself is registered by the en
 from __future__ import annotations
 
 from bot.events import FormSubmitted
+from bot.handlers.experiments import show as show_experiments
 from bot.router import Context, Router
 from bot.services.analytics import MAX_COHORT_MONTHS, MAX_FORECAST_MONTHS
 from bot.services.errors import UserError
@@ -26,7 +27,7 @@ def _count(word: str | None, default: int, most: int, error: str) -> int:
 
 
 async def stats(ctx: Context) -> None:
-    """`/stats [days]`, `/stats cohorts [months]`, `/stats forecast [months]`."""
+    """`/stats [days]`, `/stats cohorts [months]`, `/stats forecast [months]`, `/stats experiments`."""
     words = ctx.args.lower().split()
     sub = words[0] if words else ""
     rest = words[1] if len(words) > 1 else None
@@ -34,6 +35,8 @@ async def stats(ctx: Context) -> None:
         await _cohorts(ctx, _count(rest, DEFAULT_COHORT_MONTHS, MAX_COHORT_MONTHS, "analytics.errors.months"))
     elif sub == "forecast":
         await _forecast(ctx, _count(rest, DEFAULT_FORECAST_MONTHS, MAX_FORECAST_MONTHS, "analytics.errors.months"))
+    elif sub == "experiments":
+        await show_experiments(ctx, words[1:])
     elif sub == "" or sub.isdigit():
         await overview(ctx, _count(sub or None, 30, MAX_DAYS, "analytics.errors.days"))
     else:

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.jobs import announcements, billing, briefing, calendar, content, engagement, live, onboarding, referrals
+from bot.jobs import (
+    announcements,
+    billing,
+    briefing,
+    calendar,
+    content,
+    engagement,
+    experiments,
+    live,
+    onboarding,
+    referrals,
+)
 from bot.jobs.job import Job
 
 if TYPE_CHECKING:
@@ -26,6 +37,7 @@ def all_jobs(services: Services) -> list[Job]:
         *engagement.jobs(services),
         *billing.jobs(services),
         *briefing.jobs(services),
+        *experiments.jobs(services),
     ]
 
 

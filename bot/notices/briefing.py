@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.notices import Notice
 from bot.notices.analytics import EngagementFigures, FaqFigures, MembershipFigures, Period, Risk
 from bot.notices.content import ContentPiece, SlotRunway
+from bot.notices.experiments import ExperimentResult
 from bot.notices.faq import InboxItem
 from bot.notices.live import Upcoming
 
@@ -52,6 +53,7 @@ class Briefing:
     drops: tuple[ComingDrop, ...]  # due in the coming 7 days, in order
     live: tuple[Upcoming, ...]  # sessions starting in the coming 7 days
     runway: tuple[SlotRunway, ...]  # per drop slot; empty when the community has no slots
+    experiments: tuple[ExperimentResult, ...] = ()  # running ones, and those ended this week
 
     @property
     def faq_misses(self) -> int:

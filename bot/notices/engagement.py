@@ -37,6 +37,7 @@ class NudgeMissed(Notice):
     days: int
     items: tuple[ContentPiece, ...]
     limit: int
+    intro: str = ""  # the opening line in the creator's words (an experiment's variant); empty: the template's
 
 
 @dataclass(frozen=True)

@@ -17,3 +17,4 @@ class Welcome(Notice):
     creator: str
     next_drop: datetime | None = None  # when the next piece of content goes out, if one is scheduled
     weekly: tuple[str, ...] = ()  # the content kinds the drop slots send each week, in community.toml's order
+    body: str = ""  # the opening paragraph in the creator's words (an experiment's variant); empty: the template's

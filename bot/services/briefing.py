@@ -25,6 +25,7 @@ from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
+from bot.services.experiments import ExperimentService
 from bot.services.faq.inbox import FaqInbox
 from bot.services.live import LiveService
 from bot.services.presence import Presence
@@ -75,12 +76,14 @@ class BriefingService(DomainService):
         content: ContentService,
         live: LiveService,
         inbox: FaqInbox,
+        experiments: ExperimentService,
     ) -> None:
         super().__init__(database, outbox, clock, community, presence)
         self._analytics = analytics
         self._content = content
         self._live = live
         self._inbox = inbox
+        self._experiments = experiments
 
     @property
     def settings(self) -> BriefingSettings:
@@ -114,6 +117,9 @@ class BriefingService(DomainService):
                 if u.session.starts_at <= now + timedelta(days=DAYS)
             ),
             runway=runway,
+            experiments=tuple(
+                r for r in await self._experiments.results() if r.ended_at is None or r.ended_at > period.start
+            ),
         )
 
     async def _goals(self, member_ids: list[int]) -> dict[int, str]:

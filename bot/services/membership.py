@@ -17,6 +17,7 @@ from bot.services import activity
 from bot.services.billing.access import HOLDS_ACCESS, has_access
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
+from bot.services.experiments.picker import VariantPicker
 from storage.database import Database, Session
 from storage.models import Member, Membership
 from storage.repositories import communities, content, members, memberships
@@ -158,12 +159,14 @@ class MembershipService:
 
     async def _queue_welcome(self, session: Session, member: Member, user: UserRef) -> None:
         upcoming = await content.upcoming(session, self._community.id, self._clock.now(), limit=1)
+        variant = await VariantPicker(self._community).choose(session, "welcome", member.id, self._clock.now())
         notice = Welcome(
             name=member.display_name,
             community=self._community.name,
             creator=self._community.creator_name,
             next_drop=upcoming[0].publish_at if upcoming else None,
             weekly=tuple(dict.fromkeys(slot.kind for slot in self._community.config.drops.slots)),
+            body=variant.text if variant is not None else "",
         )
         # In the community's zone, as the welcome has always named the next drop (a newcomer has set none yet).
         reader = Reader((member.locale, self._community.locale), self._community.tz.key)

@@ -21,6 +21,7 @@ from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.content.service import content_piece
 from bot.services.errors import UserError
+from bot.services.experiments.picker import VariantPicker
 from bot.services.intake import IntakeAnswers
 from bot.services.live.base import info as live_info
 from bot.services.timing import member_zone, next_send_time
@@ -196,19 +197,21 @@ class OnboardingService(DomainService):
         if not await repo.mark(session, member.id, step_id, "sent", now):
             return 0
         prefs = prefs or await members.preferences(session, member.id)
-        name, creator, community = member.display_name.split()[0], self._community.creator_name, self._community.name
-        notice = (
-            QuickWin(self._community.config.onboarding.quick_win, name, creator, community)
-            if step is None
-            else DripStep(
-                step.title, step.body, name, creator, community, live=await self._next_live(session, step, now)
-            )
-        )
         zone = member_zone(member.timezone, self._community.tz)
         quiet = self._community.config.quiet_hours
         send_at = next_send_time(due, zone=zone, quiet=quiet, preferred=prefs.time_of_day)
         if send_at < now:  # found late (downtime, a long tick): send now, unless it is quiet now
             send_at = next_send_time(now, zone=zone, quiet=quiet)
+        name, creator, community = member.display_name.split()[0], self._community.creator_name, self._community.name
+        notice: QuickWin | DripStep
+        if step is None:
+            notice = QuickWin(self._community.config.onboarding.quick_win, name, creator, community)
+        else:
+            variant = await VariantPicker(self._community).choose(session, f"onboarding:{step.id}", member.id, send_at)
+            title, body = (
+                (variant.title or step.title, variant.text) if variant is not None else (step.title, step.body)
+            )
+            notice = DripStep(title, body, name, creator, community, live=await self._next_live(session, step, now))
         await self._outbox.enqueue(
             session,
             f"onboard:{step_id}:member:{member.id}",

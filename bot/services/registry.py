@@ -14,6 +14,7 @@ from bot.services.briefing import BriefingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement import EngagementService
+from bot.services.experiments import ExperimentService
 from bot.services.faq.answers import AnswerService
 from bot.services.feedback import FeedbackService
 from bot.services.linking import LinkingService
@@ -54,3 +55,4 @@ class Services:
     answers: AnswerService
     analytics: AnalyticsService
     briefing: BriefingService
+    experiments: ExperimentService

@@ -12,6 +12,7 @@ from bot.notices import Notice
 from bot.notices.analytics import Risk
 from bot.notices.briefing import Briefing, Person, WeeklyBriefing
 from bot.notices.content import SlotRunway
+from bot.views import experiments
 from bot.views.analytics import NOTE
 from bot.views.common import first_name, kind_label, local_date, local_time, shorten
 from bot.views.content import weeks_label
@@ -145,7 +146,10 @@ def briefing(b: Briefing, tz: ZoneInfo, t: Translator) -> OutboundMessage:
     """The whole briefing: what `/briefing` replies and the weekly DM shows."""
     header = t("briefing.header", community=b.community)
     period = t("briefing.period", start=local_date(b.period.start, tz, t), end=local_date(b.period.end, tz, t))
-    parts = (week_part(b, t), needs_part(b, tz, t), coming_part(b, tz, t))
+    parts = [week_part(b, t), needs_part(b, tz, t), coming_part(b, tz, t)]
+    if b.experiments:
+        lines = [experiments.briefing_line(r, t, tz) for r in b.experiments]
+        parts.append("\n".join([t("briefing.experiments"), *lines]))
     blocks: list[Block] = [Header(header), Context(period), *(Section(part) for part in parts)]
     notes = tuple(
         Button(t("briefing.buttons.note", name=first_name(r.name)), action_id=f"{NOTE}:{r.member_id}")

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.notices.analytics import CohortMatrix, ForecastMonth, MonthPoint, Snapshot
+from bot.notices.experiments import ExperimentResult
 
 DPI = 100
 ACCENT = "#4c6ef5"
@@ -210,6 +211,27 @@ def forecast_figure(rows: Sequence[ForecastMonth], labels: Labels, month_labels:
     return figure
 
 
+def experiments_chart(results: Sequence[ExperimentResult], labels: Labels) -> Figure:
+    """One panel per experiment: each variant's rate as a bar with its 95 % interval as a whisker."""
+    shown = [r for r in results if any(v.members for v in r.variants)]
+    figure = Figure(figsize=(8, 1.2 + 1.6 * max(1, len(shown))), dpi=DPI, layout="constrained")
+    figure.suptitle(labels["title"], fontsize=13, fontweight="bold")
+    for axes, result in zip(figure.subplots(len(shown), 1, squeeze=False)[:, 0], shown, strict=True):
+        variants = result.variants
+        ys = list(range(len(variants)))
+        rates = [v.rate * 100 for v in variants]
+        whiskers = [[(v.rate - v.low) * 100 for v in variants], [(v.high - v.rate) * 100 for v in variants]]
+        colours = [GOOD if v.key == result.leader else ACCENT for v in variants]
+        axes.barh(ys, rates, xerr=whiskers, color=colours, alpha=0.8, capsize=4)
+        axes.set_yticks(ys, [_short(v.key) for v in variants])
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.set_title(_short(result.title, 60), fontsize=10, loc="left")
+        axes.set_xlabel(labels["rate"])
+        _tidy(axes)
+    return figure
+
+
 def _short(title: str, limit: int = 18) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
@@ -224,3 +246,10 @@ async def cohort_png(matrix: CohortMatrix, labels: Labels, month_labels: Sequenc
 
 async def forecast_png(rows: Sequence[ForecastMonth], labels: Labels, month_labels: Sequence[str]) -> bytes:
     return await asyncio.to_thread(forecast_chart, rows, labels, month_labels)
+
+
+async def experiments_png(results: Sequence[ExperimentResult], labels: Labels) -> bytes | None:
+    """None when no experiment has a measured member yet (nothing to draw)."""
+    if not any(v.members for r in results for v in r.variants):
+        return None
+    return await asyncio.to_thread(lambda: _png(experiments_chart(results, labels)))

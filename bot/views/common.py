@@ -14,6 +14,14 @@ def first_name(display_name: str) -> str:
     return display_name.split()[0] if display_name.strip() else display_name
 
 
+def fill_in(text: str, values: dict[str, str]) -> str:
+    """The creator's own words with {name}, {creator} and {community} filled in; as written if they don't fit."""
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
 def kind_label(kind: str, t: Translator) -> str:
     return t(f"common.kinds.{kind}")
 

@@ -18,7 +18,7 @@ from bot.notices.engagement import (
     QuietList,
     QuietMember,
 )
-from bot.views.common import first_name, kind_label
+from bot.views.common import fill_in, first_name, kind_label
 
 STOP = "engage.nudges-off"
 RESTART = "engage.nudges-on"
@@ -52,8 +52,11 @@ def nudge_missed(notice: NudgeMissed, t: Translator, zone: ZoneInfo) -> Outbound
         "creator": first_name(notice.creator),
     }
     blocks: list[Block] = [Header(t("engagement.nudge.missed.header", **values))]
+    if notice.intro:  # the creator's opening line (an experiment's variant) instead of the template's
+        blocks.append(Section(fill_in(notice.intro, {k: str(v) for k, v in values.items()})))
     if items:
-        blocks.append(Section(t.plural("engagement.nudge.missed.intro", len(items), **values)))
+        if not notice.intro:
+            blocks.append(Section(t.plural("engagement.nudge.missed.intro", len(items), **values)))
         lines = [
             t(
                 "engagement.nudge.missed.line",
@@ -84,7 +87,7 @@ def nudge_missed(notice: NudgeMissed, t: Translator, zone: ZoneInfo) -> Outbound
 def nudge_note(notice: NudgeNote, t: Translator, zone: ZoneInfo) -> OutboundMessage:
     """Day 21 (by default): a personal note from the creator, with a question to reply to (the reply reaches them)."""
     values = {"name": first_name(notice.name), "creator": notice.creator, "community": notice.community}
-    body = _fill(notice.note, values) if notice.note else t("engagement.nudge.note.body", **values)
+    body = fill_in(notice.note, values) if notice.note else t("engagement.nudge.note.body", **values)
     blocks = (
         Header(t("engagement.nudge.note.header", **values)),
         Section(body),
@@ -93,14 +96,6 @@ def nudge_note(notice: NudgeNote, t: Translator, zone: ZoneInfo) -> OutboundMess
         Context(t("engagement.nudge.note.signature", **values)),
     )
     return OutboundMessage(text=t("engagement.nudge.note.fallback", **values), blocks=blocks)
-
-
-def _fill(text: str, values: dict[str, str]) -> str:
-    """The creator's own words with {name}, {creator} and {community} filled in; as written if they don't fit."""
-    try:
-        return text.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return text
 
 
 def _quiet_line(member: QuietMember, zone: ZoneInfo, t: Translator) -> str:

@@ -24,6 +24,7 @@ def welcome(notice: Welcome, t: Translator, tz: ZoneInfo) -> OutboundMessage:
         creator=notice.creator,
         next_drop=next_drop,
         weekly=notice.weekly,
+        body=notice.body,
         t=t,
     )
 

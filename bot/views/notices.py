@@ -21,6 +21,7 @@ from bot.views import (
     briefing,
     content,
     engagement,
+    experiments,
     faq,
     feedback,
     live,
@@ -53,6 +54,7 @@ def all_views() -> dict[type[Notice], NoticeView]:
         analytics.VIEWS,
         briefing.VIEWS,
         engagement.VIEWS,
+        experiments.VIEWS,
     ]
     merged: dict[type[Notice], NoticeView] = {}
     for views in modules:

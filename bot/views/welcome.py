@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.i18n import Translator
 from bot.messages import Button, Buttons, Context, Header, OutboundMessage, Section
 from bot.notices.onboarding import INTAKE_QUESTIONS
-from bot.views.common import first_name
+from bot.views.common import fill_in, first_name
 
 
 def welcome_dm(
@@ -18,16 +18,18 @@ def welcome_dm(
     next_drop: str | None,
     t: Translator,
     weekly: Sequence[str] = (),
+    body: str = "",
 ) -> OutboundMessage:
     """The personal welcome. `weekly`: the content kinds the community's drop slots send each week
-    (the line that promises them is left out when there are none)."""
+    (the line that promises them is left out when there are none). `body`: the creator's own words for the
+    opening paragraph (an experiment's variant); empty: the template's."""
     values = {"name": first_name(name), "community": community, "creator": creator}
     next_line = t("welcome.dm.next_drop", when=next_drop) if next_drop else t("welcome.dm.next_drop_soon")
     kinds = [t(f"welcome.kinds.{kind}") for kind in weekly]
     weekly_line = t("welcome.dm.weekly", kinds=t.list(kinds)) + "\n" if kinds else ""
     blocks = (
         Header(t("welcome.dm.header", **values)),
-        Section(t("welcome.dm.body", **values)),
+        Section(fill_in(body, values) if body else t("welcome.dm.body", **values)),
         Section(t("welcome.dm.what_next", next_drop=next_line, weekly=weekly_line, **values)),
         Buttons(
             (

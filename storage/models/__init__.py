@@ -20,6 +20,7 @@ from storage.models.engagement import (
     Referral,
     ReferralCode,
 )
+from storage.models.experiments import Experiment, ExperimentAssignment
 from storage.models.live import LiveQuestion, LiveSeries, LiveSession, Rsvp
 from storage.models.members import LinkCode, Member, MemberPreferences, Membership, PlatformIdentity
 from storage.models.replies import MemberReply
@@ -31,6 +32,8 @@ __all__ = [
     "Community",
     "ContentItem",
     "Erasure",
+    "Experiment",
+    "ExperimentAssignment",
     "FaqEntry",
     "FaqQuestion",
     "Feedback",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -46,6 +46,8 @@ class Nudge(Base):
     stage: Mapped[str] = mapped_column(String(30))  # the policy step, e.g. day-10
     sent_at: Mapped[datetime]
     came_back_at: Mapped[datetime | None]
+    # An experiment's holdout: the stage was reached but nothing was sent (not counted as a win-back try).
+    held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Milestone(Base):

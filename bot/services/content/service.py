@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.messages import OutboundMessage, Target
@@ -16,6 +17,7 @@ from bot.services.content.library import PICKS, best_of, for_level
 from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
 from bot.services.content.runway import SlotRunway, compute_runway
 from bot.services.errors import UserError
+from bot.services.experiments.picker import VariantPicker
 from bot.services.parsing import check_ahead, whole
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Session
@@ -75,19 +77,23 @@ class ContentService(DomainService):
             await self._outbox.enqueue(session, key, target, notice, reader=reader)
 
     async def _dm(self, session: Session, piece: ContentPiece, members: Sequence[Member], now: datetime) -> None:
-        """The drop by DM to each member who asked for every drop and whose level it is for."""
-        notice = DropPublished(piece)
-        rendered: dict[Reader, OutboundMessage] = {}  # one rendering per language and zone, not per member
+        """The drop by DM to each member who asked for every drop and whose level it is for (with their
+        variant of the teaser when an experiment varies it; the channel post keeps the file's)."""
+        reached = [(m, t) for m in members if (t := dm_target(m, self._presence)) and for_level(piece, m.level)]
+        teasers = await VariantPicker(self._community).choose_many(
+            session, f"teaser:{piece.slug}", [m.id for m, _ in reached], now
+        )
+        # one rendering per language, zone and teaser, not per member
+        rendered: dict[tuple[Reader, str], OutboundMessage] = {}
         dms: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
-        for member in members:
-            target = dm_target(member, self._presence)
-            if target is None or not for_level(piece, member.level):
-                continue
+        for member, target in reached:
+            variant = teasers.get(member.id)
+            teaser = variant.text if variant is not None else piece.teaser
             reader = self._reader(member)
-            if reader not in rendered:
-                rendered[reader] = self._outbox.render(notice, reader)
+            if (reader, teaser) not in rendered:
+                rendered[reader, teaser] = self._outbox.render(DropPublished(replace(piece, teaser=teaser)), reader)
             key = f"drop:{piece.id}:member:{member.id}"
-            dms.append((key, target, rendered[reader], member.id, self._quiet_aware(now, member.timezone)))
+            dms.append((key, target, rendered[reader, teaser], member.id, self._quiet_aware(now, member.timezone)))
         await self._outbox.enqueue_many(session, dms)  # one statement for the whole fan-out
 
     async def send_weekly_digests(self) -> int:

@@ -29,6 +29,7 @@ from bot.services.engagement.common import (
     stretch_start,
 )
 from bot.services.engagement.policy import NudgePolicy, NudgeStage
+from bot.services.experiments.picker import VariantPicker
 from storage.database import Session
 from storage.models import Member
 from storage.repositories.engagement import Person
@@ -129,6 +130,11 @@ class NudgeService:
         if at is None or target is None:
             return None
         community = reach.community
+        variant = await VariantPicker(community).choose(session, f"checkin:{stage.day}", member.id, at)
+        record = {"member_id": member.id, "stage": stage.key, "sent_at": at, "held_back": False}
+        if variant is not None and variant.holdout:  # the experiment's control: the stage passes, nothing is sent
+            return record | {"held_back": True}
+        words = variant.text if variant is not None else ""
         notice: Notice
         if stage.send == "missed":
             items = tuple(i for i in published if i.published_at and i.published_at > since)
@@ -139,9 +145,10 @@ class NudgeService:
                 quiet_days(member, at),
                 items,
                 self.policy.max_listed,
+                intro=words,
             )
         else:
-            notice = NudgeNote(member.name, community.creator_name, community.name, self.policy.note)
+            notice = NudgeNote(member.name, community.creator_name, community.name, words or self.policy.note)
         # A member's check-in invites a reply: bot/services/faq/replies.py (INVITING) knows this key's shape.
         key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
         queued = await reach.outbox.enqueue(
@@ -153,7 +160,7 @@ class NudgeService:
             member_id=member.id,
             not_before=not_before(at, now),
         )
-        return {"member_id": member.id, "stage": stage.key, "sent_at": at} if queued else None
+        return record if queued else None
 
     async def _creator_stage(self, stage: NudgeStage) -> int:
         """One list per creator per delivery time, of the members who reached this stage."""

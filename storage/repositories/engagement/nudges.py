@@ -125,7 +125,7 @@ async def outcomes(
     rows = await session.execute(
         select(Nudge.stage, func.count().filter(decided), func.count(Nudge.came_back_at), func.count().filter(~decided))
         .join(Member, Member.id == Nudge.member_id)
-        .where(Member.community_id == community_id, Nudge.sent_at >= since, Nudge.sent_at <= now)
+        .where(Member.community_id == community_id, Nudge.sent_at >= since, Nudge.sent_at <= now, ~Nudge.held_back)
         .group_by(Nudge.stage)
     )
     return [(str(stage), int(sent), int(back), int(pending)) for stage, sent, back, pending in rows.all()]
