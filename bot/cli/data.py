@@ -140,7 +140,11 @@ def report_command(
             t = app_.services.catalog.for_locale(ctx.locale)
             report = await app_.services.analytics.report()
             # Ex-members are no one's worry any more: the at-risk table lists members at that moment only.
-            report = replace(report, at_risk=tuple(r for r in report.at_risk if r.member_id in members_then))
+            report = replace(
+                report,
+                at_risk=tuple(r for r in report.at_risk if r.member_id in members_then),
+                experiments=tuple(await app_.services.experiments.results()),
+            )
             written = await write_report(report, ctx.name, ctx.tz, out, t, locale=ctx.locale)
             return written, moment_line(moment.at, ctx.tz, t) + f" ({moment.why})"
         finally:

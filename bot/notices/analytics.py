@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.notices import Notice
+from bot.notices.experiments import ExperimentResult
 
 
 def ratio(part: int | Decimal, whole: int | Decimal) -> float | None:
@@ -261,6 +262,7 @@ class Report:
     cohorts: CohortMatrix
     forecast: Forecast
     at_risk: tuple[Risk, ...]
+    experiments: tuple[ExperimentResult, ...] = ()  # every [[experiments]] entry, running or ended
 
 
 # -- to a member ---------------------------------------------------------------------------

@@ -159,7 +159,11 @@ class MembershipService:
 
     async def _queue_welcome(self, session: Session, member: Member, user: UserRef) -> None:
         upcoming = await content.upcoming(session, self._community.id, self._clock.now(), limit=1)
-        variant = await VariantPicker(self._community).choose(session, "welcome", member.id, self._clock.now())
+        # The creator's team reads the usual welcome and stays out of the experiment's figures.
+        picker = VariantPicker(self._community)
+        variant = (
+            await picker.choose(session, "welcome", member.id, self._clock.now()) if member.role == "member" else None
+        )
         notice = Welcome(
             name=member.display_name,
             community=self._community.name,

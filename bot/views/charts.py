@@ -220,7 +220,11 @@ def experiments_chart(results: Sequence[ExperimentResult], labels: Labels) -> Fi
         variants = result.variants
         ys = list(range(len(variants)))
         rates = [v.rate * 100 for v in variants]
-        whiskers = [[(v.rate - v.low) * 100 for v in variants], [(v.high - v.rate) * 100 for v in variants]]
+        # clamped: at a rate of 0 or 1 the interval's edge can sit a rounding error inside the rate
+        whiskers = [
+            [max(0.0, v.rate - v.low) * 100 for v in variants],
+            [max(0.0, v.high - v.rate) * 100 for v in variants],
+        ]
         colours = [GOOD if v.key == result.leader else ACCENT for v in variants]
         axes.barh(ys, rates, xerr=whiskers, color=colours, alpha=0.8, capsize=4)
         axes.set_yticks(ys, [_short(v.key) for v in variants])

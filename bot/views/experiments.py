@@ -57,6 +57,16 @@ def verdict_line(result: ExperimentResult, t: Translator, tz: ZoneInfo) -> str:
     return t("experiments.verdicts.no_difference")
 
 
+def heading_text(result: ExperimentResult, t: Translator) -> str:
+    """The heading without chat formatting (the report's HTML page)."""
+    return t(
+        "report.experiments.heading",
+        title=result.title,
+        message=message_label(result.message, t),
+        outcome=outcome_label(result.outcome, t),
+    )
+
+
 def _end_button(result: ExperimentResult, t: Translator) -> Button:
     return Button(
         t("experiments.end_button", variant=result.leader or ""),

@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.notices.analytics import CohortMatrix, ForecastMonth, Report, Risk, Snapshot
+from bot.notices.experiments import ExperimentResult
 from bot.views import analytics as views
-from bot.views import charts, report_page
+from bot.views import charts, experiments, report_page
 from bot.views.report_page import ReportPage, page_sections
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -143,6 +144,19 @@ def drop_rows(snapshot: Snapshot) -> Table:
 # -- the whole report ---------------------------------------------------------------------
 
 
+def experiment_rows(results: Sequence[ExperimentResult]) -> Table:
+    """One row per variant, in plain figures (rates and chances as fractions, to 4 places)."""
+    header = ["experiment", "message", "outcome", "variant", "members", "outcomes", "rate", "low", "high"]
+    header += ["chance_best", "waiting", "verdict", "leader"]
+    rows: list[list[object]] = []
+    for r in results:
+        for v in r.variants:
+            fractions = [round(x, 4) for x in (v.rate, v.low, v.high, v.chance_best)]
+            rows.append([r.key, r.message, r.outcome, v.key, v.members, v.outcomes, *fractions, v.waiting])
+            rows[-1] += [r.verdict, r.leader or ""]
+    return header, rows
+
+
 def month_words(year: int, month: int, t: Translator) -> str:
     """'Oct 2026', in the reader's language."""
     return t.month(date(year, month, 1))
@@ -185,6 +199,8 @@ async def report_files(
         "cohorts.png": await charts.cohort_png(matrix, labels, cohort_months),
         "forecast.png": await charts.forecast_png(plan.months, labels, forecast_months),
     }
+    if trial_png := await charts.experiments_png(report.experiments, experiments.chart_labels(t)):
+        pngs["experiments.png"] = trial_png
     figures: Table = (["figure", "value"], [[name, value] for name, value in figure_rows(snapshot)])
     machine_months = [views.month_label(m, zone) for m in matrix.months]
     tables: dict[str, Table] = {
@@ -194,6 +210,8 @@ async def report_files(
         "forecast.csv": forecast_rows(plan.months, views.months_from(plan.start, zone, len(plan.months))),
         "at_risk.csv": risk_rows(report.at_risk, t),
     }
+    if report.experiments:
+        tables["experiments.csv"] = experiment_rows(report.experiments)
     files: dict[str, bytes] = dict(pngs)
     files.update({name: csv_text(*table).encode("utf-8") for name, table in tables.items()})
     page = ReportPage(

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.notices.analytics import CohortMatrix, Reason, Report, Snapshot
+from bot.notices.experiments import ExperimentResult
 from bot.views import analytics as views
+from bot.views import experiments as trials
 
 Row = tuple[str, str]
 NUMBER = ' class="n"'
@@ -188,7 +190,7 @@ def page_sections(
         ([r.name, str(r.score), _reasons(r.reasons, t)] for r in report.at_risk),
         numeric=(1,),
     )
-    return (
+    sections = (
         (
             t("report.figures.heading_membership"),
             image(pngs["stats.png"], labels["title"]) + table(header, membership_rows(snapshot, t)),
@@ -206,6 +208,42 @@ def page_sections(
             (note(t("report.risk.note")) + risk_table) if report.at_risk else note(t("analytics.risk.none")),
         ),
     )
+    if not report.experiments:
+        return sections
+    return (*sections, (t("experiments.header"), experiments_section(report.experiments, pngs, zone, t)))
+
+
+def experiments_section(
+    results: Sequence[ExperimentResult], pngs: Mapping[str, bytes], zone: ZoneInfo, t: Translator
+) -> str:
+    """Per experiment: what it varies and how it is judged, a table of its variants, and its verdict."""
+    header = (
+        t("report.experiments.variant"),
+        t("report.experiments.members"),
+        t("report.experiments.outcomes"),
+        t("report.experiments.rate"),
+        t("report.experiments.interval"),
+        t("report.experiments.chance"),
+        t("report.experiments.waiting"),
+    )
+    parts = [image(pngs["experiments.png"], t("experiments.chart_title"))] if "experiments.png" in pngs else []
+    for result in results:
+        parts.append(note(trials.heading_text(result, t)))
+        rows = (
+            [
+                v.key,
+                count(v.members, t),
+                count(v.outcomes, t),
+                t.percent(v.rate),
+                f"{t.percent(v.low)}–{t.percent(v.high)}",
+                t.percent(v.chance_best),
+                count(v.waiting, t),
+            ]
+            for v in result.variants
+        )
+        parts.append(table(header, rows))
+        parts.append(note(trials.verdict_line(result, t, zone)))
+    return "".join(parts)
 
 
 def _reasons(reasons: Sequence[Reason], t: Translator) -> str:

@@ -95,6 +95,7 @@ def test_report_writes_pngs_csvs_and_one_self_contained_page(db_url: str, tmp_pa
         "cohorts.csv",
         "forecast.csv",
         "at_risk.csv",
+        "experiments.csv",  # the sample community runs a welcome experiment
         "report.html",
     }
     for png in ("stats.png", "cohorts.png", "forecast.png"):
@@ -105,4 +106,10 @@ def test_report_writes_pngs_csvs_and_one_self_contained_page(db_url: str, tmp_pa
     assert page.count('src="data:image/png;base64,') == 3
     assert not re.search(r'(src|href)="(?!data:)', page)  # nothing fetched from elsewhere
     assert "<script" not in page
+    trials = list(csv.DictReader((out / "experiments.csv").open(encoding="utf-8")))
+    assert [(r["experiment"], r["variant"], r["members"], r["verdict"]) for r in trials] == [
+        ("welcome-tone", "warm", "0", "too-early"),
+        ("welcome-tone", "first-step", "0", "too-early"),
+    ]
+    assert "Welcome: warm or straight to it: the welcome, judged by coming back within 7 days" in page
     assert "=HYPERLINK" not in (out / "at_risk.csv").read_text(encoding="utf-8").replace("'=HYPERLINK", "")

@@ -227,8 +227,24 @@ async def test_an_experiment_naming_a_message_that_does_not_exist_is_refused_at_
 
 
 async def test_the_sample_community_runs_a_welcome_experiment(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")  # the creator's own welcome is the usual one, outside the figures
     await become_member(memory, "u1")
     async with app.database.session() as session:
         count = await session.scalar(select(func.count()).select_from(ExperimentAssignment))
     assert count == 1
     assert [e.key for e in app.services.community.config.experiments] == ["welcome-tone"]
+
+
+async def test_the_chart_draws_each_variant_once_members_are_measured(lab: App, memory: MemoryPlatform) -> None:
+    from bot.views import charts
+    from bot.views.experiments import chart_labels
+    from tests.kits.analytics import check_png
+
+    labels = chart_labels(lab.services.catalog.for_locale("en"))
+    assert await charts.experiments_png(await lab.services.experiments.results(), labels) is None  # nobody yet
+    for n in range(4):
+        await become_member(memory, f"u{n}")
+    await lab.advance_time(timedelta(days=8))
+    png = await charts.experiments_png(await lab.services.experiments.results(), labels)
+    assert png is not None
+    check_png(png)

@@ -6,6 +6,7 @@ up as a diff here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,8 +16,10 @@ from bot.i18n import Catalog, Translator
 from bot.messages import Buttons, Fields, OutboundMessage
 from bot.notices.announcements import Segment
 from bot.notices.billing import DoorsStatus, PlanOffer
+from bot.notices.experiments import ExperimentResult, VariantFigures
 from bot.notices.onboarding import INTAKE_QUESTIONS
 from bot.settings import REPO_ROOT
+from bot.views import experiments as experiments_views
 from bot.views.announcements import segment_label
 from bot.views.billing import checkout_link, doors_status, inviting, plan_choices
 from bot.views.content import weeks_label
@@ -64,7 +67,22 @@ def rendered(t: Translator) -> list[str]:
             f"briefing full {count}: {full}",
             f"doors {count}: {t('billing.doors.opened', inviting=inviting(count, t, paced=True))}",
         ]
-    return lines
+    return lines + experiment_lines(t)
+
+
+def experiment_lines(t: Translator) -> list[str]:
+    """`/stats experiments` for a check-in experiment with a holdout, one member measured in it, and its winner."""
+    variants = (
+        VariantFigures("short", 120, 42, 0.35, 0.2695, 0.4399, 0.9712, waiting=1),
+        VariantFigures("nothing", 1, 0, 0.0, 0.0, 0.7935, 0.0288, holdout=True),
+    )
+    result = ExperimentResult("day-10", "Day 10", "checkin:10", "came-back-7d", 100, variants, "winner", "short")
+    reply = experiments_views.results([result], None, t, ZoneInfo("Europe/Oslo"))
+    texts = [getattr(b, "text", "") for b in reply.blocks]
+    return [f"experiments: {line}" for text in texts[1:] for line in text.splitlines()] + [
+        f"experiments too early: {experiments_views.verdict_line(replace(result, verdict='too-early'), t, ZoneInfo('UTC'))}",
+        f"experiments button: {button_labels(reply)[0]}",
+    ]
 
 
 @pytest.mark.parametrize("locale", ["en", "nb", "da", "nl", "zh"])

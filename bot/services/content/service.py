@@ -81,8 +81,8 @@ class ContentService(DomainService):
         variant of the teaser when an experiment varies it; the channel post keeps the file's)."""
         reached = [(m, t) for m in members if (t := dm_target(m, self._presence)) and for_level(piece, m.level)]
         teasers = await VariantPicker(self._community).choose_many(
-            session, f"teaser:{piece.slug}", [m.id for m, _ in reached], now
-        )
+            session, f"teaser:{piece.slug}", [m.id for m, _ in reached if m.role == "member"], now
+        )  # the creator's team reads the file's teaser and stays out of the figures
         # one rendering per language, zone and teaser, not per member
         rendered: dict[tuple[Reader, str], OutboundMessage] = {}
         dms: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
