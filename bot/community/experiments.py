@@ -54,7 +54,8 @@ class Experiment(BaseModel):
     message: str = Field(pattern=MESSAGE)
     outcome: Outcome
     min_sample: int = Field(default=100, ge=10, le=1_000_000)  # measured members per variant before a call
-    variants: tuple[Variant, ...] = Field(min_length=2, max_length=6)
+    # at least two, checked below: a length check here would also fire when one variant has a typo
+    variants: tuple[Variant, ...] = Field(max_length=6)
 
     @property
     def title(self) -> str:
@@ -72,6 +73,8 @@ class Experiment(BaseModel):
 
     @model_validator(mode="after")
     def _variants_fit(self) -> Experiment:
+        if len(self.variants) < 2:
+            raise ValueError("an experiment needs at least two variants ([[experiments.variants]])")
         keys = [v.key for v in self.variants]
         if len(set(keys)) != len(keys):
             raise ValueError("variant keys must be unique within an experiment")

@@ -248,3 +248,31 @@ async def test_the_chart_draws_each_variant_once_members_are_measured(lab: App, 
     png = await charts.experiments_png(await lab.services.experiments.results(), labels)
     assert png is not None
     check_png(png)
+
+
+async def test_two_processes_assigning_the_same_member_at_once_record_one_variant(
+    lab: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Two workers reach the same member together (a retried event, two processes): one row, one answer."""
+    import asyncio
+
+    from bot.services.experiments import VariantPicker
+    from storage.models import Experiment
+
+    await memory.join("racer")  # the welcome assigns them once...
+    mid = await member_id(lab, "racer")
+    async with lab.database.session() as session:  # ...so start from nothing, as a first receipt would
+        await session.execute(ExperimentAssignment.__table__.delete())
+    picker = VariantPicker(lab.services.community)
+
+    async def choose() -> str:
+        async with lab.database.session() as session:
+            chosen = await picker.choose(session, "welcome", mid, clock.now())
+            assert chosen is not None
+            return chosen.key
+
+    keys = await asyncio.gather(*(choose() for _ in range(4)))
+    assert len(set(keys)) == 1
+    assert await assignments(lab) == {mid: keys[0]}
+    async with lab.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Experiment)) == 1
