@@ -8,8 +8,10 @@ are serialised to JSON for the outbox, so every block round-trips through `to_di
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 
@@ -270,6 +272,26 @@ class Target:
     def address(self) -> dict[str, str]:
         """Where within the workspace: what the outbox stores beside platform and workspace."""
         return {k: v for k in ("user_id", "channel", "thread_id") if (v := getattr(self, k)) is not None}
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    """Which outbox row a send is, so a platform that can tell never shows a message twice.
+
+    `token` names the row without saying what it is about (a hash of its dedupe key): Discord sends it as
+    the message's nonce with `enforce_nonce`, Slack attaches it as message metadata. `retry` says an earlier
+    attempt may have reached the platform (the process died, or the call timed out, after sending): Slack
+    then looks for the token in the conversation since `since` (when the row was queued) before sending.
+    """
+
+    key: str
+    retry: bool = False
+    since: datetime | None = None
+
+    @property
+    def token(self) -> str:
+        """24 hex characters: within Discord's 25-character nonce, and unguessable from the key."""
+        return hashlib.blake2b(self.key.encode(), digest_size=12, person=b"membot-outbox").hexdigest()
 
 
 @dataclass(frozen=True)

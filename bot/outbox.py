@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.messages import OutboundMessage, Target
+from bot.messages import DeliveryKey, OutboundMessage, Target
 from bot.notices import Notice, Reader, Render
 from bot.ports import PermanentError, Platform, RateLimited
 from bot.ratelimit import RateLimiter
@@ -233,7 +233,9 @@ class DeliveryWorker:
                 file = message.attachment
                 sent = await platform.upload_file(target, file.filename, file.data, message.text)
             else:
-                sent = await platform.send(target, message)
+                # A row claimed before (a crash or a timeout after sending) may be on the platform already.
+                delivery = DeliveryKey(row.dedupe_key, retry=row.attempts > 1, since=row.created_at)
+                sent = await platform.send(target, message, delivery=delivery)
         except RateLimited as exc:
             self.stats.rate_limited += 1
             self._limiter.penalise(key, exc.retry_after)

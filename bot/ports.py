@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.events import Event
-from bot.messages import Form, OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, Form, OutboundMessage, SentMessage, Target
 
 Ack = Callable[[], Awaitable[None]]
 
@@ -98,7 +98,11 @@ class Platform(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage: ...
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
+        """Send a message; `delivery` (from the outbox) lets a platform that can refuse a second copy."""
+        ...
 
     async def edit(self, target: Target, message_id: str, message: OutboundMessage) -> None: ...
 

@@ -26,7 +26,7 @@ from bot.events import (
     MessagePosted,
     UserRef,
 )
-from bot.messages import Form, OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, Form, OutboundMessage, SentMessage, Target
 from bot.platforms.console_files import FileShelf, describe
 from bot.platforms.console_forms import PendingForm
 from bot.platforms.console_input import CREATOR_ID, member_id, parse_duration
@@ -112,7 +112,9 @@ class ConsolePlatform:
     async def stop(self) -> None:
         self._dispatch = None
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         where = f"DM to {self._name_of(target.user_id)}" if target.user_id else f"#{target.channel}"
         self.show(where, message)
         return SentMessage(message_id=f"c{next(self._ids)}", channel_id=target.channel or "")

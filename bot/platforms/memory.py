@@ -23,7 +23,7 @@ from bot.events import (
     ReactionAdded,
     UserRef,
 )
-from bot.messages import Form, OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, Form, OutboundMessage, SentMessage, Target
 from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 
 
@@ -98,7 +98,9 @@ class MemoryPlatform:
     async def stop(self) -> None:
         self.started = False
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         self._maybe_fail()
         message_id = f"m{next(self._ids)}"
         self.sent.append(Delivery(target, message, message_id))

@@ -100,7 +100,9 @@ class CrashHarness:
                     await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             await admin.dispose()
 
-    def _spec(self, scenario: str, members: int, *, idempotent: bool, latency_ms: float, events: int = 0) -> Spec:
+    def _spec(
+        self, scenario: str, members: int, *, idempotent: bool, history: bool, latency_ms: float, events: int = 0
+    ) -> Spec:
         run_dir = self.workdir / f"{scenario}-{uuid.uuid4().hex[:8]}"
         run_dir.mkdir(parents=True)
         schema = f"membot_crash_{uuid.uuid4().hex[:10]}" if self._pg_url else None
@@ -116,6 +118,7 @@ class CrashHarness:
             offset=offset,
             lease=0.5,
             idempotent=idempotent,
+            history=history,
             latency_ms=latency_ms,
             port=_free_port() if scenario in ("webhook", "inbound") else 0,
             events=events,
@@ -123,12 +126,21 @@ class CrashHarness:
         )
 
     async def scenario(
-        self, scenario: str, *, members: int, kills: int, idempotent: bool = False, latency_ms: float = 0.0
+        self,
+        scenario: str,
+        *,
+        members: int,
+        kills: int,
+        idempotent: bool = False,
+        history: bool = False,
+        latency_ms: float = 0.0,
     ) -> ScenarioResult:
         """Set up a fresh database, kill the worker `kills` times mid-work, let it finish, and count."""
         started = time.perf_counter()
         events = members if scenario in ("webhook", "inbound") else 0
-        spec = self._spec(scenario, members, idempotent=idempotent, latency_ms=latency_ms, events=events)
+        spec = self._spec(
+            scenario, members, idempotent=idempotent, history=history, latency_ms=latency_ms, events=events
+        )
         pid = await self._zygote.spawn("setup", spec)
         if await self._zygote.wait_exit(pid) != 0:
             raise RuntimeError(f"setup failed: {self._zygote.errors()}")

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.messages import OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target
 from bot.outbox import DeliveryWorker, RowUpdate
 from bot.platforms.memory import MemoryPlatform
 from bot.ports import Platform
@@ -43,33 +43,44 @@ class AppendLog:
 
 
 class RecordingPlatform(MemoryPlatform):
-    """The memory platform, plus a durable record of every accepted message (and an optional idempotency key)."""
+    """The memory platform, plus a durable record of every accepted message and its outbox token.
+
+    It can model what each platform does with the token the outbox passes (`DeliveryKey`):
+    `idempotent`, Discord's `nonce` + `enforce_nonce` (a repeat is answered with the first message);
+    `history`, Slack's metadata (a send flagged `retry` is first looked up among the messages already
+    accepted, as the Slack adapter reads the conversation's history). Neither: a platform that ignores it.
+    """
 
     def __init__(self, spec: Spec) -> None:
         super().__init__(name=PLATFORM, workspaces=(WORKSPACE,))
         self._log = AppendLog(spec.log_path, sync=True)
         self._idempotent = spec.idempotent
+        self._history = spec.history
         self._latency = spec.latency_ms / 1000
         self.accepted_at: dict[int, float] = {}
         self._seen: dict[str, str] = {}
-        if spec.idempotent and spec.log_path.exists():  # the platform's memory outlives our process
+        if (spec.idempotent or spec.history) and spec.log_path.exists():  # the platform outlives our process
             for line in spec.log_path.read_text().splitlines():
                 entry = json.loads(line)
-                if entry.get("kind") == "send" and entry.get("key"):
-                    self._seen[entry["key"]] = entry["id"]
+                if entry.get("kind") == "send" and entry.get("token"):
+                    self._seen[entry["token"]] = entry["id"]
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         if self._latency:  # the request's way to the platform
             await asyncio.sleep(self._latency / 2)
         row = CURRENT_ROW.get()
         key = row.dedupe_key if row is not None else None
         if row is not None:  # from here on the platform has the message: a kill now means a resend
             self.accepted_at[row.id] = time.perf_counter()
-        if self._idempotent and key in self._seen:
+        token = delivery.token if delivery is not None else None
+        looked_up = self._history and delivery is not None and delivery.retry
+        if token in self._seen and (self._idempotent or looked_up):
             self._log.write(
                 json.dumps({"kind": "suppressed", "key": key, "row": row.id if row else None, "t": time.time()})
             )
-            sent = SentMessage(message_id=self._seen[key])
+            sent = SentMessage(message_id=self._seen[token])
         else:
             delivered = await super().send(target, message)
             message_id = f"{os.getpid()}-{delivered.message_id}"
@@ -78,6 +89,7 @@ class RecordingPlatform(MemoryPlatform):
                     {
                         "kind": "send",
                         "key": key,
+                        "token": token,
                         "row": row.id if row else None,
                         "id": message_id,
                         "to": target.address(),
@@ -85,8 +97,8 @@ class RecordingPlatform(MemoryPlatform):
                     }
                 )
             )
-            if key:
-                self._seen[key] = message_id
+            if token:
+                self._seen[token] = message_id
             sent = SentMessage(message_id=message_id, channel_id=delivered.channel_id)
         if self._latency:  # the response's way back
             await asyncio.sleep(self._latency / 2)

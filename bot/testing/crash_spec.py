@@ -25,7 +25,8 @@ class Spec:
     members: int = 300
     offset: float = 0.0  # seconds added to wall time so the app's clock starts at SCENARIO_START
     lease: float = 1.0
-    idempotent: bool = False
+    idempotent: bool = False  # the platform honours the outbox token on every send (Discord's nonce)
+    history: bool = False  # the platform is searched for the token before a retry (Slack's metadata)
     latency_ms: float = 0.0  # a modelled network round trip: half before the platform accepts a send, half after
     port: int = 0  # the web server (webhook scenario)
     events: int = 0  # how many Stripe events the parent will post (webhook scenario)

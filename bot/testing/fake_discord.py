@@ -50,6 +50,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.channels: list[dict[str, Any]] = []
         self.threads: dict[str, dict[str, Any]] = {}  # started from a message: thread id == message id
+        self.by_nonce: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, nonce) -> the message it made
         self._dm_channels: set[str] = set()
         self.roles: list[dict[str, Any]] = [
             {"id": guild_id, "name": "@everyone", "position": 0, "permissions": "0", "managed": False},
@@ -245,7 +246,14 @@ async def _post_message(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tupl
     known = {c["id"] for c in fake.channels} | fake._dm_channels | set(fake.threads)
     if fake.channels and channel not in known:  # a fake with no channels set up accepts any id
         return 404, {"code": UNKNOWN_CHANNEL, "message": "Unknown Channel"}
-    return 200, fake.message(channel, call.body)
+    nonce = str((call.body or {}).get("nonce") or "")
+    if nonce and (call.body or {}).get("enforce_nonce") and (channel, nonce) in fake.by_nonce:
+        return 200, fake.by_nonce[channel, nonce]  # Discord: the message this nonce already made, not a new one
+    message = fake.message(channel, call.body)
+    if nonce:
+        message["nonce"] = nonce
+        fake.by_nonce[channel, nonce] = message
+    return 200, message
 
 
 async def _start_thread(fake: FakeDiscord, call: Call, m: re.Match[str]) -> tuple[int, Json]:

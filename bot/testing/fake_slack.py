@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.uploads: dict[str, bytes] = {}
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> messages, newest last
         self.members: dict[str, set[str]] = defaultdict(set)  # channel id -> user ids
         self.group_members: dict[str, list[str]] = defaultdict(list)  # usergroup id -> user ids
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
@@ -156,7 +158,8 @@ class FakeSlack:
     # -- methods -------------------------------------------------------------------------
 
     def _ts_next(self) -> str:
-        return f"1790000000.{next(self._ts):06d}"
+        """Like Slack's: the wall time it was posted (seconds), made unique by the fraction."""
+        return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _error(self, error: str) -> dict[str, Any]:
         return {"ok": False, "error": error}
@@ -202,11 +205,28 @@ class FakeSlack:
         if not channel or (channel not in self.channels.values() and not str(channel).startswith("D")):
             return self._error("channel_not_found")
         ts = self._ts_next()
+        message: dict[str, Any] = {"type": "message", "text": params.get("text", ""), "ts": ts, "bot_id": "B0BOT"}
+        if params.get("metadata"):
+            data = params["metadata"]
+            message["metadata"] = json.loads(data) if isinstance(data, str) else data
+        self.history[str(channel)].append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _m_conversations_history(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Newest first, from `oldest` on, `limit` a page (metadata only with include_all_metadata)."""
+        oldest = float(params.get("oldest") or 0)
+        found = [m for m in reversed(self.history.get(str(params.get("channel")), [])) if float(m["ts"]) > oldest]
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = found[start : start + limit]
+        if str(params.get("include_all_metadata")).lower() not in ("true", "1"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = len(found) > start + limit
         return {
             "ok": True,
-            "channel": channel,
-            "ts": ts,
-            "message": {"type": "message", "text": params.get("text", ""), "ts": ts},
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
 
     def _m_chat_postEphemeral(self, params: Mapping[str, Any]) -> dict[str, Any]:

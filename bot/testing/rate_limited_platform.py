@@ -39,7 +39,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.messages import OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target
 from bot.ports import (
     Capabilities,
     Dispatch,
@@ -285,7 +285,9 @@ class RateLimitedPlatform:
             body["thread_ts"] = target.thread_id
         return body
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         data = await self._call(target.workspace_id, "chat.postMessage", self._body(target, message))
         return SentMessage(message_id=str(data["ts"]), channel_id=str(data["channel"]))
 

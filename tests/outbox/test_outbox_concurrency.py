@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from bot.clock import FakeClock
-from bot.messages import OutboundMessage, SentMessage, Target, text_message
+from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target, text_message
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
 from bot.platforms.memory import MemoryPlatform
 from bot.ratelimit import RateLimiter
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.postgres
 class SlowMemory(MemoryPlatform):
     """Yields to the event loop inside send, so the two workers really interleave."""
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         await asyncio.sleep(0)
         return await super().send(target, message)
 

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.events import Event
-from bot.messages import OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target
 from bot.platforms.discord import inbound, scheduled
 from bot.platforms.discord.commands import Suggest, sync_guild_commands
 from bot.platforms.discord.components import action_component_class
@@ -280,7 +280,7 @@ class DiscordPlatform:
         return [int(r["id"]) for r in roles if r is not None]
 
     @staticmethod
-    def _params(rendered: Rendered, *, edit: bool, mentions: Sequence[int] = ()) -> Any:
+    def _params(rendered: Rendered, *, edit: bool, mentions: Sequence[int] = (), nonce: str | None = None) -> Any:
         def pick(value: Any) -> Any:
             return value if value is not None or edit else discord.utils.MISSING
 
@@ -292,9 +292,15 @@ class DiscordPlatform:
             embed=pick(rendered.embed),
             view=pick(rendered.view),
             allowed_mentions=allowed,
+            nonce=nonce,  # discord.py adds enforce_nonce: Discord answers a repeat with the first message
         )
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
+        """With `delivery`, the message carries the outbox row's token as its nonce: a resend after a crash
+        (within Discord's few minutes) returns the message already posted instead of posting it again."""
+        nonce = delivery.token if delivery is not None else None
         with translated():
             channel_id = await self._channel_for(target)
             mentions = await self._drop_mentions(target)
@@ -303,7 +309,7 @@ class DiscordPlatform:
                 rendered = render_message(message, prefix=prefix)
             except ValueError as exc:
                 raise PermanentError(f"message cannot be shown on Discord: {exc}") from exc
-            with self._params(rendered, edit=False, mentions=mentions) as params:
+            with self._params(rendered, edit=False, mentions=mentions, nonce=nonce) as params:
                 try:
                     data = await self.client.http.send_message(channel_id, params=params)
                 except discord.NotFound as exc:

@@ -22,9 +22,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock, SystemClock
 from bot.events import Event, MemberJoined, MemberLeft, UserRef
 from bot.log_throttle import ThrottledLog
-from bot.messages import OutboundMessage, SentMessage, Target
+from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target
 from bot.platforms.slack import endpoint, inbound
 from bot.platforms.slack.access import TierAccess
+from bot.platforms.slack.delivery import already_sent, metadata
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.errors import call
 from bot.platforms.slack.manifest import EVENTS_PATH
@@ -299,10 +300,19 @@ class SlackPlatform:
         assert target.channel is not None
         return await self.directory.channel_id(target.channel)
 
-    async def send(self, target: Target, message: OutboundMessage) -> SentMessage:
+    async def send(
+        self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         channel = await self._destination(target)
+        if delivery is not None and (ts := await already_sent(self._client, channel, delivery)):
+            return SentMessage(message_id=ts, channel_id=channel)  # an earlier attempt got through
         response = await call(
-            self._client.chat_postMessage(channel=channel, thread_ts=target.thread_id, **render_message(message))
+            self._client.chat_postMessage(
+                channel=channel,
+                thread_ts=target.thread_id,
+                metadata=metadata(delivery) if delivery is not None else None,
+                **render_message(message),
+            )
         )
         return SentMessage(message_id=response["ts"], channel_id=response.get("channel", channel))
 
