@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.messages import OutboundMessage, SentMessage, Target, text_message
+from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target, text_message
 from bot.outbox import DeliveryWorker
 from bot.platforms.discord.adapter import DiscordPlatform
 from bot.platforms.memory import MemoryPlatform
@@ -138,11 +138,13 @@ async def test_a_discord_shaped_429_storm_stays_far_below_the_invalid_request_bu
     served: list[float] = []
     send = memory.send
 
-    async def storm_send(target: Target, message: OutboundMessage) -> SentMessage:
+    async def storm_send(
+        target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
+    ) -> SentMessage:
         if len(served) < 40:
             served.append(clock.monotonic())
             raise RateLimited(60)
-        return await send(target, message)
+        return await send(target, message, delivery=delivery)
 
     memory.send = storm_send  # type: ignore[method-assign]
     await _deliver_until_done(app, clock, timedelta(seconds=60))

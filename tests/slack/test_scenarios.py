@@ -44,7 +44,8 @@ async def test_team_join_sends_the_welcome_dm_through_the_outbox(
     assert posts_to(fake_slack, "C0WELCOME") == []  # greeted in public once a member, not on arrival
     async with slack_app.database.session() as session:
         row = await outbox.by_key(session, "welcome:member:1")
-    assert row is not None and row.status == "sent" and row.platform_message_id == "1790000000.000001"
+    posted = fake_slack.history[fake_slack.dm_channel_of("U0DANA")]
+    assert row is not None and row.status == "sent" and row.platform_message_id == posted[0]["ts"]
 
 
 async def test_dm_channel_is_opened_once_per_member(
