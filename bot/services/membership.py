@@ -14,6 +14,7 @@ from bot.notices import Reader
 from bot.notices.membership import Welcome
 from bot.outbox import Outbox
 from bot.services import activity
+from bot.services.activity_log import ActivityLog
 from bot.services.billing.access import HOLDS_ACCESS, has_access
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
@@ -60,11 +61,24 @@ class MemberSummary:
 
 
 class MembershipService:
-    def __init__(self, database: Database, outbox: Outbox, clock: Clock, community: CommunityContext) -> None:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock,
+        community: CommunityContext,
+        *,
+        activity_log: ActivityLog | None = None,
+    ) -> None:
         self._database = database
         self._outbox = outbox
         self._clock = clock
         self._community = community
+        self._activity = activity_log or ActivityLog(database)  # group commit: one transaction for many events
+
+    @property
+    def activity_log(self) -> ActivityLog:
+        return self._activity
 
     async def identify(self, user: UserRef) -> Member:
         """The member behind this account, registering them (without a welcome) if new.
@@ -88,9 +102,11 @@ class MembershipService:
             return await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
 
     async def touch(self, member_id: int, kind: str, ref: str | None = None) -> None:
-        """Record that the member did something (it feeds engagement, nudges and win-backs)."""
-        async with self._database.session() as session:
-            await activity.record(session, member_id, kind, self._clock.now(), ref)
+        """Record that the member did something (it feeds engagement, nudges and win-backs); returns once it
+        is committed, in a transaction shared with whatever else arrived meanwhile."""
+        if kind not in activity.KINDS:
+            raise ValueError(f"unknown activity kind {kind!r}")
+        await self._activity.record(member_id, kind, self._clock.now(), ref)
 
     async def joined(self, user: UserRef) -> Member:
         """A person arrived: register them and queue their welcome DM (once, whatever retries happen).

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, Member
@@ -16,6 +18,30 @@ async def add(session: AsyncSession, member_id: int, kind: str, now: datetime, r
     """Log one activity and mark the member active now."""
     session.add(Activity(member_id=member_id, kind=kind, occurred_at=now, ref=(ref or None) and ref[:REF_LENGTH]))
     await session.execute(update(Member).where(Member.id == member_id).values(last_active_at=now))
+
+
+class ActivityRow(NamedTuple):
+    member_id: int
+    kind: str
+    at: datetime
+    ref: str | None = None
+
+
+async def add_many(session: AsyncSession, rows: Sequence[ActivityRow]) -> None:
+    """Log a batch in two statements: one multi-row INSERT, and one UPDATE per member with their latest time."""
+    if not rows:
+        return
+    values = [
+        {"member_id": r.member_id, "kind": r.kind, "occurred_at": r.at, "ref": (r.ref or None) and r.ref[:REF_LENGTH]}
+        for r in rows
+    ]
+    await session.execute(insert(Activity), values)
+    latest: dict[int, datetime] = {}
+    for r in rows:
+        if r.member_id not in latest or r.at > latest[r.member_id]:
+            latest[r.member_id] = r.at
+    # ORM bulk UPDATE by primary key: one statement run for each member, in id order (no lock-order deadlock)
+    await session.execute(update(Member), [{"id": mid, "last_active_at": at} for mid, at in sorted(latest.items())])
 
 
 async def count_since(session: AsyncSession, member_id: int, since: datetime, kinds: tuple[str, ...]) -> int:
