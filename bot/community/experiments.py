@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bot.community.checks import check_placeholders
 
-SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"  # short: a button carries "<experiment>:<variant>"
+SLUG = r"^[a-z0-9][a-z0-9-]{0,38}$"  # short: a button carries "<experiment>:<variant>" in 80 characters
 MESSAGE = r"^(welcome|onboarding:[a-z0-9][a-z0-9-]{0,79}|checkin:[0-9]{1,3}|teaser:[a-z0-9][a-z0-9-]{0,79})$"
 OUTCOMES = ("came-back-7d", "posted-7d", "opened-drop", "member-30d", "member-60d", "member-90d")
 Outcome = Literal["came-back-7d", "posted-7d", "opened-drop", "member-30d", "member-60d", "member-90d"]

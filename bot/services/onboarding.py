@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from bot.community.schema import OnboardingStep
 from bot.messages import Target
-from bot.notices import Reader
 from bot.notices.live import SessionInfo
 from bot.notices.onboarding import DripStep, MemberIntroduced, MemberProfile, PublicWelcome, QuickWin, StartPath
 from bot.services.audience import dm_target
@@ -76,19 +75,8 @@ class OnboardingService(DomainService):
             self._community.name,
         )
         at = next_send_time(now, zone=self._community.tz, quiet=self._community.config.quiet_hours)
-        for creator in await memberships.creators(session, self._community.id):
-            target = dm_target(creator, self._presence)
-            if target is None:
-                continue
-            await self._outbox.enqueue(
-                session,
-                f"onboard:intro:member:{member.id}:creator:{creator.id}",
-                target,
-                notice,
-                reader=Reader((creator.locale, self._community.locale), self._community.tz.key),
-                member_id=creator.id,
-                not_before=at if at > now else None,
-            )
+        key = f"onboard:intro:member:{member.id}"
+        await self._tell_creators(session, key, notice, not_before=lambda _: at if at > now else None)
 
     async def profile(self, member_id: int) -> MemberProfile:
         """What the creator sees on `/member show`: who they are, their membership, and their intake answers."""

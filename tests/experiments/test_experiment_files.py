@@ -53,3 +53,22 @@ def test_a_holdout_only_on_a_check_in_and_only_one_experiment_per_message(commun
     alone = experiment_toml().split('[[experiments.variants]]\nkey = "direct"')[0]
     with pytest.raises(CommunityFilesError, match="at least two variants"):
         load_community(with_experiments(community_path, tmp_path / "c", alone))
+
+
+def test_the_longest_keys_still_fit_the_winner_button() -> None:
+    from bot.community.experiments import Experiment
+    from bot.messages import ActionId
+    from bot.notices.experiments import END_ACTION
+
+    longest = Experiment.model_validate(
+        {
+            "key": "e" * 39,
+            "message": "welcome",
+            "outcome": "posted-7d",
+            "variants": [{"key": "a" * 39, "text": "One"}, {"key": "b" * 39, "text": "Two"}],
+        }
+    )
+    button = f"{END_ACTION}:{longest.key}:{longest.variants[0].key}"
+    assert ActionId.parse(button).arg == f"{'e' * 39}:{'a' * 39}"
+    with pytest.raises(ValueError, match="key"):  # one more and the button would not parse
+        Experiment.model_validate({**longest.model_dump(), "key": "e" * 40})

@@ -25,7 +25,6 @@ from storage.models import ContentItem, Member
 from storage.repositories import content as repo
 from storage.repositories import live as live_repo
 from storage.repositories import members as member_repo
-from storage.repositories import memberships as membership_repo
 from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
@@ -200,7 +199,6 @@ class ContentService(DomainService):
         if not short:
             return 0
         async with self._database.session() as session:
-            creators = await membership_repo.creators(session, self._community.id)
             for slot in short:
                 assert slot.first_empty is not None and slot.first_empty_at is not None
                 days_left = (slot.first_empty - today).days
@@ -209,19 +207,9 @@ class ContentService(DomainService):
                     continue
                 notice = RunwayLow(slot.kind, slot.first_empty_at, days_left, slot.weeks_queued, slot.items_queued)
                 key = f"runway:{slot.slot_id}:{slot.first_empty.isoformat()}:{min(reached)}d"
-                for creator in creators:
-                    target = dm_target(creator, self._presence)
-                    if target is None:
-                        continue
-                    queued += await self._outbox.enqueue(
-                        session,
-                        f"{key}:creator:{creator.id}",
-                        target,
-                        notice,
-                        reader=Reader((creator.locale, self._community.locale), tz.key),  # dates in community time
-                        member_id=creator.id,
-                        not_before=self._quiet_aware(now, creator.timezone),
-                    )
+                queued += await self._tell_creators(  # dates in community time
+                    session, key, notice, not_before=lambda creator: self._quiet_aware(now, creator.timezone)
+                )
         return queued
 
     async def queue(self) -> DropQueue:

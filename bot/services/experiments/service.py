@@ -7,16 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.community.experiments import Experiment
-from bot.notices import Reader
 from bot.notices.experiments import ExperimentResult, VariantFigures, WinnerFound
 from bot.services.activity import KINDS
-from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
 from bot.services.experiments.stats import Tally, probability_best, verdict, wilson
 from storage.database import Session
 from storage.models import Experiment as ExperimentRow
-from storage.repositories import content, memberships
+from storage.repositories import content
 from storage.repositories import experiments as repo
 from storage.repositories.experiments import Receipt
 
@@ -37,23 +35,11 @@ class ExperimentService(DomainService):
         """DM each creator once per experiment and winning variant (the outbox key names both)."""
         queued = 0
         async with self._database.session() as session:
-            creators = await memberships.creators(session, self._community.id)
             for experiment in self._community.config.experiments:
                 result = await self._result(session, experiment)
-                if result.verdict != "winner":
-                    continue
-                for creator in creators:
-                    target = dm_target(creator, self._presence)
-                    if target is None:
-                        continue
-                    queued += await self._outbox.enqueue(
-                        session,
-                        f"experiment:{experiment.key}:winner:{result.leader}:creator:{creator.id}",
-                        target,
-                        WinnerFound(result),
-                        reader=Reader((creator.locale, self._community.locale), self._community.tz.key),
-                        member_id=creator.id,
-                    )
+                if result.verdict == "winner":
+                    key = f"experiment:{experiment.key}:winner:{result.leader}"
+                    queued += await self._tell_creators(session, key, WinnerFound(result))
         return queued
 
     async def end(self, key: str, variant: str) -> ExperimentResult:
