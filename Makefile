@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COMMUNITY ?= examples/strategy-club
 
-.PHONY: run test check bench venv clean clean-db
+.PHONY: run test test-long test-all check bench venv clean clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,15 @@ run: $(STAMP)
 	$(BIN)/membot run --community $(COMMUNITY)
 
 # The gates first (seconds), then the suite. Two workers: the suite is mostly waiting on SQLite,
-# PostgreSQL and subprocesses (half the time of one).
+# PostgreSQL and subprocesses (half the time of one). The dozen scenarios that live through weeks of
+# simulated time (`long`, 35 s or more each) run in `make test-long`; `make test-all` runs everything.
 test: check
+	$(BIN)/python -m pytest -n 2 -m "not long"
+
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m long
+
+test-all: check
 	$(BIN)/python -m pytest -n 2
 
 # Lint, format, types, and design.md's layers as import-linter contracts (pyproject.toml).

@@ -11,7 +11,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock, FakeClock, OffsetClock, SystemClock
@@ -131,10 +131,21 @@ class App:
             raise RuntimeError("only a fake or offset clock can be moved")
         tz = self.services.community.tz
         stop = None if on_step is None else (lambda moment: on_step(local_time(moment, tz)))
-        await self.scheduler.walk(self.clock, delta, settle=self.settle, on_step=stop)
+        idle = _QuietOutbox()
+        await self.scheduler.walk(self.clock, delta, settle=lambda: self._settle_if_due(idle), on_step=stop)
         await self.router.replay_unfinished()
         await self.settle()
         return local_time(self.clock.now(), tz)
+
+    async def _settle_if_due(self, idle: _QuietOutbox) -> int:
+        """`settle` during a walk, skipped while nothing was queued since the last one and no row has come
+        due: a month of stops would otherwise ask the database thousands of times for nothing."""
+        quiet = idle.next_due is None or self.clock.now() < idle.next_due
+        if idle.checked and self.outbox.enqueued == idle.seen and quiet:
+            return 0
+        delivered = await self.settle()
+        idle.seen, idle.next_due, idle.checked = self.outbox.enqueued, await self.worker.next_due(), True
+        return delivered
 
     async def stop(self) -> None:
         """Stop everything, each step bounded: a stuck step is logged and shutdown goes on."""
@@ -152,6 +163,15 @@ class App:
 
 
 SHUTDOWN_STEP_SECONDS = 10.0
+
+
+@dataclass
+class _QuietOutbox:
+    """What a walk knows of the outbox since it last delivered: rows queued by then, the next row due."""
+
+    seen: int = 0
+    next_due: datetime | None = None
+    checked: bool = False
 
 
 async def _bounded(step: str, work: Awaitable[Any]) -> None:

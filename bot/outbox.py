@@ -47,6 +47,7 @@ class Outbox:
         self._clock = clock
         self._render = render
         self._wake = asyncio.Event()
+        self.enqueued = 0  # rows queued by this process so far: a walk of the clock skips idle deliveries
 
     def render(self, notice: Notice, reader: Reader) -> OutboundMessage:
         """The message `notice` becomes for `reader` (for fan-outs that render once per language)."""
@@ -84,6 +85,7 @@ class Outbox:
             member_id=member_id,
         )
         if added:
+            self.enqueued += 1
             self._wake.set()
         return added
 
@@ -111,6 +113,7 @@ class Outbox:
             for key, target, message, member_id, not_before in messages
         ]
         await repo.enqueue_many(session, rows, now=self._clock.now())
+        self.enqueued += len(rows)
         self._wake.set()
 
     async def wait_for_work(self, timeout: float) -> None:
@@ -193,6 +196,11 @@ class DeliveryWorker:
         slowest = min((p.capabilities.sends_per_second for p in self._platforms.values()), default=1.0)
         in_half_a_lease = int(slowest * self._policy.lease.total_seconds() / 2)
         return max(1, min(self._policy.batch, in_half_a_lease))
+
+    async def next_due(self) -> datetime | None:
+        """When the next row becomes deliverable by this worker (None: no row waits)."""
+        async with self._database.session() as session:
+            return await repo.next_due(session, tuple(self._platforms))
 
     async def drain(self, max_batches: int = 10_000) -> int:
         """Deliver until nothing is due now. Used by tests, the console and shutdown."""

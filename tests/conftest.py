@@ -64,6 +64,9 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
+    config.addinivalue_line(
+        "markers", "long: lives through weeks of simulated time, 35 s or more each (`make test-long`, `make test-all`)"
+    )
     # Apps under test answer FAQ questions with the lexical engine: building the hybrid
     # index means encoding the sample's ~100 texts, seconds per app. The hybrid engine
     # has its own tests (tests/faq/test_hybrid.py, tests/faq/test_faq_hybrid_app.py), which

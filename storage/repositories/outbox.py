@@ -69,6 +69,20 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *,
     await session.execute(insert_for(session, OutboxMessage).on_conflict_do_nothing(), values)
 
 
+async def next_due(session: AsyncSession, platforms: Sequence[str]) -> datetime | None:
+    """The earliest moment a row for `platforms` becomes claimable: a pending row's next attempt, or the
+    end of a lease still held."""
+    mine = OutboxMessage.platform.in_(platforms)
+    pending = await session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(mine, OutboxMessage.status == "pending")
+    )
+    leased = await session.scalar(
+        select(func.min(OutboxMessage.lease_until)).where(mine, OutboxMessage.status == "sending")
+    )
+    found = [moment for moment in (pending, leased) if moment is not None]
+    return min(found) if found else None
+
+
 async def claim_due(
     session: AsyncSession,
     *,

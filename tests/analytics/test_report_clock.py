@@ -130,6 +130,7 @@ def test_a_bad_as_of_is_one_sentence(db_url: str, tmp_path: Path) -> None:
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.long
 def test_a_scripted_console_month_is_reported_at_its_simulated_dates(tmp_path: Path) -> None:
     """The console starts in March (long before this computer's today) and lives a month; the report
     written afterwards is about that March, not about the weeks around the wall clock."""

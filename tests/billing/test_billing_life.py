@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
@@ -19,6 +20,7 @@ def new_dms(memory: MemoryPlatform, user: str) -> list[str]:
     return found
 
 
+@pytest.mark.long
 async def test_join_pay_fail_grace_recover_cancel_survey_winback(
     paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
 ) -> None:

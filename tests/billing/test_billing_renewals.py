@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
@@ -25,6 +26,7 @@ async def subscribe(
     await deliver(app, client, fake, fake.checkout_completed(member_id=mid, subscription="sub_1", plan=plan))
 
 
+@pytest.mark.long
 async def test_yearly_renewal_reminder_seven_days_before_with_the_year_in_numbers(
     paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
 ) -> None:

@@ -175,6 +175,7 @@ def test_slack_manifest_and_discord_invite_url() -> None:
     assert "scope=bot+applications.commands" in out or "scope=bot%20applications.commands" in out
 
 
+@pytest.mark.long
 def test_the_readme_first_month_script_lives_through_a_month(db_url: str) -> None:
     script = (REPO_ROOT / "examples" / "first-month.txt").read_text()
     result = run_console(db_url, script, "--start", "2026-11-20T12:00+00:00")

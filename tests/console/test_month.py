@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -53,6 +54,7 @@ async def sent_keys(app: App) -> set[str]:
         return set(await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.status == "sent")))
 
 
+@pytest.mark.long
 async def test_a_month_of_daily_jumps_sends_what_one_long_jump_does(
     sqlite_template: Path, tmp_path: Path, community_path: Path
 ) -> None:

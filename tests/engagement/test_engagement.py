@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import App
@@ -72,6 +73,7 @@ async def set_prefs(app: App, mid: int, **values: object) -> None:
 # -- nudges -------------------------------------------------------------------------------
 
 
+@pytest.mark.long
 async def test_quiet_member_gets_missed_drops_then_a_note_then_the_creator_is_told(
     app: App, memory: MemoryPlatform
 ) -> None:
@@ -128,6 +130,7 @@ async def test_quiet_member_gets_missed_drops_then_a_note_then_the_creator_is_to
     assert [n.stage for n in await nudges_of(app, await member_id(app, "Dana Smith"))] == ["day-10", "day-21", "day-30"]
 
 
+@pytest.mark.long
 async def test_member_who_comes_back_counts_as_won_back_and_starts_a_new_stretch(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
@@ -158,6 +161,7 @@ async def test_member_who_comes_back_counts_as_won_back_and_starts_a_new_stretch
     assert rate.by_stage == {"day-10": (2, 1)}
 
 
+@pytest.mark.long
 async def test_stop_these_reminders_is_honoured_and_is_not_a_win_back(app: App, memory: MemoryPlatform) -> None:
     await become_member(memory, "u1", "Dana")
     await walk_days(app, 10)
@@ -184,6 +188,7 @@ async def test_stop_these_reminders_is_honoured_and_is_not_a_win_back(app: App, 
         assert prefs is not None and prefs.nudges is True
 
 
+@pytest.mark.long
 async def test_creator_list_flags_members_who_turned_check_ins_off(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     await become_member(memory, "u1", "Dana")
@@ -468,6 +473,7 @@ async def test_monthly_recap_counts_the_members_month(app: App, memory: MemoryPl
 # -- both databases ---------------------------------------------------------------------------
 
 
+@pytest.mark.long
 async def test_every_scan_runs_on_sqlite_and_postgresql(
     db: Database, settings: Settings, clock: FakeClock, community_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -73,6 +74,7 @@ async def cast(app: App, memory: MemoryPlatform) -> None:
 NOT_MEMBERS = ("alex", "cat", "pat", "bea", "wes")
 
 
+@pytest.mark.long
 async def test_only_current_members_get_member_messages(app: App, memory: MemoryPlatform) -> None:
     await cast(app, memory)
     assert await kinds_queued_for(app, "wes") == set(), "the waitlist is not membership"
