@@ -21,8 +21,8 @@ run: $(STAMP)
 	$(BIN)/membot run --community $(COMMUNITY)
 
 # The gates first (seconds), then the suite. Two workers: the suite is mostly waiting on SQLite,
-# PostgreSQL and subprocesses (half the time of one). The dozen scenarios that live through weeks of
-# simulated time (`long`, 35 s or more each) run in `make test-long`; `make test-all` runs everything.
+# PostgreSQL and subprocesses (half the time of one). The 14 tests of 20 s or more (`long`: weeks of
+# simulated time, or the FAQ model in an app) run in `make test-long`; `make test-all` runs everything.
 test: check
 	$(BIN)/python -m pytest -n 2 -m "not long"
 

@@ -65,7 +65,8 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL server")
     config.addinivalue_line(
-        "markers", "long: lives through weeks of simulated time, 35 s or more each (`make test-long`, `make test-all`)"
+        "markers",
+        "long: 20 s or more each: weeks of simulated time, or the FAQ model in an app (`make test-long`, `make test-all`)",
     )
     # Apps under test answer FAQ questions with the lexical engine: building the hybrid
     # index means encoding the sample's ~100 texts, seconds per app. The hybrid engine

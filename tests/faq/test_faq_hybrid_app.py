@@ -43,6 +43,7 @@ async def asked(app: App) -> list[FaqQuestion]:
         return list((await session.scalars(select(FaqQuestion).order_by(FaqQuestion.id))).all())
 
 
+@pytest.mark.long
 async def test_warm_up_builds_once_and_members_get_answers_the_words_alone_miss(
     hybrid_app: App, memory: MemoryPlatform
 ) -> None:
@@ -69,6 +70,7 @@ async def test_warm_up_builds_once_and_members_get_answers_the_words_alone_miss(
     assert knowledge.builds == 1  # questions reuse the warm index
 
 
+@pytest.mark.long
 async def test_a_new_entry_is_answerable_at_once_and_only_its_texts_are_encoded(
     hybrid_app: App, memory: MemoryPlatform
 ) -> None:
