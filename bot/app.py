@@ -141,10 +141,10 @@ class App:
         """`settle` during a walk, skipped while nothing was queued since the last one and no row has come
         due: a month of stops would otherwise ask the database thousands of times for nothing."""
         quiet = idle.next_due is None or self.clock.now() < idle.next_due
-        if idle.checked and self.outbox.enqueued == idle.seen and quiet:
+        if self.outbox.enqueued == idle.seen and quiet:
             return 0
         delivered = await self.settle()
-        idle.seen, idle.next_due, idle.checked = self.outbox.enqueued, await self.worker.next_due(), True
+        idle.seen, idle.next_due = self.outbox.enqueued, await self.worker.next_due()
         return delivered
 
     async def stop(self) -> None:
@@ -169,9 +169,8 @@ SHUTDOWN_STEP_SECONDS = 10.0
 class _QuietOutbox:
     """What a walk knows of the outbox since it last delivered: rows queued by then, the next row due."""
 
-    seen: int = 0
+    seen: int = -1  # no delivery round yet: the first stop always delivers
     next_due: datetime | None = None
-    checked: bool = False
 
 
 async def _bounded(step: str, work: Awaitable[Any]) -> None:

@@ -12,9 +12,14 @@ KINDS = ("message", "reaction", "command", "click", "library_open", "form", "joi
 
 async def record(session: Session, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
     """Log one activity and mark the member active now."""
+    check_kind(kind)
+    await repo.add(session, member_id, kind, now, ref)
+
+
+def check_kind(kind: str) -> None:
+    """A kind the engagement figures know; anything else is a bug in the caller."""
     if kind not in KINDS:
         raise ValueError(f"unknown activity kind {kind!r}")
-    await repo.add(session, member_id, kind, now, ref)
 
 
 async def count_since(session: Session, member_id: int, since: datetime, kinds: tuple[str, ...] = KINDS) -> int:

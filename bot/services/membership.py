@@ -104,8 +104,7 @@ class MembershipService:
     async def touch(self, member_id: int, kind: str, ref: str | None = None) -> None:
         """Record that the member did something (it feeds engagement, nudges and win-backs); returns once it
         is committed, in a transaction shared with whatever else arrived meanwhile."""
-        if kind not in activity.KINDS:
-            raise ValueError(f"unknown activity kind {kind!r}")
+        activity.check_kind(kind)
         await self._activity.record(member_id, kind, self._clock.now(), ref)
 
     async def joined(self, user: UserRef) -> Member:

@@ -4,6 +4,7 @@ experiment with one click, after which everyone gets the winning copy."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -14,14 +15,20 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.clock import FakeClock
+from bot.community.errors import CommunityFilesError
 from bot.community.loader import load_community
 from bot.messages import Buttons, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
+from bot.services.experiments import VariantPicker
 from bot.services.experiments.assignment import pick
 from bot.settings import Settings
+from bot.views import charts
+from bot.views.experiments import chart_labels
 from storage.database import Database
-from storage.models import ExperimentAssignment
+from storage.models import Experiment, ExperimentAssignment
+from storage.repositories.merge import merge_members
 from tests.conftest import make_app
+from tests.kits.analytics import check_png
 from tests.kits.members import become_member, member_id
 
 WARM = "Hi {name}, it's {creator}. I'm so glad you're here."
@@ -130,8 +137,6 @@ async def test_a_recorded_variant_never_changes_even_when_the_weights_do(
     try:
         picker_members = list(before)
         async with second.database.session() as session:
-            from bot.services.experiments import VariantPicker
-
             picker = VariantPicker(second.services.community)
             again = {m: (await picker.choose(session, "welcome", m, clock.now())) for m in picker_members}
         assert {m: v.key for m, v in again.items() if v is not None} == before
@@ -142,8 +147,6 @@ async def test_a_recorded_variant_never_changes_even_when_the_weights_do(
 
 
 async def test_two_linked_accounts_keep_one_assignment(lab: App, memory: MemoryPlatform) -> None:
-    from storage.repositories.merge import merge_members
-
     await become_member(memory, "slack-self")
     await become_member(memory, "discord-self")
     keep, drop = await member_id(lab, "slack-self"), await member_id(lab, "discord-self")
@@ -226,8 +229,6 @@ async def test_stats_experiments_shows_each_variant_and_bad_input_changes_nothin
 async def test_an_experiment_naming_a_message_that_does_not_exist_is_refused_at_import(
     community_path: Path, tmp_path: Path
 ) -> None:
-    from bot.community.errors import CommunityFilesError
-
     bad = experiment_toml().replace('message = "welcome"', 'message = "onboarding:no-such-step"')
     with pytest.raises(CommunityFilesError, match="no onboarding step 'no-such-step'"):
         load_community(with_experiments(community_path, tmp_path / "c", bad))
@@ -243,10 +244,6 @@ async def test_the_sample_community_runs_a_welcome_experiment(app: App, memory: 
 
 
 async def test_the_chart_draws_each_variant_once_members_are_measured(lab: App, memory: MemoryPlatform) -> None:
-    from bot.views import charts
-    from bot.views.experiments import chart_labels
-    from tests.kits.analytics import check_png
-
     labels = chart_labels(lab.services.catalog.for_locale("en"))
     assert await charts.experiments_png(await lab.services.experiments.results(), labels) is None  # nobody yet
     for n in range(4):
@@ -261,11 +258,6 @@ async def test_two_processes_assigning_the_same_member_at_once_record_one_varian
     lab: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
     """Two workers reach the same member together (a retried event, two processes): one row, one answer."""
-    import asyncio
-
-    from bot.services.experiments import VariantPicker
-    from storage.models import Experiment
-
     await memory.join("racer")  # the welcome assigns them once...
     mid = await member_id(lab, "racer")
     async with lab.database.session() as session:  # ...so start from nothing, as a first receipt would

@@ -75,20 +75,19 @@ class ExperimentService(DomainService):
             waiting = await repo.pending(session, row.id, as_of - window)
         tallies = [Tally(*measured[key]) for key in keys]
         chances = probability_best(tallies)
-        called, best = verdict(tallies, experiment.min_sample)
+        called, best = verdict(tallies, experiment.min_sample, chances)
         figures = tuple(
             VariantFigures(
-                key=v.key,
-                members=t.members,
-                outcomes=t.outcomes,
-                rate=t.rate,
-                low=wilson(t.outcomes, t.members)[0],
-                high=wilson(t.outcomes, t.members)[1],
-                chance_best=chances[i],
-                waiting=waiting.get(v.key, 0),
-                holdout=v.holdout,
+                v.key,
+                t.members,
+                t.outcomes,
+                t.rate,
+                *wilson(t.outcomes, t.members),
+                chance,
+                waiting.get(v.key, 0),
+                v.holdout,
             )
-            for i, (v, t) in enumerate(zip(experiment.variants, tallies, strict=True))
+            for v, t, chance in zip(experiment.variants, tallies, chances, strict=True)
         )
         ended = row is not None and row.ended_at is not None
         return ExperimentResult(

@@ -76,7 +76,9 @@ def probability_best(tallies: Sequence[Tally]) -> list[float]:
     return [c / total for c in chances] if total > 0 else [1.0 / len(tallies)] * len(tallies)
 
 
-def verdict(tallies: Sequence[Tally], min_sample: int) -> tuple[Verdict, int | None]:
+def verdict(
+    tallies: Sequence[Tally], min_sample: int, chances: Sequence[float] | None = None
+) -> tuple[Verdict, int | None]:
     """ "winner" (and its index) when every variant has `min_sample` members measured, one is the best with
     at least 95 % probability and its 95 % interval lies above every other variant's; otherwise too early or
     no difference yet."""
@@ -86,6 +88,6 @@ def verdict(tallies: Sequence[Tally], min_sample: int) -> tuple[Verdict, int | N
     floor = wilson(tallies[best].outcomes, tallies[best].members)[0]
     if any(wilson(t.outcomes, t.members)[1] >= floor for i, t in enumerate(tallies) if i != best):
         return "no-difference-yet", None  # the intervals overlap: no need to integrate
-    if probability_best(tallies)[best] >= WIN_PROBABILITY:
+    if (chances if chances is not None else probability_best(tallies))[best] >= WIN_PROBABILITY:
         return "winner", best
     return "no-difference-yet", None
