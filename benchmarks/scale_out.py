@@ -1,19 +1,22 @@
 """Scale-out: 1, 2 and 4 delivery workers as separate processes on PostgreSQL, 4 workspaces.
 
-The fake platform (its own process) limits each of W1..W4 to RATE/s (burst BURST). For each
-worker count n, MESSAGES pending outbox rows (spread over the four workspaces) are written,
-then n processes of benchmarks/_lib/worker_proc.py (the real DeliveryWorker: SKIP LOCKED
-claims, leases, per-workspace RateLimiter) deliver them. Processes do not share a limiter,
-so each paces every workspace at RATE/n (burst BURST/n): together they stay within the
-limit. Reported per n: messages per second (server-side, first to last accepted),
-429s, duplicates and lost (target: throughput grows with n; duplicates 0, lost 0).
-Skipped (ok: null) when PostgreSQL is unreachable. One JSON line.
+A fake platform (its own process) limits each of W1..W4 to a rate and a burst. For each
+worker count n, pending outbox rows spread over the four workspaces are written, then n
+processes of benchmarks/_lib/worker_proc.py (the real DeliveryWorker: SKIP LOCKED claims,
+leases) deliver them, each pacing at the platform's full limit:
+- `shared`: the app's limiter on PostgreSQL (bot/send_budget.py): one budget row per
+  workspace that every process reserves its sends from;
+- `naive`: each process its own limiter (what the app did before), side by side.
+Two limits: one that a single process can reach (all counts must deliver >= 0.9 of it with
+no 429), and one above a single process's capacity (throughput must grow from 1 to 2).
+Reported per run: messages per second (server-side, first to last accepted), 429s,
+duplicates and lost (target 0 and 0). Skipped (ok: null) when PostgreSQL is unreachable.
+One JSON line.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import subprocess
@@ -28,20 +31,20 @@ from _lib import common
 from sqlalchemy import text
 
 WORKSPACES = ("W1", "W2", "W3", "W4")
-RATE, BURST = 250.0, 20
-MESSAGES = int(os.environ.get("BENCH_SCALE_MESSAGES", "4000"))
-WORKERS = (1, 2, 4)
+REACHABLE = {"rate": 50.0, "burst": 10, "messages": int(os.environ.get("BENCH_SCALE_MESSAGES", "2000"))}
+ABOVE_ONE = {"rate": 1000.0, "burst": 50, "messages": int(os.environ.get("BENCH_SCALE_MESSAGES_HIGH", "4000"))}
+TARGET_SHARE = 0.9
 
 
-async def fill(database: Any, n: int) -> None:
-    """MESSAGES pending rows, due now, round-robin over the workspaces."""
+async def fill(database: Any, tag: str, messages: int) -> None:
+    """`messages` pending rows, due now, round-robin over the workspaces; a fresh budget."""
     from bot.messages import text_message
 
     now = datetime.now(UTC)
     payload = json.dumps(text_message("This week's drop is out").to_dict())
     rows = [
         (
-            f"bench:{n}:{i}",
+            f"bench:{tag}:{i}",
             "ratelimited",
             WORKSPACES[i % len(WORKSPACES)],
             json.dumps({"user_id": f"U{i:08d}"}),
@@ -51,10 +54,11 @@ async def fill(database: Any, n: int) -> None:
             now,
             now,
         )
-        for i in range(MESSAGES)
+        for i in range(messages)
     ]
     async with database.engine.begin() as conn:
         await conn.execute(text("DELETE FROM outbox"))
+        await conn.execute(text("DELETE FROM send_budgets"))
         raw = (await conn.get_raw_connection()).driver_connection
         await raw.copy_records_to_table(
             "outbox",
@@ -74,8 +78,8 @@ async def fill(database: Any, n: int) -> None:
         )
 
 
-async def run(database: Any, server: common.FakePlatformProcess, n: int) -> dict[str, Any]:
-    await fill(database, n)
+async def run(database: Any, server: common.FakePlatformProcess, n: int, budget: str, messages: int) -> dict[str, Any]:
+    await fill(database, f"{budget}:{n}:{server.rate}", messages)
     await server.reset()
     procs = [
         subprocess.Popen(
@@ -85,9 +89,10 @@ async def run(database: Any, server: common.FakePlatformProcess, n: int) -> dict
                 common.PG_URL,
                 str(common.schema_of(database)),
                 server.base_url,
-                str(RATE / n),
-                str(max(1, BURST // n)),
+                str(server.rate),
+                str(server.burst),
                 ",".join(WORKSPACES),
+                budget,
             ],
             cwd=common.REPO,
             stdin=subprocess.PIPE,
@@ -114,18 +119,39 @@ async def run(database: Any, server: common.FakePlatformProcess, n: int) -> dict
     oks = [w for w in server_stats["workspaces"].values() if w["ok"]]
     span = max(w["last_ok"] for w in oks) - min(w["first_ok"] for w in oks) if oks else 0.0
     async with database.engine.connect() as conn:
-        counts = dict((await conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status"))).all())
+        counts = {
+            row[0]: int(row[1])
+            for row in await conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status"))
+        }
+    allowed = server.rate * len(WORKSPACES)
+    per_s = server_stats["ok"] / span if span else 0.0
     return {
+        "budget": budget,
         "workers": n,
-        "messages": MESSAGES,
+        "messages": messages,
         "seconds": round(span, 2),
-        "per_s": round(server_stats["ok"] / span, 1) if span else None,
+        "per_s": round(per_s, 1),
+        "of_allowed": round(per_s / allowed, 3),
         "429s": server_stats["429"],
         "duplicates": server_stats["duplicates"],
-        "lost": MESSAGES - server_stats["distinct"],
-        "outbox": {k: int(v) for k, v in counts.items()},
+        "lost": messages - server_stats["distinct"],
+        "outbox": counts,
         "per_worker_sent": [s["sent"] for s in stats],
+        "released": sum(s["released"] for s in stats),
     }
+
+
+async def series(database: Any, limit: dict[str, Any], plan: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+    out = []
+    with common.FakePlatformProcess(limit["rate"], limit["burst"]) as server:
+        for budget, n in plan:
+            out.append(await run(database, server, n, budget, limit["messages"]))
+            print(f"scale_out {limit['rate']}/s: {out[-1]}", file=sys.stderr, flush=True)
+    return out
+
+
+def clean(run: dict[str, Any]) -> bool:
+    return run["duplicates"] == 0 and run["lost"] == 0 and run["429s"] == 0
 
 
 async def main() -> None:
@@ -133,24 +159,35 @@ async def main() -> None:
     if not await common.pg_reachable():
         common.emit({"benchmark": "scale_out", "skipped": "PostgreSQL unreachable", "ok": None})
         return
-    results = []
-    with common.scratch_dir("scale") as workdir, common.FakePlatformProcess(RATE, BURST) as server:
+    with common.scratch_dir("scale") as workdir:
         async with common.migrated("postgresql", workdir) as database:
-            for n in WORKERS:
-                results.append(await run(database, server, n))
-                print(f"scale_out: {results[-1]}", file=sys.stderr, flush=True)
-    rates = [r["per_s"] or 0.0 for r in results]
-    grows = all(b > a for a, b in itertools.pairwise(rates))
-    clean = all(r["duplicates"] == 0 and r["lost"] == 0 for r in results)
+            reachable = await series(
+                database, REACHABLE, tuple((budget, n) for n in (1, 2, 4) for budget in ("shared", "naive"))
+            )
+            above = await series(database, ABOVE_ONE, (("shared", 1), ("shared", 2)))
+    shared = [r for r in reachable if r["budget"] == "shared"]
+    keeps_rate = all(r["of_allowed"] >= TARGET_SHARE and clean(r) for r in shared)
+    grows = above[1]["per_s"] > above[0]["per_s"] and all(clean(r) for r in above)
     common.emit(
         {
             "benchmark": "scale_out",
             "database": "postgresql",
             "workspaces": len(WORKSPACES),
-            "limit": {"per_s_per_workspace": RATE, "burst": BURST, "allowed_total_per_s": RATE * len(WORKSPACES)},
-            "runs": results,
+            "reachable_limit": {
+                "per_s_per_workspace": REACHABLE["rate"],
+                "burst": REACHABLE["burst"],
+                "allowed_total_per_s": REACHABLE["rate"] * len(WORKSPACES),
+                "runs": reachable,
+            },
+            "above_one_process": {
+                "per_s_per_workspace": ABOVE_ONE["rate"],
+                "burst": ABOVE_ONE["burst"],
+                "allowed_total_per_s": ABOVE_ONE["rate"] * len(WORKSPACES),
+                "runs": above,
+            },
+            "shared_keeps_rate": keeps_rate,
             "throughput_grows": grows,
-            "ok": grows and clean,
+            "ok": keeps_rate and grows,
             "nproc": os.cpu_count(),
             "loadavg_1m": round(os.getloadavg()[0], 1),
         }

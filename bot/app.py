@@ -23,9 +23,9 @@ from bot.jobs import all_jobs
 from bot.metrics import Metrics, MetricsAccess
 from bot.outbox import DeliveryPolicy, DeliveryWorker, Outbox
 from bot.ports import Platform
-from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.scheduler import LEADER_RETRY_SECONDS, JobScheduler
+from bot.send_budget import build_limiter
 from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
@@ -273,7 +273,7 @@ async def build_app(
         from bot.handlers.billing import add_routes
 
         add_routes(web, billing.inbox, clock)
-    limiter = RateLimiter(clock)
+    limiter = build_limiter(settings.send_budget, database, clock)
     worker = DeliveryWorker(
         database,
         chosen,

@@ -26,7 +26,7 @@ from storage.repositories import analytics as counts
 
 if TYPE_CHECKING:
     from bot.outbox import DeliveryStats
-    from bot.ratelimit import RateLimiter
+    from bot.ratelimit import SendPacer
     from bot.settings import Settings
     from bot.web import WebServer
     from storage.database import Database
@@ -60,7 +60,7 @@ class MetricsAccess:
 class DeliveryCollector(Collector):
     """Reads the delivery worker's and the rate limiter's running totals when scraped."""
 
-    def __init__(self, stats: Callable[[], DeliveryStats], limiter: RateLimiter) -> None:
+    def __init__(self, stats: Callable[[], DeliveryStats], limiter: SendPacer) -> None:
         self._stats = stats
         self._limiter = limiter
 
@@ -121,7 +121,7 @@ class Metrics:
     def webhook_event(self, route: str, status: int) -> None:
         self._webhooks.labels(route=route, status=str(status)).inc()
 
-    def watch_delivery(self, stats: Callable[[], DeliveryStats], limiter: RateLimiter) -> None:
+    def watch_delivery(self, stats: Callable[[], DeliveryStats], limiter: SendPacer) -> None:
         if self._watching:
             raise RuntimeError("delivery metrics are already watched")
         self.registry.register(DeliveryCollector(stats, limiter))

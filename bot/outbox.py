@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.messages import DeliveryKey, OutboundMessage, Target
 from bot.notices import Notice, Reader, Render
 from bot.ports import PermanentError, Platform, RateLimited
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import SendPacer
 from storage.database import Database
 from storage.models import OutboxMessage
 from storage.repositories import outbox as repo
@@ -136,6 +136,7 @@ class DeliveryStats:
     retried: int = 0
     rate_limited: int = 0
     dead: int = 0
+    released: int = 0  # rows handed back because their lease ran out while waiting for the budget
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class DeliveryWorker:
         database: Database,
         platforms: Mapping[str, Platform],
         clock: Clock,
-        limiter: RateLimiter,
+        limiter: SendPacer,
         *,
         policy: DeliveryPolicy = DeliveryPolicy(),
         worker_id: str | None = None,
@@ -229,13 +230,19 @@ class DeliveryWorker:
             caps = platform.capabilities
             self._limiter.configure(key, rate=caps.sends_per_second, burst=caps.burst)
             self._configured.add(key)
-        for row in rows:
-            await self._deliver(key, platform, row)
+        for i, row in enumerate(rows):
+            await self._deliver(key, platform, row, upcoming=len(rows) - i)
 
-    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
+    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage, *, upcoming: int) -> None:
         target = Target(platform=row.platform, workspace_id=row.workspace_id, **row.target)
         message = OutboundMessage.from_dict(row.payload)
-        await self._limiter.acquire(key)
+        await self._limiter.acquire(key, upcoming)
+        if self._lease_runs_out(row):
+            # Other workers took the shared budget for longer than this row's lease: another
+            # worker may claim it now, so sending it here could send it twice. Hand it back.
+            self.stats.released += 1
+            await self._finish(repo.reschedule, row, at=self._clock.now(), error="lease ran out", count_attempt=False)
+            return
         try:
             if message.attachment is not None:
                 file = message.attachment
@@ -246,7 +253,7 @@ class DeliveryWorker:
                 sent = await platform.send(target, message, delivery=delivery)
         except RateLimited as exc:
             self.stats.rate_limited += 1
-            self._limiter.penalise(key, exc.retry_after)
+            await self._limiter.penalise(key, exc.retry_after)
             await self._finish(
                 repo.reschedule,
                 row,
@@ -268,6 +275,12 @@ class DeliveryWorker:
             await asyncio.shield(
                 self._finish(repo.mark_sent, row, now=self._clock.now(), platform_message_id=sent.message_id)
             )
+
+    def _lease_runs_out(self, row: OutboxMessage) -> bool:
+        """Too little of the lease is left to send and record the row (a tenth of the lease)."""
+        if row.lease_until is None:
+            return False
+        return self._clock.now() >= row.lease_until - self._policy.lease / 10
 
     async def _retry_or_bury(self, row: OutboxMessage, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"

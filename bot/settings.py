@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    # Each workspace's send rate: `shared` through the database by every worker process, `local`
+    # to each process; `auto` shares it on PostgreSQL (where several workers can run).
+    send_budget: str = Field(default="auto", validation_alias=_env("SEND_BUDGET"))
 
     @field_validator("database_url")
     @classmethod
@@ -115,6 +118,13 @@ class Settings(BaseSettings):
     def _privacy_stripe(cls, value: str) -> str:
         if value not in ("delete", "flag", "keep"):
             raise ValueError("use 'delete', 'flag' or 'keep'")
+        return value
+
+    @field_validator("send_budget")
+    @classmethod
+    def _send_budget(cls, value: str) -> str:
+        if value not in ("auto", "local", "shared"):
+            raise ValueError("use 'auto' (shared on PostgreSQL), 'shared' or 'local'")
         return value
 
     @field_validator("revoke_mode")

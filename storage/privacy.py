@@ -66,6 +66,7 @@ POLICIES: dict[str, TablePolicy] = {
     "referral_codes": TablePolicy("member_id", "delete"),
     "waitlist": TablePolicy("member_id", "delete"),
     "link_codes": TablePolicy("member_id", "delete"),
+    "send_budgets": TablePolicy(None, "none"),  # a platform workspace's pacing: no person in it
     "stripe_events": TablePolicy(None, "none"),  # payloads are scrubbed by customer id, see services.privacy
     "erasures": TablePolicy(None, "none"),  # keyed hashes of erased ids only
     "launch_windows": TablePolicy(None, "none"),  # the doors' timetable: no member in it

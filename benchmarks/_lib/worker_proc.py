@@ -1,9 +1,11 @@
 """One delivery-worker process for the scale-out benchmark (not run by `make bench` directly).
 
-`python benchmarks/_lib/worker_proc.py DATABASE_URL SCHEMA BASE_URL RATE BURST WORKSPACES`: builds the
-real DeliveryWorker (outbox claims with SKIP LOCKED on PostgreSQL, RateLimiter paced from the
-adapter's Capabilities) over RateLimitedPlatform, prints READY, waits for a line on stdin, then
-delivers until nothing is pending or being sent, and prints its stats as JSON.
+`python benchmarks/_lib/worker_proc.py DATABASE_URL SCHEMA BASE_URL RATE BURST WORKSPACES BUDGET`: builds
+the real DeliveryWorker (outbox claims with SKIP LOCKED on PostgreSQL) over RateLimitedPlatform,
+paced at the adapter's full RATE/BURST by the limiter BUDGET names (`shared`: the app's
+SharedRateLimiter, one budget per workspace in the database; `local`: this process's own
+RateLimiter, as before issue 19), prints READY, waits for a line on stdin, then delivers
+until nothing is pending or being sent, and prints its stats as JSON.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from sqlalchemy import text
 
 from bot.clock import SystemClock
 from bot.outbox import DeliveryPolicy, DeliveryWorker
-from bot.ratelimit import RateLimiter
+from bot.send_budget import build_limiter
 from bot.testing.rate_limited_platform import RateLimitedPlatform
 from storage.database import Database
 
 MAX_SECONDS = 90.0
 
 
-async def main(url: str, schema: str, base_url: str, rate: float, burst: int, workspaces: tuple[str, ...]) -> None:
+async def main(
+    url: str, schema: str, base_url: str, rate: float, burst: int, workspaces: tuple[str, ...], budget: str
+) -> None:
     database = Database(url, schema=schema)
     platform = RateLimitedPlatform(base_url, workspaces=workspaces, sends_per_second=rate, burst=burst)
     clock = SystemClock()
@@ -36,7 +40,7 @@ async def main(url: str, schema: str, base_url: str, rate: float, burst: int, wo
         database,
         {platform.name: platform},
         clock,
-        RateLimiter(clock),
+        build_limiter(budget, database, clock),
         policy=DeliveryPolicy(batch=50),
         worker_id=f"bench-{os.getpid()}",
     )
@@ -69,6 +73,7 @@ async def main(url: str, schema: str, base_url: str, rate: float, burst: int, wo
                 "rate_limited": s.rate_limited,
                 "retried": s.retried,
                 "dead": s.dead,
+                "released": s.released,
                 "seconds": round(elapsed, 2),
             }
         ),
@@ -77,5 +82,5 @@ async def main(url: str, schema: str, base_url: str, rate: float, burst: int, wo
 
 
 if __name__ == "__main__":
-    u, sc, b, r, bu, ws = sys.argv[1:7]
-    asyncio.run(main(u, sc, b, float(r), int(bu), tuple(ws.split(","))))
+    u, sc, b, r, bu, ws, budget = sys.argv[1:8]
+    asyncio.run(main(u, sc, b, float(r), int(bu), tuple(ws.split(",")), budget))

@@ -116,10 +116,10 @@ class RecordingWorker(DeliveryWorker):
         super().__init__(*args, **kwargs)
         self._window = AppendLog(window_path, sync=False)
 
-    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage) -> None:
+    async def _deliver(self, key: tuple[str, str], platform: Platform, row: OutboxMessage, *, upcoming: int) -> None:
         token = CURRENT_ROW.set(row)
         try:
-            await super()._deliver(key, platform, row)
+            await super()._deliver(key, platform, row, upcoming=upcoming)
         finally:
             CURRENT_ROW.reset(token)
 

@@ -7,7 +7,7 @@ from storage.models.base import Base
 from storage.models.billing import Erasure, LaunchWindow, StripeEvent, WaitlistEntry
 from storage.models.community import Community, Tier
 from storage.models.content import ContentItem, FaqEntry, FaqQuestion
-from storage.models.delivery import InboundEvent, OutboxMessage
+from storage.models.delivery import InboundEvent, OutboxMessage, SendBudget
 from storage.models.engagement import (
     Activity,
     Announcement,
@@ -57,6 +57,7 @@ __all__ = [
     "Referral",
     "ReferralCode",
     "Rsvp",
+    "SendBudget",
     "StripeEvent",
     "Tier",
     "WaitlistEntry",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -62,3 +62,17 @@ class InboundEvent(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claimed_until: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
+
+
+class SendBudget(Base):
+    """One platform workspace's send budget, shared by every delivery worker (GCRA).
+
+    `tat` is the theoretical arrival time of the next send, in seconds since the epoch: a
+    worker reserves sends by moving it forward in one UPDATE, so processes line up behind
+    each other's reservations instead of each pacing at the full limit.
+    """
+
+    __tablename__ = "send_budgets"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)

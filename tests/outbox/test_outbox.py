@@ -109,7 +109,7 @@ async def test_limiter_blocks_the_workspace_after_a_429(clock: FakeClock) -> Non
     limiter = RateLimiter(clock)
     limiter.configure("k", rate=10, burst=10)
     assert await limiter.acquire("k") == 0
-    limiter.penalise("k", 5.0)
+    await limiter.penalise("k", 5.0)
     started = clock.monotonic()
     await limiter.acquire("k")
     assert clock.monotonic() - started == pytest.approx(5.0)
