@@ -79,10 +79,15 @@ class App:
     leader_retry_seconds: float = LEADER_RETRY_SECONDS  # followers try for the scheduler lock this often
     inbound_replay_seconds: float = INBOUND_REPLAY_SECONDS
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    caught_up: asyncio.Event = field(default_factory=asyncio.Event)  # every job has run once since start
 
-    async def start(self, *, background: bool = True) -> None:
-        """Connect the platforms, catch up on due work, then schedule and deliver in the background.
+    async def start(self, *, background: bool = True, catch_up_first: bool = False) -> None:
+        """Connect the platforms, then catch up on due work (every job once) and schedule it.
 
+        In the background (a deployment) the web server and the delivery worker start at once
+        and the catch-up runs behind them, so a restart answers health checks and delivers
+        what is queued while a large community's jobs catch up; `caught_up` is set when they
+        have. `catch_up_first` (the console) finishes the catch-up before returning.
         `background=False` (tests) starts no scheduler or worker: the test drives
         `tick()` and `settle()` itself, so nothing runs behind its back.
         """
@@ -91,19 +96,31 @@ class App:
             for workspace in platform.workspaces:
                 self.services.presence.add(platform.name, workspace)
         await self.router.replay_unfinished()  # what a crashed predecessor acknowledged but never finished
-        await self.scheduler.run_all()
-        if background:
-            self._tasks.append(asyncio.create_task(self.services.answers.knowledge.warm_up()))
-            if self.web.has_routes:
-                await self.web.start()
-            await self.scheduler.start()
-            self._tasks.append(asyncio.create_task(self.scheduler.keep_leader(self.clock, self.leader_retry_seconds)))
-            self._tasks.append(asyncio.create_task(self._replay_forever()))
-            self._tasks.append(asyncio.create_task(self.worker.run(self.outbox, self.settings.outbox_poll_seconds)))
-            if self.services.billing.paid:
-                self._tasks.append(
-                    asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS))
-                )
+        if not background or catch_up_first:
+            await self._catch_up()
+        if not background:
+            return
+        self._tasks.append(asyncio.create_task(self.services.answers.knowledge.warm_up()))
+        if self.web.has_routes:
+            await self.web.start()
+        self._tasks.append(asyncio.create_task(self._replay_forever()))
+        self._tasks.append(asyncio.create_task(self.worker.run(self.outbox, self.settings.outbox_poll_seconds)))
+        if self.services.billing.paid:
+            self._tasks.append(
+                asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS))
+            )
+        self._tasks.append(asyncio.create_task(self._schedule()))
+
+    async def _catch_up(self) -> None:
+        if not self.caught_up.is_set():
+            await self.scheduler.run_all()
+            self.caught_up.set()
+
+    async def _schedule(self) -> None:
+        """Catch up, then run the jobs on their schedule (if this process leads) for good."""
+        await self._catch_up()
+        await self.scheduler.start()
+        await self.scheduler.keep_leader(self.clock, self.leader_retry_seconds)
 
     async def settle(self) -> int:
         """Deliver everything due now."""

@@ -247,3 +247,14 @@ def rss_mb(pid: int | None = None) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+async def default_tier(database: Database) -> int:
+    """The imported community's default tier (for synthetic memberships)."""
+    async with database.engine.connect() as conn:
+        return int(await conn.scalar(text("SELECT id FROM tiers ORDER BY is_default DESC, id LIMIT 1")))
+
+
+def loadavg_1m() -> float:
+    """The 1-minute load average: timings on this shared machine vary with it."""
+    return round(os.getloadavg()[0], 1)

@@ -45,6 +45,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "answers",
         "intake_done_at",
     ),
+    "memberships": (
+        "id",
+        "member_id",
+        "tier_id",
+        "status",
+        "plan",
+        "founding",
+        "started_at",
+        "current_period_end",
+        "ended_at",
+        "stripe_customer_id",
+        "stripe_subscription_id",
+        "past_due_since",
+        "cancel_reason",
+    ),
     "activity": ("id", "member_id", "kind", "occurred_at", "ref"),
     "onboarding_progress": ("id", "member_id", "step_id", "outcome", "at"),
     "nudges": ("id", "member_id", "stage", "sent_at", "came_back_at"),
@@ -64,8 +79,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "rsvps": ("id", "session_id", "member_id", "created_at", "attended"),
     "milestones": ("id", "member_id", "key", "reached_at"),
+    "outbox": (
+        "id",
+        "dedupe_key",
+        "platform",
+        "workspace_id",
+        "target",
+        "member_id",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+    ),
 }
-JSON_COLUMNS = frozenset({"segments", "answers", "external_ids"})
+JSON_COLUMNS = frozenset({"segments", "answers", "external_ids", "target", "payload"})
+WELCOMED_WITHIN = timedelta(days=4)  # the public welcome looks back 3 days: older joiners' rows change no scan
 ACTIVITY_KINDS = ("message", "reaction", "command", "click", "library_open")
 # The sample community's drip: (step id, offset from the join).
 DRIP = (
@@ -113,9 +143,14 @@ class History:
         first_member_id: int = 1000,
         lean: bool = False,
         recent_progress: bool = False,
+        tier_id: int | None = None,
     ) -> None:
         """`lean`: one activity row per member and drip progress only where a scan would look
-        (recent joiners): the same due work, far fewer rows (for footprint and start-up)."""
+        (recent joiners): the same due work, far fewer rows (for footprint and start-up).
+        `tier_id`: every member holds an open membership of this tier from their join (the drip,
+        nudges, milestones and recaps are for current members only), and recent joiners were greeted
+        in public (their welcome post is in the outbox); neither without it."""
+        self.tier_id = tier_id
         self.lean = lean
         self.recent_progress = recent_progress or lean  # drip progress only for joiners a drip window can see
         self.community_id, self.now, self.platform, self.workspace = community_id, now, platform, workspace
@@ -174,6 +209,34 @@ class History:
                 "intake_done_at": None,
             },
         )
+        if self.tier_id is not None:
+            rows.add(
+                "memberships",
+                {
+                    "member_id": mid,
+                    "tier_id": self.tier_id,
+                    "status": "active",
+                    "founding": False,
+                    "started_at": joined_at,
+                },
+            )
+        if self.tier_id is not None and joined_at > self.now - WELCOMED_WITHIN:  # greeted in #welcome on joining
+            rows.add(
+                "outbox",
+                {
+                    "dedupe_key": f"welcome-public:member:{mid}:{self.platform}:{self.workspace}",
+                    "platform": self.platform,
+                    "workspace_id": self.workspace,
+                    "target": {"channel": "welcome"},
+                    "member_id": mid,
+                    "payload": {"text": "Welcome!"},
+                    "status": "sent",
+                    "attempts": 1,
+                    "next_attempt_at": joined_at,
+                    "created_at": joined_at,
+                    "sent_at": joined_at,
+                },
+            )
         self.member_ids.append(mid)
         if not history:
             return mid

@@ -66,7 +66,7 @@ async def _run(settings: Settings, choice: CommunityChoice, start: datetime | No
         await database.dispose()
         raise
     app = await build_app(settings.model_copy(update={"community_slug": slug}), clock=clock, database=database)
-    await app.start()
+    await app.start(catch_up_first=console)
     log.info("membot running on %s with %s", ", ".join(app.platforms), redact_url(settings.database_url))
     try:
         if console:

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.community.schema import OnboardingStep
-from bot.messages import Target
+from bot.messages import OutboundMessage, Target
 from bot.notices.live import SessionInfo
 from bot.notices.onboarding import DripStep, MemberIntroduced, MemberProfile, PublicWelcome, QuickWin, StartPath
 from bot.services.audience import dm_target
@@ -151,65 +151,58 @@ class OnboardingService(DomainService):
                     else set()
                 )
                 prefs = await members.preferences_for(session, ids)
-                for member, started in due:
-                    queued += await self._deliver_step(
-                        session,
-                        member,
-                        step_id,
-                        step,
-                        started + offset,
-                        now,
-                        skip=member.id in skip,
-                        prefs=prefs.get(member.id),
-                    )
+                queued += await self._deliver_steps(session, due, step_id, step, offset, now, skip=skip, prefs=prefs)
         return queued
 
-    async def _deliver_step(
+    async def _deliver_steps(
         self,
         session: Session,
-        member: Member,
+        due: list[tuple[Member, datetime]],
         step_id: str,
         step: OnboardingStep | None,
-        due: datetime,
+        offset: timedelta,
         now: datetime,
         *,
-        skip: bool = False,
-        prefs: MemberPreferences | None = None,
+        skip: set[int],
+        prefs: dict[int, MemberPreferences],
     ) -> int:
-        if skip:  # the step's `unless` already holds (posted / RSVP'd)
-            await repo.mark(session, member.id, step_id, "skipped", now)
-            return 0
-        target = dm_target(member, self._presence)
-        if target is None:
-            return 0  # not on a running platform now: try again on a later run
-        if not await repo.mark(session, member.id, step_id, "sent", now):
-            return 0
-        prefs = prefs or await members.preferences(session, member.id)
+        """Record and queue one step for a batch of members: one INSERT for the progress marks of each
+        outcome and one for the outbox rows (as `Outbox.enqueue_many`), not two per member."""
+        await repo.mark_many(session, [m.id for m, _ in due if m.id in skip], step_id, "skipped", now)  # `unless` holds
+        targets = {m.id: t for m, _ in due if m.id not in skip and (t := dm_target(m, self._presence)) is not None}
+        # Not on a running platform now: no mark, so a later run tries again.
+        marked = await repo.mark_many(session, [m.id for m, _ in due if m.id in targets], step_id, "sent", now)
+        live = await self._next_live(session, step, now) if step is not None else None
+        messages: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+        for member, started in due:
+            if member.id not in marked:
+                continue  # skipped, no platform, or marked by another process meanwhile
+            member_prefs = prefs.get(member.id) or await members.preferences(session, member.id)
+            send_at = self._send_at(member, member_prefs, started + offset, now)
+            notice = await self._step_notice(session, member, step, send_at, live)
+            message = self._outbox.render(notice, self._reader(member))
+            messages.append((f"onboard:{step_id}:member:{member.id}", targets[member.id], message, member.id, send_at))
+        await self._outbox.enqueue_many(session, messages)
+        return len(messages)
+
+    def _send_at(self, member: Member, prefs: MemberPreferences, due: datetime, now: datetime) -> datetime:
+        """The member's preferred time of day in their zone, outside quiet hours; now (if not quiet) when found late."""
         zone = member_zone(member.timezone, self._community.tz)
         quiet = self._community.config.quiet_hours
         send_at = next_send_time(due, zone=zone, quiet=quiet, preferred=prefs.time_of_day)
         if send_at < now:  # found late (downtime, a long tick): send now, unless it is quiet now
             send_at = next_send_time(now, zone=zone, quiet=quiet)
+        return send_at
+
+    async def _step_notice(
+        self, session: Session, member: Member, step: OnboardingStep | None, send_at: datetime, live: SessionInfo | None
+    ) -> QuickWin | DripStep:
         name, creator, community = member.display_name.split()[0], self._community.creator_name, self._community.name
-        notice: QuickWin | DripStep
         if step is None:
-            notice = QuickWin(self._community.config.onboarding.quick_win, name, creator, community)
-        else:
-            variant = await VariantPicker(self._community).choose(session, f"onboarding:{step.id}", member.id, send_at)
-            title, body = (
-                (variant.title or step.title, variant.text) if variant is not None else (step.title, step.body)
-            )
-            notice = DripStep(title, body, name, creator, community, live=await self._next_live(session, step, now))
-        await self._outbox.enqueue(
-            session,
-            f"onboard:{step_id}:member:{member.id}",
-            target,
-            notice,
-            reader=self._reader(member),
-            member_id=member.id,
-            not_before=send_at,
-        )
-        return 1
+            return QuickWin(self._community.config.onboarding.quick_win, name, creator, community)
+        variant = await VariantPicker(self._community).choose(session, f"onboarding:{step.id}", member.id, send_at)
+        title, body = (variant.title or step.title, variant.text) if variant is not None else (step.title, step.body)
+        return DripStep(title, body, name, creator, community, live=live)
 
     async def _next_live(self, session: Session, step: OnboardingStep, now: datetime) -> SessionInfo | None:
         """For a step that asks for an RSVP ("rsvped"): the next live session, so the step can offer its RSVP."""
@@ -225,17 +218,18 @@ class OnboardingService(DomainService):
         now = self._clock.now()
         reader = self._public_reader()
         spaces = set(self._presence.spaces)
-        queued = 0
         async with self._database.session() as session:
             due = await repo.due_public_welcome(
                 session, self._community.id, now - MISSED_AFTER, now=now, grace=self._grace
             )
+            posts: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
             for member in due:
                 post = self._outbox.render(PublicWelcome(member.display_name, self._community.name), reader)
                 for identity in member.identities:
                     if (identity.platform, identity.workspace_id) not in spaces:
                         continue
-                    key = f"{repo.PUBLIC_WELCOME_KEY}{member.id}:{identity.platform}:{identity.workspace_id}"
+                    key = repo.public_welcome_key(member.id, identity.platform, identity.workspace_id)
                     target = Target(identity.platform, identity.workspace_id, channel=channel)
-                    queued += bool(await self._outbox.enqueue(session, key, target, post, member_id=member.id))
-        return queued
+                    posts.append((key, target, post, member.id, None))
+            await self._outbox.enqueue_many(session, posts)  # one INSERT; `due` left out who was greeted
+        return len(posts)

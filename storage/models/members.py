@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -34,6 +34,18 @@ class Member(Base):
     )
 
 
+# The start of a member's quiet stretch (storage.repositories.engagement.stretch_start), indexed with
+# the community: the nudge scan reads one band of it, in that order, instead of every member.
+Index("ix_members_stretch", Member.community_id, func.coalesce(Member.last_active_at, Member.joined_at))
+# The creator accounts (a handful among a million members): read by every job that tells the creator.
+Index(
+    "ix_members_creators",
+    Member.community_id,
+    sqlite_where=Member.role == "creator",
+    postgresql_where=Member.role == "creator",
+)
+
+
 class PlatformIdentity(Base):
     __tablename__ = "platform_identities"
     __table_args__ = (UniqueConstraint("platform", "workspace_id", "user_id"),)
@@ -53,6 +65,8 @@ class Membership(Base):
     """A member's paid (or comped) access to a tier."""
 
     __tablename__ = "memberships"
+    # The drip and the public welcome look for memberships started in a window of days.
+    __table_args__ = (Index("ix_memberships_started", "started_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)

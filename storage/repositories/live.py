@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ContentItem, LiveQuestion, LiveSeries, LiveSession, Member, Rsvp
+from storage.models import ContentItem, LiveQuestion, LiveSeries, LiveSession, Member, OutboxMessage, Rsvp
 from storage.repositories._upsert import affected, insert_ignoring_conflicts
 
 # -- sessions -----------------------------------------------------------------------------
@@ -275,8 +275,16 @@ async def mark_attended(session: AsyncSession, session_id: int, member_id: int, 
     return True
 
 
-async def rsvped(session: AsyncSession, session_id: int, *, before: datetime | None = None) -> Sequence[Member]:
-    """Members still here who RSVP'd (before `before`, when given), in RSVP order."""
+async def rsvped(
+    session: AsyncSession,
+    session_id: int,
+    *,
+    before: datetime | None = None,
+    not_queued: tuple[str, str] | None = None,
+) -> Sequence[Member]:
+    """Members still here who RSVP'd (before `before`, when given), in RSVP order. With `not_queued`
+    (prefix, suffix): only those with no outbox row keyed `prefix + member id + suffix` yet, each
+    looked up in the key's unique index, so a scan that runs every minute reads only who is left."""
     query = (
         select(Member)
         .join(Rsvp, Rsvp.member_id == Member.id)
@@ -285,6 +293,10 @@ async def rsvped(session: AsyncSession, session_id: int, *, before: datetime | N
     )
     if before is not None:
         query = query.where(Rsvp.created_at <= before)
+    if not_queued is not None:
+        prefix, suffix = not_queued
+        key = literal(prefix) + cast(Member.id, String) + literal(suffix)
+        query = query.where(~exists().where(OutboxMessage.dedupe_key == key))
     return (await session.scalars(query)).all()
 
 

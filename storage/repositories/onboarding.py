@@ -5,15 +5,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import ScalarSelect, String, cast, exists, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Activity, Member, Membership, OnboardingProgress, OutboxMessage, Rsvp
-from storage.repositories._upsert import affected, insert_ignoring_conflicts
+from storage.models import Activity, Member, Membership, OnboardingProgress, OutboxMessage, PlatformIdentity, Rsvp
+from storage.repositories._upsert import affected, insert_for, insert_ignoring_conflicts
 from storage.repositories.members import current_members, grants_access
 
+MARK_CHUNK = 500  # rows per INSERT in `mark_many` (4 parameters each, far below any driver's limit)
 PUBLIC_WELCOME_KEY = "welcome-public:member:"  # + "{id}:{platform}:{workspace}", one post per workspace
+
+
+def _had(step_id: str) -> ScalarSelect[int]:
+    """The membership's member's progress row for the step, if any. A scalar subquery rather than NOT
+    EXISTS: PostgreSQL turned that into a hash anti-join that read every progress row of the step,
+    where this is one look-up in the (member, step) unique index per membership in the window."""
+    return (
+        select(OnboardingProgress.id)
+        .where(OnboardingProgress.member_id == Membership.member_id, OnboardingProgress.step_id == step_id)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 async def due_for_steps(
@@ -24,64 +37,78 @@ async def due_for_steps(
     now: datetime,
     grace: timedelta,
 ) -> dict[str, list[tuple[Member, datetime]]]:
-    """`due_for_step` for every step at once: step id -> (started_from, started_until). Two queries
-    (the members who started within any window, then the steps they have had) instead of one per
-    step on every drip run; each step's list is what `due_for_step` returns for it."""
+    """Who is due for each step: step id -> (started_from, started_until) in, step id -> the current
+    members whose membership started in that window and who have not had the step, by member id,
+    with the start, out. Two queries (the due memberships of every step, then those members)."""
     if not windows:
         return {}
-    earliest = min(start for start, _ in windows.values())
-    latest = max(until for _, until in windows.values())
-    rows = (
-        await session.execute(
-            select(Member, Membership.started_at)
-            .join(Membership, Membership.member_id == Member.id)
-            .where(
-                current_members(community_id, now, grace),
-                grants_access(now, grace),
-                Membership.started_at > earliest,
-                Membership.started_at <= latest,
-            )
-            .options(selectinload(Member.identities))
-            .order_by(Member.id, Membership.started_at)
+    # One branch per step: the memberships started in that step's window whose member has not had it
+    # (a look-up in the progress's unique index), read from `ix_memberships_started`, each checked
+    # to be a current member's. Members who had every step of their windows, nearly all of them on
+    # every run, are not loaded. Driven from members, SQLite would walk the whole community.
+    current = select(Member.id).where(Member.id == Membership.member_id, current_members(community_id, now, grace))
+    branches = [
+        select(literal(step_id, String).label("step_id"), Membership.member_id, Membership.started_at).where(
+            grants_access(now, grace),
+            Membership.started_at > start,
+            Membership.started_at <= until,
+            _had(step_id).is_(None),
+            current.exists(),
         )
-    ).all()
-    had: set[tuple[int, str]] = set()
-    if rows:
-        ids = sorted({member.id for member, _ in rows})
-        had = {
-            (member_id, step_id)
-            for member_id, step_id in await session.execute(
-                select(OnboardingProgress.member_id, OnboardingProgress.step_id).where(
-                    OnboardingProgress.member_id.in_(ids), OnboardingProgress.step_id.in_(list(windows))
-                )
-            )
-        }
-    due: dict[str, list[tuple[Member, datetime]]] = {}
-    for step_id, (start, until) in windows.items():
-        first: dict[int, tuple[Member, datetime]] = {}
-        for member, started in rows:
-            if start < started <= until and (member.id, step_id) not in had:
-                first.setdefault(member.id, (member, started))  # two open memberships: the first one counts
-        due[step_id] = list(first.values())
+        for step_id, (start, until) in windows.items()
+    ]
+    found = sorted((await session.execute(union_all(*branches))).all(), key=lambda row: (row[1], row[2], row[0]))
+    loaded: dict[int, Member] = {}
+    if found:
+        ids = sorted({member_id for _, member_id, _ in found})
+        result = await session.scalars(
+            select(Member).where(Member.id.in_(ids)).options(selectinload(Member.identities))
+        )
+        loaded = {m.id: m for m in result}
+    due: dict[str, list[tuple[Member, datetime]]] = {step_id: [] for step_id in windows}
+    seen: set[tuple[str, int]] = set()
+    for step_id, member_id, started in found:  # by member, then start
+        if (step_id, member_id) not in seen:  # two open memberships: the first one counts
+            seen.add((step_id, member_id))
+            due[step_id].append((loaded[member_id], started))
     return due
+
+
+def public_welcome_key(member_id: int, platform: str, workspace_id: str) -> str:
+    """The outbox key of a member's public welcome in one workspace (`due_public_welcome` builds it in SQL too)."""
+    return f"{PUBLIC_WELCOME_KEY}{member_id}:{platform}:{workspace_id}"
 
 
 async def due_public_welcome(
     session: AsyncSession, community_id: int, started_from: datetime, *, now: datetime, grace: timedelta
 ) -> Sequence[Member]:
-    """Members who became members since `started_from` and have not been greeted in public yet."""
-    prefix = literal(PUBLIC_WELCOME_KEY) + cast(Member.id, String) + literal(":%")
+    """Members who became members since `started_from` and have not been greeted in public yet (in any
+    workspace). Read from the recent memberships (`ix_memberships_started`), each account's welcome key
+    looked up in the outbox's unique index; only the members still due are loaded."""
+    key = (
+        literal(PUBLIC_WELCOME_KEY)
+        + cast(Membership.member_id, String)
+        + literal(":")
+        + PlatformIdentity.platform
+        + literal(":")
+        + PlatformIdentity.workspace_id
+    )
+    queued = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key).correlate(Membership, PlatformIdentity)
+    greeted = (
+        select(PlatformIdentity.id)
+        .where(PlatformIdentity.member_id == Membership.member_id, queued.exists())
+        .limit(1)
+        .scalar_subquery()
+    )
+    current = select(Member.id).where(Member.id == Membership.member_id, current_members(community_id, now, grace))
+    due = select(Membership.member_id).where(
+        grants_access(now, grace), Membership.started_at > started_from, greeted.is_(None), current.exists()
+    )
+    ids = sorted(set((await session.scalars(due)).all()))  # two recent memberships: one member
+    if not ids:
+        return []
     result = await session.scalars(
-        select(Member)
-        .where(
-            current_members(community_id, now, grace),
-            exists().where(
-                Membership.member_id == Member.id, grants_access(now, grace), Membership.started_at > started_from
-            ),
-            ~exists().where(OutboxMessage.dedupe_key.like(prefix)),
-        )
-        .options(selectinload(Member.identities))
-        .order_by(Member.id)
+        select(Member).where(Member.id.in_(ids)).options(selectinload(Member.identities)).order_by(Member.id)
     )
     return result.all()
 
@@ -92,6 +119,27 @@ async def mark(session: AsyncSession, member_id: int, step_id: str, outcome: str
         session, OnboardingProgress, {"member_id": member_id, "step_id": step_id, "outcome": outcome, "at": now}
     )
     return affected(await session.execute(statement)) == 1
+
+
+async def mark_many(
+    session: AsyncSession, member_ids: Sequence[int], step_id: str, outcome: str, now: datetime
+) -> set[int]:
+    """`mark` for a scan's batch, a few hundred rows per statement: the members whose outcome this call
+    recorded (those recorded before, by another process meanwhile, are left out)."""
+    marked: set[int] = set()
+    for i in range(0, len(member_ids), MARK_CHUNK):
+        rows = [
+            {"member_id": mid, "step_id": step_id, "outcome": outcome, "at": now}
+            for mid in member_ids[i : i + MARK_CHUNK]
+        ]
+        statement = (
+            insert_for(session, OnboardingProgress)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(OnboardingProgress.member_id)
+        )
+        marked.update((await session.scalars(statement)).all())
+    return marked
 
 
 async def has_posted(session: AsyncSession, member_id: int) -> bool:

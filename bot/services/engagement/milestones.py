@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.messages import Target
 from bot.notices.engagement import MilestonePost, MilestoneReached
 from bot.services.audience import channel_targets
-from bot.services.engagement.common import SCAN_EVERY, Reach, add_months, not_before
+from bot.services.engagement.common import SCAN_EVERY, Outgoing, Reach, add_months, not_before
 from storage.database import Session
 from storage.repositories.engagement import Person
 from storage.repositories.engagement import milestones as repo
@@ -77,53 +77,59 @@ class MilestoneService:
     async def _celebrate_all(
         self, session: Session, key: str, due: Sequence[tuple[Person, datetime]], now: datetime
     ) -> int:
+        """Record the milestones and queue their celebrations: one INSERT for the records and one for the
+        messages (as `Outbox.enqueue_many`), not two per member. A milestone whose moment is not yet
+        (quiet hours, their preferred time, not reachable yet) is left for a later scan."""
         if not due:
             return 0
-        targets = await self._reach.dm_targets(session, [p.id for p, _ in due if p.celebrate == "dm"])
-        done = 0
-        for member, reached in due:
-            done += await self._celebrate(session, member, targets.get(member.id), key, reached, now)
-        return done
-
-    async def _celebrate(
-        self, session: Session, member: Person, target: Target | None, key: str, reached: datetime, now: datetime
-    ) -> int:
-        """Record the milestone and queue its celebration, or wait if its moment is not yet."""
         reach = self._reach
-        how = member.celebrate
-        belated = reached < now - CATCH_UP
+        targets = await reach.dm_targets(session, [p.id for p, _ in due if p.celebrate == "dm"])
+        ready: list[tuple[Person, datetime, datetime, bool]] = []
+        for member, reached in due:
+            belated = reached < now - CATCH_UP
+            at = self._moment(member, reached, targets.get(member.id), belated, now)
+            if at is not None:
+                ready.append((member, reached, at, belated))
+        recorded = await repo.record_many(session, key, [(m.id, reached) for m, reached, _, _ in ready])
+        messages: list[Outgoing] = []
+        for member, _, at, belated in ready:
+            if member.id in recorded and not belated:
+                messages.extend(self._messages(key, member, targets.get(member.id), at, now))
+        await reach.outbox.enqueue_many(session, messages)
+        return len(recorded)
+
+    def _moment(
+        self, member: Person, reached: datetime, target: Target | None, belated: bool, now: datetime
+    ) -> datetime | None:
+        """When to celebrate (now for a belated or quiet one), or None if not before the next scan."""
+        reach, how = self._reach, member.celebrate
         at: datetime | None = now
         if not belated and how == "dm":
             at = reach.send_at(reached, zone=reach.zone_of(member), preferred=member.time_of_day, now=now)
         elif not belated and how == "channel":
             at = reach.send_at(reached, zone=reach.community.tz, preferred=None, now=now)
-        if at is None or (how == "dm" and not belated and target is None):
-            return 0  # quiet hours, their preferred time, or not reachable yet: a later scan celebrates
-        recorded = await repo.record(session, member.id, key, reached)
-        if not recorded or belated or how not in ("dm", "channel"):
-            return int(recorded)
-        community = reach.community
-        if how == "dm" and target is not None:
+        if how == "dm" and not belated and target is None:
+            return None
+        return at
+
+    def _messages(self, key: str, member: Person, target: Target | None, at: datetime, now: datetime) -> list[Outgoing]:
+        """The celebration as the member chose it: a DM, a post in each workspace's channel, or nothing."""
+        reach, community = self._reach, self._reach.community
+        if member.celebrate == "dm" and target is not None:
             dm = MilestoneReached(key, member.name, community.name, community.creator_name, member.joined_at)
-            await reach.outbox.enqueue(
-                session,
-                f"milestone:{key}:member:{member.id}",
-                target,
-                dm,
-                reader=reach.reader(member),
-                member_id=member.id,
-                not_before=not_before(at, now),
-            )
-            return 1
-        channels = community.config.channels  # how == "channel"
+            message = reach.outbox.render(dm, reach.reader(member))
+            return [(f"milestone:{key}:member:{member.id}", target, message, member.id, not_before(at, now))]
+        if member.celebrate != "channel":
+            return []
+        channels = community.config.channels
         post = reach.outbox.render(MilestonePost(key, member.name, community.name), reach.public_reader())
-        for place in channel_targets(reach.presence, channels.welcome or channels.announcements):
-            await reach.outbox.enqueue(
-                session,
+        return [
+            (
                 f"milestone:{key}:member:{member.id}:{place.platform}:{place.workspace_id}",
                 place,
                 post,
-                member_id=member.id,
-                not_before=not_before(at, now),
+                member.id,
+                not_before(at, now),
             )
-        return 1
+            for place in channel_targets(reach.presence, channels.welcome or channels.announcements)
+        ]

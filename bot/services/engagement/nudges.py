@@ -23,6 +23,7 @@ from bot.services.content.service import content_piece
 from bot.services.engagement.common import (
     BATCH,
     SCAN_EVERY,
+    Outgoing,
     Reach,
     not_before,
     quiet_days,
@@ -32,6 +33,7 @@ from bot.services.engagement.policy import NudgePolicy, NudgeStage
 from bot.services.experiments.picker import VariantPicker
 from storage.database import Session
 from storage.models import Member
+from storage.repositories import outbox as outbox_repo
 from storage.repositories.engagement import Person
 from storage.repositories.engagement import nudges as repo
 
@@ -55,6 +57,11 @@ class WinBack:
         return self.came_back / self.sent if self.sent else None
 
 
+def _page_end(batch: Sequence[Person]) -> tuple[datetime, int]:
+    """Where the next page of candidates starts: after the last one's (stretch start, id)."""
+    return stretch_start(batch[-1]), batch[-1].id
+
+
 class NudgeService:
     def __init__(self, reach: Reach, policy: NudgePolicy | None = None) -> None:
         self._reach = reach
@@ -71,8 +78,11 @@ class NudgeService:
             done += await (self._member_stage(stage) if stage.to_member else self._creator_stage(stage))
         return done
 
-    async def _candidates(self, session: Session, stage: NudgeStage, now: datetime, after: int) -> list[Person]:
-        """Members in this stage's band of quiet days who have not had it (or a later one) this stretch."""
+    async def _candidates(
+        self, session: Session, stage: NudgeStage, now: datetime, after: tuple[datetime, int] | None
+    ) -> list[Person]:
+        """Members in this stage's band of quiet days who have not had it (or a later one) this stretch,
+        by (stretch start, id), the page after `after`."""
         reach, horizon = self._reach, now + SCAN_EVERY
         following = self.policy.next_stage(stage)  # due for the next stage already: that one decides
         gap = repo.Gap(now - self.policy.min_gap, self.policy.member_keys) if stage.to_member else None
@@ -91,22 +101,27 @@ class NudgeService:
 
     async def _member_stage(self, stage: NudgeStage) -> int:
         reach, now = self._reach, self._reach.clock.now()
-        sent, after = 0, 0
+        sent, after = 0, None
         while True:
             async with reach.database.session() as session:
                 batch = await self._candidates(session, stage, now, after)
                 if not batch:
                     return sent
-                after = batch[-1].id
+                after = _page_end(batch)
                 targets = await reach.dm_targets(session, [p.id for p in batch])
                 since = min(stretch_start(p) for p in batch)
                 published = await repo.published_since(session, reach.community.id, since, now, LIST_LIMIT)
                 missed = [content_piece(item) for item in published]
-                nudged = [
-                    nudge
+                planned = [
+                    plan
                     for member in batch
-                    if (nudge := await self._nudge_member(session, stage, member, targets.get(member.id), missed, now))
+                    if (plan := await self._nudge_member(session, stage, member, targets.get(member.id), missed, now))
                 ]
+                # One look-up of the keys already queued, one INSERT for the rest: not one per member.
+                taken = await outbox_repo.existing_keys(session, [m[0] for _, m in planned if m is not None])
+                fresh = [(record, m) for record, m in planned if m is None or m[0] not in taken]
+                await reach.outbox.enqueue_many(session, [m for _, m in fresh if m is not None])
+                nudged = [record for record, _ in fresh]
                 await repo.record(session, nudged)
                 sent += len(nudged)
             if len(batch) < BATCH:
@@ -120,8 +135,9 @@ class NudgeService:
         target: Target | None,
         published: Sequence[ContentPiece],
         now: datetime,
-    ) -> dict[str, object] | None:
-        """Queue this member's nudge if its moment comes before the next scan; the Nudge row to record."""
+    ) -> tuple[dict[str, object], Outgoing | None] | None:
+        """This member's nudge if its moment comes before the next scan: the Nudge row to record, and the
+        message to queue (None for an experiment's holdout, which records the stage and sends nothing)."""
         reach = self._reach
         since = stretch_start(member)
         at = reach.send_at(
@@ -133,7 +149,7 @@ class NudgeService:
         variant = await VariantPicker(community).choose(session, f"checkin:{stage.day}", member.id, at)
         record = {"member_id": member.id, "stage": stage.key, "sent_at": at, "held_back": False}
         if variant is not None and variant.holdout:  # the experiment's control: the stage passes, nothing is sent
-            return record | {"held_back": True}
+            return record | {"held_back": True}, None
         words = variant.text if variant is not None else ""
         notice: Notice
         if stage.send == "missed":
@@ -151,16 +167,8 @@ class NudgeService:
             notice = NudgeNote(member.name, community.creator_name, community.name, words or self.policy.note)
         # A member's check-in invites a reply: bot/services/faq/replies.py (INVITING) knows this key's shape.
         key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
-        queued = await reach.outbox.enqueue(
-            session,
-            key,
-            target,
-            notice,
-            reader=reach.reader(member),
-            member_id=member.id,
-            not_before=not_before(at, now),
-        )
-        return record if queued else None
+        message = reach.outbox.render(notice, reach.reader(member))
+        return record, (key, target, message, member.id, not_before(at, now))
 
     async def _creator_stage(self, stage: NudgeStage) -> int:
         """One list per creator per delivery time, of the members who reached this stage."""
@@ -171,7 +179,7 @@ class NudgeService:
                 log.info("nudge stage %s: no creator account to tell yet", stage.key)
                 return 0
             groups: dict[datetime, list[QuietMember]] = defaultdict(list)
-            after = 0
+            after: tuple[datetime, int] | None = None
             while True:
                 batch = await self._candidates(session, stage, now, after)
                 for member in batch:
@@ -192,9 +200,9 @@ class NudgeService:
                     )
                 if len(batch) < BATCH:
                     break
-                after = batch[-1].id
-            for at, quiet in groups.items():
-                await self._tell_creators(session, stage, creators, quiet, at, now)
+                after = _page_end(batch)
+            for at, quiet in groups.items():  # each list by member id, as it always read (and its key hashes)
+                await self._tell_creators(session, stage, creators, sorted(quiet, key=lambda q: q.member_id), at, now)
             return sum(len(q) for q in groups.values())
 
     async def _tell_creators(

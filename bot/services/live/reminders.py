@@ -6,14 +6,17 @@ start time, so each reminder goes once per start and a moved session gets fresh 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from bot.messages import OutboundMessage, Target
 from bot.notices.live import QuestionDigest, SessionLiveNow, SessionReminder
+from bot.services.audience import dm_target
 from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import DIGEST_LABEL, REMINDERS, Reminder, due_reminder, stamp
 from storage.database import Session
 from storage.models import LiveSession
 from storage.repositories import live as repo
+from storage.repositories import outbox as outbox_repo
 
 
 class Reminders(LiveBase):
@@ -33,16 +36,29 @@ class Reminders(LiveBase):
     async def _remind(self, session: Session, live: LiveSession, reminder: Reminder) -> int:
         due = live.starts_at - reminder.before
         facts, when = info(live), stamp(live.starts_at)
-        queued = 0
-        for member in await repo.rsvped(session, live.id, before=due):
-            key = f"qa:{live.id}:remind-{reminder.label}:member:{member.id}@{when}"
-            queued += await self._dm(session, member, key, SessionReminder(facts, reminder.label))
+        # Only the members whose reminder is not queued yet: the scan runs every minute of the
+        # reminder's late window, and re-inserting every RSVP each time grew with the RSVPs.
+        prefix, suffix = f"qa:{live.id}:remind-{reminder.label}:member:", f"@{when}"
+        messages: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+        for member in await repo.rsvped(session, live.id, before=due, not_queued=(prefix, suffix)):
+            target = dm_target(member, self._presence)
+            if target is not None:  # else: not on a platform this process serves; a later run tries again
+                message = self._outbox.render(SessionReminder(facts, reminder.label), self._reader(member))
+                messages.append((f"{prefix}{member.id}{suffix}", target, message, member.id, None))
+        await self._outbox.enqueue_many(session, messages)  # one INSERT for the batch
+        queued = len(messages)
         if reminder.label == DIGEST_LABEL:
-            asked = tuple(text for text, _ in await repo.questions(session, live.id))
-            digest = QuestionDigest(facts, asked, len(await repo.rsvped(session, live.id)))
-            for creator in await repo.digest_readers(session, self._community.id):
-                key = f"qa:{live.id}:digest:member:{creator.id}@{when}"
-                queued += await self._dm(session, creator, key, digest)
+            readers = {
+                f"qa:{live.id}:digest:member:{c.id}@{when}": c
+                for c in await repo.digest_readers(session, self._community.id)
+            }
+            waiting = set(readers) - await outbox_repo.existing_keys(session, list(readers))
+            if waiting:  # the digest is built only while some creator has not had it
+                asked = tuple(text for text, _ in await repo.questions(session, live.id))
+                digest = QuestionDigest(facts, asked, len(await repo.rsvped(session, live.id)))
+                for key, creator in readers.items():
+                    if key in waiting:
+                        queued += await self._dm(session, creator, key, digest)
         if reminder.before == timedelta(0):
             await self._post(session, live, f"live-now@{when}", SessionLiveNow(facts))
         return queued

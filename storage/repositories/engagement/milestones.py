@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, LiveSession, Member, Milestone, Rsvp
 from storage.repositories import members
-from storage.repositories._upsert import affected, insert_ignoring_conflicts
-from storage.repositories.engagement import Person, people, person
+from storage.repositories._upsert import insert_for
+from storage.repositories.engagement import Person, people, person, stretch_start
 
 
 def _not_reached(key: str) -> ColumnElement[bool]:
@@ -43,9 +43,12 @@ async def first_posts(
     )
     rows = await session.execute(
         people(first).where(
-            members.current_members(community_id, now, grace),
-            Member.last_active_at >= active_since,  # whoever posted lately was active lately
+            # Whoever posted lately was active lately. The stretch start is the same moment for anyone
+            # active at all (stated twice, so the range is read on `ix_members_stretch`, not every member).
+            stretch_start() >= active_since,
+            Member.last_active_at >= active_since,
             _not_reached(key),
+            members.current_members(community_id, now, grace),
             first.is_not(None),
         )
     )
@@ -79,9 +82,15 @@ async def attended_ends(session: AsyncSession, member_ids: Sequence[int]) -> dic
     return dict(ends)
 
 
-async def record(session: AsyncSession, member_id: int, key: str, reached_at: datetime) -> bool:
-    """Record the milestone; False if the member had reached it already (a concurrent scan did it)."""
-    inserted = await session.execute(
-        insert_ignoring_conflicts(session, Milestone, {"member_id": member_id, "key": key, "reached_at": reached_at})
-    )
-    return affected(inserted) == 1
+RECORD_CHUNK = 500  # rows per INSERT in `record_many`
+
+
+async def record_many(session: AsyncSession, key: str, reached: Sequence[tuple[int, datetime]]) -> set[int]:
+    """`record` for a scan's batch, a few hundred rows per statement: the members whose milestone this
+    call recorded (those a concurrent scan recorded meanwhile are left out)."""
+    recorded: set[int] = set()
+    for i in range(0, len(reached), RECORD_CHUNK):
+        rows = [{"member_id": mid, "key": key, "reached_at": at} for mid, at in reached[i : i + RECORD_CHUNK]]
+        statement = insert_for(session, Milestone).values(rows).on_conflict_do_nothing().returning(Milestone.member_id)
+        recorded.update((await session.scalars(statement)).all())
+    return recorded

@@ -32,25 +32,30 @@ async def candidates(
     quiet_after: datetime | None,
     had_none_of: Sequence[str],
     gap: Gap | None,
-    after: int,
+    after: tuple[datetime, int] | None,
     limit: int,
 ) -> list[Person]:
-    """Current members (id above `after`, by id) whose quiet stretch started by `quiet_by` (and after
-    `quiet_after`, when given), who had none of `had_none_of` this stretch, and who pass `gap`."""
+    """Current members whose quiet stretch started by `quiet_by` (and after `quiet_after`, when given),
+    who had none of `had_none_of` this stretch, and who pass `gap`: by (stretch start, id), the next
+    page after `after`. The order is that of the `ix_members_stretch` index, so a page reads only the
+    band of quiet days it asks for, not every member."""
     since = stretch_start()
     query = (
         people()
         .where(
-            members.current_members(community_id, now, grace),
-            Member.id > after,
             since <= quiet_by,
+            # First: nearly everyone in the band had the stage already, and this check rules them out.
             ~exists().where(Nudge.member_id == Member.id, Nudge.sent_at >= since, Nudge.stage.in_(had_none_of)),
+            members.current_members(community_id, now, grace),
         )
-        .order_by(Member.id)
+        .order_by(since, Member.id)
         .limit(limit)
     )
     if quiet_after is not None:
         query = query.where(since > quiet_after)
+    if after is not None:  # keyset: past the last page's (stretch start, id)
+        after_since, after_id = after
+        query = query.where(since >= after_since, or_(since > after_since, Member.id > after_id))
     if gap is not None:
         query = query.where(
             MemberPreferences.nudges.is_not(False),
