@@ -119,7 +119,10 @@ class App:
     async def _schedule(self) -> None:
         """Catch up, then run the jobs on their schedule (if this process leads) for good."""
         await self._catch_up()
-        await self.scheduler.start()
+        try:
+            await self.scheduler.start()
+        except Exception:  # the database went away meanwhile: the next election beat tries again
+            log.exception("could not try for the scheduler lock; trying again in %.0f s", self.leader_retry_seconds)
         await self.scheduler.keep_leader(self.clock, self.leader_retry_seconds)
 
     async def settle(self) -> int:

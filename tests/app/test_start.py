@@ -14,6 +14,19 @@ from bot.platforms.memory import MemoryPlatform
 from bot.services.importer import import_community
 from bot.settings import Settings
 from storage.database import Database
+from storage.leader import LeaderLock
+
+
+class FlakyLock(LeaderLock):
+    """The leader lock of a database that is unreachable the first time it is tried."""
+
+    tries = 0
+
+    async def try_acquire(self) -> bool:
+        self.tries += 1
+        if self.tries == 1:
+            raise ConnectionError("database unreachable")
+        return await super().try_acquire()
 
 
 async def test_a_slow_catch_up_does_not_hold_back_start_or_delivery(
@@ -50,4 +63,24 @@ async def test_a_slow_catch_up_does_not_hold_back_start_or_delivery(
         assert app.scheduler.leading
     finally:
         release.set()
+        await app.stop()
+
+
+async def test_a_failed_first_election_after_the_catch_up_is_tried_again(
+    sqlite_db: Database, settings: Settings, clock: FakeClock, memory: MemoryPlatform, community_path: Path
+) -> None:
+    await import_community(sqlite_db, load_community(community_path), clock.now())
+    app = await build_app(settings, clock=clock, platforms={"memory": memory}, database=sqlite_db)
+    lock = FlakyLock(sqlite_db)
+    app.scheduler._leader = lock  # the scheduler's own lock, failing once as a database hiccup would
+    app.scheduler.jobs = ()  # nothing to catch up: the election is what is tested
+    app.leader_retry_seconds = 0.01
+    try:
+        await app.start(background=True)
+        for _ in range(200):
+            if app.scheduler.leading:
+                break
+            await asyncio.sleep(0.01)
+        assert lock.tries >= 2 and app.scheduler.leading
+    finally:
         await app.stop()
