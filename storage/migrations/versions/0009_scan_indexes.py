@@ -25,6 +25,7 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index('ix_memberships_started', 'memberships', ['started_at'], unique=False)
+    op.create_index('ix_nudges_member_stage_sent', 'nudges', ['member_id', 'stage', 'sent_at'], unique=False)
     # Partial: only the creator accounts, which every job that tells the creator looks up.
     op.create_index(
         'ix_members_creators',
@@ -38,5 +39,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_members_creators', table_name='members')
+    op.drop_index('ix_nudges_member_stage_sent', table_name='nudges')
     op.drop_index('ix_memberships_started', table_name='memberships')
     op.drop_index('ix_members_stretch', table_name='members')
