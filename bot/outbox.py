@@ -35,6 +35,10 @@ MAX_BACKOFF = timedelta(minutes=30)
 RowUpdate = Callable[..., Awaitable[None]]  # a repository function that records how a claimed row ended
 
 
+# A message as `Outbox.enqueue_many` takes it: (dedupe key, target, message, member id, not before).
+Outgoing = tuple[str, Target, OutboundMessage, int | None, datetime | None]
+
+
 class Outbox:
     """Writes outgoing messages into the outbox table.
 
@@ -92,7 +96,7 @@ class Outbox:
     async def enqueue_many(
         self,
         session: AsyncSession,
-        messages: Sequence[tuple[str, Target, OutboundMessage, int | None, datetime | None]],
+        messages: Sequence[Outgoing],
     ) -> None:
         """`enqueue` for a fan-out, in one statement: (key, target, message, member_id, not_before) each.
         Keys queued before are skipped. Far cheaper than one INSERT per member, and it holds the

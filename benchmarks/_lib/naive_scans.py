@@ -155,7 +155,10 @@ async def naive_drip(app: Any) -> float:
                 live = await onboarding._next_live(session, step, now) if step is not None and due else None
                 for member, started in due:
                     target = dm_target(member, onboarding._presence)
-                    if target is None or not await onboarding_repo.mark(session, member.id, step_id, "sent", now):
+                    if target is None:
+                        continue
+                    # One INSERT per member, as the old `mark` did.
+                    if member.id not in await onboarding_repo.mark_many(session, [member.id], step_id, "sent", now):
                         continue
                     member_prefs = prefs.get(member.id) or await members.preferences(session, member.id)
                     send_at = onboarding._send_at(member, member_prefs, started + offset, now)

@@ -13,9 +13,10 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.community.schema import OnboardingStep
-from bot.messages import OutboundMessage, Target
+from bot.messages import Target
 from bot.notices.live import SessionInfo
 from bot.notices.onboarding import DripStep, MemberIntroduced, MemberProfile, PublicWelcome, QuickWin, StartPath
+from bot.outbox import Outgoing
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.content.service import content_piece
@@ -173,7 +174,7 @@ class OnboardingService(DomainService):
         # Not on a running platform now: no mark, so a later run tries again.
         marked = await repo.mark_many(session, [m.id for m, _ in due if m.id in targets], step_id, "sent", now)
         live = await self._next_live(session, step, now) if step is not None else None
-        messages: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+        messages: list[Outgoing] = []
         for member, started in due:
             if member.id not in marked:
                 continue  # skipped, no platform, or marked by another process meanwhile
@@ -222,7 +223,7 @@ class OnboardingService(DomainService):
             due = await repo.due_public_welcome(
                 session, self._community.id, now - MISSED_AFTER, now=now, grace=self._grace
             )
-            posts: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+            posts: list[Outgoing] = []
             for member in due:
                 post = self._outbox.render(PublicWelcome(member.display_name, self._community.name), reader)
                 for identity in member.identities:

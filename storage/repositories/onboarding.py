@@ -10,10 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Activity, Member, Membership, OnboardingProgress, OutboxMessage, PlatformIdentity, Rsvp
-from storage.repositories._upsert import affected, insert_for, insert_ignoring_conflicts
+from storage.repositories._upsert import insert_new
 from storage.repositories.members import current_members, grants_access
 
-MARK_CHUNK = 500  # rows per INSERT in `mark_many` (4 parameters each, far below any driver's limit)
 PUBLIC_WELCOME_KEY = "welcome-public:member:"  # + "{id}:{platform}:{workspace}", one post per workspace
 
 
@@ -113,33 +112,13 @@ async def due_public_welcome(
     return result.all()
 
 
-async def mark(session: AsyncSession, member_id: int, step_id: str, outcome: str, now: datetime) -> bool:
-    """Record a step's outcome once; False if it was already recorded."""
-    statement = insert_ignoring_conflicts(
-        session, OnboardingProgress, {"member_id": member_id, "step_id": step_id, "outcome": outcome, "at": now}
-    )
-    return affected(await session.execute(statement)) == 1
-
-
 async def mark_many(
     session: AsyncSession, member_ids: Sequence[int], step_id: str, outcome: str, now: datetime
 ) -> set[int]:
-    """`mark` for a scan's batch, a few hundred rows per statement: the members whose outcome this call
-    recorded (those recorded before, by another process meanwhile, are left out)."""
-    marked: set[int] = set()
-    for i in range(0, len(member_ids), MARK_CHUNK):
-        rows = [
-            {"member_id": mid, "step_id": step_id, "outcome": outcome, "at": now}
-            for mid in member_ids[i : i + MARK_CHUNK]
-        ]
-        statement = (
-            insert_for(session, OnboardingProgress)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .returning(OnboardingProgress.member_id)
-        )
-        marked.update((await session.scalars(statement)).all())
-    return marked
+    """Record the step's outcome for a scan's batch: the members this call recorded it for (those
+    recorded before, by another process meanwhile, are left out)."""
+    rows = [{"member_id": mid, "step_id": step_id, "outcome": outcome, "at": now} for mid in member_ids]
+    return await insert_new(session, OnboardingProgress, rows, OnboardingProgress.member_id)
 
 
 async def has_posted(session: AsyncSession, member_id: int) -> bool:

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
-from bot.messages import OutboundMessage, Target
+from bot.messages import OutboundMessage
 from bot.notices import Reader
 from bot.notices.content import ContentPiece, DropPublished, DropQueue, RunwayLow, WeeklyDigest
+from bot.outbox import Outgoing
 from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.content.editing import EDITABLE, DropChanges, apply_changes, close_gap
@@ -84,7 +85,7 @@ class ContentService(DomainService):
         )  # the creator's team reads the file's teaser and stays out of the figures
         # one rendering per language, zone and teaser, not per member
         rendered: dict[tuple[Reader, str], OutboundMessage] = {}
-        dms: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+        dms: list[Outgoing] = []
         for member, target in reached:
             variant = teasers.get(member.id)
             teaser = variant.text if variant is not None else piece.teaser

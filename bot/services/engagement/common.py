@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.community.schema import QuietHours
-from bot.messages import OutboundMessage, Target
+from bot.messages import Target
 from bot.notices import Reader
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
@@ -26,8 +26,6 @@ from storage.repositories.engagement import Person, identities
 # so a message arrives at its exact minute rather than at the next scan.
 SCAN_EVERY = timedelta(hours=1)
 BATCH = 1000  # members per transaction in a scan
-# A message as `Outbox.enqueue_many` takes it: (key, target, message, member id, not before).
-Outgoing = tuple[str, Target, OutboundMessage, int | None, datetime | None]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 
 from bot.messages import Target
 from bot.notices.engagement import MilestonePost, MilestoneReached
+from bot.outbox import Outgoing
 from bot.services.audience import channel_targets
-from bot.services.engagement.common import SCAN_EVERY, Outgoing, Reach, add_months, not_before
+from bot.services.engagement.common import SCAN_EVERY, Reach, add_months, not_before
 from storage.database import Session
 from storage.repositories.engagement import Person
 from storage.repositories.engagement import milestones as repo

@@ -19,11 +19,11 @@ from bot.messages import Target
 from bot.notices import Notice
 from bot.notices.content import ContentPiece
 from bot.notices.engagement import NudgeMissed, NudgeNote, QuietList, QuietMember
+from bot.outbox import Outgoing
 from bot.services.content.service import content_piece
 from bot.services.engagement.common import (
     BATCH,
     SCAN_EVERY,
-    Outgoing,
     Reach,
     not_before,
     quiet_days,

@@ -6,10 +6,10 @@ start time, so each reminder goes once per start and a moved session gets fresh 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from bot.messages import OutboundMessage, Target
 from bot.notices.live import QuestionDigest, SessionLiveNow, SessionReminder
+from bot.outbox import Outgoing
 from bot.services.audience import dm_target
 from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import DIGEST_LABEL, REMINDERS, Reminder, due_reminder, stamp
@@ -39,7 +39,7 @@ class Reminders(LiveBase):
         # Only the members whose reminder is not queued yet: the scan runs every minute of the
         # reminder's late window, and re-inserting every RSVP each time grew with the RSVPs.
         prefix, suffix = f"qa:{live.id}:remind-{reminder.label}:member:", f"@{when}"
-        messages: list[tuple[str, Target, OutboundMessage, int | None, datetime | None]] = []
+        messages: list[Outgoing] = []
         for member in await repo.rsvped(session, live.id, before=due, not_queued=(prefix, suffix)):
             target = dm_target(member, self._presence)
             if target is not None:  # else: not on a platform this process serves; a later run tries again

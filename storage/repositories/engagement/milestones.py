@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, LiveSession, Member, Milestone, Rsvp
 from storage.repositories import members
-from storage.repositories._upsert import insert_for
+from storage.repositories._upsert import insert_new
 from storage.repositories.engagement import Person, people, person, stretch_start
 
 
@@ -82,15 +82,8 @@ async def attended_ends(session: AsyncSession, member_ids: Sequence[int]) -> dic
     return dict(ends)
 
 
-RECORD_CHUNK = 500  # rows per INSERT in `record_many`
-
-
 async def record_many(session: AsyncSession, key: str, reached: Sequence[tuple[int, datetime]]) -> set[int]:
-    """`record` for a scan's batch, a few hundred rows per statement: the members whose milestone this
-    call recorded (those a concurrent scan recorded meanwhile are left out)."""
-    recorded: set[int] = set()
-    for i in range(0, len(reached), RECORD_CHUNK):
-        rows = [{"member_id": mid, "key": key, "reached_at": at} for mid, at in reached[i : i + RECORD_CHUNK]]
-        statement = insert_for(session, Milestone).values(rows).on_conflict_do_nothing().returning(Milestone.member_id)
-        recorded.update((await session.scalars(statement)).all())
-    return recorded
+    """Record the milestone for a scan's batch: the members this call recorded it for (those a
+    concurrent scan recorded meanwhile are left out)."""
+    rows = [{"member_id": mid, "key": key, "reached_at": at} for mid, at in reached]
+    return await insert_new(session, Milestone, rows, Milestone.member_id)
