@@ -31,8 +31,9 @@ from storage.models import Member, MemberPreferences, Nudge
 from storage.repositories import live as live_repo
 from storage.repositories import members
 from storage.repositories import onboarding as onboarding_repo
-from storage.repositories.engagement import people, stretch_start
+from storage.repositories.engagement import people
 from storage.repositories.engagement.nudges import Gap
+from storage.repositories.members import stretch_start
 
 
 class _Rollback(Exception):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import text
 
 from _lib.common import schema_of
+from bot.services.engagement.policy import NudgePolicy
 from storage.database import Database
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -33,6 +34,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "joined_at",
         "left_at",
         "last_active_at",
+        "nudge_check_at",
     ),
     "platform_identities": ("id", "member_id", "platform", "workspace_id", "user_id", "dm_channel_id", "created_at"),
     "member_preferences": (
@@ -107,7 +109,7 @@ DRIP = (
     ("library-tour", timedelta(days=7)),
     ("two-week-check-in", timedelta(days=14)),
 )
-NUDGE_DAYS = (10, 21, 30)
+NUDGE_DAYS = tuple(stage.day for stage in NudgePolicy().stages)
 
 
 @dataclass
@@ -170,6 +172,10 @@ class History:
         level: int | str | None = "random",
     ) -> int:
         rng, rows = self.rng, self.rows
+        since = last_active_at or joined_at
+        # The check a year-old bot's scan left: the first stage not had yet, none after the last.
+        pending = [since + timedelta(days=d) for d in NUDGE_DAYS if since + timedelta(days=d, hours=1) > self.now]
+        check = pending[0] if pending and self.tier_id is not None else None
         mid = rows.add(
             "members",
             {
@@ -183,6 +189,7 @@ class History:
                 "joined_at": joined_at,
                 "left_at": None,
                 "last_active_at": last_active_at,
+                "nudge_check_at": check,
             },
         )
         rows.add(
@@ -266,7 +273,6 @@ class History:
                     {"member_id": mid, "step_id": step_id, "outcome": "sent", "at": joined_at + offset},
                 )
         # Every nudge stage this quiet stretch has passed went out when it came due.
-        since = last_active_at or joined_at
         for day in NUDGE_DAYS:
             if since + timedelta(days=day, hours=1) <= self.now:
                 rows.add(
@@ -345,6 +351,8 @@ def _sqlite_value(column: str, value: Any) -> Any:
 async def write(database: Database, rows: Rows) -> None:
     """Insert everything in `rows` (parents first) and move the id sequences past it."""
     order = [t for t in COLUMNS if rows.tables.get(t)]
+    async with database.engine.begin() as conn:  # the checks above were set by the default steps
+        await conn.execute(text("UPDATE communities SET nudge_policy = :steps"), {"steps": NudgePolicy().signature})
     if database.is_sqlite:
         async with database.engine.begin() as conn:
             for table in order:

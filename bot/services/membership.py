@@ -123,6 +123,7 @@ class MembershipService:
             member, _ = await self._get_or_create(session, user)
             if member.left_at is not None:
                 member.left_at = None
+                await members.wake_nudges(session, member.id)  # back: check-ins may be due again
             if member.role == "member":
                 await self._queue_welcome(session, member, user)
             return member

@@ -68,6 +68,8 @@ class PreferencesService:
                 if value not in ("on", "off"):
                     raise UserError("prefs.errors.choice", setting=setting, choices="on, off")
                 prefs.nudges = value == "on"
+                if prefs.nudges:
+                    await members.wake_nudges(session, member_id)
             else:
                 if value not in CELEBRATE:
                     raise UserError("prefs.errors.choice", setting=setting, choices=", ".join(CELEBRATE))

@@ -6,16 +6,26 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, func
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
+
+
+def _stretch_start_of_new_row(context: DefaultExecutionContext) -> datetime | None:
+    """A new member's first nudge check: their join (or last activity), before any stage can be due."""
+    row = context.get_current_parameters()
+    return row.get("last_active_at") or row.get("joined_at")
 
 
 class Member(Base):
     """One person, however many platform accounts they have."""
 
     __tablename__ = "members"
-    __table_args__ = (Index("ix_members_joined", "community_id", "joined_at"),)
+    __table_args__ = (
+        Index("ix_members_joined", "community_id", "joined_at"),
+        Index("ix_members_nudge_check", "community_id", "nudge_check_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
@@ -28,6 +38,11 @@ class Member(Base):
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
     last_active_at: Mapped[datetime | None]
+    # When the nudge scan should look at this member next: never later than the moment a nudge stage
+    # could fall due (storage.repositories.engagement.nudges), None while none can (all had this quiet
+    # stretch, or no open membership). Activity, a new membership, rejoining and opting back in set it
+    # back to the stretch start, so the scan reads only who may be due instead of every quiet member.
+    nudge_check_at: Mapped[datetime | None] = mapped_column(default=_stretch_start_of_new_row)
 
     identities: Mapped[list[PlatformIdentity]] = relationship(
         back_populates="member", cascade="all, delete-orphan", lazy="selectin", order_by="PlatformIdentity.id"

@@ -17,7 +17,8 @@ REF_LENGTH = 120
 async def add(session: AsyncSession, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
     """Log one activity and mark the member active now."""
     session.add(Activity(member_id=member_id, kind=kind, occurred_at=now, ref=(ref or None) and ref[:REF_LENGTH]))
-    await session.execute(update(Member).where(Member.id == member_id).values(last_active_at=now))
+    # A new quiet stretch: the nudge scan looks at them again when it may be due (Member.nudge_check_at).
+    await session.execute(update(Member).where(Member.id == member_id).values(last_active_at=now, nudge_check_at=now))
 
 
 class ActivityRow(NamedTuple):
@@ -41,7 +42,10 @@ async def add_many(session: AsyncSession, rows: Sequence[ActivityRow]) -> None:
         if r.member_id not in latest or r.at > latest[r.member_id]:
             latest[r.member_id] = r.at
     # ORM bulk UPDATE by primary key: one statement run for each member, in id order (no lock-order deadlock)
-    await session.execute(update(Member), [{"id": mid, "last_active_at": at} for mid, at in sorted(latest.items())])
+    await session.execute(
+        update(Member),
+        [{"id": mid, "last_active_at": at, "nudge_check_at": at} for mid, at in sorted(latest.items())],
+    )
 
 
 async def count_since(session: AsyncSession, member_id: int, since: datetime, kinds: tuple[str, ...]) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
@@ -58,6 +58,17 @@ def current_members(community_id: int, now: datetime, grace: timedelta) -> Colum
         Member.left_at.is_(None),
         has_current_membership(now, grace),
     )
+
+
+def stretch_start() -> ColumnElement[datetime]:
+    """When a member was last active (or joined): the start of their current quiet stretch."""
+    return func.coalesce(Member.last_active_at, Member.joined_at)
+
+
+async def wake_nudges(session: AsyncSession, member_id: int) -> None:
+    """Have the next nudge scan look at this member: something that lets them have check-ins again
+    changed (a new membership, rejoining, opting back in). See `Member.nudge_check_at`."""
+    await session.execute(update(Member).where(Member.id == member_id).values(nudge_check_at=stretch_start()))
 
 
 async def by_identity(session: AsyncSession, platform: str, workspace_id: str, user_id: str) -> Member | None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member, Membership, Tier
+from storage.repositories import members
 
 HOLDS_SEAT = ("active", "trialing", "past_due", "comped")
 
@@ -30,6 +31,7 @@ async def start(
     membership = Membership(member_id=member_id, tier_id=tier_id, status=status, plan=plan, started_at=started_at)
     session.add(membership)
     await session.flush()
+    await members.wake_nudges(session, member_id)  # a member again: check-ins may be due
     return membership
 
 

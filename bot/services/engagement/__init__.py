@@ -46,6 +46,8 @@ class EngagementService:
         async with self._reach.database.session() as session:
             prefs = await members.preferences(session, member_id)
             prefs.nudges = on
+            if on:
+                await members.wake_nudges(session, member_id)
 
 
 __all__ = ["EngagementService", "NudgePolicy", "NudgeStage", "WinBack"]

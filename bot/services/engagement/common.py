@@ -54,8 +54,17 @@ class Reach:
     def zone_of(self, member: Member | Person) -> ZoneInfo:
         return member_zone(member.timezone, self.community.tz)
 
-    def send_at(self, due: datetime, *, zone: ZoneInfo, preferred: time | None, now: datetime) -> datetime | None:
-        return delivery_time(due, now=now, zone=zone, quiet=self.community.config.quiet_hours, preferred=preferred)
+    def send_at(
+        self,
+        due: datetime,
+        *,
+        zone: ZoneInfo,
+        preferred: time | None,
+        now: datetime,
+        lookahead: timedelta = SCAN_EVERY,
+    ) -> datetime | None:
+        quiet = self.community.config.quiet_hours
+        return delivery_time(due, now=now, zone=zone, quiet=quiet, preferred=preferred, lookahead=lookahead)
 
     async def dm_targets(self, session: Session, member_ids: Sequence[int]) -> dict[int, Target]:
         """Each member's first account on a platform this process serves, in one query."""

@@ -31,6 +31,7 @@ from bot.services.engagement.common import (
 )
 from bot.services.engagement.policy import NudgePolicy, NudgeStage
 from bot.services.experiments.picker import VariantPicker
+from bot.services.timing import member_zone
 from storage.database import Session
 from storage.models import Member
 from storage.repositories import outbox as outbox_repo
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 OPT_OUT_REF = "engage.nudges-"  # clicking "stop these reminders" is not coming back
 LIST_LIMIT = 500  # drops considered for "what you missed"
+RECHECK = timedelta(days=1)  # a member paused or late past the grace period may be back any day
+HELD_FOR = timedelta(days=2)  # the longest quiet hours and preferred times can hold a due stage
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,6 @@ class WinBack:
         return self.came_back / self.sent if self.sent else None
 
 
-def _page_end(batch: Sequence[Person]) -> tuple[datetime, int]:
-    """Where the next page of candidates starts: after the last one's (stretch start, id)."""
-    return stretch_start(batch[-1]), batch[-1].id
-
-
 class NudgeService:
     def __init__(self, reach: Reach, policy: NudgePolicy | None = None) -> None:
         self._reach = reach
@@ -73,16 +71,62 @@ class NudgeService:
         """Queue every nudge due before the next scan. Returns how many members it covered."""
         if not self.policy.enabled:
             return 0
+        reach = self._reach
+        async with reach.database.session() as session:
+            if await repo.checks_policy(session, reach.community.id) != self.policy.signature:
+                await repo.reset_checks(session, reach.community.id, self.policy.signature)
         done = 0
         for stage in reversed(self.policy.stages):  # furthest first: a member gets the furthest due stage only
             done += await (self._member_stage(stage) if stage.to_member else self._creator_stage(stage))
+        await self._next_checks()
         return done
+
+    async def _next_checks(self) -> None:
+        """Set when to look at each member whose check was due: see `Member.nudge_check_at`."""
+        reach, now = self._reach, self._reach.clock.now()
+        horizon, after = now + SCAN_EVERY, None
+        while True:
+            async with reach.database.session() as session:
+                page, after = await repo.due_checks(
+                    session, reach.community.id, now, reach.grace, horizon, after, BATCH
+                )
+                stretch = {c.id: c.stretch for c in page}
+                had: dict[int, set[str]] = defaultdict(set)
+                for member_id, stage, sent_at in await repo.sent_to(session, list(stretch)) if page else ():
+                    if sent_at >= stretch[member_id]:
+                        had[member_id].add(stage)
+                await repo.set_checks(session, {c.id: self._next_check(c, had[c.id], now) for c in page})
+            if after is None:
+                return
+
+    def _next_check(self, member: repo.Check, had: set[str], now: datetime) -> datetime | None:
+        """When the scan should look at this member next: never after a stage can go out; None while none
+        can until something wakes them (activity, a new membership, rejoining, opting back in)."""
+        if not member.held:
+            return None
+        if not member.current:
+            return now + RECHECK
+        stage = self.policy.pending(had=had, wants=member.wants)
+        if stage is None:
+            return None
+        due = member.stretch + timedelta(days=stage.day)
+        if due > now + SCAN_EVERY:
+            return due
+        # Due and not had: held for quiet hours, the member's (or the creator's) time, or the gap. Look again
+        # in the scan before it can go out.
+        reach = self._reach
+        if stage.to_member:
+            zone, preferred = member_zone(member.timezone, reach.community.tz), member.time_of_day
+        else:
+            zone, preferred = reach.community.tz, self.policy.creator_time
+        at = reach.send_at(due, zone=zone, preferred=preferred, now=now, lookahead=HELD_FOR)
+        return max(now, at - SCAN_EVERY) if at is not None else now + RECHECK
 
     async def _candidates(
         self, session: Session, stage: NudgeStage, now: datetime, after: tuple[datetime, int] | None
-    ) -> list[Person]:
-        """Members in this stage's band of quiet days who have not had it (or a later one) this stretch,
-        by (stretch start, id), the page after `after`."""
+    ) -> tuple[list[Person], tuple[datetime, int] | None]:
+        """Members in this stage's band of quiet days who have not had it (or a later one) this stretch:
+        the page after `after`, and where the next one starts."""
         reach, horizon = self._reach, now + SCAN_EVERY
         following = self.policy.next_stage(stage)  # due for the next stage already: that one decides
         gap = repo.Gap(now - self.policy.min_gap, self.policy.member_keys) if stage.to_member else None
@@ -94,6 +138,7 @@ class NudgeService:
             quiet_by=horizon - timedelta(days=stage.day),
             quiet_after=horizon - timedelta(days=following.day) if following is not None else None,
             had_none_of=self.policy.later_keys(stage),
+            checked_by=horizon,
             gap=gap,
             after=after,
             limit=BATCH,
@@ -101,13 +146,13 @@ class NudgeService:
 
     async def _member_stage(self, stage: NudgeStage) -> int:
         reach, now = self._reach, self._reach.clock.now()
-        sent, after = 0, None
+        sent: int = 0
+        after: tuple[datetime, int] | None = None
         while True:
             async with reach.database.session() as session:
-                batch = await self._candidates(session, stage, now, after)
+                batch, after = await self._candidates(session, stage, now, after)
                 if not batch:
                     return sent
-                after = _page_end(batch)
                 targets = await reach.dm_targets(session, [p.id for p in batch])
                 since = min(stretch_start(p) for p in batch)
                 published = await repo.published_since(session, reach.community.id, since, now, LIST_LIMIT)
@@ -124,7 +169,7 @@ class NudgeService:
                 nudged = [record for record, _ in fresh]
                 await repo.record(session, nudged)
                 sent += len(nudged)
-            if len(batch) < BATCH:
+            if after is None:
                 return sent
 
     async def _nudge_member(
@@ -181,7 +226,7 @@ class NudgeService:
             groups: dict[datetime, list[QuietMember]] = defaultdict(list)
             after: tuple[datetime, int] | None = None
             while True:
-                batch = await self._candidates(session, stage, now, after)
+                batch, after = await self._candidates(session, stage, now, after)
                 for member in batch:
                     since = stretch_start(member)
                     due = since + timedelta(days=stage.day)
@@ -198,9 +243,8 @@ class NudgeService:
                             nudges_on=member.nudges,
                         )
                     )
-                if len(batch) < BATCH:
+                if after is None:
                     break
-                after = _page_end(batch)
             for at, quiet in groups.items():  # each list by member id, as it always read (and its key hashes)
                 await self._tell_creators(session, stage, creators, sorted(quiet, key=lambda q: q.member_id), at, now)
             return sum(len(q) for q in groups.values())

@@ -5,6 +5,7 @@ Read from the community's `[nudges]` table when it has one; the defaults below o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any, Literal
@@ -64,6 +65,17 @@ class NudgePolicy:
 
     def next_stage(self, stage: NudgeStage) -> NudgeStage | None:
         return next((s for s in self.stages if s.day > stage.day), None)
+
+    @property
+    def signature(self) -> str:
+        """The steps, as stored beside the members' nudge checks: when they change, every check is redone."""
+        return ",".join(f"{s.day}:{s.send}" for s in self.stages)
+
+    def pending(self, *, had: Collection[str], wants: bool) -> NudgeStage | None:
+        """The first stage a member can still have this stretch: after every stage they `had` (a later
+        one rules out an earlier one), and only the creator's list for a member who `wants` no check-ins."""
+        furthest = max((s.day for s in self.stages if s.key in had), default=0)
+        return next((s for s in self.stages if s.day > furthest and (wants or not s.to_member)), None)
 
     @classmethod
     def from_config(cls, config: Any) -> NudgePolicy:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member, MemberPreferences, PlatformIdentity
@@ -59,11 +59,6 @@ def person(row: Row[Any]) -> Person:
         nudges=nudges is not False,
         celebrate=celebrate or "dm",
     )
-
-
-def stretch_start() -> ColumnElement[datetime]:
-    """When a member was last active (or joined): the start of their current quiet stretch."""
-    return func.coalesce(Member.last_active_at, Member.joined_at)
 
 
 async def identities(session: AsyncSession, member_ids: Sequence[int]) -> list[tuple[int, str, str, str]]:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Activity, LiveSession, Member, Milestone, Rsvp
 from storage.repositories import members
 from storage.repositories._upsert import insert_new
-from storage.repositories.engagement import Person, people, person, stretch_start
+from storage.repositories.engagement import Person, people, person
+from storage.repositories.members import stretch_start
 
 
 def _not_reached(key: str) -> ColumnElement[bool]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, ContentItem, Member, MemberPreferences, Nudge
+from storage.models import Activity, Community, ContentItem, Member, MemberPreferences, Membership, Nudge
 from storage.repositories import members
-from storage.repositories.engagement import Person, people, person, stretch_start
+from storage.repositories.engagement import Person, people, person
+from storage.repositories.members import stretch_start
 
 
 @dataclass(frozen=True)
@@ -30,38 +31,129 @@ async def candidates(
     *,
     quiet_by: datetime,
     quiet_after: datetime | None,
+    checked_by: datetime,
     had_none_of: Sequence[str],
     gap: Gap | None,
     after: tuple[datetime, int] | None,
     limit: int,
-) -> list[Person]:
-    """Current members whose quiet stretch started by `quiet_by` (and after `quiet_after`, when given),
-    who had none of `had_none_of` this stretch, and who pass `gap`: by (stretch start, id), the next
-    page after `after`. The order is that of the `ix_members_stretch` index, so a page reads only the
-    band of quiet days it asks for, not every member."""
+) -> tuple[list[Person], tuple[datetime, int] | None]:
+    """Current members due a check by `checked_by` whose quiet stretch started by `quiet_by` (and after
+    `quiet_after`, when given), who had none of `had_none_of` this stretch, and who pass `gap`: by
+    (check time, id), the page after `after`, and where the next page starts (None after the last).
+    Only members whose check is due are read (in `ix_members_nudge_check` order), not everyone in the
+    band of quiet days."""
     since = stretch_start()
     query = (
-        people()
+        people(Member.nudge_check_at)
         .where(
+            Member.community_id == community_id,
+            Member.nudge_check_at <= checked_by,
             since <= quiet_by,
             # First: nearly everyone in the band had the stage already, and this check rules them out.
             ~exists().where(Nudge.member_id == Member.id, Nudge.sent_at >= since, Nudge.stage.in_(had_none_of)),
             members.current_members(community_id, now, grace),
         )
-        .order_by(since, Member.id)
+        .order_by(Member.nudge_check_at, Member.id)
         .limit(limit)
     )
     if quiet_after is not None:
         query = query.where(since > quiet_after)
-    if after is not None:  # keyset: past the last page's (stretch start, id)
-        after_since, after_id = after
-        query = query.where(since >= after_since, or_(since > after_since, Member.id > after_id))
+    if after is not None:  # keyset: past the last page's (check time, id); the scan sets checks after its pages
+        after_at, after_id = after
+        query = query.where(
+            Member.nudge_check_at >= after_at, or_(Member.nudge_check_at > after_at, Member.id > after_id)
+        )
     if gap is not None:
         query = query.where(
             MemberPreferences.nudges.is_not(False),
             ~exists().where(Nudge.member_id == Member.id, Nudge.sent_at > gap.since, Nudge.stage.in_(gap.stages)),
         )
-    return [person(row) for row in await session.execute(query)]
+    rows = (await session.execute(query)).all()
+    if len(rows) < limit:
+        return [person(row) for row in rows], None
+    last_check = rows[-1][-1]
+    assert last_check is not None  # the WHERE compares it
+    return [person(row) for row in rows], (last_check, int(rows[-1][0]))
+
+
+@dataclass(frozen=True)
+class Check:
+    """A member whose nudge check is due: enough to work out when the next one is."""
+
+    id: int
+    stretch: datetime
+    current: bool  # holds a membership that gives access now
+    held: bool  # a member who has not left and holds a membership not ended (perhaps paused or late)
+    wants: bool  # wants check-ins themselves
+    timezone: str | None
+    time_of_day: time | None
+
+
+async def due_checks(
+    session: AsyncSession,
+    community_id: int,
+    now: datetime,
+    grace: timedelta,
+    checked_by: datetime,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> tuple[list[Check], tuple[datetime, int] | None]:
+    """Members whose nudge check is due by `checked_by`, by (check time, id): the page after `after`,
+    and where the next page starts (None after the last)."""
+    query = (
+        select(
+            Member.id,
+            stretch_start(),
+            members.current_members(community_id, now, grace),
+            and_(Member.role == "member", Member.left_at.is_(None)),
+            MemberPreferences.nudges,
+            Member.timezone,
+            MemberPreferences.time_of_day,
+            Member.nudge_check_at,
+        )
+        .outerjoin(MemberPreferences, MemberPreferences.member_id == Member.id)
+        .where(Member.community_id == community_id, Member.nudge_check_at <= checked_by)
+        .order_by(Member.nudge_check_at, Member.id)
+        .limit(limit)
+    )
+    if after is not None:
+        after_at, after_id = after
+        query = query.where(
+            Member.nudge_check_at >= after_at, or_(Member.nudge_check_at > after_at, Member.id > after_id)
+        )
+    rows = (await session.execute(query)).all()
+    # Read apart, by id: as an EXISTS in the column list PostgreSQL hashed every open membership.
+    ids = [r[0] for r in rows]
+    open_query = select(Membership.member_id).where(Membership.member_id.in_(ids), Membership.ended_at.is_(None))
+    open_ones = set((await session.scalars(open_query)).all()) if ids else set()
+    checks = [
+        Check(int(r[0]), r[1], bool(r[2]), bool(r[3]) and r[0] in open_ones, r[4] is not False, r[5], r[6])
+        for r in rows
+    ]
+    if len(rows) < limit:
+        return checks, None
+    last_check = rows[-1][7]
+    assert last_check is not None  # the WHERE compares it
+    return checks, (last_check, checks[-1].id)
+
+
+async def set_checks(session: AsyncSession, checks: Mapping[int, datetime | None]) -> None:
+    """Each member's next nudge check (None: none until something wakes them), one statement run per member."""
+    if checks:
+        await session.execute(update(Member), [{"id": mid, "nudge_check_at": at} for mid, at in sorted(checks.items())])
+
+
+async def checks_policy(session: AsyncSession, community_id: int) -> str | None:
+    """The nudge steps the members' checks were worked out with."""
+    return await session.scalar(select(Community.nudge_policy).where(Community.id == community_id))
+
+
+async def reset_checks(session: AsyncSession, community_id: int, policy: str) -> None:
+    """The steps changed: every member is looked at again (at their stretch start), under `policy`."""
+    await session.execute(
+        update(Member).where(Member.community_id == community_id).values(nudge_check_at=stretch_start())
+    )
+    await session.execute(update(Community).where(Community.id == community_id).values(nudge_policy=policy))
 
 
 async def record(session: AsyncSession, nudges: Sequence[Mapping[str, object]]) -> None:
