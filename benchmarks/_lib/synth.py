@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from _lib.common import schema_of
 from bot.services.engagement.policy import NudgePolicy
+from bot.services.onboarding_checks import DripChecks
 from storage.database import Database
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -61,6 +62,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "stripe_subscription_id",
         "past_due_since",
         "cancel_reason",
+        "drip_check_at",
     ),
     "activity": ("id", "member_id", "kind", "occurred_at", "ref"),
     "onboarding_progress": ("id", "member_id", "step_id", "outcome", "at"),
@@ -225,6 +227,11 @@ class History:
                     "status": "active",
                     "founding": False,
                     "started_at": joined_at,
+                    # The check the drip left: the first step not had yet (all recent joiners were greeted).
+                    "drip_check_at": min(
+                        (t for _, offset in DRIP if (t := joined_at + offset) > self.now - timedelta(hours=1)),
+                        default=None,
+                    ),
                 },
             )
         if self.tier_id is not None and joined_at > self.now - WELCOMED_WITHIN:  # greeted in #welcome on joining
@@ -351,8 +358,11 @@ def _sqlite_value(column: str, value: Any) -> Any:
 async def write(database: Database, rows: Rows) -> None:
     """Insert everything in `rows` (parents first) and move the id sequences past it."""
     order = [t for t in COLUMNS if rows.tables.get(t)]
-    async with database.engine.begin() as conn:  # the checks above were set by the default steps
-        await conn.execute(text("UPDATE communities SET nudge_policy = :steps"), {"steps": NudgePolicy().signature})
+    async with database.engine.begin() as conn:  # the checks above were set by these steps
+        await conn.execute(
+            text("UPDATE communities SET nudge_policy = :nudges, drip_steps = :drip"),
+            {"nudges": NudgePolicy().signature, "drip": DripChecks.signature(DRIP, True)},
+        )
     if database.is_sqlite:
         async with database.engine.begin() as conn:
             for table in order:

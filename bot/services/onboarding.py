@@ -24,6 +24,7 @@ from bot.services.errors import UserError
 from bot.services.experiments.picker import VariantPicker
 from bot.services.intake import IntakeAnswers
 from bot.services.live.base import info as live_info
+from bot.services.onboarding_checks import DripChecks
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Session
 from storage.models import Member, MemberPreferences
@@ -133,6 +134,10 @@ class OnboardingService(DomainService):
             steps.append(
                 (drip.id, timedelta(days=drip.day) + (DAY_ZERO_AFTER if drip.day == 0 else timedelta(0)), drip)
             )
+        timings = [(step_id, offset) for step_id, offset, _ in steps]
+        checks = DripChecks(self._database, self._community.id, MISSED_AFTER)
+        welcome = bool(config.channels.welcome and config.welcome.public)
+        await checks.prepare(timings, welcome, now)
         queued = await self.welcome_new_members()
         async with self._database.session() as session:
             windows = {step_id: (now - offset - MISSED_AFTER, now - offset) for step_id, offset, _ in steps}
@@ -153,6 +158,7 @@ class OnboardingService(DomainService):
                 )
                 prefs = await members.preferences_for(session, ids)
                 queued += await self._deliver_steps(session, due, step_id, step, offset, now, skip=skip, prefs=prefs)
+        await checks.advance(timings, welcome, now)
         return queued
 
     async def _deliver_steps(

@@ -25,6 +25,7 @@ class Community(Base):
     doors_open: Mapped[bool] = mapped_column(Boolean, default=True)  # closed: /join puts people on the waitlist
     seat_cap: Mapped[int | None] = mapped_column(Integer)
     nudge_policy: Mapped[str | None] = mapped_column(String(64))  # the nudge steps members' checks were set by
+    drip_steps: Mapped[str | None] = mapped_column(String(64))  # the drip steps memberships' checks were set by
 
 
 class Tier(Base):

@@ -76,12 +76,21 @@ class PlatformIdentity(Base):
     member: Mapped[Member] = relationship(back_populates="identities")
 
 
+def _started_at_of_new_row(context: DefaultExecutionContext) -> datetime | None:
+    """A new membership's first drip check: its start, when the public welcome and a day-0 step are due."""
+    started: datetime | None = context.get_current_parameters().get("started_at")
+    return started
+
+
 class Membership(Base):
     """A member's paid (or comped) access to a tier."""
 
     __tablename__ = "memberships"
-    # The drip and the public welcome look for memberships started in a window of days.
-    __table_args__ = (Index("ix_memberships_started", "started_at"),)
+    # The drip and the public welcome look for memberships started in a window of days, or due a check.
+    __table_args__ = (
+        Index("ix_memberships_started", "started_at"),
+        Index("ix_memberships_drip_check", "drip_check_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
@@ -96,6 +105,9 @@ class Membership(Base):
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     past_due_since: Mapped[datetime | None]  # start of the grace period
     cancel_reason: Mapped[str | None] = mapped_column(Text)  # the exit survey's answer
+    # When the drip should look at this membership next: never later than its public welcome or a
+    # drip step can go out, None once none can (bot.services.onboarding_checks).
+    drip_check_at: Mapped[datetime | None] = mapped_column(default=_started_at_of_new_row)
 
 
 class MemberPreferences(Base):

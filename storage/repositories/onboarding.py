@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, String, cast, exists, literal, select, union_all
+from sqlalchemy import ScalarSelect, String, cast, exists, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Activity, Member, Membership, OnboardingProgress, OutboxMessage, PlatformIdentity, Rsvp
+from storage.models import (
+    Activity,
+    Community,
+    Member,
+    Membership,
+    OnboardingProgress,
+    OutboxMessage,
+    PlatformIdentity,
+    Rsvp,
+)
 from storage.repositories._upsert import insert_new
 from storage.repositories.members import current_members, grants_access
 
@@ -49,6 +59,7 @@ async def due_for_steps(
     branches = [
         select(literal(step_id, String).label("step_id"), Membership.member_id, Membership.started_at).where(
             grants_access(now, grace),
+            Membership.drip_check_at <= now,
             Membership.started_at > start,
             Membership.started_at <= until,
             _had(step_id).is_(None),
@@ -101,7 +112,11 @@ async def due_public_welcome(
     )
     current = select(Member.id).where(Member.id == Membership.member_id, current_members(community_id, now, grace))
     due = select(Membership.member_id).where(
-        grants_access(now, grace), Membership.started_at > started_from, greeted.is_(None), current.exists()
+        Membership.drip_check_at <= now,
+        grants_access(now, grace),
+        Membership.started_at > started_from,
+        greeted.is_(None),
+        current.exists(),
     )
     ids = sorted(set((await session.scalars(due)).all()))  # two recent memberships: one member
     if not ids:
@@ -110,6 +125,112 @@ async def due_public_welcome(
         select(Member).where(Member.id.in_(ids)).options(selectinload(Member.identities)).order_by(Member.id)
     )
     return result.all()
+
+
+# -- each membership's next drip check (Membership.drip_check_at) ----------------------------
+
+
+@dataclass(frozen=True)
+class DripCheck:
+    """A membership whose drip check is due."""
+
+    id: int
+    member_id: int
+    started_at: datetime
+
+
+async def due_checks(
+    session: AsyncSession,
+    community_id: int,
+    now: datetime,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> tuple[list[DripCheck], tuple[datetime, int] | None]:
+    """Memberships whose drip check is due by `now`, by (check time, id): the page after `after`, and
+    where the next page starts (None after the last)."""
+    in_community = select(Member.id).where(Member.id == Membership.member_id, Member.community_id == community_id)
+    query = (
+        select(
+            Membership.id,
+            Membership.member_id,
+            Membership.started_at,
+            Membership.drip_check_at,
+        )
+        .where(Membership.drip_check_at <= now, in_community.exists())
+        .order_by(Membership.drip_check_at, Membership.id)
+        .limit(limit)
+    )
+    if after is not None:
+        after_at, after_id = after
+        query = query.where(
+            Membership.drip_check_at >= after_at, or_(Membership.drip_check_at > after_at, Membership.id > after_id)
+        )
+    rows = (await session.execute(query)).all()
+    checks = [DripCheck(int(r[0]), int(r[1]), r[2]) for r in rows]
+    if len(rows) < limit:
+        return checks, None
+    last_check = rows[-1][3]
+    assert last_check is not None  # the WHERE compares it
+    return checks, (last_check, checks[-1].id)
+
+
+async def steps_had(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The steps each of these members had (or skipped)."""
+    had: dict[int, set[str]] = {mid: set() for mid in member_ids}
+    if member_ids:
+        rows = await session.execute(
+            select(OnboardingProgress.member_id, OnboardingProgress.step_id).where(
+                OnboardingProgress.member_id.in_(member_ids)
+            )
+        )
+        for member_id, step_id in rows.all():
+            had[int(member_id)].add(step_id)
+    return had
+
+
+async def greeted_among(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
+    """Those of these members whose public welcome is queued in some workspace."""
+    if not member_ids:
+        return set()
+    rows = await session.execute(
+        select(PlatformIdentity.member_id, PlatformIdentity.platform, PlatformIdentity.workspace_id).where(
+            PlatformIdentity.member_id.in_(member_ids)
+        )
+    )
+    keys = {public_welcome_key(int(m), p, w): int(m) for m, p, w in rows.all()}
+    queued = await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(keys))))
+    return {keys[key] for key in queued.all()}
+
+
+async def set_checks(session: AsyncSession, checks: Mapping[int, datetime | None]) -> None:
+    """Each membership's next drip check (None: nothing ahead), one statement run per membership."""
+    if checks:
+        await session.execute(
+            update(Membership), [{"id": mid, "drip_check_at": at} for mid, at in sorted(checks.items())]
+        )
+
+
+async def checks_steps(session: AsyncSession, community_id: int) -> str | None:
+    """The drip steps the memberships' checks were worked out with."""
+    return await session.scalar(select(Community.drip_steps).where(Community.id == community_id))
+
+
+async def reset_checks(session: AsyncSession, community_id: int, started_after: datetime, steps: str) -> None:
+    """The steps changed: every membership started after `started_after` (any older one has nothing
+    ahead under `steps`) is looked at again from its start, and the others not at all."""
+    in_community = select(Member.id).where(Member.community_id == community_id)
+    of_community = Membership.member_id.in_(in_community)
+    await session.execute(
+        update(Membership)
+        .where(of_community, Membership.started_at > started_after)
+        .values(drip_check_at=Membership.started_at)
+    )
+    await session.execute(
+        update(Membership)
+        .where(of_community, Membership.started_at <= started_after, Membership.drip_check_at.is_not(None))
+        .values(drip_check_at=None)
+    )
+    await session.execute(update(Community).where(Community.id == community_id).values(drip_steps=steps))
 
 
 async def mark_many(
