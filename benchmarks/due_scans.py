@@ -51,10 +51,10 @@ def add_due(history: History, due: int, session_starts: datetime) -> None:
     now = history.now
     for _ in range(due):
         joined = now - timedelta(days=1, minutes=30)
-        history.member(joined_at=joined, last_active_at=joined, activity=0)
+        history.member(joined_at=joined, last_active_at=joined, activity=0, caught_up=False)
     for _ in range(due):
         quiet_since = now - timedelta(days=10, minutes=30)
-        history.member(joined_at=now - timedelta(days=60), last_active_at=quiet_since)
+        history.member(joined_at=now - timedelta(days=60), last_active_at=quiet_since, caught_up=False)
     sid = history.session(session_starts)
     for mid in history.rng.sample(history.member_ids, due):
         history.rsvp(sid, mid, now - timedelta(days=2))

@@ -170,13 +170,18 @@ class History:
         last_active_at: datetime | None,
         delivery: str = "channel",
         history: bool = True,
+        caught_up: bool = True,
         activity: int | None = None,
         level: int | str | None = "random",
     ) -> int:
         rng, rows = self.rng, self.rows
         since = last_active_at or joined_at
-        # The check a year-old bot's scan left: the first stage not had yet, none after the last.
-        pending = [since + timedelta(days=d) for d in NUDGE_DAYS if since + timedelta(days=d, hours=1) > self.now]
+        # What the bot's last runs handled: the drip everything due by now, the hourly nudge scan everything
+        # due within the hour ahead; a member not `caught_up` is left due what fell due in the last hour.
+        drip_done = self.now if caught_up else self.now - timedelta(hours=1)
+        nudges_done = self.now + timedelta(hours=1) if caught_up else self.now - timedelta(hours=1)
+        # The check those runs left: the first stage not had yet, none after the last.
+        pending = [since + timedelta(days=d) for d in NUDGE_DAYS if since + timedelta(days=d) > nudges_done]
         check = pending[0] if pending and self.tier_id is not None else None
         mid = rows.add(
             "members",
@@ -229,8 +234,7 @@ class History:
                     "started_at": joined_at,
                     # The check the drip left: the first step not had yet (all recent joiners were greeted).
                     "drip_check_at": min(
-                        (t for _, offset in DRIP if (t := joined_at + offset) > self.now - timedelta(hours=1)),
-                        default=None,
+                        (t for _, offset in DRIP if (t := joined_at + offset) > drip_done), default=None
                     ),
                 },
             )
@@ -274,14 +278,14 @@ class History:
         # Every drip step whose time has passed was had (or skipped) when it came due.
         recent = joined_at > self.now - timedelta(days=30)
         for step_id, offset in DRIP if recent or not self.recent_progress else ():
-            if joined_at + offset <= self.now - timedelta(hours=1):
+            if joined_at + offset <= drip_done:
                 rows.add(
                     "onboarding_progress",
                     {"member_id": mid, "step_id": step_id, "outcome": "sent", "at": joined_at + offset},
                 )
         # Every nudge stage this quiet stretch has passed went out when it came due.
         for day in NUDGE_DAYS:
-            if since + timedelta(days=day, hours=1) <= self.now:
+            if since + timedelta(days=day) <= nudges_done:
                 rows.add(
                     "nudges",
                     {

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, String, cast, exists, literal, or_, select, union_all, update
+from sqlalchemy import ScalarSelect, String, cast, exists, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +20,7 @@ from storage.models import (
     PlatformIdentity,
     Rsvp,
 )
+from storage.repositories._keyset import Key, next_key, past
 from storage.repositories._upsert import insert_new
 from storage.repositories.members import current_members, grants_access
 
@@ -143,9 +144,9 @@ async def due_checks(
     session: AsyncSession,
     community_id: int,
     now: datetime,
-    after: tuple[datetime, int] | None,
+    after: Key | None,
     limit: int,
-) -> tuple[list[DripCheck], tuple[datetime, int] | None]:
+) -> tuple[list[DripCheck], Key | None]:
     """Memberships whose drip check is due by `now`, by (check time, id): the page after `after`, and
     where the next page starts (None after the last)."""
     in_community = select(Member.id).where(Member.id == Membership.member_id, Member.community_id == community_id)
@@ -161,17 +162,10 @@ async def due_checks(
         .limit(limit)
     )
     if after is not None:
-        after_at, after_id = after
-        query = query.where(
-            Membership.drip_check_at >= after_at, or_(Membership.drip_check_at > after_at, Membership.id > after_id)
-        )
+        query = query.where(past(Membership.drip_check_at, Membership.id, after))
     rows = (await session.execute(query)).all()
     checks = [DripCheck(int(r[0]), int(r[1]), r[2]) for r in rows]
-    if len(rows) < limit:
-        return checks, None
-    last_check = rows[-1][3]
-    assert last_check is not None  # the WHERE compares it
-    return checks, (last_check, checks[-1].id)
+    return checks, next_key(rows, limit, at=3, row_id=0)
 
 
 async def steps_had(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, set[str]]:

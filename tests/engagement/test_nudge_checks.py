@@ -31,6 +31,14 @@ async def stages_of(app: App, mid: int) -> list[str]:
         return list((await session.scalars(select(Nudge.stage).where(Nudge.member_id == mid).order_by(Nudge.id))).all())
 
 
+async def short_member(app: App, memory: MemoryPlatform) -> int:
+    """A member under the short steps, with the creator's account there to be told."""
+    app.services.engagement.nudges.policy = SHORT
+    await memory.command("creator", "help")
+    await become_member(memory, "u1", "Dana")
+    return await member_id(app, "u1")
+
+
 async def scan_on(app: App, clock: FakeClock, days: float) -> None:
     """Move the clock without running the jobs, then scan as the hourly job would."""
     clock.advance(timedelta(days=days))
@@ -40,10 +48,7 @@ async def scan_on(app: App, clock: FakeClock, days: float) -> None:
 async def test_a_scan_sets_each_next_check_at_the_next_stage_and_none_after_the_last(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    app.services.engagement.nudges.policy = SHORT
-    await memory.command("creator", "help")
-    await become_member(memory, "u1", "Dana")
-    mid = await member_id(app, "u1")
+    mid = await short_member(app, memory)
     joined = clock.now()
     await scan_on(app, clock, 0)
     assert await check_of(app, mid) == joined + timedelta(days=3)
@@ -72,10 +77,7 @@ async def test_a_scan_sets_each_next_check_at_the_next_stage_and_none_after_the_
 async def test_activity_after_every_stage_starts_the_checks_again(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    app.services.engagement.nudges.policy = SHORT
-    await memory.command("creator", "help")
-    await become_member(memory, "u1", "Dana")
-    mid = await member_id(app, "u1")
+    mid = await short_member(app, memory)
     for days in (HOURS_2, 3, 3, 3, 18 / 24):
         await scan_on(app, clock, days)
     assert await check_of(app, mid) is None
@@ -101,10 +103,7 @@ async def test_new_steps_redo_every_check(app: App, memory: MemoryPlatform, cloc
 
 
 async def test_opting_back_in_brings_the_check_back(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    app.services.engagement.nudges.policy = SHORT
-    await memory.command("creator", "help")
-    await become_member(memory, "u1", "Dana")
-    mid = await member_id(app, "u1")
+    mid = await short_member(app, memory)
     joined = clock.now()
     await app.services.preferences.set(mid, "nudges", "off")
     await scan_on(app, clock, 3 + HOURS_2)
@@ -119,10 +118,7 @@ async def test_opting_back_in_brings_the_check_back(app: App, memory: MemoryPlat
 async def test_an_ended_membership_stops_the_checks_and_a_new_one_brings_them_back(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    app.services.engagement.nudges.policy = SHORT
-    await memory.command("creator", "help")
-    await become_member(memory, "u1", "Dana")
-    mid = await member_id(app, "u1")
+    mid = await short_member(app, memory)
     async with app.database.session() as session:
         await session.execute(
             update(Membership).where(Membership.member_id == mid).values(status="canceled", ended_at=clock.now())

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, Community, ContentItem, Member, MemberPreferences, Membership, Nudge
 from storage.repositories import members
+from storage.repositories._keyset import Key, next_key, past
 from storage.repositories.engagement import Person, people, person
 from storage.repositories.members import stretch_start
 
@@ -34,9 +35,9 @@ async def candidates(
     checked_by: datetime,
     had_none_of: Sequence[str],
     gap: Gap | None,
-    after: tuple[datetime, int] | None,
+    after: Key | None,
     limit: int,
-) -> tuple[list[Person], tuple[datetime, int] | None]:
+) -> tuple[list[Person], Key | None]:
     """Current members due a check by `checked_by` whose quiet stretch started by `quiet_by` (and after
     `quiet_after`, when given), who had none of `had_none_of` this stretch, and who pass `gap`: by
     (check time, id), the page after `after`, and where the next page starts (None after the last).
@@ -58,22 +59,15 @@ async def candidates(
     )
     if quiet_after is not None:
         query = query.where(since > quiet_after)
-    if after is not None:  # keyset: past the last page's (check time, id); the scan sets checks after its pages
-        after_at, after_id = after
-        query = query.where(
-            Member.nudge_check_at >= after_at, or_(Member.nudge_check_at > after_at, Member.id > after_id)
-        )
+    if after is not None:  # past the last page's (check time, id); the scan sets checks after its pages
+        query = query.where(past(Member.nudge_check_at, Member.id, after))
     if gap is not None:
         query = query.where(
             MemberPreferences.nudges.is_not(False),
             ~exists().where(Nudge.member_id == Member.id, Nudge.sent_at > gap.since, Nudge.stage.in_(gap.stages)),
         )
     rows = (await session.execute(query)).all()
-    if len(rows) < limit:
-        return [person(row) for row in rows], None
-    last_check = rows[-1][-1]
-    assert last_check is not None  # the WHERE compares it
-    return [person(row) for row in rows], (last_check, int(rows[-1][0]))
+    return [person(row) for row in rows], next_key(rows, limit, at=-1, row_id=0)
 
 
 @dataclass(frozen=True)
@@ -95,9 +89,9 @@ async def due_checks(
     now: datetime,
     grace: timedelta,
     checked_by: datetime,
-    after: tuple[datetime, int] | None,
+    after: Key | None,
     limit: int,
-) -> tuple[list[Check], tuple[datetime, int] | None]:
+) -> tuple[list[Check], Key | None]:
     """Members whose nudge check is due by `checked_by`, by (check time, id): the page after `after`,
     and where the next page starts (None after the last)."""
     query = (
@@ -117,10 +111,7 @@ async def due_checks(
         .limit(limit)
     )
     if after is not None:
-        after_at, after_id = after
-        query = query.where(
-            Member.nudge_check_at >= after_at, or_(Member.nudge_check_at > after_at, Member.id > after_id)
-        )
+        query = query.where(past(Member.nudge_check_at, Member.id, after))
     rows = (await session.execute(query)).all()
     # Read apart, by id: as an EXISTS in the column list PostgreSQL hashed every open membership.
     ids = [r[0] for r in rows]
@@ -130,11 +121,7 @@ async def due_checks(
         Check(int(r[0]), r[1], bool(r[2]), bool(r[3]) and r[0] in open_ones, r[4] is not False, r[5], r[6])
         for r in rows
     ]
-    if len(rows) < limit:
-        return checks, None
-    last_check = rows[-1][7]
-    assert last_check is not None  # the WHERE compares it
-    return checks, (last_check, checks[-1].id)
+    return checks, next_key(rows, limit, at=7, row_id=0)
 
 
 async def set_checks(session: AsyncSession, checks: Mapping[int, datetime | None]) -> None:
