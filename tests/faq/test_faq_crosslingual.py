@@ -21,7 +21,7 @@ from bot.clock import FakeClock
 from bot.messages import Context
 from bot.platforms.memory import MemoryPlatform
 from bot.services.faq import Document, FaqAnswerer
-from bot.services.faq.calibrate import CROSS, CROSS_FEATURES, FEATURES
+from bot.services.faq.calibrate import CROSS, CROSS_FEATURES, FEATURES, GUARD_SIGNALS
 from bot.services.faq.semantic import Encoder, answer_sentences, passage_text
 from bot.services.faq.text import language, languages, text_languages
 from bot.settings import Settings
@@ -313,5 +313,7 @@ def test_a_message_in_another_language_is_ranked_by_meaning_and_decided_by_the_c
     assert answerer.answer("Jeg har glemt passordet").source_language == "en"
     english = answerer.answer("I have forgotten my password, what now?")
     assert english.doc is not None and english.source_language is None  # same language: the usual model
-    assert answerer.rank("I have forgotten my password, what now?").features.shape == (len(FEATURES) + 1,)
+    assert answerer.rank("I have forgotten my password, what now?").features.shape == (
+        len(FEATURES) + len(GUARD_SIGNALS),
+    )
     assert FaqAnswerer(docs).answer("我忘记密码了，怎么办？").source_language is None  # words only: never across

@@ -202,17 +202,26 @@ def test_decide_hybrid_answers_at_the_calibrated_threshold() -> None:
 
 
 def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() -> None:
-    clear = np.array([0.08, 0.08, 0.06, 0.8, 1.0, 0.05])  # lift, gap3, gap, coverage, views | pair
-    crowded = np.array([0.01, 0.005, 0.002, 0.1, 1 / 3, 0.01])
+    clear = np.array([0.08, 0.06, 0.8, 1.0, 0.08, 0.05])  # gap3, gap, coverage, views | lift, pair
+    crowded = np.array([0.005, 0.002, 0.1, 1 / 3, 0.01, 0.01])
     assert SHIPPED.confidence(clear) > MIN_CONFIDENCE > SHIPPED.confidence(crowded)
     below_level = clear.copy()
-    below_level[0] = -0.001  # no closer than a typical near miss: never answered
+    below_level[4] = -0.001  # no closer than a typical near miss: never answered
     assert SHIPPED.confidence(below_level) == 0.0
     split = clear.copy()
-    split[4], split[5] = 1 / 3, -0.001  # views split, and no closer than the runner-up's own question
+    split[3], split[5] = 1 / 3, -0.001  # views split, and no closer than the runner-up's own question
     assert SHIPPED.confidence(split) == 0.0
     split[5] = 0.001
     assert SHIPPED.confidence(split) > MIN_CONFIDENCE
+
+
+def test_how_far_above_the_near_miss_level_only_guards() -> None:
+    """A long message about an entry lands barely above the level; a clear lead still answers it."""
+    barely = np.array([0.04, 0.02, 0.3, 2 / 3, 0.001, 0.05])  # gap3, gap, coverage, views | lift, pair
+    far = barely.copy()
+    far[4] = 0.08
+    assert SHIPPED.confidence(barely) == pytest.approx(SHIPPED.confidence(far))
+    assert SHIPPED.confidence(barely) > MIN_CONFIDENCE
 
 
 @pytest.mark.xfail(
