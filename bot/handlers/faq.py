@@ -245,7 +245,9 @@ async def edit(ctx: Context, args: str) -> None:
 
 async def submit_edit(ctx: Context) -> None:
     values = _form_values(ctx)
-    draft = EntryDraft(values.get("question", ""), values.get("answer", ""), values.get("alt_questions", ""))
+    draft = EntryDraft(
+        values.get("question", ""), values.get("answer", ""), values.get("alt_questions", ""), lists_learned=True
+    )
     await _edited(ctx, values.get("key", ""), draft)
 
 

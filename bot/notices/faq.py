@@ -129,3 +129,5 @@ class Entry:
     question: str
     answer: str
     alt_questions: tuple[str, ...] = ()
+    learned_questions: tuple[str, ...] = ()
+    """Members' wordings learned from the inbox: the form lists them after the creator's own."""

@@ -130,6 +130,7 @@ class PrivacyService:
             touched.update(await repo.erase_rows(session, member_id, now))
             touched["stripe_events"] = await repo.scrub_stripe_events(session, [*customers, *subscriptions])
             touched.update(await repo.scrub_quotes(session, fingerprints))
+            touched["faq_learned_wordings"] = await repo.forget_learned_wordings(session, fingerprints)
         await erasures.checkpoint(self._database.engine)
         log.info("forgot member %s", member_id)
         touched["stripe_customers"] = await self._forget_at_stripe(customers)

@@ -44,6 +44,8 @@ class FaqEntry(Base):
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     alt_questions: Mapped[list[Any]] = mapped_column(default=list)
+    learned_questions: Mapped[list[Any]] = mapped_column(default=list)
+    """Members' wordings the creator pointed at this entry from the inbox, oldest first."""
     tags: Mapped[list[Any]] = mapped_column(default=list)
     source: Mapped[str] = mapped_column(String(20), default="file")  # file | chat
 

@@ -132,6 +132,7 @@ async def signature(session: AsyncSession, community_id: int) -> tuple[Any, ...]
                     length(FaqEntry.question)
                     + length(FaqEntry.answer)
                     + length(cast(FaqEntry.alt_questions, String))
+                    + length(cast(FaqEntry.learned_questions, String))
                     + length(cast(FaqEntry.tags, String))
                 ),
             ).where(FaqEntry.community_id == community_id)

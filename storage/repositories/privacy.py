@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy import String, Table, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, Membership, StripeEvent
+from storage.models import Base, FaqEntry, Membership, StripeEvent
 from storage.privacy import ERASED, FINGERPRINTS, POLICIES, QUOTED, SECOND_LINKS
 from storage.repositories import erasures
 from storage.repositories._upsert import affected
+
+MAX_WORDING = 300
+"""The longest learned wording (bot.services.faq.entries.MAX_QUESTION): a longer question was clipped."""
 
 
 def tables() -> list[tuple[str, Table]]:
@@ -112,3 +115,22 @@ async def scrub_quotes(session: AsyncSession, fingerprints: Sequence[str]) -> di
         for name, columns in QUOTED.items()
         if name in by_name
     }
+
+
+async def forget_learned_wordings(session: AsyncSession, fingerprints: Sequence[str]) -> int:
+    """Drop the member's own wordings from the FAQ entries that learned them; entries touched.
+
+    A learned wording is the member's question as they typed it (spaces collapsed, clipped), so it is
+    matched whole rather than blanked: "[erased]" would be a question the FAQ answers.
+    """
+    theirs = {" ".join(f.split()).casefold() for f in fingerprints}
+    theirs |= {f[:MAX_WORDING] for f in theirs}
+    touched = 0
+    for entry in (
+        await session.scalars(select(FaqEntry).where(cast(FaqEntry.learned_questions, String) != "[]"))
+    ).all():
+        kept = [w for w in entry.learned_questions or () if str(w).casefold() not in theirs]
+        if len(kept) != len(entry.learned_questions or ()):
+            entry.learned_questions = kept
+            touched += 1
+    return touched

@@ -3,10 +3,15 @@ the member gets that answer, and the member's wording answers the next member.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.app import App
+from bot.clock import FakeClock
+from bot.community.loader import load_community
 from bot.platforms.memory import MemoryPlatform
+from bot.services.importer import import_community
 from storage.models import FaqEntry, FaqQuestion
 
 # Not the sample's words for *pause*: the bot does not answer it with pause-membership at first.
@@ -40,7 +45,7 @@ async def test_linking_a_missed_question_answers_the_member_and_teaches_the_bot(
         f"Sent Alice the answer of `pause-membership`, and learned their wording of #{row.id} as another way to ask it."
     ]
     pause = await entry(app, "pause-membership")
-    assert FREEZE in pause.alt_questions
+    assert FREEZE in pause.learned_questions
     [dm] = memory.dms_to("alice")
     assert "pause for one, two or three months" in dm.text or "pause for one, two or three months" in " ".join(
         getattr(b, "text", "") for b in dm.blocks
@@ -54,7 +59,7 @@ async def test_linking_a_missed_question_answers_the_member_and_teaches_the_bot(
 
     twice = await memory.command("creator", "faq", f"link {row.id} pause-membership")
     assert twice.texts == ["That question has already been dealt with."]
-    assert (await entry(app, "pause-membership")).alt_questions.count(FREEZE) == 1
+    assert (await entry(app, "pause-membership")).learned_questions.count(FREEZE) == 1
 
 
 async def test_a_thumbs_down_then_link_moves_the_wording_to_the_right_entry(app: App, memory: MemoryPlatform) -> None:
@@ -71,7 +76,7 @@ async def test_a_thumbs_down_then_link_moves_the_wording_to_the_right_entry(app:
     await memory.command("bob", "ask", wrong)
 
     assert (await last_question(app)).cited == "faq:pause-membership"
-    assert wrong in (await entry(app, "pause-membership")).alt_questions
+    assert wrong in (await entry(app, "pause-membership")).learned_questions
 
 
 async def test_link_needs_a_question_and_a_known_key_and_the_creator(app: App, memory: MemoryPlatform) -> None:
@@ -87,4 +92,48 @@ async def test_link_needs_a_question_and_a_known_key_and_the_creator(app: App, m
     assert "no-such-entry" in unknown.texts[0]
     assert "creator" in member.texts[0].lower() or "only" in member.texts[0].lower()
     assert (await last_question(app)).status == "unanswered"
-    assert "Do you ship printed workbooks to Iceland?" not in (await entry(app, "pause-membership")).alt_questions
+    assert "Do you ship printed workbooks to Iceland?" not in (await entry(app, "pause-membership")).learned_questions
+
+
+async def _learn(app: App, memory: MemoryPlatform, wording: str, key: str) -> None:
+    await memory.command("creator", "help")
+    await memory.command("alice", "ask", wording)
+    row = await last_question(app)
+    if row.status == "answered":
+        await memory.click("alice", f"faq.down:{row.id}")
+    await memory.command("creator", "faq", f"link {row.id} {key}")
+
+
+async def test_a_learned_wording_survives_importing_the_community_folder_again(
+    app: App, memory: MemoryPlatform, clock: FakeClock, community_path: Path
+) -> None:
+    await _learn(app, memory, FREEZE, "pause-membership")
+    before = await entry(app, "pause-membership")
+
+    await import_community(app.database, load_community(community_path), clock.now())  # `membot import` again
+
+    after = await entry(app, "pause-membership")
+    assert (after.alt_questions, after.learned_questions) == (before.alt_questions, [FREEZE])
+    await memory.command("bob", "ask", FREEZE)
+    assert (await last_question(app)).cited == "faq:pause-membership"
+
+
+async def test_the_edit_form_lists_learned_wordings_and_leaving_one_out_forgets_it(
+    app: App, memory: MemoryPlatform
+) -> None:
+    await _learn(app, memory, FREEZE, "pause-membership")
+    original = await entry(app, "pause-membership")
+    [form] = (await memory.command("creator", "faq", "edit pause-membership")).forms
+    listed = {f.name: f.initial for f in form.fields}["alt_questions"].splitlines()
+    assert listed == [*original.alt_questions, FREEZE]
+
+    typed = await memory.command("creator", "faq", f"edit pause-membership {original.question} | {original.answer}")
+    assert "Updated" in typed.texts[0]
+    assert (await entry(app, "pause-membership")).learned_questions == [FREEZE]  # a typed edit never shows them
+
+    values = {"key": "pause-membership", "question": original.question, "answer": original.answer}
+    await memory.submit("creator", "faq.edit", {**values, "alt_questions": "\n".join(listed)})
+    kept = await entry(app, "pause-membership")
+    assert (kept.alt_questions, kept.learned_questions) == (original.alt_questions, [FREEZE])
+    await memory.submit("creator", "faq.edit", {**values, "alt_questions": "\n".join(listed[:-1])})
+    assert (await entry(app, "pause-membership")).learned_questions == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -262,3 +263,21 @@ def test_shared_words_break_a_tie_in_meaning() -> None:
     lexical_top = FaqAnswerer(ENGLISH).index.lexical("which glazes are food safe").score.max()
     assert decision.candidates[0].score == pytest.approx(1.0 + LEXICAL_WEIGHT * lexical_top, abs=1e-5)
     assert answerer.relates("which glazes are food safe") and not answerer.relates("thanks!")
+
+
+def test_a_learned_wording_teaches_the_hybrid_engine_its_meaning_and_not_its_words(encoder: Encoder) -> None:
+    wording = "hey folks, quick one: any chance my buddy could tag along some evening?"
+    chatty = "hey folks, quick one: any chance of an evening slot?"  # shares the small talk only
+    taught = [replace(d, learned_titles=(wording,)) if d.doc_id == "guest-pass" else d for d in ENGLISH]
+    hybrid, untaught = FaqAnswerer(taught, encoder), FaqAnswerer(ENGLISH, encoder)
+    lexical = FaqAnswerer(taught)
+    guest = [d.doc_id for d in ENGLISH].index("guest-pass")
+
+    assert hybrid.answer(wording).doc is not None and hybrid.answer(wording).doc.doc_id == "guest-pass"
+    assert hybrid.semantic is not None and untaught.semantic is not None
+    assert hybrid.semantic.views(hybrid.semantic.encode(wording)).title[guest] > 0.99
+    # The small talk lends guest-pass nothing in the hybrid engine's lexical scores...
+    assert np.array_equal(hybrid.index.lexical(chatty).coverage, untaught.index.lexical(chatty).coverage)
+    # ...while the lexical engine, which has only words, learns them.
+    assert lexical.index.lexical(chatty).coverage[guest] > untaught.index.lexical(chatty).coverage[guest]
+    assert lexical.answer(wording).doc is not None and lexical.answer(wording).doc.doc_id == "guest-pass"

@@ -75,6 +75,7 @@ async def seed(app: App, memory: MemoryPlatform, clock: FakeClock) -> int:
     async with app.database.session() as session:
         asked = await session.scalar(select(FaqQuestion).where(FaqQuestion.question.contains("lefties")))
     await memory.click("uzed", f"faq.forward:{asked.id}")  # forwarded: the creator's DM quotes it
+    await memory.command("creator", "faq", f"link {asked.id} pause-membership")  # their wording is learned
     await memory.submit("creator", "analytics.note", {"member_id": str(asked.member_id), "note": "How are you doing?"})
     await app.settle()
     await memory.post(

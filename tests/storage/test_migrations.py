@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, select, text
 
+from bot.community.loader import load_community
+from bot.services.importer import import_community
 from storage.database import Database
-from storage.migrate import current_revision, upgrade
-from storage.models import Base
+from storage.migrate import alembic_config, current_revision, upgrade
+from storage.models import Base, FaqEntry, FaqQuestion
+from tests.conftest import SAMPLE
 
 VERSIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations" / "versions"
 
@@ -50,3 +56,50 @@ async def test_schema_has_the_tables_the_design_names(db: Database) -> None:
         "member_preferences",
     ):
         assert table in found
+
+
+async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alternatives(tmp_path: Path) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    await upgrade(database)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    await import_community(database, load_community(SAMPLE), now)
+    async with database.session() as session:
+        entry = await session.scalar(select(FaqEntry).where(FaqEntry.key == "pause-membership"))
+        assert entry is not None and entry.alt_questions
+        community_id, creators = entry.community_id, list(entry.alt_questions)
+        session.add_all(
+            [
+                FaqQuestion(
+                    community_id=community_id,
+                    question="can I  freeze it\nfor summer?",
+                    status="resolved",
+                    place={"learned_into": "pause-membership"},
+                    asked_at=now,
+                ),
+                FaqQuestion(
+                    community_id=community_id, question="not learned", status="unanswered", place={}, asked_at=now
+                ),
+            ]
+        )
+
+    def back_to_0011(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(back_to_0011)
+        # Before 0012 the inbox appended the wording to alt_questions.
+        await connection.execute(
+            text("UPDATE faq_entries SET alt_questions = :alts WHERE key = 'pause-membership'"),
+            {"alts": json.dumps([*creators, "can I freeze it for summer?"])},
+        )
+    await upgrade(database)
+
+    async with database.session() as session:
+        moved = await session.scalar(select(FaqEntry).where(FaqEntry.key == "pause-membership"))
+        others = (await session.scalars(select(FaqEntry).where(FaqEntry.key != "pause-membership"))).all()
+    assert moved is not None
+    assert (moved.alt_questions, moved.learned_questions) == (creators, ["can I freeze it for summer?"])
+    assert others and all(e.learned_questions == [] for e in others)
+    await database.dispose()

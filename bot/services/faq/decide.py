@@ -127,7 +127,7 @@ class FaqAnswerer:
         calibration: Calibration = SHIPPED,
         cross_calibration: Calibration = CROSS,
     ) -> None:
-        self.index = FaqIndex.build(documents)
+        self.index = FaqIndex.build(documents, learned=encoder is None)
         self.calibration = calibration
         self.cross_calibration = cross_calibration
         self.semantic = SemanticIndex.build(documents, encoder, cache) if encoder is not None else None

@@ -20,22 +20,30 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 300
 MAX_ANSWER = 3000
 MAX_ALTS = 10
+MAX_LEARNED = 10
+"""Members' wordings an entry keeps (the newest); the creator's own alternatives are apart."""
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_WORDS = 8
 
 
 def entry_data(row: FaqEntry) -> Entry:
     """An entry as the views show it (plain data, not the stored row)."""
-    return Entry(row.key, row.question, row.answer, tuple(row.alt_questions or ()))
+    return Entry(row.key, row.question, row.answer, tuple(row.alt_questions or ()), tuple(row.learned_questions or ()))
 
 
 @dataclass(frozen=True)
 class EntryDraft:
-    """What the creator typed; `alt_questions` is one per line."""
+    """What the creator typed; `alt_questions` is one per line.
+
+    ``lists_learned``: the creator edited a form that listed the entry's learned wordings among the
+    alternatives, so a learned wording left out is forgotten. A typed `/faq edit` never shows them,
+    and keeps them all.
+    """
 
     question: str
     answer: str
     alt_questions: str = ""
+    lists_learned: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,10 +51,15 @@ class CleanEntry:
     question: str
     answer: str
     alt_questions: tuple[str, ...]
+    learned_questions: tuple[str, ...] = ()
 
 
-def validate(draft: EntryDraft) -> CleanEntry:
-    """Check every field; the first problem is raised as a `UserError` and nothing is saved."""
+def validate(draft: EntryDraft, learned: Sequence[str] = ()) -> CleanEntry:
+    """Check every field; the first problem is raised as a `UserError` and nothing is saved.
+
+    ``learned``: the entry's learned wordings. Lines of the draft that repeat one stay learned (and
+    do not count towards the creator's own alternatives).
+    """
     question = " ".join(draft.question.split())
     answer = draft.answer.strip()
     if not question:
@@ -57,13 +70,23 @@ def validate(draft: EntryDraft) -> CleanEntry:
         raise UserError("faq.errors.empty_answer")
     if len(answer) > MAX_ANSWER:
         raise UserError("faq.errors.long_answer", count=len(answer), limit=MAX_ANSWER)
-    alts = tuple(dict.fromkeys(" ".join(line.split()) for line in draft.alt_questions.splitlines() if line.strip()))
+    lines = tuple(dict.fromkeys(" ".join(line.split()) for line in draft.alt_questions.splitlines() if line.strip()))
+    listed = {line.casefold() for line in lines}
+    kept = tuple(w for w in learned if not draft.lists_learned or w.casefold() in listed)
+    is_learned = {w.casefold() for w in kept}
+    alts = tuple(line for line in lines if line.casefold() not in is_learned)
     if len(alts) > MAX_ALTS:
         raise UserError("faq.errors.too_many_alts", count=len(alts), limit=MAX_ALTS)
     for alt in alts:
         if len(alt) > MAX_QUESTION:
             raise UserError("faq.errors.long_entry_question", count=len(alt), limit=MAX_QUESTION)
-    return CleanEntry(question, answer, tuple(a for a in alts if a.casefold() != question.casefold()))
+    folded = question.casefold()
+    return CleanEntry(
+        question,
+        answer,
+        tuple(a for a in alts if a.casefold() != folded),
+        tuple(w for w in kept if w.casefold() != folded),
+    )
 
 
 def unique_key(question: str, taken: set[str]) -> str:
@@ -101,6 +124,7 @@ class FaqEntries:
                 question=clean.question,
                 answer=clean.answer,
                 alt_questions=list(clean.alt_questions),
+                learned_questions=[],
                 tags=[],
                 source="chat",
             )
@@ -111,9 +135,10 @@ class FaqEntries:
     async def edit(self, key: str, draft: EntryDraft) -> FaqEntry:
         async with self._database.session() as session:
             entry = await self._find(session, key)
-            clean = validate(draft)
+            clean = validate(draft, tuple(entry.learned_questions or ()))
             await self._refuse_duplicate(session, clean.question, except_key=entry.key)
             entry.question, entry.answer, entry.alt_questions = clean.question, clean.answer, list(clean.alt_questions)
+            entry.learned_questions = list(clean.learned_questions)
         self._knowledge.invalidate()
         log.info("faq entry %s edited in chat", entry.key)
         return entry

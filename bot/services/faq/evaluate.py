@@ -158,7 +158,7 @@ def evaluate_learning(
     """Replay ``questions`` as a stream in a seeded shuffled order, learning as the creator would.
 
     Whenever the bot abstains or answers wrongly on an in-scope message, the expected entry
-    gets the message as an alternative question (what saving an inbox answer or picking the
+    gets the message as a learned wording (what saving an inbox answer or picking the
     right entry after a 👎 does in the app) and the index is rebuilt; the vector cache means
     only the new phrasing is encoded. Returns the metrics of each half of the stream: the
     second half shows what the learning bought. Two more figures of the second half put them in
@@ -182,7 +182,7 @@ def evaluate_learning(
         ranked.append(decision.candidates[0].doc.doc_id if decision.candidates else None)
         if question.expected in entries and answer != question.expected:
             entry = entries[question.expected]
-            entries[question.expected] = replace(entry, alt_titles=(*entry.alt_titles, question.q))
+            entries[question.expected] = replace(entry, learned_titles=(*entry.learned_titles, question.q))
             answerer = FaqAnswerer(list(entries.values()), encoder, cache)
             learned += 1
     expected = [questions[i].expected for i in order]

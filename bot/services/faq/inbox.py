@@ -15,7 +15,7 @@ from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
-from bot.services.faq.entries import MAX_ALTS, MAX_ANSWER, MAX_QUESTION, check_key, unique_key
+from bot.services.faq.entries import MAX_ANSWER, MAX_LEARNED, MAX_QUESTION, check_key, unique_key
 from bot.services.faq.knowledge import Knowledge
 from bot.services.faq.replies import ReplyService
 from bot.services.presence import Presence
@@ -111,6 +111,7 @@ class FaqInbox(DomainService):
                 question=row.question,
                 answer=row.answer,
                 alt_questions=[],
+                learned_questions=[],
                 tags=[],
                 source="chat",
             )
@@ -134,11 +135,12 @@ class FaqInbox(DomainService):
             if entry is None:
                 raise UserError("faq.errors.unknown_key", entry=check_key(key))
             wording = " ".join(row.question.split())[:MAX_QUESTION]
-            known = {q.casefold() for q in (entry.question, *(entry.alt_questions or ()))}
+            known = {
+                q.casefold() for q in (entry.question, *(entry.alt_questions or ()), *(entry.learned_questions or ()))
+            }
             if wording.casefold() not in known:
                 # Newest first within the limit: the oldest learned wordings make room.
-                alts = [*(entry.alt_questions or ()), wording]
-                entry.alt_questions = alts[-MAX_ALTS:] if len(alts) > MAX_ALTS else alts
+                entry.learned_questions = [*(entry.learned_questions or ()), wording][-MAX_LEARNED:]
             row.answer, row.status, row.resolved_at = entry.answer, "resolved", self._clock.now()
             row.cited = f"faq:{entry.key}"
             row.place = {**(row.place or {}), "learned_into": entry.key}

@@ -38,10 +38,15 @@ class Document:
     answer: str
     alt_titles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    learned_titles: tuple[str, ...] = ()
+    """Members' own wordings that the creator pointed at this entry from the inbox. The encoder
+    reads them like the other titles; next to it, the lexical index does not: a chatty message's words are
+    not the entry's words, and as lexical evidence they lent the entry to the next chatty message
+    about something else (measured with ``membot faq eval --learn``)."""
 
     @property
     def titles(self) -> tuple[str, ...]:
-        """Every question-like phrasing: the title first, then the alternatives."""
+        """Every question-like phrasing the creator wrote: the title first, then the alternatives."""
         return (self.title, *self.alt_titles)
 
 
@@ -145,7 +150,9 @@ class FaqIndex:
         self._ngram = ngram
 
     @classmethod
-    def build(cls, documents: Iterable[Document]) -> FaqIndex:
+    def build(cls, documents: Iterable[Document], learned: bool = True) -> FaqIndex:
+        """``learned``: index the documents' learned wordings too (the lexical engine's only way to
+        learn; the hybrid engine leaves them to the encoder, see :attr:`Document.learned_titles`)."""
         docs = list(documents)
         seen: set[str] = set()
         for doc in docs:
@@ -159,7 +166,7 @@ class FaqIndex:
         owners: list[int] = []
         for i, doc in enumerate(docs):
             tags = tokenize(" ".join(doc.tags), stems)
-            for title in doc.titles:
+            for title in (*doc.titles, *doc.learned_titles) if learned else doc.titles:
                 title_passages.append(tokenize(title, stems) + tags)
                 ngram_passages.append(char_ngrams(title))
                 owners.append(i)

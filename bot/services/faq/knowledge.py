@@ -84,6 +84,7 @@ async def load_documents(session: Session, community_id: int) -> tuple[list[Docu
                 text=entry.answer,
                 answer=entry.answer,
                 alt_titles=tuple(str(q) for q in entry.alt_questions or ()),
+                learned_titles=tuple(str(q) for q in entry.learned_questions or ()),
                 tags=tuple(str(t) for t in entry.tags or ()),
             )
         )

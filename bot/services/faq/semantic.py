@@ -192,7 +192,7 @@ class SemanticIndex:
         titles: list[str] = []
         owner: list[int] = []
         for i, doc in enumerate(documents):
-            for title in doc.titles:
+            for title in (*doc.titles, *doc.learned_titles):
                 titles.append(title)
                 owner.append(i)
         sentences: list[str] = []
