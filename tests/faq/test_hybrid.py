@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from bot.services.faq import Document, FaqAnswerer
-from bot.services.faq.calibrate import MIN_CONFIDENCE, SHIPPED
+from bot.services.faq.calibrate import FEATURES, GUARD_SIGNALS, MIN_CONFIDENCE, SHIPPED
 from bot.services.faq.decide import LEXICAL_WEIGHT, decide_hybrid
 from bot.services.faq.index import Hit
 from bot.services.faq.semantic import (
@@ -202,9 +202,9 @@ def test_decide_hybrid_answers_at_the_calibrated_threshold() -> None:
     assert decision.confidence == pytest.approx(0.99) and decision.score == pytest.approx(0.9)
 
 
-def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() -> None:
-    clear = np.array([0.08, 0.06, 0.8, 1.0, 0.08, 0.05])  # gap3, gap, coverage, views | lift, pair
-    crowded = np.array([0.005, 0.002, 0.1, 1 / 3, 0.01, 0.01])
+def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_three_guards() -> None:
+    clear = np.array([0.08, 0.06, 0.8, 1.0, 0.08, 0.05, 0.0])  # gap3, gap, coverage, views | lift, pair, learned
+    crowded = np.array([0.005, 0.002, 0.1, 1 / 3, 0.01, 0.01, 0.0])
     assert SHIPPED.confidence(clear) > MIN_CONFIDENCE > SHIPPED.confidence(crowded)
     below_level = clear.copy()
     below_level[4] = -0.001  # no closer than a typical near miss: never answered
@@ -214,11 +214,14 @@ def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() 
     assert SHIPPED.confidence(split) == 0.0
     split[5] = 0.001
     assert SHIPPED.confidence(split) > MIN_CONFIDENCE
+    resembles = clear.copy()
+    resembles[6] = 1.0  # only a member's learned wording, which the message merely resembles, picks the entry
+    assert SHIPPED.confidence(resembles) == 0.0
 
 
 def test_how_far_above_the_near_miss_level_only_guards() -> None:
     """A long message about an entry lands barely above the level; a clear lead still answers it."""
-    barely = np.array([0.04, 0.02, 0.3, 2 / 3, 0.001, 0.05])  # gap3, gap, coverage, views | lift, pair
+    barely = np.array([0.04, 0.02, 0.3, 2 / 3, 0.001, 0.05, 0.0])  # gap3, gap, coverage, views | lift, pair, learned
     far = barely.copy()
     far[4] = 0.08
     assert SHIPPED.confidence(barely) == pytest.approx(SHIPPED.confidence(far))
@@ -281,3 +284,18 @@ def test_a_learned_wording_teaches_the_hybrid_engine_its_meaning_and_not_its_wor
     # ...while the lexical engine, which has only words, learns them.
     assert lexical.index.lexical(chatty).coverage[guest] > untaught.index.lexical(chatty).coverage[guest]
     assert lexical.answer(wording).doc is not None and lexical.answer(wording).doc.doc_id == "guest-pass"
+
+
+def test_the_learned_guard_fires_when_only_a_resembling_learned_wording_picks_the_entry() -> None:
+    wording = "hey folks, quick one: could my buddy tag along some evening?"
+    taught = [replace(d, learned_titles=(wording,)) if d.doc_id == "guest-pass" else d for d in ENGLISH]
+    answerer = FaqAnswerer(taught, WordEncoder())
+    learned = len(FEATURES) + GUARD_SIGNALS.index("learned")
+
+    resembling = answerer.rank("hey folks, quick one: could the kiln fire my bowls?")  # the small talk only
+    again = answerer.rank(wording)
+    own = answerer.rank("Can I bring a friend to the studio?")  # guest-pass's own question
+
+    assert [r.hits[0].doc.doc_id for r in (resembling, again, own)] == ["guest-pass"] * 3
+    assert (resembling.features[learned], again.features[learned], own.features[learned]) == (1.0, 0.0, 0.0)
+    assert answerer.answer(wording).doc is not None

@@ -136,6 +136,10 @@ def answer_sentences(doc: Document) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) >= MIN_SENTENCE_CHARS]
 
 
+SAME_WORDING = 0.97
+"""Cosine at which a message is a learned wording again, give or take case, punctuation or a word."""
+
+
 @dataclass(frozen=True)
 class Views:
     """Per document, in the documents' order: best title, passage and best sentence cosine."""
@@ -174,6 +178,7 @@ class SemanticIndex:
         n_docs: int,
         sentences: np.ndarray | None = None,
         sentence_owner: np.ndarray | None = None,
+        learned: np.ndarray | None = None,
     ) -> None:
         self.encoder = encoder
         self._titles = titles
@@ -184,6 +189,8 @@ class SemanticIndex:
             sentences if sentences is not None else np.zeros((0, titles.shape[1] if titles.ndim == 2 else 0))
         )
         self._sentence_owner = sentence_owner if sentence_owner is not None else np.zeros(0, dtype=np.int32)
+        self._learned = learned if learned is not None else np.zeros(len(owner), dtype=bool)
+        """Per title row: a member's wording learned from the inbox (:attr:`Document.learned_titles`)."""
         self._level: float | None = None
 
     @classmethod
@@ -191,10 +198,12 @@ class SemanticIndex:
         cache = cache if cache is not None else VectorCache()
         titles: list[str] = []
         owner: list[int] = []
+        learned: list[bool] = []
         for i, doc in enumerate(documents):
             for title in (*doc.titles, *doc.learned_titles):
                 titles.append(title)
                 owner.append(i)
+            learned += [False] * len(doc.titles) + [True] * len(doc.learned_titles)
         sentences: list[str] = []
         sentence_owner: list[int] = []
         for i, doc in enumerate(documents):
@@ -213,6 +222,7 @@ class SemanticIndex:
             len(documents),
             title_vectors[len(titles) :],
             np.array(sentence_owner, dtype=np.int32),
+            np.array(learned, dtype=bool),
         )
         _ = index.level  # measured while building (in the builder's thread), not on the first question
         return index
@@ -252,6 +262,17 @@ class SemanticIndex:
         for row in np.flatnonzero(self._owner == neighbour):
             best = max(best, self._fused_one(doc, self._titles[row]))
         return best
+
+    def rests_on_learned(self, doc: int, query: np.ndarray) -> bool:
+        """Whether ``doc``'s title match is a learned wording that ``query`` only resembles: closer
+        than any title the creator wrote, yet not the same wording (cosine below :data:`SAME_WORDING`)."""
+        rows = self._owner == doc
+        learned = rows & self._learned
+        if not learned.any():
+            return False
+        closest = float((self._titles[learned] @ query).max())
+        own = float((self._titles[rows & ~self._learned] @ query).max(initial=-1.0))
+        return own < closest < SAME_WORDING
 
     def _fused_one(self, doc: int, query: np.ndarray) -> float:
         title = float((self._titles[self._owner == doc] @ query).max(initial=-1.0))
