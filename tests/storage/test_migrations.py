@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import json
+import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import JSON, Connection, String, column, inspect, select, text, update
+from sqlalchemy import table as table_clause
 
 from bot.community.loader import load_community
 from bot.services.importer import import_community
 from storage.database import Database
 from storage.migrate import alembic_config, current_revision, upgrade
 from storage.models import Base, FaqEntry, FaqQuestion
-from tests.conftest import SAMPLE
+from tests.conftest import PG_URL, SAMPLE, _pg_reason
 
 VERSIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations" / "versions"
 
@@ -58,8 +61,31 @@ async def test_schema_has_the_tables_the_design_names(db: Database) -> None:
         assert table in found
 
 
-async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alternatives(tmp_path: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database of the test's own, with no schema yet (the shared ones are always at head)."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+        yield database
+        await database.dispose()
+        return
+    if reason := _pg_reason():
+        pytest.skip(reason)
+    schema, admin = f"membot_mig_{uuid.uuid4().hex[:10]}", Database(PG_URL)
+    async with admin.engine.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = Database(PG_URL, schema=schema)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        async with admin.engine.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alternatives(empty_db: Database) -> None:
+    database = empty_db
     await upgrade(database)
     now = datetime(2026, 12, 1, tzinfo=UTC)
     await import_community(database, load_community(SAMPLE), now)
@@ -90,9 +116,11 @@ async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alterna
     async with database.engine.begin() as connection:
         await connection.run_sync(back_to_0011)
         # Before 0012 the inbox appended the wording to alt_questions.
+        old = table_clause("faq_entries", column("key", String), column("alt_questions", JSON))
         await connection.execute(
-            text("UPDATE faq_entries SET alt_questions = :alts WHERE key = 'pause-membership'"),
-            {"alts": json.dumps([*creators, "can I freeze it for summer?"])},
+            update(old)
+            .where(old.c.key == "pause-membership")
+            .values(alt_questions=[*creators, "can I freeze it for summer?"])
         )
     await upgrade(database)
 
@@ -102,4 +130,3 @@ async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alterna
     assert moved is not None
     assert (moved.alt_questions, moved.learned_questions) == (creators, ["can I freeze it for summer?"])
     assert others and all(e.learned_questions == [] for e in others)
-    await database.dispose()
