@@ -33,6 +33,8 @@ POLICIES: dict[str, TablePolicy] = {
     "communities": TablePolicy(None, "none"),
     "tiers": TablePolicy(None, "none"),
     "content_items": TablePolicy(None, "none"),
+    # learned_questions may hold a member's own wording: forgetting them removes it whole
+    # (storage.repositories.privacy.forget_learned_wordings), the entry stays.
     "faq_entries": TablePolicy(None, "none"),
     "live_sessions": TablePolicy(None, "none"),
     "live_series": TablePolicy(None, "none"),  # a weekly timetable: no member in it
