@@ -40,9 +40,9 @@ class Document:
     tags: tuple[str, ...] = ()
     learned_titles: tuple[str, ...] = ()
     """Members' own wordings that the creator pointed at this entry from the inbox. The encoder
-    reads them like the other titles; next to it, the lexical index does not: a chatty message's words are
-    not the entry's words, and as lexical evidence they lent the entry to the next chatty message
-    about something else (measured with ``membot faq eval --learn``)."""
+    reads them like the other titles. Beside an encoder the lexical index leaves them out: a chatty
+    message's words are not the entry's words, and as lexical evidence they lent the entry to the
+    next chatty message about something else (measured with ``membot faq eval --learn``)."""
 
     @property
     def titles(self) -> tuple[str, ...]:
