@@ -29,7 +29,10 @@ Three a-priori guards (no fitted value) come first, on three more signals:
   replays of the six dev sets (six shuffles each), answers that rested on a learned wording with
   only one of the entry's own views agreeing were right 10 times and wrong 14 times; with both
   agreeing, right 28 times and wrong twice. A message that *is* a learned wording again
-  (``semantic.SAME_WORDING``) is answered as before;
+  (``semantic.SAME_WORDING``) is answered as before. Measured and not kept: ranking such a
+  message again without the learned wordings (no replay figure changed), and lowering each
+  learned wording's score by how much closer it comes to other entries than their own questions
+  do (about as many wrong answers as without the guard);
 * ``pair``: the top document's semantic score minus the best score the runner-up's *own
   questions* get on the top document. When the encoder's three views do not agree by majority
   on the top document, the message must be closer to it than the runner-up's question is;
