@@ -121,6 +121,10 @@ class InboxItem:
     earlier: str | None  # the thread's first question, for a follow-up
 
 
+FORM_TEXT = 2900
+"""Characters of one multiline form field that every platform shows whole (Slack: 3,000)."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """An FAQ entry as the creator edits and lists it."""
@@ -131,3 +135,14 @@ class Entry:
     alt_questions: tuple[str, ...] = ()
     learned_questions: tuple[str, ...] = ()
     """Members' wordings learned from the inbox: the form lists them after the creator's own."""
+
+    @property
+    def form_lists_learned(self) -> bool:
+        """Whether the edit form's one "other ways to ask it" field holds the learned wordings too:
+        only while everything fits in the smallest platform text box (Slack's 3,000 characters),
+        so that nothing listed is clipped and a wording the form did not show is never forgotten."""
+        return len("\n".join((*self.alt_questions, *self.learned_questions))) <= FORM_TEXT
+
+    @property
+    def form_alternatives(self) -> tuple[str, ...]:
+        return (*self.alt_questions, *self.learned_questions) if self.form_lists_learned else self.alt_questions

@@ -191,7 +191,7 @@ def entry_form(t: Translator, entry: Entry | None = None) -> Form:
             t("faq.form.alt_questions"),
             kind="multiline",
             required=False,
-            initial="\n".join((*entry.alt_questions, *entry.learned_questions)) if entry else "",
+            initial="\n".join(entry.form_alternatives) if entry else "",
             placeholder=t("faq.form.alt_hint"),
         ),
     ]

@@ -137,3 +137,22 @@ async def test_the_edit_form_lists_learned_wordings_and_leaving_one_out_forgets_
     assert (kept.alt_questions, kept.learned_questions) == (original.alt_questions, [FREEZE])
     await memory.submit("creator", "faq.edit", {**values, "alt_questions": "\n".join(listed[:-1])})
     assert (await entry(app, "pause-membership")).learned_questions == []
+
+
+async def test_learned_wordings_too_long_for_one_form_field_are_not_listed_and_so_not_forgotten(
+    app: App, memory: MemoryPlatform
+) -> None:
+    await memory.command("creator", "help")
+    wordings = [f"Member wording number {n}: " + "so " * 90 + "can I pause?" for n in range(10)]  # ~300 characters each
+    async with app.database.session() as session:
+        row = await session.scalar(select(FaqEntry).where(FaqEntry.key == "pause-membership"))
+        assert row is not None
+        row.learned_questions = wordings
+    original = await entry(app, "pause-membership")
+    [form] = (await memory.command("creator", "faq", "edit pause-membership")).forms
+    listed = {f.name: f.initial for f in form.fields}["alt_questions"]
+    assert listed.splitlines() == original.alt_questions  # the creator's own only: all of them would not fit
+
+    values = {"key": "pause-membership", "question": original.question, "answer": original.answer}
+    await memory.submit("creator", "faq.edit", {**values, "alt_questions": listed})
+    assert (await entry(app, "pause-membership")).learned_questions == wordings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.notices.faq import Entry
 from bot.services.community import CommunityContext
@@ -36,8 +36,8 @@ class EntryDraft:
     """What the creator typed; `alt_questions` is one per line.
 
     ``lists_learned``: the creator edited a form that listed the entry's learned wordings among the
-    alternatives, so a learned wording left out is forgotten. A typed `/faq edit` never shows them,
-    and keeps them all.
+    alternatives (`Entry.form_lists_learned`), so a learned wording left out is forgotten. A typed
+    `/faq edit` never shows them, and keeps them all.
     """
 
     question: str
@@ -135,7 +135,8 @@ class FaqEntries:
     async def edit(self, key: str, draft: EntryDraft) -> FaqEntry:
         async with self._database.session() as session:
             entry = await self._find(session, key)
-            clean = validate(draft, tuple(entry.learned_questions or ()))
+            shown = draft.lists_learned and entry_data(entry).form_lists_learned
+            clean = validate(replace(draft, lists_learned=shown), tuple(entry.learned_questions or ()))
             await self._refuse_duplicate(session, clean.question, except_key=entry.key)
             entry.question, entry.answer, entry.alt_questions = clean.question, clean.answer, list(clean.alt_questions)
             entry.learned_questions = list(clean.learned_questions)
