@@ -52,6 +52,15 @@ ACTIVITY_KINDS: dict[type[Event], str] = {
 }
 
 
+def _activity_kind(event: Event) -> str | None:
+    """How an event counts as activity. A message in a direct conversation with the bot is a "dm",
+    not a "message": a question or a reply in private is taking part, but not a post the
+    community saw (the first-post milestone and the onboarding's "unless posted" read "message")."""
+    if isinstance(event, MessagePosted) and event.channel is not None and event.channel.is_dm:
+        return "dm"
+    return ACTIVITY_KINDS.get(type(event))
+
+
 def _activity_ref(event: Event) -> str | None:
     """What the activity was about, without personal data: a command name, an action id."""
     if isinstance(event, CommandInvoked):
@@ -319,7 +328,7 @@ class Router:
             member = await services.membership.identify(event.user)
         if replayed is not None:  # its replies are DMs queued for this member
             replayed.member_id = member.id
-        kind = ACTIVITY_KINDS.get(type(event))
+        kind = _activity_kind(event)
         if kind is not None:
             await services.membership.touch(member.id, kind, _activity_ref(event))
         t = services.catalog.for_locale(member.locale, event.user.locale, services.community.locale)

@@ -1,4 +1,4 @@
-"""Member activity: every message, reaction, command, click and library open counts."""
+"""Member activity: every message (in a channel, or a DM to the bot), reaction, command, click and library open counts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from storage.database import Session
 from storage.repositories import activity as repo
 
-KINDS = ("message", "reaction", "command", "click", "library_open", "form", "join", "live_attended")
+KINDS = ("message", "dm", "reaction", "command", "click", "library_open", "form", "join", "live_attended")
 
 
 async def record(session: Session, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:

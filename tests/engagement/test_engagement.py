@@ -334,6 +334,24 @@ async def test_first_post_is_celebrated_once(app: App, memory: MemoryPlatform) -
     assert await milestones_of(app, await member_id(app, "Dana")) == ["first-post"]
 
 
+async def test_a_dm_to_the_bot_is_not_a_first_post(app: App, memory: MemoryPlatform) -> None:
+    """Asking the bot something in private is taking part, but not "sharing your first post" with the community."""
+    await become_member(memory, "u1", "Dana")
+    await memory.post("u1", "how do I pause my membership?", channel="D-u1")
+    for _ in range(3):
+        await app.tick()
+    assert with_header(memory, "u1", "Your first post") == []
+    mid = await member_id(app, "Dana")
+    assert await milestones_of(app, mid) == []
+    async with app.database.session() as session:
+        kinds = (await session.scalars(select(Activity.kind).where(Activity.member_id == mid))).all()
+    assert "dm" in kinds and "message" not in kinds
+    await memory.post("u1", "Hello everyone!")
+    for _ in range(3):
+        await app.tick()
+    assert len(with_header(memory, "u1", "Your first post, Dana!")) == 1
+
+
 async def test_tenure_milestones_once_each_by_dm_channel_or_quietly(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:

@@ -14,8 +14,9 @@ from storage.repositories import members
 from storage.repositories.analytics.engagement import NOT_ENGAGEMENT
 
 # Taking part, as opposed to setting up (joining, the intake, /start, /help, preferences): posting,
-# reacting, opening content, attending; asking a question and saving a seat count too (their own tables).
-TAKING_PART = ("message", "reaction", "library_open", "live_attended")
+# writing to the bot, reacting, opening content, attending; asking a question and saving a seat count
+# too (their own tables).
+TAKING_PART = ("message", "dm", "reaction", "library_open", "live_attended")
 
 
 @dataclass(frozen=True)
