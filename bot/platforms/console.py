@@ -153,6 +153,7 @@ class ConsolePlatform:
         logs = f" Logs: {log_file}." if log_file is not None else ""
         self._write(
             f"membot console.{logs} You are {self.user.display_name} (a member). "
+            "Type to write to the bot; #general TEXT posts in a channel. "
             "Try /help, /as NAME, /as creator, /time +1d, /quit. Numbers pick choices."
         )
         await self._arrive(self.user)
@@ -192,22 +193,35 @@ class ConsolePlatform:
                 )
             )
         else:
-            mentions = line.lower().startswith("@bot")
-            text = line[4:].strip() if mentions else line
-            channel = ChannelRef(self.name, self._workspace, "general")
-            await self._emit(
-                MessagePosted(
-                    user=self.user,
-                    channel=channel,
-                    text=text,
-                    message_id=f"c{next(self._ids)}",
-                    mentions_bot=mentions,
-                    event_id=self._eid(),
-                    responder=self._responder(),
-                )
-            )
+            await self._post(line)
         if self._settle is not None:
             await self._settle()
+
+    async def _post(self, line: str) -> None:
+        """A plain line is a DM to the bot (the conversation the console shows); ``#channel text``
+        posts in a channel, and ``@bot text`` mentions the bot in #general."""
+        mentions = line.lower().startswith("@bot")
+        if mentions:
+            where, text = ChannelRef(self.name, self._workspace, "general"), line[4:].strip()
+        elif line.startswith("#"):
+            name, _, text = line[1:].partition(" ")
+            where, text = ChannelRef(self.name, self._workspace, name or "general"), text.strip()
+        else:
+            where, text = ChannelRef(self.name, self._workspace, f"D-{self.user.user_id}", is_dm=True), line
+        if not text:
+            self._write("Say something after it: #general hello everyone, or @bot your question.")
+            return
+        await self._emit(
+            MessagePosted(
+                user=self.user,
+                channel=where,
+                text=text,
+                message_id=f"c{next(self._ids)}",
+                mentions_bot=mentions,
+                event_id=self._eid(),
+                responder=self._responder(),
+            )
+        )
 
     # -- output --------------------------------------------------------------------------
 

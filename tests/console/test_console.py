@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.events import CommandInvoked, Event, FormSubmitted, UserRef
+from bot.events import CommandInvoked, Event, FormSubmitted, MessagePosted, UserRef
 from bot.messages import Attachment, Form, FormField, Option, OutboundMessage, Section, Target
 from bot.platforms.console import ConsolePlatform, parse_duration
 from bot.platforms.console_files import FileShelf
@@ -70,6 +70,19 @@ async def console(tmp_path: Path) -> AsyncIterator[Console]:
 async def lines(console: Console, *typed: str) -> None:
     for line in typed:
         await console.platform.handle_line(line)
+
+
+async def test_a_plain_line_is_a_dm_to_the_bot_and_a_hash_posts_in_a_channel(console: Console) -> None:
+    """The console shows the member's DMs with the bot, so a typed question goes there (the
+    welcome says "just reply here"); before, it went to #general, where the bot stays quiet."""
+    await lines(console, "how do I pause?", "#intros Hi, I run a bakery", "@bot what's on this week?", "#", "@bot")
+    posted = [e for e in console.events if isinstance(e, MessagePosted)]
+    assert [(e.channel.channel_id, e.channel.is_dm, e.mentions_bot, e.text) for e in posted if e.channel] == [
+        ("D-alex", True, False, "how do I pause?"),
+        ("intros", False, False, "Hi, I run a bakery"),
+        ("general", False, True, "what's on this week?"),
+    ]
+    assert console.text.count("Say something after it") == 2  # nothing to post: nothing sent
 
 
 async def test_a_form_asks_only_what_a_person_fills_in(console: Console) -> None:
