@@ -36,6 +36,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "left_at",
         "last_active_at",
         "nudge_check_at",
+        "first_posted_at",
     ),
     "platform_identities": ("id", "member_id", "platform", "workspace_id", "user_id", "dm_channel_id", "created_at"),
     "member_preferences": (
@@ -183,6 +184,15 @@ class History:
         # The check those runs left: the first stage not had yet, none after the last.
         pending = [since + timedelta(days=d) for d in NUDGE_DAYS if since + timedelta(days=d) > nudges_done]
         check = pending[0] if pending and self.tier_id is not None else None
+        # Activity between the join and the last activity (a year of it for the oldest members).
+        done: list[tuple[datetime, str]] = []
+        count = activity if activity is not None else (1 if self.lean else rng.randint(0, 12))
+        if history and last_active_at is not None and count:
+            span = max(1.0, (last_active_at - joined_at).total_seconds())
+            for i in range(count):
+                at = last_active_at if i == 0 else joined_at + timedelta(seconds=rng.random() * span)
+                done.append((at, rng.choice(ACTIVITY_KINDS)))
+        first_message = min((at for at, kind in done if kind == "message"), default=None)
         mid = rows.add(
             "members",
             {
@@ -197,6 +207,7 @@ class History:
                 "left_at": None,
                 "last_active_at": last_active_at,
                 "nudge_check_at": check,
+                "first_posted_at": first_message,
             },
         )
         rows.add(
@@ -258,17 +269,8 @@ class History:
         self.member_ids.append(mid)
         if not history:
             return mid
-        # Activity between the join and the last activity (a year of it for the oldest members).
-        count = activity if activity is not None else (1 if self.lean else rng.randint(0, 12))
-        first_message: datetime | None = None
-        if last_active_at is not None and count:
-            span = max(1.0, (last_active_at - joined_at).total_seconds())
-            for i in range(count):
-                at = last_active_at if i == 0 else joined_at + timedelta(seconds=rng.random() * span)
-                kind = rng.choice(ACTIVITY_KINDS)
-                if kind == "message" and (first_message is None or at < first_message):
-                    first_message = at
-                rows.add("activity", {"member_id": mid, "kind": kind, "occurred_at": at, "ref": None})
+        for at, kind in done:
+            rows.add("activity", {"member_id": mid, "kind": kind, "occurred_at": at, "ref": None})
         # Milestones already celebrated: tenure reached, and the first post.
         for key, days in (("1-month", 30), ("3-months", 91), ("1-year", 365)):
             if joined_at + timedelta(days=days) <= self.now - timedelta(hours=2):

@@ -25,6 +25,7 @@ class Member(Base):
     __table_args__ = (
         Index("ix_members_joined", "community_id", "joined_at"),
         Index("ix_members_nudge_check", "community_id", "nudge_check_at"),
+        Index("ix_members_first_post", "community_id", "first_posted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +44,10 @@ class Member(Base):
     # stretch, or no open membership). Activity, a new membership, rejoining and opting back in set it
     # back to the stretch start, so the scan reads only who may be due instead of every quiet member.
     nudge_check_at: Mapped[datetime | None] = mapped_column(default=_stretch_start_of_new_row)
+    # When the member first posted in a channel (their first activity of kind "message"; a DM to the
+    # bot is not a post). The first-post milestone reads a recent band of it instead of every member
+    # active lately, and the onboarding's "unless posted" reads it instead of the activity log.
+    first_posted_at: Mapped[datetime | None]
 
     identities: Mapped[list[PlatformIdentity]] = relationship(
         back_populates="member", cascade="all, delete-orphan", lazy="selectin", order_by="PlatformIdentity.id"

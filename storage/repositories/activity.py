@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, Member
 
 REF_LENGTH = 120
+POST = "message"
+"""The kind of activity that is a post in a channel (see `Member.first_posted_at`)."""
 
 
 async def add(session: AsyncSession, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
@@ -19,6 +21,8 @@ async def add(session: AsyncSession, member_id: int, kind: str, now: datetime, r
     session.add(Activity(member_id=member_id, kind=kind, occurred_at=now, ref=(ref or None) and ref[:REF_LENGTH]))
     # A new quiet stretch: the nudge scan looks at them again when it may be due (Member.nudge_check_at).
     await session.execute(update(Member).where(Member.id == member_id).values(last_active_at=now, nudge_check_at=now))
+    if kind == POST:
+        await _first_posts(session, {member_id: now})
 
 
 class ActivityRow(NamedTuple):
@@ -45,6 +49,26 @@ async def add_many(session: AsyncSession, rows: Sequence[ActivityRow]) -> None:
     await session.execute(
         update(Member),
         [{"id": mid, "last_active_at": at, "nudge_check_at": at} for mid, at in sorted(latest.items())],
+    )
+    first: dict[int, datetime] = {}
+    for r in rows:
+        if r.kind == POST and (r.member_id not in first or r.at < first[r.member_id]):
+            first[r.member_id] = r.at
+    await _first_posts(session, first)
+
+
+async def _first_posts(session: AsyncSession, first: dict[int, datetime]) -> None:
+    """Set `Member.first_posted_at` of those who had none (the members' earliest post in this batch)."""
+    if not first:
+        return
+    # The table, not the entity: the ORM's bulk UPDATE by primary key takes no extra WHERE criteria.
+    table = Member.__table__
+    assert isinstance(table, Table)  # declared with a table; the base class only promises a FromClause
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("mid"), table.c.first_posted_at.is_(None))
+        .values(first_posted_at=bindparam("at")),
+        [{"mid": mid, "at": at} for mid, at in sorted(first.items())],
     )
 
 

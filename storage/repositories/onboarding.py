@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import (
-    Activity,
     Community,
     Member,
     Membership,
@@ -236,18 +235,12 @@ async def mark_many(
     return await insert_new(session, OnboardingProgress, rows, OnboardingProgress.member_id)
 
 
-async def has_posted(session: AsyncSession, member_id: int) -> bool:
-    return bool(
-        await session.scalar(select(exists().where(Activity.member_id == member_id, Activity.kind == "message")))
-    )
-
-
 async def posted_among(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:
-    """Which of these members have posted a message (one query for a scan's whole batch)."""
+    """Which of these members have posted in a channel (one query for a scan's whole batch)."""
     if not member_ids:
         return set()
     rows = await session.scalars(
-        select(Activity.member_id).where(Activity.member_id.in_(member_ids), Activity.kind == "message").distinct()
+        select(Member.id).where(Member.id.in_(member_ids), Member.first_posted_at.is_not(None))
     )
     return set(rows.all())
 

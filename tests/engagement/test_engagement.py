@@ -387,14 +387,19 @@ async def test_long_past_milestones_are_not_celebrated(app: App, memory: MemoryP
     await memory.post("u1", "Hello!")
     mid = await member_id(app, "Dana")
     async with app.database.session() as session:  # a member from before the feature existed
-        await session.execute(update(Member).where(Member.id == mid).values(joined_at=START - timedelta(days=800)))
+        await session.execute(
+            update(Member)
+            .where(Member.id == mid)
+            .values(joined_at=START - timedelta(days=800), first_posted_at=START - timedelta(days=30))
+        )
         await session.execute(
             update(Activity).where(Activity.member_id == mid).values(occurred_at=START - timedelta(days=30))
         )
     await memory.command("u1", "library")  # active today, but no new post
+    await memory.post("u1", "Back again!")  # a later post is not a first one
     for _ in range(3):
         await app.tick()
-    assert await milestones_of(app, mid) == ["first-post"]  # found late: recorded, quietly
+    assert await milestones_of(app, mid) == []
     assert not [m for m in memory.dms_to("u1") if any(mark in m.text for mark in ("🎉", "🎂", "👏"))]
 
 

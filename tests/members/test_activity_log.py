@@ -76,3 +76,26 @@ async def test_one_bad_event_fails_alone(db: Database, clock: FakeClock) -> None
     assert sorted(ref or "" for _, ref in await logged(db)) == sorted(f"ok:{m}" for m in ids)
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Activity)) == 3
+
+
+async def test_a_members_first_post_is_kept_from_their_earliest_post_in_a_channel(
+    db: Database, clock: FakeClock
+) -> None:
+    poster, dm_only, late = await make_members(db, clock, 3)
+    log = ActivityLog(db)
+    start = clock.now()
+
+    async def at(member: int, kind: str, minutes: int) -> None:
+        await log.record(member, kind, start + timedelta(minutes=minutes))
+
+    # One batch with the posts out of order, another later: the earliest post wins and stays.
+    await asyncio.gather(at(poster, "message", 5), at(poster, "message", 2), at(dm_only, "dm", 1), at(late, "click", 0))
+    await at(late, "message", 9)
+    await at(poster, "message", 1)  # recorded after the first post was set: not a first post any more
+    async with db.session() as session:
+        first = dict((await session.execute(select(Member.id, Member.first_posted_at))).all())
+    assert (first[poster], first[dm_only], first[late]) == (
+        start + timedelta(minutes=2),
+        None,
+        start + timedelta(minutes=9),
+    )

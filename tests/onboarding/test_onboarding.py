@@ -129,6 +129,13 @@ async def test_drip_follows_days_skips_done_steps_and_sends_each_once(
     assert outcomes["introduce-yourself"] == "skipped" and outcomes["first-live"] == "skipped"
 
 
+async def test_a_question_to_the_bot_in_private_does_not_skip_saying_hello(app: App, memory: MemoryPlatform) -> None:
+    await become_member(memory, "u1", "Dana")
+    await memory.post("u1", "how do I pause my membership?", channel="D-u1")  # a DM, not a hello to the club
+    await run_hours(app, 26)
+    assert "Say hello to the club" in headers(memory.dms_to("u1"))
+
+
 async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:

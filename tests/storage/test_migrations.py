@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from bot.community.loader import load_community
 from bot.services.importer import import_community
 from storage.database import Database
 from storage.migrate import alembic_config, current_revision, upgrade
-from storage.models import Base, FaqEntry, FaqQuestion
+from storage.models import Activity, Base, FaqEntry, FaqQuestion, Member
 from tests.conftest import PG_URL, SAMPLE, _pg_reason
 
 VERSIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations" / "versions"
@@ -84,6 +84,12 @@ async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await admin.dispose()
 
 
+def downgrade_to(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
 async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alternatives(empty_db: Database) -> None:
     database = empty_db
     await upgrade(database)
@@ -108,13 +114,8 @@ async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alterna
             ]
         )
 
-    def back_to_0011(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0011")
-
     async with database.engine.begin() as connection:
-        await connection.run_sync(back_to_0011)
+        await connection.run_sync(downgrade_to, "0011")
         # Before 0012 the inbox appended the wording to alt_questions.
         old = table_clause("faq_entries", column("key", String), column("alt_questions", JSON))
         await connection.execute(
@@ -130,3 +131,33 @@ async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alterna
     assert moved is not None
     assert (moved.alt_questions, moved.learned_questions) == (creators, ["can I freeze it for summer?"])
     assert others and all(e.learned_questions == [] for e in others)
+
+
+async def test_0013_sets_each_members_first_post_from_the_activity_log(empty_db: Database) -> None:
+    database = empty_db
+    await upgrade(database)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    await import_community(database, load_community(SAMPLE), now)
+    async with database.session() as session:
+        community_id = await session.scalar(select(FaqEntry.community_id).limit(1))
+        poster, lurker = (Member(community_id=community_id, display_name=n, joined_at=now) for n in ("Ann", "Bo"))
+        session.add_all([poster, lurker])
+        await session.flush()
+        session.add_all(
+            Activity(member_id=member.id, kind=kind, occurred_at=now + timedelta(days=days))
+            for member, kind, days in (
+                (poster, "message", 3),
+                (poster, "message", 1),
+                (poster, "reaction", 0),
+                (lurker, "reaction", 2),
+            )
+        )
+        ids = (poster.id, lurker.id)
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(downgrade_to, "0012")
+    await upgrade(database)
+
+    async with database.session() as session:
+        found = {m.id: m.first_posted_at for m in (await session.scalars(select(Member))).all()}
+    assert (found[ids[0]], found[ids[1]]) == (now + timedelta(days=1), None)

@@ -9,11 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, LiveSession, Member, Milestone, Rsvp
+from storage.models import LiveSession, Member, Milestone, Rsvp
 from storage.repositories import members
 from storage.repositories._upsert import insert_new
 from storage.repositories.engagement import Person, people, person
-from storage.repositories.members import stretch_start
 
 
 def _not_reached(key: str) -> ColumnElement[bool]:
@@ -33,24 +32,16 @@ async def joined_between(
 
 
 async def first_posts(
-    session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, active_since: datetime
+    session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, posted_since: datetime
 ) -> list[tuple[Person, datetime]]:
-    """Current members active since `active_since` who posted and have not reached `key`, with their first post's time."""
-    first = (
-        select(func.min(Activity.occurred_at))
-        .where(Activity.member_id == Member.id, Activity.kind == "message")
-        .correlate(Member)
-        .scalar_subquery()
-    )
+    """Current members whose first post came after `posted_since` and who have not reached `key`, with
+    its time (a range of `ix_members_first_post`, not every member active lately)."""
     rows = await session.execute(
-        people(first).where(
-            # Whoever posted lately was active lately. The stretch start is the same moment for anyone
-            # active at all (stated twice, so the range is read on `ix_members_stretch`, not every member).
-            stretch_start() >= active_since,
-            Member.last_active_at >= active_since,
+        people(Member.first_posted_at).where(
+            Member.community_id == community_id,
+            Member.first_posted_at >= posted_since,
             _not_reached(key),
             members.current_members(community_id, now, grace),
-            first.is_not(None),
         )
     )
     return [(person(row), row[-1]) for row in rows]
