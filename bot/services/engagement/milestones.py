@@ -28,6 +28,21 @@ TENURE = {"1-month": 1, "3-months": 3, "1-year": 12}
 LIVE_COUNT = 5
 KEYS = (*TENURE, "first-post", "5-live")
 CATCH_UP = timedelta(days=7)  # reached longer ago than this: not celebrated
+MONTH_END_SLACK = timedelta(days=3)  # the most `add_months` takes off a date: 31 -> 28
+
+
+def join_band(now: datetime, months: int) -> tuple[datetime, datetime]:
+    """The join times of everyone who reaches `months` in from `now - CATCH_UP` to the next scan.
+
+    `add_months` moves forward with the join, so the band is the week looked at, `months` earlier.
+    It clamps at a month's end (31 Jan + 1 month = 28 Feb): on the last day of a month, those who
+    joined up to 3 days after the band (MONTH_END_SLACK) reach it too. The scan checks each one's
+    exact time. (The band used to assume 28- to 31-day months: 43 days of joiners for "1-year",
+    most of them read only to be dropped.)
+    """
+    end = now + SCAN_EVERY
+    slack = MONTH_END_SLACK if (end + timedelta(days=1)).month != end.month else timedelta(0)
+    return add_months(now - CATCH_UP, -months), add_months(end, -months) + slack
 
 
 class MilestoneService:
@@ -45,9 +60,7 @@ class MilestoneService:
 
     async def _tenure(self, key: str, months: int) -> int:
         reach, now = self._reach, self._reach.clock.now()
-        # Months are 28 to 31 days long: a band of join dates a little wider than the week looked at.
-        joined_after = now - CATCH_UP - timedelta(days=31 * months)
-        joined_before = now + SCAN_EVERY - timedelta(days=28 * months)
+        joined_after, joined_before = join_band(now, months)
         async with reach.database.session() as session:
             found = await repo.joined_between(
                 session, reach.community.id, now, reach.grace, key, joined_after, joined_before
