@@ -21,6 +21,7 @@ from storage.migrate import alembic_config, current_revision, upgrade
 from storage.models import Activity, Base, FaqEntry, FaqQuestion, Member
 from tests.conftest import PG_URL, SAMPLE, _pg_reason
 
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 VERSIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations" / "versions"
 
 
@@ -84,17 +85,22 @@ async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await admin.dispose()
 
 
+@pytest.fixture
+async def sample_db(empty_db: Database) -> Database:
+    """A database of the test's own at head, with the sample community imported at NOW."""
+    await upgrade(empty_db)
+    await import_community(empty_db, load_community(SAMPLE), NOW)
+    return empty_db
+
+
 def downgrade_to(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.downgrade(config, revision)
 
 
-async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alternatives(empty_db: Database) -> None:
-    database = empty_db
-    await upgrade(database)
-    now = datetime(2026, 12, 1, tzinfo=UTC)
-    await import_community(database, load_community(SAMPLE), now)
+async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alternatives(sample_db: Database) -> None:
+    database, now = sample_db, NOW
     async with database.session() as session:
         entry = await session.scalar(select(FaqEntry).where(FaqEntry.key == "pause-membership"))
         assert entry is not None and entry.alt_questions
@@ -133,11 +139,8 @@ async def test_0012_moves_wordings_learned_before_it_out_of_the_creators_alterna
     assert others and all(e.learned_questions == [] for e in others)
 
 
-async def test_0013_sets_each_members_first_post_from_the_activity_log(empty_db: Database) -> None:
-    database = empty_db
-    await upgrade(database)
-    now = datetime(2026, 12, 1, tzinfo=UTC)
-    await import_community(database, load_community(SAMPLE), now)
+async def test_0013_sets_each_members_first_post_from_the_activity_log(sample_db: Database) -> None:
+    database, now = sample_db, NOW
     async with database.session() as session:
         community_id = await session.scalar(select(FaqEntry.community_id).limit(1))
         poster, lurker = (Member(community_id=community_id, display_name=n, joined_at=now) for n in ("Ann", "Bo"))
