@@ -49,13 +49,14 @@ def run(
 
 
 async def _run(settings: Settings, choice: CommunityChoice, start: datetime | None) -> None:
-    from bot.app import build_app
-    from storage.migrate import upgrade
-
     console = "console" in settings.chosen_platforms()
     folder = local_folder(settings.database_url)  # the console's log and files sit beside its database
     if console:  # the terminal shows the chat; logs go to a file, warnings as one short line
         log_to_file(folder / LOG_FILE, settings.log_level)
+    # Imported after that: on a fresh machine, importing the app logs (matplotlib builds its font cache).
+    from bot.app import build_app
+    from storage.migrate import upgrade
+
     # The console can move time forward (`/time +3d`); real deployments use real time.
     clock: Clock = OffsetClock(start) if console else SystemClock()
     database = Database(settings.database_url)

@@ -102,10 +102,11 @@ def test_a_finished_build_still_answers(tmp_path: Path) -> None:
 # -- the real command --------------------------------------------------------------------
 
 
-def run_console(db: Path, script: str) -> tuple[float, str, str]:
+def run_console(db: Path, script: str, **extra_env: str) -> tuple[float, str, str]:
     """Run `membot run` on the console with `script` piped in; the seconds from the console
     echoing /quit to the process ending, and what it printed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBOT_", "SLACK_", "DISCORD_"))}
+    env.update(extra_env)
     command = [sys.executable, "-m", "bot", "run", "--db", f"sqlite+aiosqlite:///{db}", "--community", str(SAMPLE)]
     process = subprocess.Popen(
         command,
@@ -154,3 +155,11 @@ def test_a_called_off_encoder_refuses_the_next_batch() -> None:
     with pytest.raises(BuildCanceled):
         encoder.encode_queries(["c"])
     assert inner.calls == 1
+
+
+def test_a_first_run_keeps_start_up_logs_out_of_the_chat(tmp_path: Path) -> None:
+    """On a fresh machine, importing the app logs (matplotlib builds its font cache): that line goes
+    to membot.log, not to the terminal above the welcome."""
+    _, out, err = run_console(tmp_path / "membot.db", "/quit\n", MPLCONFIGDIR=str(tmp_path / "matplotlib"))
+    assert "fontManager" not in out + err
+    assert "generated new fontManager" in (tmp_path / "membot.log").read_text()
