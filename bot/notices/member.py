@@ -10,7 +10,8 @@ CELEBRATE_CHOICES = ("dm", "channel", "none")  # where a member's milestones are
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a member stands: their current membership's status ("none" without one) and its tier."""
+    """Where a member stands: their current membership's status and its tier ("ended" when their
+    last membership ended, "none" when they never had one)."""
 
     status: str
     tier: str | None = None

@@ -38,11 +38,13 @@ class MemberPages:
         )
 
     async def standing(self, member_id: int) -> Standing:
-        """Their current membership's status ("none" without one) and tier."""
+        """Their current membership's status and tier; "ended" when they had one before, else "none"."""
         async with self._database.session() as session:
             return await self._standing(session, member_id)
 
     @staticmethod
     async def _standing(session: Session, member_id: int) -> Standing:
         current = await members.current_membership(session, member_id)
-        return Standing(current[0].status, current[1].name) if current else Standing("none")
+        if current:
+            return Standing(current[0].status, current[1].name)
+        return Standing("ended" if await members.ever_held(session, member_id) else "none")

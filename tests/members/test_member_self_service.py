@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
-from storage.models import Member, MemberPreferences
+from storage.models import Member, MemberPreferences, Membership
 
 
 async def prefs_of(app: App) -> tuple[Member, MemberPreferences]:
@@ -36,6 +36,22 @@ async def test_me_shows_status_level_progress_and_next(app: App, memory: MemoryP
     assert fields["Getting started"] == "4 of 7 steps"  # quick win, day 0, day 1 (sent), day 3
     assert "• 2 drops published since you joined, 0 opened" in page.blocks[2].text  # type: ignore[attr-defined]
     assert page.blocks[3].text == "Next: Resource *The one-sentence positioning worksheet*, Wed 25 Nov, 09:00 CET"  # type: ignore[attr-defined]
+
+
+async def test_me_tells_a_newcomer_to_join_and_an_ex_member_to_come_back(app: App, memory: MemoryPlatform) -> None:
+    async def status() -> str:
+        page = (await memory.command("u1", "me")).replies[0][0]
+        return dict(page.blocks[1].items)["Status"]  # type: ignore[attr-defined]
+
+    await memory.join("u1", "Ann Lee")
+    assert await status() == "Not a member yet (/join)"
+    await memory.command("u1", "join")
+    assert await status() == "Active · Member"
+    async with app.database.session() as session:  # the creator's /member remove, or the end of a paid period
+        member = await session.scalar(select(Member).where(Member.display_name == "Ann Lee"))
+        membership = await session.scalar(select(Membership).where(Membership.member_id == member.id))
+        membership.ended_at = app.clock.now()
+    assert await status() == "Your membership has ended (/join to come back)"
 
 
 async def test_prefs_by_command_and_by_control(app: App, memory: MemoryPlatform) -> None:
