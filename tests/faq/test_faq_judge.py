@@ -142,6 +142,19 @@ async def test_a_pick_answers_with_that_entry_worded_from_it_alone(
     assert not judge_app.services.answers.refusals
 
 
+async def test_an_entrys_own_question_word_for_word_is_not_judged(
+    judge_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
+    fake.reply("Every Thursday at 17:00 Oslo time [1].")  # the writer's, if the judge is not asked first
+    title = (await judge_app.services.answers.knowledge.current()).sources[TIMES].title
+    reply = await memory.command("alice", "ask", title.lower())
+    [writer] = fake.requests
+    assert not is_judge(writer)
+    assert re.findall(r"<<<PASSAGE \[(\d+)\] ([^\n]*)", user_text(writer)) == [("1", title)]
+    assert reply.replies[0][0].text == "Every Thursday at 17:00 Oslo time [1]."
+    assert (await last_question(judge_app)).cited == TIMES
+
+
 async def test_a_pick_the_writer_cannot_word_is_answered_with_the_entrys_own_text(
     judge_app: App, memory: MemoryPlatform, fake: FakeOpenAI
 ) -> None:

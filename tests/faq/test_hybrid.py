@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.services.faq import Document, FaqAnswerer
+from bot.services.faq import Document, FaqAnswerer, load_faq_toml
 from bot.services.faq.calibrate import FEATURES, GUARD_SIGNALS, MIN_CONFIDENCE, SHIPPED
 from bot.services.faq.decide import LEXICAL_WEIGHT, decide_hybrid
 from bot.services.faq.index import Hit
@@ -29,6 +29,7 @@ from bot.services.faq.semantic import (
     answer_sentences,
     passage_text,
 )
+from tests.conftest import SAMPLE
 
 from .kbs import CHINESE, DANISH, ENGLISH, NORWEGIAN, _faq
 from .test_retrieval import ANSWERED, NEAR_MISS, OFF_TOPIC
@@ -260,11 +261,11 @@ def test_shared_words_break_a_tie_in_meaning() -> None:
             return np.ones(64) / 8.0
 
     answerer = FaqAnswerer(ENGLISH, Flat())
-    decision = answerer.answer("which glazes are food safe")
+    ranked = answerer.rank("which glazes are food safe").hits  # the ranking (the entry's own words answer at once)
     assert answerer.engine == "hybrid"
-    assert decision.candidates[0].doc.doc_id == "glaze-safety"
+    assert ranked[0].doc.doc_id == "glaze-safety"
     lexical_top = FaqAnswerer(ENGLISH).index.lexical("which glazes are food safe").score.max()
-    assert decision.candidates[0].score == pytest.approx(1.0 + LEXICAL_WEIGHT * lexical_top, abs=1e-5)
+    assert ranked[0].score == pytest.approx(1.0 + LEXICAL_WEIGHT * lexical_top, abs=1e-5)
     assert answerer.relates("which glazes are food safe") and not answerer.relates("thanks!")
 
 
@@ -301,3 +302,29 @@ def test_the_learned_guard_fires_when_only_a_resembling_learned_wording_picks_th
     assert [r.hits[0].doc.doc_id for r in (resembling, again, own)] == ["guest-pass"] * 3
     assert (resembling.features[learned], again.features[learned], own.features[learned]) == (1.0, 0.0, 0.0)
     assert answerer.answer(wording).doc is not None
+
+
+def test_an_entrys_own_phrasing_word_for_word_gets_that_entry(encoder: Encoder) -> None:
+    """A member who copies a question from `/faq list` gets that entry, whatever the ranking says:
+    ranked, the sample's "When are the live sessions?" went to the recordings entry (whose answer
+    begins "every live session is recorded"), on either engine."""
+    documents = load_faq_toml(SAMPLE / "faq.toml")
+    for answerer in (FaqAnswerer(documents, encoder), FaqAnswerer(documents)):
+        for typed in ("When are the live sessions?", "when are the live sessions", "  WHEN are the LIVE sessions?!"):
+            decision = answerer.answer(typed)
+            assert decision.doc is not None and decision.doc.doc_id == "live-session-times", typed
+            assert decision.exact and [h.doc.doc_id for h in decision.candidates] == ["live-session-times"]
+        assert not answerer.answer("when are the live sessions this week?").exact  # more words: ranked as usual
+
+
+def test_a_phrasing_two_entries_share_belongs_to_neither() -> None:
+    shared = "How do I get in touch?"
+    documents = [
+        Document("email", "faq", shared, "Write to us.", "Write to us."),
+        Document("phone", "faq", "How do I call you?", "Call us.", "Call us.", alt_titles=(shared,)),
+        Document("welcome", "content", "Getting started", "Start here.", "Start here."),
+    ]
+    answerer = FaqAnswerer(documents)
+    assert not answerer.answer(shared).exact
+    assert not answerer.answer("getting started").exact  # a library item's title is not an FAQ phrasing
+    assert answerer.answer("how do I call you").exact

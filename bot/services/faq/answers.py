@@ -139,7 +139,7 @@ class AnswerService(DomainService):
         if not decision.candidates:
             return _local(decision, snapshot)
         hits = decision.candidates[:PASSAGES]
-        if self._judge is not None:
+        if self._judge is not None and not decision.exact:  # the entry's own words: nothing to judge
             ruling = await rule(self._judge, decision, question, earlier=earlier)
             if not ruling.judged:
                 self.refusals[f"judge_{ruling.reason}"] += 1

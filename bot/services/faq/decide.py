@@ -10,7 +10,7 @@ import numpy as np
 from bot.services.faq.calibrate import CROSS, SHIPPED, Calibration, cross_features, features
 from bot.services.faq.index import Document, FaqIndex, Hit, top_k
 from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache, Views
-from bot.services.faq.text import languages, text_languages
+from bot.services.faq.text import languages, text_languages, wording
 
 # All thresholds act on language-independent quantities: hit scores are normalised by
 # the query's own upper bound (~[0, 1]), coverage is a share of the query's idf mass and
@@ -53,6 +53,8 @@ class Decision:
     confidence: float
     candidates: tuple[Hit, ...]
     source_language: str | None = None
+    exact: bool = False
+    """The message is one of the entry's phrasings word for word (see :meth:`FaqAnswerer.answer`)."""
 
     @property
     def answered(self) -> bool:
@@ -135,12 +137,20 @@ class FaqAnswerer:
             tuple(text_languages([f"{doc.title}\n{doc.answer}" for doc in documents])) if encoder is not None else ()
         )
         """Each document's language (None when unclear); only the hybrid engine answers across languages."""
+        self._phrasings = _phrasings(documents)
 
     @property
     def engine(self) -> str:
         return "lexical" if self.semantic is None else "hybrid"
 
     def answer(self, question: str, k: int = 5) -> Decision:
+        """The entry that answers ``question``, or none. A message that *is* one of an entry's
+        phrasings, word for word (say, copied from ``/faq list``), gets that entry: ranked, its
+        answer text could lose to a neighbour's ("When are the live sessions?" scored closer to
+        the recordings entry, whose answer begins "every live session is recorded")."""
+        same = self._phrasings.get(wording(question))
+        if same is not None and k > 0:
+            return Decision(same, 1.0, 1.0, (Hit(same, 1.0, 1.0, 1.0),), exact=True)
         if self.semantic is None or not self.index.documents or k <= 0:
             return decide(self.index.search(question, k=k))
         ranking = self.rank(question, k)
@@ -188,3 +198,16 @@ class FaqAnswerer:
     def relates(self, question: str) -> bool:
         """Whether the message shares any term with the knowledge at all ("thanks!" does not)."""
         return bool(self.index.search(question, k=1))
+
+
+def _phrasings(documents: Sequence[Document]) -> dict[str, Document]:
+    """Each FAQ entry's phrasings (the creator's and those learned from members) as their words
+    alone (:func:`text.wording`). One that two entries share belongs to neither."""
+    found: dict[str, Document | None] = {}
+    for doc in documents:
+        if doc.kind != "faq":
+            continue
+        for phrasing in (*doc.titles, *doc.learned_titles):
+            if key := wording(phrasing):
+                found[key] = doc if found.get(key, doc) is doc else None
+    return {key: doc for key, doc in found.items() if doc is not None}

@@ -156,6 +156,11 @@ def words(text: str) -> list[str]:
     return _RUN.findall(fold(text))
 
 
+def wording(text: str) -> str:
+    """A phrasing as its words alone: case, accents, punctuation and spacing set aside."""
+    return " ".join(words(text))
+
+
 def tokenize(text: str, stems: dict[str, str] | None = None) -> list[str]:
     """Index/query terms: stemmed non-stopword Latin words plus CJK uni+bigrams.
 
