@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.notices.member import MemberPage, Progress, Standing
 from bot.services.community import CommunityContext
 from storage.database import Database, Session
-from storage.repositories import members, progress
+from storage.repositories import members, memberships, progress
 
 
 class MemberPages:
@@ -44,7 +44,8 @@ class MemberPages:
 
     @staticmethod
     async def _standing(session: Session, member_id: int) -> Standing:
-        current = await members.current_membership(session, member_id)
-        if current:
-            return Standing(current[0].status, current[1].name)
-        return Standing("ended" if await members.ever_held(session, member_id) else "none")
+        found = await memberships.latest(session, member_id)  # the open one, else the last ended
+        if found is None:
+            return Standing("none")
+        membership, tier = found
+        return Standing(membership.status, tier.name) if membership.ended_at is None else Standing("ended")

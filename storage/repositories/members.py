@@ -147,11 +147,6 @@ async def current_membership(session: AsyncSession, member_id: int) -> tuple[Mem
     return (row[0], row[1]) if row else None
 
 
-async def ever_held(session: AsyncSession, member_id: int) -> bool:
-    """Whether the member ever held a membership, ended ones included."""
-    return bool(await session.scalar(select(exists().where(Membership.member_id == member_id))))
-
-
 async def active_in(session: AsyncSession, community_id: int) -> Sequence[Member]:
     """Members who have not left, with identities loaded."""
     result = await session.scalars(
