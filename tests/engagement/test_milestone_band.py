@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.services.engagement.common import SCAN_EVERY, add_months
@@ -16,6 +16,8 @@ JOINS = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1,
 @example(datetime(2027, 1, 31, 9, 0, tzinfo=UTC), 1, timedelta(minutes=-30))  # reaches on 28 Feb
 @example(datetime(2026, 8, 31, 9, 0, tzinfo=UTC), 1, timedelta(0))  # reaches on 30 Sep
 @example(datetime(2028, 2, 29, 9, 0, tzinfo=UTC), 12, timedelta(0))  # reaches on 28 Feb 2029
+@example(datetime(2021, 2, 28, 11, 18, tzinfo=UTC), 1, timedelta(seconds=42120))  # the end clamps: 29 Mar -> 28 Feb
+@settings(max_examples=2000)  # month ends are a small share of all dates
 @given(
     joined=JOINS,
     months=st.sampled_from(sorted(TENURE.values())),

@@ -35,14 +35,18 @@ def join_band(now: datetime, months: int) -> tuple[datetime, datetime]:
     """The join times of everyone who reaches `months` in from `now - CATCH_UP` to the next scan.
 
     `add_months` moves forward with the join, so the band is the week looked at, `months` earlier.
-    It clamps at a month's end (31 Jan + 1 month = 28 Feb): on the last day of a month, those who
-    joined up to 3 days after the band (MONTH_END_SLACK) reach it too. The scan checks each one's
-    exact time. (The band used to assume 28- to 31-day months: 43 days of joiners for "1-year",
-    most of them read only to be dropped.)
+    It clamps at a month's end (31 Jan + 1 month = 28 Feb), so near one, some who joined up to 3 days
+    after the band's end (MONTH_END_SLACK) reach it too: when the week ends on a month's last day
+    (they joined on 29-31 January), or on a day the earlier month lacks (the end, 29 March a month
+    back, clamps to 28 February at the same hour; who joined later that day reaches it on 28 March).
+    The scan checks each one's exact time. (The band used to assume 28- to 31-day months: 43 days
+    of joiners for "1-year", most of them read only to be dropped.)
     """
     end = now + SCAN_EVERY
-    slack = MONTH_END_SLACK if (end + timedelta(days=1)).month != end.month else timedelta(0)
-    return add_months(now - CATCH_UP, -months), add_months(end, -months) + slack
+    near_month_end = end.day > 28 or (end + timedelta(days=1)).month != end.month
+    return add_months(now - CATCH_UP, -months), add_months(end, -months) + (
+        MONTH_END_SLACK if near_month_end else timedelta(0)
+    )
 
 
 class MilestoneService:
