@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot import i18n_format as fmt
 from bot.i18n_format import plural_category
+from bot.untrusted import inert
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,10 @@ class Catalog:
 
     def render(self, key: str, locales: tuple[str | None, ...], /, **values: Any) -> str:
         # Line breaks around a template go, and trailing spaces; a leading space is meant (" · later").
-        return _StrictFormatter(key).format(self.raw(key, *locales), **values).rstrip().lstrip("\r\n")
+        # Every text value is made inert (a name or a question can't become a disguised link)
+        # unless it is the creator's own `Trusted` content.
+        safe = {name: inert(value) if isinstance(value, str) else value for name, value in values.items()}
+        return _StrictFormatter(key).format(self.raw(key, *locales), **safe).rstrip().lstrip("\r\n")
 
     def for_locale(self, *locales: str | None) -> Translator:
         return Translator(self, tuple(locales))

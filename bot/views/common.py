@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.i18n_format import format_datetime
+from bot.untrusted import inert
 
 
 def first_name(display_name: str) -> str:
@@ -15,9 +16,10 @@ def first_name(display_name: str) -> str:
 
 
 def fill_in(text: str, values: dict[str, str]) -> str:
-    """The creator's own words with {name}, {creator} and {community} filled in; as written if they don't fit."""
+    """The creator's own words with {name}, {creator} and {community} filled in (made inert: a member's
+    name can't become a link); as written if they don't fit."""
     try:
-        return text.format(**values)
+        return text.format(**{key: inert(value) for key, value in values.items()})
     except (KeyError, IndexError, ValueError):
         return text
 

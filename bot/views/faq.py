@@ -17,6 +17,7 @@ from bot.notices.faq import (
     QuestionToLive,
     SourceInfo,
 )
+from bot.untrusted import quoted
 from bot.views.common import first_name, local_time
 
 ANSWER_FORM = "faq.answer"
@@ -24,10 +25,6 @@ ADD_FORM = "faq.add"
 EDIT_FORM = "faq.edit"
 MAX_LINKS = 3
 LIST_PAGE = 30
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
 def _clip(text: str, limit: int) -> str:
@@ -100,7 +97,7 @@ def creator_notice(notice: QuestionForwarded, t: Translator, tz: ZoneInfo) -> Ou
     """The DM each creator gets when a member passes a question on."""
     question_id, question, asker, earlier = notice.question_id, notice.question, notice.asker, notice.earlier
     header = t("faq.notice.header", name=asker)
-    blocks: list[Block] = [Header(header), Section(_quote(question))]
+    blocks: list[Block] = [Header(header), Section(quoted(question))]
     if earlier:
         blocks.append(Context(t("faq.notice.earlier", question=_clip(earlier, 200))))
     blocks.append(_inbox_buttons(question_id, t, inbox=True))
@@ -132,7 +129,7 @@ def inbox(items: Sequence[InboxItem], total: int, t: Translator, tz: ZoneInfo) -
             name=item.asker,
             when=local_time(item.asked_at, tz, t),
             status=status,
-            question=_quote(_clip(item.question, 400)),
+            question=quoted(_clip(item.question, 400)),
         )
         if item.earlier:
             line += "\n" + t("faq.inbox.earlier", question=_clip(item.earlier, 150))

@@ -9,6 +9,7 @@ from bot.i18n import Translator
 from bot.messages import Button, Buttons, Form, FormField, Header, OutboundMessage, Section
 from bot.notices import Notice
 from bot.notices.feedback import FeedbackEntry, FeedbackReceived
+from bot.untrusted import quoted
 from bot.views.common import local_time
 
 FORM_ID = "feedback.send"
@@ -28,7 +29,7 @@ def received(notice: FeedbackReceived, t: Translator, tz: ZoneInfo) -> OutboundM
     """The DM a creator gets for each piece of feedback."""
     blocks = (
         Header(t("feedback.notice.header", name=notice.author)),
-        Section(_quote(notice.text)),
+        Section(quoted(notice.text)),
         Buttons((Button(t("feedback.notice.all"), LIST_ACTION),)),
     )
     return OutboundMessage(text=t("feedback.notice.fallback", name=notice.author), blocks=blocks)
@@ -38,12 +39,8 @@ def feedback_list(entries: Sequence[FeedbackEntry], total: int, t: Translator, t
     if not entries:
         return OutboundMessage(text=t("feedback.list.empty"), blocks=(Section(t("feedback.list.empty")),))
     header = t.plural("feedback.list.header", total, shown=len(entries))
-    lines = [t("feedback.list.line", name=e.author, when=local_time(e.at, tz, t), text=_quote(e.text)) for e in entries]
+    lines = [t("feedback.list.line", name=e.author, when=local_time(e.at, tz, t), text=quoted(e.text)) for e in entries]
     return OutboundMessage(text=header, blocks=(Header(header), Section("\n\n".join(lines))))
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
 VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {FeedbackReceived: received}

@@ -22,7 +22,7 @@ from bot.notices.onboarding import (
 )
 from bot.views import live as live_views
 from bot.views.analytics import NOTE
-from bot.views.common import kind_label, local_time, shorten
+from bot.views.common import fill_in, kind_label, local_time, shorten
 from bot.views.welcome import welcome_public
 
 
@@ -62,8 +62,8 @@ def intake_form(t: Translator, community_tz: str) -> Form:
 
 def drip_step(notice: DripStep, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     values = {"name": notice.name, "creator": notice.creator, "community": notice.community}
-    title = notice.title.format(**values)
-    body = notice.body.format(**values)
+    title = fill_in(notice.title, values)
+    body = fill_in(notice.body, values)
     return OutboundMessage(
         text=title,
         blocks=(

@@ -9,6 +9,7 @@ from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, OutboundMessage, Section
 from bot.notices import Notice
 from bot.notices.faq import CreatorAnswered, ReplyAcknowledged, ReplyItem, ReplyReceived
+from bot.untrusted import quoted
 from bot.views.common import first_name, local_time
 
 ANSWER_FORM = "reply.answer"
@@ -16,10 +17,6 @@ ANSWER = "reply.answer"
 DONE = "reply.done"
 INBOX = "faq.inbox"
 QUOTE = 600  # characters of a reply quoted in the creator's list
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
 def _clip(text: str, limit: int) -> str:
@@ -48,7 +45,7 @@ def received(notice: ReplyReceived, t: Translator, tz: ZoneInfo) -> OutboundMess
     """The DM each creator account gets when a member replies."""
     item = notice.reply
     header = t("replies.notice.header", name=item.member, what=_to_what(item, t))
-    blocks: list[Block] = [Header(header), Section(_quote(item.text))]
+    blocks: list[Block] = [Header(header), Section(quoted(item.text))]
     if item.about:
         blocks.append(Context(t("replies.notice.about", about=item.about)))
     blocks.append(_buttons(item, t, inbox=True))
@@ -86,7 +83,7 @@ def inbox(items: Sequence[ReplyItem], total: int, t: Translator, tz: ZoneInfo) -
             name=item.member,
             when=local_time(item.received_at, tz, t),
             what=_to_what(item, t),
-            text=_quote(_clip(item.text, QUOTE)),
+            text=quoted(_clip(item.text, QUOTE)),
         )
         if item.about:
             line += "\n" + t("replies.inbox.about", about=_clip(item.about, 150))
