@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.router import Context, Router
-from bot.services.billing.wire import BillingUnavailable
 from bot.services.errors import UserError
 from bot.services.parsing import record_id
 from bot.views import privacy as views
@@ -27,10 +26,9 @@ async def confirmed(ctx: Context) -> None:
     action = ctx.action
     if action is None or action.arg != str(ctx.member.id):
         raise UserError("errors.stale_button")  # only the member themself can confirm their own erasure
-    try:
-        touched = await ctx.services.privacy.forget(ctx.member.id)
-    except BillingUnavailable:
-        await ctx.say("privacy.forgotten_stripe_pending")
+    touched = await ctx.services.privacy.forget(ctx.member.id)
+    if touched.get("already_erased"):
+        await ctx.say("privacy.already_forgotten")
         return
     await ctx.say("privacy.forgotten_cancelled" if touched.get("subscriptions_cancelled") else "privacy.forgotten")
 
@@ -52,10 +50,13 @@ async def creator_privacy(ctx: Context) -> None:
             raise UserError("privacy.not_yourself")
         await ctx.services.privacy.export(member_id)  # raises for an unknown member
         touched = await ctx.services.privacy.forget(member_id)
-        cancelled = touched.get("subscriptions_cancelled")
-        await ctx.say(
-            "privacy.forgotten_by_creator_cancelled" if cancelled else "privacy.forgotten_by_creator", id=member_id
-        )
+        if touched.get("already_erased"):
+            key = "privacy.already_forgotten_by_creator"
+        elif touched.get("subscriptions_cancelled"):
+            key = "privacy.forgotten_by_creator_cancelled"
+        else:
+            key = "privacy.forgotten_by_creator"
+        await ctx.say(key, id=member_id)
 
 
 def register(router: Router) -> None:

@@ -1,13 +1,14 @@
 """A member's data: export everything stored about them, or forget them (keeping anonymous aggregates).
 
-Forgetting a paying member cancels their subscription at Stripe first (a failure changes
-nothing), ends the membership and its access, then erases: their rows, quotes of them in
-messages to others, the Stripe events about them; tombstones stop late webhooks re-linking them.
+Forgetting a paying member cancels their subscription and deletes or flags their customer at
+Stripe first (a failure changes nothing of ours), ends the membership and its access, then
+erases: their rows, quotes of them in messages to others, the Stripe events about them; tombstones stop late webhooks re-linking them.
 Which tables hold what is `storage/privacy.py`; the queries are `storage.repositories.privacy`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -72,6 +73,7 @@ class PrivacyService:
         self._billing = billing
         self._stripe: StripeCustomers | None = billing.stripe if billing is not None else None
         self._stripe_action = stripe_action
+        self._erasing = asyncio.Lock()
 
     async def billing_footprint(self, member_id: int) -> BillingFootprint:
         """What forgetting the member does to billing, for the confirmation they are asked."""
@@ -106,11 +108,22 @@ class PrivacyService:
             await self._outbox.enqueue(session, key, target, DataExport(data), reader=reader, member_id=member_id)
 
     async def forget(self, member_id: int) -> dict[str, int]:
-        """Erase the member's personal data everywhere; returns rows touched per table.
+        """Erase the member's personal data everywhere, Stripe first; returns rows touched per table.
 
-        `subscriptions_cancelled` says how many Stripe subscriptions were cancelled first.
-        Raises UserError (nothing changed) when Stripe cannot cancel a running subscription.
+        `subscriptions_cancelled` says how many Stripe subscriptions were cancelled first;
+        `already_erased` alone means an earlier request did it all. Raises UserError (nothing
+        of ours erased) when Stripe cannot cancel a running subscription or remove the customer.
         """
+        async with self._erasing:  # a double click on "forget me" must not erase (and cancel at Stripe) twice
+            if await self._erased(member_id):
+                return {"already_erased": 1}
+            return await self._forget(member_id)
+
+    async def _erased(self, member_id: int) -> bool:
+        async with self._database.session() as session:
+            return await erasures.any_erased(session, [("member", str(member_id))])
+
+    async def _forget(self, member_id: int) -> dict[str, int]:
         footprint = BillingFootprint()
         if self._billing is not None:
             try:
@@ -118,10 +131,17 @@ class PrivacyService:
             except BillingUnavailable:
                 raise UserError("billing.errors.billing_down") from None
         touched: dict[str, int] = {"subscriptions_cancelled": len(footprint.subscriptions)}
+        async with self._database.session() as session:
+            customers, subscriptions = await repo.stripe_ids(session, member_id)
+        # At Stripe before here: our copy of the customer ids is erased below, so a retry after a
+        # Stripe failure can only finish the job if nothing was erased yet (both calls are idempotent).
+        try:
+            touched["stripe_customers"] = await self._forget_at_stripe(customers)
+        except BillingUnavailable:
+            raise UserError("billing.errors.billing_down") from None
         now = self._clock.now()
         async with self._database.session() as session:
             await erasures.overwrite_freed_space(session)
-            customers, subscriptions = await repo.stripe_ids(session, member_id)
             marks = [("member", str(member_id))]
             marks += [("customer", c) for c in customers] + [("subscription", s) for s in subscriptions]
             await erasures.record(session, marks, now)
@@ -133,14 +153,13 @@ class PrivacyService:
             touched["faq_learned_wordings"] = await repo.forget_learned_wordings(session, fingerprints)
         await erasures.checkpoint(self._database.engine)
         log.info("forgot member %s", member_id)
-        touched["stripe_customers"] = await self._forget_at_stripe(customers)
         return touched
 
     async def _forget_at_stripe(self, customers: Sequence[str]) -> int:
         """Delete or flag the member's Stripe customers, per MEMBOT_PRIVACY_STRIPE.
 
-        Our own data is already erased by then; a Stripe failure is logged (without the id)
-        and raised, so the member is told the Stripe part did not go through.
+        A Stripe failure is raised before anything of ours is erased, so the member can simply
+        ask again.
         """
         if self._stripe is None or self._stripe_action == "keep" or not customers:
             return 0

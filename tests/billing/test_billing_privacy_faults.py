@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -73,20 +74,37 @@ async def test_forget_me_deletes_the_stripe_customer_when_set_to(
     assert [c.method for c in stripe_fake.calls if c.path == "/v1/customers/cus_ZOE"] == ["DELETE"]
 
 
-async def test_stripe_down_during_forget_me_erases_ours_and_says_what_is_left(
+async def test_stripe_down_during_forget_me_erases_nothing_yet_so_asking_again_finishes_it(
+    paid_app: App,
+    memory: MemoryPlatform,
+    clock: FakeClock,
+    stripe_fake: FakeStripe,
+) -> None:
+    """Our copy of the customer id is erased with the rest: erasing first would leave the
+    customer at Stripe for good, and a second request could no longer reach it."""
+    member_id = await paying_member(paid_app, memory, clock)
+    stripe_fake.fail_next(500, 500, 500)  # the first try and both of the library's retries
+    texts = await forget(memory, member_id)
+    assert texts[0].startswith("I couldn't reach the payment provider just now. Nothing was changed")
+    async with paid_app.database.session() as session:
+        assert (await session.get(Member, member_id)).display_name == "Zoe Park"
+    assert (await forget(memory, member_id))[0].startswith("Done.")
+    assert stripe_fake.customers["cus_ZOE"]["metadata"] == {"membot_forgotten": "true"}
+    async with paid_app.database.session() as session:
+        assert (await session.get(Member, member_id)).display_name == "[erased]"
+
+
+async def test_a_double_click_on_forget_me_erases_once_and_confirms_once(
     paid_app: App,
     memory: MemoryPlatform,
     clock: FakeClock,
     stripe_fake: FakeStripe,
 ) -> None:
     member_id = await paying_member(paid_app, memory, clock)
-    stripe_fake.fail_next(500, 500, 500)  # the first try and both of the library's retries
-    texts = await forget(memory, member_id)
-    assert texts[0].startswith(
-        "Your personal data here has been erased. The payment provider (Stripe) could not be reached"
-    )
-    async with paid_app.database.session() as session:
-        assert (await session.get(Member, member_id)).display_name == "[erased]"
+    replies = await asyncio.gather(*(forget(memory, member_id) for _ in range(3)))
+    texts = sorted(t[0] for t in replies)
+    assert texts[0].startswith("Done.") and all(t.startswith("That's done already") for t in texts[1:])
+    assert [c.method for c in stripe_fake.calls if c.path == "/v1/customers/cus_ZOE"] == ["POST"]
 
 
 async def test_stripe_errors_on_join_and_billing_get_a_friendly_answer_and_change_nothing(
