@@ -180,6 +180,22 @@ class CreatorMemberLeft(Notice):
 
 
 @dataclass(frozen=True)
+class CreatorDuplicateSubscription(Notice):
+    """A member who already pays started a second subscription (two checkout tabs, say)."""
+
+    name: str
+    kept: str
+    duplicate: str
+
+
+@dataclass(frozen=True)
+class DuplicateSubscription(Notice):
+    """To the member: the second subscription is noticed and the creator will refund it."""
+
+    creator: str
+
+
+@dataclass(frozen=True)
 class CreatorExitAnswer(Notice):
     name: str
     reason: str

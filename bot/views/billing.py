@@ -27,12 +27,14 @@ from bot.notices.billing import (
     CreatorAccessProblem,
     CreatorDoorsClosed,
     CreatorDoorsOpened,
+    CreatorDuplicateSubscription,
     CreatorExitAnswer,
     CreatorGraceOver,
     CreatorMemberLeft,
     CreatorPaymentFailed,
     DoorsOpened,
     DoorsStatus,
+    DuplicateSubscription,
     ExitSurvey,
     MembershipGranted,
     MembershipRow,
@@ -46,6 +48,7 @@ from bot.notices.billing import (
     TrialOver,
     WinBack,
 )
+from bot.untrusted import inert
 from bot.views.common import local_time
 
 PORTAL = "billing.portal"
@@ -289,10 +292,18 @@ def creator_member_left(notice: CreatorMemberLeft, t: Translator, tz: ZoneInfo) 
     return _message(t("billing.creator.left", name=notice.name, status=t(f"billing.status.{notice.status}")))
 
 
+def creator_duplicate(notice: CreatorDuplicateSubscription, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.creator.duplicate", name=notice.name, kept=notice.kept, duplicate=notice.duplicate))
+
+
+def member_duplicate(notice: DuplicateSubscription, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(t("billing.started.duplicate", creator=notice.creator))
+
+
 def creator_exit_answer(notice: CreatorExitAnswer, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     text = t("billing.creator.exit_answer", name=notice.name, reason=t(f"billing.exit.reasons.{notice.reason}"))
     comment = notice.comment.strip()
-    return _message(text, Context(comment[:500])) if comment else _message(text)
+    return _message(text, Context(inert(comment[:500]))) if comment else _message(text)
 
 
 def creator_access_problem(notice: CreatorAccessProblem, t: Translator, tz: ZoneInfo) -> OutboundMessage:
@@ -330,6 +341,8 @@ VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
     CreatorPaymentFailed: creator_payment_failed,
     CreatorGraceOver: creator_grace_over,
     CreatorMemberLeft: creator_member_left,
+    CreatorDuplicateSubscription: creator_duplicate,
+    DuplicateSubscription: member_duplicate,
     CreatorExitAnswer: creator_exit_answer,
     CreatorAccessProblem: creator_access_problem,
     CreatorDoorsOpened: creator_doors_opened,

@@ -36,6 +36,8 @@ SAMPLES: dict[type[Notice], Notice] = {
     notices.CreatorPaymentFailed: notices.CreatorPaymentFailed("Ada Lovelace", WHEN),
     notices.CreatorGraceOver: notices.CreatorGraceOver("Ada Lovelace"),
     notices.CreatorMemberLeft: notices.CreatorMemberLeft("Ada Lovelace", "canceled"),
+    notices.CreatorDuplicateSubscription: notices.CreatorDuplicateSubscription("Ada Lovelace", "sub_1", "sub_2"),
+    notices.DuplicateSubscription: notices.DuplicateSubscription("Maya"),
     notices.CreatorExitAnswer: notices.CreatorExitAnswer("Ada Lovelace", "price", "  too dear for me  "),
     notices.CreatorAccessProblem: notices.CreatorAccessProblem("discord", "member", "move the bot's role up"),
     notices.CreatorDoorsOpened: notices.CreatorDoorsOpened(True, WHEN, 3),

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.community.schema import Plan
-from bot.notices.billing import CreatorMemberLeft, ExitSurvey, MembershipStarted, PaymentRecovered, SubscriptionPaused
+from bot.notices.billing import (
+    CreatorDuplicateSubscription,
+    CreatorMemberLeft,
+    DuplicateSubscription,
+    ExitSurvey,
+    MembershipStarted,
+    PaymentRecovered,
+    SubscriptionPaused,
+)
 from bot.services.billing import plans
 from bot.services.billing.doors import DoorsService
 from bot.services.billing.notify import Notifier
@@ -109,6 +117,9 @@ class SubscriptionSync:
         """Link the subscription to the member's open membership (a trial or comp converts), or start one."""
         membership = await memberships.open_of(session, member_id)
         if membership is not None and membership.stripe_subscription_id not in (None, snapshot.id):
+            if membership.status in LIVE and membership.stripe_subscription_id:
+                await self._duplicate(session, member_id, membership.stripe_subscription_id, snapshot.id)
+                return None
             log.warning("member %s has a second subscription %s; the newest one counts", member_id, snapshot.id)
             membership = None
         tier = await memberships.tier_by_key(session, self._community.id, plan.tier) if plan else None
@@ -127,6 +138,19 @@ class SubscriptionSync:
         membership.stripe_customer_id = snapshot.customer
         membership.founding = bool(plan and plan.founding) or snapshot.metadata.get("founding") == "1"
         return membership
+
+    async def _duplicate(self, session: Session, member_id: int, kept: str, duplicate: str) -> None:
+        """A second subscription while the first still runs (two checkout tabs): the member keeps one
+        membership, and the creator is asked to cancel and refund the other; Stripe charges both until then."""
+        member = await members.get(session, member_id)
+        if member is None:
+            return
+        log.warning("member %s has a second running subscription %s; the creator is told", member_id, duplicate)
+        key = f"billing:duplicate:{duplicate}"
+        await self._notify.member(session, member, key, DuplicateSubscription(self._community.creator_name))
+        await self._notify.creators(
+            session, f"{key}:creator", CreatorDuplicateSubscription(member.display_name, kept, duplicate)
+        )
 
     async def _transition(
         self,
