@@ -1,8 +1,8 @@
 """What GET /healthz reports: a real query to the database, the outbox's lag and its dead letters.
 
 503 when the database does not answer (within a few seconds); 200 otherwise, with the lag (age of
-the oldest row that is due but not delivered) and the dead-letter count for an operator or a
-monitor to act on.
+the oldest row that is due but not delivered), the dead-letter count, and the Stripe events
+waiting for a retry or given up on, for an operator or a monitor to act on.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from bot.clock import Clock
 from storage.database import Database, describe_failure
 from storage.repositories import health as repo
+from storage.repositories import stripe_events
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class HealthCheck:
                 async with self._database.session() as session:
                     await repo.ping(session)
                     outbox = await repo.outbox_health(session, now)
+                    retrying, abandoned = await stripe_events.stuck(session)
         except TimeoutError:
             return 503, {"ok": False, "database": f"no answer within {self._timeout:g} s"}
         except Exception as exc:  # whatever the driver raises: the point is to say so, not to crash
@@ -45,4 +47,5 @@ class HealthCheck:
             "ok": True,
             "database": "ok",
             "outbox": {"lag_seconds": round(max(lag, 0.0), 3), "due": outbox.due, "dead_letters": outbox.dead},
+            "stripe_events": {"retrying": retrying, "abandoned": abandoned},
         }

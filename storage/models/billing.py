@@ -22,9 +22,10 @@ class StripeEvent(Base):
     type: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column()
     received_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | processed | failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|processed|failed|abandoned|erased
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     processed_at: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None]  # a failed event is tried again from then (backing off)
     error: Mapped[str | None] = mapped_column(String(300))
 
 

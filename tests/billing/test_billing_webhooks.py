@@ -4,10 +4,12 @@ processing from the table, and out-of-order deliveries settled by re-reading the
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
+from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
 from tests.kits.billing import deliver, membership_of, newcomer, post_event, stripe_events, texts
@@ -106,7 +108,7 @@ async def test_out_of_order_events_end_in_stripes_current_state(
 
 
 async def test_an_event_that_fails_is_kept_and_retried(
-    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
     mid = await newcomer(paid_app, memory)
     event = stripe_fake.checkout_completed(member_id=mid, subscription="sub_9")
@@ -119,10 +121,51 @@ async def test_an_event_that_fails_is_kept_and_retried(
     assert (row.status, row.attempts) == ("failed", 1) and row.error and "RuntimeError" in row.error
     assert memory.access.get(("W1", "u1"), set()) == set()
 
+    await paid_app.services.billing.process_events()  # not yet: the retry backs off
+    assert [(r.status, r.attempts) for r in await stripe_events(paid_app)] == [("failed", 1)]
+    clock.advance(timedelta(seconds=5))
     await paid_app.tick()  # the job retries it
     [row] = await stripe_events(paid_app)
     assert (row.status, row.attempts) == ("processed", 2)
     assert memory.access[("W1", "u1")] == {"member"}
+
+
+async def test_a_stripe_outage_is_retried_with_backoff_then_abandoned_after_three_days(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: retried every 5 s and on every other webhook, an event ran out of its
+    ten attempts within 12 s of a Stripe hiccup and was dropped for good, unseen by /healthz."""
+    mid = await newcomer(paid_app, memory)
+    stripe_fake.set_subscription("sub_9", status="active", metadata={"member_id": str(mid)})
+    await post_event(webhook, stripe_fake, stripe_fake.checkout_completed(member_id=mid, subscription="sub_9"))
+    started = clock.now()
+    stripe_fake.fail_next(*([400] * 12))  # a refusal: the library doesn't retry it itself, so the test runs fast
+    waits = []
+    for _ in range(12):
+        await paid_app.services.billing.process_events()
+        [row] = await stripe_events(paid_app)
+        assert row.status == "failed" and row.retry_at is not None
+        waits.append(row.retry_at - clock.now())
+        for _ in range(3):  # other webhooks arriving meanwhile don't bring the retry forward
+            assert await paid_app.services.billing.process_events() == 0
+        clock.set(row.retry_at)
+    assert waits[:4] == [timedelta(seconds=s) for s in (5, 10, 20, 40)] and max(waits) == timedelta(hours=1)
+    assert (await (await webhook.get("/healthz")).json())["stripe_events"] == {"retrying": 1, "abandoned": 0}
+    await paid_app.services.billing.process_events()  # Stripe is back: the paid checkout lands
+    assert (await membership_of(paid_app, "u1")).status == "active"  # type: ignore[union-attr]
+    assert clock.now() - started < timedelta(hours=4)  # twelve failures, the last two an hour apart
+
+    stripe_fake.set_subscription("sub_8", status="active", metadata={"member_id": str(mid)})
+    await post_event(webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.updated", "sub_8"))
+    stripe_fake.fail_next(*([400] * 200))
+    while (await stripe_events(paid_app))[-1].status == "pending" or (await stripe_events(paid_app))[-1].retry_at:
+        await paid_app.services.billing.process_events()
+        row = (await stripe_events(paid_app))[-1]
+        if row.retry_at is not None:
+            clock.set(row.retry_at)
+    row = (await stripe_events(paid_app))[-1]
+    assert row.status == "abandoned" and clock.now() - row.received_at >= timedelta(days=3)
+    assert (await (await webhook.get("/healthz")).json())["stripe_events"] == {"retrying": 0, "abandoned": 1}
 
 
 async def test_healthz_and_return_pages(paid_app: App, webhook: TestClient) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -21,8 +21,19 @@ from storage.repositories import erasures, stripe_events
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
 BATCH = 100
+FIRST_RETRY = timedelta(seconds=5)
+LONGEST_RETRY = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(days=3)
+"""Stripe itself retries a webhook for three days; an event that fails as long is abandoned (logged, counted in
+/healthz); the daily reconciliation still brings each subscription in line."""
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 s after the first failure, doubling, at most an hour: an outage is not hammered, and a
+    failure no longer waits for the next webhook to be tried again."""
+    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)  # 2**20 x 5 s: past any cap
+
 
 EventHandler = Callable[[str, Mapping[str, Any]], Awaitable[None]]
 
@@ -66,7 +77,7 @@ class WebhookInbox:
 
 
 class EventProcessor:
-    """Claims pending (or failed, up to MAX_ATTEMPTS) events in arrival order and handles each one."""
+    """Claims pending events (and failed ones whose retry time has come) in arrival order and handles each one."""
 
     def __init__(self, database: Database, clock: Clock, handle: EventHandler) -> None:
         self._database = database
@@ -81,7 +92,7 @@ class EventProcessor:
     async def _drain(self) -> int:
         done = 0
         async with self._database.session() as session:
-            rows = await stripe_events.to_process(session, MAX_ATTEMPTS, BATCH)
+            rows = await stripe_events.to_process(session, self._clock.now(), BATCH)
         for row_id, attempts in rows:
             if await self._process(row_id, attempts):
                 done += 1
@@ -96,13 +107,23 @@ class EventProcessor:
         try:
             await self._handle(event_type, payload)
         except Exception as exc:  # recorded and retried; never lose an event to a bug or an outage
-            log.warning("stripe event %s (%s) failed: %s", event_id, event_type, type(exc).__name__)
-            await self._finish(row_id, "failed", f"{type(exc).__name__}: {exc}"[:300])
+            await self._failed(row_id, event_id, event_type, attempts + 1, exc)
             return False
-        await self._finish(row_id, "processed", None)
-        return True
-
-    async def _finish(self, row_id: int, status: str, error: str | None) -> None:
         now: datetime = self._clock.now()
         async with self._database.session() as session:
-            await stripe_events.finish(session, row_id, status, error, now)
+            await stripe_events.finish(session, row_id, "processed", None, now)
+        return True
+
+    async def _failed(self, row_id: int, event_id: str, event_type: str, attempts: int, exc: Exception) -> None:
+        """Kept with its error (the log names only the exception's type: its text may quote a customer)."""
+        error, kind = f"{type(exc).__name__}: {exc}"[:300], type(exc).__name__
+        now: datetime = self._clock.now()
+        async with self._database.session() as session:
+            received = await stripe_events.received_at(session, row_id)
+            if received is not None and now - received >= GIVE_UP_AFTER:
+                log.error("stripe event %s (%s) abandoned after %s attempts: %s", event_id, event_type, attempts, kind)
+                await stripe_events.finish(session, row_id, "abandoned", error, now)
+                return
+            retry_at = now + retry_delay(attempts)
+            log.warning("stripe event %s (%s) failed (%s), retried at %s", event_id, event_type, kind, retry_at)
+            await stripe_events.finish(session, row_id, "failed", error, now, retry_at)
