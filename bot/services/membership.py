@@ -159,6 +159,8 @@ class MembershipService:
     async def _get_or_create(self, session: Session, user: UserRef) -> tuple[Member, bool]:
         member = await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
         if member is not None:
+            if member.display_name == user.user_id and user.display_name:
+                member.display_name = user.display_name[:100]  # first seen without a name (its id stood in)
             return member, False
         member = await members.create(
             session,

@@ -26,7 +26,7 @@ from bot.messages import DeliveryKey, OutboundMessage, SentMessage, Target
 from bot.platforms.slack import endpoint, inbound
 from bot.platforms.slack.access import TierAccess
 from bot.platforms.slack.delivery import already_sent, metadata
-from bot.platforms.slack.directory import SlackDirectory
+from bot.platforms.slack.directory import SlackDirectory, profile_name
 from bot.platforms.slack.errors import call
 from bot.platforms.slack.manifest import EVENTS_PATH
 from bot.platforms.slack.render import render_home, render_message
@@ -283,7 +283,7 @@ class SlackPlatform:
                 await ack()
             return
         try:
-            await self._dispatch(event, ack=ack)
+            await self._dispatch(await self.directory.with_name(event), ack=ack)
         except Exception:  # after the ack nobody else would see it
             log.exception("slack: dispatching %s failed", type(event).__name__)
 
@@ -342,17 +342,9 @@ class SlackPlatform:
         self._check_workspace(workspace_id)
         response = await call(self._client.users_info(user=user_id, include_locale=True))
         user = response["user"]
-        profile = user.get("profile") or {}
-        name = (
-            profile.get("display_name")
-            or profile.get("real_name")
-            or user.get("real_name")
-            or user.get("name")
-            or user_id
-        )
         return UserProfile(
             user_id=user_id,
-            display_name=name,
+            display_name=profile_name(user) or user_id,
             locale=user.get("locale"),
             timezone=user.get("tz"),
             is_bot=bool(user.get("is_bot")),

@@ -1,4 +1,4 @@
-"""Names -> Slack ids, cached per adapter: channel names, DM channels, user-group handles.
+"""Names <-> Slack ids, cached per adapter: channel names, DM channels, user-group handles, people's names.
 
 conversations.open returns the same DM channel every time (and is Tier 3), so each user's
 DM channel is looked up once. Channel and group lists are re-read once on a miss, so a
@@ -30,6 +30,9 @@ USERGROUP_ID = re.compile(r"^S[A-Z0-9]{6,}$")
 PAGE = 200
 MAX_PAGES = 50
 RECHECK_SECONDS = 600  # a named channel Slack does not know is looked for again at most this often
+NAME_SECONDS = 3600  # a person's name (users.info) is read again at most hourly
+NAMES_KEPT = 5000
+NAME_LOOKUP_SECONDS = 2.0  # the event waits for it before Slack's 3-second ack: never longer than this
 
 
 class SlackDirectory:
@@ -41,6 +44,7 @@ class SlackDirectory:
         self._dms: dict[str, str] = {}
         self._channels: dict[str, str] | None = None
         self._groups: dict[str, str] | None = None
+        self._names: dict[str, tuple[float, str | None]] = {}  # user id -> (read at, display name)
 
     async def dm_channel(self, user_id: str) -> str:
         if user_id not in self._dms:
@@ -87,6 +91,28 @@ class SlackDirectory:
             return event
         return replace(event, channel=replace(where, channel_id=name_or_id))
 
+    async def with_name(self, event: Event) -> Event:
+        """The event with its sender's display name. Slack's messages, channel joins and DMs carry
+        only the user id, and a member first seen that way was greeted as "U0123ABC"; so the name is
+        read with users.info (once an hour per person). If Slack won't say, the event goes on as it is."""
+        user = event.user
+        if user.display_name:
+            return event
+        now = self._clock.monotonic()
+        cached = self._names.get(user.user_id)
+        if cached is None or now - cached[0] >= NAME_SECONDS:
+            try:
+                async with asyncio.timeout(NAME_LOOKUP_SECONDS):
+                    response = await call(self._client.users_info(user=user.user_id))
+                cached = (now, profile_name(response["user"]))
+            except (PlatformError, TimeoutError) as exc:
+                log.info("slack: no name for a user: %s", type(exc).__name__)
+                cached = (now, None)
+            if len(self._names) >= NAMES_KEPT:
+                self._names.pop(next(iter(self._names)))
+            self._names[user.user_id] = cached
+        return replace(event, user=replace(user, display_name=cached[1])) if cached[1] else event
+
     async def usergroup_id(self, handle_or_id: str) -> str:
         if USERGROUP_ID.match(handle_or_id):
             return handle_or_id
@@ -120,3 +146,9 @@ class SlackDirectory:
                 break
         log.info("slack: %d channels visible to membot", len(found))
         return found
+
+
+def profile_name(user: dict[str, Any]) -> str | None:
+    """What Slack shows for a person: their display name, else their full name, else their handle."""
+    profile = user.get("profile") or {}
+    return profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name") or None
