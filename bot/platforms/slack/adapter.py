@@ -196,6 +196,7 @@ class SlackPlatform:
         bolt.view(re.compile(r".*"))(self._on_view)
 
     async def _on_event(self, ack: Any, body: dict[str, Any]) -> None:
+        body = inbound.scrub(body)
         event = inbound.event_from_envelope(body, bot_user_id=self.bot_user_id)
         if event is None or not await self._counts(event):
             await ack()
@@ -207,18 +208,20 @@ class SlackPlatform:
         await self._emit(await self.directory.named(event, self._faq_channel), ack)
 
     async def _on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
+        body = inbound.scrub(body)
         channel = body.get("channel_id")
         responder = self._responder(
             body.get("user_id", ""),
             channel,
             None,
             bool(channel and channel.startswith("D")),
-            respond=respond,
+            respond=respond if body.get("response_url") else None,  # Bolt's respond needs it
             trigger_id=body.get("trigger_id"),
         )
         await self._emit(inbound.command_event(body, responder), ack)
 
     async def _on_action(self, ack: Any, body: dict[str, Any], respond: Any = None) -> None:
+        body = inbound.scrub(body)
         where = inbound.interaction_channel(body)
         user_id = (body.get("user") or {}).get("id", "")
         responder = self._responder(
@@ -236,6 +239,7 @@ class SlackPlatform:
             await self._emit(event, ack if n == 0 else None)
 
     async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+        body = inbound.scrub(body)
         channel, is_dm = origin_from_metadata((body.get("view") or {}).get("private_metadata"))
         user_id = (body.get("user") or {}).get("id", "")
         event = inbound.form_event(body, self._responder(user_id, channel, None, is_dm))
@@ -245,6 +249,7 @@ class SlackPlatform:
             await self._emit(event, ack)
 
     async def _on_home_opened(self, ack: Any, body: dict[str, Any]) -> None:
+        body = inbound.scrub(body)
         await ack()
         user = inbound.home_opened(body)
         if user is None or self._home_provider is None:

@@ -125,13 +125,13 @@ def checkout_from(obj: Mapping[str, Any]) -> CheckoutCompleted:
 
 def invoice_subscription(obj: Mapping[str, Any]) -> str | None:
     """The subscription an invoice belongs to, in either API shape."""
-    parent = obj.get("parent") or {}
-    details = parent.get("subscription_details") or {}
+    details = _map(_map(obj.get("parent")).get("subscription_details"))
     found = _id(details.get("subscription")) or _id(obj.get("subscription"))
     if found:
         return found
-    for line in (obj.get("lines") or {}).get("data") or []:
-        item = (line.get("parent") or {}).get("subscription_item_details") or {}
+    lines = _map(obj.get("lines")).get("data")
+    for line in lines if isinstance(lines, list) else []:
+        item = _map(_map(_map(line).get("parent")).get("subscription_item_details"))
         if item.get("subscription"):
             return str(item["subscription"])
     return None
@@ -142,16 +142,21 @@ def invoice_renews_at(obj: Mapping[str, Any]) -> datetime | None:
     return timestamp(obj.get("next_payment_attempt")) or timestamp(obj.get("period_end"))
 
 
+def _map(value: Any) -> Mapping[str, Any]:
+    """`value` if it is an object, else an empty one: a signed event of an odd shape reads as empty."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def event_object(event: Mapping[str, Any]) -> Mapping[str, Any]:
-    return (event.get("data") or {}).get("object") or {}
+    return _map(_map(event.get("data")).get("object"))
 
 
 def erasure_marks(event: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """The ids in an event that could name an erased member: its customer, subscription and member id."""
     obj = event_object(event)
     kind = obj.get("object")
-    metadata = obj.get("metadata") or {}
-    details = ((obj.get("parent") or {}).get("subscription_details") or {}).get("metadata") or {}
+    metadata = _map(obj.get("metadata"))
+    details = _map(_map(_map(obj.get("parent")).get("subscription_details")).get("metadata"))
     customer = obj.get("id") if kind == "customer" else _id(obj.get("customer"))
     if kind == "subscription":
         subscription = obj.get("id")
