@@ -212,3 +212,20 @@ async def test_cancel_at_period_end_asks_why_but_keeps_access_until_the_end(
     )
     assert memory.access[("W1", "u1")] == set()
     assert texts(memory, "u1") == []  # asked once already
+
+
+async def test_a_signed_event_of_an_odd_shape_is_recorded_not_a_500(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: `data: "x"` or `metadata: [1]` in a signed event answered 500 with a traceback."""
+    base = stripe_fake.checkout_completed(member_id=1, subscription="sub_1")
+    odd = [
+        {**base, "id": "evt_odd_1", "data": "x"},
+        {**base, "id": "evt_odd_2", "data": {"object": [1]}},
+        {**base, "id": "evt_odd_3", "data": {"object": {**base["data"]["object"], "metadata": [1], "parent": "p"}}},
+    ]
+    for event in odd:
+        assert await post_event(webhook, stripe_fake, event) == 200
+    await paid_app.services.billing.process_events()
+    assert [r.event_id for r in await stripe_events(paid_app)] == ["evt_odd_1", "evt_odd_2", "evt_odd_3"]
+    assert memory.sent == []
