@@ -20,6 +20,7 @@ from bot.services.base import DomainService
 from bot.services.errors import UserError
 from storage.database import Session
 from storage.models import Poll
+from storage.repositories import members
 from storage.repositories import polls as repo
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,11 @@ class PollService(DomainService):
         return Posted(poll.id, tuple(targets))
 
     async def vote(self, poll_id: int, member_id: int, option: int) -> Results:
-        """One vote per member; voting again changes it. Closed polls take no votes."""
+        """One vote per member; voting again changes it. Closed polls take no votes, and only members
+        (and the creator's team) vote: anyone else is told how to join, and nothing is counted."""
         async with self._database.session() as session:
+            if not await members.takes_part(session, member_id, self._clock.now(), self._grace):
+                raise UserError("poll.errors.members_only")
             poll = await self._get(session, poll_id)
             if poll.closed_at is not None:
                 raise UserError("poll.errors.closed")

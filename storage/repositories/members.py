@@ -184,3 +184,17 @@ async def preferences_for(session: AsyncSession, member_ids: Sequence[int]) -> d
         return {}
     result = await session.scalars(select(MemberPreferences).where(MemberPreferences.member_id.in_(member_ids)))
     return {p.member_id: p for p in result.all()}
+
+
+async def takes_part(session: AsyncSession, member_id: int, now: datetime, grace: timedelta) -> bool:
+    """Whether this person may use what is for members (a live session, a poll): the creator's team,
+    or a current member (`current_members`: not someone who never joined, was removed or lapsed).
+    Asked when it is used, so a membership that ended a minute ago counts."""
+    found = await session.scalar(
+        select(Member.id).where(
+            Member.id == member_id,
+            Member.left_at.is_(None),
+            or_(Member.role != "member", has_current_membership(now, grace)),
+        )
+    )
+    return found is not None

@@ -218,6 +218,7 @@ async def test_norwegian_member_set_by_prefs_gets_live_reminders_in_norwegian(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
     await join(app, memory, "u1", "Kari", None)
+    await memory.command("u1", "join")  # live sessions are for members
     async with app.database.session() as session:
         member = await members.by_identity(session, "memory", "W1", "u1")
     assert member is not None

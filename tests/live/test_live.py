@@ -17,6 +17,7 @@ from bot.platforms.memory import MemoryPlatform
 from bot.services.live.ics import CalendarEvent, fold, to_ics
 from bot.views.common import local_time
 from storage.models import Activity, ContentItem, LiveQuestion, LiveSession, OutboxMessage, Rsvp
+from tests.kits.members import become_member, member_id
 
 OSLO = ZoneInfo("Europe/Oslo")
 PRICING = "2026-12-03 17:00 Europe/Oslo 60 https://zoom.example/j/1 | Pricing clinic"
@@ -51,6 +52,12 @@ async def rows(app: App, model: type) -> list:  # type: ignore[type-arg]
 async def count(app: App, model: type) -> int:  # type: ignore[type-arg]
     async with app.database.session() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def members(memory: MemoryPlatform, *users: str) -> None:
+    """Live sessions are for members: these people join first (tests/live/test_members_only.py has the rest)."""
+    for user in users:
+        await become_member(memory, user)
 
 
 async def schedule(memory: MemoryPlatform, app: App, args: str = PRICING) -> str:
@@ -165,6 +172,7 @@ async def test_live_help_shows_each_role_what_it_may_do(app: App, memory: Memory
 
 
 async def test_rsvp_button_twice_keeps_one_rsvp(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1")
     await schedule(memory, app)
     first = await memory.click("u1", "qa.rsvp:1")
     second = await memory.click("u1", "qa.rsvp:1")
@@ -178,6 +186,7 @@ async def test_rsvp_button_twice_keeps_one_rsvp(app: App, memory: MemoryPlatform
 
 
 async def test_list_shows_counts_and_next_mentions_the_session(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1", "u2")
     await schedule(memory, app)
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
@@ -195,6 +204,7 @@ async def test_list_shows_counts_and_next_mentions_the_session(app: App, memory:
 
 
 async def test_rsvp_to_a_cancelled_or_unknown_session_is_refused(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1")
     await schedule(memory, app)
     await memory.command("creator", "live", "cancel 1")
     assert "was cancelled" in (await memory.click("u1", "qa.rsvp:1")).texts[0]
@@ -214,6 +224,7 @@ async def run_jobs_at(app: App, clock: FakeClock, when: datetime, times: int = 3
 async def test_reminders_at_24h_1h_and_start_each_exactly_once(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1", "u2")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await memory.command("u2", "live", "ask What should I charge?")
@@ -244,6 +255,7 @@ async def test_reminders_at_24h_1h_and_start_each_exactly_once(
 
 
 async def test_overdue_reminders_are_skipped_after_downtime(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await run_jobs_at(app, clock, SUNDAY_START + timedelta(minutes=5))  # the bot was down since Friday
@@ -251,6 +263,7 @@ async def test_overdue_reminders_are_skipped_after_downtime(app: App, memory: Me
 
 
 async def test_nothing_is_sent_long_after_the_start(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await run_jobs_at(app, clock, SUNDAY_START + timedelta(minutes=40))
@@ -260,6 +273,7 @@ async def test_nothing_is_sent_long_after_the_start(app: App, memory: MemoryPlat
 async def test_a_late_rsvp_gets_only_the_reminders_still_ahead(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1")
     await schedule(memory, app, SUNDAY)
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(minutes=50))
     await memory.click("u1", "qa.rsvp:1")
@@ -269,6 +283,7 @@ async def test_a_late_rsvp_gets_only_the_reminders_still_ahead(
 
 
 async def test_moved_session_reminders_follow_the_new_time(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))  # the first "tomorrow" reminder
@@ -298,6 +313,7 @@ async def test_moved_session_reminders_follow_the_new_time(app: App, memory: Mem
 async def test_cancelled_session_tells_rsvps_and_sends_no_reminders(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     reply = await memory.command("creator", "live", "cancel 1")
@@ -313,6 +329,7 @@ async def test_cancelled_session_tells_rsvps_and_sends_no_reminders(
 
 
 async def test_questions_in_advance_are_listed_for_the_creator(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1", "u2", "u3")
     await schedule(memory, app)
     await schedule(memory, app, SUNDAY)
     first = await memory.command("u1", "live", "ask How do I price a retainer?")  # the next session: Sunday
@@ -330,6 +347,7 @@ async def test_questions_in_advance_are_listed_for_the_creator(app: App, memory:
 
 
 async def test_attendance_by_button_and_by_the_creator(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1", "u2", "u3", "u4", "u5")
     await schedule(memory, app, SUNDAY)
     for user in ("u1", "u2", "u3"):
         await memory.click(user, "qa.rsvp:1")
@@ -348,9 +366,10 @@ async def test_attendance_by_button_and_by_the_creator(app: App, memory: MemoryP
     assert marked.texts[0] == "Marked 2 members as attending *Sunday hot seats*."
     listing = marked.replies[1][0]
     assert "#1 Sunday hot seats: 3 of 4 came" in text_of(listing)
-    assert actions(listing) == ["qa.mark:1-4"]  # only u3 (member 4; the creator is 1) is left to mark
-    assert "is for Maya Lindqvist and the moderators" in (await memory.click("u1", "qa.mark:1-4")).texts[0]
-    await memory.click("creator", "qa.mark:1-4")
+    mark_u3 = f"qa.mark:1-{await member_id(app, 'u3')}"
+    assert actions(listing) == [mark_u3]  # only u3 is left to mark
+    assert "is for Maya Lindqvist and the moderators" in (await memory.click("u1", mark_u3)).texts[0]
+    await memory.click("creator", mark_u3)
     assert "u9" in (await memory.command("creator", "live", "attend 1 @u9")).texts[0]  # unknown: nothing marked
 
     attended = {r.member_id for r in await rows(app, Rsvp) if r.attended}
@@ -365,6 +384,7 @@ async def test_attendance_by_button_and_by_the_creator(app: App, memory: MemoryP
 async def test_recording_goes_to_the_library_attendees_and_no_shows(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1", "u2", "u3")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await memory.click("u2", "qa.rsvp:1")
@@ -453,6 +473,7 @@ def first_props(lines: list[tuple[str, dict[str, str], str]]) -> dict[str, str]:
 
 
 async def test_ics_is_valid_and_stable(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1")
     await schedule(
         memory,
         app,
@@ -491,6 +512,7 @@ def test_folding_never_splits_a_character() -> None:
 
 
 async def test_calendar_button_sends_the_file_and_web_calendar_links(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1")
     await schedule(memory, app)
     reply = await memory.click("u1", "qa.ics:1")
     (message, _), (links, _) = reply.replies
@@ -524,15 +546,17 @@ async def test_announcement_goes_to_every_workspace(sqlite_db, settings, clock: 
 
 
 async def test_reminder_keys_name_the_reason_and_the_start(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1")
     await schedule(memory, app, SUNDAY)
     await memory.click("u1", "qa.rsvp:1")
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))
     keys = {row.dedupe_key for row in await rows(app, OutboxMessage)}
-    assert "qa:1:remind-24h:member:2@20261122T1600Z" in keys
+    assert f"qa:1:remind-24h:member:{await member_id(app, 'u1')}@20261122T1600Z" in keys
     assert "qa:1:announce:memory:W1" in keys
 
 
 async def test_asking_with_nothing_scheduled_says_so(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1")
     reply = await memory.command("u1", "live", "ask Is there a session soon?")
     assert reply.texts[0].startswith("There's no live session coming up right now")
     assert await count(app, LiveQuestion) == 0

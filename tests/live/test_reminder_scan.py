@@ -14,6 +14,7 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.models import OutboxMessage
 from tests.conftest import make_app
+from tests.kits.members import become_member
 from tests.kits.statements import inserts
 
 SUNDAY = "2026-11-22 17:00 | Sunday hot seats"
@@ -40,6 +41,7 @@ async def test_a_reminder_already_queued_is_not_inserted_again(
     try:
         await memory.command("creator", "live", f"schedule {SUNDAY}")
         for user in GOING:
+            await become_member(memory, user)  # live sessions are for members
             await memory.click(user, "qa.rsvp:1")
         clock.set(SUNDAY_START - timedelta(hours=1))
         with inserts(db) as first:

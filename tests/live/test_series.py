@@ -14,7 +14,7 @@ from bot.messages import OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from storage.models import LiveSeries, LiveSession
 from tests.kits.members import become_member
-from tests.live.test_live import actions, count, rows, run_jobs_at, text_of
+from tests.live.test_live import actions, count, members, rows, run_jobs_at, text_of
 
 WEEKLY = "every thursday 17:00 Europe/Oslo 60 https://zoom.example/j/7 | Office hours"
 # The fake clock starts Friday 20 Nov 2026, 12:00 UTC; Thursdays 17:00 in Oslo (CET) are 16:00 UTC.
@@ -103,6 +103,7 @@ async def test_without_a_series_the_live_slot_still_posts_its_drop(
 async def test_an_occurrence_has_rsvp_reminders_questions_and_a_recording(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1")
     await start_series(memory, app)
     second = (await occurrences(app))[1]
     rsvp = await memory.click("u1", f"qa.rsvp:{second.id}")
@@ -141,6 +142,7 @@ async def test_the_rsvp_onboarding_step_offers_the_next_real_session(
 async def test_skip_one_occurrence_tells_who_rsvped_and_the_series_goes_on(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1")
     await start_series(memory, app)
     second = (await occurrences(app))[1]
     await memory.click("u1", f"qa.rsvp:{second.id}")
@@ -173,6 +175,7 @@ async def test_skip_by_date_ahead_of_the_sessions_made_so_far(
 
 
 async def test_moving_one_occurrence_keeps_it_the_same_one(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await members(memory, "u1")
     await start_series(memory, app)
     second = (await occurrences(app))[1]
     await memory.click("u1", f"qa.rsvp:{second.id}")
@@ -189,6 +192,7 @@ async def test_moving_one_occurrence_keeps_it_the_same_one(app: App, memory: Mem
 async def test_calling_off_a_series_cancels_what_is_ahead_and_tells_each_member_once(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
+    await members(memory, "u1", "u2")
     await start_series(memory, app)
     made = await occurrences(app)
     for session in made[1:3]:

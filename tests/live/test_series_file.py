@@ -26,7 +26,7 @@ from storage.models import LiveSeries, LiveSession
 from storage.repositories import communities
 from storage.repositories import live as repo
 from tests.conftest import make_app
-from tests.live.test_live import rows, run_jobs_at, text_of
+from tests.live.test_live import members, rows, run_jobs_at, text_of
 from tests.live.test_series import THURSDAYS, occurrences
 
 SERIES = """
@@ -95,6 +95,7 @@ async def test_changing_the_file_retimes_coming_sessions_but_not_one_moved_by_ha
 async def test_a_series_removed_from_the_file_is_wound_down_and_members_told_once(
     app: App, memory: MemoryPlatform, clock: FakeClock, community_path: Path, tmp_path: Path
 ) -> None:
+    await members(memory, "u1")
     await reimport(app, clock, with_series(community_path, tmp_path))
     await app.tick()
     made = await occurrences(app)

@@ -10,6 +10,7 @@ from bot.events import ChannelRef, CommandInvoked
 from bot.messages import ActionId, Buttons, OutboundMessage
 from bot.platforms.memory import MemoryPlatform, MemoryResponder
 from storage.models import Poll, PollVote
+from tests.kits.members import become_member
 
 QUESTION = "When should the live Q&A be? | Mornings | Evenings | Weekends"
 
@@ -23,6 +24,12 @@ async def post_poll(app: App, memory: MemoryPlatform, user: str = "creator", arg
     await app.settle()
     [post] = memory.posts_in("announcements")
     return post
+
+
+async def members(memory: MemoryPlatform, *users: str) -> None:
+    """Only members vote: these people join first."""
+    for user in users:
+        await become_member(memory, user)
 
 
 async def votes(app: App) -> int:
@@ -66,6 +73,7 @@ async def test_poll_asked_in_a_channel_is_posted_there(app: App, memory: MemoryP
 
 
 async def test_one_vote_per_member_and_changing_it(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1", "u2", "u3")
     await post_poll(app, memory)
     first = await memory.click("u1", "poll.vote:1:0")
     [(result, ephemeral)] = first.replies
@@ -86,6 +94,7 @@ async def test_one_vote_per_member_and_changing_it(app: App, memory: MemoryPlatf
 
 
 async def test_results_on_demand_and_by_command(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1", "u2", "u3", "u4")
     await post_poll(app, memory)
     for user, option in (("u1", 0), ("u2", 2), ("u3", 2), ("u4", 1)):
         await memory.click(user, f"poll.vote:1:{option}")
@@ -98,6 +107,7 @@ async def test_results_on_demand_and_by_command(app: App, memory: MemoryPlatform
 
 
 async def test_closing_posts_final_results_where_the_poll_was_and_stops_votes(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1", "u2", "u3", "u4")
     await post_poll(app, memory)
     await memory.click("u1", "poll.vote:1:2")
     await memory.click("u2", "poll.vote:1:2")
@@ -143,6 +153,7 @@ async def test_bad_polls_are_friendly_errors_and_create_nothing(
 
 
 async def test_stale_or_forged_vote_buttons(app: App, memory: MemoryPlatform) -> None:
+    await members(memory, "u1")
     await post_poll(app, memory)
     for action in ("poll.vote:1:7", "poll.vote:1", "poll.vote:x:1"):
         reply = await memory.click("u1", action)
@@ -162,6 +173,29 @@ async def test_the_poll_form(app: App, memory: MemoryPlatform) -> None:
     assert [b.label for b in post.blocks[1].buttons] == ["Mon", "Tue", "Wed"]  # type: ignore[attr-defined]
     forged = await memory.submit("u1", form.form_id, {"question": "Spam?", "options": "a\nb"})
     assert forged.texts == ["Sorry, /poll is for the creator and moderators only."]
+
+
+async def test_only_current_members_vote(app: App, memory: MemoryPlatform) -> None:
+    """Someone who never joined and a removed member are told how to join; their clicks count nothing."""
+    await members(memory, "alex", "chen")
+    await memory.join("bea", "Bea")  # arrived, never joined
+    removed = await memory.command("creator", "member", "remove chen")
+    assert "membership has ended" in removed.texts[0]
+    await post_poll(app, memory)
+
+    for user in ("bea", "chen"):
+        refused = await memory.click(user, "poll.vote:1:0")
+        assert refused.texts == [
+            "Polls are for members, so your vote wasn't counted. Type `/join` to become a member (or to come back)."
+        ]
+    assert await votes(app) == 0
+
+    counted = await memory.click("alex", "poll.vote:1:2")
+    assert "1 vote so far · poll #1 is open" in text_of(counted.replies[0][0])
+    team = await memory.click("mod", "poll.vote:1:2")  # the creator's team votes too
+    assert "2 votes so far" in text_of(team.replies[0][0])
+    results = await memory.command("creator", "poll", "results 1")
+    assert "2 votes so far" in text_of(results.replies[0][0])
 
 
 def test_every_poll_notice_has_a_view() -> None:

@@ -192,7 +192,7 @@ async def here_button(ctx: Context) -> None:
 
 async def calendar_button(ctx: Context) -> None:
     """The .ics file (Slack puts files in their DMs; Discord sends it with the answer), then web calendar links."""
-    event = _calendar_event(ctx, await ctx.services.live.calendar_entry(parse.action_id(ctx)))
+    event = _calendar_event(ctx, await ctx.services.live.calendar_entry(parse.action_id(ctx), ctx.member.id))
     slug = re.sub(r"[^a-z0-9]+", "-", event.summary.lower()).strip("-")[:40] or "live-session"
     file = Attachment(f"{slug}.ics", ics.to_ics(event), "text/calendar")
     await ctx.reply(views.calendar_file(event.summary, file, ctx.t))

@@ -14,6 +14,7 @@ from bot.services.live.rules import CHECK_IN_EARLY, ends_at, parse_link
 from storage.database import Session
 from storage.models import LiveSession
 from storage.repositories import live as repo
+from storage.repositories import live_audience
 from storage.repositories import members as members_repo
 
 
@@ -33,6 +34,7 @@ class Attendance(LiveBase):
         """The "I'm here" button: from 15 minutes before the start until the end. True if newly marked."""
         now = self._clock.now()
         async with self._database.session() as session:
+            await self._require_member(session, member_id)  # the reply has the join link
             live = await self._get(session, session_id)
             if live.status == "canceled":
                 raise UserError("live.errors.canceled", id=live.id, title=live.title)
@@ -92,7 +94,8 @@ class Attendance(LiveBase):
             item, replaced = await repo.save_recording(session, live, link, teaser, now)
             shared = info(live)
             sent = {True: 0, False: 0}  # attended -> how many were sent the recording just now
-            for member, attended in await repo.rsvped_with_attendance(session, live.id):
+            # Only members now: an RSVP of someone whose membership has ended gets no recording.
+            for member, attended in await live_audience.rsvped_with_attendance(session, live.id, now, self._grace):
                 notice = RecordingForRsvp(shared, link, teaser, attended)
                 sent[attended] += await self._dm(session, member, f"qa:{live.id}:recording:member:{member.id}", notice)
             await self._post(session, live, "recording", RecordingPosted(shared, link, item.id))

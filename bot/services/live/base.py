@@ -5,6 +5,7 @@ Errors about a time carry the instant (`when=datetime`); the handler words it fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.notices import Notice
@@ -16,6 +17,8 @@ from bot.services.live.rules import DURATION_MINUTES, ends_at
 from storage.database import Session
 from storage.models import LiveSession, Member
 from storage.repositories import live as repo
+from storage.repositories import live_audience
+from storage.repositories import members as members_repo
 from storage.repositories import outbox as outbox_repo
 
 
@@ -65,6 +68,16 @@ class LiveBase(DomainService):
         found = await repo.scheduled_since(session, self._community.id, since)
         return [s for s in found if ends_at(s.starts_at, s.duration_min) > now][:limit]
 
+    async def _require_member(self, session: Session, member_id: int) -> None:
+        """RSVPs, questions, the join link and calendar files are for members (and the creator's team):
+        anyone else is told how to join, and nothing changes."""
+        if not await members_repo.takes_part(session, member_id, self._clock.now(), self._grace):
+            raise UserError("live.errors.members_only")
+
+    async def _rsvped(self, session: Session, live: LiveSession) -> Sequence[Member]:
+        """Who RSVP'd and is still a member now (the moment of sending), in RSVP order."""
+        return await live_audience.rsvped(session, live.id, self._clock.now(), self._grace)
+
     async def _dm(self, session: Session, member: Member, key: str, notice: Notice) -> bool:
         """Queue a DM worded for `member`; False if they have no account on a platform this process serves."""
         target = dm_target(member, self._presence)
@@ -96,7 +109,7 @@ class LiveBase(DomainService):
         await repo.cancel(session, live)
         canceled = info(live)
         told = 0
-        for member in await repo.rsvped(session, live.id):
+        for member in await self._rsvped(session, live):
             key = f"qa:{live.id}:canceled:member:{member.id}"
             told += await self._dm(session, member, key, RsvpCanceled(canceled))
         if await self._announced(session, live):

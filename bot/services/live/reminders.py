@@ -16,6 +16,7 @@ from bot.services.live.rules import DIGEST_LABEL, REMINDERS, Reminder, due_remin
 from storage.database import Session
 from storage.models import LiveSession
 from storage.repositories import live as repo
+from storage.repositories import live_audience
 from storage.repositories import outbox as outbox_repo
 
 
@@ -40,7 +41,10 @@ class Reminders(LiveBase):
         # reminder's late window, and re-inserting every RSVP each time grew with the RSVPs.
         prefix, suffix = f"qa:{live.id}:remind-{reminder.label}:member:", f"@{when}"
         messages: list[Outgoing] = []
-        for member in await repo.rsvped(session, live.id, before=due, not_queued=(prefix, suffix)):
+        # Only members at the moment of sending: a removal between the RSVP and the reminder counts.
+        now = self._clock.now()
+        seats = await live_audience.rsvped(session, live.id, now, self._grace, before=due, not_queued=(prefix, suffix))
+        for member in seats:
             target = dm_target(member, self._presence)
             if target is not None:  # else: not on a platform this process serves; a later run tries again
                 message = self._outbox.render(SessionReminder(facts, reminder.label), self._reader(member))
@@ -55,7 +59,8 @@ class Reminders(LiveBase):
             waiting = set(readers) - await outbox_repo.existing_keys(session, list(readers))
             if waiting:  # the digest is built only while some creator has not had it
                 asked = tuple(text for text, _ in await repo.questions(session, live.id))
-                digest = QuestionDigest(facts, asked, len(await repo.rsvped(session, live.id)))
+                rsvps = await live_audience.count_rsvps(session, live.id, now, self._grace)
+                digest = QuestionDigest(facts, asked, rsvps)
                 for key, creator in readers.items():
                     if key in waiting:
                         queued += await self._dm(session, creator, key, digest)

@@ -4,7 +4,7 @@ the facts a calendar invitation is made from."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.notices.live import RsvpMoved, SessionAnnounced, SessionInfo, SessionMoved
@@ -12,6 +12,7 @@ from bot.services.errors import UserError
 from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import SessionDraft, stamp, validate
 from storage.repositories import live as repo
+from storage.repositories import members as members_repo
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class Scheduling(LiveBase):
                 raise UserError("live.errors.same_time", id=live.id)
             await repo.move(session, live, spec.starts_at, spec.duration_min)
             moved, when = info(live), stamp(live.starts_at)
-            for member in await repo.rsvped(session, live.id):
+            for member in await self._rsvped(session, live):
                 key = f"qa:{live.id}:moved:member:{member.id}@{when}"
                 await self._dm(session, member, key, RsvpMoved(moved, old))
             if await self._announced(session, live):
@@ -78,11 +79,14 @@ class Scheduling(LiveBase):
             live = await self._open_session(session, session_id)
             return await self._call_off(session, live)
 
-    async def calendar_entry(self, session_id: int) -> CalendarEntry:
-        """The facts for a calendar file (`.ics`) or a web calendar link."""
+    async def calendar_entry(self, session_id: int, member_id: int) -> CalendarEntry:
+        """The facts for a calendar file (`.ics`) or a web calendar link. The date is in the public
+        announcement, so anyone may add it; the join link is only in a member's (and the team's)."""
         async with self._database.session() as session:
             live = await self._get(session, session_id)
             found = info(live)
+            if not await members_repo.takes_part(session, member_id, self._clock.now(), self._grace):
+                found = replace(found, link=None)
         now = self._clock.now()
         return CalendarEntry(
             session=found,

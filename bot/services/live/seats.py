@@ -7,6 +7,7 @@ from bot.services.errors import UserError
 from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import MAX_QUESTION
 from storage.repositories import live as repo
+from storage.repositories import live_audience
 
 
 class Seats(LiveBase):
@@ -17,7 +18,7 @@ class Seats(LiveBase):
             for live in await self._not_over(session, limit):
                 going = member_id is not None and await repo.is_going(session, live.id, member_id)
                 rsvps, questions = (
-                    await repo.count_rsvps(session, live.id),
+                    await live_audience.count_rsvps(session, live.id, self._clock.now(), self._grace),
                     await repo.count_questions(session, live.id),
                 )
                 found.append(Upcoming(info(live), rsvps, questions, going))
@@ -30,8 +31,10 @@ class Seats(LiveBase):
             return info(found[0]) if found else None
 
     async def rsvp(self, session_id: int, member_id: int) -> tuple[SessionInfo, bool]:
-        """Save a seat. Returns the session and whether this was new (a second click changes nothing)."""
+        """Save a seat (members only: the reply has the join link). Returns the session and whether this
+        was new (a second click changes nothing)."""
         async with self._database.session() as session:
+            await self._require_member(session, member_id)
             live = await self._open_session(session, session_id, allow_running=True)
             return info(live), await repo.add_rsvp(session, live.id, member_id, self._clock.now())
 
@@ -49,6 +52,7 @@ class Seats(LiveBase):
         if len(question) > MAX_QUESTION:
             raise UserError("live.errors.long_question", count=len(question), limit=MAX_QUESTION)
         async with self._database.session() as session:
+            await self._require_member(session, member_id)
             if session_id:
                 live = await self._open_session(session, session_id, allow_running=True)
             else:

@@ -148,7 +148,7 @@ class Series(LiveBase):
             return 0, 0
         seats: dict[int, tuple[Member, list[SessionInfo]]] = {}
         for live in coming:
-            for member in await repo.rsvped(session, live.id):
+            for member in await self._rsvped(session, live):
                 seats.setdefault(member.id, (member, []))[1].append(info(live))
             await repo.cancel(session, live)
         facts = series_info(series)
