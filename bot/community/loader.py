@@ -78,7 +78,7 @@ def _read_text(path: Path, problems: list[FileProblem]) -> str | None:
         if len(data) > MAX_FILE_BYTES:
             problems.append(FileProblem(path, None, None, "file is larger than 1 MB"))
             return None
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark (Windows editors add one) is not text
     except UnicodeDecodeError:
         problems.append(FileProblem(path, None, None, "file is not UTF-8 text"))
     except OSError as exc:

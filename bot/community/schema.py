@@ -89,7 +89,7 @@ class Tier(Strict):
     Slack, a role on Discord."""
 
     key: str = Field(pattern=SLUG)
-    name: str
+    name: str = Field(min_length=1, max_length=100)  # the database keeps 100 characters
     default: bool = False
     slack_channels: tuple[str, ...] = ()
     slack_usergroup: str | None = None
@@ -320,6 +320,8 @@ class CommunityFile(Strict):
         for plan in self.plans:
             if plan.tier not in keys:
                 raise ValueError(f"plan {plan.key!r} names tier {plan.tier!r}, which is not in [[tiers]]")
+        if any(w.founding for w in self.doors.windows) and not any(p.founding for p in self.plans):
+            raise ValueError("a founding window needs a plan with founding = true: its price is what it offers")
         return self
 
 

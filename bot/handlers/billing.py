@@ -102,9 +102,11 @@ async def doors(ctx: Context) -> None:
             raise UserError("billing.errors.cap", max=100_000)
         invited = await billing.set_seat_cap(int(words[1]))
         await ctx.say("billing.doors.cap_set", cap=int(words[1]), invited=invited)
-    else:
+    elif not words:
         status = await billing.doors_status()
         await ctx.reply(views.doors_status(status, ctx.services.community.tz, ctx.t))
+    else:
+        raise UserError("billing.errors.doors_usage")
 
 
 async def member(ctx: Context) -> None:

@@ -3,11 +3,19 @@ a seat cap invites the next in line when a seat frees, and founding members get 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
+from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
+from bot.settings import Settings
 from bot.testing.fake_stripe import FakeStripe
+from storage.database import Database
+from tests.conftest import make_app
 from tests.kits.billing import button_actions, deliver, membership_of, newcomer
 
 
@@ -130,3 +138,29 @@ async def test_opening_with_nobody_waiting_says_so_instead_of_inviting_0_people(
     assert (await memory.command("creator", "doors", "open")).texts == [
         "The doors are open. Nobody is on the waitlist right now."
     ]
+
+
+@pytest.fixture
+async def no_founding_app(
+    sqlite_db: Database, settings: Settings, clock: FakeClock, memory: MemoryPlatform, community_path: Path
+) -> AsyncIterator[App]:
+    toml = community_path / "community.toml"
+    text = toml.read_text()
+    assert "founding = true" in text, "sample community.toml changed shape"
+    toml.write_text(text.replace("founding = true", "founding = false"))
+    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
+    yield application
+    await application.stop()
+
+
+async def test_a_founding_launch_needs_a_founding_price_and_other_words_get_the_usage(
+    no_founding_app: App, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: with no founding plan, `/doors open founding` said "open with the
+    founding price" and nobody got one; `/doors off` quietly showed the status."""
+    await memory.command("creator", "help")
+    [reply] = (await memory.command("creator", "doors", "open founding")).texts
+    assert reply.startswith("There's no founding price to offer")
+    assert "founding" not in (await memory.command("creator", "doors")).replies[0][0].text.lower()
+    [usage] = (await memory.command("creator", "doors", "off")).texts
+    assert usage.startswith("Use: /doors open")

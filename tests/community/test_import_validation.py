@@ -75,6 +75,8 @@ def problems(folder: Path) -> list[str]:
             "unknown locale 'xx'; the bot speaks da, en, nb, nl, zh",
         ),
         ('cron = "0 9 * * mon"', 'cron = "0 0 31 2 *"', "drops.slots.0.cron", "'0 0 31 2 *' never fires"),
+        # Found as an outsider: on PostgreSQL a longer name failed the import with a database error.
+        ('name = "Inner Circle"', f'name = "{"I" * 101}"', "tiers.1.name", "String should have at most 100 characters"),
     ],
 )
 def test_community_toml_values_the_bot_uses_later(folder: Path, old: str, new: str, field: str, message: str) -> None:
@@ -183,3 +185,21 @@ def test_membot_import_reports_every_problem_and_imports_nothing(
     assert "Traceback" not in err + result.stdout
     listed = runner.invoke(app, ["members", "list", "--db", db])
     assert listed.exit_code == 2  # nothing was imported, so there is no community
+
+
+def test_files_saved_with_a_byte_order_mark_import_as_without(folder: Path) -> None:
+    """Found as an outsider: Windows editors save UTF-8 with a BOM, which read as 'not valid TOML'."""
+    for path in (folder / "community.toml", folder / "content" / FIRST):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    spec = load_community(folder)
+    assert spec.config.community.name == "Strategy Club"
+
+
+def test_a_founding_window_without_a_founding_plan_is_refused(folder: Path) -> None:
+    toml = folder / "community.toml"
+    toml.write_text(
+        toml.read_text().replace("founding = true", "founding = false")
+        + "\n[[doors.windows]]\nopens = 2027-01-05T09:00:00\ncloses = 2027-01-15T18:00:00\nfounding = true\n"
+    )
+    [problem] = problems(folder)
+    assert "a founding window needs a plan with founding = true" in problem

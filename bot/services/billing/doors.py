@@ -121,6 +121,8 @@ class DoorsService:
     async def open(self, now: datetime, *, founding: bool, until: datetime | None = None) -> int:
         """Open the doors (until `until`, else until closed by hand) and invite the waitlist (as many as
         there are seats). Returns how many were invited."""
+        if founding and not any(plan.founding for plan in self._community.config.plans):
+            raise UserError("billing.errors.no_founding_plan")
         async with self._database.session() as session:
             await self._tick(session, now)
             timetable = await waitlist.windows(session, self._community.id)
