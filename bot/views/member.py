@@ -36,7 +36,7 @@ def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Tran
             t(f"member.status.{standing.status}") + (f" · {standing.tier}" if standing.tier else ""),
         ),
         (t("member.me.level"), str(page.level) if page.level else t("member.me.no_level")),
-        (t("member.me.since"), local_date(page.joined_at, tz, t)),
+        *(((t("member.me.since"), local_date(page.joined_at, tz, t)),) if standing.status != "none" else ()),
         (
             t("member.me.onboarding"),
             t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total),

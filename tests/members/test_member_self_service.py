@@ -39,14 +39,18 @@ async def test_me_shows_status_level_progress_and_next(app: App, memory: MemoryP
 
 
 async def test_me_tells_a_newcomer_to_join_and_an_ex_member_to_come_back(app: App, memory: MemoryPlatform) -> None:
-    async def status() -> str:
+    async def fields() -> dict[str, str]:
         page = (await memory.command("u1", "me")).replies[0][0]
-        return dict(page.blocks[1].items)["Status"]  # type: ignore[attr-defined]
+        return dict(page.blocks[1].items)  # type: ignore[attr-defined]
+
+    async def status() -> str:
+        return (await fields())["Status"]
 
     await memory.join("u1", "Ann Lee")
     assert await status() == "Not a member yet (/join)"
+    assert "Member since" not in await fields()  # found as an outsider: it named the day they arrived
     await memory.command("u1", "join")
-    assert await status() == "Active · Member"
+    assert await status() == "Active · Member" and "Member since" in await fields()
     async with app.database.session() as session:  # the creator's /member remove, or the end of a paid period
         member = await session.scalar(select(Member).where(Member.display_name == "Ann Lee"))
         membership = await session.scalar(select(Membership).where(Membership.member_id == member.id))
