@@ -31,6 +31,7 @@ from bot.platforms.slack.errors import call
 from bot.platforms.slack.manifest import EVENTS_PATH
 from bot.platforms.slack.render import render_home, render_message
 from bot.platforms.slack.responder import SlackResponder, origin_from_metadata
+from bot.platforms.slack.scrub import scrub
 from bot.ports import Capabilities, Dispatch, PermanentError, PlatformError, UserProfile
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class SlackPlatform:
         bolt.view(re.compile(r".*"))(self._on_view)
 
     async def _on_event(self, ack: Any, body: dict[str, Any]) -> None:
-        body = inbound.scrub(body)
+        body = scrub(body)
         event = inbound.event_from_envelope(body, bot_user_id=self.bot_user_id)
         if event is None or not await self._counts(event):
             await ack()
@@ -208,7 +209,7 @@ class SlackPlatform:
         await self._emit(await self.directory.named(event, self._faq_channel), ack)
 
     async def _on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
-        body = inbound.scrub(body)
+        body = scrub(body)
         channel = body.get("channel_id")
         responder = self._responder(
             body.get("user_id", ""),
@@ -221,7 +222,7 @@ class SlackPlatform:
         await self._emit(inbound.command_event(body, responder), ack)
 
     async def _on_action(self, ack: Any, body: dict[str, Any], respond: Any = None) -> None:
-        body = inbound.scrub(body)
+        body = scrub(body)
         where = inbound.interaction_channel(body)
         user_id = (body.get("user") or {}).get("id", "")
         responder = self._responder(
@@ -239,7 +240,7 @@ class SlackPlatform:
             await self._emit(event, ack if n == 0 else None)
 
     async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
-        body = inbound.scrub(body)
+        body = scrub(body)
         channel, is_dm = origin_from_metadata((body.get("view") or {}).get("private_metadata"))
         user_id = (body.get("user") or {}).get("id", "")
         event = inbound.form_event(body, self._responder(user_id, channel, None, is_dm))
@@ -249,7 +250,7 @@ class SlackPlatform:
             await self._emit(event, ack)
 
     async def _on_home_opened(self, ack: Any, body: dict[str, Any]) -> None:
-        body = inbound.scrub(body)
+        body = scrub(body)
         await ack()
         user = inbound.home_opened(body)
         if user is None or self._home_provider is None:
