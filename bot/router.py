@@ -1,9 +1,8 @@
 """Routes neutral events to handlers, and gives each handler a context with a bound reply.
 
-Handlers register explicitly (`router.command("library")(handler)`); nothing is
-discovered by import. The router drops retried deliveries, resolves the member, checks
-the role every command, button and form declared when registered, and turns `UserError`
-into a friendly reply.
+Handlers register explicitly (`router.command("library")(handler)`); nothing is discovered by import. The
+router drops retried deliveries, resolves the member, checks the role every command, button and form declared
+when registered, and turns `UserError` into a friendly reply ("did you mean /join?" for an unknown command).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.command_guess import unknown_command
 from bot.events import (
     ActionClicked,
     ChannelRef,
@@ -349,7 +349,7 @@ class Router:
         if isinstance(event, CommandInvoked):
             spec = self.commands.get(event.name)
             if spec is None:
-                raise UserError("errors.unknown_command", command=event.name)
+                raise unknown_command(event.name, event.args, self.commands, ctx.member.role)
             if not outranks(ctx.member.role, spec.role):
                 raise UserError("errors.not_allowed", command=event.name)
             await spec.handler(ctx)
