@@ -184,5 +184,5 @@ def import_(
     parts += [f"{what}: {n} updated" for what, n in report.updated.items()]
     parts += [f"{what}: {n} removed" for what, n in report.removed.items()]
     if report.scheduled:
-        parts.append(f"{report.scheduled} drops scheduled")
+        parts.append(f"{report.scheduled} drop{'' if report.scheduled == 1 else 's'} scheduled")
     typer.echo("Imported. " + "; ".join(parts))

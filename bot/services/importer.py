@@ -6,15 +6,27 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from bot.community.loader import CommunitySpec, ContentSource
+from bot.community.schema import CommunityFile
 from bot.services.community import CommunityContext
-from bot.services.content import schedule_queue
+from bot.services.content import follow_new_slots, schedule_queue
 from bot.services.live.series_sync import sync_series
 from storage.database import Database, Session
 from storage.repositories import communities, content
 from storage.repositories import faq as faq_repo
+
+
+def _previous(settings: dict[str, Any]) -> CommunityFile | None:
+    """The settings imported last time, or None if they no longer validate (an older version's)."""
+    try:
+        return CommunityFile.model_validate(settings)
+    except ValidationError:
+        return None
 
 
 @dataclass
@@ -47,6 +59,7 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
             "timezone": config.community.timezone,
             "settings": settings,
         }
+        before = _previous(row.settings) if row is not None else None  # the slots that placed the queue
         if row is None:
             row = await communities.create(session, config.community.slug, now, **fields)
             report.count(report.created, "community")
@@ -74,7 +87,10 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
         await _sync_faq(session, row.id, spec, report)
         for bucket in await sync_series(session, row.id, config, now):  # [[live.series]]
             report.count(getattr(report, bucket), "live_series")
-        report.scheduled = await schedule_queue(session, CommunityContext(id=row.id, config=config), now)
+        context = CommunityContext(id=row.id, config=config)
+        # A new time zone or slot cron: the queued drops the old slots placed move to the new slots' firings.
+        moved = await follow_new_slots(session, context, before, now) if before is not None else 0
+        report.scheduled = moved + await schedule_queue(session, context, now)
     return report
 
 

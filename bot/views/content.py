@@ -238,13 +238,14 @@ def runway_low(notice: RunwayLow, t: Translator, tz: ZoneInfo) -> OutboundMessag
     when = local_time(notice.first_empty_at, tz, t)
     days = t("runway.today") if notice.days_left == 0 else t.plural("runway.in_days", notice.days_left)
     header = t("runway.low.header", kind=kind, days=days)
-    body = t(
-        "runway.low.body" if notice.weeks_queued > 0 else "runway.low.body_empty",
-        kind=kind,
-        when=when,
-        days=days,
-        weeks=weeks_label(notice.weeks_queued, t),
-    )
+    values = {"kind": kind, "when": when, "days": days, "weeks": weeks_label(notice.weeks_queued, t)}
+    weeks = notice.weeks_queued
+    if weeks <= 0:
+        body = t("runway.low.body_empty", **values)
+    elif weeks == int(weeks):  # "Only 1 week … is queued", "Only 3 weeks … are queued"
+        body = t.plural("runway.low.body", int(weeks), **values)
+    else:  # 1.5 weeks
+        body = t("runway.low.body.other", count=t.number(weeks, places=1), **values)
     blocks: list[Block] = [
         Header(header),
         Section(body),

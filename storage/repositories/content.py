@@ -40,6 +40,22 @@ async def due_for_publishing(session: AsyncSession, community_id: int, now: date
     return result.all()
 
 
+async def any_due(session: AsyncSession, community_id: int, now: datetime) -> bool:
+    """Whether some unpublished item's time has come: one look-up on the `ix_content_items_due` index,
+    what the minute-by-minute scan costs when nothing is due (nearly always)."""
+    found = await session.scalar(
+        select(ContentItem.id)
+        .where(
+            ContentItem.community_id == community_id,
+            ContentItem.published_at.is_(None),
+            ContentItem.publish_at.is_not(None),
+            ContentItem.publish_at <= now,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def unscheduled(session: AsyncSession, community_id: int, kind: str) -> Sequence[ContentItem]:
     """The queue of one kind: not published, no publish time yet, in queue order."""
     result = await session.scalars(
@@ -55,15 +71,28 @@ async def unscheduled(session: AsyncSession, community_id: int, kind: str) -> Se
     return result.all()
 
 
-async def last_scheduled_at(session: AsyncSession, community_id: int, kind: str) -> datetime | None:
-    """The latest publish time already given to an item of this kind."""
-    result = await session.scalars(
-        select(ContentItem.publish_at)
-        .where(ContentItem.community_id == community_id, ContentItem.kind == kind, ContentItem.publish_at.is_not(None))
-        .order_by(ContentItem.publish_at.desc())
-        .limit(1)
+async def last_published_at(session: AsyncSession, community_id: int, kind: str) -> datetime | None:
+    """The publish time of the latest published item of this kind."""
+    return await session.scalar(
+        select(func.max(ContentItem.publish_at)).where(
+            ContentItem.community_id == community_id, ContentItem.kind == kind, ContentItem.published_at.is_not(None)
+        )
     )
-    return result.first()
+
+
+async def scheduled_ahead(session: AsyncSession, community_id: int, kind: str) -> Sequence[ContentItem]:
+    """The unpublished items of one kind that have a publish time, by publish time."""
+    result = await session.scalars(
+        select(ContentItem)
+        .where(
+            ContentItem.community_id == community_id,
+            ContentItem.kind == kind,
+            ContentItem.published_at.is_(None),
+            ContentItem.publish_at.is_not(None),
+        )
+        .order_by(ContentItem.publish_at, ContentItem.id)
+    )
+    return result.all()
 
 
 async def pending(session: AsyncSession, community_id: int) -> Sequence[ContentItem]:
@@ -76,11 +105,11 @@ async def pending(session: AsyncSession, community_id: int) -> Sequence[ContentI
     return result.all()
 
 
-async def last_scheduled_by_kind(session: AsyncSession, community_id: int) -> dict[str, datetime]:
-    """Per kind, the latest publish time ever given to an item (published or not)."""
+async def last_published_by_kind(session: AsyncSession, community_id: int) -> dict[str, datetime]:
+    """Per kind, the publish time of the latest published item."""
     result = await session.execute(
         select(ContentItem.kind, func.max(ContentItem.publish_at))
-        .where(ContentItem.community_id == community_id, ContentItem.publish_at.is_not(None))
+        .where(ContentItem.community_id == community_id, ContentItem.published_at.is_not(None))
         .group_by(ContentItem.kind)
     )
     return {kind: when for kind, when in result.all() if when is not None}

@@ -180,3 +180,26 @@ async def test_a_weekly_live_series_fills_the_live_slot_so_it_has_no_runway(
     reply = await memory.command("creator", "live", "schedule every thursday 17:00 Europe/Oslo 60 | Office hours")
     assert "Office hours" in reply.texts[0]
     assert [r.kind for r in await app.services.content.runway()] == ["mini-training", "resource", "deep-dive"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "weeks", "words"),
+    [
+        ("en", 1.0, "Only 1 week of Deep-dive drops is queued."),
+        ("en", 3.0, "Only 3 weeks of Deep-dive drops are queued."),
+        ("en", 1.5, "Only 1.5 weeks of Deep-dive drops are queued."),
+        ("nl", 1.0, "Er staat nog maar 1 week aan"),
+        ("nl", 2.0, "Er staan nog maar 2 weken aan"),
+    ],
+)
+def test_the_runway_warning_agrees_with_the_weeks_queued(locale: str, weeks: float, words: str) -> None:
+    """It said "Only 1 week of … drops are queued"."""
+    from bot.i18n import Catalog
+    from bot.notices.content import RunwayLow
+    from bot.settings import REPO_ROOT
+    from bot.views.content import runway_low
+
+    t = Catalog.load(REPO_ROOT / "prompts").for_locale(locale)
+    notice = RunwayLow("deep-dive", datetime(2026, 12, 19, 9, 0, tzinfo=UTC), 7, weeks, int(weeks))
+    body = runway_low(notice, t, ZoneInfo("Europe/Oslo")).blocks[1].text  # type: ignore[attr-defined]
+    assert body.startswith(words)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from bot.services.content.placement import follow_new_slots
 from bot.services.content.queue import NewDrop, schedule_queue
 from bot.services.content.service import ContentService
 
-__all__ = ["ContentService", "NewDrop", "schedule_queue"]
+__all__ = ["ContentService", "NewDrop", "follow_new_slots", "schedule_queue"]

@@ -4,12 +4,12 @@ leaves in its slot when it is unscheduled or removed (the drops after it move up
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.services.community import CommunityContext
+from bot.services.content.placement import on_a_firing
 from bot.services.content.queue import MAX_TITLE, parse_levels, parse_topics, parse_url
 from bot.services.errors import UserError
-from bot.services.schedule import next_slot_after
 from storage.database import Session
 from storage.models import ContentItem
 from storage.repositories import content as repo
@@ -103,5 +103,4 @@ async def close_gap(session: Session, community: CommunityContext, item: Content
 
 
 def _on_a_firing(community: CommunityContext, kind: str, when: datetime) -> bool:
-    slots, tz = community.config.drops.slots, community.tz
-    return next_slot_after(slots, kind, when - timedelta(seconds=1), tz) == when
+    return on_a_firing(community.config.drops.slots, community.tz, kind, when)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.community.schema import CONTENT_KINDS
 from bot.services.community import CommunityContext
+from bot.services.content.placement import queue_end
 from bot.services.errors import UserError
 from bot.services.schedule import next_slot_after
 from storage.database import Session
@@ -68,15 +69,15 @@ def parse_topics(text: str) -> tuple[str, ...]:
 
 
 async def schedule_queue(session: Session, community: CommunityContext, now: datetime) -> int:
-    """Assign publish times to unscheduled items, in queue order, one per slot occurrence."""
+    """Assign publish times to unscheduled items, in queue order, one per slot occurrence, after the
+    slots' last drop of their kind (a drop pinned to a time of its own does not push them back)."""
     slots = community.config.drops.slots
     times: list[tuple[ContentItem, datetime]] = []
     for kind in dict.fromkeys(slot.kind for slot in slots):
         queue = await repo.unscheduled(session, community.id, kind)
         if not queue:
             continue
-        last = await repo.last_scheduled_at(session, community.id, kind)
-        cursor = max(now, last) if last else now
+        cursor = await queue_end(session, community, kind, now)
         for item in queue:
             when = next_slot_after(slots, kind, cursor, community.tz)
             if when is None:

@@ -3,7 +3,7 @@ weeks that lasts, and the first firing with nothing to send.
 
 A firing is filled by an unpublished item of the slot's kind scheduled exactly at it, or by an
 item still waiting in the queue, which `schedule_queue` will give the next free firing after the
-last scheduled one (this mirrors it, without writing anything).
+slots' last drop of its kind (this mirrors it, without writing anything).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def compute_runway(
     """Each slot's runway, in the order of `[[drops.slots]]`.
 
     `pending` holds the unpublished items, scheduled ones with their `publish_at`, queued ones in
-    queue order; `last_scheduled` the latest publish time ever given to an item of each kind.
+    queue order; `last_scheduled` the slots' last drop of each kind, published or queued on a firing
+    (`placement.slot_ends`: a drop pinned to a time of its own elsewhere does not count).
     """
     filled: dict[datetime, ContentPiece] = {}
     firings = {

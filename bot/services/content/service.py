@@ -15,6 +15,7 @@ from bot.services.audience import channel_targets, dm_target
 from bot.services.base import DomainService
 from bot.services.content.editing import EDITABLE, DropChanges, apply_changes, close_gap
 from bot.services.content.library import PICKS, best_of, for_level
+from bot.services.content.placement import make_room, slot_ends
 from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
 from bot.services.content.runway import SlotRunway, compute_runway
 from bot.services.errors import UserError
@@ -68,6 +69,15 @@ class ContentService(DomainService):
         for piece in published:
             log.info("published content item %s (%s)", piece.id, piece.kind)
         return published
+
+    async def publish_if_due(self) -> list[ContentPiece]:
+        """The scan between slot firings: publish what has come due (a drop given a time of its own with
+        `/drop schedule`, or by `publish_at` in its file). Nothing due, the usual case, costs one
+        indexed look-up."""
+        async with self._database.session() as session:
+            if not await repo.any_due(session, self._community.id, self._clock.now()):
+                return []
+        return await self.publish_due()
 
     async def _post(self, session: Session, piece: ContentPiece) -> None:
         """The drop in the drops channel of every workspace."""
@@ -176,7 +186,7 @@ class ContentService(DomainService):
         (its occurrence is their post), so they have no runway to run out of while one is active."""
         async with self._database.session() as session:
             pending = [content_piece(item) for item in await repo.pending(session, self._community.id)]
-            last = await repo.last_scheduled_by_kind(session, self._community.id)
+            last = await self._slot_ends(session, pending)
             series = await live_repo.has_active_series(session, self._community.id)
         config = self._community.config
         slots = [slot for slot in config.drops.slots if not (series and slot.kind == "live")]
@@ -218,7 +228,7 @@ class ContentService(DomainService):
         slot sends (a time of their own, or a kind without a slot)."""
         async with self._database.session() as session:
             pending = [content_piece(item) for item in await repo.pending(session, self._community.id)]
-            last = await repo.last_scheduled_by_kind(session, self._community.id)
+            last = await self._slot_ends(session, pending)
         config, now = self._community.config, self._clock.now()
         slots = compute_runway(config.drops.slots, pending, last, now, self._community.tz, config.runway.warn_weeks)
         in_slots = {queued.item.id for slot in slots for queued in slot.queued}
@@ -228,6 +238,11 @@ class ContentService(DomainService):
             own_time=tuple(p for p in rest if p.publish_at is not None),
             waiting=tuple(p for p in rest if p.publish_at is None),
         )
+
+    async def _slot_ends(self, session: Session, pending: Sequence[ContentPiece]) -> dict[str, datetime]:
+        published = await repo.last_published_by_kind(session, self._community.id)
+        scheduled = [(p.kind, p.publish_at) for p in pending if p.publish_at is not None]
+        return slot_ends(self._community, scheduled, published)
 
     async def edit(self, ref: str, changes: DropChanges) -> tuple[ContentPiece, bool]:
         """Change a drop's words, link, levels or topics (published ones too: the library shows the new
@@ -290,17 +305,26 @@ class ContentService(DomainService):
             return content_piece(item)
 
     async def reschedule(self, ref: str, when: datetime) -> ContentPiece:
+        """Give a drop a time of its own. The firing it held goes to the drops a slot sends after it
+        (they move up one each, as with `unschedule`); a slot's firing it is put on is made room at
+        (the drop there and the ones right behind it move back one each)."""
+        now = self._clock.now()
         when_text = when.isoformat(" ", "minutes")[:16]  # as typed: the handler reads it in the community's zone
-        check_ahead(when, self._clock.now(), "drops.errors.past", "drops.errors.too_far", when=when_text)
+        check_ahead(when, now, "drops.errors.past", "drops.errors.too_far", when=when_text)
         async with self._database.session() as session:
             item = await self._find_unpublished(session, ref)
+            await close_gap(session, self._community, item, now)
             await repo.set_publish_times(session, [(item, when)])
+            await make_room(session, self._community, item)
             return content_piece(item)
 
     async def publish_now(self, ref: str) -> ContentPiece:
+        """Publish a queued drop at once; the drops a slot sends after it move up one firing each."""
+        now = self._clock.now()
         async with self._database.session() as session:
             item = await self._find_unpublished(session, ref)
-            await repo.set_publish_times(session, [(item, self._clock.now())])
+            await close_gap(session, self._community, item, now)
+            await repo.set_publish_times(session, [(item, now)])
             piece = content_piece(item)
         await self.publish_due()
         return piece
