@@ -2,15 +2,16 @@
 
 Drip steps are timed from the start of the membership (arriving in the workspace is not
 joining): `day` days later, at their preferred time of day in their time zone, never in
-quiet hours. Progress is recorded per step id, so editing or reordering the sequence never
-resends a step a member already had. The public welcome greets people when they become
+quiet hours, one at a time: later days count from when day 0 actually went out (`_Plan`).
+Progress is recorded per step id, so editing or reordering the sequence never resends a
+step a member already had. The public welcome greets people when they become
 members, whichever way (/join, Stripe, a creator's grant).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.community.schema import OnboardingStep
 from bot.messages import Target
@@ -38,6 +39,7 @@ QUICK_WIN_STEP = "quick-win"
 QUICK_WIN_AFTER = timedelta(hours=2)  # long enough not to pile onto the welcome, well inside the first day
 DAY_ZERO_AFTER = timedelta(hours=1)  # day-0 steps follow the welcome instead of arriving with it
 MISSED_AFTER = timedelta(days=3)  # a step added to the sequence later never reaches long-time members
+STEP_GAP = timedelta(hours=1)  # the least time between two drip DMs to one member
 
 
 class OnboardingService(DomainService):
@@ -134,6 +136,7 @@ class OnboardingService(DomainService):
             steps.append(
                 (drip.id, timedelta(days=drip.day) + (DAY_ZERO_AFTER if drip.day == 0 else timedelta(0)), drip)
             )
+        steps.sort(key=lambda entry: entry[1])  # in the order they go: each is spaced from the one before
         timings = [(step_id, offset) for step_id, offset, _ in steps]
         checks = DripChecks(self._database, self._community.id, MISSED_AFTER)
         welcome = bool(config.channels.welcome and config.welcome.public)
@@ -142,7 +145,9 @@ class OnboardingService(DomainService):
         async with self._database.session() as session:
             windows = {step_id: (now - offset - MISSED_AFTER, now - offset) for step_id, offset, _ in steps}
             due_by_step = await repo.due_for_steps(session, self._community.id, windows, now=now, grace=self._grace)
-            for step_id, offset, step in steps:
+            due_ids = {m.id for due in due_by_step.values() for m, _ in due}
+            plan = _Plan(steps, await repo.step_times(session, list(due_ids), [step_id for step_id, _, _ in steps]))
+            for step_id, _, step in steps:
                 due = due_by_step.get(step_id, [])
                 if not due:
                     continue
@@ -157,7 +162,7 @@ class OnboardingService(DomainService):
                     else set()
                 )
                 prefs = await members.preferences_for(session, ids)
-                queued += await self._deliver_steps(session, due, step_id, step, offset, now, skip=skip, prefs=prefs)
+                queued += await self._deliver_steps(session, due, step_id, step, plan, now, skip=skip, prefs=prefs)
         await checks.advance(timings, welcome, now)
         return queued
 
@@ -167,7 +172,7 @@ class OnboardingService(DomainService):
         due: list[tuple[Member, datetime]],
         step_id: str,
         step: OnboardingStep | None,
-        offset: timedelta,
+        plan: _Plan,
         now: datetime,
         *,
         skip: set[int],
@@ -185,18 +190,20 @@ class OnboardingService(DomainService):
             if member.id not in marked:
                 continue  # skipped, no platform, or marked by another process meanwhile
             member_prefs = prefs.get(member.id) or await members.preferences(session, member.id)
-            send_at = self._send_at(member, member_prefs, started + offset, now)
+            due_at, same_day = plan.due(member.id, step_id, started)
+            send_at = self._send_at(member, None if same_day else member_prefs.time_of_day, due_at, now)
+            plan.scheduled(member.id, step_id, send_at)
             notice = await self._step_notice(session, member, step, send_at, live)
             message = self._outbox.render(notice, self._reader(member))
             messages.append((f"onboard:{step_id}:member:{member.id}", targets[member.id], message, member.id, send_at))
         await self._outbox.enqueue_many(session, messages)
         return len(messages)
 
-    def _send_at(self, member: Member, prefs: MemberPreferences, due: datetime, now: datetime) -> datetime:
+    def _send_at(self, member: Member, preferred: time | None, due: datetime, now: datetime) -> datetime:
         """The member's preferred time of day in their zone, outside quiet hours; now (if not quiet) when found late."""
         zone = member_zone(member.timezone, self._community.tz)
         quiet = self._community.config.quiet_hours
-        send_at = next_send_time(due, zone=zone, quiet=quiet, preferred=prefs.time_of_day)
+        send_at = next_send_time(due, zone=zone, quiet=quiet, preferred=preferred)
         if send_at < now:  # found late (downtime, a long tick): send now, unless it is quiet now
             send_at = next_send_time(now, zone=zone, quiet=quiet)
         return send_at
@@ -240,3 +247,37 @@ class OnboardingService(DomainService):
                     posts.append((key, target, post, member.id, None))
             await self._outbox.enqueue_many(session, posts)  # one INSERT; `due` left out who was greeted
         return len(posts)
+
+
+class _Plan:
+    """When each drip step is due for a member, spaced from the steps they already have (one scan's view).
+
+    A step goes `offset` after the membership began, shifted by how late the first day-0 step went
+    out (a welcome that waited for tomorrow's preferred time moves the later days with it), and at
+    least `STEP_GAP` after the member's latest step. The first step of a drip day waits for the
+    preferred time; later steps of that day (the quick win) follow it instead of sharing its slot.
+    So two steps never arrive together, and day 1 comes a day after day 0 actually did.
+    """
+
+    def __init__(
+        self, steps: list[tuple[str, timedelta, OnboardingStep | None]], had: dict[int, dict[str, datetime]]
+    ) -> None:
+        self._offsets = {step_id: offset for step_id, offset, _ in steps}
+        self._day_zero = next((step_id for step_id, _, step in steps if step is not None and step.day == 0), None)
+        self._had = had
+
+    def due(self, member_id: int, step_id: str, started: datetime) -> tuple[datetime, bool]:
+        """When the step is due for this member, and whether it follows another step of the same drip day."""
+        had, offset = self._had.get(member_id, {}), self._offsets[step_id]
+        delay = timedelta(0)
+        if self._day_zero is not None and step_id != self._day_zero and self._day_zero in had:
+            delay = max(timedelta(0), had[self._day_zero] - (started + self._offsets[self._day_zero]))
+        due = started + offset + delay
+        if had:
+            due = max(due, max(had.values()) + STEP_GAP)
+        day = offset // timedelta(days=1)
+        same_day = any(self._offsets[other] // timedelta(days=1) == day for other in had if other in self._offsets)
+        return due, same_day
+
+    def scheduled(self, member_id: int, step_id: str, at: datetime) -> None:
+        self._had.setdefault(member_id, {})[step_id] = at

@@ -259,3 +259,24 @@ async def has_rsvped(session: AsyncSession, member_id: int) -> bool:
 async def steps_done(session: AsyncSession, member_id: int) -> int:
     rows = await session.scalars(select(OnboardingProgress.step_id).where(OnboardingProgress.member_id == member_id))
     return len(rows.all())
+
+
+async def step_times(
+    session: AsyncSession, member_ids: Sequence[int], step_ids: Sequence[str]
+) -> dict[int, dict[str, datetime]]:
+    """When each of these members' drip steps (the outbox rows `onboard:<step>:member:<id>`) went out,
+    or is to go: member id -> step id -> time. The drip spaces the next step from these."""
+    wanted = set(step_ids)
+    found: dict[int, dict[str, datetime]] = {}
+    ids = sorted(set(member_ids))
+    for chunk in (ids[i : i + 1000] for i in range(0, len(ids), 1000)):
+        rows = await session.execute(
+            select(
+                OutboxMessage.member_id, OutboxMessage.dedupe_key, OutboxMessage.sent_at, OutboxMessage.next_attempt_at
+            ).where(OutboxMessage.member_id.in_(chunk), OutboxMessage.dedupe_key.like("onboard:%"))
+        )
+        for member_id, key, sent_at, next_attempt_at in rows.all():
+            step_id, _, owner = key.removeprefix("onboard:").rpartition(":member:")
+            if member_id is not None and step_id in wanted and owner == str(member_id):
+                found.setdefault(int(member_id), {})[step_id] = sent_at or next_attempt_at
+    return found

@@ -130,7 +130,9 @@ async def test_the_rsvp_onboarding_step_offers_the_next_real_session(
     await start_series(memory, app)
     first = (await occurrences(app))[0]
     await become_member(memory, "newbie", "Nora New")
-    await run_jobs_at(app, clock, clock.now() + timedelta(days=3, hours=4))
+    joined = clock.now()
+    for hours in range(0, 3 * 24 + 5, 4):  # the drip goes day by day: later steps follow when day 0 went out
+        await run_jobs_at(app, clock, joined + timedelta(hours=hours))
     [step] = mentioning(memory.dms_to("newbie"), "Join your first live session")
     assert f"qa.rsvp:{first.id}" in actions(step)
     assert "Office hours" in text_of(step)

@@ -20,12 +20,15 @@ from bot.services.timing import member_zone, next_send_time
 from storage.database import Database, Session
 from storage.models import Member
 from storage.repositories import members, memberships
-from storage.repositories.engagement import Person, identities
+from storage.repositories.engagement import Person, identities, membership_periods
 
 # How often the scans run. Each queues what falls due before the next run, with `not_before`,
 # so a message arrives at its exact minute rather than at the next scan.
 SCAN_EVERY = timedelta(hours=1)
 BATCH = 1000  # members per transaction in a scan
+# Memberships that follow each other within this (a plan switched by cancelling and subscribing again,
+# a creator's grant after a subscription) are one stretch of membership; a longer break starts a new one.
+BREAK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -124,3 +127,24 @@ def add_months(when: datetime, months: int) -> datetime:
     index = when.month - 1 + months
     year, month = when.year + index // 12, index % 12 + 1
     return when.replace(year=year, month=month, day=min(when.day, calendar.monthrange(year, month)[1]))
+
+
+def tenure_start(periods: Sequence[tuple[datetime, datetime | None]]) -> datetime | None:
+    """When the member's current membership began: the start of the stretch of memberships (`BREAK`
+    apart at most) that holds their open one; None without an open membership. Milestones and the
+    recap count time as a member from here: someone who left and came back starts again."""
+    stretch: datetime | None = None
+    until: datetime | None = None  # the stretch's end so far; None while open
+    for started, ended in sorted(periods, key=lambda period: period[0]):
+        if stretch is None or (until is not None and started > until + BREAK):
+            stretch, until = started, ended
+        elif until is not None:
+            until = None if ended is None else max(until, ended)
+    return stretch if stretch is not None and until is None else None
+
+
+async def tenure_starts(session: Session, member_ids: Sequence[int]) -> dict[int, datetime]:
+    """Each member's `tenure_start`, in one query (for the few members a scan is about to message)."""
+    periods = await membership_periods(session, member_ids)
+    found = {member_id: tenure_start(spans) for member_id, spans in periods.items()}
+    return {member_id: start for member_id, start in found.items() if start is not None}

@@ -4,20 +4,22 @@ Each is reached once per member (a unique Milestone row) and celebrated the way 
 chose: a DM, a post in the welcome (or announcements) channel, or quietly. Only milestones
 reached in the last week are looked for: a belated "happy one month" to a two-year member
 helps no one, and the scans stay small. A first post or fifth live session found late (the
-feature is new) is recorded without a message.
+feature is new) is recorded without a message. Tenure is time in the current membership
+(`common.tenure_start`): someone who left and came back is not "one month in" on their return.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.messages import Target
 from bot.notices.engagement import MilestonePost, MilestoneReached
 from bot.outbox import Outgoing
 from bot.services.audience import channel_targets
-from bot.services.engagement.common import SCAN_EVERY, Reach, add_months, not_before
+from bot.services.engagement.common import SCAN_EVERY, Reach, add_months, not_before, tenure_starts
 from storage.database import Session
 from storage.repositories.engagement import Person
 from storage.repositories.engagement import milestones as repo
@@ -32,7 +34,7 @@ MONTH_END_SLACK = timedelta(days=3)  # the most `add_months` takes off a date: 3
 
 
 def join_band(now: datetime, months: int) -> tuple[datetime, datetime]:
-    """The join times of everyone who reaches `months` in from `now - CATCH_UP` to the next scan.
+    """The membership starts of everyone who reaches `months` in from `now - CATCH_UP` to the next scan.
 
     `add_months` moves forward with the join, so the band is the week looked at, `months` earlier.
     It clamps at a month's end (31 Jan + 1 month = 28 Feb), so near one, some who joined up to 3 days
@@ -64,12 +66,14 @@ class MilestoneService:
 
     async def _tenure(self, key: str, months: int) -> int:
         reach, now = self._reach, self._reach.clock.now()
-        joined_after, joined_before = join_band(now, months)
+        started_after, started_before = join_band(now, months)
         async with reach.database.session() as session:
-            found = await repo.joined_between(
-                session, reach.community.id, now, reach.grace, key, joined_after, joined_before
+            found = await repo.started_between(
+                session, reach.community.id, now, reach.grace, key, started_after, started_before
             )
-            due = [(p, add_months(p.joined_at, months)) for p in found]
+            # The band holds every membership start; the tenure of the few found is looked up exactly.
+            starts = await tenure_starts(session, [p.id for p in found])
+            due = [(p, add_months(starts[p.id], months)) for p in found if p.id in starts]
             due = [(p, reached) for p, reached in due if now - CATCH_UP <= reached <= now + SCAN_EVERY]
             return await self._celebrate_all(session, key, due, now)
 
@@ -101,6 +105,9 @@ class MilestoneService:
         if not due:
             return 0
         reach = self._reach
+        # "Member since" is when their current membership began, not when they first arrived.
+        starts = await tenure_starts(session, [p.id for p, _ in due])
+        due = [(replace(p, joined_at=starts.get(p.id, p.joined_at)), reached) for p, reached in due]
         targets = await reach.dm_targets(session, [p.id for p, _ in due if p.celebrate == "dm"])
         ready: list[tuple[Person, datetime, datetime, bool]] = []
         for member, reached in due:

@@ -2,7 +2,8 @@
 
 Members are grouped by (time zone, preferred time), so a scan selects only the members
 whose morning has come, and the outbox key `recap:YYYY-MM:member:ID` is both the guard
-against sending twice and the record that it was sent.
+against sending twice and the record that it was sent. The month counts from when the
+member's current membership began (`common.tenure_start`): no recap of a month spent away.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from bot.notices.engagement import MonthlyRecap
-from bot.services.engagement.common import BATCH, SCAN_EVERY, Reach, not_before
+from bot.services.engagement.common import BATCH, SCAN_EVERY, Reach, not_before, tenure_starts
 from bot.services.timing import member_zone
 from storage.database import Session
 from storage.repositories.engagement import Person
@@ -118,7 +119,11 @@ class RecapService:
         self, session: Session, month: Month, members: Sequence[Person], group: _Group, at: datetime, now: datetime
     ) -> int:
         reach = self._reach
-        counts = await month_counts(session, reach.community.id, members, group.start, group.end)
+        # A member's month counts from when their current membership began: a re-joiner's recap holds
+        # only what came after their return, and someone back in the month's last week gets none yet.
+        starts = await tenure_starts(session, [m.id for m in members])
+        members = [m for m in members if m.id in starts and starts[m.id] <= group.end - MIN_TENURE]
+        counts = await month_counts(session, reach.community.id, starts, members, group.start, group.end)
         targets = await reach.dm_targets(session, [m.id for m in members])
         sent = 0
         for member in members:
@@ -133,7 +138,7 @@ class RecapService:
                 numbers.drops,
                 numbers.live,
                 numbers.questions,
-                member.joined_at,
+                starts[member.id],
             )
             key = f"{self._key_prefix(month)}{member.id}"
             sent += await reach.outbox.enqueue(
@@ -171,16 +176,22 @@ class MonthCounts:
 
 
 async def month_counts(
-    session: Session, community_id: int, members: Sequence[Person], start: datetime, end: datetime
+    session: Session,
+    community_id: int,
+    since: dict[int, datetime],
+    members: Sequence[Person],
+    start: datetime,
+    end: datetime,
 ) -> dict[int, MonthCounts]:
-    """Per member, in [start, end): drops published since they joined, live sessions attended,
-    questions of theirs that were answered."""
+    """Per member, in [start, end) and since their membership began (`since`): drops published, live
+    sessions attended, questions of theirs that were answered."""
     published, live, questions = await repo.month_activity(session, community_id, [m.id for m in members], start, end)
-    return {
-        m.id: MonthCounts(
-            drops=sum(1 for p in published if p >= m.joined_at),
-            live=live.get(m.id, 0),
-            questions=questions.get(m.id, 0),
+    counts: dict[int, MonthCounts] = {}
+    for m in members:
+        began = since.get(m.id, m.joined_at)
+        counts[m.id] = MonthCounts(
+            drops=sum(1 for p in published if p >= began),
+            live=sum(1 for at in live.get(m.id, ()) if at >= began),
+            questions=sum(1 for at in questions.get(m.id, ()) if at >= began),
         )
-        for m in members
-    }
+    return counts

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, MemberPreferences, PlatformIdentity
+from storage.models import Member, MemberPreferences, Membership, PlatformIdentity
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,21 @@ async def identities(session: AsyncSession, member_ids: Sequence[int]) -> list[t
         .order_by(PlatformIdentity.id)
     )
     return [(int(mid), platform, workspace, user) for mid, platform, workspace, user in rows.all()]
+
+
+async def membership_periods(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    """(started, ended or None while open) of every membership these members ever had, per member,
+    oldest first: what tenure is counted from (bot.services.engagement.common.tenure_starts)."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(Membership.member_id, Membership.started_at, Membership.ended_at)
+        .where(Membership.member_id.in_(member_ids))
+        .order_by(Membership.member_id, Membership.started_at)
+    )
+    periods: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for member_id, started, ended in rows.all():
+        periods.setdefault(int(member_id), []).append((started, ended))
+    return periods

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LiveSession, Member, Milestone, Rsvp
+from storage.models import LiveSession, Member, Membership, Milestone, Rsvp
 from storage.repositories import members
 from storage.repositories._upsert import insert_new
 from storage.repositories.engagement import Person, people, person
@@ -19,14 +19,15 @@ def _not_reached(key: str) -> ColumnElement[bool]:
     return ~exists().where(Milestone.member_id == Member.id, Milestone.key == key)
 
 
-async def joined_between(
+async def started_between(
     session: AsyncSession, community_id: int, now: datetime, grace: timedelta, key: str, start: datetime, end: datetime
 ) -> list[Person]:
-    """Current members who joined between `start` and `end` and have not reached `key`."""
+    """Current members with a membership that started between `start` and `end` (a range of
+    `ix_memberships_started`) who have not reached `key`. Tenure counts from the start of the current
+    membership, which is one of these starts: the caller checks each one's exact tenure."""
+    started = select(Membership.member_id).where(Membership.started_at.between(start, end))
     rows = await session.execute(
-        people().where(
-            members.current_members(community_id, now, grace), Member.joined_at.between(start, end), _not_reached(key)
-        )
+        people().where(members.current_members(community_id, now, grace), Member.id.in_(started), _not_reached(key))
     )
     return [person(row) for row in rows]
 

@@ -11,7 +11,16 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import ColumnElement, String, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ContentItem, FaqQuestion, LiveSession, Member, MemberPreferences, OutboxMessage, Rsvp
+from storage.models import (
+    ContentItem,
+    FaqQuestion,
+    LiveSession,
+    Member,
+    MemberPreferences,
+    Membership,
+    OutboxMessage,
+    Rsvp,
+)
 from storage.repositories import members
 from storage.repositories.engagement import Person, people, person
 
@@ -20,6 +29,16 @@ ANSWERED = ("answered", "resolved")  # answered by the bot, or by the creator af
 
 def _not_sent(key_prefix: str) -> ColumnElement[bool]:
     return ~exists().where(OutboxMessage.dedupe_key == literal(key_prefix) + cast(Member.id, String))
+
+
+def _member_between(start: datetime, until: datetime) -> ColumnElement[bool]:
+    """The member held a membership that began by `until` and had not ended before `start`. A cheap
+    first cut in SQL; the exact rule (their current membership began by then) is the caller's."""
+    return exists().where(
+        Membership.member_id == Member.id,
+        Membership.started_at <= until,
+        or_(Membership.ended_at.is_(None), Membership.ended_at >= start),
+    )
 
 
 async def schedules(
@@ -60,10 +79,10 @@ async def due(
     after: int,
     limit: int,
 ) -> list[Person]:
-    """Current members (id above `after`, by id) in `zone` with `preferred` time who joined by `joined_by`, have
-    no recap yet, and whose month [start, end) had something in it: a drop after they joined (`last_drop`:
-    the month's last), a live session attended, a question answered. An empty recap is not sent, and
-    not looked at again every hour either."""
+    """Current members (id above `after`, by id) in `zone` with `preferred` time who joined by `joined_by` and
+    were members in the month, have no recap yet, and whose month [start, end) had something in it: a drop
+    while they were a member (`last_drop`: the month's last), a live session attended, a question
+    answered. An empty recap is not sent, and not looked at again every hour either."""
     live = exists().where(
         Rsvp.member_id == Member.id,
         Rsvp.attended.is_(True),
@@ -77,7 +96,8 @@ async def due(
         FaqQuestion.asked_at >= start,
         FaqQuestion.asked_at < end,
     )
-    something = or_(Member.joined_at <= last_drop, live, answered) if last_drop is not None else or_(live, answered)
+    dropped = _member_between(last_drop, last_drop) if last_drop is not None else None
+    something = or_(dropped, live, answered) if dropped is not None else or_(live, answered)
     same_zone = Member.timezone == zone if zone is not None else Member.timezone.is_(None)
     same_time = (
         MemberPreferences.time_of_day == preferred if preferred is not None else MemberPreferences.time_of_day.is_(None)
@@ -87,6 +107,7 @@ async def due(
         .where(
             members.current_members(community_id, now, grace),
             Member.joined_at <= joined_by,
+            _member_between(start, joined_by),
             same_zone,
             same_time,
             _not_sent(key_prefix),
@@ -101,15 +122,17 @@ async def due(
 
 async def month_activity(
     session: AsyncSession, community_id: int, member_ids: Sequence[int], start: datetime, end: datetime
-) -> tuple[list[datetime], dict[int, int], dict[int, int]]:
-    """In [start, end): when each drop was published; per member, live sessions attended and questions answered."""
+) -> tuple[list[datetime], dict[int, list[datetime]], dict[int, list[datetime]]]:
+    """In [start, end): when each drop was published; per member, when each live session they attended
+    began and when each question of theirs that was answered was asked (the caller counts from the
+    start of each one's membership)."""
     published = await session.scalars(
         select(ContentItem.published_at).where(
             ContentItem.community_id == community_id, ContentItem.published_at >= start, ContentItem.published_at < end
         )
     )
     live = await session.execute(
-        select(Rsvp.member_id, func.count())
+        select(Rsvp.member_id, LiveSession.starts_at)
         .join(LiveSession, LiveSession.id == Rsvp.session_id)
         .where(
             Rsvp.member_id.in_(member_ids),
@@ -118,21 +141,21 @@ async def month_activity(
             LiveSession.starts_at >= start,
             LiveSession.starts_at < end,
         )
-        .group_by(Rsvp.member_id)
     )
     questions = await session.execute(
-        select(FaqQuestion.member_id, func.count())
-        .where(
+        select(FaqQuestion.member_id, FaqQuestion.asked_at).where(
             FaqQuestion.community_id == community_id,
             FaqQuestion.member_id.in_(member_ids),
             FaqQuestion.status.in_(ANSWERED),
             FaqQuestion.asked_at >= start,
             FaqQuestion.asked_at < end,
         )
-        .group_by(FaqQuestion.member_id)
     )
-    return (
-        [p for p in published.all() if p is not None],
-        {int(mid): int(n) for mid, n in live.all()},
-        {int(mid): int(n) for mid, n in questions.all() if mid is not None},
-    )
+    attended: dict[int, list[datetime]] = {}
+    for member_id, at in live.all():
+        attended.setdefault(int(member_id), []).append(at)
+    asked: dict[int, list[datetime]] = {}
+    for asker, at in questions.all():
+        if asker is not None:
+            asked.setdefault(int(asker), []).append(at)
+    return [p for p in published.all() if p is not None], attended, asked
