@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.events import ActionClicked
+from bot.notices.member import Preferences
 from bot.router import Context, Router
 from bot.services.errors import UserError
 from bot.views import member as views
@@ -29,15 +30,21 @@ async def prefs(ctx: Context) -> None:
         return
     if not value.strip():
         raise UserError("prefs.errors.value", setting=setting[:30])
-    await ctx.services.preferences.set(ctx.member.id, setting, value)
-    await ctx.say("prefs.saved")
+    await _saved(ctx, await ctx.services.preferences.set(ctx.member.id, setting, value))
+
+
+async def _saved(ctx: Context, now: Preferences) -> None:
+    """Say it is saved in the member's language as it is now (a new language answers in itself)."""
+    services = ctx.services
+    await ctx.reply(
+        services.catalog.for_locale(now.language, ctx.event.user.locale, services.community.locale)("prefs.saved")
+    )
 
 
 async def set_from_control(ctx: Context) -> None:
     action, event = ctx.action, ctx.event
     assert action is not None and action.arg and isinstance(event, ActionClicked)
-    await ctx.services.preferences.set(ctx.member.id, action.arg, event.value)
-    await ctx.say("prefs.saved")
+    await _saved(ctx, await ctx.services.preferences.set(ctx.member.id, action.arg, event.value))
 
 
 def register(router: Router) -> None:

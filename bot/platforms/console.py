@@ -3,16 +3,16 @@
 When standard input is not a terminal it reads lines until end of input, so a session can
 be scripted: `printf '/join\\n/time +7d\\n' | membot run --platform console`. The screen holds
 the chat: the files a message carries are written to a folder and named, forms ask one question
-per line (console_forms.py), and `/time` shows when each message arrives on the way.
+per line (console_forms.py) in the member's language, and `/time` shows when each message arrives
+on the way.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,10 +26,11 @@ from bot.events import (
     MessagePosted,
     UserRef,
 )
+from bot.i18n import Translator
 from bot.messages import DeliveryKey, Form, OutboundMessage, SentMessage, Target
 from bot.platforms.console_files import FileShelf, describe
-from bot.platforms.console_forms import PendingForm
-from bot.platforms.console_input import CREATOR_ID, member_id, parse_duration
+from bot.platforms.console_forms import PendingForm, Words, english
+from bot.platforms.console_input import CREATOR_ID, addressed, member_id, parse_duration, posted_where, reader
 from bot.platforms.console_render import indent, render_text
 from bot.ports import Capabilities, Dispatch, PermanentError, UserProfile
 
@@ -44,15 +45,20 @@ FILES = Path("membot-files")
 
 
 class ConsoleResponder:
-    def __init__(self, console: ConsolePlatform, user: UserRef) -> None:
+    def __init__(
+        self, console: ConsolePlatform, user: UserRef, sent: tuple[str, Mapping[str, str]] | None = None
+    ) -> None:
         self._console = console
         self._user = user
+        self._sent = sent  # (form id, values) when answering a form's submission
 
     async def reply(self, message: OutboundMessage, *, ephemeral: bool = True) -> None:
         self._console.show(f"reply to {self._user.display_name}", message)
 
     async def open_form(self, form: Form) -> bool:
-        await self._console.begin_form(form, self._user)
+        """Opened while answering its own submission: the bot turned it down and asks again."""
+        sent = self._sent
+        await self._console.begin_form(form, self._user, retry=sent[1] if sent and sent[0] == form.form_id else None)
         return True
 
 
@@ -71,7 +77,7 @@ class ConsolePlatform:
         files: Path = FILES,
     ) -> None:
         interactive = sys.stdin.isatty()
-        self._read_line = read_line or (_interactive_reader if interactive else _piped_reader)
+        self._read_line = read_line or reader(interactive)
         self._write = write or (lambda text: print(text, flush=True))
         self._echo = (not interactive) if echo_input is None else echo_input
         self._creator_name = creator_name
@@ -88,6 +94,8 @@ class ConsolePlatform:
         self._choice_numbers = itertools.count(1)
         self._known: set[str] = set()
         self._form: PendingForm | None = None
+        self._form_shown = False  # a form opened by a handler is shown once the handler is done
+        self._words: dict[str, Words] = {}  # user id -> the translator the app last used for them
         self._earlier: dict[tuple[str, str], dict[str, str]] = {}  # (user id, form id): answers last given
         self._access: dict[str, set[str]] = {}
         self._shelf = FileShelf(files)
@@ -173,7 +181,10 @@ class ConsolePlatform:
     async def handle_line(self, line: str) -> None:
         if self._form is not None and line.startswith("/"):
             self._close_form()
-        if self._form is not None:
+        waiting = self._form if addressed(line) else None  # a post or a mention is not an answer
+        if waiting is not None:
+            await self._post(line)
+        elif self._form is not None:
             await self._answer_form(line)
         elif line.startswith("/as ") or line == "/as":
             await self._switch(line[3:].strip())
@@ -196,18 +207,16 @@ class ConsolePlatform:
             await self._post(line)
         if self._settle is not None:
             await self._settle()
+        if waiting is not None and self._form is waiting:  # after what the post brought: the form waits
+            self._write(waiting.word("waiting", title=waiting.form.title))
+            self._prompt_field()
 
     async def _post(self, line: str) -> None:
         """A plain line is a DM to the bot (the conversation the console shows); ``#channel text``
         posts in a channel, and ``@bot text`` mentions the bot in #general."""
-        mentions = line.lower().startswith("@bot")
-        if mentions:
-            where, text = ChannelRef(self.name, self._workspace, "general"), line[4:].strip()
-        elif line.startswith("#"):
-            name, _, text = line[1:].partition(" ")
-            where, text = ChannelRef(self.name, self._workspace, name or "general"), text.strip()
-        else:
-            where, text = ChannelRef(self.name, self._workspace, f"D-{self.user.user_id}", is_dm=True), line
+        channel, text, mentions = posted_where(line)
+        dm = channel is None
+        where = ChannelRef(self.name, self._workspace, channel or f"D-{self.user.user_id}", is_dm=dm)
         if not text:
             self._write("Say something after it: #general hello everyone, or @bot your question.")
             return
@@ -290,12 +299,21 @@ class ConsolePlatform:
             )
         )
 
-    async def begin_form(self, form: Form, user: UserRef) -> None:
-        pending = PendingForm(form, user, earlier=self._earlier.get((user.user_id, form.form_id), {}))
-        self._write(f"** {form.title} ** (answer each question on its own line; a /command leaves the form)")
-        self._form = pending
+    async def begin_form(self, form: Form, user: UserRef, *, retry: Mapping[str, str] | None = None) -> None:
+        """Hold the form; it is shown when the handler that opened it is done (`_show_form`), in the
+        words of the translator that handler had, after whatever it replied first."""
+        earlier = {} if retry is not None else self._earlier.get((user.user_id, form.form_id), {})
+        self._form = PendingForm(form, user, earlier=earlier, retry=retry)
+        self._form_shown = False
+
+    def _show_form(self) -> None:
+        pending = self._form
+        assert pending is not None
+        self._form_shown = True
+        pending.words = self._words.get(pending.user.user_id, english)
+        self._write(f"** {pending.form.title} ** {pending.intro()}")
         if pending.done:  # nothing for a person to fill in (sent from inside a handler, it would nest)
-            self._write("Nothing to fill in: press Enter to send it.")
+            self._write(pending.word("nothing"))
             return
         self._prompt_field()
 
@@ -310,7 +328,7 @@ class ConsolePlatform:
         assert pending is not None
         self._form = None
         self._earlier[(pending.user.user_id, pending.form.form_id)] = pending.given()
-        self._write(f"(left the form {pending.form.title}; your answers are kept for next time)")
+        self._write(pending.word("left", title=pending.form.title))
 
     async def _answer_form(self, line: str) -> None:
         pending = self._form
@@ -332,7 +350,7 @@ class ConsolePlatform:
                 form_id=pending.form.form_id,
                 values=pending.values,
                 event_id=self._eid(),
-                responder=ConsoleResponder(self, pending.user),
+                responder=ConsoleResponder(self, pending.user, (pending.form.form_id, dict(pending.values))),
             )
         )
 
@@ -368,16 +386,10 @@ class ConsolePlatform:
     async def _emit(self, event: Event) -> None:
         if self._dispatch is None:
             raise RuntimeError("console not started")
-        await self._dispatch(event)
-
-
-async def _piped_reader() -> str | None:
-    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    return line if line else None
-
-
-async def _interactive_reader() -> str | None:
-    try:
-        return await asyncio.get_running_loop().run_in_executor(None, input, "> ")
-    except EOFError:
-        return None
+        handled = await self._dispatch(event)
+        # The router answers with the handler's context; its translator is the member's language.
+        words = getattr(handled, "t", None)
+        if isinstance(words, Translator):
+            self._words[event.user.user_id] = words
+        if self._form is not None and not self._form_shown:
+            self._show_form()

@@ -5,20 +5,47 @@ names what the form is about (an `..._id`, a `key`, a `slug`) is carried along u
 wrong answer (a choice not on the list, a number that is not one, an empty required answer)
 asks that question again and keeps every answer given so far. A default (the field's own, or
 what this person answered last time, say before the bot turned the answers down) is taken
-with an empty line.
+with an empty line. When the bot turns a submission down and opens the same form again with
+the answers it keeps filled in (`retry`), only the questions it cleared are asked again.
+
+The words around the questions are the member's: `words` is the translator the app used for
+them (`forms.console.*` in prompts/), or English when the app did not say.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.events import UserRef
 from bot.messages import Form, FormField
 
 _BOOKKEEPING = re.compile(r"^(?:id|\w+_id|key|slug)$")
 SKIP = "-"
+Words = Callable[..., str]  # a Translator: words(key, **values)
+
+_ENGLISH = {  # only when the app gave no translator (a repeated delivery, a test's fake dispatch)
+    "intro": "(answer each question on its own line; a /command leaves the form)",
+    "again": "(only this question again; your other answers are kept)",
+    "example": "e.g. {hint}",
+    "keeps": "Enter keeps: {value}",
+    "optional": "optional",
+    "skip": "{skip} to skip",
+    "optional_skip": "optional, {skip} to skip",
+    "required": "This one needs an answer.",
+    "pick": "Pick one of the numbers 1 to {count}.",
+    "number": "Please answer with a number, like 60.",
+    "left": "(left the form {title}; your answers are kept for next time)",
+    "nothing": "Nothing to fill in: press Enter to send it.",
+    "waiting": "(the form {title} is still waiting for your answer)",
+}
+
+
+def english(key: str, **values: Any) -> str:
+    """The console's form words in English, under the same keys as prompts/en/forms.toml."""
+    return _ENGLISH[key.removeprefix("forms.console.")].format(**values)
 
 
 def asked(form_field: FormField) -> bool:
@@ -26,17 +53,26 @@ def asked(form_field: FormField) -> bool:
     return not (form_field.initial and _BOOKKEEPING.match(form_field.name))
 
 
+def kept_on_retry(form_field: FormField, sent: Mapping[str, str]) -> bool:
+    """On a form opened again after a submission: the bot kept this answer (filled in as sent)."""
+    if form_field.initial != sent.get(form_field.name, form_field.initial):
+        return False
+    return bool(form_field.initial) or not form_field.required
+
+
 @dataclass
 class PendingForm:
     form: Form
     user: UserRef
     earlier: Mapping[str, str] = field(default_factory=dict)  # answers given the last time, offered again
+    words: Words = english
+    retry: Mapping[str, str] | None = None  # what was just sent, when the bot opened the form again
     values: dict[str, str] = field(default_factory=dict)
     _questions: list[FormField] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for form_field in self.form.fields:
-            if asked(form_field):
+            if asked(form_field) and not (self.retry is not None and kept_on_retry(form_field, self.retry)):
                 self._questions.append(form_field)
             else:
                 self.values[form_field.name] = form_field.initial
@@ -53,6 +89,13 @@ class PendingForm:
     def default(self, question: FormField) -> str:
         return self.earlier.get(question.name) or question.initial
 
+    def word(self, key: str, **values: Any) -> str:
+        return self.words(f"forms.console.{key}", **values)
+
+    def intro(self) -> str:
+        """The line under the form's title: how to answer (or, opened again, that only one is asked)."""
+        return self.word("again" if self.retry is not None else "intro")
+
     def prompt(self) -> list[str]:
         """The current question: its label, what an empty line or `-` does, and numbered choices."""
         question = self.current
@@ -60,12 +103,13 @@ class PendingForm:
             return []
         notes = []
         if question.placeholder and not question.options:
-            notes.append(f"e.g. {question.placeholder}")
+            notes.append(self.word("example", hint=question.placeholder))
         default = self.default(question)
         if default:
-            notes.append(f"Enter keeps: {_label_of(question, default)}")
+            notes.append(self.word("keeps", value=_label_of(question, default)))
         if not question.required:
-            notes.append(f"{SKIP} to skip" if "optional" in question.label.casefold() else f"optional, {SKIP} to skip")
+            said = self.word("optional").casefold() in question.label.casefold()  # "(optional)" in the label
+            notes.append(self.word("skip" if said else "optional_skip", skip=SKIP))
         lines = [question.label + (f" ({'; '.join(notes)})" if notes else "")]
         lines += [f"  [{n}] {option.label}" for n, option in enumerate(question.options, 1)]
         return lines
@@ -79,22 +123,23 @@ class PendingForm:
         if not text:
             text = self.default(question)
             if not text and question.required:
-                return "This one needs an answer."
+                return self.word("required")
         elif text == SKIP and not question.required:
             text = ""
         elif question.options:
             chosen = _choose(question, text)
             if chosen is None:
-                return f"Pick one of the numbers 1 to {len(question.options)}."
+                return self.word("pick", count=len(question.options))
             text = chosen
         elif question.kind == "number" and not text.isdigit():
-            return "Please answer with a number, like 60."
+            return self.word("number")
         self.values[question.name] = text
         return None
 
     def given(self) -> dict[str, str]:
-        """The answers a person typed (not the bookkeeping), to offer again next time."""
-        return {q.name: self.values[q.name] for q in self._questions if q.name in self.values}
+        """The answers a person gave (not the bookkeeping; with those kept from before on a form
+        opened again), to offer again next time."""
+        return {f.name: self.values[f.name] for f in self.form.fields if asked(f) and f.name in self.values}
 
 
 def _choose(question: FormField, text: str) -> str | None:

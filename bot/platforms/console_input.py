@@ -1,10 +1,14 @@
-"""What the console reads from a person: how far `/time` moves, and who `/as NAME` is."""
+"""What the console reads from a person: its lines, how far `/time` moves, who `/as NAME` is, and
+whether a line is said to the bot in private or in a channel."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+import sys
 import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 CREATOR_ID = "creator"
@@ -37,3 +41,38 @@ def member_id(name: str) -> str:
     if words == CREATOR_ID or len(words) > MAX_ID:
         return f"{words[: MAX_ID - 11]}-{digest}"
     return words
+
+
+def addressed(line: str) -> bool:
+    """A channel post (`#channel text`) or a mention (`@bot text`), not a line to the bot in private."""
+    return line.startswith("#") or line.lower().startswith("@bot")
+
+
+def posted_where(line: str) -> tuple[str | None, str, bool]:
+    """(channel, text, mentions the bot) for a typed line: ``@bot text`` mentions the bot in
+    #general, ``#channel text`` posts there (``#channel @bot text`` mentions it there), and a plain
+    line is a DM to the bot (channel None)."""
+    if line.lower().startswith("@bot"):
+        return "general", line[4:].strip(), True
+    if line.startswith("#"):
+        name, _, text = line[1:].partition(" ")
+        channel, mentions = name or "general", text.lower().startswith("@bot")
+        return channel, (text[4:] if mentions else text).strip(), mentions
+    return None, line, False
+
+
+async def piped_reader() -> str | None:
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    return line if line else None
+
+
+async def interactive_reader() -> str | None:
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, input, "> ")
+    except EOFError:
+        return None
+
+
+def reader(interactive: bool) -> Callable[[], Awaitable[str | None]]:
+    """Read standard input: with a prompt at a terminal, else line by line until it ends."""
+    return interactive_reader if interactive else piped_reader

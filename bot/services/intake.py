@@ -6,6 +6,7 @@ The questions themselves are a view (`bot.views.onboarding.intake_form`); their 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,17 +34,17 @@ class IntakeAnswers:
         return [f"format:{self.format}", f"level:{self.level}"]
 
 
-def parse_answers(values: dict[str, str]) -> IntakeAnswers:
-    """Validate every answer; the first problem becomes a UserError naming the question."""
+def parse_answers(values: Mapping[str, str]) -> IntakeAnswers:
+    """Validate every answer; the first problem becomes a UserError whose `field` names the question."""
     why = values.get("why", "").strip()
     goal = values.get("goal", "").strip()
     if not why or not goal:
         raise UserError("onboarding.errors.required", field="why" if not why else "goal")
     if len(why) > MAX_TEXT or len(goal) > MAX_TEXT:
-        raise UserError("onboarding.errors.too_long", limit=MAX_TEXT)
+        raise UserError("onboarding.errors.too_long", field="why" if len(why) > MAX_TEXT else "goal", limit=MAX_TEXT)
     level_text = values.get("level", "").strip()
     if level_text not in {"1", "2", "3", "4", "5"}:
-        raise UserError("onboarding.errors.level")
+        raise UserError("onboarding.errors.level", field="level")
     fmt = values.get("format", "mixed").strip() or "mixed"
     if fmt not in FORMATS:
         raise UserError("onboarding.errors.choice", field="format")
@@ -55,7 +56,7 @@ def parse_answers(values: dict[str, str]) -> IntakeAnswers:
         raise UserError("onboarding.errors.choice", field="drops")
     zone = values.get("timezone", "").strip() or None
     if zone is not None:
-        zone = check_zone(zone)
+        zone = check_zone(zone, field="timezone")
     return IntakeAnswers(
         why=why,
         goal=goal,
@@ -68,9 +69,15 @@ def parse_answers(values: dict[str, str]) -> IntakeAnswers:
     )
 
 
-def check_zone(name: str) -> str:
+def check_zone(name: str, **named: str) -> str:
+    """`name` if it is a time zone; else a UserError (carrying `named`, say the question it answers)."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError("onboarding.errors.timezone", zone=name[:60]) from None
+        raise UserError("onboarding.errors.timezone", zone=name[:60], **named) from None
     return name
+
+
+def without_zone(values: Mapping[str, str]) -> IntakeAnswers:
+    """The answers with the time zone left out (the member's own stays as it is)."""
+    return parse_answers({**values, "timezone": ""})

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -36,9 +37,13 @@ def _choice(t: Translator, name: str, options: Iterable[tuple[str, str]]) -> For
     )
 
 
-def intake_form(t: Translator, community_tz: str) -> Form:
-    """The intake questions (checked by `bot.services.intake.parse_answers`)."""
-    return Form(
+def intake_form(t: Translator, community_tz: str, kept: Mapping[str, str] | None = None, again: str = "") -> Form:
+    """The intake questions (checked by `bot.services.intake.parse_answers`).
+
+    Opened again after a turned-down answer: `kept` fills every question in as it was sent,
+    except `again`, the one to answer anew (back to its usual start).
+    """
+    form = Form(
         form_id=INTAKE_FORM_ID,
         title=t("onboarding.intake.title"),
         submit_label=t("onboarding.intake.submit"),
@@ -58,6 +63,16 @@ def intake_form(t: Translator, community_tz: str) -> Form:
             ),
         ),
     )
+    if kept is None:
+        return form
+    fields = tuple(f if f.name == again else replace(f, initial=kept.get(f.name, f.initial)) for f in form.fields)
+    return replace(form, fields=fields)
+
+
+def intake_question(t: Translator, name: str) -> str:
+    """How a turned-down answer's question reads, to name it in the error (its name if unknown)."""
+    known = ("why", "goal", "level", "format", "time_of_day", "drops", "timezone")
+    return t(f"onboarding.intake.{name}") if name in known else name
 
 
 def drip_step(notice: DripStep, t: Translator, tz: ZoneInfo) -> OutboundMessage:

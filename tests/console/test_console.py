@@ -5,6 +5,7 @@ message arrived on the way."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +84,47 @@ async def test_a_plain_line_is_a_dm_to_the_bot_and_a_hash_posts_in_a_channel(con
         ("general", False, True, "what's on this week?"),
     ]
     assert console.text.count("Say something after it") == 2  # nothing to post: nothing sent
+
+
+async def test_a_channel_post_or_a_mention_mid_form_is_posted_and_not_taken_as_the_answer(console: Console) -> None:
+    await lines(console, "/schedule", "#general @bot how do I pause?", "@bot hi", "Hot seats")
+    posted = [e for e in console.events if isinstance(e, MessagePosted)]
+    assert [(e.channel.channel_id, e.mentions_bot, e.text) for e in posted if e.channel] == [
+        ("general", True, "how do I pause?"),
+        ("general", True, "hi"),
+    ]
+    assert console.text.count("(the form Schedule a live Q&A is still waiting for your answer)") == 2
+    assert console.out[-1] == "Time zone (Enter keeps: Europe/Oslo)"  # "Hot seats" answered the title
+
+
+async def test_a_form_opened_again_for_one_answer_asks_only_that_one(console: Console) -> None:
+    async def turn_down(event: Event) -> None:
+        console.events.append(event)
+        if isinstance(event, FormSubmitted) and event.responder is not None:
+            kept = {f.name: event.values[f.name] for f in SESSION.fields if f.name != "zone"}
+            again = Form(
+                SESSION.form_id,
+                SESSION.title,
+                tuple(replace(f, initial=kept.get(f.name, f.initial)) for f in SESSION.fields),
+            )
+            await event.responder.open_form(again)
+        elif isinstance(event, CommandInvoked) and event.responder is not None:
+            await event.responder.open_form(SESSION)
+
+    await console.platform.start(turn_down)
+    await lines(console, "/schedule", "Hot seats", "Mars/Olympus", "", "1", "")
+    assert console.out[-2:] == [
+        "** Schedule a live Q&A ** (only this question again; your other answers are kept)",
+        "Time zone (Enter keeps: Europe/Oslo)",
+    ]
+    await lines(console, "America/New_York")
+    assert dict(console.submitted()[-1].values) == {
+        "title": "Hot seats",
+        "zone": "America/New_York",
+        "duration": "60",
+        "level": "1",
+        "link": "",
+    }
 
 
 async def test_a_form_asks_only_what_a_person_fills_in(console: Console) -> None:
