@@ -210,6 +210,9 @@ class Form:
     title: str
     fields: tuple[FormField, ...]
     submit_label: str = "Submit"
+    essential: tuple[str, ...] = ()
+    """Where a platform's form holds fewer fields (a Discord modal holds five): the names of the ones
+    to ask, in the form's order; the others are left out and take their defaults."""
 
 
 # -- action ids ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ def intake_form(t: Translator, community_tz: str, kept: Mapping[str, str] | None
         form_id=INTAKE_FORM_ID,
         title=t("onboarding.intake.title"),
         submit_label=t("onboarding.intake.submit"),
+        essential=("why", "goal", "level", "time_of_day", "drops"),  # format and time zone keep their defaults
         fields=(
             FormField("why", t("onboarding.intake.why"), kind="multiline", placeholder=t("onboarding.intake.why_hint")),
             FormField("goal", t("onboarding.intake.goal"), placeholder=t("onboarding.intake.goal_hint")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import Catalog
 from bot.messages import (
     Button,
     Buttons,
@@ -29,6 +30,9 @@ from bot.platforms.discord.render import (
     render_form,
     render_message,
 )
+from bot.services.intake import parse_answers
+from bot.settings import REPO_ROOT
+from bot.views.onboarding import intake_form
 
 WELCOME = OutboundMessage(
     text="Welcome, Dana!",
@@ -218,3 +222,17 @@ def test_a_form_longer_than_five_fields_is_not_a_modal() -> None:
     form = Form("x.y", "Long", tuple(FormField(f"f{n}", f"F{n}") for n in range(6)))
     with pytest.raises(ValueError):
         render_form(form)
+
+
+def test_the_intake_keeps_its_essential_questions_in_a_discord_modal() -> None:
+    """Found as an outsider: the intake has seven questions, so it never opened on Discord, and the
+    fallback's "type /start" opened the same form again."""
+    t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
+    form = intake_form(t, "Europe/Oslo")
+    assert len(form.fields) > 5
+    inputs = [row["component"]["custom_id"] for row in render_form(form).to_dict()["components"]]
+    assert inputs == ["why", "goal", "level", "time_of_day", "drops"]
+    answers = parse_answers(
+        {"why": "steady clients", "goal": "three clients", "level": "2", "time_of_day": "morning", "drops": "dm-every"}
+    )
+    assert (answers.format, answers.timezone, answers.delivery) == ("mixed", None, "dm")

@@ -209,13 +209,17 @@ def _button(button: Button, seen: set[str]) -> discord.ui.Button | None:
 
 
 def render_form(form: Form) -> discord.ui.Modal:
-    """A form as a modal. Discord shows at most five inputs; a longer form cannot be a modal."""
-    if len(form.fields) > MODAL_FIELDS:
-        raise ValueError(f"form {form.form_id!r} has {len(form.fields)} fields; a Discord modal holds {MODAL_FIELDS}")
+    """A form as a modal. Discord shows at most five inputs: a longer form keeps its `essential`
+    fields (found as an outsider: the 7-question intake never opened on Discord), else cannot be a modal."""
+    fields = form.fields
+    if len(fields) > MODAL_FIELDS and form.essential:
+        fields = tuple(f for f in fields if f.name in form.essential)
+    if len(fields) > MODAL_FIELDS:
+        raise ValueError(f"form {form.form_id!r} has {len(fields)} fields; a Discord modal holds {MODAL_FIELDS}")
     if len(form.form_id) > CUSTOM_ID_LIMIT:
         raise ValueError(f"form id {form.form_id!r} is longer than a Discord custom_id")
     modal = discord.ui.Modal(title=clip(form.title, MODAL_TITLE_LIMIT), custom_id=form.form_id, timeout=15 * 60)
-    for field in form.fields:
+    for field in fields:
         modal.add_item(discord.ui.Label(text=clip(field.label, 45), component=_form_input(field)))
     return modal
 
