@@ -45,7 +45,7 @@ async def open_item(ctx: Context) -> None:
     arg = ctx.action.arg if ctx.action is not None else None
     if arg is None or not arg.isdigit():
         raise UserError("library.not_found")
-    item = await ctx.services.content.open_item(int(arg))
+    item = await ctx.services.content.open_item(int(arg), ctx.member.id)
     await ctx.services.membership.touch(ctx.member.id, "library_open", f"content:{item.id}")
     await ctx.reply(views.item_detail(item, ctx.t))
 

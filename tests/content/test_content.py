@@ -112,6 +112,9 @@ async def test_opening_an_item_counts_as_activity_and_unpublished_items_stay_hid
     async with app.database.session() as session:
         published = await session.scalar(select(ContentItem).where(ContentItem.published_at.is_not(None)))
         future = await session.scalar(select(ContentItem).where(ContentItem.published_at.is_(None)))
+    visitor = await memory.click("u1", f"library.open:{published.id}")  # found as an outsider: bodies were open to all
+    assert visitor.texts[0].startswith("The library's drops are for members")
+    await memory.command("u1", "join")
     opened = await memory.click("u1", f"library.open:{published.id}")
     assert opened.replies[0][0].blocks[0].text.endswith(published.title)  # type: ignore[attr-defined]
     hidden = await memory.click("u1", f"library.open:{future.id}")

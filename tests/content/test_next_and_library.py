@@ -34,6 +34,7 @@ async def test_a_member_with_nothing_scheduled_gets_the_most_opened_items_for_th
     await publish_everything(app, clock)
     for user, name in (("u1", "Ann"), ("u2", "Ben"), ("u3", "Cat")):
         await memory.join(user, name)
+        await memory.command(user, "join")  # opening a drop is for members
     async with app.database.session() as session:
         await session.execute(update(Member).where(Member.display_name == "Ann").values(level=1))
         items = {i.slug: i.id for i in (await session.scalars(select(ContentItem))).all()}

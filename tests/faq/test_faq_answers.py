@@ -242,6 +242,7 @@ async def test_published_content_is_cited_with_a_library_button_once_published(
     app: App, memory: MemoryPlatform
 ) -> None:
     question = "value pricing calculator"
+    await memory.command("alice", "join")  # opening a drop is for members
     await memory.command("alice", "ask", question)
     before = (await asked(app))[-1]
     assert before.cited is None or not before.cited.startswith("content:")

@@ -170,12 +170,15 @@ class ContentService(DomainService):
             opens = await repo.open_counts(session, self._community.id)
         return best_of(items, opens, level, limit)
 
-    async def open_item(self, item_id: int) -> ContentPiece:
-        """A published item by id (what a library button carries)."""
+    async def open_item(self, item_id: int, member_id: int) -> ContentPiece:
+        """A published item by id (what a library button carries), for a current member or the team:
+        what a drop holds is what members pay for (anyone may browse the titles and teasers)."""
         async with self._database.session() as session:
             item = await repo.by_id(session, self._community.id, item_id)
-        if item is None or item.published_at is None:
-            raise UserError("library.not_found")
+            if item is None or item.published_at is None:
+                raise UserError("library.not_found")
+            if not await member_repo.takes_part(session, member_id, self._clock.now(), self._grace):
+                raise UserError("library.members_only")
         return content_piece(item)
 
     # -- the creator's queue ---------------------------------------------------------------
