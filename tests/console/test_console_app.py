@@ -9,27 +9,18 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.clock import FakeClock
 from bot.platforms.console import ConsolePlatform
 from bot.settings import Settings
 from storage.database import Database
-from tests.conftest import START, make_app
+from tests.kits.console import console_app_on, type_lines
 
 
 @pytest.fixture
 async def console_app(
     sqlite_db: Database, settings: Settings, community_path: Path, tmp_path: Path
 ) -> AsyncIterator[tuple[App, ConsolePlatform, list[str]]]:
-    out: list[str] = []
-    console = ConsolePlatform(write=out.append, echo_input=False, files=tmp_path / "membot-files")
-    app = await make_app(sqlite_db, settings, FakeClock(START), {"console": console}, community_path)
-    yield app, console, out
-    await app.stop()
-
-
-async def type_lines(console: ConsolePlatform, *lines: str) -> None:
-    for line in lines:
-        await console.handle_line(line)
+    async for wired in console_app_on(sqlite_db, settings, community_path, tmp_path):
+        yield wired
 
 
 async def test_a_form_the_bot_turns_down_opens_again_with_the_answers_kept(

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.clock import FakeClock
 from bot.platforms.console import ConsolePlatform
 from bot.settings import Settings
 from storage.database import Database
-from tests.conftest import START, make_app
+from tests.kits.console import console_app_on, type_lines
 
 ANSWERS = ("I want a steadier stream of clients", "Land three retainer clients by March", "3", "2", "1", "2")
 
@@ -23,17 +22,8 @@ ANSWERS = ("I want a steadier stream of clients", "Land three retainer clients b
 async def console_app(
     sqlite_db: Database, settings: Settings, community_path: Path, tmp_path: Path
 ) -> AsyncIterator[tuple[App, ConsolePlatform, list[str]]]:
-    out: list[str] = []
-    console = ConsolePlatform(write=out.append, echo_input=False, files=tmp_path / "membot-files")
-    app = await make_app(sqlite_db, settings, FakeClock(START), {"console": console}, community_path)
-    yield app, console, out
-    await app.stop()
-
-
-async def type_lines(console: ConsolePlatform, *lines: str) -> str:
-    for line in lines:
-        await console.handle_line(line)
-    return ""
+    async for wired in console_app_on(sqlite_db, settings, community_path, tmp_path):
+        yield wired
 
 
 def since(out: list[str], start: int) -> str:
