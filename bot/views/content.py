@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, Option, OutboundMessage, Section
 from bot.notices import Notice
 from bot.notices.content import ContentPiece, DropPublished, DropQueue, RunwayLow, SlotRunway, WeeklyDigest
+from bot.untrusted import Trusted
 from bot.views.common import kind_label, levels_label, local_date, local_time, shorten
 
 ADD_FORM_ID = "drops.add"
@@ -112,7 +113,13 @@ def upcoming_list(items: Sequence[ContentPiece], t: Translator, tz: ZoneInfo) ->
     if not items:
         return OutboundMessage(text=t("next.nothing"), blocks=(Section(t("next.nothing")),))
     lines = [
-        t("next.line", when=local_time(i.publish_at, tz, t), kind=kind_label(i.kind, t), title=i.title, teaser=i.teaser)
+        t(
+            "next.line",
+            when=local_time(i.publish_at, tz, t),
+            kind=kind_label(i.kind, t),
+            title=i.title,
+            teaser=Trusted(i.teaser),  # the creator's own words: its links are meant
+        )
         for i in items
         if i.publish_at is not None
     ]
