@@ -190,7 +190,7 @@ class OnboardingService(DomainService):
             if member.id not in marked:
                 continue  # skipped, no platform, or marked by another process meanwhile
             member_prefs = prefs.get(member.id) or await members.preferences(session, member.id)
-            due_at, same_day = plan.due(member.id, step_id, started)
+            due_at, same_day = plan.due(member.id, step_id, started, spaced=member_prefs.time_of_day is not None)
             send_at = self._send_at(member, None if same_day else member_prefs.time_of_day, due_at, now)
             plan.scheduled(member.id, step_id, send_at)
             notice = await self._step_notice(session, member, step, send_at, live)
@@ -266,9 +266,14 @@ class _Plan:
         self._day_zero = next((step_id for step_id, _, step in steps if step is not None and step.day == 0), None)
         self._had = had
 
-    def due(self, member_id: int, step_id: str, started: datetime) -> tuple[datetime, bool]:
-        """When the step is due for this member, and whether it follows another step of the same drip day."""
+    def due(self, member_id: int, step_id: str, started: datetime, *, spaced: bool = True) -> tuple[datetime, bool]:
+        """When the step is due for this member, and whether it follows another step of the same drip day.
+
+        Not `spaced` (no preferred time: nothing waits for a slot, so nothing piles up in one) the step
+        is due `offset` after the start, as ever: steps found late after downtime go out together."""
         had, offset = self._had.get(member_id, {}), self._offsets[step_id]
+        if not spaced:
+            return started + offset, False
         delay = timedelta(0)
         if self._day_zero is not None and step_id != self._day_zero and self._day_zero in had:
             delay = max(timedelta(0), had[self._day_zero] - (started + self._offsets[self._day_zero]))
