@@ -3,24 +3,11 @@ a calendar invite lands in the files folder, named in the chat."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.app import App
 from bot.platforms.console import ConsolePlatform
-from bot.settings import Settings
-from storage.database import Database
-from tests.kits.console import console_app_on, type_lines
-
-
-@pytest.fixture
-async def console_app(
-    sqlite_db: Database, settings: Settings, community_path: Path, tmp_path: Path
-) -> AsyncIterator[tuple[App, ConsolePlatform, list[str]]]:
-    async for wired in console_app_on(sqlite_db, settings, community_path, tmp_path):
-        yield wired
+from tests.kits.console import type_lines
 
 
 async def test_a_form_the_bot_turns_down_opens_again_with_the_answers_kept(

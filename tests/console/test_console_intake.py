@@ -4,26 +4,11 @@ around the questions, like the confirmation of a new language, are in the member
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.app import App
 from bot.platforms.console import ConsolePlatform
-from bot.settings import Settings
-from storage.database import Database
-from tests.kits.console import console_app_on, type_lines
+from tests.kits.console import type_lines
 
 ANSWERS = ("I want a steadier stream of clients", "Land three retainer clients by March", "3", "2", "1", "2")
-
-
-@pytest.fixture
-async def console_app(
-    sqlite_db: Database, settings: Settings, community_path: Path, tmp_path: Path
-) -> AsyncIterator[tuple[App, ConsolePlatform, list[str]]]:
-    async for wired in console_app_on(sqlite_db, settings, community_path, tmp_path):
-        yield wired
 
 
 def since(out: list[str], start: int) -> str:
