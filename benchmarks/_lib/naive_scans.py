@@ -29,7 +29,7 @@ from bot.services.live.rules import DIGEST_LABEL, REMINDERS, due_reminder, stamp
 from bot.services.onboarding import DAY_ZERO_AFTER, MISSED_AFTER, QUICK_WIN_AFTER, QUICK_WIN_STEP
 from storage.models import Member, MemberPreferences, Nudge
 from storage.repositories import live as live_repo
-from storage.repositories import members
+from storage.repositories import live_audience, members
 from storage.repositories import onboarding as onboarding_repo
 from storage.repositories.engagement import people
 from storage.repositories.engagement.nudges import Gap
@@ -120,12 +120,16 @@ async def naive_reminder(app: Any) -> float:
                 if reminder is None:
                     continue
                 facts, when = info(found), stamp(found.starts_at)
-                for member in await live_repo.rsvped(session, found.id, before=found.starts_at - reminder.before):
+                for member in await live_audience.rsvped(
+                    session, found.id, now, live._grace, before=found.starts_at - reminder.before
+                ):
                     key = f"qa:{found.id}:remind-{reminder.label}:member:{member.id}@{when}"
                     await live._dm(session, member, key, SessionReminder(facts, reminder.label))
                 if reminder.label == DIGEST_LABEL:  # the creator's digest, built and inserted again each run
                     asked = tuple(q for q, _ in await live_repo.questions(session, found.id))
-                    digest = QuestionDigest(facts, asked, len(await live_repo.rsvped(session, found.id)))
+                    digest = QuestionDigest(
+                        facts, asked, len(await live_audience.rsvped(session, found.id, now, live._grace))
+                    )
                     for creator in await live_repo.digest_readers(session, live._community.id):
                         await live._dm(session, creator, f"qa:{found.id}:digest:member:{creator.id}@{when}", digest)
             raise _Rollback

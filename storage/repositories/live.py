@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, exists, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ContentItem, LiveQuestion, LiveSeries, LiveSession, Member, OutboxMessage, Rsvp
+from storage.models import ContentItem, LiveQuestion, LiveSeries, LiveSession, Member, Rsvp
 from storage.repositories._upsert import affected, insert_ignoring_conflicts
 
 # -- sessions -----------------------------------------------------------------------------
@@ -275,41 +275,6 @@ async def mark_attended(session: AsyncSession, session_id: int, member_id: int, 
     return True
 
 
-async def rsvped(
-    session: AsyncSession,
-    session_id: int,
-    *,
-    before: datetime | None = None,
-    not_queued: tuple[str, str] | None = None,
-) -> Sequence[Member]:
-    """Members still here who RSVP'd (before `before`, when given), in RSVP order. With `not_queued`
-    (prefix, suffix): only those with no outbox row keyed `prefix + member id + suffix` yet, each
-    looked up in the key's unique index, so a scan that runs every minute reads only who is left."""
-    query = (
-        select(Member)
-        .join(Rsvp, Rsvp.member_id == Member.id)
-        .where(Rsvp.session_id == session_id, Member.left_at.is_(None))
-        .order_by(Rsvp.id)
-    )
-    if before is not None:
-        query = query.where(Rsvp.created_at <= before)
-    if not_queued is not None:
-        prefix, suffix = not_queued
-        key = literal(prefix) + cast(Member.id, String) + literal(suffix)
-        query = query.where(~exists().where(OutboxMessage.dedupe_key == key))
-    return (await session.scalars(query)).all()
-
-
-async def rsvped_with_attendance(session: AsyncSession, session_id: int) -> Sequence[tuple[Member, bool]]:
-    """Members still here who RSVP'd, each with whether they came."""
-    rows = await session.execute(
-        select(Member, Rsvp.attended)
-        .join(Rsvp, Rsvp.member_id == Member.id)
-        .where(Rsvp.session_id == session_id, Member.left_at.is_(None))
-    )
-    return [(member, bool(attended)) for member, attended in rows.all()]
-
-
 async def attendance(session: AsyncSession, session_id: int) -> list[tuple[int, str, bool]]:
     """Everyone with an RSVP, in RSVP order: (member id, display name, came)."""
     rows = await session.execute(
@@ -319,10 +284,6 @@ async def attendance(session: AsyncSession, session_id: int) -> list[tuple[int, 
         .order_by(Rsvp.id)
     )
     return [(member_id, name, bool(attended)) for member_id, name, attended in rows.all()]
-
-
-async def count_rsvps(session: AsyncSession, session_id: int) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.session_id == session_id)) or 0)
 
 
 async def _rsvp(session: AsyncSession, session_id: int, member_id: int) -> Rsvp | None:
