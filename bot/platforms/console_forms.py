@@ -15,37 +15,26 @@ them (`forms.console.*` in prompts/), or English when the app did not say.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.events import UserRef
 from bot.messages import Form, FormField
+from bot.settings import REPO_ROOT
 
 _BOOKKEEPING = re.compile(r"^(?:id|\w+_id|key|slug)$")
 SKIP = "-"
 Words = Callable[..., str]  # a Translator: words(key, **values)
 
-_ENGLISH = {  # only when the app gave no translator (a repeated delivery, a test's fake dispatch)
-    "intro": "(answer each question on its own line; a /command leaves the form)",
-    "again": "(only this question again; your other answers are kept)",
-    "example": "e.g. {hint}",
-    "keeps": "Enter keeps: {value}",
-    "optional": "optional",
-    "skip": "{skip} to skip",
-    "optional_skip": "optional, {skip} to skip",
-    "required": "This one needs an answer.",
-    "pick": "Pick one of the numbers 1 to {count}.",
-    "number": "Please answer with a number, like 60.",
-    "left": "(left the form {title}; your answers are kept for next time)",
-    "nothing": "Nothing to fill in: press Enter to send it.",
-    "waiting": "(the form {title} is still waiting for your answer)",
-}
-
 
 def english(key: str, **values: Any) -> str:
-    """The console's form words in English, under the same keys as prompts/en/forms.toml."""
-    return _ENGLISH[key.removeprefix("forms.console.")].format(**values)
+    """The console's form words in English, read from prompts/en/forms.toml: only used when the app
+    gave no translator (a repeated delivery, a test's fake dispatch), so read when needed."""
+    with (REPO_ROOT / "prompts" / "en" / "forms.toml").open("rb") as handle:
+        words: dict[str, str] = tomllib.load(handle)["console"]
+    return words[key.removeprefix("forms.console.")].format(**values)
 
 
 def asked(form_field: FormField) -> bool:
