@@ -80,6 +80,16 @@ class FaqAnswer(Notice):
 
 
 @dataclass(frozen=True)
+class SmallTalkReply(Notice):
+    """The bot's answer to small talk in a DM ("thanks!", "hi"): ``kind`` greeting | thanks | ack,
+    or forwarded when a "yes" took up the bot's offer to pass a question on."""
+
+    kind: str
+    name: str
+    creator: str
+
+
+@dataclass(frozen=True)
 class QuestionForwarded(Notice):
     """A member passed a question on: each creator account is told by DM (``earlier``: the thread's first question)."""
 

@@ -15,6 +15,7 @@ from bot.notices.faq import (
     QuestionAnswered,
     QuestionForwarded,
     QuestionToLive,
+    SmallTalkReply,
     SourceInfo,
 )
 from bot.untrusted import quoted
@@ -91,6 +92,13 @@ def rated(verdict: str, question_id: int, t: Translator, creator: str) -> Outbou
     text = t("faq.rated.down", creator=first_name(creator))
     button = Button(t("faq.buttons.forward", creator=first_name(creator)), action_id=f"faq.forward:{question_id}")
     return OutboundMessage(text=text, blocks=(Section(text), Buttons((button,))))
+
+
+def small_talk_reply(notice: SmallTalkReply, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    """A friendly word for "thanks!" or "hi" in a DM; or, after a "yes" to the offer, that the question was passed on."""
+    if notice.kind == "forwarded":
+        return _plain(t("faq.forwarded", creator=first_name(notice.creator)))
+    return _plain(t(f"faq.chat.{notice.kind}", name=first_name(notice.name)))
 
 
 def creator_notice(notice: QuestionForwarded, t: Translator, tz: ZoneInfo) -> OutboundMessage:
@@ -226,4 +234,5 @@ VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
     QuestionForwarded: creator_notice,
     QuestionAnswered: creator_answer_dm,
     QuestionToLive: to_live_dm,
+    SmallTalkReply: small_talk_reply,
 }

@@ -82,6 +82,16 @@ async def recent_questions(
     return rows.all()
 
 
+async def latest_question(session: AsyncSession, member_id: int, since: datetime) -> FaqQuestion | None:
+    """The member's newest question asked since `since`, if any."""
+    return await session.scalar(
+        select(FaqQuestion)
+        .where(FaqQuestion.member_id == member_id, FaqQuestion.asked_at >= since)
+        .order_by(FaqQuestion.asked_at.desc(), FaqQuestion.id.desc())
+        .limit(1)
+    )
+
+
 def _open() -> ColumnElement[bool]:
     """Questions that still need the creator: not answered, passed on, or answered with a 👎."""
     return or_(

@@ -19,13 +19,13 @@ from bot.clock import Clock
 from bot.events import MessagePosted
 from bot.messages import Target
 from bot.notices import Reader
-from bot.notices.faq import FaqAnswer, QuestionForwarded
+from bot.notices.faq import FaqAnswer
 from bot.outbox import Outbox
-from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq import Decision
+from bot.services.faq.chat import SmallTalkReplies
 from bot.services.faq.entries import FaqEntries
 from bot.services.faq.grounding import AnswerWriter, Passage, WriterError, check_draft
 from bot.services.faq.inbox import FaqInbox
@@ -33,11 +33,11 @@ from bot.services.faq.index import Hit
 from bot.services.faq.judge import Judge, rule
 from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
 from bot.services.faq.semantic import Encoder
+from bot.services.faq.small_talk import small_talk
 from bot.services.presence import Presence
 from storage.database import Database, Session
 from storage.models import FaqQuestion, Member
 from storage.repositories import faq as repo
-from storage.repositories import replies as replies_repo
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ class AnswerService(DomainService):
         self.knowledge = Knowledge(database, clock, community.id, encoder)
         self.entries = FaqEntries(database, community, self.knowledge)
         self.inbox = FaqInbox(database, outbox, clock, community, presence, self.knowledge)
+        self.chat = SmallTalkReplies(database, outbox, clock, community, presence)
         # Why written drafts were refused, and why the judge's reply was not used ("judge_*"): for metrics and tests.
         self.refusals: Counter[str] = Counter()
 
@@ -191,8 +192,9 @@ class AnswerService(DomainService):
     async def on_message(self, member: Member, event: MessagePosted) -> Answer | None:
         """A DM, a mention, a post in the FAQ channel or a follow-up in an answered thread.
 
-        Returns None when the message is not a question for the bot (or is a reply in an
-        answered thread that relates to nothing we know, such as "thanks!"). A follow-up is
+        Returns None when the message is not a question for the bot: small talk ("thanks!",
+        answered kindly in a DM), or a reply in an answered thread that relates to nothing we
+        know. A follow-up is
         searched together with the thread's first question. The answer goes through the outbox.
         """
         where = event.channel
@@ -232,8 +234,13 @@ class AnswerService(DomainService):
             if where.is_dm:
                 raise
             return None  # too long for a chat question: say nothing rather than lecture in a channel
+        said = small_talk(question, names=self._community.creator_name.split()[:1])
+        if said is not None:  # "thanks!", "hi": answered kindly in a DM, left alone elsewhere, never an FAQ miss
+            if where.is_dm:
+                await self.chat.reply(member, event, said, self.inbox)
+            return None
         if root is not None and not (await self.knowledge.current()).relates(question):
-            return None  # "thanks!", "got it": nothing in it relates to anything we know
+            return None  # "got it, will do": nothing in it relates to anything we know
         outcome = await self.decide(question, earlier=root.question if root else None)
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
@@ -270,27 +277,7 @@ class AnswerService(DomainService):
         """Pass the question to the creator(s) by DM. False if it was already passed on or answered."""
         async with self._database.session() as session:
             row = await self._own_question(session, member, question_id)
-            if row.status in ("forwarded", "resolved"):
-                return False
-            row.status = "forwarded"
-            earlier = await repo.question(session, row.place["follow_up_of"]) if row.place.get("follow_up_of") else None
-            for creator in await replies_repo.creators(session, self._community.id):
-                target = dm_target(creator, self._presence)
-                if target is None:
-                    continue
-                notice = QuestionForwarded(
-                    row.id, row.question, member.display_name, earlier.question if earlier else None
-                )
-                await self._outbox.enqueue(
-                    session,
-                    f"faq:forward:{row.id}:creator:{creator.id}",
-                    target,
-                    notice,
-                    reader=self._reader(creator),
-                    member_id=creator.id,
-                )
-        log.info("faq question %s forwarded", question_id)
-        return True
+            return await self.inbox.pass_on(session, row, member)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.notices import Notice
-from bot.notices.faq import InboxItem, QuestionAnswered, QuestionToLive
+from bot.notices.faq import InboxItem, QuestionAnswered, QuestionForwarded, QuestionToLive
 from bot.notices.live import SessionInfo
 from bot.outbox import Outbox
 from bot.services.audience import dm_target
@@ -20,10 +20,11 @@ from bot.services.faq.knowledge import Knowledge
 from bot.services.faq.replies import ReplyService
 from bot.services.presence import Presence
 from storage.database import Database, Session
-from storage.models import FaqEntry, FaqQuestion
+from storage.models import FaqEntry, FaqQuestion, Member
 from storage.repositories import faq as repo
 from storage.repositories import live as live_repo
 from storage.repositories import members
+from storage.repositories import replies as replies_repo
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,23 @@ class FaqInbox(DomainService):
             for q, name in found
         ]
         return items, int(total)
+
+    async def pass_on(self, session: Session, row: FaqQuestion, member: Member) -> bool:
+        """The member asks for the creator(s): each is told by DM. False if it was already passed on or answered."""
+        if row.status in ("forwarded", "resolved"):
+            return False
+        row.status = "forwarded"
+        earlier = await repo.question(session, row.place["follow_up_of"]) if row.place.get("follow_up_of") else None
+        notice = QuestionForwarded(row.id, row.question, member.display_name, earlier.question if earlier else None)
+        for creator in await replies_repo.creators(session, self._community.id):
+            target = dm_target(creator, self._presence)
+            if target is not None:
+                key = f"faq:forward:{row.id}:creator:{creator.id}"
+                await self._outbox.enqueue(
+                    session, key, target, notice, reader=self._reader(creator), member_id=creator.id
+                )
+        log.info("faq question %s forwarded", row.id)
+        return True
 
     async def question(self, question_id: int) -> FaqQuestion:
         async with self._database.session() as session:

@@ -68,7 +68,7 @@ class ReplyService(DomainService):
             if invitation is None:
                 return None
             text = _clean(event.text)
-            source = _source(where.platform, where.workspace_id, where.channel_id, event.message_id)
+            source = message_source(where.platform, where.workspace_id, where.channel_id, event.message_id)
             row, new = await repo.record(session, {
                 "community_id": self._community.id, "member_id": member.id, "source": source,
                 "platform": where.platform, "workspace_id": where.workspace_id, "text": text,
@@ -170,7 +170,7 @@ def _clean(text: str) -> str:
     return reply
 
 
-def _source(platform: str, workspace_id: str, channel_id: str, message_id: str) -> str:
+def message_source(platform: str, workspace_id: str, channel_id: str, message_id: str) -> str:
     """The inbound message, named: what makes a redelivered event the same reply."""
     source = f"{platform}:{workspace_id}:{channel_id}:{message_id}"
     if len(source) <= SOURCE_LIMIT:
@@ -178,9 +178,9 @@ def _source(platform: str, workspace_id: str, channel_id: str, message_id: str) 
     return f"{platform}:sha1:{hashlib.sha1(source.encode()).hexdigest()}"
 
 
-def inbound_key(source: str) -> str:
+def inbound_key(source: str, stem: str = "reply:in") -> str:
     """The dedupe-key stem naming one inbound message: a digest, so no user or DM-channel id is kept in the outbox's keys."""
-    return f"reply:in:{hashlib.sha1(source.encode()).hexdigest()[:24]}"
+    return f"{stem}:{hashlib.sha1(source.encode()).hexdigest()[:24]}"
 
 
 def _about(payload: dict[str, Any]) -> str:

@@ -1,0 +1,53 @@
+"""Small talk in a DM gets a friendly word, not an FAQ search and a line in the creator's inbox.
+
+A "yes" (or "ok", "ja takk", "好的") soon after the bot offered to pass a question on takes up
+the offer, as the button would: members answer the question they were asked.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.events import MessagePosted
+from bot.messages import Target
+from bot.notices.faq import SmallTalkReply
+from bot.services.base import DomainService
+from bot.services.faq.inbox import FaqInbox
+from bot.services.faq.replies import inbound_key, message_source
+from bot.services.faq.small_talk import SmallTalk
+from storage.models import FaqQuestion, Member
+from storage.repositories import faq as repo
+
+log = logging.getLogger(__name__)
+
+OFFER_WINDOW = timedelta(hours=1)  # a "yes" later than this answers nothing the bot asked
+
+
+class SmallTalkReplies(DomainService):
+    async def reply(self, member: Member, event: MessagePosted, said: SmallTalk, inbox: FaqInbox) -> None:
+        """Answer small talk in a DM (once, however often the event is delivered)."""
+        where = event.channel
+        assert where is not None and where.is_dm
+        key = inbound_key(
+            message_source(where.platform, where.workspace_id, where.channel_id, event.message_id), "faq:chat"
+        )
+        target = Target(where.platform, where.workspace_id, user_id=event.user.user_id)
+        async with self._database.session() as session:
+            kind = _kind(said)
+            if said.yes:
+                offered = await repo.latest_question(session, member.id, self._clock.now() - OFFER_WINDOW)
+                if offered is not None and _offered(offered) and await inbox.pass_on(session, offered, member):
+                    kind = "forwarded"
+            notice = SmallTalkReply(kind, member.display_name, self._community.creator_name)
+            await self._outbox.enqueue(session, key, target, notice, reader=self._reader(member), member_id=member.id)
+        log.info("small talk in a DM: %s", kind)
+
+
+def _kind(said: SmallTalk) -> str:
+    return "greeting" if said.greeting else "thanks" if said.thanks else "ack"
+
+
+def _offered(question: FaqQuestion) -> bool:
+    """Whether the bot's last word on this question was "Shall I pass your question on?"."""
+    return question.status == "unanswered" or (question.status == "answered" and question.feedback == "down")
