@@ -77,6 +77,7 @@ class FaqAnswer(Notice):
     sources: tuple[tuple[int, SourceInfo], ...]
     written: bool = False
     source_language: str | None = None
+    members_only: bool = False  # the source is the library or a recording and the asker is not a member
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ def answer_message(outcome: FaqAnswer, t: Translator, tz: ZoneInfo) -> OutboundM
     """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator.
 
     An answer found across languages says so: the member asked in one language, the source
-    (and so the answer's text) is in another."""
+    (and so the answer's text) is in another. Someone who is not a member is told which drop or
+    recording holds the answer, not what it says."""
     question_id, creator = outcome.question_id, outcome.creator
     if not outcome.answered:
         text = t("faq.answer.unknown", creator=first_name(creator))
@@ -69,6 +70,9 @@ def answer_message(outcome: FaqAnswer, t: Translator, tz: ZoneInfo) -> OutboundM
         )
         return OutboundMessage(text=text, blocks=(Section(text), Buttons(buttons)))
     sources = [s for _, s in outcome.sources]
+    if outcome.members_only:
+        [title, *_] = [s.title for s in sources if s.kind != "faq"]
+        return _plain(t("faq.answer.members_only", title=title))
     blocks: list[Block] = [Section(outcome.text)]
     if outcome.written:
         lines = [_source_line(n, s, t) for n, s in outcome.sources]

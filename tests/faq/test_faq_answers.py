@@ -268,10 +268,36 @@ async def test_a_recording_is_searchable_by_its_session_description(
     clock.advance(timedelta(days=3))
     done = await memory.command("creator", "live", "recording 1 https://rec.example/bakery Watch the replay")
     assert "recording" in done.texts[0]
+    await memory.command("alice", "join")  # the recording is for members
     reply = await memory.command("alice", "ask", "croissant margins for wholesale café contracts")
     row = (await asked(app))[-1]
     assert row.cited == "content:live-1-recording"
     assert "Live recording “Bakery hot seat”" in small_print(reply.replies[0][0])
+    assert actions(reply.replies[0][0])[0].startswith("library.open:")
+
+
+async def test_someone_who_is_not_a_member_is_told_where_the_answer_is_not_given_it(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    await memory.command("creator", "live", "schedule 2026-11-22 17:00 | Bakery hot seat | Croissant margins")
+    clock.advance(timedelta(days=3))
+    await memory.command("creator", "live", "recording 1 https://rec.example/bakery Watch the replay")
+    await app.services.content.publish_now("w2-value-pricing-calculator")
+    for question, title in (
+        ("croissant margins", "Bakery hot seat"),
+        ("value pricing calculator", "The value pricing calculator"),
+    ):
+        reply = await memory.command("bob", "ask", question)  # bob never joined
+        [message] = [m for m, _ in reply.replies]
+        assert (await asked(app))[-1].cited is not None
+        assert (
+            message.text
+            == f"That's covered in “{title}”, in the members' library. Type `/join` to become a member (or to come back)."
+        )
+        assert message.choices() == [], "no recording link and no library button for a non-member"
+    # An FAQ entry is for everyone.
+    reply = await memory.command("bob", "ask", INVOICES)
+    assert "receipt" in reply.replies[0][0].text
 
 
 async def test_the_index_is_rebuilt_only_when_what_it_covers_changes(app: App, memory: MemoryPlatform) -> None:

@@ -101,6 +101,7 @@ async def test_a_written_answer_can_cite_several_passages_and_library_items(
 ) -> None:
     calculator = await llm_app.services.content.publish_now("w2-value-pricing-calculator")
     fake.reply("Price the result [2], and use the calculator to find your floor price [1].")
+    await memory.command("alice", "join")  # what a drop holds is for members
     reply = await memory.command("alice", "ask", "value pricing calculator")
     message = reply.replies[0][0]
     _, user = system_and_user(fake.requests[-1])

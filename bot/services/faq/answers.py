@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -38,6 +38,7 @@ from bot.services.presence import Presence
 from storage.database import Database, Session
 from storage.models import FaqQuestion, Member
 from storage.repositories import faq as repo
+from storage.repositories import members
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Outcome:
     score: float
     written: bool = False
     source_language: str | None = None
+    members_only: bool = False  # cites the library or a recording, and the asker is not a member
 
     @property
     def cited(self) -> str | None:
@@ -94,7 +96,9 @@ class Answer:
     def notice(self, creator: str) -> FaqAnswer:
         """The answer as the member reads it (the creator's name is offered when it is "I don't know")."""
         o = self.outcome
-        return FaqAnswer(self.question_id, creator, o.answered, o.text, o.sources, o.written, o.source_language)
+        return FaqAnswer(
+            self.question_id, creator, o.answered, o.text, o.sources, o.written, o.source_language, o.members_only
+        )
 
 
 class AnswerService(DomainService):
@@ -187,7 +191,7 @@ class AnswerService(DomainService):
         outcome = await self.decide(question)
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
-        return Answer(row.id, outcome)
+            return Answer(row.id, await self._for_asker(session, member, outcome))
 
     async def on_message(self, member: Member, event: MessagePosted) -> Answer | None:
         """A DM, a mention, a post in the FAQ channel or a follow-up in an answered thread.
@@ -244,7 +248,7 @@ class AnswerService(DomainService):
         outcome = await self.decide(question, earlier=root.question if root else None)
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
-            answer = Answer(row.id, outcome)
+            answer = Answer(row.id, await self._for_asker(session, member, outcome))
             # The member's language, then the one their platform reports, then the community's.
             reader = Reader((member.locale, event.user.locale, self._community.locale), self._reader(member).tz)
             await self._outbox.enqueue(
@@ -298,6 +302,14 @@ class AnswerService(DomainService):
         )
         log.info("faq question %s %s (%s via %s)", row.id, row.status, outcome.cited or "-", place.via)
         return row
+
+    async def _for_asker(self, session: Session, member: Member, outcome: Outcome) -> Outcome:
+        """What a drop or a recording holds is for members: anyone else is told where the answer is, not given it."""
+        if not outcome.answered or all(source.kind == "faq" for _, source in outcome.sources):
+            return outcome
+        if await members.takes_part(session, member.id, self._clock.now(), self._grace):
+            return outcome
+        return replace(outcome, members_only=True)
 
     async def _own_question(self, session: Session, member: Member, question_id: int) -> FaqQuestion:
         row = await repo.question(session, question_id)
