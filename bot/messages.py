@@ -200,6 +200,7 @@ class FormField:
     required: bool = True
     initial: str = ""
     placeholder: str = ""
+    max_length: int | None = None  # the longest answer the service takes: the platform's form stops longer ones
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from bot.notices import Notice
 
 EXIT_REASONS = ("price", "time", "content", "break", "other")  # the exit survey's choices, by key
+EXIT_COMMENT = 1000  # the longest comment kept with an exit answer
 
 
 # -- plain data for replies ---------------------------------------------------------------

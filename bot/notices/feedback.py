@@ -7,6 +7,8 @@ from datetime import datetime
 
 from bot.notices import Notice
 
+FEEDBACK_TEXT = 2000  # the longest feedback a member can send
+
 
 @dataclass(frozen=True)
 class FeedbackReceived(Notice):

@@ -19,6 +19,7 @@ INTAKE_FORM_ID = "onboard.intake"
 INTAKE_QUESTIONS = ("why", "goal", "level", "format", "time_of_day", "drops", "timezone")
 FORMATS = ("video", "reading", "live", "mixed")
 TIMES_OF_DAY = ("morning", "midday", "evening")  # or "any"
+INTAKE_TEXT = 500  # the longest answer to a written intake question
 DROP_CHOICES = ("channel", "dm-every", "dm-weekly")  # how drops reach a member: the channel, each by DM, a weekly DM
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.notices.feedback import FeedbackEntry, FeedbackReceived
+from bot.notices.feedback import FEEDBACK_TEXT, FeedbackEntry, FeedbackReceived
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
@@ -14,7 +14,7 @@ from storage.repositories import feedback as repo
 
 log = logging.getLogger(__name__)
 
-MAX_FEEDBACK = 2000
+MAX_FEEDBACK = FEEDBACK_TEXT
 RECENT = 10
 
 

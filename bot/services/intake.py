@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.notices.onboarding import DROP_CHOICES, FORMATS, TIMES_OF_DAY
+from bot.notices.onboarding import DROP_CHOICES, FORMATS, INTAKE_TEXT, TIMES_OF_DAY
 from bot.services.errors import UserError
 
 TIMES = dict(zip(TIMES_OF_DAY, (time(8, 0), time(12, 0), time(18, 0)), strict=True))
-MAX_TEXT = 500
+MAX_TEXT = INTAKE_TEXT
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from bot.messages import (
 )
 from bot.notices import Notice
 from bot.notices.billing import (
+    EXIT_COMMENT,
     EXIT_REASONS,
     AccessPaused,
     CreatorAccessProblem,
@@ -187,7 +188,9 @@ def exit_form(t: Translator) -> Form:
         t("billing.exit.form_title"),
         (
             FormField("reason", t("billing.exit.form_reason"), kind="select", options=reasons),
-            FormField("comment", t("billing.exit.form_comment"), kind="multiline", required=False),
+            FormField(
+                "comment", t("billing.exit.form_comment"), kind="multiline", required=False, max_length=EXIT_COMMENT
+            ),
         ),
         submit_label=t("billing.exit.form_submit"),
     )

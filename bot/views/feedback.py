@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.messages import Button, Buttons, Form, FormField, Header, OutboundMessage, Section
 from bot.notices import Notice
-from bot.notices.feedback import FeedbackEntry, FeedbackReceived
+from bot.notices.feedback import FEEDBACK_TEXT, FeedbackEntry, FeedbackReceived
 from bot.untrusted import quoted
 from bot.views.common import local_time
 
@@ -20,7 +20,15 @@ def feedback_form(t: Translator) -> Form:
     return Form(
         form_id=FORM_ID,
         title=t("feedback.form.title"),
-        fields=(FormField("text", t("feedback.form.text"), kind="multiline", placeholder=t("feedback.form.hint")),),
+        fields=(
+            FormField(
+                "text",
+                t("feedback.form.text"),
+                kind="multiline",
+                placeholder=t("feedback.form.hint"),
+                max_length=FEEDBACK_TEXT,
+            ),
+        ),
         submit_label=t("feedback.form.submit"),
     )
 

@@ -14,6 +14,7 @@ from bot.notices.onboarding import (
     DROP_CHOICES,
     FORMATS,
     INTAKE_FORM_ID,
+    INTAKE_TEXT,
     TIMES_OF_DAY,
     DripStep,
     MemberIntroduced,
@@ -49,8 +50,19 @@ def intake_form(t: Translator, community_tz: str, kept: Mapping[str, str] | None
         submit_label=t("onboarding.intake.submit"),
         essential=("why", "goal", "level", "time_of_day", "drops"),  # format and time zone keep their defaults
         fields=(
-            FormField("why", t("onboarding.intake.why"), kind="multiline", placeholder=t("onboarding.intake.why_hint")),
-            FormField("goal", t("onboarding.intake.goal"), placeholder=t("onboarding.intake.goal_hint")),
+            FormField(
+                "why",
+                t("onboarding.intake.why"),
+                kind="multiline",
+                placeholder=t("onboarding.intake.why_hint"),
+                max_length=INTAKE_TEXT,
+            ),
+            FormField(
+                "goal",
+                t("onboarding.intake.goal"),
+                placeholder=t("onboarding.intake.goal_hint"),
+                max_length=INTAKE_TEXT,
+            ),
             _choice(t, "level", ((f"onboarding.levels.l{n}", str(n)) for n in range(1, 6))),
             _choice(t, "format", ((f"onboarding.formats.{f}", f) for f in FORMATS)),
             _choice(t, "time_of_day", ((f"onboarding.times.{k}", k) for k in (*TIMES_OF_DAY, "any"))),

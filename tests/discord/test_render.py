@@ -236,3 +236,14 @@ def test_the_intake_keeps_its_essential_questions_in_a_discord_modal() -> None:
         {"why": "steady clients", "goal": "three clients", "level": "2", "time_of_day": "morning", "drops": "dm-every"}
     )
     assert (answers.format, answers.timezone, answers.delivery) == ("mixed", None, "dm")
+
+
+def test_a_form_stops_answers_longer_than_the_service_takes() -> None:
+    """Found as an outsider: a 600-character "why" passed the form and was turned down afterwards,
+    with the other answers; the form itself now stops at the service's limit."""
+    t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
+    inputs = {
+        row["component"]["custom_id"]: row["component"]
+        for row in render_form(intake_form(t, "UTC")).to_dict()["components"]
+    }
+    assert (inputs["why"]["max_length"], inputs["goal"]["max_length"]) == (500, 200)  # a short input holds 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.i18n import Catalog
 from bot.messages import (
     Button,
     Buttons,
@@ -31,6 +32,9 @@ from bot.platforms.slack.render import (
     render_message,
     split_mrkdwn,
 )
+from bot.settings import REPO_ROOT
+from bot.views.feedback import feedback_form
+from bot.views.onboarding import intake_form
 
 
 def test_message_golden() -> None:
@@ -260,3 +264,17 @@ def test_form_golden() -> None:
         ],
     }
     assert len(render_form(form)["title"]["text"]) == 24
+
+
+def test_a_form_stops_answers_longer_than_the_service_takes() -> None:
+    """Found as an outsider: a 600-character "why" passed the modal and was turned down afterwards,
+    with the other answers; the modal itself now stops at the service's limit."""
+    t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
+    limits = {
+        block["block_id"]: block["element"].get("max_length")
+        for block in render_form(intake_form(t, "UTC"))["blocks"]
+        if block["type"] == "input"
+    }
+    assert (limits["why"], limits["goal"], limits["timezone"]) == (500, 500, 3000)
+    [feedback] = render_form(feedback_form(t))["blocks"]
+    assert feedback["element"]["max_length"] == 2000

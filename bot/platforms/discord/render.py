@@ -243,5 +243,5 @@ def _form_input(field: FormField) -> discord.ui.Item[discord.ui.Modal]:
         required=field.required,
         default=field.initial or None,
         placeholder=clip(field.placeholder, 100) or None,
-        max_length=4000 if field.kind == "multiline" else 200,
+        max_length=min(field.max_length or 4000, 4000 if field.kind == "multiline" else 200),
     )

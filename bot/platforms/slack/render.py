@@ -324,7 +324,8 @@ def _input(field: FormField) -> dict[str, Any]:
         if field.initial:
             element["initial_value"] = field.initial
     else:
-        element = {"type": "plain_text_input", "multiline": field.kind == "multiline", "max_length": SECTION_TEXT}
+        limit = min(field.max_length or SECTION_TEXT, SECTION_TEXT)
+        element = {"type": "plain_text_input", "multiline": field.kind == "multiline", "max_length": limit}
         if field.initial:
             element["initial_value"] = field.initial[:SECTION_TEXT]
     element["action_id"] = field.name

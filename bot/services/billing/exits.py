@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.notices.billing import EXIT_REASONS, CreatorExitAnswer, WinBack
+from bot.notices.billing import EXIT_COMMENT, EXIT_REASONS, CreatorExitAnswer, WinBack
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
@@ -15,7 +15,7 @@ from storage.repositories import members, memberships
 
 log = logging.getLogger(__name__)
 
-MAX_REASON = 1000
+MAX_REASON = EXIT_COMMENT
 WINBACK_AFTER = timedelta(days=30)
 WINBACK_WINDOW = timedelta(days=30)  # never write to people who left long before this feature ran
 LEFT = ("canceled", "unpaid", "expired")
