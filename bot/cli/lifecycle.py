@@ -177,6 +177,8 @@ def import_(
     report, renamed = run_async(settings.database_url, go())
     if renamed:
         typer.echo(f"Renamed community {renamed!r} to {spec.config.community.slug!r}.")
+    for note in report.notes:
+        typer.echo(f"Note: {note}.")
     if not report.changed:
         typer.echo("Already up to date: nothing changed.")
         return

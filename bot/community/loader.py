@@ -40,6 +40,9 @@ class CommunitySpec:
     content: tuple[ContentSource, ...]
     faq: tuple[FaqEntry, ...]
     warnings: tuple[FileProblem, ...] = ()  # legal but probably not meant; logged, nothing refused
+    has_faq_file: bool = (
+        True  # False: no faq.toml, so the import keeps the entries it had (a deleted file is not "remove all")
+    )
 
 
 def load_community(root: Path) -> CommunitySpec:
@@ -63,7 +66,12 @@ def load_community(root: Path) -> CommunitySpec:
     for warning in warnings:
         log.warning("%s", warning)
     return CommunitySpec(
-        root=root, config=config, content=items, faq=faq_file.faq if faq_file else (), warnings=warnings
+        root=root,
+        config=config,
+        content=items,
+        faq=faq_file.faq if faq_file else (),
+        warnings=warnings,
+        has_faq_file=(root / FAQ_FILE).is_file(),
     )
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.community.loader import CommunitySpec, ContentSource
+from bot.community.loader import FAQ_FILE, CommunitySpec, ContentSource
 from bot.community.schema import CommunityFile
 from bot.services.community import CommunityContext
 from bot.services.content import follow_new_slots, schedule_queue
@@ -36,6 +36,7 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     scheduled: int = 0
+    notes: list[str] = field(default_factory=list)  # worth telling the creator, changed nothing
 
     def count(self, bucket: dict[str, int], what: str) -> None:
         bucket[what] = bucket.get(what, 0) + 1
@@ -135,8 +136,16 @@ async def _upsert_content(
 
 
 async def _sync_faq(session: Session, community_id: int, spec: CommunitySpec, report: ImportReport) -> None:
-    """File entries mirror faq.toml; entries the creator added in chat are left alone."""
+    """File entries mirror faq.toml; entries the creator added in chat are left alone.
+
+    Without a faq.toml nothing is removed: a file moved away or lost in a copy would otherwise take
+    every entry and what it learned from members with it. An empty faq.toml removes them."""
     existing = {e.key: e for e in await faq_repo.all_entries(session, community_id)}
+    if not spec.has_faq_file:
+        kept = sum(1 for row in existing.values() if row.source == "file")
+        if kept:
+            report.notes.append(f"no {FAQ_FILE}: kept the {kept} FAQ entries it had (an empty {FAQ_FILE} removes them)")
+        return
     in_file = set()
     for entry in spec.faq:
         in_file.add(entry.id)

@@ -146,6 +146,22 @@ async def test_reimport_updates_edited_items_and_keeps_chat_faq(db: Database, br
     assert "from-chat" in keys and len(keys) == 2  # one entry left in the file, plus the chat one
 
 
+async def test_a_missing_faq_file_keeps_the_entries_an_empty_one_removes_them(db: Database, broken: Path) -> None:
+    """Found as an outsider: importing a folder whose faq.toml had gone missing removed every file
+    entry (and what members had taught them) without a word."""
+    clock = FakeClock()
+    first = await import_community(db, load_community(broken), clock.now())
+    (broken / "faq.toml").unlink()
+    missing = await import_community(db, load_community(broken), clock.now())
+    async with db.session() as session:
+        count = len((await session.scalars(select(FaqEntry.key))).all())
+    assert count == first.created["faq"] and "faq" not in missing.removed
+    assert missing.notes == [f"no faq.toml: kept the {count} FAQ entries it had (an empty faq.toml removes them)"]
+    (broken / "faq.toml").write_text("# no entries any more\n")
+    emptied = await import_community(db, load_community(broken), clock.now())
+    assert emptied.removed == {"faq": count} and emptied.notes == []
+
+
 async def test_bad_files_import_nothing(db: Database, broken: Path) -> None:
     (broken / "faq.toml").write_text("[[faq]]\nid = 3\n")
     with pytest.raises(CommunityFilesError):
