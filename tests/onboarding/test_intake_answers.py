@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.events import FormSubmitted
+from bot.events import ActionClicked, FormSubmitted
 from bot.platforms.memory import MemoryPlatform, MemoryResponder
 from storage.models import Member, MemberPreferences
 from tests.onboarding.test_onboarding import GOOD
@@ -76,3 +76,15 @@ async def test_in_a_modal_any_other_wrong_answer_names_its_question_and_saves_no
     ]
     member, prefs = await saved(app)
     assert member.level is None and prefs.intake_done_at is None
+
+
+async def test_where_the_form_cannot_open_the_member_is_told_to_try_again_not_promised_a_chat(
+    app: App, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: the fallback promised questions "one by one" by message, which only the
+    console does; on Slack and Discord typing /start opens the same form."""
+    responder = MemoryResponder(can_open_forms=False)
+    await memory.emit(
+        ActionClicked(user=memory.user("u1"), action_id="onboard.intake", event_id="click-1", responder=responder)
+    )
+    assert responder.texts == ["I couldn't open the questions just now. Type `/start` to try again."]
