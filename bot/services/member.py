@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.notices.member import MemberPage, Progress, Standing
 from bot.services.community import CommunityContext
+from bot.services.engagement.common import tenure_starts
 from storage.database import Database, Session
 from storage.repositories import members, memberships, progress
 
@@ -18,13 +19,15 @@ class MemberPages:
         async with self._database.session() as session:
             member = await members.get(session, member_id)
             assert member is not None, "the router identified them"
-            numbers = await progress.for_member(session, self._community.id, member_id, member.joined_at)
+            # A member who left and came back counts from their return, as their milestones do.
+            since = (await tenure_starts(session, [member_id])).get(member_id, member.joined_at)
+            numbers = await progress.for_member(session, self._community.id, member_id, since)
             standing = await self._standing(session, member_id)
         onboarding = self._community.config.onboarding
         return MemberPage(
             name=member.display_name,
             level=member.level,
-            joined_at=member.joined_at,
+            joined_at=since,
             standing=standing,
             progress=Progress(
                 drops_since_joining=numbers.drops_since_joining,

@@ -104,3 +104,20 @@ async def test_a_recap_of_a_month_partly_a_member_counts_from_the_return(
     [recap] = with_header(memory, "u1", "Your December in Strategy Club")
     assert recap.text.startswith("Your December: 2 drops,")
     assert recap.text.endswith("member since 10 December 2026")
+
+
+async def test_me_counts_from_the_return_like_the_milestones(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: /me said "Member since 20 November" and counted every drop since then
+    for someone who had been away for a month and came back on 23 December."""
+    await join_then_removed(memory, app)
+    await publish_in_december(app, 1, 24)
+    clock.advance(timedelta(days=33))  # 23 December
+    await memory.command("u1", "join")
+    clock.set(datetime(2026, 12, 28, 12, 0, tzinfo=UTC))
+    [message] = [m for m, _ in (await memory.command("u1", "me")).replies]
+    page = body(message)
+    fields = dict(pair for block in message.blocks for pair in getattr(block, "items", ()))
+    assert fields["Member since"] == "23 Dec 2026"
+    assert "1 drop published since you joined" in page
