@@ -97,6 +97,19 @@ async def test_without_a_series_the_live_slot_still_posts_its_drop(
     assert len(mentioning(memory.posts_in("drops"), "positioning hot seats")) == 1
 
 
+@pytest.mark.parametrize(("day", "drop_posted"), [("2026-11-27", False), ("2026-12-10", True)])
+async def test_a_one_off_session_in_the_coming_week_is_the_live_slots_post_too(
+    app: App, memory: MemoryPlatform, clock: FakeClock, day: str, drop_posted: bool
+) -> None:
+    """Found as an outsider: with a session scheduled for the week, the queued "live" drop was posted
+    as well, so members saw two live announcements (one without an RSVP). A session further off
+    leaves the week's drop alone."""
+    reply = await memory.command("creator", "live", f"schedule {day} 17:00 | Pricing clinic | Bring your prices")
+    assert "Pricing clinic" in reply.texts[0]
+    await run_jobs_at(app, clock, THURSDAYS[0])
+    assert len(mentioning(memory.posts_in("drops"), "positioning hot seats")) == int(drop_posted)
+
+
 # -- each occurrence is a live session --------------------------------------------------------
 
 

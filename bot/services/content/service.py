@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 DIGEST_TIME = time(8, 0)  # Monday morning, member-local, unless they chose another time of day
 CHAT_SOURCE = "chat"  # the source_hash of drops added from chat (a file's is its digest)
+LIVE_WEEK = timedelta(days=7)  # a session this close is the week's live: a queued live drop isn't posted too
 RUNWAY_ALERT_DAYS = (14, 7, 2)  # days before a slot's first empty firing that the creator hears of it
 
 
@@ -61,14 +62,21 @@ class ContentService(DomainService):
                 await repo.mark_published(session, item, now)
                 piece = content_piece(item)
                 published.append(piece)
-                if piece.kind == "live" and await live_repo.has_active_series(session, self._community.id):
-                    continue  # a weekly live series' occurrence is this slot's post (bot/services/live/series.py)
+                if piece.kind == "live" and await self._live_announced(session, now):
+                    continue  # to the library, without a second announcement of the week's live
                 await self._post(session, piece)
                 await self._dm(session, piece, dm_members, now)
             await schedule_queue(session, self._community, now)
         for piece in published:
             log.info("published content item %s (%s)", piece.id, piece.kind)
         return published
+
+    async def _live_announced(self, session: Session, now: datetime) -> bool:
+        """Whether the week's live is announced already: a weekly live series' occurrence is the live
+        slot's post (bot/services/live/series.py), and so is a session scheduled for the coming week."""
+        if await live_repo.has_active_series(session, self._community.id):
+            return True
+        return bool(await live_repo.scheduled_between(session, self._community.id, now, now + LIVE_WEEK))
 
     async def publish_if_due(self) -> list[ContentPiece]:
         """The scan between slot firings: publish what has come due (a drop given a time of its own with
