@@ -29,7 +29,7 @@ T = TypeVar("T")
 CREATOR = "creator"
 
 
-async def _stripe(call: Awaitable[T]) -> T:
+async def stripe_call(call: Awaitable[T]) -> T:
     """A Stripe outage becomes a friendly "try again", not an internal error."""
     try:
         return await call
@@ -44,7 +44,7 @@ async def join(ctx: Context) -> None:
     plan = arg.lower() if arg and by_key(ctx.services.community.config, arg.lower()) else None
     if arg and plan is None:
         await ctx.services.referrals.redeem(arg, ctx.member.id)
-    await _answer_join(ctx, await _stripe(billing.join(ctx.member, plan)))
+    await _answer_join(ctx, await stripe_call(billing.join(ctx.member, plan)))
 
 
 async def _answer_join(ctx: Context, result: JoinResult) -> None:
@@ -60,18 +60,18 @@ async def _answer_join(ctx: Context, result: JoinResult) -> None:
 
 
 async def join_clicked(ctx: Context) -> None:
-    await _answer_join(ctx, await _stripe(ctx.services.billing.join(ctx.member)))
+    await _answer_join(ctx, await stripe_call(ctx.services.billing.join(ctx.member)))
 
 
 async def checkout_clicked(ctx: Context) -> None:
     plan = ctx.action.arg if ctx.action else None
     if not plan:
         raise UserError("errors.stale_button")
-    await _answer_join(ctx, await _stripe(ctx.services.billing.join(ctx.member, plan)))
+    await _answer_join(ctx, await stripe_call(ctx.services.billing.join(ctx.member, plan)))
 
 
 async def billing_page(ctx: Context) -> None:
-    url = await _stripe(ctx.services.billing.portal(ctx.member.id))
+    url = await stripe_call(ctx.services.billing.portal(ctx.member.id))
     await ctx.reply(views.portal_link(url, ctx.t))
 
 

@@ -1,10 +1,12 @@
-"""Arrivals, departures and /join."""
+"""Arrivals, departures, /join and /leave."""
 
 from __future__ import annotations
 
 from bot.events import MemberJoined, MemberLeft
 from bot.handlers.billing import join as start_membership
+from bot.handlers.billing import stripe_call
 from bot.router import Context, Router
+from bot.views import membership as views
 
 
 async def member_joined(ctx: Context) -> None:
@@ -26,7 +28,31 @@ async def join(ctx: Context) -> None:
     await ctx.services.onboarding.welcome_new_members()  # joined at once: greet them now, not at the next scan
 
 
+async def leave(ctx: Context) -> None:
+    """`/leave`: a membership by hand is ended after a confirmation; a subscription in the billing portal."""
+    billing = ctx.services.billing
+    how = await billing.how_to_leave(ctx.member.id)
+    if how == "none":
+        await ctx.say("membership.leave.none")
+    elif how == "stripe":
+        await ctx.reply(views.leave_in_portal(await stripe_call(billing.portal(ctx.member.id)), ctx.t))
+    else:
+        await ctx.reply(views.leave_confirmation(ctx.services.community.name, ctx.t))
+
+
+async def leave_confirmed(ctx: Context) -> None:
+    left = await ctx.services.billing.leave(ctx.member.id)
+    await ctx.say("membership.leave.done" if left else "membership.leave.none")
+
+
+async def stay(ctx: Context) -> None:
+    await ctx.say("membership.leave.staying")
+
+
 def register(router: Router) -> None:
     router.on(MemberJoined)(member_joined)
     router.on(MemberLeft)(member_left)
     router.command("join", help_key="help.commands.join")(join)
+    router.command("leave", help_key="help.commands.leave")(leave)
+    router.action(views.LEAVE)(leave_confirmed)
+    router.action(views.STAY)(stay)

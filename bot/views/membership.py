@@ -1,4 +1,5 @@
-"""How arriving reads: the welcome DM, worded by `bot.views.welcome` with the next drop in the reader's time."""
+"""How arriving and leaving read: the welcome DM (worded by `bot.views.welcome` with the next drop in
+the reader's time), and /leave."""
 
 from __future__ import annotations
 
@@ -14,6 +15,29 @@ from bot.views.analytics import NOTE
 from bot.views.common import local_date, local_time
 from bot.views.onboarding import intake_lines
 from bot.views.welcome import welcome_dm
+
+LEAVE = "membership.leave"
+STAY = "membership.stay"
+
+
+def leave_confirmation(community: str, t: Translator) -> OutboundMessage:
+    """`/leave` for a membership by hand: ending it is one click, keeping it the other."""
+    text = t("membership.leave.confirm", community=community)
+    buttons = Buttons(
+        (
+            Button(t("membership.leave.yes"), action_id=LEAVE, style="danger"),
+            Button(t("membership.leave.no"), action_id=STAY),
+        )
+    )
+    return OutboundMessage(text=text, blocks=(Section(text), buttons))
+
+
+def leave_in_portal(url: str, t: Translator) -> OutboundMessage:
+    """`/leave` for a subscription: it is canceled in the billing portal, and access lasts the paid period."""
+    text = t("membership.leave.portal")
+    return OutboundMessage(
+        text=text, blocks=(Section(text), Buttons((Button(t("membership.leave.open_portal"), url=url),)))
+    )
 
 
 def welcome(notice: Welcome, t: Translator, tz: ZoneInfo) -> OutboundMessage:

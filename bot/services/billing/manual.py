@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notices.billing import MembershipGranted, MembershipRow
+from bot.notices.billing import CreatorMemberLeft, ExitSurvey, MembershipGranted, MembershipRow
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
@@ -79,11 +79,7 @@ class ManualMemberships:
         async with self._database.session() as session:
             tier = await self._tier(session, grant.tier)
             membership = await memberships.open_of(session, member_id)
-            if (
-                membership is not None
-                and membership.stripe_subscription_id
-                and membership.status in ("active", "trialing", "past_due")
-            ):
+            if membership is not None and _paid_through_stripe(membership):
                 raise UserError("billing.errors.has_subscription")
             if membership is None or membership.stripe_subscription_id:
                 membership = await memberships.start(
@@ -110,10 +106,36 @@ class ManualMemberships:
             membership = await memberships.open_of(session, member_id)
             if membership is None:
                 raise UserError("billing.errors.not_a_member")
-            if membership.stripe_subscription_id and membership.status in ("active", "trialing", "past_due"):
+            if _paid_through_stripe(membership):
                 raise UserError("billing.errors.cancel_in_stripe")
             membership.status, membership.ended_at = "canceled", now
             log.info("membership %s ended by hand", membership.id)
+
+    async def how_to_leave(self, member_id: int) -> str:
+        """How this member can end their membership: "none" (they have none), "stripe" (a subscription:
+        in the billing portal, which ends it at the period's end), or "here" (by hand, ended at once)."""
+        async with self._database.session() as session:
+            membership = await memberships.open_of(session, member_id)
+        if membership is None:
+            return "none"
+        return "stripe" if membership.stripe_subscription_id else "here"
+
+    async def leave(self, member_id: int, now: datetime) -> bool:
+        """The member ends their membership by hand: at once, with the exit survey, and the creator hears.
+        False when there was nothing to end (a second click)."""
+        async with self._database.session() as session:
+            membership = await memberships.open_of(session, member_id)
+            member = await members.get(session, member_id)
+            if membership is None or member is None:
+                return False
+            if membership.stripe_subscription_id:
+                raise UserError("membership.leave.in_stripe")
+            membership.status, membership.ended_at = "canceled", now
+            key = f"billing:{membership.id}"
+            await self._notify.member(session, member, f"{key}:exit", ExitSurvey())
+            await self._notify.creators(session, f"{key}:left", CreatorMemberLeft(member.display_name, "canceled"))
+            log.info("membership %s ended by the member", membership.id)
+            return True
 
     async def rows(self) -> Sequence[MembershipRow]:
         async with self._database.session() as session:
@@ -138,3 +160,8 @@ class ManualMemberships:
         if tier is None:
             raise UserError("membership.no_tier")
         return tier
+
+
+def _paid_through_stripe(membership: Membership) -> bool:
+    """A running Stripe subscription: it is ended in Stripe (access follows), never by hand."""
+    return bool(membership.stripe_subscription_id) and membership.status in ("active", "trialing", "past_due")

@@ -202,6 +202,17 @@ class BillingService:
         await self._manual.remove(member_id, self._clock.now())
         await self.after_change(member_id, leaving=True, seat_freed=True)
 
+    async def how_to_leave(self, member_id: int) -> str:
+        """ "none", "stripe" (the billing portal ends it) or "here" (`leave` ends it at once)."""
+        return await self._manual.how_to_leave(member_id)
+
+    async def leave(self, member_id: int) -> bool:
+        """`/leave`: a member ends a membership granted by hand (access removed, exit survey sent)."""
+        if not await self._manual.leave(member_id, self._clock.now()):
+            return False
+        await self.after_change(member_id, leaving=True, seat_freed=True)
+        return True
+
     async def member_rows(self) -> Sequence[MembershipRow]:
         return await self._manual.rows()
 

@@ -1,0 +1,65 @@
+"""/leave: a member ends their own membership. One granted by hand (or /join without Stripe) ends at
+once after a confirmation, with the exit survey, and the creator hears; a subscription is canceled
+in the billing portal, where access lasts the period paid for."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from bot.app import App
+from bot.platforms.memory import MemoryPlatform
+from bot.testing.fake_stripe import FakeStripe
+from tests.billing.test_billing_renewals import subscribe
+from tests.kits.billing import button_actions, membership_of, newcomer, texts
+
+
+async def test_leave_ends_a_membership_by_hand_after_a_confirmation(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    await newcomer(app, memory, "u1", "Ann")
+    await memory.command("creator", "member", "add u1 comped")
+    await app.settle()
+    memory.sent.clear()
+    ask = (await memory.command("u1", "leave")).replies[0][0]
+    assert ask.text.startswith("Do you want to end your membership of Strategy Club?")
+    assert button_actions(ask) == ["membership.leave", "membership.stay"]
+    assert (await memory.click("u1", "membership.stay")).texts == ["Glad you're staying! 😊"]
+    assert memory.access[("W1", "u1")] == {"member"}, "keeping it changes nothing"
+
+    done = await memory.click("u1", "membership.leave")
+    await app.settle()
+    assert done.texts == ["Your membership has ended. Thank you for being part of it; you're welcome back any time."]
+    membership = await membership_of(app, "u1")
+    assert membership is not None and membership.status == "canceled" and membership.ended_at is not None
+    assert memory.access[("W1", "u1")] == set()
+    assert [t for t in texts(memory, "u1") if t.startswith("Sorry to see you go!")] != []
+    [told] = texts(memory, "creator")
+    assert told.startswith("Ann has left (their membership is canceled).")
+
+    # A second click on the old button, or /leave again, finds nothing to end and sends nothing.
+    again = await memory.click("u1", "membership.leave")
+    assert again.texts[0].startswith("You don't have a membership right now")
+    await app.settle()
+    assert len(texts(memory, "creator")) == 1
+
+
+async def test_leave_without_a_membership_says_so(app: App, memory: MemoryPlatform) -> None:
+    await newcomer(app, memory, "u1", "Ann")
+    reply = await memory.command("u1", "leave")
+    assert reply.texts == [
+        "You don't have a membership right now, so there's nothing to end. Type `/join` to become a member."
+    ]
+
+
+async def test_leave_with_a_subscription_points_to_the_billing_portal(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    mid = await newcomer(paid_app, memory)
+    await subscribe(paid_app, webhook, stripe_fake, mid, plan="monthly")
+    reply = (await memory.command("u1", "leave")).replies[0][0]
+    assert reply.text.startswith("You pay by subscription, so you cancel it on your billing page")
+    assert button_actions(reply)[0].startswith("https://billing.stripe.test/p/session/")
+    # The confirmation button can't end a subscription behind Stripe's back.
+    refused = await memory.click("u1", "membership.leave")
+    assert refused.texts[0].startswith("You pay by subscription: type `/leave` again")
+    membership = await membership_of(paid_app, "u1")
+    assert membership is not None and membership.status == "active"
