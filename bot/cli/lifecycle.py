@@ -188,3 +188,6 @@ def import_(
     if report.scheduled:
         parts.append(f"{report.scheduled} drop{'' if report.scheduled == 1 else 's'} scheduled")
     typer.echo("Imported. " + "; ".join(parts))
+    if "community" in report.updated:
+        # A running bot read community.toml's settings when it started; drops and FAQ entries it reads as it goes.
+        typer.echo("community.toml changed: if membot is running, restart it to use the new settings.")

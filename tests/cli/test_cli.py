@@ -40,6 +40,23 @@ def test_db_upgrade_then_import_is_idempotent(db_url: str) -> None:
     assert code == 0 and out.strip() == "Already up to date: nothing changed."
 
 
+def test_reimport_says_what_a_running_bot_needs_and_keeps_a_missing_faq(db_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    invoke("init", str(folder))
+    assert invoke("import", str(folder), "--db", db_url)[0] == 0
+    toml = folder / "community.toml"
+    toml.write_text(toml.read_text().replace('timezone = "Europe/London"', 'timezone = "Asia/Kolkata"'))
+    code, out, _ = invoke("import", str(folder), "--db", db_url)
+    assert code == 0 and "community: 1 updated" in out
+    assert "community.toml changed: if membot is running, restart it to use the new settings." in out
+    (folder / "faq.toml").unlink()
+    code, out, _ = invoke("import", str(folder), "--db", db_url)
+    assert out.splitlines() == [
+        "Note: no faq.toml: kept the 2 FAQ entries it had (an empty faq.toml removes them).",
+        "Already up to date: nothing changed.",
+    ]
+
+
 def test_import_of_a_bad_folder_explains_and_changes_nothing(db_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     invoke("init", str(bad))
