@@ -3,6 +3,7 @@ a seat cap invites the next in line when a seat frees, and founding members get 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -142,13 +143,22 @@ async def test_opening_with_nobody_waiting_says_so_instead_of_inviting_0_people(
 
 @pytest.fixture
 async def no_founding_app(
-    sqlite_db: Database, settings: Settings, clock: FakeClock, memory: MemoryPlatform, community_path: Path
+    sqlite_db: Database,
+    settings: Settings,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
+    tmp_path: Path,
 ) -> AsyncIterator[App]:
-    toml = community_path / "community.toml"
+    # A copy of its own: community_path is shared by the whole session (editing it in place took the
+    # founding plan away from every later test in the same process).
+    folder = tmp_path / "no-founding"
+    shutil.copytree(community_path, folder)
+    toml = folder / "community.toml"
     text = toml.read_text()
     assert "founding = true" in text, "sample community.toml changed shape"
     toml.write_text(text.replace("founding = true", "founding = false"))
-    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
+    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
     yield application
     await application.stop()
 

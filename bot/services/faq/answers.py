@@ -198,8 +198,8 @@ class AnswerService(DomainService):
 
         Returns None when the message is not a question for the bot: small talk ("thanks!",
         answered kindly in a DM), or a reply in an answered thread that relates to nothing we
-        know. A follow-up is
-        searched together with the thread's first question. The answer goes through the outbox.
+        know. A follow-up is searched together with the thread's first question. The answer goes
+        through the outbox.
         """
         where = event.channel
         if where is None or not event.text.strip():
