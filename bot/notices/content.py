@@ -8,6 +8,12 @@ from datetime import date, datetime
 
 from bot.notices import Notice
 
+# The longest of each a drop keeps: the forms stop there, the services check it (a title and a link
+# fill their columns).
+DROP_TITLE = 150
+DROP_TEASER = 500
+DROP_URL = 500
+
 
 @dataclass(frozen=True)
 class ContentPiece:

@@ -14,6 +14,10 @@ from bot.notices import Notice
 KINDS = ("checkin", "note", "answer")
 
 
+FAQ_QUESTION = 300  # the longest question of an FAQ entry
+FAQ_ANSWER = 3000  # the longest answer of an FAQ entry (and of the creator's answer to a member)
+
+
 @dataclass(frozen=True)
 class ReplyItem:
     """One reply as the creator sees it: who wrote what, and to which message (`about` is a clip of it)."""

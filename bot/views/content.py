@@ -13,7 +13,17 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, Option, OutboundMessage, Section
 from bot.notices import Notice
-from bot.notices.content import ContentPiece, DropPublished, DropQueue, RunwayLow, SlotRunway, WeeklyDigest
+from bot.notices.content import (
+    DROP_TEASER,
+    DROP_TITLE,
+    DROP_URL,
+    ContentPiece,
+    DropPublished,
+    DropQueue,
+    RunwayLow,
+    SlotRunway,
+    WeeklyDigest,
+)
 from bot.untrusted import Trusted
 from bot.views.common import kind_label, levels_label, local_date, local_time, shorten
 
@@ -270,9 +280,9 @@ def edit_form(item: ContentPiece, t: Translator) -> Form:
         submit_label=t("drops.form.save"),
         fields=(
             FormField("slug", t("drops.form.slug"), initial=item.slug),
-            FormField("title", t("drops.form.field_title"), initial=item.title),
-            FormField("teaser", t("drops.form.teaser"), required=False, initial=item.teaser),
-            FormField("url", t("drops.form.url"), required=False, initial=item.url or ""),
+            FormField("title", t("drops.form.field_title"), initial=item.title, max_length=DROP_TITLE),
+            FormField("teaser", t("drops.form.teaser"), required=False, initial=item.teaser, max_length=DROP_TEASER),
+            FormField("url", t("drops.form.url"), required=False, initial=item.url or "", max_length=DROP_URL),
             FormField("levels", t("drops.form.levels"), required=False, initial=",".join(map(str, item.levels))),
             FormField("topics", t("drops.form.topics"), required=False, initial=", ".join(item.topics)),
         ),
@@ -286,7 +296,7 @@ def add_form(t: Translator, kinds: Sequence[str]) -> Form:
         title=t("drops.form.title"),
         submit_label=t("drops.form.submit"),
         fields=(
-            FormField("title", t("drops.form.field_title")),
+            FormField("title", t("drops.form.field_title"), max_length=DROP_TITLE),
             FormField(
                 "kind",
                 t("drops.form.kind"),
@@ -295,8 +305,8 @@ def add_form(t: Translator, kinds: Sequence[str]) -> Form:
             ),
             FormField("levels", t("drops.form.levels"), required=False),
             FormField("topics", t("drops.form.topics"), required=False),
-            FormField("teaser", t("drops.form.teaser"), required=False),
-            FormField("url", t("drops.form.url"), required=False),
+            FormField("teaser", t("drops.form.teaser"), required=False, max_length=DROP_TEASER),
+            FormField("url", t("drops.form.url"), required=False, max_length=DROP_URL),
             FormField("body", t("drops.form.body"), kind="multiline", required=False),
         ),
     )

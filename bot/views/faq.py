@@ -9,6 +9,8 @@ from bot.i18n import Translator
 from bot.messages import Block, Button, Buttons, Context, Form, FormField, Header, OutboundMessage, Section
 from bot.notices import Notice
 from bot.notices.faq import (
+    FAQ_ANSWER,
+    FAQ_QUESTION,
     Entry,
     FaqAnswer,
     InboxItem,
@@ -158,7 +160,13 @@ def answer_form(question_id: int, question: str, t: Translator) -> Form:
         submit_label=t("faq.form.send"),
         fields=(
             FormField("question_id", t("faq.form.question_id"), initial=str(question_id)),
-            FormField("answer", t("faq.form.answer"), kind="multiline", placeholder=_clip(question, 100)),
+            FormField(
+                "answer",
+                t("faq.form.answer"),
+                kind="multiline",
+                placeholder=_clip(question, 100),
+                max_length=FAQ_ANSWER,
+            ),
         ),
     )
 
@@ -193,8 +201,14 @@ def to_live_dm(notice: QuestionToLive, t: Translator, tz: ZoneInfo) -> OutboundM
 
 def entry_form(t: Translator, entry: Entry | None = None) -> Form:
     fields = [
-        FormField("question", t("faq.form.question"), initial=entry.question if entry else ""),
-        FormField("answer", t("faq.form.entry_answer"), kind="multiline", initial=entry.answer if entry else ""),
+        FormField("question", t("faq.form.question"), initial=entry.question if entry else "", max_length=FAQ_QUESTION),
+        FormField(
+            "answer",
+            t("faq.form.entry_answer"),
+            kind="multiline",
+            initial=entry.answer if entry else "",
+            max_length=FAQ_ANSWER,
+        ),
         FormField(
             "alt_questions",
             t("faq.form.alt_questions"),

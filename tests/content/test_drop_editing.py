@@ -198,3 +198,15 @@ async def test_a_link_too_long_for_the_database_is_refused(app: App, memory: Mem
     reply = await memory.submit("creator", "drops.add", {"title": "Long link", "kind": "resource", "url": url})
     assert reply.texts == ["That link is too long: keep it under 500 characters."]
     assert await item(app, "long-link") is None
+
+
+async def test_a_new_drop_keeps_to_the_teaser_limit_an_edit_has(app: App, memory: MemoryPlatform) -> None:
+    """/drop edit refused a teaser over 500 characters, /drop add stored it: now both refuse, and
+    the forms themselves stop at the limits."""
+    values = {"title": "Long teaser", "kind": "resource", "teaser": "t" * 501}
+    reply = await memory.submit("creator", "drops.add", values)
+    assert reply.texts == ["Keep the teaser under 500 characters: one sentence is best."]
+    assert await item(app, "long-teaser") is None
+    [form] = (await memory.command("creator", "drop", "add")).forms
+    limits = {f.name: f.max_length for f in form.fields}
+    assert (limits["title"], limits["teaser"], limits["url"]) == (150, 500, 500)

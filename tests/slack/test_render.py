@@ -33,6 +33,7 @@ from bot.platforms.slack.render import (
     split_mrkdwn,
 )
 from bot.settings import REPO_ROOT
+from bot.views.faq import entry_form
 from bot.views.feedback import feedback_form
 from bot.views.onboarding import intake_form
 
@@ -278,3 +279,5 @@ def test_a_form_stops_answers_longer_than_the_service_takes() -> None:
     assert (limits["why"], limits["goal"], limits["timezone"]) == (500, 500, 3000)
     [feedback] = render_form(feedback_form(t))["blocks"]
     assert feedback["element"]["max_length"] == 2000
+    entry = {b["block_id"]: b["element"]["max_length"] for b in render_form(entry_form(t))["blocks"]}
+    assert (entry["question"], entry["answer"]) == (300, 3000)

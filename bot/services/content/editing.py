@@ -8,14 +8,13 @@ from datetime import datetime
 
 from bot.services.community import CommunityContext
 from bot.services.content.placement import on_a_firing
-from bot.services.content.queue import MAX_TITLE, parse_levels, parse_topics, parse_url
+from bot.services.content.queue import MAX_TEASER, MAX_TITLE, parse_levels, parse_topics, parse_url
 from bot.services.errors import UserError
 from storage.database import Session
 from storage.models import ContentItem
 from storage.repositories import content as repo
 
 EDITABLE = ("title", "teaser", "url", "levels", "topics")
-MAX_TEASER = 500
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.community.schema import CONTENT_KINDS
+from bot.notices.content import DROP_TEASER, DROP_TITLE, DROP_URL
 from bot.services.community import CommunityContext
 from bot.services.content.placement import queue_end
 from bot.services.errors import UserError
@@ -15,8 +16,9 @@ from storage.database import Session
 from storage.models import ContentItem
 from storage.repositories import content as repo
 
-MAX_TITLE = 150
-MAX_URL = 500  # the column's size
+MAX_TITLE = DROP_TITLE
+MAX_URL = DROP_URL  # the column's size
+MAX_TEASER = DROP_TEASER
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,10 @@ def parse_new_drop(values: dict[str, str]) -> NewDrop:
     levels = parse_levels(values.get("levels", ""))
     url = parse_url(values.get("url", ""))
     topics = parse_topics(values.get("topics", ""))
-    return NewDrop(title, kind, levels, topics, values.get("teaser", "").strip(), url, values.get("body", "").strip())
+    teaser = values.get("teaser", "").strip()
+    if len(teaser) > MAX_TEASER:
+        raise UserError("drops.errors.teaser", limit=MAX_TEASER)
+    return NewDrop(title, kind, levels, topics, teaser, url, values.get("body", "").strip())
 
 
 def parse_levels(text: str) -> tuple[int, ...]:

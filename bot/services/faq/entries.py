@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.notices.faq import Entry
+from bot.notices.faq import FAQ_ANSWER, FAQ_QUESTION, Entry
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq.knowledge import Knowledge
@@ -17,8 +17,8 @@ from storage.repositories import faq as repo
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 300
-MAX_ANSWER = 3000
+MAX_QUESTION = FAQ_QUESTION
+MAX_ANSWER = FAQ_ANSWER
 MAX_ALTS = 10
 MAX_LEARNED = 10
 """Members' wordings an entry keeps (the newest); the creator's own alternatives are apart."""
