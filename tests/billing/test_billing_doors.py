@@ -3,7 +3,6 @@ a seat cap invites the next in line when a seat frees, and founding members get 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot.testing.fake_stripe import FakeStripe
 from storage.database import Database
 from tests.conftest import make_app
 from tests.kits.billing import button_actions, deliver, membership_of, newcomer
+from tests.kits.community import edited_copy
 
 
 async def test_closed_doors_waitlist_then_founding_launch(
@@ -150,14 +150,11 @@ async def no_founding_app(
     community_path: Path,
     tmp_path: Path,
 ) -> AsyncIterator[App]:
-    # A copy of its own: community_path is shared by the whole session (editing it in place took the
-    # founding plan away from every later test in the same process).
-    folder = tmp_path / "no-founding"
-    shutil.copytree(community_path, folder)
-    toml = folder / "community.toml"
-    text = toml.read_text()
-    assert "founding = true" in text, "sample community.toml changed shape"
-    toml.write_text(text.replace("founding = true", "founding = false"))
+    def without_founding(text: str) -> str:
+        assert "founding = true" in text, "sample community.toml changed shape"
+        return text.replace("founding = true", "founding = false")
+
+    folder = edited_copy(community_path, tmp_path, without_founding)
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
     yield application
     await application.stop()

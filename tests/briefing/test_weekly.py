@@ -21,6 +21,7 @@ from bot.settings import Settings
 from storage.database import Database
 from tests.conftest import START, make_app
 from tests.kits.analytics import add_member, add_membership
+from tests.kits.community import edited_copy
 
 HEADER = "📋 Your week in Strategy Club"
 
@@ -105,10 +106,7 @@ async def friday_app(
     community_path: Path,
     tmp_path: Path,
 ) -> AsyncIterator[App]:
-    folder = tmp_path / "friday"
-    shutil.copytree(community_path, folder)
-    toml = folder / "community.toml"
-    toml.write_text(briefing_block(toml.read_text(), 'day = "friday"\ntime = 17:30:00'))
+    folder = edited_copy(community_path, tmp_path, lambda text: briefing_block(text, 'day = "friday"\ntime = 17:30:00'))
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
     yield application
     await application.stop()

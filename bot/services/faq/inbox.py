@@ -24,7 +24,6 @@ from storage.models import FaqEntry, FaqQuestion, Member
 from storage.repositories import faq as repo
 from storage.repositories import live as live_repo
 from storage.repositories import members
-from storage.repositories import replies as replies_repo
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +78,7 @@ class FaqInbox(DomainService):
         row.status = "forwarded"
         earlier = await repo.question(session, row.place["follow_up_of"]) if row.place.get("follow_up_of") else None
         notice = QuestionForwarded(row.id, row.question, member.display_name, earlier.question if earlier else None)
-        for creator in await replies_repo.creators(session, self._community.id):
-            target = dm_target(creator, self._presence)
-            if target is not None:
-                key = f"faq:forward:{row.id}:creator:{creator.id}"
-                await self._outbox.enqueue(
-                    session, key, target, notice, reader=self._reader(creator), member_id=creator.id
-                )
+        await self._tell_creators(session, f"faq:forward:{row.id}", notice)
         log.info("faq question %s forwarded", row.id)
         return True
 
