@@ -8,7 +8,7 @@ A logistic regression over four language-independent signals of one question's r
 * ``views``: the share of the encoder's three views (title, passage, sentence) whose best
   document is the top one.
 
-Three a-priori guards (no fitted value) come first, on three more signals:
+Two a-priori guards (no fitted value) come first, on two more signals:
 
 * ``lift``: the top fused score minus the knowledge's near-miss *level*: how close a wrong
   entry typically comes to an entry's own question (``SemanticIndex.level``). Cosine levels
@@ -21,18 +21,9 @@ Three a-priori guards (no fitted value) come first, on three more signals:
   on the hard dev sets (leave one language out, en/nb/zh: 0.24/0.38/0.61 with it,
   0.24/0.41/0.64 without; fitted on the easy sets, measured on the hard ones: 0.16/0.41/0.57,
   with 8.3 % wrong answers on Chinese, against 0.24/0.38/0.61 and at most 3.8 % wrong);
-* ``learned``: the top entry's title match is a wording learned from a member (see
-  ``Document.learned_titles``) that the message only resembles, and the entry's own text (the
-  passage and sentence views) does not pick the entry too. Then the bot does not answer: members'
-  chatty messages resemble each other in tone whatever they are about, so one member's learned
-  wording drew the next member's message about something else. In ``membot faq eval --learn``
-  replays of the six dev sets (six shuffles each), answers that rested on a learned wording with
-  only one of the entry's own views agreeing were right 10 times and wrong 14 times; with both
-  agreeing, right 28 times and wrong twice. A message that *is* a learned wording again
-  (``semantic.SAME_WORDING``) is answered as before. Measured and not kept: ranking such a
-  message again without the learned wordings (no replay figure changed), and lowering each
-  learned wording's score by how much closer it comes to other entries than their own questions
-  do (about as many wrong answers as without the guard);
+* (until learned wordings stopped counting below ``semantic.SAME_WORDING``, a third guard,
+  ``learned``: no answer when the top entry's title match was a member's learned wording that the
+  message only resembled and the entry's own text did not agree; it never fires now, so it went.)
 * ``pair``: the top document's semantic score minus the best score the runner-up's *own
   questions* get on the top document. When the encoder's three views do not agree by majority
   on the top document, the message must be closer to it than the runner-up's question is;
@@ -83,8 +74,8 @@ import numpy as np
 
 FEATURES = ("gap3", "gap", "coverage", "views")
 """The model's inputs; :func:`features` appends :data:`GUARD_SIGNALS` (for the guards only)."""
-GUARD_SIGNALS = ("lift", "pair", "learned")
-_VIEWS, _LIFT, _PAIR, _LEARNED = FEATURES.index("views"), len(FEATURES), len(FEATURES) + 1, len(FEATURES) + 2
+GUARD_SIGNALS = ("lift", "pair")
+_VIEWS, _LIFT, _PAIR = FEATURES.index("views"), len(FEATURES), len(FEATURES) + 1
 
 # Fitted on all six dev sets (276 messages) by benchmarks/faq_calibration.py.
 MEAN = (0.0254, 0.0193, 0.2548, 0.6111)
@@ -125,7 +116,7 @@ class Calibration:
         """The probability for one ranking's signals, 0 when a guard fails (see the module doc)."""
         if self.guarded:
             lift, views, pair = x[_LIFT], x[_VIEWS], x[_PAIR]
-            if lift <= MIN_LIFT or (views <= 0.5 and pair <= 0.0) or x[_LEARNED] > 0:
+            if lift <= MIN_LIFT or (views <= 0.5 and pair <= 0.0):
                 return 0.0
         return float(self.probability(x))
 
@@ -163,7 +154,6 @@ def features(
     leaders: Sequence[int],
     lift: float,
     pair: float,
-    learned: bool = False,
 ) -> np.ndarray:
     """The :data:`FEATURES` then the :data:`GUARD_SIGNALS`, for a ranking; ``order`` is the documents best first."""
     if not len(order):
@@ -173,7 +163,7 @@ def features(
     third = scores[2] if len(order) >= 3 else 0.0
     runner_up = scores[1] if len(order) >= 2 else 0.0
     agree = sum(1 for i in leaders if i == order[0]) / len(leaders) if leaders else 0.0
-    return np.array([top - third, top - runner_up, coverage, agree, lift, pair, float(learned)])
+    return np.array([top - third, top - runner_up, coverage, agree, lift, pair])
 
 
 def cross_features(fused: np.ndarray, order: Sequence[int]) -> np.ndarray:

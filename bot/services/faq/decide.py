@@ -178,14 +178,7 @@ class FaqAnswerer:
         pair = (
             float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1])) if len(order) > 1 else 1.0
         )
-        leaders = views.leaders()
-        learned = bool(order) and self._rests_on_learned(order[0], query, leaders)
-        return Ranking(tuple(hits[:k]), features(fused, order, coverage, leaders, lift, pair, learned))
-
-    def _rests_on_learned(self, top: int, query: np.ndarray, leaders: Sequence[int]) -> bool:
-        """The ``learned`` guard of :mod:`calibrate`: the top entry is chosen by a learned wording alone."""
-        assert self.semantic is not None
-        return self.semantic.rests_on_learned(top, query) and not all(i == top for i in leaders[1:])
+        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair))
 
     def _foreign_source(self, question: str, views: Views) -> str | None:
         """The language of the entry closest in meaning, when ``question`` is clearly in another one."""

@@ -40,9 +40,10 @@ class Document:
     tags: tuple[str, ...] = ()
     learned_titles: tuple[str, ...] = ()
     """Members' own wordings that the creator pointed at this entry from the inbox. The encoder
-    reads them like the other titles. Beside an encoder the lexical index leaves them out: a chatty
-    message's words are not the entry's words, and as lexical evidence they lent the entry to the
-    next chatty message about something else (measured with ``membot faq eval --learn``)."""
+    counts one as a title only when a message is that wording again (``semantic.SAME_WORDING``).
+    Beside an encoder the lexical index leaves them out: a chatty message's words are not the
+    entry's words, and as lexical evidence they lent the entry to the next chatty message about
+    something else (measured with ``membot faq eval --learn``)."""
 
     @property
     def titles(self) -> tuple[str, ...]:
