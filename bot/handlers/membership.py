@@ -46,7 +46,9 @@ async def leave_confirmed(ctx: Context) -> None:
 
 
 async def stay(ctx: Context) -> None:
-    await ctx.say("membership.leave.staying")
+    """ "Keep it": unless the membership is over already (the other button was clicked first)."""
+    gone = await ctx.services.billing.how_to_leave(ctx.member.id) == "none"
+    await ctx.say("membership.leave.none" if gone else "membership.leave.staying")
 
 
 def register(router: Router) -> None:

@@ -87,7 +87,7 @@ class FaqAnswer(Notice):
 @dataclass(frozen=True)
 class SmallTalkReply(Notice):
     """The bot's answer to small talk in a DM ("thanks!", "hi"): ``kind`` greeting | thanks | ack,
-    or forwarded when a "yes" took up the bot's offer to pass a question on."""
+    declined when a "no" turned down the offer, or forwarded when a "yes" took up the bot's offer to pass a question on."""
 
     kind: str
     name: str

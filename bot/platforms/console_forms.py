@@ -2,7 +2,8 @@
 
 Only the questions a person answers are asked: a field the form arrives filled in with that
 names what the form is about (an `..._id`, a `key`, a `slug`) is carried along unasked. A
-wrong answer (a choice not on the list, a number that is not one, an empty required answer)
+wrong answer (a choice not on the list, a number that is not one, an empty required answer, one
+longer than the field takes)
 asks that question again and keeps every answer given so far. A default (the field's own, or
 what this person answered last time, say before the bot turned the answers down) is taken
 with an empty line. When the bot turns a submission down and opens the same form again with
@@ -122,6 +123,8 @@ class PendingForm:
             text = chosen
         elif question.kind == "number" and not text.isdigit():
             return self.word("number")
+        elif question.max_length is not None and len(text) > question.max_length:
+            return self.word("too_long", limit=question.max_length, count=len(text))  # as a modal would stop it
         self.values[question.name] = text
         return None
 

@@ -104,7 +104,7 @@ def small_talk_reply(notice: SmallTalkReply, t: Translator, tz: ZoneInfo) -> Out
     """A friendly word for "thanks!" or "hi" in a DM; or, after a "yes" to the offer, that the question was passed on."""
     if notice.kind == "forwarded":
         return _plain(t("faq.forwarded", creator=first_name(notice.creator)))
-    return _plain(t(f"faq.chat.{notice.kind}", name=first_name(notice.name)))
+    return _plain(t(f"faq.chat.{notice.kind}", name=first_name(notice.name), creator=first_name(notice.creator)))
 
 
 def creator_notice(notice: QuestionForwarded, t: Translator, tz: ZoneInfo) -> OutboundMessage:

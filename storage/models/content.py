@@ -63,8 +63,8 @@ class FaqQuestion(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     cited: Mapped[str | None] = mapped_column(String(120))  # faq:<key> or content:<slug>
     score: Mapped[float | None]
-    status: Mapped[str] = mapped_column(String(12))  # answered | unanswered | forwarded | resolved
-    feedback: Mapped[str | None] = mapped_column(String(4))  # up | down
+    status: Mapped[str] = mapped_column(String(12))  # answered | unanswered | forwarded | resolved | members_only
+    feedback: Mapped[str | None] = mapped_column(String(4))  # up | down; "no": the offer to ask the creator turned down
     place: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform, workspace, channel, thread
     asked_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]

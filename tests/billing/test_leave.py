@@ -38,6 +38,8 @@ async def test_leave_ends_a_membership_by_hand_after_a_confirmation(app: App, me
     # A second click on the old button, or /leave again, finds nothing to end and sends nothing.
     again = await memory.click("u1", "membership.leave")
     assert again.texts[0].startswith("You don't have a membership right now")
+    kept = await memory.click("u1", "membership.stay")  # found as an outsider: "Glad you're staying!"
+    assert kept.texts[0].startswith("You don't have a membership right now")
     await app.settle()
     assert len(texts(memory, "creator")) == 1
 

@@ -30,7 +30,7 @@ SESSION = Form(
     form_id="live.schedule",
     title="Schedule a live Q&A",
     fields=(
-        FormField("title", "Title"),
+        FormField("title", "Title", max_length=20),
         FormField("zone", "Time zone", initial="Europe/Oslo"),
         FormField("duration", "Length in minutes", kind="number", initial="60"),
         FormField("level", "Level", kind="select", options=(Option("Beginner", "1"), Option("Advanced", "2"))),
@@ -147,6 +147,16 @@ async def test_a_wrong_answer_is_asked_again_and_the_answers_so_far_are_kept(con
         "level": "2",
         "link": "",
     }
+
+
+async def test_an_answer_longer_than_the_field_takes_is_asked_again_at_once(console: Console) -> None:
+    """Found as an outsider: the console took a 600-character intake answer and the bot turned it
+    down only after the last question; a Slack or Discord form stops it as it is typed."""
+    await lines(console, "/schedule", "Hot seats " * 5)
+    assert "That's 49 characters; this answer can be up to 20. Please shorten it." in console.text
+    assert console.out[-1] == "Title" and console.submitted() == []
+    await lines(console, "Hot seats", "", "", "1", "")
+    assert console.submitted()[0].values["title"] == "Hot seats"
 
 
 async def test_a_required_answer_cannot_be_left_empty(console: Console) -> None:

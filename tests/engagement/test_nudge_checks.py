@@ -3,8 +3,10 @@ whose check is due, sets the next one, and whatever can make a stage due sooner 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.app import App
@@ -130,3 +132,15 @@ async def test_an_ended_membership_stops_the_checks_and_a_new_one_brings_them_ba
     await app.services.membership.activate(mid)
     await scan_on(app, clock, HOURS_2)
     assert await stages_of(app, mid) == ["day-3"]
+
+
+async def test_no_creator_account_is_said_once_a_day_not_at_every_scan(
+    app: App, memory: MemoryPlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found as an outsider: two simulated days without the creator writing to the bot left 1,565
+    identical lines in the log, one per nudge scan."""
+    await become_member(memory, "u1", "Alex")
+    with caplog.at_level(logging.INFO, logger="bot.services.engagement.nudges"):
+        await app.advance_time(timedelta(days=2))
+    lines = [r for r in caplog.records if "no creator account" in r.getMessage()]
+    assert 1 <= len(lines) <= 3

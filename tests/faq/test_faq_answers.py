@@ -289,7 +289,8 @@ async def test_someone_who_is_not_a_member_is_told_where_the_answer_is_not_given
     ):
         reply = await memory.command("bob", "ask", question)  # bob never joined
         [message] = [m for m, _ in reply.replies]
-        assert (await asked(app))[-1].cited is not None
+        row = (await asked(app))[-1]
+        assert row.cited is not None and row.status == "members_only"  # not counted as answered for bob
         assert (
             message.text
             == f"That's covered in “{title}”, in the members' library. Type `/join` to become a member (or to come back)."

@@ -59,6 +59,7 @@ def test_what_the_small_talk_says() -> None:
     assert said("yes please").yes and said("ja takk").yes and said("好的").yes
     assert not said("no thanks").yes and said("no thanks").thanks
     assert not said("不用了，谢谢").yes and not said("thanks").greeting
+    assert said("no thanks").no and said("nei takk").no and not said("ok thanks").yes
 
 
 async def test_small_talk_in_a_dm_is_answered_kindly_and_never_reaches_the_inbox(
@@ -124,7 +125,26 @@ async def test_no_thanks_to_the_offer_passes_nothing_on(app: App, memory: Memory
     await memory.command("creator", "help")
     await dm(app, memory, "alice", OFF_TOPIC)
     assert await dm(app, memory, "alice", "no thanks") == [
+        "👍 OK, I won't ask Maya. Ask me anything else whenever it comes up."
+    ]
+    assert await dm(app, memory, "alice", "yes") == ["👍 Ask me anything about the club whenever it comes up."]
+    assert [row.status for row in await asked(app)] == ["unanswered"], "still in the inbox, as every miss is"
+    assert memory.dms_to("creator") == []
+
+
+@pytest.mark.parametrize("reply", ["please do", "go ahead", "yes, ask her", "y", "ja takk", "好的"])
+async def test_the_ways_people_say_yes_pass_the_question_on(app: App, memory: MemoryPlatform, reply: str) -> None:
+    """Found as an outsider: "please do" and "go ahead" became questions of their own."""
+    await memory.command("creator", "help")
+    await dm(app, memory, "alice", OFF_TOPIC)
+    [done] = await dm(app, memory, "alice", reply)
+    assert done.startswith("Done: I've passed your question to Maya.")
+
+
+async def test_ok_thanks_closes_the_matter_instead(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    await dm(app, memory, "alice", OFF_TOPIC)
+    assert await dm(app, memory, "alice", "ok thanks") == [
         "You're welcome! 😊 Ask me anything else whenever it comes up."
     ]
-    assert [row.status for row in await asked(app)] == ["unanswered"]
     assert memory.dms_to("creator") == []

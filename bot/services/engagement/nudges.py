@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.log_throttle import ThrottledLog
 from bot.messages import Target
 from bot.notices import Notice
 from bot.notices.content import ContentPiece
@@ -64,6 +65,8 @@ class NudgeService:
     def __init__(self, reach: Reach, policy: NudgePolicy | None = None) -> None:
         self._reach = reach
         self.policy = policy or NudgePolicy.from_config(reach.community.config)
+        # Asked at every scan (each minute): once a day is enough to say the creator can't be reached yet.
+        self._unreached = ThrottledLog(log, reach.clock, every=timedelta(days=1))
 
     # -- the scan ---------------------------------------------------------------------------
 
@@ -221,7 +224,9 @@ class NudgeService:
         async with reach.database.session() as session:
             creators = await reach.creator_targets(session)
             if not creators:
-                log.info("nudge stage %s: no creator account to tell yet", stage.key)
+                self._unreached.warning(
+                    "no-creator", "nudges: no creator account to tell yet (the creator hasn't written to the bot)"
+                )
                 return 0
             groups: dict[datetime, list[QuietMember]] = defaultdict(list)
             after: tuple[datetime, int] | None = None

@@ -191,7 +191,7 @@ class AnswerService(DomainService):
         outcome = await self.decide(question)
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
-            return Answer(row.id, await self._for_asker(session, member, outcome))
+            return Answer(row.id, await self._for_asker(session, member, row, outcome))
 
     async def on_message(self, member: Member, event: MessagePosted) -> Answer | None:
         """A DM, a mention, a post in the FAQ channel or a follow-up in an answered thread.
@@ -248,7 +248,7 @@ class AnswerService(DomainService):
         outcome = await self.decide(question, earlier=root.question if root else None)
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
-            answer = Answer(row.id, await self._for_asker(session, member, outcome))
+            answer = Answer(row.id, await self._for_asker(session, member, row, outcome))
             # The member's language, then the one their platform reports, then the community's.
             reader = Reader((member.locale, event.user.locale, self._community.locale), self._reader(member).tz)
             await self._outbox.enqueue(
@@ -303,12 +303,14 @@ class AnswerService(DomainService):
         log.info("faq question %s %s (%s via %s)", row.id, row.status, outcome.cited or "-", place.via)
         return row
 
-    async def _for_asker(self, session: Session, member: Member, outcome: Outcome) -> Outcome:
-        """What a drop or a recording holds is for members: anyone else is told where the answer is, not given it."""
+    async def _for_asker(self, session: Session, member: Member, row: FaqQuestion, outcome: Outcome) -> Outcome:
+        """What a drop or a recording holds is for members: anyone else is told where the answer is, not
+        given it (and the question is not counted as answered: status "members_only")."""
         if not outcome.answered or all(source.kind == "faq" for _, source in outcome.sources):
             return outcome
         if await members.takes_part(session, member.id, self._clock.now(), self._grace):
             return outcome
+        row.status = "members_only"
         return replace(outcome, members_only=True)
 
     async def _own_question(self, session: Session, member: Member, question_id: int) -> FaqQuestion:

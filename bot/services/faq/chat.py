@@ -1,7 +1,8 @@
 """Small talk in a DM gets a friendly word, not an FAQ search and a line in the creator's inbox.
 
-A "yes" (or "ok", "ja takk", "好的") soon after the bot offered to pass a question on takes up
-the offer, as the button would: members answer the question they were asked.
+A "yes" (or "ok", "please do", "ja takk", "好的") soon after the bot offered to pass a question on
+takes up the offer, as the button would: members answer the question they were asked. A "no
+thanks" turns it down (the question stays in the creator's inbox, as every unanswered one does).
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ class SmallTalkReplies(DomainService):
         target = Target(where.platform, where.workspace_id, user_id=event.user.user_id)
         async with self._database.session() as session:
             kind = _kind(said)
-            if said.yes:
+            if said.yes or said.no:
                 offered = await repo.latest_question(session, member.id, self._clock.now() - OFFER_WINDOW)
-                if offered is not None and _offered(offered) and await inbox.pass_on(session, offered, member):
-                    kind = "forwarded"
+                if offered is not None and _offered(offered):
+                    if said.no:
+                        offered.feedback = offered.feedback or "no"  # turned down: a later "yes" answers nothing
+                        kind = "declined"
+                    elif await inbox.pass_on(session, offered, member):
+                        kind = "forwarded"
             notice = SmallTalkReply(kind, member.display_name, self._community.creator_name)
             await self._outbox.enqueue(session, key, target, notice, reader=self._reader(member), member_id=member.id)
         log.info("small talk in a DM: %s", kind)
@@ -50,4 +55,6 @@ def _kind(said: SmallTalk) -> str:
 
 def _offered(question: FaqQuestion) -> bool:
     """Whether the bot's last word on this question was "Shall I pass your question on?"."""
-    return question.status == "unanswered" or (question.status == "answered" and question.feedback == "down")
+    if question.status == "unanswered":
+        return question.feedback != "no"
+    return question.status == "answered" and question.feedback == "down"

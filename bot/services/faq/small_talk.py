@@ -23,16 +23,21 @@ def _words(text: str) -> frozenset[str]:
 
 GREETINGS = _words("""hi hello hey heya hiya yo morning evening afternoon hei heisann hallo hej goddag godmorgen
     morgen kveld aften moin dag hoi goedemorgen goedemiddag goedenavond""")
-THANKS = _words("thanks thank thx ty appreciated appreciate takk tak dank bedankt")
-YES = _words("yes yep yeah sure please pls plz ok okay oké ja jo gjerne graag")
+THANKS = _words("thanks thank thx ty cheers appreciated appreciate takk tak dank bedankt")
+YES = _words("yes yep yeah y sure please pls plz ja jo gjerne graag ask go ahead do")
+"""Taking up the bot's offer, whatever else is said ("ja takk" is "yes please")."""
+OKAY = _words("ok okay oké k kk")
+"""Yes on their own; with thanks ("ok thanks") they close the matter instead."""
 NO = _words("no nope nah nei nej nee")
 FILLER = _words("""you u so much very a lot great cool nice perfect awesome amazing brilliant lovely excellent
-    k kk got it noted understood all right alright fine super wow haha lol that this s i see good
-    and there again everyone bot tusen for det skal flott bra supert fint mange dejligt fedt godt
-    god forstått forstået og je jullie wel hartelijk top prima mooi goed helder begrepen""")
+    got it noted understood all right alright fine super wow haha lol hmm hm mhm that this s i see
+    good and there again everyone bot her him them tusen for det skal flott bra supert fint mange
+    dejligt fedt godt god forstått forstået og je jullie wel hartelijk top prima mooi goed helder
+    begrepen""")
 CHINESE_GREETINGS = ("你好", "您好", "嗨", "早上好", "晚上好")
 CHINESE_THANKS = ("谢谢", "多谢", "感谢", "谢")
-CHINESE_YES = ("是的", "是", "好的", "好", "可以", "请", "麻烦")
+CHINESE_YES = ("是的", "是", "可以", "请", "麻烦")
+CHINESE_OKAY = ("好的", "好")
 CHINESE_NO = ("不用", "不")
 CHINESE_FILLER = (
     "收到",
@@ -52,7 +57,7 @@ CHINESE_FILLER = (
     "太",
     "棒",
 )
-CHINESE = CHINESE_GREETINGS + CHINESE_THANKS + CHINESE_YES + CHINESE_NO + CHINESE_FILLER
+CHINESE = CHINESE_GREETINGS + CHINESE_THANKS + CHINESE_YES + CHINESE_OKAY + CHINESE_NO + CHINESE_FILLER
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -62,16 +67,16 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 class SmallTalk:
     greeting: bool
     thanks: bool
-    yes: bool  # an unqualified yes ("yes please", "ja takk", "ok"), no "no" in it
+    yes: bool  # takes up an offer: "yes please", "ja takk", "ok" (not "ok thanks", nor anything with a "no")
+    no: bool  # turns one down: "no thanks", "nei takk"
 
 
 def small_talk(text: str, names: Iterable[str] = ()) -> SmallTalk | None:
     """What the small talk says, or None when the message may be a question.
 
-    ``names``: words that may address someone ("hi Maya"), such as the creator's first name.
+    ``names``: words that may address someone ("hi Maya"), such as the creator's first name. A
+    question mark makes it a question, except after a greeting alone ("hello?": anyone there?).
     """
-    if "?" in text or "？" in text:
-        return None
     words = [w.casefold() for w in _WORD.findall(text)]
     if len(words) > MAX_WORDS:
         return None
@@ -79,15 +84,18 @@ def small_talk(text: str, names: Iterable[str] = ()) -> SmallTalk | None:
     if han_words is None:
         return None
     latin = {w for w in words if not _HAN.search(w)}
-    known = GREETINGS | THANKS | YES | NO | FILLER | {n.casefold() for n in names}
+    known = GREETINGS | THANKS | YES | OKAY | NO | FILLER | {n.casefold() for n in names}
     if not latin <= known:
         return None
-    return SmallTalk(
-        greeting=bool(latin & GREETINGS) or any(w in CHINESE_GREETINGS for w in han_words),
-        thanks=bool(latin & THANKS) or any(w in CHINESE_THANKS for w in han_words),
-        yes=(bool(latin & YES) or any(w in CHINESE_YES for w in han_words))
-        and not (latin & NO or any(w in CHINESE_NO for w in han_words)),
-    )
+    greeting = bool(latin & GREETINGS) or any(w in CHINESE_GREETINGS for w in han_words)
+    asks = "?" in text or "？" in text
+    if asks and not (greeting and latin <= GREETINGS | {n.casefold() for n in names} and not han_words):
+        return None
+    thanks = bool(latin & THANKS) or any(w in CHINESE_THANKS for w in han_words)
+    no = bool(latin & NO) or any(w in CHINESE_NO for w in han_words)
+    yes = bool(latin & YES) or any(w in CHINESE_YES for w in han_words)
+    okay = bool(latin & OKAY) or any(w in CHINESE_OKAY for w in han_words)
+    return SmallTalk(greeting=greeting, thanks=thanks, yes=not no and (yes or (okay and not thanks)), no=no)
 
 
 def _split_han(han: str) -> list[str] | None:

@@ -140,7 +140,7 @@ async def unanswered_questions(
         select(FaqQuestion.question)
         .where(
             FaqQuestion.community_id == community_id,
-            FaqQuestion.status != "answered",
+            FaqQuestion.status.not_in(("answered", "members_only")),  # members_only: answered, for members
             FaqQuestion.asked_at > start,
             FaqQuestion.asked_at <= end,
         )
