@@ -1,4 +1,5 @@
-"""What a hurried member meant by a command the bot doesn't know: `/libary`, `/JOIN`, `/ join`."""
+"""What a hurried member meant by a command the bot doesn't know (`/libary`, `/JOIN`, `/ join`), or
+by a command's name typed without its slash ("help", "leave")."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from bot.services.community import outranks
 from bot.services.errors import UserError
 
+SYNONYMS = {"menu": "help", "commands": "help", "quit": "leave", "unsubscribe": "leave"}
+"""Words typed alone that name a command without being its name."""
 CUTOFF = 0.75  # difflib's similarity: "libary" -> "library" (0.92), "jion" -> "join" (0.75); "x" -> nothing
 
 
@@ -22,3 +25,12 @@ def unknown_command(name: str, args: str, commands: Mapping[str, Any], role: str
     if found:
         return UserError("errors.unknown_command_guess", guess=found[0])
     return UserError("errors.unknown_command", command=name)
+
+
+def bare_command(text: str, commands: Mapping[str, Any], role: str) -> str | None:
+    """The command a message names when it is a command's name alone, without the slash ("help",
+    "Leave!", "quit"), among those someone of this `role` may use; else None (the FAQ takes it)."""
+    word = text.strip().strip(".!?").strip().lower()
+    name = SYNONYMS.get(word, word)
+    spec = commands.get(name) if name and " " not in name else None
+    return name if spec is not None and outranks(role, spec.role) else None

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
+from bot.command_guess import bare_command
 from bot.events import FormSubmitted, MessagePosted
-from bot.router import Context, Router
+from bot.router import Context, Handler, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
 from bot.services.faq.answers import Place
@@ -309,10 +310,25 @@ async def inbox_button(ctx: Context) -> None:
     await show_inbox(ctx)
 
 
+def _unless_a_bare_command(router: Router, handler: Callable[[Context], Awaitable[None]]) -> Handler:
+    """A DM that is only a command's name ("help", "leave") gets "Did you mean /help?", not the FAQ."""
+
+    async def dispatch(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, MessagePosted)
+        named = bare_command(event.text, router.commands, ctx.member.role) if event.channel else None
+        if named is not None and event.channel is not None and event.channel.is_dm:
+            await ctx.say("errors.bare_command", command=named)
+            return
+        await handler(ctx)
+
+    return dispatch
+
+
 def register(router: Router) -> None:
     router.command("ask", help_key="help.commands.ask")(ask)
     router.command("faq", help_key="help.commands.faq")(faq)
-    router.on(MessagePosted)(on_message)
+    router.on(MessagePosted)(_unless_a_bare_command(router, on_message))
     router.action("faq.up")(rate_up)
     router.action("faq.down")(rate_down)
     router.action("faq.forward")(forward)

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
 from bot.app import App
-from bot.platforms.memory import MemoryPlatform
+from bot.events import ChannelRef, MessagePosted
+from bot.platforms.memory import MemoryPlatform, MemoryResponder
+from storage.models import FaqQuestion
 
 
 async def test_a_close_typo_is_answered_with_the_command_meant(app: App, memory: MemoryPlatform) -> None:
@@ -21,3 +26,37 @@ async def test_only_commands_the_person_may_use_are_suggested(app: App, memory: 
     assert (await memory.command("creator", "briefng")).texts == [
         "Did you mean /briefing? Type /help to see what I can do."
     ]
+
+
+async def dm(memory: MemoryPlatform, text: str) -> MemoryResponder:
+    """A DM to the bot, answered in place as the platforms answer one."""
+    user = memory.user("alice")
+    responder = MemoryResponder()
+    where = ChannelRef(memory.name, user.workspace_id, "D-alice", is_dm=True)
+    await memory.emit(MessagePosted(user=user, channel=where, text=text, message_id=text, responder=responder))
+    return responder
+
+
+async def questions(app: App) -> int:
+    async with app.database.session() as session:
+        return len((await session.scalars(select(FaqQuestion))).all())
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("help", "help"), ("Leave!", "leave"), ("quit", "leave"), ("menu", "help")]
+)
+async def test_a_commands_name_alone_in_a_dm_gets_a_hint_not_the_faq(
+    app: App, memory: MemoryPlatform, typed: str, meant: str
+) -> None:
+    """Found as an outsider: "leave", "quit" or "help" typed without the slash got "I don't know" and
+    a line in the creator's FAQ inbox."""
+    replied = await dm(memory, typed)
+    await app.settle()
+    assert replied.texts == [f"Did you mean `/{meant}`? Commands start with a slash: type `/{meant}`."]
+    assert await questions(app) == 0 and memory.sent == []
+
+
+async def test_a_creators_command_named_by_a_member_goes_to_the_faq(app: App, memory: MemoryPlatform) -> None:
+    replied = await dm(memory, "announce")
+    await app.settle()
+    assert replied.texts == [] and await questions(app) == 1
