@@ -90,6 +90,7 @@ class MemberProfile:
     plan: str | None
     tier: str | None
     since: datetime | None  # when that membership started
+    ended: datetime | None  # when it ended (an ex-member's latest membership)
     level: int | None
     why: str  # "" until they answer the intake
     goal: str

@@ -102,6 +102,7 @@ class OnboardingService(DomainService):
             plan=held.plan if held is not None else None,
             tier=tier.name if tier is not None else None,
             since=held.started_at if held is not None else None,
+            ended=held.ended_at if held is not None else None,
             level=member.level,
             why=str(answers.get("why") or ""),
             goal=str(answers.get("goal") or ""),

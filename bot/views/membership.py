@@ -63,10 +63,11 @@ def profile(member: MemberProfile, tz: ZoneInfo, t: Translator) -> OutboundMessa
         since = local_date(member.since, tz, t) if member.since is not None else t("membership.show.unknown_date")
         facts.append(
             t(
-                "membership.show.membership",
+                "membership.show.membership" if member.ended is None else "membership.show.ended",
                 status=t(f"billing.status.{member.status}"),
                 plan=member.plan or member.tier or "-",
                 since=since,
+                ended=local_date(member.ended, tz, t) if member.ended is not None else "",
             )
         )
     if member.last_active_at is not None:

@@ -34,6 +34,8 @@ async def test_leave_ends_a_membership_by_hand_after_a_confirmation(app: App, me
     assert [t for t in texts(memory, "u1") if t.startswith("Sorry to see you go!")] != []
     [told] = texts(memory, "creator")
     assert told.startswith("Ann has left (their membership is canceled).")
+    shown = (await memory.command("creator", "member", "show Ann")).replies[0][0]
+    assert "*Membership:* canceled (Member) from 20 Nov 2026 to 20 Nov 2026" in str(shown.blocks[1])
 
     # A second click on the old button, or /leave again, finds nothing to end and sends nothing.
     again = await memory.click("u1", "membership.leave")
