@@ -111,6 +111,9 @@ async def show_inbox(ctx: Context, _: str = "") -> None:
     if replies:
         await ctx.reply(reply_views.inbox(replies, waiting, ctx.t, _zone(ctx)))
     items, total = await ctx.services.answers.inbox.pending()
+    if replies and not items:
+        await ctx.say("faq.inbox.no_questions")  # not "your inbox is empty" under a list of replies
+        return
     await ctx.reply(views.inbox(items, total, ctx.t, _zone(ctx)))
 
 
