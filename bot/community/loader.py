@@ -40,9 +40,8 @@ class CommunitySpec:
     content: tuple[ContentSource, ...]
     faq: tuple[FaqEntry, ...]
     warnings: tuple[FileProblem, ...] = ()  # legal but probably not meant; logged, nothing refused
-    has_faq_file: bool = (
-        True  # False: no faq.toml, so the import keeps the entries it had (a deleted file is not "remove all")
-    )
+    # False: no faq.toml, so an import keeps the entries it had (a deleted file is not "remove them all").
+    has_faq_file: bool = True
 
 
 def load_community(root: Path) -> CommunitySpec:

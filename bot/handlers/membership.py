@@ -46,7 +46,7 @@ async def leave_confirmed(ctx: Context) -> None:
 
 
 async def stay(ctx: Context) -> None:
-    """ "Keep it": unless the membership is over already (the other button was clicked first)."""
+    """The "Keep it" button: glad they stay, unless the membership is over already (the other button first)."""
     gone = await ctx.services.billing.how_to_leave(ctx.member.id) == "none"
     await ctx.say("membership.leave.none" if gone else "membership.leave.staying")
 

@@ -203,7 +203,7 @@ class BillingService:
         await self.after_change(member_id, leaving=True, seat_freed=True)
 
     async def how_to_leave(self, member_id: int) -> str:
-        """ "none", "stripe" (the billing portal ends it) or "here" (`leave` ends it at once)."""
+        """How the member can end their membership: none, stripe (the billing portal) or here (`leave`)."""
         return await self._manual.how_to_leave(member_id)
 
     async def leave(self, member_id: int) -> bool:
