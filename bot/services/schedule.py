@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,3 +25,11 @@ def next_slot_after(slots: Sequence[DropSlot], kind: str, after: datetime, tz: Z
         if fire is not None:
             candidates.append(fire.astimezone(UTC))
     return min(candidates, default=None)
+
+
+def firings_after(slots: Sequence[DropSlot], kind: str, after: datetime, tz: ZoneInfo) -> Iterator[datetime]:
+    """The firings of the slots of `kind` strictly after `after`, one after another (none when no slot sends it)."""
+    cursor = next_slot_after(slots, kind, after, tz)
+    while cursor is not None:
+        yield cursor
+        cursor = next_slot_after(slots, kind, cursor, tz)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.community.schema import CommunityFile, DropSlot
 from bot.services.community import CommunityContext
-from bot.services.schedule import next_slot_after
+from bot.services.schedule import firings_after, next_slot_after
 from storage.database import Session
 from storage.models import ContentItem
 from storage.repositories import content as repo
@@ -66,13 +66,10 @@ async def make_room(session: Session, community: CommunityContext, item: Content
     ]
     moves: list[tuple[ContentItem, datetime]] = []
     cursor = when
-    for other in behind:  # by publish time
+    for other, later in zip(behind, firings_after(slots, item.kind, when, tz), strict=False):  # by publish time
         assert other.publish_at is not None
         if other.publish_at > cursor:
             break  # a free firing before it: nothing further collides
-        later = next_slot_after(slots, item.kind, cursor, tz)
-        if later is None:
-            break
         moves.append((other, later))
         cursor = later
     await repo.set_publish_times(session, moves)

@@ -11,7 +11,7 @@ from bot.notices.content import DROP_TEASER, DROP_TITLE, DROP_URL
 from bot.services.community import CommunityContext
 from bot.services.content.placement import queue_end
 from bot.services.errors import UserError
-from bot.services.schedule import next_slot_after
+from bot.services.schedule import firings_after
 from storage.database import Session
 from storage.models import ContentItem
 from storage.repositories import content as repo
@@ -82,13 +82,8 @@ async def schedule_queue(session: Session, community: CommunityContext, now: dat
         queue = await repo.unscheduled(session, community.id, kind)
         if not queue:
             continue
-        cursor = await queue_end(session, community, kind, now)
-        for item in queue:
-            when = next_slot_after(slots, kind, cursor, community.tz)
-            if when is None:
-                break
-            times.append((item, when))
-            cursor = when
+        start = await queue_end(session, community, kind, now)
+        times += zip(queue, firings_after(slots, kind, start, community.tz), strict=False)  # as far as slots reach
     await repo.set_publish_times(session, times)
     return len(times)
 
