@@ -207,11 +207,12 @@ async def build_app(
     clock: Clock | None = None,
     platforms: Mapping[str, Platform] | None = None,
     database: Database | None = None,
+    catalog: Catalog | None = None,
 ) -> App:
-    """Wire everything. `platforms` overrides the ones the settings would build (tests pass memory)."""
+    """Wire everything. `platforms` and `catalog` override what the settings would build or read."""
     clock = clock or SystemClock()
     database = database or Database(settings.database_url)
-    catalog = Catalog.load(settings.prompts_path)
+    catalog = catalog or Catalog.load(settings.prompts_path)
     community = await CommunityContext.load(database, settings.community_slug)
     presence = Presence()
     outbox = Outbox(clock, NoticeViews(catalog))

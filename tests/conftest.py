@@ -18,15 +18,14 @@ from sqlalchemy import text
 
 from bot.app import App, build_app
 from bot.clock import FakeClock
-from bot.community.loader import load_community
 from bot.integrations.local_embeddings import load_encoder
 from bot.platforms.memory import MemoryPlatform
 from bot.services.faq.semantic import Encoder
-from bot.services.importer import import_community
 from bot.settings import REPO_ROOT, Settings
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.kits.setup_cache import SetupCache
 
 # Shared fixtures of whole areas (Stripe, Slack, Discord, an LLM), for every test that needs them.
 pytest_plugins = ["tests.kits.billing", "tests.kits.slack", "tests.kits.discord", "tests.kits.openai"]
@@ -36,6 +35,8 @@ SAMPLE = REPO_ROOT / "examples" / "strategy-club"
 PG_URL = os.environ.get("MEMBOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # Friday 20 Nov 2026, 12:00 UTC: the sample's first drop slot is Monday 09:00 Oslo time.
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# Prompts, community folders and their imports, read and done once per test process (its docstring).
+SETUP = SetupCache()
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -98,6 +99,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         await database.dispose()
 
     run_sync(go())
+    SETUP.template, SETUP.folder = path, tmp_path_factory.mktemp("imported")
     return path
 
 
@@ -208,8 +210,9 @@ def settings(tmp_path: Path) -> Settings:
 
 async def make_app(database: Database, settings: Settings, clock: FakeClock, platforms: dict, community: Path) -> App:
     """Import `community` and start the real app on `platforms`, with no background tasks."""
-    await import_community(database, load_community(community), clock.now())
-    app = await build_app(settings, clock=clock, platforms=platforms, database=database)
+    await SETUP.import_into(database, community, clock.now())
+    catalog = SETUP.catalog(settings.prompts_path)
+    app = await build_app(settings, clock=clock, platforms=platforms, database=database, catalog=catalog)
     await app.start(background=False)
     return app
 
