@@ -14,20 +14,22 @@ from tests.kits.billing import membership_of, newcomer, texts
 async def test_trial_by_hand_reminds_then_ends_and_revokes(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     await newcomer(app, memory, "u1", "Ann")
-    assert (await memory.command("creator", "member", "add <@u1> trial 14")).texts == [
+    assert (await memory.command("creator", "member", "add <@u1> trial 5")).texts == [
         "Ann now has a trial. I've let them know."
     ]
     await app.settle()
     assert memory.access[("W1", "u1")] == {"member"}
     assert texts(memory, "u1") == [
-        "Good news: you have a free trial of Member in Strategy Club until Fri 4 Dec, 13:00 CET. Enjoy!"
+        "Good news: you have a free trial of Member in Strategy Club until Wed 25 Nov, 13:00 CET. Enjoy!"
     ]
     memory.sent.clear()
 
-    await app.advance_time(timedelta(days=11))
-    assert "Your free trial ends on Fri 4 Dec, 13:00 CET. If you'd like to stay, type /join before then." in texts(
-        memory, "u1"
-    )
+    await app.advance_time(timedelta(days=1, hours=23))  # not yet three days before the end
+    assert [t for t in texts(memory, "u1") if "trial" in t] == []
+    await app.advance_time(timedelta(hours=2))
+    assert [t for t in texts(memory, "u1") if "trial" in t] == [
+        "Your free trial ends on Wed 25 Nov, 13:00 CET. If you'd like to stay, type /join before then."
+    ]
     assert memory.access[("W1", "u1")] == {"member"}
     await app.advance_time(timedelta(days=3))
     assert any(t.startswith("Your free trial has ended") for t in texts(memory, "u1"))
