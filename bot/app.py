@@ -37,6 +37,7 @@ from bot.services.engagement import EngagementService
 from bot.services.experiments import ExperimentService
 from bot.services.faq.answers import AnswerService
 from bot.services.feedback import FeedbackService
+from bot.services.form_drafts import FormDrafts
 from bot.services.inbound import InboundQueue
 from bot.services.linking import LinkingService
 from bot.services.live import LiveService
@@ -280,6 +281,7 @@ async def build_app(
         analytics=analytics,
         briefing=briefing,
         experiments=experiments,
+        forms=FormDrafts(clock),
     )
     router = Router()
     register_all(router)
@@ -321,12 +323,6 @@ async def build_app(
     return app
 
 
-async def _library_topics(services: Services, current: str) -> list[str]:
-    """Autocomplete for /library on Discord: the topics of published content."""
-    topics = sorted({topic for item in await services.content.library() for topic in item.topics})
-    return [f"topic:{topic}" for topic in topics if current.lower() in topic.lower()]
-
-
 def build_platforms(settings: Settings, services: Services, router: Router, web: WebServer) -> dict[str, Platform]:
     """The adapters the settings ask for. SDK-backed adapters are imported only when chosen."""
     community = services.community
@@ -348,12 +344,13 @@ def build_platforms(settings: Settings, services: Services, router: Router, web:
                 clock=services.clock,
             )
         elif name == "discord":
+            from bot.handlers.content import library_topics
             from bot.platforms.discord.factory import create_discord_platform
 
             t = services.catalog.for_locale(community.locale)
             commands = {n: (t(spec.help_key) if spec.help_key else n) for n, spec in router.commands.items()}
             discord = create_discord_platform(settings, community.config, commands=commands)
-            discord.set_autocomplete("library", functools.partial(_library_topics, services))
+            discord.set_autocomplete("library", functools.partial(library_topics, services))
             built[name] = discord
         elif name == "memory":
             from bot.platforms.memory import MemoryPlatform

@@ -15,6 +15,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.activity import activity_kind, activity_ref
 from bot.command_guess import unknown_command
 from bot.events import (
     ActionClicked,
@@ -23,8 +24,6 @@ from bot.events import (
     Event,
     FormSubmitted,
     MemberLeft,
-    MessagePosted,
-    ReactionAdded,
     Responder,
     UserRef,
     event_from_dict,
@@ -34,6 +33,7 @@ from bot.i18n import Translator
 from bot.messages import ActionId, Form, OutboundMessage, text_message
 from bot.services.community import ROLES, outranks
 from bot.services.errors import UserError
+from bot.views import forms as form_views
 
 if TYPE_CHECKING:
     from bot.ports import Ack
@@ -43,37 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Handler = Callable[["Context"], Awaitable[None]]
-ACTIVITY_KINDS: dict[type[Event], str] = {
-    CommandInvoked: "command",
-    ActionClicked: "click",
-    MessagePosted: "message",
-    ReactionAdded: "reaction",
-    FormSubmitted: "form",
-}
-
-
-def _activity_kind(event: Event) -> str | None:
-    """How an event counts as activity. A message in a direct conversation with the bot is a "dm",
-    not a "message": a question or a reply in private is taking part, but not a post the
-    community saw (the first-post milestone and the onboarding's "unless posted" read "message")."""
-    if isinstance(event, MessagePosted) and event.channel is not None and event.channel.is_dm:
-        return "dm"
-    return ACTIVITY_KINDS.get(type(event))
-
-
-def _activity_ref(event: Event) -> str | None:
-    """What the activity was about, without personal data: a command name, an action id."""
-    if isinstance(event, CommandInvoked):
-        return event.name
-    if isinstance(event, ActionClicked):
-        return event.action_id
-    if isinstance(event, FormSubmitted):
-        return event.form_id
-    if isinstance(event, ReactionAdded):
-        return f"msg:{event.message_id}"  # which post was reacted to: analytics counts reactions per drop
-    return None
-
-
 INBOUND_MEMORY = timedelta(days=4)  # longer than any platform retries a delivery
 INBOUND_LEASE = timedelta(seconds=60)  # a handler still running after this is presumed dead, and redone
 MAX_INBOUND_ATTEMPTS = 5  # an event that kills its process this often is given up on (logged)
@@ -144,6 +113,7 @@ class Context:
         await self.reply(self.t(key, **values))
 
     async def open_form(self, form: Form) -> bool:
+        self.services.forms.opened(self.event.user, form)  # what a refusal of it offers again
         return bool(self.event.responder and await self.event.responder.open_form(form))
 
 
@@ -328,15 +298,15 @@ class Router:
             member = await services.membership.identify(event.user)
         if replayed is not None:  # its replies are DMs queued for this member
             replayed.member_id = member.id
-        kind = _activity_kind(event)
+        kind = activity_kind(event)
         if kind is not None:
-            await services.membership.touch(member.id, kind, _activity_ref(event))
+            await services.membership.touch(member.id, kind, activity_ref(event))
         t = services.catalog.for_locale(member.locale, event.user.locale, services.community.locale)
         ctx = Context(event=event, member=member, services=services, t=t)
         try:
             await self._route(ctx)
         except UserError as exc:
-            await ctx.reply(t(exc.key, **exc.values))
+            await ctx.reply(_refusal(services, event, t(exc.key, **exc.values), t))
         except Exception:
             log.exception("handler failed for %s", type(event).__name__)
             await ctx.reply(t("errors.internal"))
@@ -378,6 +348,13 @@ class Router:
         """Record the event to handle now; its row id, or None if it was delivered before (or is being handled)."""
         key = f"{type(event).__name__}:{event.event_id}"
         return await inbound.first_delivery(event.user.platform, key, event_to_dict(event), self.inbound_lease)
+
+
+def _refusal(services: Services, event: Event, reason: str, t: Translator) -> OutboundMessage | str:
+    """A refused form's reason comes with a button that opens the form again, filled in as it was sent."""
+    if isinstance(event, FormSubmitted) and services.forms.refused(event.user, event.form_id, event.values):
+        return form_views.refused(reason, event.form_id, t)
+    return reason
 
 
 def _revive(row: ClaimedDelivery) -> Event | None:

@@ -12,6 +12,7 @@ from bot.handlers import (
     experiments,
     faq,
     feedback,
+    forms,
     help,
     linking,
     live,
@@ -43,4 +44,5 @@ def register_all(router: Router) -> None:
     privacy.register(router)
     faq.register(router)
     billing.register(router)
+    forms.register(router)
     help.register(router)

@@ -13,6 +13,7 @@ from bot.services.content.editing import EDITABLE, parse_change_args, parse_chan
 from bot.services.content.library import page_of, parse_query, search, whole_page
 from bot.services.content.queue import parse_new_drop
 from bot.services.errors import UserError
+from bot.services.registry import Services
 from bot.views import content as views
 from bot.views import live as live_views
 from bot.views.common import local_time
@@ -170,6 +171,12 @@ async def submit_add(ctx: Context) -> None:
     else:
         when = local_time(item.publish_at, ctx.services.community.tz, ctx.t)
         await ctx.say("drops.added.scheduled", title=item.title, when=when)
+
+
+async def library_topics(services: Services, current: str) -> list[str]:
+    """Autocomplete for /library on Discord: the topics of published content."""
+    topics = sorted({topic for item in await services.content.library() for topic in item.topics})
+    return [f"topic:{topic}" for topic in topics if current.lower() in topic.lower()]
 
 
 def register(router: Router) -> None:

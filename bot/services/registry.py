@@ -17,6 +17,7 @@ from bot.services.engagement import EngagementService
 from bot.services.experiments import ExperimentService
 from bot.services.faq.answers import AnswerService
 from bot.services.feedback import FeedbackService
+from bot.services.form_drafts import FormDrafts
 from bot.services.linking import LinkingService
 from bot.services.live import LiveService
 from bot.services.live.calendar_sync import CalendarSync
@@ -56,3 +57,4 @@ class Services:
     analytics: AnalyticsService
     briefing: BriefingService
     experiments: ExperimentService
+    forms: FormDrafts
