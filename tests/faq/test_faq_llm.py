@@ -219,6 +219,7 @@ async def test_a_server_error_falls_back_without_retrying(
     assert (await last_question(llm_app)).cited == "faq:receipts-and-invoices"
 
 
+@pytest.mark.parametrize("llm_timeout", [0.3])
 async def test_a_hanging_server_times_out_and_falls_back(
     llm_app: App, memory: MemoryPlatform, fake: FakeOpenAI
 ) -> None:

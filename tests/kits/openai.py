@@ -23,7 +23,15 @@ async def fake_openai_server() -> AsyncIterator[FakeOpenAI]:
 
 
 @pytest.fixture
+def llm_timeout() -> float:
+    """Long enough for a loaded machine's fake server to answer (0.3 s sometimes was not); the hang
+    tests parametrize a short one."""
+    return 5.0
+
+
+@pytest.fixture
 async def llm_app(
+    llm_timeout: float,
     sqlite_db: Database,
     tmp_path: Path,
     clock: FakeClock,
@@ -36,7 +44,7 @@ async def llm_app(
         openai_api_key="sk-test-not-real",
         openai_base_url=fake_openai_server.base_url,
         openai_model="gpt-test",
-        openai_timeout_seconds=0.3,
+        openai_timeout_seconds=llm_timeout,
         faq_judge=False,  # the writer alone, as with MEMBOT_FAQ_JUDGE=off (the judge: tests/faq/test_faq_judge.py)
         _env_file=None,
     )
