@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, Table, cast, func, or_, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import Erasure, OutboxMessage
@@ -123,14 +124,22 @@ async def overwrite_freed_space(session: AsyncSession) -> None:
 
 
 async def checkpoint(engine: AsyncEngine) -> bool:
-    """On SQLite, copy the WAL into the database and truncate it, so erased words are not left in `-wal`.
+    """On SQLite, rebuild the database from its live rows, then copy the WAL into it and truncate it, so
+    erased words are left neither in `-wal` nor in the file.
 
-    False if a reader kept part of the log (the next checkpoint finishes it).
+    Zeroing what the erasure frees is not enough: when an earlier write split or rebuilt a page,
+    SQLite left the old copy of a row (a welcome DM's target, say) in the page's unused space,
+    which only VACUUM clears. False if a reader kept part of the log (the next checkpoint finishes it).
     """
     if engine.dialect.name != "sqlite":
         return True
     async with engine.connect() as connection:
-        row = (await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            await autocommit.exec_driver_sql("VACUUM")  # not inside a transaction
+        except OperationalError as exc:  # busy past the timeout: the rows are gone, old page bytes may stay
+            log.warning("VACUUM after an erasure failed (%s); run `sqlite3 membot.db VACUUM` to clear old bytes", exc)
+        row = (await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
     busy = bool(row and row[0])
     if busy:
         log.warning("WAL checkpoint after an erasure was blocked by a reader; it completes at the next checkpoint")
