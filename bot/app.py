@@ -96,6 +96,7 @@ class App:
             await platform.start(self.router.dispatch)
             for workspace in platform.workspaces:
                 self.services.presence.add(platform.name, workspace)
+        await self.services.membership.know_creators(self.services.presence.spaces)
         await self.router.replay_unfinished()  # what a crashed predecessor acknowledged but never finished
         if not background or catch_up_first:
             await self._catch_up()

@@ -97,6 +97,22 @@ class MembershipService:
             member, _ = await self._get_or_create(session, user)
             return member
 
+    async def know_creators(self, spaces: Sequence[tuple[str, str]]) -> int:
+        """Register the creator accounts `community.toml` names in each workspace the bot runs in (`spaces`:
+        platform, workspace), before they first write: what the bot tells the creator (a new member's
+        answers, the FAQ inbox, a drop slot running dry) reaches them from the start. Returns how many
+        were new. Their name is the creator's name from `community.toml` until the platform gives theirs."""
+        new = 0
+        for identity in self._community.config.creator.identities:
+            platform, *rest = identity.split(":")
+            workspace, user_id = (rest[0], rest[1]) if len(rest) == 2 else (None, rest[0])
+            for where, space in spaces:
+                user = UserRef(platform, space, user_id, display_name=self._community.creator_name)
+                if where == platform and workspace in (None, space) and await self.find(user) is None:
+                    await self.identify(user)
+                    new += 1
+        return new
+
     async def find(self, user: UserRef) -> Member | None:
         async with self._database.session() as session:
             return await members.by_identity(session, user.platform, user.workspace_id, user.user_id)

@@ -132,8 +132,11 @@ def test_scripted_console_session_lives_through_a_week(db_url: str) -> None:
 
 
 def test_console_switches_people_and_picks_numbered_choices(db_url: str) -> None:
-    # Alex's welcome shows choices [1]-[4], Bea's [5]-[8]; [7] is Bea's "Browse the library".
-    result = run_console(db_url, "/as Bea\n7\n/as creator\n/help\n/time soon\n99\n")
+    # Alex's welcome shows choices [1]-[4], Bea's [5]-[8]; [7] is Bea's "Browse the library". On a
+    # Friday: on a Monday the creator's weekly briefing (with a choice of its own) comes first.
+    result = run_console(
+        db_url, "/as Bea\n7\n/as creator\n/help\n/time soon\n99\n", "--start", "2026-11-20T12:00+00:00"
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "You are now Bea." in out and "Welcome to Strategy Club, Bea!" in out
@@ -148,11 +151,13 @@ def test_members_list_json_after_a_console_session(db_url: str) -> None:
     code, out, _ = invoke("members", "list", "--json", "--db", db_url, "--community", str(SAMPLE))
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["name"], r["role"]) for r in rows if r["role"] != "member"] == [("Maya Lindqvist", "creator")]
+    rows = [r for r in rows if r["role"] == "member"]
     assert [(r["name"], r["status"], r["tier"]) for r in rows] == [("Alex", "active", "member"), ("Bea", "none", None)]
     assert rows[0]["identities"] == ["console:console:alex"]
     assert set(rows[0]) >= {"id", "name", "identities", "role", "status", "tier", "level", "joined"}
     code, out, _ = invoke("members", "list", "--db", db_url)
-    assert code == 0 and "Alex" in out.splitlines()[0]
+    assert code == 0 and "Alex" in out
 
 
 def test_backup_and_restore_round_trip(db_url: str, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def invoke(*args: str, script: str | None = None) -> tuple[int, str, str]:
 def members(db: str, community: str) -> list[dict[str, object]]:
     code, out, err = invoke("members", "list", "--json", "--db", db, "--community", community)
     assert code == 0, err
-    return [json.loads(line) for line in out.splitlines()]
+    return [row for line in out.splitlines() if (row := json.loads(line))["role"] == "member"]  # not the creator
 
 
 def test_a_second_community_runs_beside_the_sample(tmp_path: Path) -> None:

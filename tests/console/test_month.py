@@ -73,11 +73,11 @@ async def test_a_month_of_daily_jumps_sends_what_one_long_jump_does(
     assert by_day == at_once
     checkins = sorted(k.split(":since:")[0].split(":members:")[0] for k in by_day if k.startswith("nudge:"))
     assert checkins == [
-        "nudge:day-10:member:1",
-        "nudge:day-10:member:2",
-        "nudge:day-21:member:1",
+        "nudge:day-10:member:2",  # Alex (Maya's account, known from the start, is member 1)
+        "nudge:day-10:member:3",
         "nudge:day-21:member:2",
-        "nudge:day-30:creator:3",  # Maya hears who has been quiet for a month
+        "nudge:day-21:member:3",
+        "nudge:day-30:creator:1",  # Maya hears who has been quiet for a month
     ]
     # The console said when each message arrived: Alex's first check-in on day 10, at a waking hour.
     first = next(n for n, line in enumerate(out) if "It's been 10 days since we last saw you" in line)

@@ -15,7 +15,7 @@ from tests.onboarding.test_onboarding import GOOD
 
 async def saved(app: App) -> tuple[Member, MemberPreferences]:
     async with app.database.session() as session:
-        member = await session.scalar(select(Member))
+        member = await session.scalar(select(Member).where(Member.role == "member"))
         prefs = await session.get(MemberPreferences, member.id)
     assert member is not None and prefs is not None
     return member, prefs

@@ -13,7 +13,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from storage.models import LiveSession, Member, MemberPreferences, OnboardingProgress, Rsvp
-from tests.kits.members import become_member
+from tests.kits.members import become_member, member_id
 
 OSLO = ZoneInfo("Europe/Oslo")
 GOOD = {
@@ -79,7 +79,7 @@ async def test_bad_intake_answers_explain_and_change_nothing(
     reply = await memory.submit("u1", "onboard.intake", {**GOOD, **change})
     assert message in reply.texts[0]
     async with app.database.session() as session:
-        member = await session.scalar(select(Member))
+        member = await session.scalar(select(Member).where(Member.role == "member"))
         prefs = await session.get(MemberPreferences, member.id)
     assert member.level is None and prefs.intake_done_at is None
 
@@ -113,7 +113,7 @@ async def test_drip_follows_days_skips_done_steps_and_sends_each_once(
         )
         session.add(live)
         await session.flush()
-        member = await session.scalar(select(Member))
+        member = await session.scalar(select(Member).where(Member.role == "member"))
         session.add(Rsvp(session_id=live.id, member_id=member.id, created_at=clock.now()))
     for _ in range(15):
         await app.advance_time(timedelta(days=1))
@@ -154,7 +154,7 @@ async def test_steps_arrive_at_the_preferred_time_in_the_members_zone(
     async with app.database.session() as session:
         from storage.repositories import outbox
 
-        row = await outbox.by_key(session, "onboard:introduce-yourself:member:1")
+        row = await outbox.by_key(session, f"onboard:introduce-yourself:member:{await member_id(app, 'u1')}")
     assert row.next_attempt_at.astimezone(ZoneInfo("America/New_York")).strftime("%a %H:%M") == "Sat 08:00"
 
 
@@ -166,7 +166,7 @@ async def test_nothing_arrives_in_quiet_hours(app: App, memory: MemoryPlatform, 
     async with app.database.session() as session:
         from storage.repositories import outbox
 
-        quick = await outbox.by_key(session, "onboard:quick-win:member:1")
+        quick = await outbox.by_key(session, f"onboard:quick-win:member:{await member_id(app, 'u1')}")
     # no preferred time: the quick win goes when quiet hours end (one who chose a time gets it an
     # hour after the welcome, tests/onboarding/test_drip_spacing.py)
     assert quick.next_attempt_at.astimezone(OSLO).strftime("%H:%M") == "08:00"

@@ -57,7 +57,9 @@ async def test_pending_member_is_welcomed_only_after_screening(app: App, memory:
 async def test_welcome_is_recorded_with_platform_message_id(app: App, memory: MemoryPlatform) -> None:
     await memory.join("u3", "Fay")
     await app.settle()
+    fay = await app.services.membership.find(memory.user("u3"))
+    assert fay is not None
     async with app.database.session() as session:
-        row = await outbox.by_key(session, "welcome:member:1")
+        row = await outbox.by_key(session, f"welcome:member:{fay.id}")
     assert row is not None and row.status == "sent"
     assert row.platform_message_id == memory.sent[0].message_id

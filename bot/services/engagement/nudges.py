@@ -225,7 +225,8 @@ class NudgeService:
             creators = await reach.creator_targets(session)
             if not creators:
                 self._unreached.warning(
-                    "no-creator", "nudges: no creator account to tell yet (the creator hasn't written to the bot)"
+                    "no-creator",
+                    "nudges: no creator account to tell (no creator identity in community.toml on a platform this bot runs)",
                 )
                 return 0
             groups: dict[datetime, list[QuietMember]] = defaultdict(list)
