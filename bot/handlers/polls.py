@@ -34,8 +34,14 @@ async def poll(ctx: Context) -> None:
 async def submit_form(ctx: Context) -> None:
     event = ctx.event
     assert isinstance(event, FormSubmitted)
-    options = event.values.get("options", "").splitlines()
-    await _create(ctx, parse_poll(event.values.get("question", ""), options))
+    await _create(ctx, parse_poll(event.values.get("question", ""), form_options(event.values.get("options", ""))))
+
+
+def form_options(text: str) -> list[str]:
+    """The form's options: one per line, or on one line separated by `|` as `/poll` takes them (the
+    console asks a line at a time, and a hurried creator types them in one line anywhere)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[0].split("|") if len(lines) == 1 else lines
 
 
 async def vote(ctx: Context) -> None:

@@ -175,6 +175,17 @@ async def test_the_poll_form(app: App, memory: MemoryPlatform) -> None:
     assert forged.texts == ["Sorry, /poll is for the creator and moderators only."]
 
 
+async def test_the_forms_options_on_one_line_separated_by_bars(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: the console asks a line at a time, so "Mon | Tue | Wed" was one option
+    and the poll was refused for having fewer than two."""
+    [form] = (await memory.command("creator", "poll")).forms
+    submitted = await memory.submit("creator", form.form_id, {"question": "Best day?", "options": "Mon | Tue | Wed"})
+    assert submitted.texts[0].startswith("Poll #1 is posted")
+    await app.settle()
+    [post] = memory.posts_in("announcements")
+    assert [b.label for b in post.blocks[1].buttons] == ["Mon", "Tue", "Wed"]  # type: ignore[attr-defined]
+
+
 async def test_only_current_members_vote(app: App, memory: MemoryPlatform) -> None:
     """Someone who never joined and a removed member are told how to join; their clicks count nothing."""
     await members(memory, "alex", "chen")
