@@ -560,8 +560,14 @@ async def test_asking_with_nothing_scheduled_says_so(app: App, memory: MemoryPla
     reply = await memory.command("u1", "live", "ask Is there a session soon?")
     assert reply.texts[0].startswith("There's no live session coming up right now")
     assert await count(app, LiveQuestion) == 0
-    empty = await memory.command("u1", "live")
-    assert empty.texts[0].startswith("No live sessions are scheduled right now")
+    # The sample's weekly live drops (Thursdays 17:00 Oslo) are still coming, so the list names them.
+    first_drop = local_time(datetime(2026, 11, 26, 16, 0, tzinfo=UTC), OSLO, app.services.catalog.for_locale("en"))
+    empty = (await memory.command("u1", "live")).texts[0]
+    assert empty.startswith("No live Q&A to RSVP to is scheduled right now")
+    assert f"• {first_drop}: *Live: positioning hot seats*" in empty
+    assert empty.count("• ") == 3 and "`/next`" in empty
+    staff = (await memory.command("creator", "live")).texts[0]
+    assert "*Live: positioning hot seats*" in staff and "`/live schedule`" in staff
 
 
 SUBCOMMANDS = [

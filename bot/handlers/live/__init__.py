@@ -40,7 +40,10 @@ def _require(ctx: Context, role: str, sub: str) -> None:
 
 async def show_list(ctx: Context, _: str = "") -> None:
     rows = await ctx.services.live.upcoming(ctx.member.id)
-    await ctx.reply(views.upcoming_list(rows, ctx.t, parse.zone(ctx), staff=outranks(ctx.member.role, "moderator")))
+    # With no session to RSVP to, the weekly live sessions the drops bring are still coming (`/next` lists them).
+    drops = [] if rows else [d for d in await ctx.services.content.upcoming(limit=12) if d.kind == "live"][:3]
+    staff = outranks(ctx.member.role, "moderator")
+    await ctx.reply(views.upcoming_list(rows, ctx.t, parse.zone(ctx), staff=staff, live_drops=drops))
 
 
 async def show_usage(ctx: Context, _: str = "") -> None:

@@ -23,6 +23,7 @@ from bot.messages import (
     Section,
 )
 from bot.notices import Notice
+from bot.notices.content import ContentPiece
 from bot.notices.live import (
     Asked,
     Attendee,
@@ -195,9 +196,25 @@ def calendar_links(t: Translator, *, google: str, outlook: str) -> OutboundMessa
     )
 
 
-def upcoming_list(rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staff: bool) -> OutboundMessage:
+def upcoming_list(
+    rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staff: bool, live_drops: Sequence[ContentPiece] = ()
+) -> OutboundMessage:
+    """The sessions to come; with none, the live sessions queued as weekly drops (what `/next` shows)."""
     if not rows:
         text = t("live.list.empty_staff" if staff else "live.list.empty")
+        if live_drops:
+            lines = [
+                t("live.list.drop_line", title=d.title, when=local_time(d.publish_at, tz, t))
+                for d in live_drops
+                if d.publish_at is not None
+            ]
+            text = "\n".join(
+                [
+                    t("live.list.from_drops"),
+                    *lines,
+                    t("live.list.drops_hint_staff" if staff else "live.list.drops_hint"),
+                ]
+            )
         return parts.message(text, Section(text))
     lines = []
     for row in rows:
