@@ -45,6 +45,7 @@ class LibraryView:
     pages: int = 1
     total: int = 0
     query: str = ""
+    typed: str = ""  # what the member typed, when it found nothing and `query` is its respelling
 
 
 def drop_published(notice: DropPublished, t: Translator, tz: ZoneInfo) -> OutboundMessage:
@@ -95,6 +96,8 @@ def library_list(page: LibraryView, t: Translator) -> OutboundMessage:
         return OutboundMessage(text=t(key, query=query), blocks=(Section(t(key, query=query)),))
     header = t.plural("library.results", page.total, query=query) if query else t.plural("library.header", page.total)
     blocks: list[Block] = [Header(header), Section("\n".join(_library_line(i, t) for i in items))]
+    if page.typed:
+        blocks.insert(1, Context(t("library.respelled", typed=page.typed, query=query)))
     buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
     if buttons:
         blocks.append(Buttons(buttons))

@@ -96,6 +96,9 @@ async def test_library_searches_by_words_and_filters(app: App, memory: MemoryPla
     assert (await memory.command("u1", "library", "kind:resource")).texts == ["1 library item matches “kind:resource”"]
     assert (await memory.command("u1", "library", "level:5 kind:deep-dive")).texts[0].startswith("2 library items")
     assert (await memory.command("u1", "library", "hot seats")).texts == ["1 library item matches “hot seats”"]
+    typo = (await memory.command("u1", "library", "hot seet")).replies[0][0]
+    assert typo.text == "1 library item matches “hot seats”"
+    assert "Nothing matched “hot seet”, so here is “hot seats”." in [getattr(b, "text", "") for b in typo.blocks]
     none = await memory.command("u1", "library", "blockchain")
     assert none.texts == ["Nothing in the library matches “blockchain” yet. Try fewer or other words."]
     bad = await memory.command("u1", "library", "kind:podcast")

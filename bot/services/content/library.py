@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher, get_close_matches
 
 from bot.community.schema import CONTENT_KINDS
 from bot.notices.content import ContentPiece
@@ -14,6 +16,16 @@ _FILTER = re.compile(r"^(level|topic|kind):(.+)$", re.IGNORECASE)
 MAX_QUERY = 200
 PAGE = 10  # library items per page
 PICKS = 3  # best picks shown when nothing new is scheduled
+# Respelling a search that found nothing: only words this long are guessed at (a short word is
+# too easy to turn into another), at most this many (each is compared with the whole vocabulary).
+# A guess must be RESPELL_CUTOFF close by difflib's ratio (one typo in a 6-letter word is 0.83);
+# a word of a title, teaser, topic or kind gets TITLE_BONUS, as that is what members search for
+# ("hot seet" is "hot seats" of a title before "sent" of a body).
+RESPELL_MIN = 4
+RESPELL_MOST = 6
+RESPELL_CUTOFF = 0.75
+TITLE_BONUS = 0.1
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -85,10 +97,54 @@ def search(items: Sequence[ContentPiece], query: LibraryQuery) -> list[ContentPi
             continue
         if query.kind and item.kind != query.kind:
             continue
-        haystack = f"{item.title} {item.teaser} {' '.join(item.topics)} {item.kind} {item.body}".lower()
-        if all(word in haystack for word in query.words):
+        if all(word in _haystack(item) for word in query.words):
             found.append(item)
     return found
+
+
+def _haystack(item: ContentPiece) -> str:
+    return f"{_label(item)} {item.body.lower()}"
+
+
+def respell(items: Sequence[ContentPiece], query: LibraryQuery) -> LibraryQuery | None:
+    """The query with each word no item contains replaced by the library's closest word (a typo,
+    or another form of the word: "pricng" and "prices" both become "pricing"), or None when there
+    is nothing to replace or no close word. For a search that found nothing."""
+    haystacks = [_haystack(item) for item in items]
+    missing = [w for w in query.words if _guessable(w) and not any(w in h for h in haystacks)]
+    if not missing or len(missing) > RESPELL_MOST:
+        return None
+    counts = Counter(word for h in haystacks for word in _WORD.findall(h) if _guessable(word))
+    titled = {word for item in items for word in _WORD.findall(_label(item)) if word in counts}
+    fixes = {word: guess for word in missing if (guess := _closest(word, counts, titled))}
+    if not fixes:
+        return None
+    return replace(query, words=tuple(fixes.get(word, word) for word in query.words))
+
+
+def _label(item: ContentPiece) -> str:
+    return f"{item.title} {item.teaser} {' '.join(item.topics)} {item.kind}".lower()
+
+
+def _guessable(word: str) -> bool:
+    """Alphabetic words of RESPELL_MIN letters or more; not Chinese, whose words aren't spaced."""
+    return len(word) >= RESPELL_MIN and word.isalpha() and all(ord(c) < 0x2E80 for c in word)
+
+
+def _closest(word: str, counts: Counter[str], titled: set[str]) -> str | None:
+    """The closest spelling; failing that, the most common word sharing the word's stem (all but
+    its last two letters, at least four)."""
+    floor = RESPELL_CUTOFF - TITLE_BONUS
+    scored = [
+        (SequenceMatcher(None, word, guess).ratio() + (TITLE_BONUS if guess in titled else 0.0), counts[guess], guess)
+        for guess in get_close_matches(word, counts, n=8, cutoff=floor)
+    ]
+    best = max((s for s in scored if s[0] >= RESPELL_CUTOFF), default=None)
+    if best is not None:
+        return best[2]
+    stem = word[: max(RESPELL_MIN, len(word) - 2)]
+    same_stem = [w for w in counts if w.startswith(stem)]
+    return max(same_stem, key=lambda w: (w in titled, counts[w], -len(w)), default=None)
 
 
 def for_level(item: ContentPiece, level: int | None) -> bool:
