@@ -6,6 +6,7 @@ pydantic turns it into a problem naming the file, the line and the field.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from string import Formatter
@@ -21,6 +22,21 @@ LATEST = datetime(2100, 1, 1)
 # A fixed starting point, not "now": whether a crontab ever fires does not depend on the day it is read.
 _CRON_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 _CRON_SAMPLE = 48  # fire times looked at when checking how often a slot fires
+# What an account id looks like on each platform, and where a creator finds theirs; a name
+# ("slack:maya") or a truncated id would otherwise match nobody, and the creator's DMs would wait.
+_ID_SHAPES = {
+    "slack": (
+        re.compile(r"[TE][A-Z0-9]{2,}"),
+        re.compile(r"[UW][A-Z0-9]{2,}"),
+        "a Slack member id looks like U012AB3CD (in Slack: your profile, ⋮, Copy member ID)",
+    ),
+    "discord": (
+        re.compile(r"\d{15,21}"),
+        re.compile(r"\d{15,21}"),
+        "a Discord user id is 17 to 20 digits (in Discord: turn on Developer Mode, then right-click your name, Copy User ID)",
+    ),
+}
+PLATFORMS = ("slack", "discord", "console", "memory")  # memory: the tests' in-process platform
 
 
 def check_placeholders(text: str, allowed: frozenset[str]) -> str:
@@ -104,3 +120,18 @@ def cron_too_often(value: str) -> bool:
             return True
         previous, moment = fire, fire + timedelta(seconds=1)
     return False
+
+
+def check_identity(value: str) -> str:
+    """An account as "platform:user_id" or "platform:workspace_id:user_id", shaped like that platform's ids."""
+    parts = value.split(":")
+    if not 2 <= len(parts) <= 3 or not all(parts):
+        raise ValueError(f"{value!r} is not 'platform:user_id' or 'platform:workspace_id:user_id'")
+    platform, *ids = parts
+    if platform not in PLATFORMS:
+        raise ValueError(f"{value!r}: the platform must be slack, discord or console")
+    if platform in _ID_SHAPES:
+        workspace, user, hint = _ID_SHAPES[platform]
+        if not user.fullmatch(ids[-1]) or (len(ids) == 2 and not workspace.fullmatch(ids[0])):
+            raise ValueError(f"{value!r} isn't an account id: {hint}")
+    return value

@@ -15,7 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.community.checks import check_cron, check_locale, check_moment, check_placeholders, check_url
+from bot.community.checks import (
+    check_cron,
+    check_identity,
+    check_locale,
+    check_moment,
+    check_placeholders,
+    check_url,
+)
 from bot.community.experiments import Experiment
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -64,10 +71,7 @@ class Creator(Strict):
     @field_validator("identities", "moderators")
     @classmethod
     def _identity_shape(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for item in value:
-            if not 2 <= len(item.split(":")) <= 3 or not all(item.split(":")):
-                raise ValueError(f"{item!r} is not 'platform:user_id' or 'platform:workspace_id:user_id'")
-        return value
+        return tuple(check_identity(item) for item in value)
 
 
 class Channels(Strict):

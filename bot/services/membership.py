@@ -103,7 +103,8 @@ class MembershipService:
         answers, the FAQ inbox, a drop slot running dry) reaches them from the start. Returns how many
         were new. Their name is the creator's name from `community.toml` until the platform gives theirs."""
         new = 0
-        for identity in self._community.config.creator.identities:
+        identities = self._community.config.creator.identities
+        for identity in identities:
             platform, *rest = identity.split(":")
             workspace, user_id = (rest[0], rest[1]) if len(rest) == 2 else (None, rest[0])
             for where, space in spaces:
@@ -111,6 +112,13 @@ class MembershipService:
                 if where == platform and workspace in (None, space) and await self.find(user) is None:
                     await self.identify(user)
                     new += 1
+        for platform in sorted({where for where, _ in spaces} - {i.split(":")[0] for i in identities}):
+            log.warning(
+                'community.toml names no creator account on %s: add "%s:<your user id>" to [creator] identities,'
+                " or what the bot tells the creator there waits until they first write to it",
+                platform,
+                platform,
+            )
         return new
 
     async def find(self, user: UserRef) -> Member | None:

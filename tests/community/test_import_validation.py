@@ -75,6 +75,37 @@ def problems(folder: Path) -> list[str]:
             "unknown locale 'xx'; the bot speaks da, en, nb, nl, zh",
         ),
         ('cron = "0 9 * * mon"', 'cron = "0 0 31 2 *"', "drops.slots.0.cron", "'0 0 31 2 *' never fires"),
+        # A name, a platform typo or a truncated id matches nobody: the creator's DMs would wait unseen.
+        (
+            'identities = ["console:creator"]',
+            'identities = ["slack:maya"]',
+            "creator.identities",
+            "'slack:maya' isn't an account id: a Slack member id looks like U012AB3CD",
+        ),
+        (
+            'identities = ["console:creator"]',
+            'identities = ["discord:1234567"]',
+            "creator.identities",
+            "'discord:1234567' isn't an account id: a Discord user id is 17 to 20 digits",
+        ),
+        (
+            "moderators = []",
+            'moderators = ["slack:u0123abcd"]',
+            "creator.moderators",
+            "'slack:u0123abcd' isn't an account id",
+        ),
+        (
+            'identities = ["console:creator"]',
+            'identities = ["slak:U0123ABCD"]',
+            "creator.identities",
+            "'slak:U0123ABCD': the platform must be slack, discord or console",
+        ),
+        (
+            'identities = ["console:creator"]',
+            'identities = ["slack:U0123ABCD:T0123"]',
+            "creator.identities",
+            "'slack:U0123ABCD:T0123' isn't an account id",  # workspace and user the wrong way round
+        ),
         # Found as an outsider: on PostgreSQL a longer name failed the import with a database error.
         ('name = "Inner Circle"', f'name = "{"I" * 101}"', "tiers.1.name", "String should have at most 100 characters"),
     ],
@@ -83,6 +114,12 @@ def test_community_toml_values_the_bot_uses_later(folder: Path, old: str, new: s
     edit(folder / "community.toml", old, new)
     [problem] = problems(folder)
     assert problem.startswith("community.toml, line ") and f"field '{field}': {message}" in problem, problem
+
+
+def test_account_ids_of_each_platform_pass(folder: Path) -> None:
+    accounts = '["console:creator", "slack:U0123ABCD", "slack:T0123ABC:W0123ABCD", "discord:123456789012345678"]'
+    edit(folder / "community.toml", 'identities = ["console:creator"]', f"identities = {accounts}")
+    assert len(load_community(folder).config.creator.identities) == 4
 
 
 def test_templates_that_pass_are_filled_in_without_error(folder: Path) -> None:

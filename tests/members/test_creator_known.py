@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -63,3 +64,28 @@ async def test_an_account_named_with_its_workspace_is_registered_there_only(
         assert await creator_accounts(app) == [("Maya Lindqvist", "creator", "W2", "boss")]
     finally:
         await app.stop()
+
+
+async def test_a_platform_without_a_creator_account_is_named_in_the_log_with_the_fix(
+    sqlite_db: Database,
+    settings: Settings,
+    clock: FakeClock,
+    community_path: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder = edited_copy(community_path, tmp_path, lambda t: t.replace('"memory:creator"', '"slack:U0CREATOR"'))
+    app = await make_app(sqlite_db, settings, clock, {"memory": MemoryPlatform()}, folder)
+    try:
+        assert await creator_accounts(app) == []
+        warnings = [r.getMessage() for r in caplog.records if r.name == "bot.services.membership"]
+        assert warnings == [
+            'community.toml names no creator account on memory: add "memory:<your user id>" to [creator] identities,'
+            " or what the bot tells the creator there waits until they first write to it"
+        ]
+    finally:
+        await app.stop()
+
+
+async def test_no_warning_when_every_platform_has_a_creator_account(app: App, caplog: pytest.LogCaptureFixture) -> None:
+    assert not [r for r in caplog.records if "creator account" in r.getMessage()]
