@@ -289,6 +289,7 @@ def edit_form(item: ContentPiece, t: Translator) -> Form:
             FormField("levels", t("drops.form.levels"), required=False, initial=",".join(map(str, item.levels))),
             FormField("topics", t("drops.form.topics"), required=False, initial=", ".join(item.topics)),
         ),
+        essential=("slug", "title", "teaser", "url", "levels"),  # topics left out stay as they are
     )
 
 
@@ -312,6 +313,7 @@ def add_form(t: Translator, kinds: Sequence[str]) -> Form:
             FormField("url", t("drops.form.url"), required=False, max_length=DROP_URL),
             FormField("body", t("drops.form.body"), kind="multiline", required=False),
         ),
+        essential=("title", "kind", "levels", "url", "body"),  # teaser and topics: `/drop edit SLUG` later
     )
 
 

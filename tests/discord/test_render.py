@@ -21,6 +21,7 @@ from bot.messages import (
     Select,
     text_message,
 )
+from bot.notices.content import ContentPiece
 from bot.platforms.discord.render import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -30,8 +31,11 @@ from bot.platforms.discord.render import (
     render_form,
     render_message,
 )
+from bot.services.content.editing import parse_changes
 from bot.services.intake import parse_answers
 from bot.settings import REPO_ROOT
+from bot.views.content import add_form, edit_form
+from bot.views.live import schedule_form
 from bot.views.onboarding import intake_form
 
 WELCOME = OutboundMessage(
@@ -236,6 +240,24 @@ def test_the_intake_keeps_its_essential_questions_in_a_discord_modal() -> None:
         {"why": "steady clients", "goal": "three clients", "level": "2", "time_of_day": "morning", "drops": "dm-every"}
     )
     assert (answers.format, answers.timezone, answers.delivery) == ("mixed", None, "dm")
+
+
+def test_the_creators_long_forms_open_as_discord_modals() -> None:
+    """Found as an outsider: `/live schedule`, `/drop add` and `/drop edit SLUG` have six or seven
+    fields, so on Discord they never opened and the creator got the one-line syntax instead."""
+    t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
+    item = ContentPiece(1, "hot-seats", "Hot seats", "live", levels=(2,), topics=("pricing",), teaser="Bring one offer")
+    forms = {
+        "schedule": (schedule_form(t, "Europe/Oslo"), ["title", "date", "time", "duration", "link"]),
+        "add": (add_form(t, ("mini-training", "live")), ["title", "kind", "levels", "url", "body"]),
+        "edit": (edit_form(item, t), ["slug", "title", "teaser", "url", "levels"]),
+    }
+    for form, expected in forms.values():
+        assert len(form.fields) > 5
+        assert [row["component"]["custom_id"] for row in render_form(form).to_dict()["components"]] == expected
+    # What the edit modal leaves out stays as it is; what the schedule modal leaves out takes its default.
+    changes = parse_changes({"title": "Hot seats, live", "teaser": "", "url": "", "levels": "2"})
+    assert changes.topics is None and changes.title == "Hot seats, live"
 
 
 def test_a_form_stops_answers_longer_than_the_service_takes() -> None:

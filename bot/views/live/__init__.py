@@ -295,6 +295,7 @@ def schedule_form(t: Translator, zone: str) -> Form:
             FormField("link", t("live.form.link"), required=False, placeholder="https://"),
             FormField("description", t("live.form.description"), kind="multiline", required=False),
         ),
+        essential=("title", "date", "time", "duration", "link"),  # the zone is the community's; no description
     )
 
 
