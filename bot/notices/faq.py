@@ -86,7 +86,7 @@ class FaqAnswer(Notice):
 
 @dataclass(frozen=True)
 class SmallTalkReply(Notice):
-    """The bot's answer to small talk in a DM ("thanks!", "hi"): ``kind`` greeting | thanks | ack,
+    """The bot's answer to small talk said to it ("thanks!", "hi" in a DM or a mention): ``kind`` greeting | thanks | ack,
     declined when a "no" turned down the offer, or forwarded when a "yes" took up the bot's offer to pass a question on."""
 
     kind: str

@@ -1,4 +1,4 @@
-"""Small talk in a DM ("thanks!", "hi", "ok") gets a friendly word, not "I don't know" and an inbox line;
+"""Small talk to the bot ("thanks!", "hi", "ok") gets a friendly word, not "I don't know" and an inbox line;
 a "yes" soon after the bot offered to pass a question on takes up the offer."""
 
 from __future__ import annotations
@@ -80,6 +80,19 @@ async def test_small_talk_in_the_faq_channel_is_left_alone(app: App, memory: Mem
     await memory.post("alice", "thanks everyone!", channel="ask-maya")
     await app.settle()
     assert memory.sent == [] and await asked(app) == []
+
+
+async def test_small_talk_said_to_the_bot_in_a_channel_is_answered_in_its_thread(
+    app: App, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: "@bot hi" in #general got no reply at all, as if the bot were down."""
+    await memory.post("alice", "hi", mentions_bot=True)
+    await memory.post("bob", "thanks everyone!")  # not said to the bot: left alone
+    await app.settle()
+    [reply] = memory.sent
+    assert reply.target.channel == "general" and reply.target.thread_id is not None
+    assert reply.message.text.startswith("Hi Alice!")
+    assert await asked(app) == []
 
 
 async def test_a_redelivered_thanks_is_answered_once(app: App, memory: MemoryPlatform) -> None:

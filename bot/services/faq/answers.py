@@ -239,9 +239,9 @@ class AnswerService(DomainService):
                 raise
             return None  # too long for a chat question: say nothing rather than lecture in a channel
         said = small_talk(question, names=self._community.creator_name.split()[:1])
-        if said is not None:  # "thanks!", "hi": answered kindly in a DM, left alone elsewhere, never an FAQ miss
-            if where.is_dm:
-                await self.chat.reply(member, event, said, self.inbox)
+        if said is not None:  # "thanks!", "hi": answered kindly when said to the bot, never an FAQ miss
+            if where.is_dm or event.mentions_bot:
+                await self.chat.reply(member, event, said, self.inbox, target)
             return None
         if root is not None and not (await self.knowledge.current()).relates(question):
             return None  # "got it, will do": nothing in it relates to anything we know

@@ -1,4 +1,5 @@
-"""Small talk in a DM gets a friendly word, not an FAQ search and a line in the creator's inbox.
+"""Small talk to the bot (in a DM, or a mention in a channel, answered in its thread) gets a friendly
+word, not an FAQ search and a line in the creator's inbox.
 
 A "yes" (or "ok", "please do", "ja takk", "好的") soon after the bot offered to pass a question on
 takes up the offer, as the button would: members answer the question they were asked. A "no
@@ -26,14 +27,15 @@ OFFER_WINDOW = timedelta(hours=1)  # a "yes" later than this answers nothing the
 
 
 class SmallTalkReplies(DomainService):
-    async def reply(self, member: Member, event: MessagePosted, said: SmallTalk, inbox: FaqInbox) -> None:
-        """Answer small talk in a DM (once, however often the event is delivered)."""
+    async def reply(
+        self, member: Member, event: MessagePosted, said: SmallTalk, inbox: FaqInbox, target: Target
+    ) -> None:
+        """Answer small talk at `target` (once, however often the event is delivered)."""
         where = event.channel
-        assert where is not None and where.is_dm
+        assert where is not None
         key = inbound_key(
             message_source(where.platform, where.workspace_id, where.channel_id, event.message_id), "faq:chat"
         )
-        target = Target(where.platform, where.workspace_id, user_id=event.user.user_id)
         async with self._database.session() as session:
             kind = _kind(said)
             if said.yes or said.no:
@@ -46,7 +48,7 @@ class SmallTalkReplies(DomainService):
                         kind = "forwarded"
             notice = SmallTalkReply(kind, member.display_name, self._community.creator_name)
             await self._outbox.enqueue(session, key, target, notice, reader=self._reader(member), member_id=member.id)
-        log.info("small talk in a DM: %s", kind)
+        log.info("small talk %s: %s", "in a DM" if where.is_dm else "in a channel", kind)
 
 
 def _kind(said: SmallTalk) -> str:
