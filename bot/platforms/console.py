@@ -343,7 +343,9 @@ class ConsolePlatform:
         await self._submit(pending)
 
     async def _submit(self, pending: PendingForm) -> None:
-        self._earlier[(pending.user.user_id, pending.form.form_id)] = pending.given()
+        # Sent: the next time this form opens, it starts afresh (found as an outsider: Enter through a
+        # second `/drop add` queued the first one again). A refusal opens it again with what was sent.
+        self._earlier.pop((pending.user.user_id, pending.form.form_id), None)
         await self._emit(
             FormSubmitted(
                 user=pending.user,

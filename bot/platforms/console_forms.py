@@ -5,8 +5,8 @@ names what the form is about (an `..._id`, a `key`, a `slug`) is carried along u
 wrong answer (a choice not on the list, a number that is not one, an empty required answer, one
 longer than the field takes)
 asks that question again and keeps every answer given so far. A default (the field's own, or
-what this person answered last time, say before the bot turned the answers down) is taken
-with an empty line. When the bot turns a submission down and opens the same form again with
+what this person answered before leaving the form part-way with a /command) is taken with an
+empty line. When the bot turns a submission down and opens the same form again with
 the answers it keeps filled in (`retry`), only the questions it cleared are asked again.
 
 The words around the questions are the member's: `words` is the translator the app used for
