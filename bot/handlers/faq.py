@@ -81,9 +81,11 @@ async def ask(ctx: Context) -> None:
 async def on_message(ctx: Context) -> None:
     event = ctx.event
     assert isinstance(event, MessagePosted)
-    if await ctx.services.answers.inbox.replies.capture(ctx.member, event) is not None:
+    answers = ctx.services.answers
+    offer = await answers.chat.answers_an_offer(ctx.member, event)  # a "yes" to "Shall I ask Maya?"
+    if not offer and await answers.inbox.replies.capture(ctx.member, event) is not None:
         return  # a reply to a person: passed to the creator, acknowledged, not answered from the FAQ
-    await ctx.services.answers.on_message(ctx.member, event)
+    await answers.on_message(ctx.member, event)
 
 
 async def rate_up(ctx: Context) -> None:

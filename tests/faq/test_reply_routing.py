@@ -266,3 +266,22 @@ async def test_answer_by_command_close_and_friendly_errors(app: App, memory: Mem
 async def _questions(app: App) -> list[FaqQuestion]:
     async with app.database.session() as session:
         return list((await session.scalars(select(FaqQuestion).order_by(FaqQuestion.id))).all())
+
+
+async def test_a_yes_to_the_offer_to_ask_the_creator_is_not_taken_for_a_check_in_reply(
+    app: App, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: within a day of a check-in, "yes" to "Shall I ask Maya?" reached Maya as
+    a bare check-in reply, while the question stayed where it was and the member waited."""
+    await checked_in(app, memory)
+    offer = await memory.command("u1", "ask", "Tell me a joke about cats")
+    assert "Shall I ask Maya" in offer.texts[0]
+    await dm(app, memory, "u1", "yes")
+    assert memory.dms_to("u1")[-1].text.startswith("Done: I've passed your question to Maya.")
+    assert await reply_rows(app) == []
+    async with app.database.session() as session:
+        [question] = (await session.scalars(select(FaqQuestion))).all()
+    assert question.status == "forwarded"
+    # Anything else within the day is still a reply to the check-in.
+    await dm(app, memory, "u1", SWAMPED)
+    assert [row.text for row in await reply_rows(app)] == [SWAMPED]

@@ -17,7 +17,7 @@ from bot.notices.faq import SmallTalkReply
 from bot.services.base import DomainService
 from bot.services.faq.inbox import FaqInbox
 from bot.services.faq.replies import inbound_key, message_source
-from bot.services.faq.small_talk import SmallTalk
+from bot.services.faq.small_talk import SmallTalk, small_talk
 from storage.models import FaqQuestion, Member
 from storage.repositories import faq as repo
 
@@ -27,6 +27,20 @@ OFFER_WINDOW = timedelta(hours=1)  # a "yes" later than this answers nothing the
 
 
 class SmallTalkReplies(DomainService):
+    async def answers_an_offer(self, member: Member, event: MessagePosted) -> bool:
+        """Whether this DM is a yes or a no to the bot's offer, made within OFFER_WINDOW, to pass a
+        question on. It answers that offer even while a check-in's "just reply here" is open (found
+        as an outsider: the "yes" went to the creator as a check-in reply, and the question stayed put)."""
+        where = event.channel
+        if where is None or not where.is_dm:
+            return False
+        said = small_talk(event.text.strip(), names=self._community.creator_name.split()[:1])
+        if said is None or not (said.yes or said.no):
+            return False
+        async with self._database.session() as session:
+            offered = await repo.latest_question(session, member.id, self._clock.now() - OFFER_WINDOW)
+            return offered is not None and _offered(offered)
+
     async def reply(
         self, member: Member, event: MessagePosted, said: SmallTalk, inbox: FaqInbox, target: Target
     ) -> None:
