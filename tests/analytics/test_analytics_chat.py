@@ -38,7 +38,7 @@ async def test_stats_answers_with_exact_figures_and_a_chart(app: App, memory: Me
     shown = fields(message)
     assert shown["Members"] == "8 (+0 since the start)"
     assert shown["New members"] == "4"
-    assert shown["Churned"] == "4: 2 canceled, 2 failed payment"
+    assert shown["Churned"] == "4 (2 canceled, 2 failed payment)"
     assert shown["Monthly retention"] == "62% (5 of 8 stayed)"
     assert shown["MRR"] == "$265.83 (-$49)"
     assert shown["Founding members"] == "1"

@@ -66,7 +66,7 @@ async def test_every_figure_agrees_with_stats_7(app: App, memory: MemoryPlatform
     assert "• Members: 8 (-1)" in text
     assert stats["New members"] == "1"
     assert "• New members: 1: m11" in text
-    assert stats["Churned"] == "2: 1 canceled, 1 failed payment"
+    assert stats["Churned"] == "2 (1 canceled, 1 failed payment)"
     assert "• Canceled: 1: Vic Leaving" in text
     assert "• Failed payments: 1: m5" in text
     # the FAQ: 3 asked this week, 1 answered by the bot

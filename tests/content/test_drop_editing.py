@@ -44,6 +44,17 @@ async def test_edit_with_arguments_changes_only_the_fields_given(app: App, memor
     assert edited.topics == ["positioning", "marketing"] and edited.teaser.startswith("The fastest way")
 
 
+async def test_edit_takes_the_names_the_form_shows(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: the form says "Link", but `link=` was refused ("can't be changed here")."""
+    reply = await memory.command(
+        "creator", "drop", "edit w1-find-your-one-customer Link=https://example.com/v2 | level=2 | topic=pricing"
+    )
+    assert reply.texts[0].startswith("Saved ")
+    edited = await item(app, "w1-find-your-one-customer")
+    assert edited is not None
+    assert (edited.url, edited.levels, edited.topics) == ("https://example.com/v2", [2], ["pricing"])
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -15,6 +15,7 @@ from storage.models import ContentItem
 from storage.repositories import content as repo
 
 EDITABLE = ("title", "teaser", "url", "levels", "topics")
+ALIASES = {"link": "url", "level": "levels", "topic": "topics"}  # what the forms and the README call them
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def parse_change_args(text: str) -> DropChanges:
         name, sep, value = part.partition("=")
         if not sep or not name.strip():
             raise UserError("drops.errors.edit_usage", fields=", ".join(EDITABLE))
-        values[name.strip().lower()] = value.strip()
+        name = name.strip().lower()
+        values[ALIASES.get(name, name)] = value.strip()
     return parse_changes(values)
 
 
