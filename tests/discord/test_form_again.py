@@ -17,7 +17,7 @@ from bot.testing.fake_discord import FakeDiscord
 from storage.database import Database
 from tests.conftest import make_app
 from tests.kits.community import edited_copy
-from tests.kits.discord import Recorder, build_adapter
+from tests.kits.discord import Recorder, build_adapter, observe
 
 from . import payloads
 
@@ -34,10 +34,7 @@ async def running(
     # A modal can open only as the first response, so nothing is deferred before the handler answers.
     adapter = build_adapter(fake, defer_after=2.5, commands={"help": "What membot can do", "live": "Live Q&A"})
     app = await make_app(sqlite_db, settings, clock, {"discord": adapter}, folder)
-    recorder = Recorder()
-    recorder.handler = app.router.dispatch
-    adapter._dispatch = recorder
-    adapter.client._connection._add_guild_from_data(payloads.guild())  # what GUILD_CREATE would cache
+    recorder = observe(adapter, app.router.dispatch, payloads.guild())
     yield app, adapter, recorder
     await app.stop()
 
@@ -53,25 +50,31 @@ def buttons(body: dict[str, Any]) -> list[tuple[str, str]]:
     return [(c["custom_id"], c["label"]) for row in rows for c in row["components"] if c["type"] == 2]
 
 
-async def test_a_refused_modal_comes_back_filled_in(
-    running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord
-) -> None:
-    _, adapter, recorder = running
+async def refused(adapter: DiscordPlatform, recorder: Recorder, fake: FakeDiscord) -> tuple[dict[str, str], Any]:
+    """The creator opens `/live schedule` and sends it with a time the bot can't read: what was sent,
+    and the interaction response that refused it."""
     state = adapter.client._connection
     state.parse_interaction_create(payloads.slash("live", "schedule", user_id=CREATOR))  # type: ignore[arg-type]
     [opened] = await fake.wait_for("POST", CALLBACK)
     assert opened.body["type"] == 9, opened.body
     assert opened.body["data"]["custom_id"] == "qa.schedule"
     filled = {**modal_values(opened.body), **TYPED}  # what the form showed (zone, duration), plus what was typed
-
     state.parse_interaction_create(payloads.modal_submit("qa.schedule", filled, user_id=CREATOR))  # type: ignore[arg-type]
     await recorder.wait(2)
-    refusal = fake.requests("POST", CALLBACK)[-1].body
+    return filled, fake.requests("POST", CALLBACK)[-1].body
+
+
+async def test_a_refused_modal_comes_back_filled_in(
+    running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord
+) -> None:
+    _, adapter, recorder = running
+    filled, refusal = await refused(adapter, recorder, fake)
     assert refusal["type"] == 4 and "25:00" in str(refusal["data"])
     # The fake's modal submissions come from a Norwegian client, and the refusal speaks it.
     assert ("form.again:qa.schedule", "Endre og send på nytt") in buttons(refusal)
 
-    state.parse_interaction_create(payloads.button_click("form.again:qa.schedule", user_id=CREATOR))  # type: ignore[arg-type]
+    click = payloads.button_click("form.again:qa.schedule", user_id=CREATOR)
+    adapter.client._connection.parse_interaction_create(click)  # type: ignore[arg-type]
     await recorder.wait(3)
     again = fake.requests("POST", CALLBACK)[-1].body
     assert again["type"] == 9 and again["data"]["custom_id"] == "qa.schedule"
@@ -82,12 +85,8 @@ async def test_another_person_gets_no_form_back(
     running: tuple[App, DiscordPlatform, Recorder], fake: FakeDiscord
 ) -> None:
     _, adapter, recorder = running
-    state = adapter.client._connection
-    state.parse_interaction_create(payloads.slash("live", "schedule", user_id=CREATOR))  # type: ignore[arg-type]
-    await fake.wait_for("POST", CALLBACK)
-    state.parse_interaction_create(payloads.modal_submit("qa.schedule", TYPED, user_id=CREATOR))  # type: ignore[arg-type]
-    await recorder.wait(2)
-    state.parse_interaction_create(payloads.button_click("form.again:qa.schedule"))  # type: ignore[arg-type]
+    await refused(adapter, recorder, fake)
+    adapter.client._connection.parse_interaction_create(payloads.button_click("form.again:qa.schedule"))  # type: ignore[arg-type]
     await recorder.wait(3)
     answer = fake.requests("POST", CALLBACK)[-1].body
     assert answer["type"] != 9 and "Hot seats" not in str(answer)

@@ -18,7 +18,7 @@ from bot.testing.fake_discord import FakeDiscord
 from storage.database import Database
 from storage.repositories import outbox
 from tests.conftest import START, make_app
-from tests.kits.discord import Recorder, build_adapter
+from tests.kits.discord import Recorder, build_adapter, observe
 
 from . import payloads
 
@@ -33,11 +33,7 @@ async def running(
 ) -> AsyncIterator[tuple[App, DiscordPlatform, Recorder]]:
     adapter = build_adapter(fake)
     app = await make_app(sqlite_db, settings, clock, {"discord": adapter}, community_path)
-    # Observe the router's work: gateway events run in discord.py's own tasks.
-    recorder = Recorder()
-    recorder.handler = app.router.dispatch
-    adapter._dispatch = recorder
-    adapter.client._connection._add_guild_from_data(payloads.guild())  # what GUILD_CREATE would cache
+    recorder = observe(adapter, app.router.dispatch, payloads.guild())
     yield app, adapter, recorder
     await app.stop()
 

@@ -39,6 +39,17 @@ class Recorder:
         return self.events
 
 
+def observe(adapter: DiscordPlatform, dispatch: Callable[..., Awaitable[None]], guild: dict[str, Any]) -> Recorder:
+    """Route the adapter's events through a Recorder to `dispatch` (the app's router), so a test can
+    await the router's work (gateway events run in discord.py's own tasks); `guild` is cached as
+    GUILD_CREATE would."""
+    recorder = Recorder()
+    recorder.handler = dispatch
+    adapter._dispatch = recorder
+    adapter.client._connection._add_guild_from_data(guild)  # type: ignore[arg-type]  # a gateway payload
+    return recorder
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     server = FakeDiscord()
