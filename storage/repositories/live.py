@@ -258,10 +258,6 @@ async def remove_rsvp(session: AsyncSession, session_id: int, member_id: int) ->
         await session.delete(rsvp)
 
 
-async def is_going(session: AsyncSession, session_id: int, member_id: int) -> bool:
-    return await _rsvp(session, session_id, member_id) is not None
-
-
 async def mark_attended(session: AsyncSession, session_id: int, member_id: int, now: datetime) -> bool:
     """The member came (an RSVP is made for them if they had none). False if already marked."""
     rsvp = await _rsvp(session, session_id, member_id)

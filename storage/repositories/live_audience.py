@@ -63,12 +63,17 @@ async def rsvped_with_attendance(
     return [(member, bool(attended)) for member, attended in rows.all()]
 
 
-async def count_rsvps(session: AsyncSession, session_id: int, now: datetime, grace: timedelta) -> int:
-    """How many who RSVP'd may come at `now` (the count members and the creator see)."""
+async def count_rsvps(
+    session: AsyncSession, session_id: int, now: datetime, grace: timedelta, member_id: int | None = None
+) -> int:
+    """How many who RSVP'd may come at `now` (the count members and the creator see); with
+    `member_id`, 1 if that member RSVP'd and may come (an ex-member is not "going")."""
     query = (
         select(func.count())
         .select_from(Rsvp)
         .join(Member, Member.id == Rsvp.member_id)
         .where(Rsvp.session_id == session_id, may_come(now, grace))
     )
+    if member_id is not None:
+        query = query.where(Rsvp.member_id == member_id)
     return int(await session.scalar(query) or 0)

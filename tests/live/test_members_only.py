@@ -134,6 +134,9 @@ async def test_an_rsvp_from_before_is_passed_over_and_the_counts_leave_it_out(
 
     listing = text_of((await memory.command("max", "live")).replies[0][0])
     assert "1 RSVP" in listing
+    # Found as an outsider: someone whose RSVP doesn't count was still told "✓ you're going".
+    theirs = text_of((await memory.command("bea", "live")).replies[0][0])
+    assert "Sunday hot seats" in theirs and "you're going" not in theirs
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))
     assert [m.text for m in memory.dms_to("max") if "Sunday hot seats" in m.text] == ["Tomorrow: Sunday hot seats"]
     assert [m for m in memory.dms_to("bea") if "Sunday hot seats" in text_of(m)] == []

@@ -15,10 +15,13 @@ class Seats(LiveBase):
         """Sessions not over yet, soonest first, with RSVP and question counts."""
         async with self._database.session() as session:
             found = []
+            now = self._clock.now()
             for live in await self._not_over(session, limit):
-                going = member_id is not None and await repo.is_going(session, live.id, member_id)
+                going = member_id is not None and bool(
+                    await live_audience.count_rsvps(session, live.id, now, self._grace, member_id)
+                )
                 rsvps, questions = (
-                    await live_audience.count_rsvps(session, live.id, self._clock.now(), self._grace),
+                    await live_audience.count_rsvps(session, live.id, now, self._grace),
                     await repo.count_questions(session, live.id),
                 )
                 found.append(Upcoming(info(live), rsvps, questions, going))
