@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.untrusted import visible
+
 if TYPE_CHECKING:
     from bot.messages import Form, OutboundMessage
 
@@ -104,6 +106,15 @@ class ActionClicked(Event):
 class FormSubmitted(Event):
     form_id: str
     values: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Found as an outsider: an intake answer of zero-width spaces passed as given, and an unclosed
+        # right-to-left override reached the creator's DM. Every form is read as it can be seen.
+        object.__setattr__(
+            self,
+            "values",
+            {name: visible(value) if isinstance(value, str) else value for name, value in self.values.items()},
+        )
 
 
 # -- serialisation: an event as JSON-ready data, so it can wait in the inbound queue ----------

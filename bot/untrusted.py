@@ -17,8 +17,12 @@ meant.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ZERO_WIDTH_SPACE = "\u200b"
+# Bidirectional embeddings, overrides and isolates: an unclosed one flips whatever is shown after
+# it (the rest of the creator's DM), and no one types them on purpose.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LINK_SHAPES = re.compile("<(?=[^\\s\u200b])|\\](?=\\()")
 
 
@@ -39,3 +43,12 @@ def inert(text: str) -> str:
 def quoted(text: str) -> str:
     """``text`` as a block quote (``> `` before each line), made :func:`inert`."""
     return "\n".join(f"> {line}" for line in inert(text).splitlines() or [""])
+
+
+def visible(text: str) -> str:
+    """``text`` without bidirectional controls, or "" when nothing in it can be seen (spaces,
+    zero-width and other format characters only), so a required answer of "\u200b" counts as empty."""
+    text = _BIDI_CONTROLS.sub("", text)
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
+        return ""
+    return text

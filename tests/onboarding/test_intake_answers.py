@@ -53,6 +53,23 @@ async def test_a_too_long_answer_names_its_question_and_only_it_starts_empty(app
     assert {f.name: f.initial for f in form.fields} == {**GOOD, "why": ""}
 
 
+async def test_an_answer_nothing_of_which_can_be_seen_is_no_answer(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: zero-width spaces passed for "why", and an unclosed right-to-left
+    override in "goal" reached the creator's DM, flipping what followed it."""
+    reply = await memory.submit("u1", "onboard.intake", {**GOOD, "why": "\u200b\u200b \u2060"})
+    assert reply.texts[0].startswith("Please answer the question “Why did you join?”")
+    member, _ = await saved(app)
+    assert member.level is None
+    await memory.submit("u1", "onboard.intake", {**GOOD, "goal": "\u202eTen clients by June"})
+    await app.settle()
+    [intro] = [
+        m
+        for m in memory.dms_to("creator")
+        if "Ten clients by June" in m.text or any("Ten clients by June" in getattr(b, "text", "") for b in m.blocks)
+    ]
+    assert "\u202e" not in intro.text and all("\u202e" not in getattr(b, "text", "") for b in intro.blocks)
+
+
 async def test_in_a_modal_a_bad_time_zone_keeps_the_other_answers_and_the_members_zone(
     app: App, memory: MemoryPlatform
 ) -> None:
