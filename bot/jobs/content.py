@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 # Nothing due costs one indexed look-up.
 DUE_SCAN_MINUTES = 1
 DIGEST_SCAN_MINUTES = 30
-# The warning is due on a date (14, 7, 2 days ahead); a scan every six hours finds it the same night
-# and it is sent after quiet hours. Hourly, it was a tenth of a month's /time walk.
+# The warning is due on a date (14, 7, 2 days ahead); a scan every six hours finds it the same day,
+# the first scan after quiet hours (scans in them send nothing, lest a warning wait all night and
+# arrive after the slot was filled). Hourly, it was a tenth of a month's /time walk.
 RUNWAY_SCAN_HOURS = 6
 
 

@@ -80,6 +80,22 @@ async def test_the_creator_hears_14_7_and_2_days_before_a_slot_runs_dry_once_eac
     assert "Your Mini-training slot runs dry in 14 days" in await creator_dms(memory)
 
 
+async def test_no_warning_is_worked_out_in_quiet_hours_so_a_slot_filled_by_morning_gets_none(
+    app: App, memory: MemoryPlatform, clock: FakeClock, creator: None
+) -> None:
+    """Found as an outsider: a warning worked out at 07:00 waited for the end of quiet hours (08:00)
+    and arrived after the creator had filled the slot."""
+    clock.set(datetime(2026, 12, 5, 9, 30, tzinfo=UTC))  # the 14-day warning, as above
+    await app.tick()
+    clock.set(datetime(2026, 12, 12, 6, 0, tzinfo=UTC))  # Sat 07:00 Oslo, quiet hours: 7 days before it runs dry
+    assert await app.services.content.warn_short_runway() == 0
+    await memory.submit("creator", "drops.add", {"title": "Bonus deep-dive", "kind": "deep-dive"})
+    clock.set(datetime(2026, 12, 12, 7, 30, tzinfo=UTC))  # 08:30 Oslo: the first scan after quiet hours
+    await app.services.content.warn_short_runway()
+    await app.settle()
+    assert "Your Deep-dive slot runs dry in 7 days" not in await creator_dms(memory)
+
+
 async def test_a_slot_with_enough_weeks_queued_is_not_warned(
     app: App, memory: MemoryPlatform, clock: FakeClock, creator: None
 ) -> None:

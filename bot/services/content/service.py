@@ -215,6 +215,10 @@ class ContentService(DomainService):
         not warned about again every week: `/next`, `/drop queue` and the briefing show it.
         """
         now, tz = self._clock.now(), self._community.tz
+        if self._quiet_aware(now, None) > now:
+            # Quiet hours: a warning worked out now would wait until morning and could arrive after
+            # the creator filled the slot (found as an outsider); the first scan after them decides.
+            return 0
         today = now.astimezone(tz).date()
         short = [slot for slot in await self.runway() if slot.short and not slot.dry and slot.first_empty is not None]
         queued = 0
