@@ -47,7 +47,7 @@ def quoted(text: str) -> str:
 
 def visible(text: str) -> str:
     """``text`` without bidirectional controls, or "" when nothing in it can be seen (spaces,
-    zero-width and other format characters only), so a required answer of "\u200b" counts as empty."""
+    zero-width and other format characters only), so a required answer of zero-width spaces counts as empty."""
     text = _BIDI_CONTROLS.sub("", text)
     if all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
         return ""
