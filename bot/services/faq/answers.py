@@ -33,7 +33,6 @@ from bot.services.faq.index import Hit
 from bot.services.faq.judge import Judge, rule
 from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
 from bot.services.faq.semantic import Encoder
-from bot.services.faq.small_talk import small_talk
 from bot.services.presence import Presence
 from storage.database import Database, Session
 from storage.models import FaqQuestion, Member
@@ -238,7 +237,7 @@ class AnswerService(DomainService):
             if where.is_dm:
                 raise
             return None  # too long for a chat question: say nothing rather than lecture in a channel
-        said = small_talk(question, names=self._community.creator_name.split()[:1])
+        said = self.chat.said(question)
         if said is not None:  # "thanks!", "hi": answered kindly when said to the bot, never an FAQ miss
             if where.is_dm or event.mentions_bot:
                 await self.chat.reply(member, event, said, self.inbox, target)

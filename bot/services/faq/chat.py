@@ -18,6 +18,7 @@ from bot.services.base import DomainService
 from bot.services.faq.inbox import FaqInbox
 from bot.services.faq.replies import inbound_key, message_source
 from bot.services.faq.small_talk import SmallTalk, small_talk
+from storage.database import Session
 from storage.models import FaqQuestion, Member
 from storage.repositories import faq as repo
 
@@ -34,12 +35,20 @@ class SmallTalkReplies(DomainService):
         where = event.channel
         if where is None or not where.is_dm:
             return False
-        said = small_talk(event.text.strip(), names=self._community.creator_name.split()[:1])
+        said = self.said(event.text.strip())
         if said is None or not (said.yes or said.no):
             return False
         async with self._database.session() as session:
-            offered = await repo.latest_question(session, member.id, self._clock.now() - OFFER_WINDOW)
-            return offered is not None and _offered(offered)
+            return await self._open_offer(session, member) is not None
+
+    def said(self, text: str) -> SmallTalk | None:
+        """What small talk `text` is, if any (the creator's first name counts as a greeting's)."""
+        return small_talk(text, names=self._community.creator_name.split()[:1])
+
+    async def _open_offer(self, session: Session, member: Member) -> FaqQuestion | None:
+        """The member's question the bot last offered to pass on, within OFFER_WINDOW."""
+        offered = await repo.latest_question(session, member.id, self._clock.now() - OFFER_WINDOW)
+        return offered if offered is not None and _offered(offered) else None
 
     async def reply(
         self, member: Member, event: MessagePosted, said: SmallTalk, inbox: FaqInbox, target: Target
@@ -53,8 +62,8 @@ class SmallTalkReplies(DomainService):
         async with self._database.session() as session:
             kind = _kind(said)
             if said.yes or said.no:
-                offered = await repo.latest_question(session, member.id, self._clock.now() - OFFER_WINDOW)
-                if offered is not None and _offered(offered):
+                offered = await self._open_offer(session, member)
+                if offered is not None:
                     if said.no:
                         offered.feedback = offered.feedback or "no"  # turned down: a later "yes" answers nothing
                         kind = "declined"
