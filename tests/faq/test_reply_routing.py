@@ -285,3 +285,59 @@ async def test_a_yes_to_the_offer_to_ask_the_creator_is_not_taken_for_a_check_in
     # Anything else within the day is still a reply to the check-in.
     await dm(app, memory, "u1", SWAMPED)
     assert [row.text for row in await reply_rows(app)] == [SWAMPED]
+
+
+# -- a reply to the welcome ------------------------------------------------------------------
+
+POTTERY = "I joined to get better at selling my pottery online, super excited!"
+
+
+async def welcomed(app: App, memory: MemoryPlatform) -> int:
+    """Dana has just joined: the welcome DM ("…or just reply here") is sent."""
+    await memory.command("creator", "help")
+    await become_member(memory, "u1", "Dana Smith")
+    await app.settle()
+    assert any("just reply here" in text_of(m) for m in memory.dms_to("u1"))
+    return len(memory.dms_to("u1"))
+
+
+async def test_a_reply_to_the_welcome_the_faq_cannot_answer_reaches_the_creator(
+    app: App, memory: MemoryPlatform
+) -> None:
+    before = await welcomed(app, memory)
+
+    await dm(app, memory, "u1", POTTERY)
+
+    [notice] = replies_to_creator(memory)
+    assert notice.text == "Dana Smith replied to your welcome"
+    assert f"> {POTTERY}" in text_of(notice)
+    [ack] = memory.dms_to("u1")[before:]  # not "I don't know the answer to that one"
+    assert ack.text == ACK
+    [row] = await reply_rows(app)
+    assert (row.text, row.invited_by.startswith("welcome:member:")) == (POTTERY, True)
+    assert await count(app, FaqQuestion) == 0
+
+
+async def test_a_question_in_reply_to_the_welcome_is_answered_from_the_faq(app: App, memory: MemoryPlatform) -> None:
+    before = await welcomed(app, memory)
+
+    await dm(app, memory, "u1", CANCEL)
+
+    assert replies_to_creator(memory) == [] and await reply_rows(app) == []
+    [question] = await _questions(app)
+    assert question.status == "answered"
+    [answer] = memory.dms_to("u1")[before:]
+    assert f"faq.up:{question.id}" in actions(answer)
+
+
+async def test_a_day_after_the_welcome_the_faq_says_it_does_not_know(app: App, memory: MemoryPlatform) -> None:
+    await welcomed(app, memory)
+    await app.advance_time(REPLY_WINDOW + timedelta(hours=1))
+    before = len(memory.dms_to("u1"))
+
+    await dm(app, memory, "u1", POTTERY)
+
+    assert await reply_rows(app) == []
+    [question] = await _questions(app)
+    assert question.status == "unanswered"
+    assert [m for m in memory.dms_to("u1")[before:] if f"faq.forward:{question.id}" in actions(m)]

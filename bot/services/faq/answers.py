@@ -32,6 +32,7 @@ from bot.services.faq.inbox import FaqInbox
 from bot.services.faq.index import Hit
 from bot.services.faq.judge import Judge, rule
 from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
+from bot.services.faq.replies import WELCOMING
 from bot.services.faq.semantic import Encoder
 from bot.services.presence import Presence
 from storage.database import Database, Session
@@ -245,6 +246,8 @@ class AnswerService(DomainService):
         if root is not None and not (await self.knowledge.current()).relates(question):
             return None  # "got it, will do": nothing in it relates to anything we know
         outcome = await self.decide(question, earlier=root.question if root else None)
+        if where.is_dm and not outcome.answered and await self.inbox.replies.capture(member, event, WELCOMING):
+            return None  # "I joined to sell my pottery", said to the welcome: for the creator, not "I don't know"
         async with self._database.session() as session:
             row = await self._record(session, member, question, place, outcome)
             answer = Answer(row.id, await self._for_asker(session, member, row, outcome))

@@ -35,6 +35,10 @@ REPLY_WINDOW = timedelta(hours=24)
 # message is queued: a member's check-in (engagement/nudges.py; not the creator's quiet list),
 # the creator's personal note (analytics `send_note`), and the creator's answer (below).
 INVITING = ("nudge:%:member:%", "analytics:note:member:%", "reply:answer:%")
+WELCOMING = ("welcome:member:%",)
+"""The welcome DM ("Questions? Ask me with /ask, or just reply here"): a reply to it is first a
+question for the FAQ, and reaches the creator only when the FAQ cannot answer it (see
+`AnswerService.on_message`): "I joined to sell my pottery" is for a person, not "I don't know"."""
 MAX_REPLY = 4000
 MAX_ANSWER = 4000
 ABOUT = 280  # characters of the message replied to, kept for the creator
@@ -52,10 +56,11 @@ class Answered:
 class ReplyService(DomainService):
     # -- the member's side ------------------------------------------------------------------
 
-    async def capture(self, member: Member, event: MessagePosted) -> int | None:
+    async def capture(self, member: Member, event: MessagePosted, inviting: tuple[str, ...] = INVITING) -> int | None:
         """If this DM answers an invitation sent in the last day, pass it to the creator; the reply's id.
 
-        None when it is not such a reply (the FAQ takes it). The reply, the creators' notices
+        None when it is not such a reply (the FAQ takes it). `inviting` names the messages that
+        count (dedupe-key patterns): INVITING, or WELCOMING once the FAQ has found no answer. The reply, the creators' notices
         and the member's acknowledgement are written in one transaction; the inbound message
         names all three, so a redelivered event is recorded and forwarded once.
         """
@@ -64,7 +69,7 @@ class ReplyService(DomainService):
             return None
         now = self._clock.now()
         async with self._database.session() as session:
-            invitation = await repo.latest_invitation(session, member.id, INVITING, now - REPLY_WINDOW)
+            invitation = await repo.latest_invitation(session, member.id, inviting, now - REPLY_WINDOW)
             if invitation is None:
                 return None
             text = _clean(event.text)
@@ -196,6 +201,8 @@ def _kind(invited_by: str) -> tuple[str, str]:
         return "checkin", invited_by.split(":")[1]
     if invited_by.startswith("analytics:note:"):
         return "note", ""
+    if invited_by.startswith("welcome:"):
+        return "welcome", ""
     return "answer", ""
 
 
@@ -204,4 +211,4 @@ def _item(row: MemberReply, name: str) -> ReplyItem:
     return ReplyItem(row.id, name, row.text, kind, stage, row.about, row.received_at)
 
 
-__all__ = ["INVITING", "REPLY_WINDOW", "Answered", "ReplyService", "inbound_key"]
+__all__ = ["INVITING", "REPLY_WINDOW", "WELCOMING", "Answered", "ReplyService", "inbound_key"]
