@@ -62,6 +62,7 @@ class StartPath:
 
     available: tuple[ContentPiece, ...]
     coming: tuple[ContentPiece, ...]
+    member: bool = True  # False: they answered the intake before joining, and are told how to join
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class MemberIntroduced(Notice):
     level: int
     format: str  # one of FORMATS
     community: str
+    member: bool = True  # False: someone in the workspace who has not joined (yet)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ members, whichever way (/join, Stripe, a creator's grant).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.community.schema import OnboardingStep
@@ -20,6 +21,7 @@ from bot.notices.onboarding import DripStep, MemberIntroduced, MemberProfile, Pu
 from bot.outbox import Outgoing
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
+from bot.services.billing.access import has_access
 from bot.services.content.service import content_piece
 from bot.services.errors import UserError
 from bot.services.experiments.picker import VariantPicker
@@ -62,12 +64,17 @@ class OnboardingService(DomainService):
             prefs.delivery = answers.delivery
             prefs.digest = answers.digest
             prefs.intake_done_at = now
+            found = await memberships.latest(session, member_id)
+            joined = found is not None and has_access(found[0], now, self._grace.days)
             if first_time and member.role == "member":
-                await self._introduce(session, member, answers)
-            return await self._start_path(session, answers.level)
+                await self._introduce(session, member, answers, joined)
+            return replace(await self._start_path(session, answers.level), member=joined)
 
-    async def _introduce(self, session: Session, member: Member, answers: IntakeAnswers) -> None:
-        """Tell the creator who joined and why, in the member's words (once per member, outside quiet hours)."""
+    async def _introduce(self, session: Session, member: Member, answers: IntakeAnswers, joined: bool) -> None:
+        """Tell the creator who joined and why, in the member's words (once per member, outside quiet hours).
+
+        Someone who answers before joining is introduced as not a member yet: a lead the creator
+        may want to greet, not a "joined" that the membership figures do not show."""
         now = self._clock.now()
         notice = MemberIntroduced(
             member.id,
@@ -77,6 +84,7 @@ class OnboardingService(DomainService):
             answers.level,
             answers.format,
             self._community.name,
+            joined,
         )
         at = next_send_time(now, zone=self._community.tz, quiet=self._community.config.quiet_hours)
         key = f"onboard:intro:member:{member.id}"

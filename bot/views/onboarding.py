@@ -38,7 +38,7 @@ def _choice(t: Translator, name: str, options: Iterable[tuple[str, str]]) -> For
     )
 
 
-def intake_form(t: Translator, community_tz: str, kept: Mapping[str, str] | None = None, again: str = "") -> Form:
+def intake_form(t: Translator, zone: str, kept: Mapping[str, str] | None = None, again: str = "") -> Form:
     """The intake questions (checked by `bot.services.intake.parse_answers`).
 
     Opened again after a turned-down answer: `kept` fills every question in as it was sent,
@@ -71,8 +71,8 @@ def intake_form(t: Translator, community_tz: str, kept: Mapping[str, str] | None
                 "timezone",
                 t("onboarding.intake.timezone"),
                 required=False,
-                initial=community_tz,
-                placeholder=community_tz,
+                initial=zone,
+                placeholder=zone,
             ),
         ),
     )
@@ -139,6 +139,8 @@ def start_path(path: StartPath, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in path.available[:4])
     if buttons:
         blocks.append(Buttons(buttons))
+    if not path.member:
+        blocks.append(Section(t("onboarding.path.join_first")))
     return OutboundMessage(text=header, blocks=tuple(blocks))
 
 
@@ -159,7 +161,8 @@ def intake_lines(why: str, goal: str, level: int | None, fmt: str | None, t: Tra
 
 def member_introduced(notice: MemberIntroduced, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     """To the creator: who joined, why, and what they want to achieve, with a button to say hello."""
-    header = t("onboarding.intro.header", name=notice.name, community=notice.community)
+    key = "onboarding.intro.header" if notice.member else "onboarding.intro.header_not_joined"
+    header = t(key, name=notice.name, community=notice.community)
     lines = intake_lines(notice.why, notice.goal, notice.level, notice.format, t)
     return OutboundMessage(
         text=f"{header}\n" + "\n".join(lines),

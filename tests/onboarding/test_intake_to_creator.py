@@ -28,7 +28,7 @@ def button_ids(message: OutboundMessage) -> list[str]:
 
 async def test_the_creator_hears_why_a_new_member_joined_once(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
-    await memory.join("u1", "Dana Smith")
+    await become_member(memory, "u1", "Dana Smith")
     await app.settle()
     before = len(memory.dms_to("creator"))
     await memory.submit("u1", "onboard.intake", GOOD)
@@ -45,6 +45,29 @@ async def test_the_creator_hears_why_a_new_member_joined_once(app: App, memory: 
     await memory.submit("u1", "onboard.intake", {**GOOD, "level": "3"})
     await app.settle()
     assert len(memory.dms_to("creator")) == before + 1
+
+
+async def test_someone_who_has_not_joined_is_told_how_and_is_not_announced_as_joined(
+    app: App, memory: MemoryPlatform
+) -> None:
+    await memory.command("creator", "help")
+    await memory.join("u1", "Dana Smith")  # in the workspace, no membership
+    await app.settle()
+    before = len(memory.dms_to("creator"))
+
+    done = await memory.submit("u1", "onboard.intake", GOOD)
+    await app.settle()
+
+    [path] = [m for m, _ in done.replies if m.text == "Start here"]
+    assert "One step left: you haven't joined yet. Type `/join`" in body(path)
+    [intro] = memory.dms_to("creator")[before:]
+    assert intro.blocks[0].text == (  # type: ignore[attr-defined]
+        "👋 Dana Smith answered your intake questions but hasn't joined Strategy Club yet"
+    )
+    # A member who answers is not told to join.
+    await become_member(memory, "u2", "Eli Moss")
+    again = await memory.submit("u2", "onboard.intake", GOOD)
+    assert again.texts[1] == "Start here" and not any("/join" in body(m) for m, _ in again.replies)
 
 
 async def test_the_intro_reads_in_the_creators_language(app: App, memory: MemoryPlatform) -> None:
