@@ -10,8 +10,11 @@ from typing import Any
 from bot.services.community import outranks
 from bot.services.errors import UserError
 
-SYNONYMS = {"menu": "help", "commands": "help", "quit": "leave", "unsubscribe": "leave"}
+SYNONYMS = {"menu": "help", "commands": "help", "quit": "leave"}
 """Words typed alone that name a command without being its name."""
+FEWER_MESSAGES = frozenset({"stop", "unsubscribe", "mute", "stop messages", "stop messaging me", "too many messages"})
+"""Said alone, these ask for fewer messages (as to a text-message service), not to end a paid
+membership: the reply names the settings first and `/leave` last."""
 CUTOFF = 0.75  # difflib's similarity: "libary" -> "library" (0.92), "jion" -> "join" (0.75); "x" -> nothing
 
 
@@ -25,6 +28,11 @@ def unknown_command(name: str, args: str, commands: Mapping[str, Any], role: str
     if found:
         return UserError("errors.unknown_command_guess", guess=found[0])
     return UserError("errors.unknown_command", command=name)
+
+
+def wants_fewer_messages(text: str) -> bool:
+    """A DM that is only "stop", "unsubscribe" or the like."""
+    return " ".join(text.strip().strip(".!?").lower().split()) in FEWER_MESSAGES
 
 
 def bare_command(text: str, commands: Mapping[str, Any], role: str) -> str | None:

@@ -12,9 +12,8 @@ it where they are registered (the router checks it); both refuse politely.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from zoneinfo import ZoneInfo
 
-from bot.command_guess import bare_command
+from bot.command_guess import bare_command, wants_fewer_messages
 from bot.events import FormSubmitted, MessagePosted
 from bot.router import Context, Handler, Router
 from bot.services.community import outranks
@@ -22,16 +21,11 @@ from bot.services.errors import UserError
 from bot.services.faq.answers import Place
 from bot.services.faq.entries import EntryDraft, entry_data
 from bot.services.parsing import record_id
-from bot.services.timing import member_zone
 from bot.views import faq as views
 from bot.views import replies as reply_views
 from bot.views.common import local_time
 
 Subcommand = Callable[[Context, str], Awaitable[None]]
-
-
-def _zone(ctx: Context) -> ZoneInfo:
-    return member_zone(ctx.member.timezone, ctx.services.community.tz)
 
 
 def _creator(ctx: Context) -> str:
@@ -75,7 +69,7 @@ async def ask(ctx: Context) -> None:
         thread=where.thread_id if where else None,
     )
     answer = await ctx.services.answers.ask(ctx.member, ctx.args, place)
-    await ctx.reply(views.answer_message(answer.notice(_creator(ctx)), ctx.t, _zone(ctx)))
+    await ctx.reply(views.answer_message(answer.notice(_creator(ctx)), ctx.t, ctx.zone))
 
 
 async def on_message(ctx: Context) -> None:
@@ -111,12 +105,12 @@ async def show_inbox(ctx: Context, _: str = "") -> None:
     """Members' replies first (when any are waiting), then the FAQ's open questions."""
     replies, waiting = await ctx.services.answers.inbox.replies.pending()
     if replies:
-        await ctx.reply(reply_views.inbox(replies, waiting, ctx.t, _zone(ctx)))
+        await ctx.reply(reply_views.inbox(replies, waiting, ctx.t, ctx.zone))
     items, total = await ctx.services.answers.inbox.pending()
     if replies and not items:
         await ctx.say("faq.inbox.no_questions")  # not "your inbox is empty" under a list of replies
         return
-    await ctx.reply(views.inbox(items, total, ctx.t, _zone(ctx)))
+    await ctx.reply(views.inbox(items, total, ctx.t, ctx.zone))
 
 
 async def answer_button(ctx: Context) -> None:
@@ -166,7 +160,7 @@ async def to_live(ctx: Context) -> None:
         return
     resolved = await ctx.services.answers.inbox.to_live(question_id, live)
     key = "faq.inbox.to_live" if resolved.delivered else "faq.inbox.to_live_not_delivered"
-    await ctx.say(key, title=live.title, when=local_time(live.starts_at, _zone(ctx), ctx.t))
+    await ctx.say(key, title=live.title, when=local_time(live.starts_at, ctx.zone, ctx.t))
 
 
 # -- members' replies to check-ins and notes --------------------------------------------------
@@ -316,13 +310,18 @@ async def inbox_button(ctx: Context) -> None:
 
 
 def _unless_a_bare_command(router: Router, handler: Callable[[Context], Awaitable[None]]) -> Handler:
-    """A DM that is only a command's name ("help", "leave") gets "Did you mean /help?", not the FAQ."""
+    """A DM that is only a command's name ("help", "leave") gets "Did you mean /help?", not the FAQ;
+    a DM that is only "stop" or "unsubscribe" is shown how to get fewer messages."""
 
     async def dispatch(ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, MessagePosted)
-        named = bare_command(event.text, router.commands, ctx.member.role) if event.channel else None
-        if named is not None and event.channel is not None and event.channel.is_dm:
+        in_dm = event.channel is not None and event.channel.is_dm
+        if in_dm and wants_fewer_messages(event.text):
+            await ctx.say("errors.fewer_messages")
+            return
+        named = bare_command(event.text, router.commands, ctx.member.role) if in_dm else None
+        if named is not None:
             await ctx.say("errors.bare_command", command=named)
             return
         await handler(ctx)

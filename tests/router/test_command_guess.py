@@ -60,3 +60,23 @@ async def test_a_creators_command_named_by_a_member_goes_to_the_faq(app: App, me
     replied = await dm(memory, "announce")
     await app.settle()
     assert replied.texts == [] and await questions(app) == 1
+
+
+@pytest.mark.parametrize("typed", ["stop", "Unsubscribe", "STOP!", "mute", "stop  messaging me"])
+async def test_stop_or_unsubscribe_alone_shows_the_message_settings_before_leave(
+    app: App, memory: MemoryPlatform, typed: str
+) -> None:
+    """Found as an outsider: "unsubscribe" got "Did you mean /leave?", pointing a paying member who
+    wanted fewer messages at ending their membership."""
+    replied = await dm(memory, typed)
+    await app.settle()
+    [said] = replied.texts
+    assert said.index("/prefs nudges off") < said.index("/prefs drops dm-weekly") < said.index("/leave")
+    assert await questions(app) == 0 and memory.sent == []
+
+
+async def test_the_settings_the_stop_reply_names_exist(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("alice", "join")
+    for setting in ("nudges off", "drops dm-weekly", "drops channel"):
+        done = await memory.command("alice", "prefs", setting)
+        assert done.texts == ["Saved. You can change it any time with /prefs."], setting
