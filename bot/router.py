@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 from bot.activity import activity_kind, activity_ref
 from bot.command_guess import unknown_command
@@ -33,6 +34,7 @@ from bot.i18n import Translator
 from bot.messages import ActionId, Form, OutboundMessage, text_message
 from bot.services.community import ROLES, outranks
 from bot.services.errors import UserError
+from bot.services.timing import member_zone
 from bot.views import forms as form_views
 
 if TYPE_CHECKING:
@@ -96,6 +98,11 @@ class Context:
     @property
     def args(self) -> str:
         return self.event.args if isinstance(self.event, CommandInvoked) else ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone this person reads times in: their own (`/prefs timezone`), else the community's."""
+        return member_zone(self.member.timezone, self.services.community.tz)
 
     @property
     def action(self) -> ActionId | None:

@@ -64,7 +64,7 @@ async def open_item(ctx: Context) -> None:
 async def next_up(ctx: Context) -> None:
     """What's coming up; the creator also sees each slot's runway, a member with nothing scheduled
     the library's best picks for their level."""
-    content, tz = ctx.services.content, ctx.services.community.tz
+    content, tz = ctx.services.content, ctx.zone
     upcoming = await content.upcoming()
     if ctx.member.role == "creator":
         message = views.next_for_creator(upcoming, await content.runway(), ctx.t, tz)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.events import UserRef
 from bot.messages import OutboundMessage
 from bot.services.registry import Services
+from bot.services.timing import member_zone
 from bot.views import member as views
 
 RECENT = 5
@@ -22,6 +23,6 @@ async def render_home(services: Services, user: UserRef) -> OutboundMessage:
         recent=list(await services.content.library())[:RECENT],
         community=services.community.name,
         creator=services.community.creator_name,
-        tz=services.community.tz,
+        tz=member_zone(member.timezone, services.community.tz),
         t=services.catalog.for_locale(member.locale, user.locale, services.community.locale),
     )

@@ -9,11 +9,12 @@ from bot.notices.onboarding import INTAKE_FORM_ID
 from bot.router import Context, Router
 from bot.services.errors import UserError
 from bot.services.intake import IntakeAnswers, parse_answers, without_zone
+from bot.services.timing import member_zone
 from bot.views import onboarding as views
 
 
 async def open_intake(ctx: Context) -> None:
-    form = views.intake_form(ctx.t, ctx.services.community.config.community.timezone)
+    form = views.intake_form(ctx.t, _zone_kept(ctx))
     if not await ctx.open_form(form):
         await ctx.say("onboarding.intake.no_forms")
 
@@ -31,7 +32,8 @@ async def submit_intake(ctx: Context) -> None:
         answers = kept
     path = await ctx.services.onboarding.save_intake(ctx.member.id, answers)
     await ctx.reply(views.intake_thanks(ctx.t, answers.level))
-    await ctx.reply(views.start_path(path, ctx.t, ctx.services.community.tz))
+    zone = member_zone(answers.timezone, ctx.zone)  # the zone just answered, else the one they had
+    await ctx.reply(views.start_path(path, ctx.t, zone))
 
 
 async def _turned_down(ctx: Context, values: Mapping[str, str], error: UserError) -> IntakeAnswers | None:
@@ -42,16 +44,21 @@ async def _turned_down(ctx: Context, values: Mapping[str, str], error: UserError
     are returned to be saved and the member's zone stays. Any other wrong answer saves nothing.
     """
     name = str(error.values.get("field", ""))
-    tz = ctx.services.community.config.community.timezone
+    tz = _zone_kept(ctx)
     if name and await ctx.open_form(views.intake_form(ctx.t, tz, kept=values, again=name)):
         await ctx.say(error.key, **{**error.values, "field": views.intake_question(ctx.t, name)})
         return None
     if name == "timezone":
         answers = without_zone(values)  # every other answer was checked before the zone
-        await ctx.say("onboarding.errors.timezone_kept", zone=error.values["zone"], kept=ctx.member.timezone or tz)
+        await ctx.say("onboarding.errors.timezone_kept", zone=error.values["zone"], kept=tz)
         return answers
     await ctx.say(error.key, **{**error.values, "field": views.intake_question(ctx.t, name)})
     return None
+
+
+def _zone_kept(ctx: Context) -> str:
+    """The zone an empty time-zone answer keeps: the member's own, else the community's."""
+    return ctx.member.timezone or ctx.services.community.config.community.timezone
 
 
 async def start(ctx: Context) -> None:
@@ -60,7 +67,7 @@ async def start(ctx: Context) -> None:
         await open_intake(ctx)
         return
     path = await ctx.services.onboarding.start_path(ctx.member.level)
-    await ctx.reply(views.start_path(path, ctx.t, ctx.services.community.tz))
+    await ctx.reply(views.start_path(path, ctx.t, ctx.zone))
 
 
 def register(router: Router) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.notices.onboarding import DROP_CHOICES, FORMATS, INTAKE_TEXT, TIMES_OF_DAY
 from bot.services.errors import UserError
+from bot.services.timing import zone_named
 
 TIMES = dict(zip(TIMES_OF_DAY, (time(8, 0), time(12, 0), time(18, 0)), strict=True))
 MAX_TEXT = INTAKE_TEXT
@@ -70,12 +70,12 @@ def parse_answers(values: Mapping[str, str]) -> IntakeAnswers:
 
 
 def check_zone(name: str, **named: str) -> str:
-    """`name` if it is a time zone; else a UserError (carrying `named`, say the question it answers)."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError("onboarding.errors.timezone", zone=name[:60], **named) from None
-    return name
+    """The time zone `name` names (see `zone_named`); else a UserError (carrying `named`, say the
+    question it answers)."""
+    found = zone_named(name)
+    if found is None:
+        raise UserError("onboarding.errors.timezone", zone=name[:60], **named)
+    return found
 
 
 def without_zone(values: Mapping[str, str]) -> IntakeAnswers:

@@ -4,9 +4,22 @@ never in quiet hours. Pure functions over datetimes."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.community.schema import QuietHours
+
+
+def zone_named(name: str) -> str | None:
+    """The time zone a person typed, spelled as the database spells it ("utc" and "europe/oslo" are
+    "UTC" and "Europe/Oslo", "America/New York" is "America/New_York"); None if there is none."""
+    name = name.strip()
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    wanted = "_".join(name.split()).casefold()
+    return next((zone for zone in available_timezones() if zone.casefold() == wanted), None) if wanted else None
 
 
 def member_zone(member_tz: str | None, community_tz: ZoneInfo) -> ZoneInfo:

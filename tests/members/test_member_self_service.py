@@ -81,6 +81,20 @@ async def test_prefs_by_command_and_by_control(app: App, memory: MemoryPlatform)
 
 
 @pytest.mark.parametrize(
+    ("typed", "saved"), [("utc", "UTC"), ("europe/oslo", "Europe/Oslo"), ("America/New York", "America/New_York")]
+)
+async def test_a_time_zone_typed_in_any_case_is_saved_as_spelled(
+    app: App, memory: MemoryPlatform, typed: str, saved: str
+) -> None:
+    """Found as an outsider: `/prefs timezone utc` was refused ("I don't know the time zone")."""
+    await memory.join("u1", "Ann")
+    reply = await memory.command("u1", "prefs", f"timezone {typed}")
+    assert reply.texts == ["Saved. You can change it any time with /prefs."]
+    member, _ = await prefs_of(app)
+    assert member.timezone == saved
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         ("volume 11", "I can change these: drops, time, timezone, language, nudges, celebrate."),

@@ -43,7 +43,7 @@ async def show_list(ctx: Context, _: str = "") -> None:
     # With no session to RSVP to, the weekly live sessions the drops bring are still coming (`/next` lists them).
     drops = [] if rows else [d for d in await ctx.services.content.upcoming(limit=12) if d.kind == "live"][:3]
     staff = outranks(ctx.member.role, "moderator")
-    await ctx.reply(views.upcoming_list(rows, ctx.t, parse.zone(ctx), staff=staff, live_drops=drops))
+    await ctx.reply(views.upcoming_list(rows, ctx.t, ctx.zone, staff=staff, live_drops=drops))
 
 
 async def show_usage(ctx: Context, _: str = "") -> None:
@@ -65,7 +65,7 @@ async def schedule(ctx: Context, args: str) -> None:
 
 async def _schedule(ctx: Context, draft: SessionDraft) -> None:
     live = await ctx.services.live.schedule(draft)
-    await ctx.reply(views.scheduled_reply(live, ctx.t, parse.zone(ctx), ctx.services.live.channel))
+    await ctx.reply(views.scheduled_reply(live, ctx.t, ctx.zone, ctx.services.live.channel))
 
 
 async def schedule_form(ctx: Context) -> None:
@@ -86,7 +86,7 @@ async def move(ctx: Context, args: str) -> None:
     live, old = await ctx.services.live.move(
         parse.session_id(parts[0]), day, clock, options["zone"], options["duration"]
     )
-    await ctx.say("live.moved.reply", **parse.values(ctx, live), old=local_time(old, parse.zone(ctx), ctx.t))
+    await ctx.say("live.moved.reply", **parse.values(ctx, live), old=local_time(old, ctx.zone, ctx.t))
 
 
 async def cancel(ctx: Context, args: str) -> None:
@@ -109,7 +109,7 @@ async def ask(ctx: Context, args: str) -> None:
 
 async def questions(ctx: Context, args: str) -> None:
     live, asked = await ctx.services.live.questions(parse.session_id(args) if args.strip() else None)
-    await ctx.reply(views.questions_list(live, asked, ctx.t, parse.zone(ctx)))
+    await ctx.reply(views.questions_list(live, asked, ctx.t, ctx.zone))
 
 
 async def attend(ctx: Context, args: str) -> None:
@@ -122,7 +122,7 @@ async def attend(ctx: Context, args: str) -> None:
         live, newly = await ctx.services.live.mark_attended(session_id, member_ids)
         await ctx.say("live.attendance.marked", title=live.title, marked=ctx.t.plural("live.count.members", newly))
     live, rows = await ctx.services.live.attendance(session_id)
-    await ctx.reply(views.attendance_list(live, rows, ctx.t, parse.zone(ctx)))
+    await ctx.reply(views.attendance_list(live, rows, ctx.t, ctx.zone))
 
 
 async def recording(ctx: Context, args: str) -> None:
@@ -176,7 +176,7 @@ async def live(ctx: Context) -> None:
 
 async def _rsvp(ctx: Context, session_id: int) -> None:
     live, new = await ctx.services.live.rsvp(session_id, ctx.member.id)
-    await ctx.reply(views.rsvp_reply(live, ctx.t, parse.zone(ctx), new=new))
+    await ctx.reply(views.rsvp_reply(live, ctx.t, ctx.zone, new=new))
 
 
 async def rsvp_button(ctx: Context) -> None:
@@ -207,7 +207,7 @@ async def mark_button(ctx: Context) -> None:
     session_part, _, member_part = ((ctx.action.arg if ctx.action else None) or "").partition("-")
     live, _ = await ctx.services.live.mark_attended(parse.session_id(session_part), [parse.session_id(member_part)])
     live, rows = await ctx.services.live.attendance(live.id)
-    await ctx.reply(views.attendance_list(live, rows, ctx.t, parse.zone(ctx)))
+    await ctx.reply(views.attendance_list(live, rows, ctx.t, ctx.zone))
 
 
 def _calendar_event(ctx: Context, entry: CalendarEntry) -> ics.CalendarEvent:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.notices.live import SessionInfo
 from bot.router import Context
 from bot.services.errors import UserError
 from bot.services.live import SeriesDraft, SessionDraft
-from bot.services.timing import member_zone
 from bot.views.common import local_time
 
 EVERY = ("every", "hver")  # `/live schedule every thursday ...` starts a weekly series
-
-
-def zone(ctx: Context) -> ZoneInfo:
-    return member_zone(ctx.member.timezone, ctx.services.community.tz)
 
 
 def number(text: str) -> int | None:
@@ -89,4 +82,4 @@ def options(tokens: list[str], allowed: tuple[str, ...] = ("zone", "duration", "
 
 
 def values(ctx: Context, live: SessionInfo) -> dict[str, object]:
-    return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, zone(ctx), ctx.t)}
+    return {"id": live.id, "title": live.title, "when": local_time(live.starts_at, ctx.zone, ctx.t)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers.live.parse import split_series, values, zone
+from bot.handlers.live.parse import split_series, values
 from bot.router import Context
 from bot.services.errors import UserError
 from bot.services.live.series_rules import has_live_slot
@@ -14,14 +14,14 @@ async def schedule_series(ctx: Context, args: str) -> None:
     config = ctx.services.community.config
     by_slot = has_live_slot(config.drops.slots)  # the "live" drop slot posts each occurrence
     channel = config.channels.drops if by_slot else ctx.services.live.channel
-    await ctx.reply(views.created_reply(found, ctx.t, zone(ctx), channel=channel, by_slot=by_slot))
+    await ctx.reply(views.created_reply(found, ctx.t, ctx.zone, channel=channel, by_slot=by_slot))
 
 
 async def series(ctx: Context, args: str) -> None:
     sub, _, rest = args.strip().partition(" ")
     if sub.lower() in ("", "list"):
         rows = await ctx.services.live.series()
-        await ctx.reply(views.series_list(rows, ctx.t, zone(ctx)))
+        await ctx.reply(views.series_list(rows, ctx.t, ctx.zone))
         return
     if sub.lower() not in ("cancel", "stop") or not rest.strip():
         raise UserError("live.errors.series_cancel_usage")

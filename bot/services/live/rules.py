@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from bot.services.errors import UserError
 from bot.services.parsing import MAX_AHEAD  # a year at most: a date shown without its year is never ambiguous
+from bot.services.timing import zone_named
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,7 @@ def parse_zone(text: str, default: ZoneInfo) -> ZoneInfo:
     name = text.strip()
     if not name:
         return default
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    match = next((z for z in available_timezones() if z.lower() == name.lower()), None)
+    match = zone_named(name)
     if match is None:
         raise UserError("live.errors.bad_zone", value=name)
     return ZoneInfo(match)
