@@ -88,8 +88,8 @@ def item_detail(item: ContentPiece, t: Translator) -> OutboundMessage:
 
 
 def library_list(page: LibraryView, t: Translator) -> OutboundMessage:
-    """One page of the library (or of a search): ten items, a button for each of the first five,
-    and buttons to the newer and older pages."""
+    """One page of the library (or of a search): ten items, a button to open each (two rows of five
+    on Discord), and buttons to the newer and older pages."""
     items, query = page.items, page.query
     if not items:
         key = "library.empty_search" if query else "library.empty"
@@ -98,7 +98,7 @@ def library_list(page: LibraryView, t: Translator) -> OutboundMessage:
     blocks: list[Block] = [Header(header), Section("\n".join(_library_line(i, t) for i in items))]
     if page.typed:
         blocks.insert(1, Context(t("library.respelled", typed=page.typed, query=query)))
-    buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in items[:5])
+    buttons = tuple(Button(shorten(i.title), action_id=f"library.open:{i.id}") for i in items)
     if buttons:
         blocks.append(Buttons(buttons))
     if page.pages > 1:

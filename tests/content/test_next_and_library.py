@@ -104,7 +104,9 @@ async def test_the_library_pages_beyond_the_newest_ten(app: App, memory: MemoryP
     assert block_texts(typed)[1] == block_texts(second)[1]
 
     too_far = await memory.command("u1", "library", "page 3")
-    assert too_far.texts == ["There is no such page: the library has 2 page(s). Try /library page 1."]
+    assert too_far.texts == ["There is no page 3: the last one is page 2. Try /library page 2."]
+    opens = [a for a in buttons(first) if a.startswith("library.open:")]
+    assert len(opens) == 10  # every listed item opens (it was the first five)
 
 
 async def test_a_search_keeps_its_words_across_pages(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
@@ -124,6 +126,7 @@ async def test_a_library_that_fits_one_page_has_no_page_buttons(
         await app.advance_time(timedelta(days=1))
     reply = await memory.command("u1", "library")
     assert not any(a.startswith("library.page") for a in buttons(reply))
-    assert (await memory.command("u1", "library", "page 0")).texts == [
-        "Pages are numbered 1, 2, 3…: try /library page 2."
-    ]
+    for typed in ("page 0", "page -1", "page −1"):
+        assert (await memory.command("u1", "library", typed)).texts == [
+            "Pages are numbered 1, 2, 3…: try /library page 1."
+        ], typed

@@ -13,6 +13,7 @@ from bot.notices.content import ContentPiece
 from bot.services.errors import UserError
 
 _FILTER = re.compile(r"^(level|topic|kind):(.+)$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"[-+−]?[0-9]+")  # what a page number typed after "page" looks like, right or wrong
 MAX_QUERY = 200
 PAGE = 10  # library items per page
 PICKS = 3  # best picks shown when nothing new is scheduled
@@ -58,9 +59,9 @@ def parse_query(text: str) -> LibraryQuery:
     page = 1
     tokens = text.split()
     for index, token in enumerate(tokens):
-        if token.lower() == "page" and index + 1 < len(tokens) and tokens[index + 1].isdigit():
-            continue  # `page N`: the number is read next
-        if index and tokens[index - 1].lower() == "page" and token.isdigit():
+        if token.lower() == "page" and index + 1 < len(tokens) and _PAGE_NUMBER.fullmatch(tokens[index + 1]):
+            continue  # `page N`: the number is read next (`page -1` and `page 0` are refused, not searched for)
+        if index and tokens[index - 1].lower() == "page" and _PAGE_NUMBER.fullmatch(token):
             page = whole_page(token)
             continue
         match = _FILTER.match(token)
@@ -82,7 +83,7 @@ def parse_query(text: str) -> LibraryQuery:
 
 
 def whole_page(text: str) -> int:
-    if len(text) > 4 or not text.isascii() or int(text) < 1:
+    if len(text) > 4 or not text.isascii() or not text.isdigit() or int(text) < 1:
         raise UserError("library.bad_page_number")
     return int(text)
 
@@ -172,6 +173,6 @@ def page_of(items: Sequence[ContentPiece], page: int, size: int = PAGE) -> Libra
     """One page of results; a page past the end is a friendly error naming the last one."""
     pages = max(1, -(-len(items) // size))
     if not 1 <= page <= pages:
-        raise UserError("library.bad_page", pages=pages)
+        raise UserError("library.bad_page", page=page, pages=pages)
     start = (page - 1) * size
     return LibraryPage(tuple(items[start : start + size]), page, pages, len(items))
