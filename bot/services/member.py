@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.notices.member import MemberPage, Progress, Standing
 from bot.services.community import CommunityContext
 from bot.services.engagement.common import tenure_starts
-from storage.database import Database, Session
+from storage.database import Database
+from storage.models import Membership, Tier
 from storage.repositories import members, memberships, progress
 
 
@@ -21,8 +22,10 @@ class MemberPages:
             assert member is not None, "the router identified them"
             # A member who left and came back counts from their return, as their milestones do.
             since = (await tenure_starts(session, [member_id])).get(member_id, member.joined_at)
-            numbers = await progress.for_member(session, self._community.id, member_id, since)
-            standing = await self._standing(session, member_id)
+            found = await memberships.latest(session, member_id)
+            until = found[0].ended_at if found is not None else None
+            numbers = await progress.for_member(session, self._community.id, member_id, since, until)
+            standing = _standing(found)
         onboarding = self._community.config.onboarding
         return MemberPage(
             name=member.display_name,
@@ -43,12 +46,12 @@ class MemberPages:
     async def standing(self, member_id: int) -> Standing:
         """Their current membership's status and tier; "ended" when they had one before, else "none"."""
         async with self._database.session() as session:
-            return await self._standing(session, member_id)
+            return _standing(await memberships.latest(session, member_id))
 
-    @staticmethod
-    async def _standing(session: Session, member_id: int) -> Standing:
-        found = await memberships.latest(session, member_id)  # the open one, else the last ended
-        if found is None:
-            return Standing("none")
-        membership, tier = found
-        return Standing(membership.status, tier.name) if membership.ended_at is None else Standing("ended")
+
+def _standing(found: tuple[Membership, Tier] | None) -> Standing:
+    """From their latest membership (the open one, else the last ended)."""
+    if found is None:
+        return Standing("none")
+    membership, tier = found
+    return Standing(membership.status, tier.name) if membership.ended_at is None else Standing("ended")

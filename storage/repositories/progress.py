@@ -22,16 +22,21 @@ class Progress:
     referrals: int
 
 
-async def for_member(session: AsyncSession, community_id: int, member_id: int, since: datetime) -> Progress:
+async def for_member(
+    session: AsyncSession, community_id: int, member_id: int, since: datetime, until: datetime | None = None
+) -> Progress:
+    """What the membership gave them; drops count from `since` (their latest joining) to `until`
+    (when that membership ended, for someone who left: what came later was not theirs)."""
+
     async def count(statement: Select[Any]) -> int:
         return int(await session.scalar(statement) or 0)
 
+    published = [ContentItem.community_id == community_id, ContentItem.published_at >= since]
+    if until is not None:
+        published.append(ContentItem.published_at < until)
+
     return Progress(
-        drops_since_joining=await count(
-            select(func.count())
-            .select_from(ContentItem)
-            .where(ContentItem.community_id == community_id, ContentItem.published_at >= since)
-        ),
+        drops_since_joining=await count(select(func.count()).select_from(ContentItem).where(*published)),
         items_opened=await count(
             select(func.count(func.distinct(Activity.ref))).where(
                 Activity.member_id == member_id, Activity.kind == "library_open"

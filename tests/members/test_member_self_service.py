@@ -33,9 +33,25 @@ async def test_me_shows_status_level_progress_and_next(app: App, memory: MemoryP
     assert page.text == "Your membership, Ann"
     fields = dict(page.blocks[1].items)  # type: ignore[attr-defined]
     assert fields["Status"] == "Active · Member" and fields["Level"] == "3"
-    assert fields["Getting started"] == "4 of 7 steps"  # quick win, day 0, day 1 (sent), day 3
+    assert fields["Getting started"] == "4 of 7 steps so far"  # quick win, day 0, day 1 (sent), day 3
     assert "• 2 drops published since you joined, 0 opened" in page.blocks[2].text  # type: ignore[attr-defined]
     assert page.blocks[3].text == "Next: Resource *The one-sentence positioning worksheet*, Wed 25 Nov, 09:00 CET"  # type: ignore[attr-defined]
+
+
+async def test_an_ex_members_page_counts_only_the_drops_of_their_membership(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: after leaving, /me went on counting every drop published since."""
+    await memory.join("u1", "Ann Lee")
+    await memory.command("u1", "join")
+    for _ in range(4):
+        await app.advance_time(timedelta(days=1))
+    async with app.database.session() as session:
+        membership = await session.scalar(select(Membership))
+        assert membership is not None
+        membership.ended_at = app.clock.now()
+    for _ in range(10):
+        await app.advance_time(timedelta(days=1))
+    page = (await memory.command("u1", "me")).replies[0][0]
+    assert "• 2 drops published since you joined, 0 opened" in "\n".join(getattr(b, "text", "") for b in page.blocks)
 
 
 async def test_me_tells_a_newcomer_to_join_and_an_ex_member_to_come_back(app: App, memory: MemoryPlatform) -> None:
