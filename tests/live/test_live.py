@@ -637,3 +637,19 @@ def test_every_live_notice_has_a_view() -> None:
     kinds = {c for c in vars(notices).values() if isinstance(c, type) and issubclass(c, Notice) and c is not Notice}
     assert len(kinds) == 13
     assert kinds <= set(all_views())
+
+
+async def test_only_the_reminders_still_to_come_are_promised(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: a session 30 minutes away promised reminders "the day before, an hour
+    before, and when it starts"."""
+    await members(memory, "u1")
+    scheduled = await schedule(memory, app, "2026-11-20 13:30 | Starts soon")  # the clock: 13:00 in Oslo
+    assert "everyone who RSVPs gets a reminder when it starts." in scheduled
+    rsvp = await memory.click("u1", "qa.rsvp:1")
+    assert rsvp.texts[0].endswith("I'll remind you when it starts.")
+    assert "day before" not in rsvp.texts[0] and "hour before" not in rsvp.texts[0]
+
+    far = await schedule(memory, app)
+    assert "everyone who RSVPs gets reminders 24 hours and 1 hour before, and when it starts." in far
+    rsvp = await memory.click("u1", "qa.rsvp:2")
+    assert rsvp.texts[0].endswith("I'll remind you the day before, an hour before, and when it starts.")

@@ -281,3 +281,13 @@ async def test_members_cannot_start_or_stop_a_series(app: App, memory: MemoryPla
         reply = await memory.command("u1", "live", args)
         assert reply.texts[0].startswith("Sorry, `/live")
     assert await count(app, LiveSeries) == 0
+
+
+async def test_the_lists_rsvp_buttons_tell_a_series_weeks_apart(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: `/live` showed four "RSVP: Office hours" buttons, alike."""
+    await start_series(memory, app)
+    await become_member(memory, "u1", "Dana")
+    listed = (await memory.command("u1", "live")).replies[0][0]
+    labels = [b.label for block in listed.blocks for b in getattr(block, "buttons", ())]
+    made = await occurrences(app)
+    assert labels == [f"RSVP #{s.id}: Office hours" for s in made]

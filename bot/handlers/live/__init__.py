@@ -21,7 +21,7 @@ from bot.router import Context, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
 from bot.services.live import CalendarEntry, SessionDraft, ics
-from bot.services.live.rules import ends_at
+from bot.services.live.rules import ends_at, reminders_ahead
 from bot.views import live as views
 from bot.views.common import local_time
 
@@ -65,7 +65,8 @@ async def schedule(ctx: Context, args: str) -> None:
 
 async def _schedule(ctx: Context, draft: SessionDraft) -> None:
     live = await ctx.services.live.schedule(draft)
-    await ctx.reply(views.scheduled_reply(live, ctx.t, ctx.zone, ctx.services.live.channel))
+    ahead = reminders_ahead(live.starts_at, ctx.services.clock.now())
+    await ctx.reply(views.scheduled_reply(live, ctx.t, ctx.zone, ctx.services.live.channel, ahead))
 
 
 async def schedule_form(ctx: Context) -> None:
@@ -176,7 +177,8 @@ async def live(ctx: Context) -> None:
 
 async def _rsvp(ctx: Context, session_id: int) -> None:
     live, new = await ctx.services.live.rsvp(session_id, ctx.member.id)
-    await ctx.reply(views.rsvp_reply(live, ctx.t, ctx.zone, new=new))
+    ahead = reminders_ahead(live.starts_at, ctx.services.clock.now())
+    await ctx.reply(views.rsvp_reply(live, ctx.t, ctx.zone, new=new, ahead=ahead))
 
 
 async def rsvp_button(ctx: Context) -> None:

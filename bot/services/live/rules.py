@@ -163,6 +163,13 @@ def stamp(starts_at: datetime) -> str:
     return starts_at.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
+def reminders_ahead(starts_at: datetime, now: datetime) -> tuple[str, ...]:
+    """The labels of the reminders someone who RSVPs now will still get: those not due yet, and the
+    one due now unless it is too late (what the reminder scan will send)."""
+    due = due_reminder(starts_at, now)
+    return tuple(r.label for r in REMINDERS if starts_at - r.before > now or r is due)
+
+
 def due_reminder(starts_at: datetime, now: datetime) -> Reminder | None:
     """The most recent reminder that has come due and is not too late; older ones are superseded."""
     came_due = [r for r in REMINDERS if starts_at - r.before <= now]

@@ -160,15 +160,26 @@ def recording_teaser(notice: RecordingTeaser, t: Translator, tz: ZoneInfo) -> Ou
 # -- replies to one person ----------------------------------------------------------------
 
 
-def scheduled_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, channel: str) -> OutboundMessage:
+def _reminders(key: str, ahead: Sequence[str], t: Translator) -> str:
+    """What `ahead` (the labels of `rules.reminders_ahead`) promises, as one sentence of `key`."""
+    which = {("24h", "1h", "start"): "all", ("1h", "start"): "hour", ("start",): "start"}.get(tuple(ahead), "none")
+    return t(f"{key}.{which}")
+
+
+def scheduled_reply(
+    live: SessionInfo, t: Translator, tz: ZoneInfo, channel: str, ahead: Sequence[str]
+) -> OutboundMessage:
     values = parts.values(live, tz, t)
-    text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), **values)
+    reminders = _reminders("live.scheduled_reminders", ahead, t)
+    text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), reminders=reminders, **values)
     return parts.message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
-def rsvp_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, *, new: bool) -> OutboundMessage:
+def rsvp_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, *, new: bool, ahead: Sequence[str]) -> OutboundMessage:
+    """`ahead`: the reminders still to come (`rules.reminders_ahead`); only those are promised."""
     values = parts.values(live, tz, t)
-    text = t("live.rsvp.new" if new else "live.rsvp.already", **values)
+    reminders = _reminders("live.rsvp.remind", ahead, t)
+    text = t("live.rsvp.new" if new else "live.rsvp.already", reminders=reminders, **values).strip()
     return parts.message(
         text,
         Section(text),
@@ -224,7 +235,10 @@ def upcoming_list(
         lines.append(t(key, rsvps=rsvps, questions=questions, **values))
     header = t("live.list.header")
     rsvp_buttons = [
-        Button(t("live.buttons.rsvp_to", title=parts.short(r.session.title)), action_id=f"qa.rsvp:{r.session.id}")
+        Button(  # with the list's #id: a weekly series lists the same title several times
+            t("live.buttons.rsvp_to", id=r.session.id, title=parts.short(r.session.title)),
+            action_id=f"qa.rsvp:{r.session.id}",
+        )
         for r in rows
         if not r.going
     ][:5]
