@@ -37,7 +37,7 @@ async def stats(ctx: Context) -> None:
         await _forecast(ctx, _count(rest, DEFAULT_FORECAST_MONTHS, MAX_FORECAST_MONTHS, "analytics.errors.months"))
     elif sub == "experiments":
         await show_experiments(ctx, words[1:])
-    elif sub == "" or sub.isdigit():
+    elif sub == "" or sub.lstrip("-+−").isdigit():  # "-5" is a wrong number of days, not an unknown word
         await overview(ctx, _count(sub or None, 30, MAX_DAYS, "analytics.errors.days"))
     else:
         await ctx.reply(views.usage(ctx.t))

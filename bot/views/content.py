@@ -60,8 +60,11 @@ def drop_published(notice: DropPublished, t: Translator, tz: ZoneInfo) -> Outbou
     if item.url:
         buttons.append(Button(t("drops.post.link"), url=item.url))
     blocks.append(Buttons(tuple(buttons)))
-    topics = ", ".join(item.topics)
-    blocks.append(Context(t("drops.post.context", levels=levels_label(item.levels, t), topics=topics or "-")))
+    levels = levels_label(item.levels, t)
+    if item.topics:
+        blocks.append(Context(t("drops.post.context", levels=levels, topics=", ".join(item.topics))))
+    else:  # not "For all levels · -"
+        blocks.append(Context(t("drops.post.context_levels", levels=levels)))
     return OutboundMessage(text=t("drops.post.fallback", kind=kind, title=item.title), blocks=tuple(blocks))
 
 

@@ -55,6 +55,9 @@ async def test_stats_is_for_the_creator_and_explains_itself(app: App, memory: Me
     assert "for the creator" in (await memory.command("u1", "stats")).texts[0]
     assert "/stats cohorts" in (await memory.command("creator", "stats", "what")).texts[0]
     assert "between 1 and 365" in (await memory.command("creator", "stats", "400")).texts[0]
+    for typed in ("-5", "0", "−5"):  # found as an outsider: "-5" got the usage, as if an unknown word
+        said = (await memory.command("creator", "stats", typed)).texts
+        assert said == ["Pick a number of days between 1 and 365."], typed
     assert "between 1 and 24" in (await memory.command("creator", "stats", "forecast 99")).texts[0]
     help_text = body((await memory.command("creator", "help")).replies[0][0])
     assert "`/members at-risk`" in help_text and "`/stats [days]`" in help_text
