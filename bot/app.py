@@ -7,13 +7,13 @@ platform; `membot run` calls it with real settings.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.adapters import build_platforms, stripe_gateway
 from bot.clock import Clock, FakeClock, OffsetClock, SystemClock
 from bot.handlers import register_all
 from bot.health import HealthCheck
@@ -29,7 +29,6 @@ from bot.send_budget import build_limiter
 from bot.services.analytics import AnalyticsService
 from bot.services.announcements import AnnouncementService
 from bot.services.billing.service import BillingConfig, BillingService
-from bot.services.billing.wire import StripePort
 from bot.services.briefing import BriefingService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
@@ -51,7 +50,7 @@ from bot.services.presence import Presence
 from bot.services.privacy import PrivacyService
 from bot.services.referrals import ReferralService
 from bot.services.registry import Services
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 from bot.views.common import local_time
 from bot.views.notices import NoticeViews
 from bot.web import WebServer
@@ -80,6 +79,8 @@ class App:
     leader_retry_seconds: float = LEADER_RETRY_SECONDS  # followers try for the scheduler lock this often
     inbound_replay_seconds: float = INBOUND_REPLAY_SECONDS
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _delivery: asyncio.Task[None] | None = None  # the worker's task, among `_tasks`
+    _stop_delivery: asyncio.Event = field(default_factory=asyncio.Event)  # set: it ends after its round
     caught_up: asyncio.Event = field(default_factory=asyncio.Event)  # every job has run once since start
 
     async def start(self, *, background: bool = True, catch_up_first: bool = False) -> None:
@@ -106,7 +107,11 @@ class App:
         if self.web.has_routes:
             await self.web.start()
         self._tasks.append(asyncio.create_task(self._replay_forever()))
-        self._tasks.append(asyncio.create_task(self.worker.run(self.outbox, self.settings.outbox_poll_seconds)))
+        self._stop_delivery = asyncio.Event()
+        self._delivery = asyncio.create_task(
+            self.worker.run(self.outbox, self.settings.outbox_poll_seconds, until=self._stop_delivery)
+        )
+        self._tasks.append(self._delivery)
         if self.services.billing.paid:
             self._tasks.append(
                 asyncio.create_task(self.services.billing.run_events_forever(STRIPE_EVENTS_POLL_SECONDS))
@@ -170,7 +175,13 @@ class App:
         return delivered
 
     async def stop(self) -> None:
-        """Stop everything, each step bounded: a stuck step is logged and shutdown goes on."""
+        """Stop everything, each step bounded: a stuck step is logged and shutdown goes on.
+        Delivery first finishes the round it is in; the other background tasks are cancelled."""
+        if self._delivery is not None:
+            self._stop_delivery.set()
+            self.outbox.wake()
+            await _bounded("delivery", asyncio.wait({self._delivery}))
+            self._delivery = None
         for task in self._tasks:
             task.cancel()
         await _bounded("background tasks", asyncio.gather(*self._tasks, return_exceptions=True))
@@ -322,77 +333,3 @@ async def build_app(
     if console is not None and hasattr(console, "bind"):
         console.bind(advance_time=app.advance_time, settle=app.settle)
     return app
-
-
-def build_platforms(settings: Settings, services: Services, router: Router, web: WebServer) -> dict[str, Platform]:
-    """The adapters the settings ask for. SDK-backed adapters are imported only when chosen."""
-    community = services.community
-    built: dict[str, Platform] = {}
-    for name in settings.chosen_platforms():
-        if name == "console":
-            from bot.platforms.console import ConsolePlatform
-
-            built[name] = ConsolePlatform(creator_name=community.creator_name, community_id=community.id)
-        elif name == "slack":
-            from bot.handlers.home import render_home
-            from bot.platforms.slack.adapter import create_slack_platform
-
-            built[name] = create_slack_platform(
-                settings,
-                community.config,
-                web_server=web,
-                home_provider=functools.partial(render_home, services),
-                clock=services.clock,
-            )
-        elif name == "discord":
-            from bot.handlers.content import library_topics
-            from bot.platforms.discord.factory import create_discord_platform
-
-            t = services.catalog.for_locale(community.locale)
-            commands = {n: (t(spec.help_key) if spec.help_key else n) for n, spec in router.commands.items()}
-            discord = create_discord_platform(settings, community.config, commands=commands)
-            discord.set_autocomplete("library", functools.partial(library_topics, services))
-            built[name] = discord
-        elif name == "memory":
-            from bot.platforms.memory import MemoryPlatform
-
-            built[name] = MemoryPlatform()
-        else:
-            raise SettingsError(f"MEMBOT_PLATFORMS: the {name} adapter is not available in this build yet")
-    return built
-
-
-def stripe_gateway(settings: Settings) -> StripePort | None:
-    """The Stripe client when `MEMBOT_STRIPE_API_KEY` is set, else None (memberships granted by hand).
-
-    The SDK is imported only then, so a bot without billing never loads it.
-    """
-    if settings.stripe_api_key is None:
-        if settings.stripe_webhook_secret is not None:
-            raise SettingsError(
-                "MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY (or STRIPE_SECRET_KEY) is not: billing needs both"
-            )
-        return None
-    from bot.integrations.stripe_gateway import StripeGateway
-
-    secret = settings.stripe_webhook_secret
-    return StripeGateway(
-        settings.stripe_api_key.get_secret_value(),
-        api_base=settings.stripe_api_base,
-        webhook_secret=secret.get_secret_value() if secret is not None else None,
-    )
-
-
-def build_web_only(settings: Settings, database: Database) -> tuple[WebServer, StripePort | None]:
-    """`membot web`: the HTTP side alone. Stripe events are verified and recorded here; the bot
-    process (`membot run`, which holds the chat platforms) processes them from the table."""
-    from bot.services.billing.webhooks import WebhookInbox
-
-    web = WebServer(settings.port, health=HealthCheck(database, SystemClock()).report)
-    stripe = stripe_gateway(settings)
-    if stripe is not None and settings.stripe_webhook_secret is not None:
-        from bot.handlers.billing import add_routes
-
-        add_routes(web, WebhookInbox(database, SystemClock(), stripe))
-    Metrics().serve(web, database, start_server=True, access=MetricsAccess.from_settings(settings))
-    return web, stripe

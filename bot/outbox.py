@@ -120,6 +120,10 @@ class Outbox:
         self.enqueued += len(rows)
         self._wake.set()
 
+    def wake(self) -> None:
+        """Wake a worker waiting for work (to see that it is asked to stop)."""
+        self._wake.set()
+
     async def wait_for_work(self, timeout: float) -> None:
         """Return when something was enqueued in this process, or after `timeout` seconds.
 
@@ -217,9 +221,13 @@ class DeliveryWorker:
             total += claimed
         return total
 
-    async def run(self, outbox: Outbox, poll_seconds: float) -> None:
-        """Deliver forever; wake early when this process enqueues something."""
-        while True:
+    async def run(self, outbox: Outbox, poll_seconds: float, until: asyncio.Event | None = None) -> None:
+        """Deliver until `until` is set (then `outbox.wake()`); wake early when this process enqueues something.
+
+        Set, it lets the round in flight finish (see `App.stop`): a message cancelled between the
+        platform's send and the row's update would wait for its lease and a retry, and a database
+        connection cancelled mid-rollback is logged as an error."""
+        while until is None or not until.is_set():
             try:
                 claimed = await self.run_once()
             except Exception:  # keep delivering after a database hiccup

@@ -117,7 +117,7 @@ def web(db: DbOption = None, community: CommunityOption = None) -> None:
 
 
 async def _web(settings: Settings, choice: CommunityChoice) -> None:
-    from bot.app import build_web_only
+    from bot.adapters import build_web_only
     from bot.services.community import CommunityContext
     from storage.migrate import upgrade
 

@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.app import build_app
 from bot.clock import FakeClock
 from bot.community.loader import load_community
@@ -15,6 +17,7 @@ from bot.services.importer import import_community
 from bot.settings import Settings
 from storage.database import Database
 from storage.leader import LeaderLock
+from storage.models import OutboxMessage
 
 
 class FlakyLock(LeaderLock):
@@ -84,3 +87,45 @@ async def test_a_failed_first_election_after_the_catch_up_is_tried_again(
         assert lock.tries >= 2 and app.scheduler.leading
     finally:
         await app.stop()
+
+
+class SlowMemory(MemoryPlatform):
+    """A platform whose sends wait until they are let through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending, self.release = asyncio.Event(), asyncio.Event()
+
+    async def send(self, target, message, *, delivery=None):  # type: ignore[no-untyped-def]  # the parent's, slowed
+        self.sending.set()
+        await self.release.wait()
+        return await super().send(target, message, delivery=delivery)
+
+
+async def test_a_stop_lets_the_delivery_in_flight_finish_and_be_recorded(
+    sqlite_db: Database, settings: Settings, clock: FakeClock, community_path: Path
+) -> None:
+    """A message half-way out at shutdown was cut off: cancelled between the platform and the row's
+    update it waited for its lease and a retry, and the cancelled rollback was logged as an error."""
+    await import_community(sqlite_db, load_community(community_path), clock.now())
+    slow = SlowMemory()
+    app = await build_app(settings, clock=clock, platforms={"memory": slow}, database=sqlite_db)
+    await app.start(background=True)
+    try:
+        async with sqlite_db.session() as session:
+            await app.outbox.enqueue(
+                session, "at-shutdown:1", Target("memory", "W1", user_id="u1"), text_message("bye")
+            )
+        await asyncio.wait_for(slow.sending.wait(), 10)
+        stopping = asyncio.create_task(app.stop())
+        await asyncio.sleep(0.2)
+        assert not stopping.done(), "the stop waits for the delivery in flight"
+        slow.release.set()
+        await asyncio.wait_for(stopping, 15)
+    finally:
+        slow.release.set()
+        await app.stop()
+    assert [m.text for m in slow.dms_to("u1")] == ["bye"]
+    async with sqlite_db.session() as session:
+        [row] = (await session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == "at-shutdown:1"))).all()
+    assert row.status == "sent"
