@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
 from bot.community.schema import CONTENT_KINDS
@@ -164,12 +164,13 @@ async def remove(ctx: Context, ref: str) -> None:
 
 
 def parse_local(text: str, ctx: Context) -> datetime:
-    """`2026-12-07 09:00` in the community's time zone."""
+    """`2026-12-07 09:00` in the community's time zone, as an instant (in UTC): a time skipped by a
+    DST change moves forward, as `/live schedule`'s does, and is not shown as a time that never was."""
     try:
         naive = datetime.strptime(" ".join(text.split()), "%Y-%m-%d %H:%M")
     except ValueError:
         raise UserError("drops.errors.when") from None
-    return naive.replace(tzinfo=ctx.services.community.tz)
+    return naive.replace(tzinfo=ctx.services.community.tz).astimezone(UTC)
 
 
 async def submit_add(ctx: Context) -> None:

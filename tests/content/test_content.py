@@ -177,6 +177,13 @@ async def test_creator_reschedules_and_publishes_now(app: App, memory: MemoryPla
     assert moved.texts == ["*Find your one customer* now goes out Sun 22 Nov, 18:30 CET."]
     past = await memory.command("creator", "drop", "schedule w1-find-your-one-customer 2020-01-01 10:00")
     assert past.texts == ["That time has already passed: pick a time in the future."]
+    # 02:30 on 28 March 2027 does not exist in Oslo (clocks jump to 03:30): moved forward, as /live does.
+    gap = await memory.command("creator", "drop", "schedule w1-find-your-one-customer 2027-03-28 02:30")
+    assert gap.texts == ["*Find your one customer* now goes out Sun 28 Mar, 03:30 CEST."]
+    live = await memory.command("creator", "live", "schedule 2027-03-28 02:30 | Gap")
+    assert "for Sun 28 Mar, 03:30 CEST" in live.texts[0]
+    far = await memory.command("creator", "drop", "schedule w1-find-your-one-customer 2028-03-01 10:00")
+    assert far.texts == ["2028-03-01 10:00 is more than a year away. Pick something sooner."]  # as typed, not in UTC
     garbled = await memory.command("creator", "drop", "schedule w1-find-your-one-customer next tuesday")
     assert garbled.texts[0].startswith("I couldn't read that date and time.")
 

@@ -324,7 +324,8 @@ class ContentService(DomainService):
         (they move up one each, as with `unschedule`); a slot's firing it is put on is made room at
         (the drop there and the ones right behind it move back one each)."""
         now = self._clock.now()
-        when_text = when.isoformat(" ", "minutes")[:16]  # as typed: the handler reads it in the community's zone
+        # As typed: in the community's zone, where the handler read it.
+        when_text = when.astimezone(self._community.tz).isoformat(" ", "minutes")[:16]
         check_ahead(when, now, "drops.errors.past", "drops.errors.too_far", when=when_text)
         async with self._database.session() as session:
             item = await self._find_unpublished(session, ref)
