@@ -50,7 +50,8 @@ async def test_intake_from_the_welcome_button_sets_level_and_shows_the_path(app:
     done = await memory.submit("u1", "onboard.intake", GOOD)
     assert done.texts[0] == "Thank you! I've set you up for level 2. Here's where to start:"
     path = done.replies[1][0].blocks[1].text
-    assert "Find your one customer" in path and "arrives Mon 23 Nov, 09:00 CET" in path
+    # In the zone just answered (America/New_York): 09:00 in Oslo is 03:00 there.
+    assert "Find your one customer" in path and "arrives Mon 23 Nov, 03:00 EST" in path
 
     async with app.database.session() as session:
         member = await session.scalar(select(Member).where(Member.display_name == "Dana"))
