@@ -141,6 +141,25 @@ async def test_my_data_sends_a_json_file_by_dm_with_every_table(
     assert "Other Person" not in data.decode()
 
 
+async def test_an_export_names_the_earlier_exports_files_without_holding_them(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: each export held every earlier one (sent with its file, in the outbox),
+    so eight `/my-data` grew from 6 KB to 2.4 MB."""
+    await memory.join("u1", "Kari")
+    sizes = []
+    for _ in range(5):
+        await memory.command("u1", "my-data")
+        await app.settle()
+        clock.advance(timedelta(minutes=1))
+        sizes.append(len(memory.files_to("u1")[-1][1]))
+    assert sizes[-1] < sizes[1] * 2, sizes  # each adds one outbox row, not a copy of the one before
+    earlier = json.loads(memory.files_to("u1")[-1][1])["tables"]["outbox"]
+    files = [row["payload"]["attachment"] for row in earlier if "attachment" in row["payload"]]
+    assert len(files) == 4 and {(f["filename"], f["data"]) for f in files} == {("my-data.json", "(left out)")}
+    assert all(f["bytes"] > 0 for f in files)
+
+
 async def test_my_data_is_worded_in_the_members_language(app: App, memory: MemoryPlatform) -> None:
     await memory.join("u1", "Kari")
     await memory.command("u1", "prefs", "language nb")
