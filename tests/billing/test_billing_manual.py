@@ -67,6 +67,17 @@ async def test_comped_tier_remove_and_list(app: App, memory: MemoryPlatform) -> 
     assert (await memory.command("creator", "member", "remove u2")).texts == ["They don't have a membership right now."]
 
 
+async def test_a_member_moved_to_another_tier_loses_the_first_tiers_role(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: inner-circle, then member, then removed: the inner-circle role stayed throughout."""
+    await newcomer(app, memory, "u2", "Bo")
+    await memory.command("creator", "member", "add @u2 inner-circle trial 14")
+    assert memory.access[("W1", "u2")] == {"inner-circle"}
+    await memory.command("creator", "member", "add @u2 member comped")
+    assert memory.access[("W1", "u2")] == {"member"}
+    await memory.command("creator", "member", "remove @u2")
+    assert memory.access[("W1", "u2")] == set()
+
+
 async def test_member_command_errors(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory, "u1", "Ann")
     assert (await memory.command("u1", "member", "add u1")).texts == [

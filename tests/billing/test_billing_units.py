@@ -92,6 +92,15 @@ def test_access_follows_the_status(
     assert has_access(_membership(status, since=since), NOW, 7) == bool(grant)
 
 
+def test_the_communitys_other_tiers_are_taken_away() -> None:
+    """Found as an outsider: moved from inner-circle to member, the inner-circle role stayed."""
+    tiers = ("member", "inner-circle")
+    plan = plan_access(_membership("active"), "member", NOW, 7, tiers)
+    assert (set(plan.grant), set(plan.revoke)) == ({"member"}, {"inner-circle", "past-due", "founding"})
+    ended = plan_access(_membership("canceled"), "member", NOW, 7, tiers)
+    assert (set(ended.grant), set(ended.revoke)) == (set(), {"member", "inner-circle", "past-due", "founding"})
+
+
 def test_dunning_steps() -> None:
     since = NOW
     assert due_step(since, NOW, 7) == 0

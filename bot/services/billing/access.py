@@ -8,7 +8,7 @@ and a failed call is put right by the next sync or the daily reconciliation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +16,7 @@ from bot.ports import AccessNotManageable, PermanentError, Platform, RemovesMemb
 from bot.services.presence import Presence
 from storage.database import Database
 from storage.models import Membership
-from storage.repositories import members, memberships
+from storage.repositories import communities, members, memberships
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,16 @@ class AccessPlan:
     revoke: frozenset[str]
 
 
-def plan_access(membership: Membership | None, tier: str | None, now: datetime, grace_days: int) -> AccessPlan:
-    """The tier keys (and the "founding" / "past-due" pseudo-tiers) to grant and to take away."""
+def plan_access(
+    membership: Membership | None, tier: str | None, now: datetime, grace_days: int, tiers: Collection[str] = ()
+) -> AccessPlan:
+    """The tier keys (and the "founding" / "past-due" pseudo-tiers) to grant and to take away.
+
+    `tiers` are all the community's tier keys: those other than the membership's are taken away,
+    so a member moved from one tier to another does not keep the first one's role."""
     if membership is None or tier is None:
         return AccessPlan(frozenset(), frozenset())
-    every = {tier, PAST_DUE, FOUNDING}  # pseudo-tiers a platform does not use are ignored there
+    every = {tier, PAST_DUE, FOUNDING, *tiers}  # pseudo-tiers a platform does not use are ignored there
     if not has_access(membership, now, grace_days):
         return AccessPlan(frozenset(), frozenset(every))
     grant = {tier} | ({FOUNDING} if membership.founding else set())
@@ -85,10 +90,11 @@ class AccessService:
         async with self._database.session() as session:
             found = await memberships.latest(session, member_id)
             member = await members.get(session, member_id)
+            keys = [t.key for t in await communities.tiers(session, member.community_id)] if member else []
         if member is None:
             return []
         membership, tier = found if found else (None, None)
-        plan = plan_access(membership, tier.key if tier else None, now, self._grace_days)
+        plan = plan_access(membership, tier.key if tier else None, now, self._grace_days, keys)
         problems: list[AccessProblem] = []
         spaces = set(self._presence.spaces)
         for identity in member.identities:
