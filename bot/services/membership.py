@@ -159,13 +159,18 @@ class MembershipService:
                 member.left_at = self._clock.now()
             return member
 
-    async def activate(self, member_id: int, *, plan: str | None = None, status: str = "active") -> Membership:
-        """Give a member access to the default tier (used when billing is not set up)."""
+    async def activate(
+        self, member_id: int, *, plan: str | None = None, status: str = "active", convert_trial: bool = False
+    ) -> Membership:
+        """Give a member access to the default tier (used when billing is not set up); with
+        `convert_trial`, a trial given by hand becomes that membership (its end date goes)."""
         async with self._database.session() as session:
             current = await members.current_membership(session, member_id)
             if current is not None:
                 membership, _ = current
-                if membership.status in ("active", "trialing", "comped"):
+                if convert_trial and membership.status == "trialing":
+                    membership.current_period_end = None
+                elif membership.status in ("active", "trialing", "comped"):
                     raise UserError("membership.already_member")
                 membership.status = status
                 return membership

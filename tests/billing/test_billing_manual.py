@@ -50,6 +50,24 @@ async def test_a_trial_converted_to_comped_does_not_end(app: App, memory: Memory
     assert membership is not None and membership.status == "comped"
 
 
+async def test_join_during_a_trial_by_hand_keeps_the_member_as_its_reminder_says(
+    app: App, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: the reminder says "type /join before then"; /join answered "You're
+    already a member" and the trial ended anyway."""
+    await newcomer(app, memory, "u1", "Ann")
+    await memory.command("creator", "member", "add u1 trial 3")
+    await app.advance_time(timedelta(days=1))
+    joined = await memory.command("u1", "join")
+    assert joined.texts[0] == "You're in! Welcome to Strategy Club. Your membership is active."
+    await app.advance_time(timedelta(days=5))
+    assert memory.access[("W1", "u1")] == {"member"}
+    membership = await membership_of(app, "u1")
+    assert membership is not None and (membership.status, membership.ended_at) == ("active", None)
+    assert not any(t.startswith("Your free trial has ended") for t in texts(memory, "u1"))
+    assert (await memory.command("u1", "join")).texts == ["You're already a member, nothing to do."]
+
+
 async def test_comped_tier_remove_and_list(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory, "u1", "Ann")
     await newcomer(app, memory, "u2", "Bo")

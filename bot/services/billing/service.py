@@ -15,7 +15,7 @@ from bot.ports import Platform
 from bot.services.billing import plans
 from bot.services.billing.access import AccessProblem, AccessService, has_access
 from bot.services.billing.checkout import CheckoutService
-from bot.services.billing.doors import DoorsService
+from bot.services.billing.doors import Admission, DoorsService
 from bot.services.billing.dunning import DunningService
 from bot.services.billing.erasure import BillingErasure, BillingFootprint
 from bot.services.billing.exits import ExitService
@@ -39,7 +39,7 @@ from bot.services.errors import UserError
 from bot.services.membership import MembershipService
 from bot.services.presence import Presence
 from storage.database import Database
-from storage.models import Member
+from storage.models import Member, Membership
 from storage.repositories import memberships
 
 log = logging.getLogger(__name__)
@@ -123,13 +123,15 @@ class BillingService:
         now = self._clock.now()
         async with self._database.session() as session:
             found = await memberships.latest(session, member.id)
-        if found is not None and has_access(found[0], now, self._access.grace_days):
+        hand_trial = found is not None and _trial_by_hand(found[0])
+        if found is not None and has_access(found[0], now, self._access.grace_days) and not hand_trial:
             raise UserError("membership.already_member")
-        admission = await self._doors.admit(member.id, now)
+        # A trial given by hand already holds its seat; its reminder says "type /join to stay".
+        admission = Admission(admitted=True) if hand_trial else await self._doors.admit(member.id, now)
         if not admission.admitted:
             return JoinResult("full" if admission.full else "waitlist", position=admission.position)
         if self._checkout is None:
-            await self._membership.activate(member.id)
+            await self._membership.activate(member.id, convert_trial=hand_trial)
             async with self._database.session() as session:
                 await self._doors.converted(session, member.id, now)
             await self.after_change(member.id)
@@ -347,3 +349,9 @@ class BillingService:
     async def close(self) -> None:
         if self._stripe is not None:
             await self._stripe.close()
+
+
+def _trial_by_hand(membership: Membership) -> bool:
+    """A trial the creator gave (`/member add … trial N`), still open: `/join` makes it a membership
+    (by hand, or through Stripe's checkout, whose subscription converts it)."""
+    return membership.ended_at is None and membership.status == "trialing" and membership.stripe_subscription_id is None
