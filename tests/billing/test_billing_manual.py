@@ -68,6 +68,19 @@ async def test_join_during_a_trial_by_hand_keeps_the_member_as_its_reminder_says
     assert (await memory.command("u1", "join")).texts == ["You're already a member, nothing to do."]
 
 
+async def test_the_same_comp_twice_changes_nothing_and_tells_the_member_once(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: a second `/member add @Bea` sent Bea "Good news…" again."""
+    await newcomer(app, memory, "u1", "Bea")
+    await memory.command("creator", "member", "add @u1")
+    await app.settle()
+    again = await memory.command("creator", "member", "add @u1")
+    await app.settle()
+    assert again.texts == ["Bea already has complimentary access to Member. Nothing changed."]
+    assert len([t for t in texts(memory, "u1") if t.startswith("Good news")]) == 1
+    moved = await memory.command("creator", "member", "add @u1 inner-circle comped")  # another tier is a change
+    assert moved.texts[0].startswith("Bea now has complimentary access")
+
+
 async def test_comped_tier_remove_and_list(app: App, memory: MemoryPlatform) -> None:
     await newcomer(app, memory, "u1", "Ann")
     await newcomer(app, memory, "u2", "Bo")

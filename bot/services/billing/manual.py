@@ -81,6 +81,12 @@ class ManualMemberships:
             membership = await memberships.open_of(session, member_id)
             if membership is not None and _paid_through_stripe(membership):
                 raise UserError("billing.errors.has_subscription")
+            same = membership is not None and (membership.status, membership.tier_id) == ("comped", tier.id)
+            if same and grant.mode != "trial":  # the same grant again: nothing changes, and they are not told twice
+                member = await members.get(session, member_id)
+                raise UserError(
+                    "billing.errors.already_comped", name=member.display_name if member else "?", tier=tier.name
+                )
             if membership is None or membership.stripe_subscription_id:
                 membership = await memberships.start(
                     session, member_id=member_id, tier_id=tier.id, status="comped", started_at=now
