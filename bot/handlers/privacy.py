@@ -49,14 +49,24 @@ async def creator_privacy(ctx: Context) -> None:
         if member_id == ctx.member.id:
             raise UserError("privacy.not_yourself")
         await ctx.services.privacy.export(member_id)  # raises for an unknown member
-        touched = await ctx.services.privacy.forget(member_id)
-        if touched.get("already_erased"):
-            key = "privacy.already_forgotten_by_creator"
-        elif touched.get("subscriptions_cancelled"):
-            key = "privacy.forgotten_by_creator_cancelled"
-        else:
-            key = "privacy.forgotten_by_creator"
-        await ctx.say(key, id=member_id)
+        billing = await ctx.services.privacy.billing_footprint(member_id)
+        name = (await ctx.services.onboarding.profile(member_id)).name
+        await ctx.reply(views.confirm_forget_member(member_id, name, paying=billing.paying, t=ctx.t))
+
+
+async def creator_confirmed(ctx: Context) -> None:
+    """The creator's "Erase" under `/privacy forget ID` (a typo in the id would erase someone else)."""
+    member_id = record_id((ctx.action.arg if ctx.action else None) or "", "errors.stale_button")
+    if member_id == ctx.member.id:
+        raise UserError("privacy.not_yourself")
+    touched = await ctx.services.privacy.forget(member_id)
+    if touched.get("already_erased"):
+        key = "privacy.already_forgotten_by_creator"
+    elif touched.get("subscriptions_cancelled"):
+        key = "privacy.forgotten_by_creator_cancelled"
+    else:
+        key = "privacy.forgotten_by_creator"
+    await ctx.say(key, id=member_id)
 
 
 def register(router: Router) -> None:
@@ -64,4 +74,5 @@ def register(router: Router) -> None:
     router.command("forget-me", help_key="help.commands.forget_me")(forget_me)
     router.command("privacy", role="creator", help_key="help.commands.privacy")(creator_privacy)
     router.action("privacy.forget")(confirmed)
+    router.action(views.FORGET_MEMBER, role="creator")(creator_confirmed)
     router.action("privacy.keep")(kept)

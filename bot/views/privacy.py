@@ -26,6 +26,9 @@ def export_for_creator(member_id: int, data: bytes, t: Translator) -> OutboundMe
     )
 
 
+FORGET_MEMBER = "privacy.forget_member"  # the creator's confirmation of `/privacy forget ID`
+
+
 def confirm_forget(member_id: int, *, paying: bool, member: bool, t: Translator) -> OutboundMessage:
     """Ask before erasing, saying what happens to billing: a running subscription is cancelled at Stripe."""
     if paying:
@@ -40,6 +43,27 @@ def confirm_forget(member_id: int, *, paying: bool, member: bool, t: Translator)
                 (
                     Button(t("privacy.confirm_yes"), action_id=f"privacy.forget:{member_id}", style="danger"),
                     Button(t("privacy.confirm_no"), action_id="privacy.keep"),
+                )
+            ),
+        ),
+    )
+
+
+def confirm_forget_member(member_id: int, name: str, *, paying: bool, t: Translator) -> OutboundMessage:
+    """The creator is asked before erasing someone: the name shows whether the id was the one meant."""
+    text = t("privacy.confirm_member_subscription" if paying else "privacy.confirm_member", id=member_id, name=name)
+    return OutboundMessage(
+        text=text,
+        blocks=(
+            Section(text),
+            Buttons(
+                (
+                    Button(
+                        t("privacy.confirm_member_yes", name=name),
+                        action_id=f"{FORGET_MEMBER}:{member_id}",
+                        style="danger",
+                    ),
+                    Button(t("privacy.confirm_member_no"), action_id="privacy.keep"),
                 )
             ),
         ),

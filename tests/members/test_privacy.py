@@ -243,9 +243,22 @@ async def test_creator_can_export_and_forget_on_request_but_members_cannot(
     assert export.replies[0][0].attachment.filename == f"member-{member_id}.json"  # type: ignore[union-attr]
     assert (await memory.command("creator", "privacy", "forget 999")).texts[0].startswith("There is no member")
     assert (await memory.command("creator", "privacy", "delete everyone")).texts[0].startswith("Use /privacy export")
-    await memory.command("creator", "privacy", f"forget {member_id}")
+    # Found as an outsider: the command erased at once; a typo in the id would erase someone else.
+    asked = await memory.command("creator", "privacy", f"forget {member_id}")
+    assert asked.texts[0].startswith(f"Erase everything stored about *Zed Quill* (member {member_id})")
+    assert await zeds(app) == 1
+    assert (await memory.click("creator", "privacy.keep")).texts == ["Nothing was changed."]
+    assert await zeds(app) == 1
+    assert (await memory.click("u2", f"privacy.forget_member:{member_id}")).texts[0].startswith("Sorry")
+    assert await zeds(app) == 1
+    done = await memory.click("creator", f"privacy.forget_member:{member_id}")
+    assert done.texts == [f"Member {member_id}'s personal data has been erased."]
+    assert await zeds(app) == 0
+
+
+async def zeds(app: App) -> int:
     async with app.database.session() as session:
-        assert (
+        return int(
             await session.scalar(select(func.count()).select_from(Member).where(Member.display_name == "Zed Quill"))
-            == 0
+            or 0
         )
