@@ -72,6 +72,7 @@ def profile(member: MemberProfile, tz: ZoneInfo, t: Translator) -> OutboundMessa
         )
     if member.last_active_at is not None:
         facts.append(t("membership.show.last_active", date=local_date(member.last_active_at, tz, t)))
+    facts.append(t("membership.show.number", id=member.member_id))  # what `/privacy export|forget` take
     if member.intake_at is None:
         answers = t("membership.show.no_intake")
     else:

@@ -95,6 +95,8 @@ async def test_member_show_tells_the_creator_what_the_member_said(app: App, memo
     assert "*Why they joined:* I want a steadier stream of clients" in text
     assert "*Their goal:* Land three retainer clients by March" in text
     assert len(button_ids(shown)) == 1 and button_ids(shown)[0].startswith("analytics.note:")
+    dana = await member_id(app, "u1")  # what /privacy takes, which only `membot members list` showed
+    assert f"*Member number:* {dana} (for `/privacy export {dana}` or `/privacy forget {dana}`)" in text
 
     refused = await memory.command("u1", "member", "show Dana Smith")
     assert "steadier" not in " ".join(refused.texts)
