@@ -134,7 +134,7 @@ def quiet_report(
 ) -> OutboundMessage:
     """`/members inactive`: who is quiet, for how long, and what they were already sent."""
     if not quiet:
-        text = t("engagement.quiet.none", days=min_days)
+        text = t.plural("engagement.quiet.none", min_days, days=min_days)
         return OutboundMessage(text=text, blocks=(Section(text),))
     header = t.plural("engagement.quiet.header", total, days=min_days)
     lines = [_quiet_line(q, zone, t) for q in quiet]

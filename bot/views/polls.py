@@ -45,7 +45,12 @@ def final_results(notice: PollClosed, t: Translator, tz: ZoneInfo) -> OutboundMe
     """Posted where the poll was when it closes."""
     result = notice.results
     winners = _winners(result)
-    lead = t("poll.final.winner", option=" / ".join(winners)) if winners else t("poll.final.no_votes")
+    if not winners:
+        lead = t("poll.final.no_votes")
+    elif len(winners) == 1:
+        lead = t("poll.final.winner", option=winners[0])
+    else:  # not "The winner: *Pricing / Marketing*"
+        lead = t("poll.final.tie", options=t("poll.final.and").join(winners))
     blocks: tuple[Block, ...] = (
         Header(t("poll.final.header", question=result.question)),
         Section(lead),

@@ -143,6 +143,8 @@ async def test_members_inactive_still_belongs_to_engagement(app: App, memory: Me
     await memory.command("creator", "help")
     assert "members" in app.router.commands and "stats" in app.router.commands
     assert "Nobody has been quiet" in (await memory.command("creator", "members", "inactive")).texts[0]
+    one = await memory.command("creator", "members", "inactive 1")  # found as an outsider: "for 1 days"
+    assert one.texts[0] == "Nobody has been quiet for a day or more. 🎉"
 
 
 async def test_charts_are_drawn_off_the_event_loop(

@@ -214,3 +214,15 @@ def test_every_poll_notice_has_a_view() -> None:
     from bot.views.notices import all_views
 
     assert {PollPosted, PollClosed} <= set(all_views())
+
+
+async def test_a_tie_is_called_a_tie(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: one vote each was posted as "🏆 The winner: *Mornings / Weekends*"."""
+    await members(memory, "u1", "u2")
+    await post_poll(app, memory)
+    await memory.click("u1", "poll.vote:1:0")
+    await memory.click("u2", "poll.vote:1:2")
+    await memory.command("mod", "poll", "close 1")
+    await app.settle()
+    final = text_of(memory.posts_in("announcements")[-1])
+    assert "🤝 A tie between *Mornings* and *Weekends*" in final and "winner" not in final
