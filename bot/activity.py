@@ -12,13 +12,20 @@ ACTIVITY_KINDS: dict[type[Event], str] = {
     FormSubmitted: "form",
 }
 
+LEAVING = frozenset({"leave", "membership.leave", "billing.exit", "billing.exit-form"})
+"""`/leave`, its confirmation and the exit survey (their command, action and form ids): leaving is
+not taking part, so it neither counts as a win-back after a check-in nor as weekly activity."""
+
 
 def activity_kind(event: Event) -> str | None:
-    """How an event counts as activity. A message in a direct conversation with the bot is a "dm",
-    not a "message": a question or a reply in private is taking part, but not a post the
-    community saw (the first-post milestone and the onboarding's "unless posted" read "message")."""
+    """How an event counts as activity (None: it does not). A message in a direct conversation with
+    the bot is a "dm", not a "message": a question or a reply in private is taking part, but not a
+    post the community saw (the first-post milestone and the onboarding's "unless posted" read "message")."""
     if isinstance(event, MessagePosted) and event.channel is not None and event.channel.is_dm:
         return "dm"
+    ref = activity_ref(event)
+    if ref is not None and ref.split(":", 1)[0] in LEAVING:
+        return None
     return ACTIVITY_KINDS.get(type(event))
 
 

@@ -5,10 +5,12 @@ in the billing portal, where access lasts the period paid for."""
 from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
 
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
+from storage.models import Activity, Member
 from tests.billing.test_billing_renewals import subscribe
 from tests.kits.billing import button_actions, membership_of, newcomer, texts
 
@@ -67,3 +69,24 @@ async def test_leave_with_a_subscription_points_to_the_billing_portal(
     assert refused.texts[0].startswith("You pay by subscription: type `/leave` again")
     membership = await membership_of(paid_app, "u1")
     assert membership is not None and membership.status == "active"
+
+
+async def test_leaving_is_not_counted_as_taking_part(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: a member whose only step after a check-in was to cancel counted as a
+    nudge win-back and as weekly active in /stats."""
+    await newcomer(app, memory, "u1", "Ann")
+    await memory.command("creator", "member", "add u1 comped")
+    async with app.database.session() as session:
+        before = await session.scalar(select(func.count()).select_from(Activity))
+        member = await session.scalar(select(Member).where(Member.display_name == "Ann"))
+        assert member is not None
+        seen = member.last_active_at
+    await memory.command("u1", "leave")
+    await memory.click("u1", "membership.leave")
+    await memory.click("u1", "billing.exit:price")
+    await app.settle()
+    async with app.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Activity)) == before
+        member = await session.scalar(select(Member).where(Member.display_name == "Ann"))
+        assert member is not None and member.last_active_at == seen
+    assert (await membership_of(app, "u1")).status == "canceled"  # type: ignore[union-attr]
