@@ -13,7 +13,8 @@ LIST_ROLE = "creator"  # what members write to the creator is the creator's to r
 
 async def feedback(ctx: Context) -> None:
     text = ctx.args.strip()
-    if text.lower() == "list":
+    first = text.split(maxsplit=1)[0].lower() if text else ""
+    if text.lower() == "list" or (first == "list" and outranks(ctx.member.role, LIST_ROLE)):
         if not outranks(ctx.member.role, LIST_ROLE):  # /feedback is every member's; its list is not
             raise UserError("errors.not_allowed", command="feedback list")
         await feedback_list(ctx)

@@ -9,6 +9,7 @@ from bot.notices.feedback import FEEDBACK_TEXT, FeedbackEntry, FeedbackReceived
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.errors import UserError
+from bot.untrusted import visible
 from storage.models import Member
 from storage.repositories import feedback as repo
 
@@ -21,7 +22,7 @@ RECENT = 10
 class FeedbackService(DomainService):
     async def submit(self, member: Member, text: str) -> FeedbackEntry:
         """Store the feedback and tell the creator(s), in one transaction."""
-        text = text.strip()
+        text = visible(text).strip()  # zero-width characters alone are no feedback
         if not text:
             raise UserError("feedback.errors.empty")
         if len(text) > MAX_FEEDBACK:

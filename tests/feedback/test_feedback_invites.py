@@ -75,6 +75,8 @@ async def test_the_creator_lists_recent_feedback_newest_first(
     assert "*U2* · Fri 20 Nov, 14:00 CET" in shown
     by_button = await memory.click("creator", "feedback.list")
     assert by_button.texts == ["Latest feedback (2 of 2)"]
+    # Found as an outsider: "/feedback list 2" was sent to the creator as feedback from the creator.
+    assert (await memory.command("creator", "feedback", "list 2")).texts == ["Latest feedback (2 of 2)"]
 
 
 async def test_feedback_form_and_empty_or_long_feedback(app: App, memory: MemoryPlatform) -> None:
@@ -84,6 +86,8 @@ async def test_feedback_form_and_empty_or_long_feedback(app: App, memory: Memory
     assert done.texts[0].startswith("Thank you!")
     empty = await memory.submit("u1", form.form_id, {"text": "   "})
     assert empty.texts == ["Your feedback is empty. Write it after `/feedback`."]
+    invisible = await memory.command("u1", "feedback", "\u200b\u200b")  # zero-width spaces only
+    assert invisible.texts == ["Your feedback is empty. Write it after `/feedback`."]
     long = await memory.command("u1", "feedback", "x" * 2001)
     assert "That's 2001 characters" in long.texts[0]
     async with app.database.session() as session:
