@@ -20,7 +20,7 @@ async def poll(ctx: Context) -> None:
         if not await ctx.open_form(views.create_form(ctx.t)):
             await ctx.say("poll.errors.usage")
     elif word.lower() in ("results", "close") and "|" not in args:
-        poll_id = _optional_id(rest)
+        poll_id = _optional_id(rest, word.lower())
         if word.lower() == "close":
             results = await ctx.services.polls.close(poll_id)
             await ctx.say("poll.closed", id=results.poll_id)
@@ -63,11 +63,12 @@ async def _create(ctx: Context, request: PollRequest) -> None:
     await ctx.reply(views.created(posted.poll_id, [t.channel or "" for t in posted.targets], ctx.t))
 
 
-def _optional_id(text: str) -> int | None:
+def _optional_id(text: str, sub: str) -> int | None:
+    """The poll number after `/poll results` or `/poll close` (`sub`, which the error's example repeats)."""
     text = text.strip().lstrip("#")
     if not text:
         return None
-    return record_id(text, "poll.errors.id", id=text[:40])
+    return record_id(text, "poll.errors.id", id=text[:40], sub=sub)
 
 
 def register(router: Router) -> None:

@@ -136,7 +136,9 @@ async def test_closing_posts_final_results_where_the_poll_was_and_stops_votes(ap
         ("Too many | " + " | ".join(str(n) for n in range(11)), "at most 10 options; that one has 11"),
         ("Same? | Yes | yes", "Two options are the same"),
         ("Long? | " + "x" * 76 + " | No", "too long for a button"),
-        ("results abc", "“abc” is not a poll number"),
+        ("results abc", "“abc” is not a poll number. Try `/poll results 3`."),
+        ("close all", "“all” is not a poll number. Try `/poll close 3`."),  # it suggested `/poll results 3`
+        ("Look-alike? | a\u200b | a", "Two options are the same"),  # a zero-width space is not a difference
         ("results 42", "I can't find poll #42."),
         ("close", "There is no open poll to close."),
     ],
