@@ -84,3 +84,13 @@ def test_the_creators_own_words_are_filled_in_and_the_quiet_list_says_what_was_s
     listing = render(SAMPLES[notices.QuietList], Reader(("en",), "Europe/Oslo"))
     body = "\n".join(getattr(b, "text", "") for b in listing.blocks)
     assert "Dana Smith" in body and "day-21" in body and "has turned check-ins off" in body
+
+
+def test_the_recap_says_each_figure_once(render: NoticeViews) -> None:
+    """Found as an outsider: "Here's your month, Bea: 6 drops, 0 live sessions, 0 questions
+    answered." came straight above the same three figures as fields."""
+    recap = render(SAMPLES[notices.MonthlyRecap], Reader(("en",), "Europe/Oslo"))
+    sections = [b.text for b in recap.blocks if type(b).__name__ == "Section"]
+    assert sections[0] == "Here's your month, Dana:"
+    fields = next(b.items for b in recap.blocks if type(b).__name__ == "Fields")  # type: ignore[attr-defined]
+    assert [label for label, _ in fields] == ["Drops", "Live sessions attended", "Questions answered"]
