@@ -60,9 +60,10 @@ class ReplyService(DomainService):
         """If this DM answers an invitation sent in the last day, pass it to the creator; the reply's id.
 
         None when it is not such a reply (the FAQ takes it). `inviting` names the messages that
-        count (dedupe-key patterns): INVITING, or WELCOMING once the FAQ has found no answer. The reply, the creators' notices
-        and the member's acknowledgement are written in one transaction; the inbound message
-        names all three, so a redelivered event is recorded and forwarded once.
+        count (dedupe-key patterns): INVITING, or WELCOMING once the FAQ has found no answer.
+        The reply, the creators' notices and the member's acknowledgement are written in one
+        transaction; the inbound message names all three, so a redelivered event is recorded
+        and forwarded once.
         """
         where = event.channel
         if where is None or not where.is_dm or not event.text.strip() or member.role == "creator":
