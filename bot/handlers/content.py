@@ -170,7 +170,11 @@ def parse_local(text: str, ctx: Context) -> datetime:
         naive = datetime.strptime(" ".join(text.split()), "%Y-%m-%d %H:%M")
     except ValueError:
         raise UserError("drops.errors.when") from None
-    return naive.replace(tzinfo=ctx.services.community.tz).astimezone(UTC)
+    local = naive.replace(tzinfo=ctx.services.community.tz)
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 00:00 is before year 1 in UTC: the range check refuses it as it is
+        return local
 
 
 async def submit_add(ctx: Context) -> None:
