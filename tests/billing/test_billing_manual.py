@@ -56,11 +56,10 @@ async def test_join_during_a_trial_by_hand_keeps_the_member_as_its_reminder_says
     """Found as an outsider: the reminder says "type /join before then"; /join answered "You're
     already a member" and the trial ended anyway."""
     await newcomer(app, memory, "u1", "Ann")
-    await memory.command("creator", "member", "add u1 trial 3")
-    await app.advance_time(timedelta(days=1))
+    await memory.command("creator", "member", "add u1 trial 1")
     joined = await memory.command("u1", "join")
     assert joined.texts[0] == "You're in! Welcome to Strategy Club. Your membership is active."
-    await app.advance_time(timedelta(days=5))
+    await app.advance_time(timedelta(days=2))  # past the trial's end
     assert memory.access[("W1", "u1")] == {"member"}
     membership = await membership_of(app, "u1")
     assert membership is not None and (membership.status, membership.ended_at) == ("active", None)
