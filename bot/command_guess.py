@@ -30,15 +30,20 @@ def unknown_command(name: str, args: str, commands: Mapping[str, Any], role: str
     return UserError("errors.unknown_command", command=name)
 
 
+def _said_alone(text: str) -> str:
+    """A short message as a phrase: lower case, single spaces, no closing "." "!" or "?"."""
+    return " ".join(text.strip().strip(".!?").lower().split())
+
+
 def wants_fewer_messages(text: str) -> bool:
     """A DM that is only "stop", "unsubscribe" or the like."""
-    return " ".join(text.strip().strip(".!?").lower().split()) in FEWER_MESSAGES
+    return _said_alone(text) in FEWER_MESSAGES
 
 
 def bare_command(text: str, commands: Mapping[str, Any], role: str) -> str | None:
     """The command a message names when it is a command's name alone, without the slash ("help",
     "Leave!", "quit"), among those someone of this `role` may use; else None (the FAQ takes it)."""
-    word = text.strip().strip(".!?").strip().lower()
+    word = _said_alone(text)
     name = SYNONYMS.get(word, word)
     spec = commands.get(name) if name and " " not in name else None
     return name if spec is not None and outranks(role, spec.role) else None
