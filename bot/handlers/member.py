@@ -12,7 +12,8 @@ from bot.views import member as views
 async def me(ctx: Context) -> None:
     services = ctx.services
     page = await services.member_pages.me(ctx.member.id)
-    await ctx.reply(views.me(page, await services.content.upcoming(1), ctx.zone, ctx.t))
+    waiting = await services.billing.waitlist_place(ctx.member.id)
+    await ctx.reply(views.me(page, await services.content.upcoming(1), ctx.zone, ctx.t, waiting))
 
 
 async def show_prefs(ctx: Context) -> None:

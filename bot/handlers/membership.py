@@ -33,7 +33,8 @@ async def leave(ctx: Context) -> None:
     billing = ctx.services.billing
     how = await billing.how_to_leave(ctx.member.id)
     if how == "none":
-        await ctx.say("membership.leave.none")
+        waiting = await billing.leave_waitlist(ctx.member.id)
+        await ctx.say("membership.leave.waitlist" if waiting else "membership.leave.none")
     elif how == "stripe":
         await ctx.reply(views.leave_in_portal(await stripe_call(billing.portal(ctx.member.id)), ctx.t))
     else:

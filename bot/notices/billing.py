@@ -32,6 +32,16 @@ class PlanOffer:
 
 
 @dataclass(frozen=True)
+class WaitlistPlace:
+    """Where someone stands on the waitlist: their number in line, whether they hold an invitation they
+    have not taken up yet, and until when it holds their seat (None: no seat cap to hold one against)."""
+
+    position: int
+    invited: bool = False
+    held_until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class DoorsStatus:
     open: bool
     seat_cap: int | None
@@ -115,6 +125,7 @@ class DoorsOpened(Notice):
 
     community: str
     offer: tuple[PlanOffer, ...] = ()
+    held_until: datetime | None = None  # a seat cap holds their seat until then
 
 
 @dataclass(frozen=True)

@@ -244,15 +244,18 @@ def win_back(notice: WinBack, t: Translator, tz: ZoneInfo) -> OutboundMessage:
 
 
 def doors_opened(notice: DoorsOpened, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    held = (
+        "" if notice.held_until is None else " " + t("billing.doors.held", until=local_time(notice.held_until, tz, t))
+    )
     if not notice.offer:
         return _message(
-            t("billing.doors.invite_free", community=notice.community),
+            t("billing.doors.invite_free", community=notice.community) + held,
             Buttons((Button(t("billing.buttons.join"), JOIN, style="primary"),)),
         )
     founding = any(p.founding for p in notice.offer)
     key = "billing.doors.invite_founding" if founding else "billing.doors.invite"
     prices = ", ".join(price_label(p, t) for p in notice.offer)
-    return _message(t(key, community=notice.community, prices=prices), _plan_buttons(notice.offer, t))
+    return _message(t(key, community=notice.community, prices=prices) + held, _plan_buttons(notice.offer, t))
 
 
 def renewal_coming(notice: RenewalComing, t: Translator, tz: ZoneInfo) -> OutboundMessage:

@@ -20,6 +20,7 @@ from bot.messages import (
     Section,
     Select,
 )
+from bot.notices.billing import WaitlistPlace
 from bot.notices.content import ContentPiece
 from bot.notices.live import SessionInfo
 from bot.notices.member import CELEBRATE_CHOICES, MemberPage, Preferences, Standing
@@ -27,7 +28,13 @@ from bot.notices.onboarding import DROP_CHOICES, TIMES_OF_DAY
 from bot.views.common import kind_label, local_date, local_time, shorten
 
 
-def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Translator) -> OutboundMessage:
+def me(
+    page: MemberPage,
+    upcoming: Sequence[ContentPiece],
+    tz: ZoneInfo,
+    t: Translator,
+    waiting: WaitlistPlace | None = None,
+) -> OutboundMessage:
     header = t("member.me.header", name=page.name.split()[0])
     standing, progress = page.standing, page.progress
     fields = (
@@ -41,6 +48,7 @@ def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Tran
             t("member.me.onboarding"),
             t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total),
         ),
+        *(((t("member.me.waitlist"), _waitlist_place(waiting, tz, t)),) if waiting is not None else ()),
     )
     value = t(
         "member.me.value",
@@ -71,6 +79,14 @@ def me(page: MemberPage, upcoming: Sequence[ContentPiece], tz: ZoneInfo, t: Tran
         )
     )
     return OutboundMessage(text=header, blocks=tuple(blocks))
+
+
+def _waitlist_place(place: WaitlistPlace, tz: ZoneInfo, t: Translator) -> str:
+    if place.held_until is not None:
+        return t("member.me.waitlist_held", until=local_time(place.held_until, tz, t))
+    if place.invited:
+        return t("member.me.waitlist_invited")
+    return t("member.me.waitlist_position", position=place.position)
 
 
 def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translator) -> OutboundMessage:

@@ -47,6 +47,11 @@ async def waiting(session: AsyncSession, community_id: int, *, invited: bool | N
     return result.all()
 
 
+async def remove(session: AsyncSession, row: WaitlistEntry) -> None:
+    await session.delete(row)
+    await session.flush()
+
+
 async def outstanding_invites(session: AsyncSession, community_id: int, since: datetime) -> int:
     """Invitations made since `since` that were not taken up yet (each still holds a seat)."""
     return int(

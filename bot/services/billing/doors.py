@@ -4,15 +4,17 @@ founding window is open, the waitlist, and an optional seat cap that invites the
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notices.billing import CreatorDoorsClosed, CreatorDoorsOpened, DoorsOpened, DoorsStatus
+from bot.notices.billing import CreatorDoorsClosed, CreatorDoorsOpened, DoorsOpened, DoorsStatus, WaitlistPlace
 from bot.services.billing import plans, windows
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from storage.database import Database, Session
+from storage.models import WaitlistEntry
 from storage.repositories import members, memberships, waitlist
 
 log = logging.getLogger(__name__)
@@ -95,13 +97,16 @@ class DoorsService:
             log.info("doors opened by launch window %s; %d invited", opening.key, invited)
 
     async def admit(self, member_id: int, now: datetime) -> Admission:
-        """Doors open and a seat free: go ahead. Otherwise: onto the waitlist (once), keeping their place."""
+        """Doors open and a seat free: go ahead. Otherwise: onto the waitlist (once), keeping their place.
+        With a seat cap, people waiting ahead who were not invited yet come first: a free seat is theirs."""
         async with self._database.session() as session:
             status = await self._status(session, now)
             entry = await waitlist.entry(session, self._community.id, member_id)
+            waiting = await waitlist.waiting(session, self._community.id)
             invited_at = entry.invited_at if entry is not None and entry.converted_at is None else None
             mine = 1 if invited_at is not None and invited_at >= now - INVITE_HOLDS_SEAT else 0  # their seat, held
-            room = status.seat_cap is None or status.seats_taken + status.invited - mine < status.seat_cap
+            queued = sum(1 for e in _ahead_of(waiting, entry) if e.invited_at is None)
+            room = status.seat_cap is None or status.seats_taken + status.invited - mine + queued < status.seat_cap
             if status.open and room:
                 return Admission(True, founding=status.founding)
             if entry is None:
@@ -109,8 +114,39 @@ class DoorsService:
             elif entry.converted_at is not None:
                 entry.converted_at, entry.joined_at = None, now
             entry.invited_at = None  # back in line, in their original place
-            ahead = [e.id for e in await waitlist.waiting(session, self._community.id)]
-            return Admission(False, position=ahead.index(entry.id) + 1, full=status.open)
+            if status.open and queued:  # the seat they found free is for those ahead: invite them now
+                await self._invite(session, now, founding=status.founding, reinvite=False)
+            place = await self._place(session, entry, now)
+            return Admission(False, position=place.position, full=status.open)
+
+    async def place(self, member_id: int, now: datetime) -> WaitlistPlace | None:
+        """Their place on the waitlist (/me), or None when they are not on it."""
+        async with self._database.session() as session:
+            entry = await waitlist.entry(session, self._community.id, member_id)
+            if entry is None or entry.converted_at is not None:
+                return None
+            return await self._place(session, entry, now)
+
+    async def _place(self, session: Session, entry: WaitlistEntry, now: datetime) -> WaitlistPlace:
+        """Everyone who waited longer counts, also those whose invitation lapsed: they keep their place
+        for the next launch, which invites them again."""
+        held_since = now - INVITE_HOLDS_SEAT
+        position = 1 + len(_ahead_of(await waitlist.waiting(session, self._community.id), entry))
+        capped = (await waitlist.doors(session, self._community.id)).seat_cap is not None
+        invited_at = entry.invited_at
+        if invited_at is None or invited_at < held_since:
+            return WaitlistPlace(position)
+        return WaitlistPlace(position, invited=True, held_until=invited_at + INVITE_HOLDS_SEAT if capped else None)
+
+    async def leave(self, member_id: int, now: datetime) -> bool:
+        """Off the waitlist at their own request (a seat their invitation held goes to the next in line)."""
+        async with self._database.session() as session:
+            entry = await waitlist.entry(session, self._community.id, member_id)
+            if entry is None or entry.converted_at is not None:
+                return False
+            await waitlist.remove(session, entry)
+        await self.fill_seats(now)
+        return True
 
     async def converted(self, session: Session, member_id: int, now: datetime) -> None:
         """They became a member: off the waitlist."""
@@ -166,7 +202,8 @@ class DoorsService:
             held = 0 if reinvite else status.invited
             entries = entries[: max(0, status.seat_cap - status.seats_taken - held)]
         offer = tuple(map(plans.offer, plans.offered(self._community.config, founding=founding))) if self._paid else ()
-        notice = DoorsOpened(self._community.name, offer)
+        held_until = now + INVITE_HOLDS_SEAT if status.seat_cap is not None else None
+        notice = DoorsOpened(self._community.name, offer, held_until)
         invited = 0
         for entry in entries:
             member = await members.get(session, entry.member_id)
@@ -178,3 +215,8 @@ class DoorsService:
             if await self._notify.member(session, member, key, notice):
                 invited += 1
         return invited
+
+
+def _ahead_of(waiting: Sequence[WaitlistEntry], entry: WaitlistEntry | None) -> Sequence[WaitlistEntry]:
+    """Who waits before `entry` (everyone waiting, when they are not on the waitlist yet)."""
+    return waiting[: waiting.index(entry)] if entry is not None and entry in waiting else waiting

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
-from bot.notices.billing import CreatorAccessProblem, DoorsStatus, MembershipRow, PlanOffer
+from bot.notices.billing import CreatorAccessProblem, DoorsStatus, MembershipRow, PlanOffer, WaitlistPlace
 from bot.outbox import Outbox
 from bot.ports import Platform
 from bot.services.billing import plans
@@ -214,6 +214,13 @@ class BillingService:
             return False
         await self.after_change(member_id, leaving=True, seat_freed=True)
         return True
+
+    async def waitlist_place(self, member_id: int) -> WaitlistPlace | None:
+        return await self._doors.place(member_id, self._clock.now())
+
+    async def leave_waitlist(self, member_id: int) -> bool:
+        """`/leave` from someone waiting: off the waitlist (False when they were not on it)."""
+        return await self._doors.leave(member_id, self._clock.now())
 
     async def member_rows(self) -> Sequence[MembershipRow]:
         return await self._manual.rows()
