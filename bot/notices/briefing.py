@@ -25,6 +25,7 @@ class Person:
     member_id: int
     name: str
     goal: str = ""
+    back: bool = False  # left in the week and holds a membership again
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ class BriefingService(DomainService):
         snapshot = await self._analytics.figures(period)
         joined, left = await self._analytics.movements(period)
         goals = await self._goals([row.member_id for row in joined])
+        back = await self._back([row.member_id for row in left])
         inbox, inbox_total = await self._inbox.pending(INBOX_SHOWN)
         runway = await self._content.runway()
         return Briefing(
@@ -105,8 +106,8 @@ class BriefingService(DomainService):
             engagement=snapshot.engagement,
             faq=snapshot.faq,
             joined=tuple(Person(r.member_id, r.name, goals.get(r.member_id, "")) for r in joined),
-            canceled=_people(left, "voluntary"),
-            failed_payment=_people(left, "failed_payment"),
+            canceled=_people(left, "voluntary", back),
+            failed_payment=_people(left, "failed_payment", back),
             at_risk=tuple(await self._analytics.at_risk()),
             inbox=tuple(inbox),
             inbox_total=inbox_total,
@@ -121,6 +122,11 @@ class BriefingService(DomainService):
                 r for r in await self._experiments.results() if r.ended_at is None or r.ended_at > period.start
             ),
         )
+
+    async def _back(self, member_ids: list[int]) -> set[int]:
+        """Of those who left this week, who holds a membership again."""
+        async with self._database.session() as session:
+            return {mid for mid in member_ids if await members.current_membership(session, mid) is not None}
 
     async def _goals(self, member_ids: list[int]) -> dict[int, str]:
         """Each new member's intake goal, where they gave one."""
@@ -190,5 +196,5 @@ class BriefingService(DomainService):
         return found
 
 
-def _people(rows: list[NamedRow], reason: str) -> tuple[Person, ...]:
-    return tuple(Person(r.member_id, r.name) for r in rows if r.reason == reason)
+def _people(rows: list[NamedRow], reason: str, back: set[int]) -> tuple[Person, ...]:
+    return tuple(Person(r.member_id, r.name, back=r.member_id in back) for r in rows if r.reason == reason)

@@ -27,14 +27,17 @@ QUESTION_CHARS = 80
 
 def names(people: Sequence[Person], t: Translator, *, goals: bool = False) -> str:
     """'Dana Smith (“three clients by March”), Eli Park and 2 more'."""
-    shown = [
-        t("briefing.person_goal", name=p.name, goal=shorten(p.goal, 60)) if goals and p.goal else p.name
-        for p in people[:NAMES_SHOWN]
-    ]
+    shown = [_named(p, t, goals=goals) for p in people[:NAMES_SHOWN]]
     text = ", ".join(shown)
     if len(people) > NAMES_SHOWN:
         text = t("briefing.and_more", names=text, count=len(people) - NAMES_SHOWN)
     return text
+
+
+def _named(person: Person, t: Translator, *, goals: bool) -> str:
+    if goals and person.goal:
+        return t("briefing.person_goal", name=person.name, goal=shorten(person.goal, 60))
+    return t("briefing.person_back", name=person.name) if person.back else person.name
 
 
 def counted(key: str, count: int, people: Sequence[Person], t: Translator, *, goals: bool = False) -> str:

@@ -121,3 +121,27 @@ async def test_me_counts_from_the_return_like_the_milestones(
     fields = dict(pair for block in message.blocks for pair in getattr(block, "items", ()))
     assert fields["Member since"] == "23 Dec 2026"
     assert "1 drop published since you joined" in page
+
+
+async def test_a_rejoiner_is_not_at_risk_for_the_time_they_were_away(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: back for an hour, Alex was "at risk: hasn't taken part in 33 days",
+    counted from his first arrival."""
+    await join_then_removed(memory, app)
+    clock.advance(timedelta(days=33))
+    await memory.command("u1", "join")
+    assert [r.name for r in await app.services.analytics.at_risk()] == []
+    clock.advance(timedelta(days=8))  # a week back without taking part: now he is
+    [risk] = await app.services.analytics.at_risk()
+    assert risk.name == "Alex" and {r.key: r.values for r in risk.reasons}["never_engaged"] == {"days": 8}
+
+
+async def test_the_briefing_says_a_canceled_member_came_back(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    await join_then_removed(memory, app)
+    clock.advance(timedelta(days=2))
+    await memory.command("u1", "join")
+    text = body((await memory.command("creator", "briefing")).replies[0][0])
+    assert "• Canceled: 1: Alex (came back)" in text

@@ -37,11 +37,12 @@ from bot.services.analytics.cohorts import cohort_matrix, month_starts
 from bot.services.analytics.figures import main_currency, mrr, top_topics, trial_lengths, trial_outcomes
 from bot.services.analytics.forecast import MAX_MONTHS as MAX_FORECAST_MONTHS
 from bot.services.analytics.forecast import forecast, steady_state
-from bot.services.analytics.risk import RiskPolicy, at_risk
+from bot.services.analytics.risk import RiskPolicy, as_member_since, at_risk
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.engagement import EngagementService
+from bot.services.engagement.common import tenure_starts
 from bot.services.errors import UserError
 from bot.services.presence import Presence
 from storage.database import Database, Session
@@ -203,7 +204,11 @@ class AnalyticsService(DomainService):
                 missed_since=missed_since,
                 grace=self._engagement.grace,
             )
-        return at_risk(found, now, self.risk_policy)
+            # Counting from their current membership only lowers a score: look up the few flagged.
+            risky = {r.member_id for r in at_risk(found, now, self.risk_policy)}
+            flagged = [s for s in found if s.member_id in risky]
+            starts = await tenure_starts(session, [s.member_id for s in flagged])
+        return at_risk([as_member_since(s, starts.get(s.member_id)) for s in flagged], now, self.risk_policy)
 
     async def member_name(self, member_id: int) -> str:
         async with self._database.session() as session:

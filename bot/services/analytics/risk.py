@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.notices.analytics import Reason, Risk
@@ -90,6 +90,15 @@ def score(signals: MemberSignals, now: datetime, policy: RiskPolicy = RiskPolicy
         reasons.append(Reason("past_due", policy.past_due_points, {"days": (now - signals.past_due_since).days}))
     total = min(100, sum(r.points for r in reasons))
     return Risk(signals.member_id, signals.name, total, tuple(sorted(reasons, key=lambda r: -r.points)))
+
+
+def as_member_since(signals: MemberSignals, tenure_start: datetime | None) -> MemberSignals:
+    """Judged on their current membership: for someone who arrived before it (a newcomer who joined
+    later, or a member who left and came back), the time before it is neither quiet nor not taking part."""
+    if tenure_start is None or tenure_start <= signals.joined_at:
+        return signals
+    last = signals.last_active_at
+    return replace(signals, joined_at=tenure_start, last_active_at=last if last and last >= tenure_start else None)
 
 
 def at_risk(members: Iterable[MemberSignals], now: datetime, policy: RiskPolicy = RiskPolicy()) -> list[Risk]:
