@@ -47,7 +47,7 @@ async def overview(ctx: Context, days: int) -> None:
     services = ctx.services
     community = services.community
     snapshot = await services.analytics.snapshot(days)
-    labels = views.chart_labels(community.name, snapshot.membership.currency, days, ctx.t)
+    labels = views.chart_labels(community.name, snapshot.membership.currency, days, charts.words_for(ctx.t))
     png = await charts.dashboard_png(snapshot, labels)
     await ctx.reply(views.stats(snapshot, community.name, community.tz, png, ctx.t))
 
@@ -58,7 +58,7 @@ async def _cohorts(ctx: Context, months: int) -> None:
     months_shown = [views.month_label(m, community.tz) for m in matrix.months]
     png = None
     if any(matrix.sizes):
-        labels = views.chart_labels(community.name, "usd", 30, ctx.t)
+        labels = views.chart_labels(community.name, "usd", 30, charts.words_for(ctx.t))
         png = await charts.cohort_png(matrix, labels, months_shown)
     await ctx.reply(views.cohorts(matrix, months_shown, community.name, png, ctx.t))
 
@@ -67,7 +67,7 @@ async def _forecast(ctx: Context, months: int) -> None:
     community = ctx.services.community
     plan = await ctx.services.analytics.forecast(months)
     month_labels = views.months_from(plan.start, community.tz, len(plan.months))
-    labels = views.chart_labels(community.name, plan.currency, 30, ctx.t)
+    labels = views.chart_labels(community.name, plan.currency, 30, charts.words_for(ctx.t))
     png = await charts.forecast_png(plan.months, labels, month_labels)
     await ctx.reply(views.forecast(plan, month_labels, community.name, png, ctx.t))
 

@@ -16,7 +16,7 @@ async def show(ctx: Context, words: list[str]) -> None:
     """`words`: what follows `/stats experiments`."""
     if not words:
         found = await ctx.services.experiments.results()
-        png = await charts.experiments_png(found, views.chart_labels(ctx.t))
+        png = await charts.experiments_png(found, views.chart_labels(charts.words_for(ctx.t)))
         await ctx.reply(views.results(found, png, ctx.t, ctx.services.community.tz))
     elif words[0] == "end" and len(words) == 3:
         await _end(ctx, words[1], words[2])

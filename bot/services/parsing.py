@@ -64,7 +64,8 @@ def record_id(text: str, key: str, **values: Any) -> int:
 
 
 def duration(text: str) -> timedelta | None:
-    """`2h`, `90 minutes`, `1h30m`, `3 days`: whole units, each at most once; None if unreadable."""
+    """`2h`, `90 minutes`, `1h30m`, `3 days`: whole units, each at most once; None if unreadable. A delay
+    longer than a calendar can hold (`99999d`) comes back as ten years: too far, not unreadable."""
     raw = text.strip().lower()
     parts: dict[str, int] = {}
     position = 0
@@ -76,8 +77,7 @@ def duration(text: str) -> timedelta | None:
         position = match.end()
     if not parts:
         return None
-    delay = timedelta(**parts)
-    return delay if delay <= _MAX_DURATION else None
+    return min(timedelta(**parts), _MAX_DURATION)
 
 
 def check_ahead(

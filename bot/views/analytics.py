@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -250,17 +251,27 @@ def cohorts(
 
 
 def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currency: str, t: Translator) -> str:
-    lines = [t("analytics.forecast.table_header")]
-    for row, label in zip(rows, labels, strict=True):
-        lines.append(
-            t(
-                "analytics.forecast.row",
-                month=f"{label:<9}",
-                members=f"{t.number(row.members, 1):>9}",
-                revenue=f"{money(row.revenue, currency, t):>16}",
-            )
-        )
-    return "```\n" + "\n".join(lines) + "\n```"
+    """Monospaced columns, each as wide as its widest cell (a Chinese character takes two)."""
+    columns = (
+        [t("analytics.forecast.col_month"), *labels],
+        [t("analytics.forecast.col_members"), *(t.number(round(row.members)) for row in rows)],
+        [t("analytics.forecast.col_revenue"), *(money(row.revenue, currency, t) for row in rows)],
+    )
+    widths = [max(map(_width, column)) for column in columns]
+    lines = [
+        "  ".join(_padded(cell, width, right=n > 0) for n, (cell, width) in enumerate(zip(line, widths, strict=True)))
+        for line in zip(*columns, strict=True)
+    ]
+    return "```\n" + "\n".join(line.rstrip() for line in lines) + "\n```"
+
+
+def _width(text: str) -> int:
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _padded(text: str, width: int, *, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
 
 
 def forecast(
@@ -272,7 +283,7 @@ def forecast(
     header = t("analytics.forecast.header", months=months)
     basis = t(
         "analytics.forecast.basis",
-        new=number(inputs.new_per_month, t),
+        new=t.number(round(float(inputs.new_per_month), 1)),  # "4", "2.5": no "4.0 new members"
         churn=percent(float(inputs.churn), t),
         price=money(inputs.price, currency, t),
     )

@@ -12,11 +12,14 @@ import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import MaxNLocator
 
+from bot.i18n import Translator
 from bot.notices.analytics import CohortMatrix, ForecastMonth, MonthPoint, Snapshot
 from bot.notices.experiments import ExperimentResult
 
@@ -28,6 +31,20 @@ GOOD = "#2f9e44"
 MAX_DROPS = 8
 
 Labels = Mapping[str, str]
+
+
+def drawable(text: str) -> bool:
+    """Whether the chart font has every character of `text`: matplotlib draws a box for each missing one
+    (and warns), as it does for Chinese when no CJK font is installed."""
+    glyphs = FT2Font(font_manager.findfont(font_manager.FontProperties())).get_charmap()
+    return all(ord(c) in glyphs for c in text if not c.isspace())
+
+
+def words_for(t: Translator) -> Translator:
+    """The language charts are drawn in: the reader's, or English where the chart font cannot draw
+    theirs (Chinese, with no CJK font installed): English words beat a chart of empty boxes."""
+    sample = t("analytics.chart.cohorts_title") + t("analytics.chart.members")
+    return t if drawable(sample) else t.catalog.for_locale("en")
 
 
 def _png(figure: Figure) -> bytes:

@@ -185,21 +185,33 @@ def _human_history(snapshot: Snapshot, zone: ZoneInfo, t: Translator) -> Snapsho
     return replace(snapshot, history=points)
 
 
+def _chart_labels(community: str, report: Report, t: Translator) -> dict[str, str]:
+    labels = views.chart_labels(community, report.forecast.currency, report.snapshot.period.days, t)
+    labels.update({name: t(f"report.chart.{name}") for name in ("no_revenue", "no_flow")})
+    return labels
+
+
 async def report_files(
     report: Report, community: str, zone: ZoneInfo, t: Translator, *, locale: str = "en"
 ) -> dict[str, bytes]:
     """Everything `/stats` shows, as files by name: three PNGs, five CSVs and report.html."""
     snapshot, plan = report.snapshot, report.forecast
-    labels = views.chart_labels(community, plan.currency, snapshot.period.days, t)
-    labels.update({name: t(f"report.chart.{name}") for name in ("no_revenue", "no_flow")})
+    labels = _chart_labels(community, report, t)
     matrix, cohort_months = charts.trim_cohorts(report.cohorts, [month_name(m, zone, t) for m in report.cohorts.months])
-    forecast_months = [month_name(m, zone, t) for m in month_starts_from(plan.start, zone, len(plan.months))]
+    forecast_starts = month_starts_from(plan.start, zone, len(plan.months))
+    forecast_months = [month_name(m, zone, t) for m in forecast_starts]
+    drawn = charts.words_for(t)  # the page is in the reader's language; its pictures may not be
+    drawn_labels = labels if drawn is t else _chart_labels(community, report, drawn)
     pngs = {
-        "stats.png": await charts.dashboard_png(_human_history(snapshot, zone, t), labels),
-        "cohorts.png": await charts.cohort_png(matrix, labels, cohort_months),
-        "forecast.png": await charts.forecast_png(plan.months, labels, forecast_months),
+        "stats.png": await charts.dashboard_png(_human_history(snapshot, zone, drawn), drawn_labels),
+        "cohorts.png": await charts.cohort_png(
+            matrix, drawn_labels, [month_name(m, zone, drawn) for m in matrix.months]
+        ),
+        "forecast.png": await charts.forecast_png(
+            plan.months, drawn_labels, [month_name(m, zone, drawn) for m in forecast_starts]
+        ),
     }
-    if trial_png := await charts.experiments_png(report.experiments, experiments.chart_labels(t)):
+    if trial_png := await charts.experiments_png(report.experiments, experiments.chart_labels(drawn)):
         pngs["experiments.png"] = trial_png
     figures: Table = (["figure", "value"], [[name, value] for name, value in figure_rows(snapshot)])
     machine_months = [views.month_label(m, zone) for m in matrix.months]

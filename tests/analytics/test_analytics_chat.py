@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 
@@ -75,13 +76,17 @@ async def test_cohorts_and_forecast(app: App, memory: MemoryPlatform) -> None:
     forecast = (await memory.command("creator", "stats", "forecast 2")).replies[0][0]
     table = body(forecast)
     # 8 members, +4 a month, churn 1 − 5/8; revenue per member 265.83 ÷ 8
-    rows = [line.split() for line in table.splitlines() if line.startswith("20")]
-    assert rows == [
-        ["2026-11", "8.0", "$265.83"],
-        ["2026-12", "9.0", "$299.06"],  # 8 × 0.625 + 4 = 9 members × 33.22875
-        ["2027-01", "9.6", "$319.83"],  # 9 × 0.625 + 4 = 9.625 members
+    lines = [line for line in table.splitlines() if line.startswith(("20", "Month"))]
+    assert [line.split() for line in lines] == [
+        ["Month", "Members", "Revenue"],
+        ["2026-11", "8", "$265.83"],
+        ["2026-12", "9", "$299.06"],  # 8 × 0.625 + 4 = 9 members × 33.22875
+        ["2027-01", "10", "$319.83"],  # 9 × 0.625 + 4 = 9.625 members: people are counted whole
     ]
-    assert "4.0 new members" in table
+    # The columns line up under their headings (numbers to the right), and no "4.0 new members".
+    two_columns = [m.end() for line in lines if (m := re.match(r"\S+\s+\S+", line))]
+    assert set(two_columns) == {two_columns[0]} and {len(line) for line in lines} == {len(lines[0])}
+    assert "4 new members" in table
     assert forecast.attachment is not None
     assert check_png(forecast.attachment.data) == (900, 450)
 
@@ -160,3 +165,34 @@ async def test_charts_are_drawn_off_the_event_loop(
     monkeypatch.setattr(charts, "dashboard", spy)
     await memory.command("creator", "stats")
     assert threads and threads[0] != threading.get_ident()
+
+
+async def test_a_chinese_reader_gets_charts_in_words_the_font_can_draw(
+    app: App, memory: MemoryPlatform, recwarn: pytest.WarningsRecorder
+) -> None:
+    """Found as an outsider: with `/prefs language zh` every chart word was an empty box (no CJK font
+    comes with matplotlib), and each missing glyph printed a warning into the console's chat."""
+    await memory.command("creator", "help")
+    await membership_dataset(app.database, app.services.community)
+    await memory.command("creator", "prefs", "language zh")
+    for args in ("", "forecast 2", "cohorts 4"):
+        message = (await memory.command("creator", "stats", *([args] if args else []))).replies[0][0]
+        assert message.attachment is not None and check_png(message.attachment.data)
+    forecast = body((await memory.command("creator", "stats", "forecast 2")).replies[0][0])
+    assert "月份" in forecast  # the message itself stays in Chinese
+    assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []
+    assert charts.drawable("Members, revenue: ø é") and not charts.drawable("会员")
+
+
+async def test_a_chinese_report_page_keeps_its_words_and_draws_english_charts(
+    app: App, recwarn: pytest.WarningsRecorder
+) -> None:
+    from bot.views.report import report_files
+
+    await membership_dataset(app.database, app.services.community)
+    community = app.services.community
+    zh = app.services.catalog.for_locale("zh")
+    files = await report_files(await app.services.analytics.report(), community.name, community.tz, zh, locale="zh")
+    assert zh("analytics.chart.cohorts_title") in files["report.html"].decode("utf-8")
+    assert all(check_png(files[name]) for name in ("stats.png", "cohorts.png", "forecast.png"))
+    assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []

@@ -84,6 +84,14 @@ def test_in_delays_in_whole_units_are_read() -> None:
     assert parse_delay("5d", START) == START + timedelta(days=5)
 
 
+def test_a_delay_too_long_for_a_calendar_is_too_far_not_unreadable() -> None:
+    """Found as an outsider: `in 99999d` said "I couldn't read the time", `in 400d` "more than a year away"."""
+    for raw in ("99999d", "999999 days", "999999h"):
+        with pytest.raises(UserError) as refused:
+            parse_delay(raw, START)
+        assert refused.value.key == "announce.errors.too_far", raw
+
+
 async def test_far_dates_are_refused_as_announce_does(app: App, memory: MemoryPlatform) -> None:
     """Dates are shown without their year ("Wed 01 Dec"), so nothing is scheduled more than a year ahead."""
     for raw in ("1.5h", "-5d"):  # read as 15 hours and +5 days before
