@@ -38,13 +38,14 @@ async def stripe_call(call: Awaitable[T]) -> T:
 
 
 async def join(ctx: Context) -> None:
-    """`/join [plan|referral code]`: a checkout link, a plan choice, the waitlist, or (without Stripe) in at once."""
-    arg = ctx.args.strip()
-    billing = ctx.services.billing
-    plan = arg.lower() if arg and by_key(ctx.services.community.config, arg.lower()) else None
-    if arg and plan is None:
-        await ctx.services.referrals.redeem(arg, ctx.member.id)
-    await _answer_join(ctx, await stripe_call(billing.join(ctx.member, plan)))
+    """`/join [plan] [referral code]`, in either order: a checkout link, a plan choice, the waitlist, or
+    (without Stripe) in at once. Any word that is not a plan's key is the code."""
+    words = ctx.args.split()
+    plan = next((w.lower() for w in words if by_key(ctx.services.community.config, w.lower())), None)
+    code = " ".join(w for w in words if w.lower() != plan)
+    if code:
+        await ctx.services.referrals.redeem(code, ctx.member.id)
+    await _answer_join(ctx, await stripe_call(ctx.services.billing.join(ctx.member, plan)))
 
 
 async def _answer_join(ctx: Context, result: JoinResult) -> None:

@@ -194,6 +194,11 @@ async def test_join_with_a_code_credits_the_ambassador(app: App, memory: MemoryP
     assert await app.services.referrals.stats(ambassador) == (1, 0)
     board = await memory.command("creator", "ambassadors")
     assert "🥇 *Amb*: 1 referral" in text_of(board.replies[0][0])
+    # A plan named beside the code, before or after it, is the plan (it was read as one unknown code).
+    await memory.command("late", "join", f"{code.lower()} Monthly")
+    await memory.command("later", "join", f"monthly {code}")
+    await app.tick()
+    assert await app.services.referrals.stats(ambassador) == (3, 0)
     wrong = await memory.command("other", "join", "NOPE22")
     assert wrong.texts == [
         "I don't know the invite code “NOPE22”. Check it with the friend who gave it to you, or just type `/join`."
