@@ -56,7 +56,7 @@ def _form_values(ctx: Context) -> dict[str, str]:
 
 
 async def ask(ctx: Context) -> None:
-    if not ctx.args.strip():
+    if not any(c.isalnum() for c in ctx.args):  # "/ask", "/ask ?", "/ask 🤔": no question to look up or pass on
         await ctx.say("faq.ask.usage")
         return
     event = ctx.event
