@@ -77,6 +77,8 @@ def totals(results: list[ScenarioResult]) -> dict[str, object]:
         out.update(
             acknowledged=sum(r.acknowledged for r in results),
             replayed=sum(r.replayed for r in results),
+            handled_twice=sum(r.applied_twice for r in results),
+            replied_twice=sum(r.replied_twice for r in results),
             **{k.replace("window", "ack"): v for k, v in window_summary(acks).items()},
         )
     return out

@@ -48,7 +48,9 @@ class ScenarioResult:
     suppressed: int = 0  # resends the platform's idempotency key caught
     lost: int = 0  # expected messages never accepted, or outbox rows not sent
     dead: int = 0
-    applied_twice: int = 0  # webhook: members with more than one membership or a second "started" row
+    applied_twice: int = 0  # webhook: members with more than one membership or a second "started" row;
+    # inbound: events handled twice (a second feedback row or a second reply)
+    replied_twice: int = 0  # inbound: events whose member got two replies
     webhooks_unprocessed: int = 0
     acknowledged: int = 0  # inbound: events the target acknowledged (all must be handled, once)
     replayed: int = 0  # inbound: replies that went through the outbox because their event was replayed
@@ -233,7 +235,7 @@ class CrashHarness:
             await database.dispose()
         result.acknowledged, result.replayed = found["acknowledged"], found["replayed"]
         result.lost += found["lost"] + (result.expected - found["acknowledged"])
-        result.applied_twice = found["handled_twice"]
+        result.applied_twice, result.replied_twice = found["handled_twice"], found["replied_twice"]
         ack = Path(spec.workdir) / "ack.txt"
         result.ack_ms = [float(v) for v in ack.read_text().split()] if ack.exists() else []
 
