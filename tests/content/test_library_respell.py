@@ -47,6 +47,9 @@ def test_words_found_as_typed_are_kept() -> None:
 
 def test_nothing_to_guess_gives_none() -> None:
     assert respelled("blockchain") is None  # no close word
+    # Found as an outsider: a word spelled right but not in the library yet became another word
+    # that only looks alike (0.75 by difflib, the cutoff): "Nothing matched “pricing”, so here is “panicking”".
+    assert respell((ContentPiece(4, "p", "Stop panicking", "live"),), parse_query("pricing")) is None
     assert respelled("cat") is None  # too short to guess at
     assert respelled("定介") is None  # Chinese words aren't spaced, so they aren't respelled
     assert respelled("hot seats") is None  # every word is there already

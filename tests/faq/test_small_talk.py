@@ -34,7 +34,20 @@ async def dm(app: App, memory: MemoryPlatform, user: str, text: str) -> list[str
 
 @pytest.mark.parametrize(
     "text",
-    ["thanks!", "Thank you so much 🙏", "ok", "👍", "hi", "hi Maya", "tusen takk", "dank je wel", "谢谢", "好的"],
+    [
+        "thanks!",
+        "Thank you so much 🙏",
+        "ok",
+        "👍",
+        "hi",
+        "hi Maya",
+        "tusen takk",
+        "dank je wel",
+        "谢谢",
+        "好的",
+        "?",
+        "??",
+    ],
 )
 def test_greetings_thanks_and_acknowledgements_are_small_talk(text: str) -> None:
     assert small_talk(text, names=("Maya",)) is not None
@@ -42,7 +55,16 @@ def test_greetings_thanks_and_acknowledgements_are_small_talk(text: str) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["pause?", "refund", "zoom link", "thanks, and how do I pause", "hi Bob", "ok but where is the replay", "退款"],
+    [
+        "pause?",
+        "refund",
+        "zoom link",
+        "thanks, and how do I pause",
+        "hi Bob",
+        "ok but where is the replay",
+        "退款",
+        "2?",
+    ],
 )
 def test_anything_that_may_ask_something_is_not(text: str) -> None:
     assert small_talk(text, names=("Maya",)) is None
@@ -71,6 +93,8 @@ async def test_small_talk_in_a_dm_is_answered_kindly_and_never_reaches_the_inbox
     [greeting] = await dm(app, memory, "alice", "hi")
     assert greeting.startswith("Hi Alice!")
     assert await dm(app, memory, "alice", "👍") == ["👍 Ask me anything about the club whenever it comes up."]
+    # Found as an outsider: a lone "?" was "I don't know", and the creator's inbox got "?".
+    assert await dm(app, memory, "alice", "?") == ["👍 Ask me anything about the club whenever it comes up."]
     assert await asked(app) == []
     inbox = await memory.command("creator", "faq", "inbox")
     assert "empty" in inbox.texts[0]

@@ -334,11 +334,13 @@ async def test_questions_in_advance_are_listed_for_the_creator(app: App, memory:
     await schedule(memory, app, SUNDAY)
     first = await memory.command("u1", "live", "ask How do I price a retainer?")  # the next session: Sunday
     assert first.texts == [
-        "Thanks! Your question is #1 for *Sunday hot seats* (Sun 22 Nov, 17:00 CET). I'll make sure it gets asked."
+        "Thanks! Yours is question 1 for *Sunday hot seats* (Sun 22 Nov, 17:00 CET). I'll make sure it gets asked."
     ]
     await memory.command("u2", "live", "ask #1 What about discounts?")
     await memory.command("u2", "live", "ask 3 ways to raise prices?")  # not a session number: part of the question
     assert (await memory.command("u3", "live", "ask")).texts[0].startswith("What would you like to ask?")
+    for nothing in ("ask 1", "ask #2", "ask ?"):  # found as an outsider: "1" was filed as a question
+        assert (await memory.command("u3", "live", nothing)).texts[0].startswith("What would you like to ask?")
     listing = text_of((await memory.command("creator", "live", "questions 1")).replies[0][0])
     assert "#1 Pricing clinic: 1 question" in listing and "1. What about discounts? (_U2_)" in listing
     sunday = text_of((await memory.command("creator", "live", "questions")).replies[0][0])

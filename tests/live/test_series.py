@@ -122,7 +122,7 @@ async def test_an_occurrence_has_rsvp_reminders_questions_and_a_recording(
     rsvp = await memory.click("u1", f"qa.rsvp:{second.id}")
     assert rsvp.texts[0].startswith("You're in! See you at *Office hours*")
     asked = await memory.command("u1", "live", f"ask #{second.id} How do I price a retainer?")
-    assert asked.texts[0].startswith("Thanks! Your question is #1 for *Office hours*")
+    assert asked.texts[0].startswith("Thanks! Yours is question 1 for *Office hours*")
 
     await run_jobs_at(app, clock, THURSDAYS[1] - timedelta(hours=24))
     assert [m.text for m in mentioning(memory.dms_to("u1"), "Office hours")] == ["Tomorrow: Office hours"]

@@ -99,6 +99,8 @@ async def ask(ctx: Context, args: str) -> None:
     first, _, rest = args.strip().partition(" ")
     session_id = None
     numbered = parse.number(first)
+    if not any(c.isalpha() for c in args):  # "/live ask 1", "/live ask ?": a number or a mark is no question
+        raise UserError("live.errors.no_question")
     if numbered is not None and rest.strip():
         # `#3` always names a session; a bare `3` only if such a session is open ("3 ways to...")
         open_ids = {row.session.id for row in await ctx.services.live.upcoming(limit=20)}

@@ -139,6 +139,7 @@ def _closest(word: str, counts: Counter[str], titled: set[str]) -> str | None:
     scored = [
         (SequenceMatcher(None, word, guess).ratio() + (TITLE_BONUS if guess in titled else 0.0), counts[guess], guess)
         for guess in get_close_matches(word, counts, n=8, cutoff=floor)
+        if guess[:2] == word[:2]  # "pricing" is not a typo of "panicking", however close their letters
     ]
     best = max((s for s in scored if s[0] >= RESPELL_CUTOFF), default=None)
     if best is not None:

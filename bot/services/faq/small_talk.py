@@ -88,7 +88,7 @@ def small_talk(text: str, names: Iterable[str] = ()) -> SmallTalk | None:
     if not latin <= known:
         return None
     greeting = bool(latin & GREETINGS) or any(w in CHINESE_GREETINGS for w in han_words)
-    asks = "?" in text or "？" in text
+    asks = ("?" in text or "？" in text) and (bool(words) or any(c.isdigit() for c in text))  # "?" alone asks nothing
     if asks and not (greeting and latin <= GREETINGS | {n.casefold() for n in names} and not han_words):
         return None
     thanks = bool(latin & THANKS) or any(w in CHINESE_THANKS for w in han_words)
