@@ -44,7 +44,7 @@ async def test_stats_answers_with_exact_figures_and_a_chart(app: App, memory: Me
     assert shown["MRR"] == "$265.83 (-$49)"
     assert shown["Founding members"] == "1"
     assert shown["Trial conversion"] == "50% (2 of 4)"
-    assert shown["Weekly active"] == "0 of 14 (0%)"
+    assert shown["Weekly active"] == "0 of 8 (0%)"  # of the members, as "Members" counts them
     assert shown["FAQ deflection"] == "–"
     assert message.text.startswith("Strategy Club: 8 members, MRR $265.83")
     assert message.attachment is not None and message.attachment.mime == "image/png"

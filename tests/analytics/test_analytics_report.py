@@ -101,7 +101,7 @@ def test_report_writes_pngs_csvs_and_one_self_contained_page(db_url: str, tmp_pa
     for png in ("stats.png", "cohorts.png", "forecast.png"):
         check_png((out / png).read_bytes())
     figures = dict(csv.reader((out / "figures.csv").open(encoding="utf-8")))
-    assert figures["community_members"] == "5" and figures["members"] == "0"
+    assert figures["community_members"] == "0" and figures["members"] == "0"  # five arrived, none joined
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') == 3
     assert not re.search(r'(src|href)="(?!data:)', page)  # nothing fetched from elsewhere

@@ -82,6 +82,11 @@ async def test_cohort_matrix(db: Database, community_path: Path) -> None:
 async def engagement_dataset(db: Database, ctx: CommunityContext) -> dict[str, int]:
     cid = ctx.id
     a, b, c = [await add_member(db, cid, name) for name in ("a", "b", "c")]
+    for member_id in (a, b, c):
+        await add_membership(db, member_id, "active", "monthly", 100)
+    lead = await add_member(db, cid, "lead")  # arrived and talks, never joined: no member
+    ended = await add_member(db, cid, "ended")  # a member once
+    await add_membership(db, ended, "canceled", "monthly", 100, ended=20)
     gone = await add_member(db, cid, "gone", left=2)
     creator = await add_member(db, cid, "Creator", role="creator")
     async with db.session() as session:
@@ -120,6 +125,8 @@ async def engagement_dataset(db: Database, ctx: CommunityContext) -> dict[str, i
             (b, "message", 8, None),
             (c, "join", 1, None),
             (gone, "message", 1, None),
+            (lead, "message", 1, None),
+            (ended, "message", 1, None),
             (creator, "command", 1, None),
             (a, "library_open", 9, f"content:{x}"),
             (a, "library_open", 8, f"content:{x}"),
@@ -180,7 +187,9 @@ async def test_engagement_and_faq_figures(db: Database, community_path: Path) ->
     ids = await engagement_dataset(db, ctx)
     cid, start = ctx.id, PERIOD.start
     async with db.session() as session:
-        assert await engagement.community_members(session, cid) == 3  # a b c (not gone, not the creator)
+        # a b c (not gone, not the creator, and, found as an outsider, not someone who never joined or
+        # whose membership ended: "Members: 1" sat beside "Weekly active: 1 of 4")
+        assert await engagement.community_members(session, cid, NOW) == 3
         assert await engagement.active_members(session, cid, ago(7), NOW) == 2  # a, b; c only joined
         drops = await engagement.drops(session, cid, start, NOW)
         live = await engagement.live_sessions(session, cid, start, NOW)

@@ -134,7 +134,7 @@ class AnalyticsService(DomainService):
         live = await engagement.live_sessions(session, cid, period.start, end)
         return EngagementFigures(
             weekly_active=await engagement.active_members(session, cid, end - timedelta(days=7), end),
-            community_members=await engagement.community_members(session, cid),
+            community_members=await engagement.community_members(session, cid, end),
             drops=tuple(DropStats(d.content_id, d.title, d.published_at, d.opens, d.reactions) for d in drops),
             live=tuple(LiveStats(s.session_id, s.starts_at, s.rsvps, s.attended) for s in live),
             nudges_sent=win_back.sent,

@@ -8,31 +8,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, distinct, func, literal, select
+from sqlalchemy import ColumnElement, String, and_, cast, distinct, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Activity, ContentItem, FaqQuestion, LiveSession, Member, OutboxMessage, Rsvp
+from storage.models import Activity, ContentItem, FaqQuestion, LiveSession, Member, Membership, OutboxMessage, Rsvp
+from storage.repositories.analytics.membership import held_at
 
 NOT_ENGAGEMENT = ("join",)  # joining is not taking part
 
 
-def current_members(community_id: int) -> ColumnElement[bool]:
-    """People in the community now (whatever their billing), as engagement counts them."""
-    return and_(Member.community_id == community_id, Member.left_at.is_(None), Member.role == "member")
+def current_members(community_id: int, at: datetime) -> ColumnElement[bool]:
+    """Members at `at`, as engagement counts them: in the workspace and holding a membership then. Someone
+    who only arrived (or whose membership ended) is not one, though their messages are recorded."""
+    held = exists().where(Membership.member_id == Member.id, held_at(at))
+    return and_(Member.community_id == community_id, Member.left_at.is_(None), Member.role == "member", held)
 
 
-async def community_members(session: AsyncSession, community_id: int) -> int:
-    return await session.scalar(select(func.count()).select_from(Member).where(current_members(community_id))) or 0
+async def community_members(session: AsyncSession, community_id: int, at: datetime) -> int:
+    query = select(func.count()).select_from(Member).where(current_members(community_id, at))
+    return await session.scalar(query) or 0
 
 
 async def active_members(session: AsyncSession, community_id: int, since: datetime, until: datetime) -> int:
-    """Current members with any activity (other than joining) in (since, until]."""
+    """Members at `until` with any activity (other than joining) in (since, until]."""
     query = (
         select(func.count(distinct(Activity.member_id)))
         .join(Member, Member.id == Activity.member_id)
         .where(
-            current_members(community_id),
+            current_members(community_id, until),
             Activity.occurred_at > since,
             Activity.occurred_at <= until,
             Activity.kind.not_in(NOT_ENGAGEMENT),
