@@ -19,6 +19,7 @@ from bot.services.billing.access import HOLDS_ACCESS, has_access
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.experiments.picker import VariantPicker
+from bot.untrusted import visible
 from storage.database import Database, Session
 from storage.models import Member, Membership
 from storage.repositories import communities, content, members, memberships
@@ -188,13 +189,13 @@ class MembershipService:
     async def _get_or_create(self, session: Session, user: UserRef) -> tuple[Member, bool]:
         member = await members.by_identity(session, user.platform, user.workspace_id, user.user_id)
         if member is not None:
-            if member.display_name == user.user_id and user.display_name:
-                member.display_name = user.display_name[:100]  # first seen without a name (its id stood in)
+            if member.display_name == user.user_id and _shown(user):
+                member.display_name = _shown(user)  # first seen without a name (its id stood in)
             return member, False
         member = await members.create(
             session,
             community_id=self._community.id,
-            display_name=(user.display_name or user.user_id)[:100],
+            display_name=_shown(user) or user.user_id,
             platform=user.platform,
             workspace_id=user.workspace_id,
             user_id=user.user_id,
@@ -263,3 +264,9 @@ def _has_access(membership: Membership | None, now: datetime | None, grace_days:
     if now is None or grace_days is None:
         return membership is not None and membership.ended_at is None and membership.status in HOLDS_ACCESS
     return has_access(membership, now, grace_days)
+
+
+def _shown(user: UserRef) -> str:
+    """The name to show for `user`: without bidirectional controls (a right-to-left override in a name
+    would flip the rest of every post and DM that names them), at most 100 characters."""
+    return visible(user.display_name or "").strip()[:100]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from matplotlib import font_manager
@@ -33,11 +34,26 @@ MAX_DROPS = 8
 Labels = Mapping[str, str]
 
 
+def _glyphs() -> Mapping[int, object]:
+    return FT2Font(font_manager.findfont(font_manager.FontProperties())).get_charmap()
+
+
 def drawable(text: str) -> bool:
     """Whether the chart font has every character of `text`: matplotlib draws a box for each missing one
     (and warns), as it does for Chinese when no CJK font is installed."""
-    glyphs = FT2Font(font_manager.findfont(font_manager.FontProperties())).get_charmap()
+    glyphs = _glyphs()
     return all(ord(c) in glyphs for c in text if not c.isspace())
+
+
+def fitted(text: str) -> str:
+    """`text` without the characters the chart font lacks (the 🎉 in a community's name), which would
+    be drawn as boxes, each with a warning printed where the console shows the chat."""
+    glyphs = _glyphs()
+    return " ".join("".join(c for c in text if c.isspace() or ord(c) in glyphs).split())
+
+
+def _fitted_all(labels: Labels) -> dict[str, str]:
+    return {key: fitted(value) for key, value in labels.items()}
 
 
 def words_for(t: Translator) -> Translator:
@@ -254,23 +270,31 @@ def experiments_chart(results: Sequence[ExperimentResult], labels: Labels) -> Fi
 
 
 def _short(title: str, limit: int = 18) -> str:
+    title = fitted(title)
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
+# Each drawing takes the words it is given as far as the font can draw them (see `fitted`).
+
+
 async def dashboard_png(snapshot: Snapshot, labels: Labels) -> bytes:
-    return await asyncio.to_thread(dashboard, snapshot, labels)
+    history = tuple(replace(p, label=fitted(p.label)) for p in snapshot.history)
+    return await asyncio.to_thread(dashboard, replace(snapshot, history=history), _fitted_all(labels))
 
 
 async def cohort_png(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[str]) -> bytes:
-    return await asyncio.to_thread(cohort_heatmap, matrix, labels, month_labels)
+    months = [fitted(m) for m in month_labels]
+    return await asyncio.to_thread(cohort_heatmap, matrix, _fitted_all(labels), months)
 
 
 async def forecast_png(rows: Sequence[ForecastMonth], labels: Labels, month_labels: Sequence[str]) -> bytes:
-    return await asyncio.to_thread(forecast_chart, rows, labels, month_labels)
+    months = [fitted(m) for m in month_labels]
+    return await asyncio.to_thread(forecast_chart, rows, _fitted_all(labels), months)
 
 
 async def experiments_png(results: Sequence[ExperimentResult], labels: Labels) -> bytes | None:
     """None when no experiment has a measured member yet (nothing to draw)."""
     if not any(v.members for r in results for v in r.variants):
         return None
-    return await asyncio.to_thread(lambda: _png(experiments_chart(results, labels)))
+    words = _fitted_all(labels)
+    return await asyncio.to_thread(lambda: _png(experiments_chart(results, words)))

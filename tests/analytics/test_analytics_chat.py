@@ -196,3 +196,18 @@ async def test_a_chinese_report_page_keeps_its_words_and_draws_english_charts(
     assert zh("analytics.chart.cohorts_title") in files["report.html"].decode("utf-8")
     assert all(check_png(files[name]) for name in ("stats.png", "cohorts.png", "forecast.png"))
     assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []
+
+
+async def test_a_character_the_chart_font_lacks_is_left_out_not_warned_about(
+    app: App, recwarn: pytest.WarningsRecorder
+) -> None:
+    """Found as an outsider: an emoji in the community's name printed "UserWarning: Glyph 127881
+    missing from font(s)" into the console's chat, and drew a box in the chart's title."""
+    from bot.views import analytics as views
+
+    await membership_dataset(app.database, app.services.community)
+    labels = views.chart_labels("Party Club 🎉", "usd", 30, app.services.catalog.for_locale("en"))
+    check_png(await charts.dashboard_png(await app.services.analytics.snapshot(30), labels))
+    check_png(await charts.forecast_png((await app.services.analytics.forecast(2)).months, labels, ["a 🎈", "b", "c"]))
+    assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []
+    assert charts.fitted("Party Club 🎉 ") == "Party Club" and charts.fitted("Årsmøte ø") == "Årsmøte ø"

@@ -63,3 +63,16 @@ async def test_welcome_is_recorded_with_platform_message_id(app: App, memory: Me
         row = await outbox.by_key(session, f"welcome:member:{fay.id}")
     assert row is not None and row.status == "sent"
     assert row.platform_message_id == memory.sent[0].message_id
+
+
+async def test_a_right_to_left_override_in_a_name_stays_out_of_the_posts(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: U+202E in a display name went raw into the #welcome post and `/member
+    list`, flipping the rest of the line for everyone."""
+    await memory.join("u1", "\u202eEvil\u202c Eve")
+    await memory.join("u2", "\u2066\u202e")  # nothing left to show: the user id stands in
+    await memory.command("u1", "join")
+    await app.settle()
+    [greeting] = memory.posts_in("welcome")
+    assert "Evil" in greeting.text and "\u202e" not in greeting.text and "\u202c" not in greeting.text
+    names = [m.name for m in await app.services.membership.summaries()]
+    assert "Evil Eve" in names and "u2" in names
