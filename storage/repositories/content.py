@@ -115,18 +115,19 @@ async def last_published_by_kind(session: AsyncSession, community_id: int) -> di
     return {kind: when for kind, when in result.all() if when is not None}
 
 
-async def upcoming(session: AsyncSession, community_id: int, now: datetime, limit: int = 5) -> Sequence[ContentItem]:
-    result = await session.scalars(
-        select(ContentItem)
-        .where(
-            ContentItem.community_id == community_id,
-            ContentItem.published_at.is_(None),
-            ContentItem.publish_at.is_not(None),
-            ContentItem.publish_at > now,
-        )
-        .order_by(ContentItem.publish_at)
-        .limit(limit)
+async def upcoming(
+    session: AsyncSession, community_id: int, now: datetime, limit: int = 5, *, except_kind: str | None = None
+) -> Sequence[ContentItem]:
+    """Scheduled drops still to come, soonest first (none of `except_kind`)."""
+    query = select(ContentItem).where(
+        ContentItem.community_id == community_id,
+        ContentItem.published_at.is_(None),
+        ContentItem.publish_at.is_not(None),
+        ContentItem.publish_at > now,
     )
+    if except_kind is not None:
+        query = query.where(ContentItem.kind != except_kind)
+    result = await session.scalars(query.order_by(ContentItem.publish_at).limit(limit))
     return result.all()
 
 

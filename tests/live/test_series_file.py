@@ -171,8 +171,22 @@ def test_announced_by_the_live_slot_in_the_week_before_else_six_days_ahead() -> 
     same_time = DropSlot(kind="live", cron="0 17 * * thu")
     other_kind = DropSlot(kind="resource", cron="0 9 * * wed")
     assert announce_at(starts, [monday], OSLO) == (datetime(2026, 11, 30, 8, 0, tzinfo=UTC), True)
-    assert announce_at(starts, [same_time], OSLO) == (starts, True)  # not the week before's firing
+    # Found as an outsider: a slot at the session's own time posted it as it started, so nobody
+    # could RSVP from the post or be reminded; the week before's firing announces it.
+    assert announce_at(starts, [same_time], OSLO) == (starts - timedelta(days=7), True)
+    half_an_hour_before = DropSlot(kind="live", cron="30 16 * * thu")  # too late: six days ahead instead
+    assert announce_at(starts, [half_an_hour_before], OSLO) == (starts - timedelta(days=6), False)
     assert announce_at(starts, [other_kind], OSLO) == (starts - timedelta(days=6), False)
+
+
+def test_the_week_before_is_a_week_of_the_community_clock_across_daylight_saving() -> None:
+    """Found as an outsider: on Thu 25 Mar (CET) both that day's session and the 1 Apr one (CEST)
+    were posted, and nothing on 1 Apr: the week before was counted as 168 hours."""
+    same_time = DropSlot(kind="live", cron="0 17 * * thu")
+    april = datetime(2027, 4, 1, 15, 0, tzinfo=UTC)  # Thursday 17:00 CEST
+    assert announce_at(april, [same_time], OSLO) == (datetime(2027, 3, 25, 16, 0, tzinfo=UTC), True)  # 17:00 CET
+    october = datetime(2027, 11, 4, 16, 0, tzinfo=UTC)  # Thursday 17:00 CET, the week after summer time ends
+    assert announce_at(october, [same_time], OSLO) == (datetime(2027, 10, 28, 15, 0, tzinfo=UTC), True)  # CEST
 
 
 # -- storage on both databases ------------------------------------------------------------------

@@ -161,8 +161,13 @@ class ContentService(DomainService):
     # -- reading ---------------------------------------------------------------------------
 
     async def upcoming(self, limit: int = 3) -> Sequence[ContentPiece]:
+        """The drops members will see posted next. While a weekly live series runs, its occurrences are
+        the live slot's posts and queued "live" drops go to the library unposted, so they are not listed."""
         async with self._database.session() as session:
-            items = await repo.upcoming(session, self._community.id, self._clock.now(), limit)
+            series = await live_repo.has_active_series(session, self._community.id)
+            items = await repo.upcoming(
+                session, self._community.id, self._clock.now(), limit, except_kind="live" if series else None
+            )
             return [content_piece(item) for item in items]
 
     async def library(self) -> Sequence[ContentPiece]:

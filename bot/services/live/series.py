@@ -132,7 +132,8 @@ class Series(LiveBase):
         config = self._community.config
         since = now - timedelta(minutes=DURATION_MINUTES[1])
         queued = 0
-        for live in await repo.series_occurrences_between(session, self._community.id, since, now + SLOT_WINDOW):
+        latest = now + SLOT_WINDOW + timedelta(hours=2)  # a week of wall-clock time, across a DST change
+        for live in await repo.series_occurrences_between(session, self._community.id, since, latest):
             if ends_at(live.starts_at, live.duration_min) <= now:
                 continue
             at, by_slot = announce_at(live.starts_at, config.drops.slots, self._community.tz)

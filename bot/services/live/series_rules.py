@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.community.schema import DropSlot
@@ -18,6 +18,7 @@ from bot.services.schedule import next_slot_after
 
 HORIZON = timedelta(days=28)  # occurrences are made this far ahead (four weekly sessions)
 ANNOUNCE_AHEAD = timedelta(days=6)  # without a "live" drop slot: announced this long before the start
+MIN_NOTICE = timedelta(hours=1)  # a slot firing closer to the start than this is too late to announce it
 SLOT_WINDOW = timedelta(days=7)  # a "live" slot announces the occurrence starting within a week of it
 LIVE_SLOT = "live"
 
@@ -102,12 +103,15 @@ def occurrence_days(
 def announce_at(starts_at: datetime, slots: Sequence[DropSlot], tz: ZoneInfo) -> tuple[datetime, bool]:
     """When an occurrence is announced, and whether a "live" drop slot does it.
 
-    The slot's post is the occurrence: the first "live" slot within the week before the start
-    (the start itself included) announces it, in the drops channel. Without such a slot it is
-    announced `ANNOUNCE_AHEAD` before the start, in the live channel.
+    The slot's post is the occurrence: the first "live" slot in the week before the start (from the
+    same wall-clock time a week earlier, so a change to or from summer time moves nothing) and at
+    least `MIN_NOTICE` before it announces it, in the drops channel. A slot at the session's own
+    time announces next week's: posted as it starts, nobody could RSVP or be reminded. Without such
+    a slot it is announced `ANNOUNCE_AHEAD` before the start, in the live channel.
     """
-    fire = next_slot_after(slots, LIVE_SLOT, starts_at - SLOT_WINDOW, tz)
-    if fire is not None and fire <= starts_at:
+    week_before = (starts_at.astimezone(tz) - SLOT_WINDOW).astimezone(UTC)  # wall-clock arithmetic in `tz`
+    fire = next_slot_after(slots, LIVE_SLOT, week_before - timedelta(seconds=1), tz)
+    if fire is not None and fire <= starts_at - MIN_NOTICE:
         return fire, True
     return starts_at - ANNOUNCE_AHEAD, False
 
