@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.clock import Clock
+from bot.i18n_format import language_name
 from bot.notices.member import CELEBRATE_CHOICES, Preferences
 from bot.notices.onboarding import DROP_CHOICES
 from bot.services.errors import UserError
@@ -44,6 +45,8 @@ class PreferencesService:
     async def set(self, member_id: int, setting: str, value: str) -> Preferences:
         """Change one setting; a bad name or value is a UserError and changes nothing."""
         setting, value = setting.strip().lower(), value.strip()
+        if setting != "timezone":  # "NB", "Evening", "On": the choices are words, not names to get right
+            value = value.lower()
         if setting not in SETTINGS:
             raise UserError("prefs.errors.unknown", settings=", ".join(SETTINGS))
         async with self._database.session() as session:
@@ -61,9 +64,10 @@ class PreferencesService:
             elif setting == "timezone":
                 member.timezone = check_zone(value)
             elif setting == "language":
-                if value not in self._locales:
+                named = {language_name(locale).lower(): locale for locale in self._locales}  # "norsk bokmål"
+                if value not in self._locales and value not in named:
                     raise UserError("prefs.errors.choice", setting=setting, choices=", ".join(self._locales))
-                member.locale = value
+                member.locale = named.get(value, value)
             elif setting == "nudges":
                 if value not in ("on", "off"):
                     raise UserError("prefs.errors.choice", setting=setting, choices="on, off")

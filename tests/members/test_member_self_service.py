@@ -110,6 +110,20 @@ async def test_a_time_zone_typed_in_any_case_is_saved_as_spelled(
 
 
 @pytest.mark.parametrize(
+    ("typed", "locale"), [("NB", "nb"), ("Norsk bokmål", "nb"), ("english", "en"), ("中文", "zh"), ("Nl", "nl")]
+)
+async def test_a_language_typed_in_any_case_or_by_its_name_is_saved(
+    app: App, memory: MemoryPlatform, typed: str, locale: str
+) -> None:
+    """Found as an outsider: `/prefs language NB` was refused while `/prefs timezone utc` was taken."""
+    await memory.join("u1", "Ann")
+    await memory.command("u1", "prefs", f"language {typed}")
+    await memory.command("u1", "prefs", "nudges Off")
+    member, prefs = await prefs_of(app)
+    assert (member.locale, prefs.nudges) == (locale, False)
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         ("volume 11", "I can change these: drops, time, timezone, language, nudges, celebrate."),
