@@ -271,17 +271,6 @@ async def mark_attended(session: AsyncSession, session_id: int, member_id: int, 
     return True
 
 
-async def attendance(session: AsyncSession, session_id: int) -> list[tuple[int, str, bool]]:
-    """Everyone with an RSVP, in RSVP order: (member id, display name, came)."""
-    rows = await session.execute(
-        select(Member.id, Member.display_name, Rsvp.attended)
-        .join(Member, Member.id == Rsvp.member_id)
-        .where(Rsvp.session_id == session_id)
-        .order_by(Rsvp.id)
-    )
-    return [(member_id, name, bool(attended)) for member_id, name, attended in rows.all()]
-
-
 async def _rsvp(session: AsyncSession, session_id: int, member_id: int) -> Rsvp | None:
     return await session.scalar(select(Rsvp).where(Rsvp.session_id == session_id, Rsvp.member_id == member_id))
 

@@ -77,3 +77,17 @@ async def count_rsvps(
     if member_id is not None:
         query = query.where(Rsvp.member_id == member_id)
     return int(await session.scalar(query) or 0)
+
+
+async def attendance(
+    session: AsyncSession, session_id: int, now: datetime, grace: timedelta
+) -> list[tuple[int, str, bool]]:
+    """Who was expected or came, in RSVP order: (member id, display name, came). An RSVP of someone who
+    may no longer come (an ex-member) is left out unless they came, as `count_rsvps` leaves it out."""
+    rows = await session.execute(
+        select(Member.id, Member.display_name, Rsvp.attended)
+        .join(Member, Member.id == Rsvp.member_id)
+        .where(Rsvp.session_id == session_id, or_(Rsvp.attended.is_(True), may_come(now, grace)))
+        .order_by(Rsvp.id)
+    )
+    return [(member_id, name, bool(attended)) for member_id, name, attended in rows.all()]

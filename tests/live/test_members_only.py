@@ -135,14 +135,33 @@ async def test_an_rsvp_from_before_is_passed_over_and_the_counts_leave_it_out(
     listing = text_of((await memory.command("max", "live")).replies[0][0])
     assert "1 RSVP" in listing
     # Found as an outsider: someone whose RSVP doesn't count was still told "✓ you're going".
-    theirs = text_of((await memory.command("bea", "live")).replies[0][0])
-    assert "Sunday hot seats" in theirs and "you're going" not in theirs
+    theirs = (await memory.command("bea", "live")).replies[0][0]
+    assert "Sunday hot seats" in text_of(theirs) and "you're going" not in text_of(theirs)
+    # Found as an outsider: the list offered her an "RSVP #1" button that then refused; it says how to join.
+    assert [c.action_id for c in theirs.choices()] == [] and FOR_MEMBERS in text_of(theirs)
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))
     assert [m.text for m in memory.dms_to("max") if "Sunday hot seats" in m.text] == ["Tomorrow: Sunday hot seats"]
     assert [m for m in memory.dms_to("bea") if "Sunday hot seats" in text_of(m)] == []
 
     canceled = await memory.command("creator", "live", "cancel 1")
     assert canceled.texts == ["Cancelled #1 *Sunday hot seats*. I told 1 member who had RSVP'd."]
+
+
+async def test_attendance_counts_the_rsvps_the_list_counts(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    """Found as an outsider: after Bea left, `/live` said "1 RSVP" and `/live attend` "0 of 2 came · Bea"."""
+    await members(memory, "max", "bea", "cy")
+    await schedule(memory, app, SUNDAY)
+    for user in ("max", "bea", "cy"):
+        await memory.command(user, "live", "rsvp 1")
+    await memory.command("cy", "leave")
+    await memory.click("cy", "membership.leave")
+    await memory.command("bea", "leave")
+    await memory.click("bea", "membership.leave")
+    clock.advance(SUNDAY_START - clock.now())
+    await memory.click("bea", "qa.here:1")  # refused: not a member
+    await memory.command("creator", "live", "attend 1 @cy")  # but the creator saw Cy there
+    came = text_of((await memory.command("creator", "live", "attend 1")).replies[0][0])
+    assert "1 of 2 came" in came and "Bea" not in came and "Cy" in came
 
 
 async def test_coming_back_before_the_reminder_counts(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:

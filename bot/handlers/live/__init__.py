@@ -43,7 +43,8 @@ async def show_list(ctx: Context, _: str = "") -> None:
     # With no session to RSVP to, the weekly live sessions the drops bring are still coming (`/next` lists them).
     drops = [] if rows else [d for d in await ctx.services.content.upcoming(limit=12) if d.kind == "live"][:3]
     staff = outranks(ctx.member.role, "moderator")
-    await ctx.reply(views.upcoming_list(rows, ctx.t, ctx.zone, staff=staff, live_drops=drops))
+    member = staff or await ctx.services.live.may_take_part(ctx.member.id)
+    await ctx.reply(views.upcoming_list(rows, ctx.t, ctx.zone, staff=staff, live_drops=drops, member=member))
 
 
 async def show_usage(ctx: Context, _: str = "") -> None:

@@ -59,7 +59,7 @@ class Attendance(LiveBase):
         """Everyone who RSVP'd (or was marked as there), in RSVP order."""
         async with self._database.session() as session:
             live = await self._get(session, session_id)
-            rows = await repo.attendance(session, live.id)
+            rows = await live_audience.attendance(session, live.id, self._clock.now(), self._grace)
             return info(live), [Attendee(member_id, name, came) for member_id, name, came in rows]
 
     async def find_members(self, platform: str, workspace_id: str, refs: Sequence[str]) -> list[int]:

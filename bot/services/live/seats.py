@@ -8,6 +8,7 @@ from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import MAX_QUESTION
 from storage.repositories import live as repo
 from storage.repositories import live_audience
+from storage.repositories import members as members_repo
 
 
 class Seats(LiveBase):
@@ -26,6 +27,11 @@ class Seats(LiveBase):
                 )
                 found.append(Upcoming(info(live), rsvps, questions, going))
             return found
+
+    async def may_take_part(self, member_id: int) -> bool:
+        """Whether RSVPs, questions and the join link are for them (a member, or the creator's team)."""
+        async with self._database.session() as session:
+            return await members_repo.takes_part(session, member_id, self._clock.now(), self._grace)
 
     async def next_session(self) -> SessionInfo | None:
         """The next session that is not over (it may be live right now), for /next."""

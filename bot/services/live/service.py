@@ -50,6 +50,7 @@ class LiveService:
         self.cancel_series = series.cancel_series
         # the member's side
         self.upcoming = seats.upcoming
+        self.may_take_part = seats.may_take_part
         self.next_session = seats.next_session
         self.rsvp = seats.rsvp
         self.unrsvp = seats.unrsvp

@@ -208,9 +208,16 @@ def calendar_links(t: Translator, *, google: str, outlook: str) -> OutboundMessa
 
 
 def upcoming_list(
-    rows: Sequence[Upcoming], t: Translator, tz: ZoneInfo, *, staff: bool, live_drops: Sequence[ContentPiece] = ()
+    rows: Sequence[Upcoming],
+    t: Translator,
+    tz: ZoneInfo,
+    *,
+    staff: bool,
+    live_drops: Sequence[ContentPiece] = (),
+    member: bool = True,
 ) -> OutboundMessage:
-    """The sessions to come; with none, the live sessions queued as weekly drops (what `/next` shows)."""
+    """The sessions to come; with none, the live sessions queued as weekly drops (what `/next` shows).
+    Someone who is not a member (never was, or no longer) sees them without RSVP buttons, and how to join."""
     if not rows:
         text = t("live.list.empty_staff" if staff else "live.list.empty")
         if live_drops:
@@ -240,9 +247,9 @@ def upcoming_list(
             action_id=f"qa.rsvp:{r.session.id}",
         )
         for r in rows
-        if not r.going
+        if not r.going and member
     ][:5]
-    hint = Context(t("live.list.hint"))
+    hint = Context(t("live.list.hint" if member else "live.errors.members_only"))
     return parts.message(header, Header(header), Section("\n".join(lines)), parts.buttons(*rsvp_buttons), hint)
 
 
