@@ -29,8 +29,8 @@ async def prefs(ctx: Context) -> None:
     if not setting:
         await show_prefs(ctx)
         return
-    if not value.strip():
-        raise UserError("prefs.errors.value", setting=setting[:30])
+    if not value.strip() and setting.lower() == "timezone":
+        raise UserError("prefs.errors.value")  # the other settings answer an empty value with their choices
     await _saved(ctx, await ctx.services.preferences.set(ctx.member.id, setting, value))
 
 

@@ -339,6 +339,9 @@ async def test_questions_in_advance_are_listed_for_the_creator(app: App, memory:
     await memory.command("u2", "live", "ask #1 What about discounts?")
     await memory.command("u2", "live", "ask 3 ways to raise prices?")  # not a session number: part of the question
     assert (await memory.command("u3", "live", "ask")).texts[0].startswith("What would you like to ask?")
+    for which in ("rsvp", "cancel"):  # found as an outsider: "“?” isn't a session number"
+        said = await memory.command("creator" if which == "cancel" else "u3", "live", which)
+        assert said.texts == ["Which session? Add its number after the command (say, 3); `/live list` shows them."]
     for nothing in ("ask 1", "ask #2", "ask ?"):  # found as an outsider: "1" was filed as a question
         assert (await memory.command("u3", "live", nothing)).texts[0].startswith("What would you like to ask?")
     listing = text_of((await memory.command("creator", "live", "questions 1")).replies[0][0])
@@ -402,7 +405,11 @@ async def test_recording_goes_to_the_library_attendees_and_no_shows(
         "Added the recording of *Sunday hot seats* to the library. I sent it to 1 member who came and 1 member who RSVP'd but missed it."
     ]
     again = await memory.command("creator", "live", "recording 1 https://video.example/r/2")
-    assert again.texts[0].startswith("Updated the recording of *Sunday hot seats*")
+    # Found as an outsider: "Nobody gets it twice: 0 members and 0 members more got it just now."
+    assert again.texts == [
+        "Updated the recording of *Sunday hot seats* in the library. Everyone who should have it already did,"
+        " so nobody was sent it again."
+    ]
     await app.settle()
 
     came = [m for m in memory.dms_to("u1") if "recording" in text_of(m)]

@@ -130,7 +130,9 @@ async def test_a_language_typed_in_any_case_or_by_its_name_is_saved(
         ("drops carrier-pigeon", "For drops, choose one of: channel, dm-every, dm-weekly."),
         ("timezone Mars/Base", "I don't know the time zone “Mars/Base”"),
         ("language tlh", "For language, choose one of:"),
-        ("nudges", "Say what to set nudges to"),
+        ("nudges", "For nudges, choose one of: on, off."),  # found as an outsider: "for example: /prefs nudges ..."
+        ("language", "For language, choose one of: da, en, nb, nl, zh."),
+        ("timezone", "Say which time zone, for example: /prefs timezone Europe/Oslo"),
     ],
 )
 async def test_bad_prefs_explain_and_change_nothing(app: App, memory: MemoryPlatform, args: str, message: str) -> None:

@@ -134,6 +134,8 @@ async def recording(ctx: Context, args: str) -> None:
     url, _, description = rest.strip().partition(" ")
     result = await ctx.services.live.add_recording(parse.session_id(first), url, description)
     key = "live.recording.replaced" if result.replaced else "live.recording.reply"
+    if result.replaced and not result.attendees + result.missed:
+        key = "live.recording.replaced_all_had"  # not "0 members and 0 members more got it"
     await ctx.say(
         key,
         title=result.session.title,

@@ -18,15 +18,19 @@ def number(text: str) -> int | None:
 
 
 def session_id(text: str) -> int:
+    if not text.strip():
+        raise UserError("live.errors.no_id")  # "/live rsvp": which one?
     found = number(text)
     if found is None:
-        raise UserError("live.errors.bad_id", value=text.strip()[:40] or "?")
+        raise UserError("live.errors.bad_id", value=text.strip()[:40])
     return found
 
 
 def action_id(ctx: Context) -> int:
     action = ctx.action
-    return session_id(action.arg or "") if action else session_id("")
+    if action is None or not action.arg:
+        raise UserError("errors.stale_button")
+    return session_id(action.arg)
 
 
 def is_series(args: str) -> bool:
