@@ -105,6 +105,15 @@ async def test_the_library_pages_beyond_the_newest_ten(app: App, memory: MemoryP
 
     too_far = await memory.command("u1", "library", "page 3")
     assert too_far.texts == ["There is no page 3: the last one is page 2. Try /library page 2."]
+    huge = "9" * 20  # found as an outsider: "Pages are numbered 1, 2, 3…"
+    assert (await memory.command("u1", "library", f"page {huge}")).texts == [
+        f"There is no page {huge}: the last one is page 2. Try /library page 2."
+    ]
+    # Quotes and punctuation around a word, and invisible characters, are not part of what is searched.
+    quoted = block_texts(await memory.command("u1", "library", "“Positioning”, \"worksheet\""))
+    plain = block_texts(await memory.command("u1", "library", "positioning worksheet"))
+    assert quoted[1:] == plain[1:] and "match" in plain[0]
+    assert block_texts(await memory.command("u1", "library", "\u200b"))[0] == "The library: 16 items"
     opens = [a for a in buttons(first) if a.startswith("library.open:")]
     assert len(opens) == 10  # every listed item opens (it was the first five)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from bot.services.errors import UserError
 _FILTER = re.compile(r"^(level|topic|kind):(.+)$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"[-+−]?[0-9]+")  # what a page number typed after "page" looks like, right or wrong
 MAX_QUERY = 200
+_AROUND_WORDS = "\"'“”‘’«»„()[]{}<>,.;:!?¿¡"
 PAGE = 10  # library items per page
 PICKS = 3  # best picks shown when nothing new is scheduled
 # Respelling a search that found nothing: only words this long are guessed at (a short word is
@@ -66,7 +68,9 @@ def parse_query(text: str) -> LibraryQuery:
             continue
         match = _FILTER.match(token)
         if not match:
-            words.append(token.lower())
+            word = _bare(token)
+            if word:
+                words.append(word)
             continue
         name, value = match[1].lower(), match[2].lower()
         if name == "level":
@@ -82,8 +86,17 @@ def parse_query(text: str) -> LibraryQuery:
     return LibraryQuery(tuple(words), level, topic, kind, page)
 
 
+def _bare(token: str) -> str:
+    """A search word as the library holds it: lower case, without the quotes or punctuation around it
+    (`"pricing"`, `(pricing),`) or invisible characters in it (a zero-width space alone is no word)."""
+    visible = "".join(c for c in token if unicodedata.category(c) != "Cf")
+    return visible.strip(_AROUND_WORDS).lower()
+
+
 def whole_page(text: str) -> int:
-    if len(text) > 4 or not text.isascii() or not text.isdigit() or int(text) < 1:
+    """A page number as typed: 1 or more, however large (a page past the end is "there is no page N";
+    the query's MAX_QUERY caps its length)."""
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
         raise UserError("library.bad_page_number")
     return int(text)
 
