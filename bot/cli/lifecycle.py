@@ -155,6 +155,14 @@ def import_(
     new: Annotated[
         bool, typer.Option("--new", help="This folder is another community, though it looks like one already imported")
     ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="Schedule the drops from this moment instead of now, for a console session started with the"
+            " same `membot run --start`, e.g. 2026-11-20T12:00+00:00",
+        ),
+    ] = None,
 ) -> None:
     """Load a community folder into the database. Safe to repeat: unchanged files change nothing.
 
@@ -163,6 +171,7 @@ def import_(
     """
     settings = settings_for(db)
     spec = load_community(path)
+    now = parse_start(start) or SystemClock().now()
 
     async def go() -> tuple[ImportReport, str | None]:
         from storage.migrate import upgrade
@@ -170,7 +179,7 @@ def import_(
         database = Database(settings.database_url)
         try:
             await upgrade(database)
-            return await import_folder(database, spec, SystemClock().now(), rename=rename, new=new)
+            return await import_folder(database, spec, now, rename=rename, new=new)
         finally:
             await database.dispose()
 

@@ -40,6 +40,35 @@ def test_db_upgrade_then_import_is_idempotent(db_url: str) -> None:
     assert code == 0 and out.strip() == "Already up to date: nothing changed."
 
 
+def test_import_with_start_schedules_the_drops_from_the_console_s_start(db_url: str, tmp_path: Path) -> None:
+    """Found as an outsider: `membot import` and then `membot run --start 2026-11-20…` gave a first
+    drop on this computer's date (9 Dec), not the day after the console's start."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from storage.database import Database
+    from storage.models import ContentItem
+
+    code, _, _ = invoke("import", str(SAMPLE), "--db", db_url, "--start", "2026-11-20T12:00+00:00")
+    assert code == 0
+
+    async def first_drop() -> datetime:
+        database = Database(db_url)
+        try:
+            async with database.session() as session:
+                found = await session.scalar(select(func.min(ContentItem.publish_at)))
+        finally:
+            await database.dispose()
+        assert found is not None
+        return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+    assert datetime(2026, 11, 20, 12, tzinfo=UTC) < asyncio.run(first_drop()) < datetime(2026, 11, 22, tzinfo=UTC)
+    code, _, err = invoke("import", str(SAMPLE), "--db", db_url, "--start", "tomorrow")
+    assert code != 0 and "--start" in err
+
+
 def test_reimport_says_what_a_running_bot_needs_and_keeps_a_missing_faq(db_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "c"
     invoke("init", str(folder))
