@@ -110,7 +110,7 @@ async def test_the_library_pages_beyond_the_newest_ten(app: App, memory: MemoryP
         f"There is no page {huge}: the last one is page 2. Try /library page 2."
     ]
     # Quotes and punctuation around a word, and invisible characters, are not part of what is searched.
-    quoted = block_texts(await memory.command("u1", "library", "“Positioning”, \"worksheet\""))
+    quoted = block_texts(await memory.command("u1", "library", '“Positioning”, "worksheet"'))
     plain = block_texts(await memory.command("u1", "library", "positioning worksheet"))
     assert quoted[1:] == plain[1:] and "match" in plain[0]
     assert block_texts(await memory.command("u1", "library", "\u200b"))[0] == "The library: 16 items"
