@@ -662,3 +662,27 @@ async def test_only_the_reminders_still_to_come_are_promised(app: App, memory: M
     assert "everyone who RSVPs gets reminders 24 hours and 1 hour before, and when it starts." in far
     rsvp = await memory.click("u1", "qa.rsvp:2")
     assert rsvp.texts[0].endswith("I'll remind you the day before, an hour before, and when it starts.")
+
+
+@pytest.mark.parametrize(
+    ("when", "note"),
+    [
+        (
+            "2027-03-28 02:30",
+            "There is no 02:30 that day: the clocks go forward an hour then, so it starts at Sun 28 Mar, 03:30 CEST.",
+        ),
+        (
+            "2027-10-31 02:30",
+            "02:30 comes twice that night, as the clocks go back an hour: I took the first one, Sun 31 Oct, 02:30 CEST.",
+        ),
+        ("2027-03-27 02:30", None),
+    ],
+)
+async def test_a_time_a_clock_change_skips_or_repeats_is_pointed_out(
+    app: App, memory: MemoryPlatform, when: str, note: str | None
+) -> None:
+    """Found as an outsider: 02:30 on the night summer time starts was scheduled for 03:30 without a word."""
+    reply = await schedule(memory, app, f"{when} Europe/Oslo | Night owls")
+    assert reply.startswith("Scheduled #1 *Night owls*")
+    notes = [line for line in reply.splitlines() if "clocks go" in line]
+    assert notes == ([f"{note} Use `/live move 1 DATE TIME` for another time."] if note else [])

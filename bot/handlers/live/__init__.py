@@ -21,7 +21,7 @@ from bot.router import Context, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
 from bot.services.live import CalendarEntry, SessionDraft, ics
-from bot.services.live.rules import ends_at, reminders_ahead
+from bot.services.live.rules import clock_change, ends_at, reminders_ahead
 from bot.views import live as views
 from bot.views.common import local_time
 
@@ -67,7 +67,11 @@ async def schedule(ctx: Context, args: str) -> None:
 async def _schedule(ctx: Context, draft: SessionDraft) -> None:
     live = await ctx.services.live.schedule(draft)
     ahead = reminders_ahead(live.starts_at, ctx.services.clock.now())
-    await ctx.reply(views.scheduled_reply(live, ctx.t, ctx.zone, ctx.services.live.channel, ahead))
+    change = clock_change(draft, live.starts_at, ctx.services.community.tz)  # 02:30 on the night summer time starts
+    reply = views.scheduled_reply(
+        live, ctx.t, ctx.zone, ctx.services.live.channel, ahead, clock_change=change, typed=draft.time
+    )
+    await ctx.reply(reply)
 
 
 async def schedule_form(ctx: Context) -> None:

@@ -154,6 +154,17 @@ def wall_time_to_utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
+def clock_change(draft: SessionDraft, starts_at: datetime, default_zone: ZoneInfo) -> str | None:
+    """Whether the wall time typed was one a clock change skipped ("skipped": the session moved
+    forward to `starts_at`) or one it repeats ("repeated": the first of the two is `starts_at`)."""
+    zone = parse_zone(draft.zone, default_zone)
+    typed = datetime.combine(starts_at.astimezone(zone).date(), parse_clock(draft.time))
+    if starts_at.astimezone(zone).replace(tzinfo=None) != typed:
+        return "skipped"
+    earlier, later = (typed.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1))
+    return "repeated" if earlier != later else None
+
+
 def ends_at(starts_at: datetime, duration_min: int) -> datetime:
     return starts_at + timedelta(minutes=duration_min)
 

@@ -167,11 +167,21 @@ def _reminders(key: str, ahead: Sequence[str], t: Translator) -> str:
 
 
 def scheduled_reply(
-    live: SessionInfo, t: Translator, tz: ZoneInfo, channel: str, ahead: Sequence[str]
+    live: SessionInfo,
+    t: Translator,
+    tz: ZoneInfo,
+    channel: str,
+    ahead: Sequence[str],
+    *,
+    clock_change: str | None = None,
+    typed: str = "",
 ) -> OutboundMessage:
+    """`clock_change`: the time typed fell in an hour a clock change skips or repeats (`rules.clock_change`)."""
     values = parts.values(live, tz, t)
     reminders = _reminders("live.scheduled_reminders", ahead, t)
     text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), reminders=reminders, **values)
+    if clock_change is not None:
+        text += "\n" + t(f"live.clock_{clock_change}", typed=typed.strip(), **values)
     return parts.message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
