@@ -24,6 +24,9 @@ ZERO_WIDTH_SPACE = "\u200b"
 # it (the rest of the creator's DM), and no one types them on purpose.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LINK_SHAPES = re.compile("<(?=[^\\s\u200b])|\\](?=\\()")
+# Characters that show nothing and only make two names look alike but differ: zero-width space,
+# word joiner, byte-order mark, soft hyphen (joiners that shape scripts and emoji are kept).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 class Trusted(str):
@@ -52,3 +55,9 @@ def visible(text: str) -> str:
     if all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
         return ""
     return text
+
+
+def plain_name(text: str) -> str:
+    """A display name (stored, or typed to find someone) without bidirectional controls or invisible
+    characters, its spaces collapsed: "\u202eEvil" and "Zero\u200bWidth" are "Evil" and "ZeroWidth"."""
+    return " ".join(_INVISIBLE.sub("", _BIDI_CONTROLS.sub("", text)).split())

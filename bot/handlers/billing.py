@@ -96,8 +96,8 @@ async def doors(ctx: Context) -> None:
         await ctx.say("billing.doors.closed")
     elif verb == "cap" and len(words) == 2:
         if words[1] in ("off", "none"):
-            await billing.set_seat_cap(None)
-            await ctx.say("billing.doors.cap_off")
+            invited = await billing.set_seat_cap(None)
+            await ctx.say("billing.doors.cap_off", invited=invited)
             return
         if whole(words[1]) is None:  # ASCII digits, within an INTEGER; the service checks the range
             raise UserError("billing.errors.cap", max=100_000)

@@ -19,7 +19,7 @@ from bot.services.billing.access import HOLDS_ACCESS, has_access
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.experiments.picker import VariantPicker
-from bot.untrusted import visible
+from bot.untrusted import plain_name
 from storage.database import Database, Session
 from storage.models import Member, Membership
 from storage.repositories import communities, content, members, memberships
@@ -268,5 +268,6 @@ def _has_access(membership: Membership | None, now: datetime | None, grace_days:
 
 def _shown(user: UserRef) -> str:
     """The name to show for `user`: without bidirectional controls (a right-to-left override in a name
-    would flip the rest of every post and DM that names them), at most 100 characters."""
-    return visible(user.display_name or "").strip()[:100]
+    would flip the rest of every post and DM that names them) or invisible characters (the creator
+    could not type the name to find them), at most 100 characters."""
+    return plain_name(user.display_name or "")[:100]

@@ -84,3 +84,15 @@ async def test_leaving_the_waitlist_with_an_invitation_passes_the_seat_on(app: A
     await app.settle()
     [invite] = memory.dms_to("u3")
     assert "I'm holding your seat until" in invite.text
+
+
+async def test_taking_the_cap_off_invites_everyone_waiting(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: after `/doors cap off` the people waiting stayed on the list, uninvited,
+    while a newcomer's /join went straight in."""
+    await a_full_seat_with_two_waiting(app, memory)
+    assert (await memory.command("creator", "doors", "cap off")).texts == [
+        "No seat cap any more. Invited from the waitlist right away: 2."
+    ]
+    await app.settle()
+    assert [len(memory.dms_to(user)) for user in ("u2", "u3")] == [1, 1]
+    assert (await me_fields(memory, "u3"))["Waitlist"] == "You're invited: type /join"

@@ -686,3 +686,17 @@ async def test_a_time_a_clock_change_skips_or_repeats_is_pointed_out(
     assert reply.startswith("Scheduled #1 *Night owls*")
     notes = [line for line in reply.splitlines() if "clocks go" in line]
     assert notes == ([f"{note} Use `/live move 1 DATE TIME` for another time."] if note else [])
+
+
+async def test_the_creators_digest_without_questions_says_so(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: the digest read "0 questions so far:" with nothing after it."""
+    await members(memory, "u1")
+    await schedule(memory, app, SUNDAY)
+    await memory.click("u1", "qa.rsvp:1")
+    await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=1))
+    digests = [m for m in memory.dms_to("creator") if m.blocks and "Questions for" in text_of(m)]
+    assert [d.text for d in digests] == [
+        "*Sunday hot seats* starts at Sun 22 Nov, 17:00 CET with 1 RSVP. No questions sent in yet."
+    ]

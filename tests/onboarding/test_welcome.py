@@ -76,3 +76,16 @@ async def test_a_right_to_left_override_in_a_name_stays_out_of_the_posts(app: Ap
     assert "Evil" in greeting.text and "\u202e" not in greeting.text and "\u202c" not in greeting.text
     names = [m.name for m in await app.services.membership.summaries()]
     assert "Evil Eve" in names and "u2" in names
+
+
+async def test_a_name_with_invisible_characters_can_be_typed_to_find_them(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: "Zero\u200bWidth" was stored as it came, so `/member show ZeroWidth` knew no
+    one by that name; typed with the character, a right-to-left override did not find "Evil" either."""
+    await memory.join("u1", "Zero\u200bWidth")
+    await memory.join("u2", "\u202eEvil")
+    await app.settle()
+    names = [m.name for m in await app.services.membership.summaries()]
+    assert "ZeroWidth" in names and "Evil" in names
+    for typed in ("ZeroWidth", "zero\u200bwidth", "\u202eEvil"):
+        shown = await memory.command("creator", "member", f"show {typed}")
+        assert "I don't know anyone" not in " ".join(shown.texts), typed

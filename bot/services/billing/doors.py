@@ -183,10 +183,11 @@ class DoorsService:
             (await waitlist.doors(session, self._community.id)).seat_cap = cap
 
     async def fill_seats(self, now: datetime) -> int:
-        """Invite the next people in line when seats are free (doors open, cap set). Returns how many."""
+        """Invite the next people in line when seats are free (doors open): as many as the cap leaves room
+        for, or everyone not invited yet once there is no cap (`/doors cap off`). Returns how many."""
         async with self._database.session() as session:
             row = await waitlist.doors(session, self._community.id)
-            if not row.doors_open or row.seat_cap is None:
+            if not row.doors_open:
                 return 0
             window = windows.current(await waitlist.windows(session, self._community.id), now)
             founding = window is not None and window.founding

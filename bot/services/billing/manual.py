@@ -12,6 +12,7 @@ from bot.notices.billing import CreatorMemberLeft, ExitSurvey, MembershipGranted
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
+from bot.untrusted import plain_name
 from storage.database import Database, Session
 from storage.models import Membership, Tier
 from storage.repositories import members, memberships
@@ -66,7 +67,7 @@ class ManualMemberships:
 
     async def find(self, platform: str, workspace_id: str, ref: str) -> MemberRef:
         """A member named by mention (`<@U1>`), `@user_id`, user id or display name."""
-        user_id = MENTION.sub(r"\1", ref.strip()).lstrip("@")
+        user_id = plain_name(MENTION.sub(r"\1", ref.strip()).lstrip("@"))  # as names are stored
         async with self._database.session() as session:
             member = await members.by_identity(session, platform, workspace_id, user_id)
             if member is None:

@@ -11,6 +11,7 @@ from bot.services import activity
 from bot.services.errors import UserError
 from bot.services.live.base import LiveBase, info
 from bot.services.live.rules import CHECK_IN_EARLY, ends_at, parse_link
+from bot.untrusted import plain_name
 from storage.database import Session
 from storage.models import LiveSession
 from storage.repositories import live as repo
@@ -67,7 +68,7 @@ class Attendance(LiveBase):
         found: list[int] = []
         async with self._database.session() as session:
             for ref in refs:
-                user_id = re.sub(r"^<@!?([^>|]+)(\|[^>]*)?>$", r"\1", ref).lstrip("@")
+                user_id = plain_name(re.sub(r"^<@!?([^>|]+)(\|[^>]*)?>$", r"\1", ref).lstrip("@"))
                 member = await members_repo.by_identity(session, platform, workspace_id, user_id)
                 if member is None:
                     member = await repo.member_named(session, self._community.id, user_id)

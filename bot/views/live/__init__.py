@@ -118,7 +118,12 @@ def reminder(notice: SessionReminder, t: Translator, tz: ZoneInfo) -> OutboundMe
 def digest(notice: QuestionDigest, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     live, questions, rsvps = notice.session, notice.questions, notice.rsvps
     values = parts.values(live, tz, t)
-    summary = t.plural("live.digest.summary", len(questions), rsvps=t.plural("live.count.rsvps", rsvps), **values)
+    counted = t.plural("live.count.rsvps", rsvps)
+    summary = (
+        t.plural("live.digest.summary", len(questions), rsvps=counted, **values)
+        if questions
+        else t("live.digest.none", rsvps=counted, **values)  # not "0 questions so far:" and nothing after it
+    )
     lines = [t("live.digest.line", number=n, text=q) for n, q in enumerate(questions[:MAX_LISTED], start=1)]
     return parts.message(
         summary,
