@@ -12,9 +12,10 @@ ACTIVITY_KINDS: dict[type[Event], str] = {
     FormSubmitted: "form",
 }
 
-LEAVING = frozenset({"leave", "membership.leave", "billing.exit", "billing.exit-form"})
-"""`/leave`, its confirmation and the exit survey (their command, action and form ids): leaving is
-not taking part, so it neither counts as a win-back after a check-in nor as weekly activity."""
+LEAVING = frozenset({"leave", "membership.leave", "membership.stay", "billing.exit", "billing.exit-form"})
+"""`/leave`, its two buttons and the exit survey (their command, action and form ids): leaving, or
+thinking about it, is not taking part, so it neither counts as a win-back after a check-in nor as
+weekly activity (a stale "Keep it" pressed after leaving made the ex-member "active")."""
 
 
 def activity_kind(event: Event) -> str | None:

@@ -57,7 +57,8 @@ def me(
         answered=t.plural("member.me.answered", progress.questions_answered),
         referrals=t.plural("member.me.referrals", progress.referrals),
     )
-    blocks: list[Block] = [Header(header), Fields(fields), Section(value)]
+    # Someone who never joined has had nothing yet: no "0 drops published since you joined".
+    blocks: list[Block] = [Header(header), Fields(fields), *((Section(value),) if standing.status != "none" else ())]
     item = upcoming[0] if upcoming else None
     if item is not None and item.publish_at is not None:
         blocks.append(

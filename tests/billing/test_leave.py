@@ -84,6 +84,7 @@ async def test_leaving_is_not_counted_as_taking_part(app: App, memory: MemoryPla
     await memory.command("u1", "leave")
     await memory.click("u1", "membership.leave")
     await memory.click("u1", "billing.exit:price")
+    await memory.click("u1", "membership.stay")  # the other button of the confirmation, pressed late
     await app.settle()
     async with app.database.session() as session:
         assert await session.scalar(select(func.count()).select_from(Activity)) == before

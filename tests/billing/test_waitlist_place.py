@@ -37,6 +37,9 @@ async def test_the_invitation_says_until_when_the_seat_is_held(app: App, memory:
     fields = await me_fields(memory, "u2")
     assert fields["Waitlist"].startswith("You're invited: type /join (your seat is held until Mon 23 Nov")
     assert (await me_fields(memory, "u3"))["Waitlist"] == "Number 2 in line"
+    # Found as an outsider: someone who never joined read "0 drops published since you joined".
+    [page] = (await memory.command("u3", "me")).replies[0][:1]
+    assert "since you joined" not in " ".join(str(getattr(b, "text", "")) for b in page.blocks)
 
 
 async def test_a_newcomer_waits_behind_people_not_invited_yet(
