@@ -45,15 +45,16 @@ def drawable(text: str) -> bool:
     return all(ord(c) in glyphs for c in text if not c.isspace())
 
 
-def fitted(text: str) -> str:
+def fitted(text: str, glyphs: Mapping[int, object] | None = None) -> str:
     """`text` without the characters the chart font lacks (the 🎉 in a community's name), which would
-    be drawn as boxes, each with a warning printed where the console shows the chat."""
-    glyphs = _glyphs()
-    return " ".join("".join(c for c in text if c.isspace() or ord(c) in glyphs).split())
+    be drawn as boxes, each with a warning printed where the console shows the chat. `glyphs`: the
+    font's, when the caller fits many texts."""
+    found = _glyphs() if glyphs is None else glyphs
+    return " ".join("".join(c for c in text if c.isspace() or ord(c) in found).split())
 
 
-def _fitted_all(labels: Labels) -> dict[str, str]:
-    return {key: fitted(value) for key, value in labels.items()}
+def _fitted_all(labels: Labels, glyphs: Mapping[int, object]) -> dict[str, str]:
+    return {key: fitted(value, glyphs) for key, value in labels.items()}
 
 
 def words_for(t: Translator) -> Translator:
@@ -278,23 +279,26 @@ def _short(title: str, limit: int = 18) -> str:
 
 
 async def dashboard_png(snapshot: Snapshot, labels: Labels) -> bytes:
-    history = tuple(replace(p, label=fitted(p.label)) for p in snapshot.history)
-    return await asyncio.to_thread(dashboard, replace(snapshot, history=history), _fitted_all(labels))
+    glyphs = _glyphs()
+    history = tuple(replace(p, label=fitted(p.label, glyphs)) for p in snapshot.history)
+    return await asyncio.to_thread(dashboard, replace(snapshot, history=history), _fitted_all(labels, glyphs))
 
 
 async def cohort_png(matrix: CohortMatrix, labels: Labels, month_labels: Sequence[str]) -> bytes:
-    months = [fitted(m) for m in month_labels]
-    return await asyncio.to_thread(cohort_heatmap, matrix, _fitted_all(labels), months)
+    glyphs = _glyphs()
+    months = [fitted(m, glyphs) for m in month_labels]
+    return await asyncio.to_thread(cohort_heatmap, matrix, _fitted_all(labels, glyphs), months)
 
 
 async def forecast_png(rows: Sequence[ForecastMonth], labels: Labels, month_labels: Sequence[str]) -> bytes:
-    months = [fitted(m) for m in month_labels]
-    return await asyncio.to_thread(forecast_chart, rows, _fitted_all(labels), months)
+    glyphs = _glyphs()
+    months = [fitted(m, glyphs) for m in month_labels]
+    return await asyncio.to_thread(forecast_chart, rows, _fitted_all(labels, glyphs), months)
 
 
 async def experiments_png(results: Sequence[ExperimentResult], labels: Labels) -> bytes | None:
     """None when no experiment has a measured member yet (nothing to draw)."""
     if not any(v.members for r in results for v in r.variants):
         return None
-    words = _fitted_all(labels)
+    words = _fitted_all(labels, _glyphs())
     return await asyncio.to_thread(lambda: _png(experiments_chart(results, words)))
