@@ -145,3 +145,16 @@ async def test_the_briefing_says_a_canceled_member_came_back(
     await memory.command("u1", "join")
     text = body((await memory.command("creator", "briefing")).replies[0][0])
     assert "• Canceled: 1: Alex (came back)" in text
+
+
+async def test_members_inactive_gives_a_rejoiners_return_as_member_since(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: `/members inactive` said "member since 20 November" for Alex, who came
+    back on 23 December."""
+    await join_then_removed(memory, app)
+    clock.advance(timedelta(days=33))
+    await memory.command("u1", "join")
+    clock.advance(timedelta(days=20))
+    listing = body((await memory.command("creator", "members", "inactive 14")).replies[0][0])
+    assert "*Alex*" in listing and "member since 23 December 2026" in listing, listing

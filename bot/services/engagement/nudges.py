@@ -29,6 +29,7 @@ from bot.services.engagement.common import (
     not_before,
     quiet_days,
     stretch_start,
+    tenure_starts,
 )
 from bot.services.engagement.policy import NudgePolicy, NudgeStage
 from bot.services.experiments.picker import VariantPicker
@@ -317,13 +318,14 @@ class NudgeService:
                 session, reach.community.id, now, reach.grace, now - timedelta(days=min_days), limit
             )
             stages = await self._last_stages(session, listed)
+            began = await tenure_starts(session, [m.id for m in listed])  # a returning member: since the return
         quiet = [
             QuietMember(
                 member_id=m.id,
                 name=m.name,
                 since=stretch_start(m),
                 days=quiet_days(m, now),
-                joined=m.joined_at,
+                joined=began.get(m.id, m.joined_at),
                 nudges_on=m.nudges,
                 last_nudge=stages.get(m.id),
             )
