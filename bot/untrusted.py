@@ -24,9 +24,6 @@ ZERO_WIDTH_SPACE = "\u200b"
 # it (the rest of the creator's DM), and no one types them on purpose.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LINK_SHAPES = re.compile("<(?=[^\\s\u200b])|\\](?=\\()")
-# Characters that show nothing and only make two names look alike but differ: zero-width space,
-# word joiner, byte-order mark, soft hyphen (joiners that shape scripts and emoji are kept).
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 class Trusted(str):
@@ -57,7 +54,13 @@ def visible(text: str) -> str:
     return text
 
 
+def unseen_removed(text: str) -> str:
+    """`text` as it shows: without format characters (zero-width spaces and joiners, bidirectional
+    controls, soft hyphens), which only make two texts that look the same differ ("a" and "a\u200b")."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def plain_name(text: str) -> str:
-    """A display name (stored, or typed to find someone) without bidirectional controls or invisible
-    characters, its spaces collapsed: "\u202eEvil" and "Zero\u200bWidth" are "Evil" and "ZeroWidth"."""
-    return " ".join(_INVISIBLE.sub("", _BIDI_CONTROLS.sub("", text)).split())
+    """A display name (stored, or typed to find someone) as it shows, its spaces collapsed:
+    "\u202eEvil" and "Zero\u200bWidth" are "Evil" and "ZeroWidth"."""
+    return " ".join(unseen_removed(text).split())

@@ -9,7 +9,6 @@ was when it closes.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from bot.notices.polls import PollClosed, PollPosted, Results
 from bot.services.audience import channel_targets
 from bot.services.base import DomainService
 from bot.services.errors import UserError
-from bot.untrusted import visible
+from bot.untrusted import unseen_removed, visible
 from storage.database import Session
 from storage.models import Poll
 from storage.repositories import members
@@ -50,7 +49,7 @@ class Posted:
 def parse_poll(question: str, options: Sequence[str]) -> PollRequest:
     question = " ".join(visible(question).split())
     # Invisible characters removed: "a" and "a" with a zero-width space are the same option.
-    cleaned = tuple(" ".join(_seen(o).split()) for o in options if _seen(o).strip())
+    cleaned = tuple(" ".join(unseen_removed(o).split()) for o in options if unseen_removed(o).strip())
     if not question or len(cleaned) < MIN_OPTIONS:
         raise UserError("poll.errors.usage")
     if len(cleaned) > MAX_OPTIONS:
@@ -148,8 +147,3 @@ class PollService(DomainService):
         if poll is None:
             raise UserError("poll.errors.none_open" if open_only else "poll.errors.none")
         return poll
-
-
-def _seen(text: str) -> str:
-    """`text` as it shows: without zero-width and other format characters (and bidi controls)."""
-    return "".join(c for c in visible(text) if unicodedata.category(c) != "Cf")

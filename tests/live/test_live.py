@@ -66,6 +66,13 @@ async def schedule(memory: MemoryPlatform, app: App, args: str = PRICING) -> str
     return reply.texts[-1]
 
 
+async def sunday_with_one_rsvp(memory: MemoryPlatform, app: App) -> None:
+    """Session #1 on Sunday, and member u1 has RSVP'd to it."""
+    await members(memory, "u1")
+    await schedule(memory, app, SUNDAY)
+    await memory.click("u1", "qa.rsvp:1")
+
+
 # -- scheduling ---------------------------------------------------------------------------
 
 
@@ -255,17 +262,13 @@ async def test_reminders_at_24h_1h_and_start_each_exactly_once(
 
 
 async def test_overdue_reminders_are_skipped_after_downtime(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await members(memory, "u1")
-    await schedule(memory, app, SUNDAY)
-    await memory.click("u1", "qa.rsvp:1")
+    await sunday_with_one_rsvp(memory, app)
     await run_jobs_at(app, clock, SUNDAY_START + timedelta(minutes=5))  # the bot was down since Friday
     assert about(memory.dms_to("u1"), "Sunday hot seats") == ["Starting now: Sunday hot seats"]
 
 
 async def test_nothing_is_sent_long_after_the_start(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await members(memory, "u1")
-    await schedule(memory, app, SUNDAY)
-    await memory.click("u1", "qa.rsvp:1")
+    await sunday_with_one_rsvp(memory, app)
     await run_jobs_at(app, clock, SUNDAY_START + timedelta(minutes=40))
     assert about(memory.dms_to("u1"), "Sunday hot seats") == []
 
@@ -283,9 +286,7 @@ async def test_a_late_rsvp_gets_only_the_reminders_still_ahead(
 
 
 async def test_moved_session_reminders_follow_the_new_time(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await members(memory, "u1")
-    await schedule(memory, app, SUNDAY)
-    await memory.click("u1", "qa.rsvp:1")
+    await sunday_with_one_rsvp(memory, app)
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))  # the first "tomorrow" reminder
     moved = await memory.command("creator", "live", "move 1 2026-11-23 18:00")
     assert (
@@ -313,9 +314,7 @@ async def test_moved_session_reminders_follow_the_new_time(app: App, memory: Mem
 async def test_cancelled_session_tells_rsvps_and_sends_no_reminders(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    await members(memory, "u1")
-    await schedule(memory, app, SUNDAY)
-    await memory.click("u1", "qa.rsvp:1")
+    await sunday_with_one_rsvp(memory, app)
     reply = await memory.command("creator", "live", "cancel 1")
     assert reply.texts == ["Cancelled #1 *Sunday hot seats*. I told 1 member who had RSVP'd."]
     for when in (SUNDAY_START - timedelta(hours=24), SUNDAY_START - timedelta(hours=1), SUNDAY_START):
@@ -555,9 +554,7 @@ async def test_announcement_goes_to_every_workspace(sqlite_db, settings, clock: 
 
 
 async def test_reminder_keys_name_the_reason_and_the_start(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
-    await members(memory, "u1")
-    await schedule(memory, app, SUNDAY)
-    await memory.click("u1", "qa.rsvp:1")
+    await sunday_with_one_rsvp(memory, app)
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=24))
     keys = {row.dedupe_key for row in await rows(app, OutboxMessage)}
     assert f"qa:1:remind-24h:member:{await member_id(app, 'u1')}@20261122T1600Z" in keys
@@ -692,9 +689,7 @@ async def test_the_creators_digest_without_questions_says_so(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
     """Found as an outsider: the digest read "0 questions so far:" with nothing after it."""
-    await members(memory, "u1")
-    await schedule(memory, app, SUNDAY)
-    await memory.click("u1", "qa.rsvp:1")
+    await sunday_with_one_rsvp(memory, app)
     await run_jobs_at(app, clock, SUNDAY_START - timedelta(hours=1))
     digests = [m for m in memory.dms_to("creator") if m.blocks and "Questions for" in text_of(m)]
     assert [d.text for d in digests] == [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -12,6 +11,7 @@ from difflib import SequenceMatcher, get_close_matches
 from bot.community.schema import CONTENT_KINDS
 from bot.notices.content import ContentPiece
 from bot.services.errors import UserError
+from bot.untrusted import unseen_removed
 
 _FILTER = re.compile(r"^(level|topic|kind):(.+)$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"[-+−]?[0-9]+")  # what a page number typed after "page" looks like, right or wrong
@@ -89,8 +89,7 @@ def parse_query(text: str) -> LibraryQuery:
 def _bare(token: str) -> str:
     """A search word as the library holds it: lower case, without the quotes or punctuation around it
     (`"pricing"`, `(pricing),`) or invisible characters in it (a zero-width space alone is no word)."""
-    visible = "".join(c for c in token if unicodedata.category(c) != "Cf")
-    return visible.strip(_AROUND_WORDS).lower()
+    return unseen_removed(token).strip(_AROUND_WORDS).lower()
 
 
 def whole_page(text: str) -> int:
