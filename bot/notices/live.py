@@ -49,6 +49,7 @@ class Upcoming:
     rsvps: int
     questions: int
     going: bool
+    running: bool = False  # started and not over: "live now", not "upcoming"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.messages import Form, OutboundMessage
+from bot.messages import Buttons, Form, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.live.ics import CalendarEvent, fold, to_ics
 from bot.views.common import local_time
@@ -42,6 +42,10 @@ def about(messages: list[OutboundMessage], title: str) -> list[str]:
 
 def actions(message: OutboundMessage) -> list[str]:
     return [c.action_id for c in message.choices()]  # type: ignore[union-attr]
+
+
+def links(message: OutboundMessage) -> list[str]:
+    return [b.url for block in message.blocks if isinstance(block, Buttons) for b in block.buttons if b.url]
 
 
 async def rows(app: App, model: type) -> list:  # type: ignore[type-arg]
@@ -695,3 +699,26 @@ async def test_the_creators_digest_without_questions_says_so(
     assert [d.text for d in digests] == [
         "*Sunday hot seats* starts at Sun 22 Nov, 17:00 CET with 1 RSVP. No questions sent in yet."
     ]
+
+
+async def test_a_session_under_way_is_live_now_not_upcoming(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    """Found as an outsider: ten minutes into a session, /live listed it as upcoming and an RSVP
+    answered "See you at *Sunday hot seats* on Sun 22 Nov, 17:00"."""
+    await members(memory, "u1", "u2")
+    await schedule(memory, app, "2026-11-22 17:00 Europe/Oslo 60 https://zoom.example/j/2 | Sunday hot seats")
+    await memory.click("u1", "qa.rsvp:1")
+    clock.set(SUNDAY_START + timedelta(minutes=10))
+
+    listing = text_of((await memory.command("u2", "live")).replies[0][0])
+    assert "#1 *Sunday hot seats*: 🔴 live now (started Sun 22 Nov, 17:00 CET) (60 min), 1 RSVP" in listing
+    late = (await memory.click("u2", "qa.rsvp:1")).replies[0][0]
+    assert late.text == "*Sunday hot seats* is on now (it started Sun 22 Nov, 17:00 CET). Join with the button below."
+    assert links(late) == ["https://zoom.example/j/2"]
+    again = (await memory.click("u1", "qa.rsvp:1")).replies[0][0]
+    assert again.text.startswith("*Sunday hot seats* is on now")
+
+    await schedule(memory, app, "2026-11-22 17:30 | No link yet")
+    clock.set(SUNDAY_START + timedelta(minutes=40))
+    no_link = (await memory.click("u2", "qa.rsvp:2")).replies[0][0]
+    assert no_link.text.endswith("No join link has been shared yet: watch the live channel.")
+    assert links(no_link) == [] and not no_link.choices()

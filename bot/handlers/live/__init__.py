@@ -186,8 +186,10 @@ async def live(ctx: Context) -> None:
 
 async def _rsvp(ctx: Context, session_id: int) -> None:
     live, new = await ctx.services.live.rsvp(session_id, ctx.member.id)
-    ahead = reminders_ahead(live.starts_at, ctx.services.clock.now())
-    await ctx.reply(views.rsvp_reply(live, ctx.t, ctx.zone, new=new, ahead=ahead))
+    now = ctx.services.clock.now()
+    ahead = reminders_ahead(live.starts_at, now)
+    running = live.starts_at <= now  # the service only lets an RSVP through until the session ends
+    await ctx.reply(views.rsvp_reply(live, ctx.t, ctx.zone, new=new, ahead=ahead, running=running))
 
 
 async def rsvp_button(ctx: Context) -> None:

@@ -25,7 +25,7 @@ class Seats(LiveBase):
                     await live_audience.count_rsvps(session, live.id, now, self._grace),
                     await repo.count_questions(session, live.id),
                 )
-                found.append(Upcoming(info(live), rsvps, questions, going))
+                found.append(Upcoming(info(live), rsvps, questions, going, running=live.starts_at <= now))
             return found
 
     async def may_take_part(self, member_id: int) -> bool:

@@ -190,9 +190,15 @@ def scheduled_reply(
     return parts.message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
-def rsvp_reply(live: SessionInfo, t: Translator, tz: ZoneInfo, *, new: bool, ahead: Sequence[str]) -> OutboundMessage:
-    """`ahead`: the reminders still to come (`rules.reminders_ahead`); only those are promised."""
+def rsvp_reply(
+    live: SessionInfo, t: Translator, tz: ZoneInfo, *, new: bool, ahead: Sequence[str], running: bool = False
+) -> OutboundMessage:
+    """`ahead`: the reminders still to come (`rules.reminders_ahead`); only those are promised.
+    `running`: the session has started, so the reply points at the join link instead of "see you at"."""
     values = parts.values(live, tz, t)
+    if running:
+        text = t("live.rsvp.running" if live.link else "live.rsvp.running_no_link", **values)
+        return parts.message(text, Section(text), parts.buttons(parts.join(live, t)))
     reminders = _reminders("live.rsvp.remind", ahead, t)
     text = t("live.rsvp.new" if new else "live.rsvp.already", reminders=reminders, **values).strip()
     return parts.message(
@@ -252,6 +258,8 @@ def upcoming_list(
     lines = []
     for row in rows:
         values = parts.values(row.session, tz, t)
+        if row.running:
+            values["when"] = t("live.list.running", when=values["when"])
         key = "live.list." + ("staff_" if staff else "") + ("line_going" if row.going else "line")
         rsvps, questions = t.plural("live.count.rsvps", row.rsvps), t.plural("live.count.questions", row.questions)
         lines.append(t(key, rsvps=rsvps, questions=questions, **values))
