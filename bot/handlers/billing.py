@@ -14,7 +14,7 @@ from bot.handlers.member_show import show_member
 from bot.log_throttle import ThrottledLog
 from bot.router import Context, Router
 from bot.services.billing import windows
-from bot.services.billing.plans import by_key
+from bot.services.billing.plans import by_key, offered
 from bot.services.billing.service import JoinResult
 from bot.services.billing.webhooks import WebhookInbox
 from bot.services.billing.wire import BillingUnavailable, WebhookRejected
@@ -42,10 +42,24 @@ async def join(ctx: Context) -> None:
     (without Stripe) in at once. Any word that is not a plan's key is the code."""
     words = ctx.args.split()
     plan = next((w.lower() for w in words if by_key(ctx.services.community.config, w.lower())), None)
-    code = " ".join(w for w in words if w.lower() != plan)
+    rest = [w for w in words if w.lower() != plan]
+    code = " ".join(rest)
+    if code and plan is None and ctx.services.billing.paid and not await ctx.services.referrals.knows(code):
+        await _unknown_word(ctx, rest)
     if code:
         await ctx.services.referrals.redeem(code, ctx.member.id)
     await _answer_join(ctx, await stripe_call(ctx.services.billing.join(ctx.member, plan)))
+
+
+async def _unknown_word(ctx: Context, words: list[str]) -> None:
+    """`/join` with a word that is neither a plan nor an invite code, with Stripe on: a mistyped plan
+    ("weekly") is as likely as a mistyped code, so the error names both (and the plans)."""
+    known = [w for w in words if await ctx.services.referrals.knows(w)]
+    if known:  # `/join weekly K7M2QX`: the code is fine, the plan is not
+        raise UserError("billing.errors.unknown_plan", plan=" ".join(w for w in words if w not in known)[:40])
+    plans = [p.key for p in offered(ctx.services.community.config, founding=False)]
+    if plans:
+        raise UserError("billing.errors.plan_or_code", word=" ".join(words)[:40], plans=ctx.t.list(plans))
 
 
 async def _answer_join(ctx: Context, result: JoinResult) -> None:

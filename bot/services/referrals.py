@@ -63,6 +63,12 @@ class ReferralService(DomainService):
         credited, pending = await self.stats(member_id)
         return Invite(code, credited, pending)
 
+    async def knows(self, code: str) -> bool:
+        """Whether `code` is someone's invite code here (what `/join` checks before changing anything)."""
+        wanted = normalise(code)
+        async with self._database.session() as session:
+            return bool(wanted) and await repo.code_owner(session, self._community.id, wanted) is not None
+
     async def redeem(self, code: str, member_id: int) -> Referred | None:
         """Record that `member_id` came through `code` (call before activating the membership).
 

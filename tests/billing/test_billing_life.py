@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from bot.app import App
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
-from tests.kits.billing import button_actions, deliver, membership_of, newcomer, texts
+from tests.kits.billing import button_actions, deliver, member_id, membership_of, newcomer, texts
 
 
 def new_dms(memory: MemoryPlatform, user: str) -> list[str]:
@@ -128,3 +128,27 @@ async def test_join_pay_fail_grace_recover_cancel_survey_winback(
     await paid_app.advance_time(timedelta(days=1))
     winback = [m for m in memory.dms_to("u1") if m.text.startswith("It's been a little while!")]
     assert len(winback) == 1 and button_actions(winback[0]) == ["billing.join"]
+
+
+async def test_join_with_an_unknown_word_names_plans_and_codes_and_changes_nothing(
+    paid_app: App, memory: MemoryPlatform, stripe_fake: FakeStripe
+) -> None:
+    """Found as an outsider: `/join weekly CODE` answered "I don't know the invite code “weekly CODE”"."""
+    await newcomer(paid_app, memory, "amb")
+    code = (await memory.command("amb", "invite")).texts[0].rsplit(" ", 1)[-1]
+    await newcomer(paid_app, memory)
+
+    mistyped_plan = await memory.command("u1", "join", f"weekly {code}")
+    assert mistyped_plan.texts == ["There's no plan called “weekly”. Type /join to see the plans."]
+    either = await memory.command("u1", "join", "weekly")
+    assert either.texts == [
+        "I don't know “weekly” as a plan or an invite code. The plans are monthly and yearly: "
+        "type /join to see them with prices. An invite code comes from the friend who gave it to you."
+    ]
+    wrong_code = await memory.command("u1", "join", "monthly NOPE22")
+    assert wrong_code.texts[0].startswith("I don't know the invite code “NOPE22”")
+    assert stripe_fake.calls_to("POST", "/v1/checkout/sessions") == []
+    assert await paid_app.services.referrals.stats(await member_id(paid_app, "amb")) == (0, 0)
+
+    spaced = await memory.command("u1", "join", f"{code[:3]} {code[3:]} yearly")  # a code typed with a space
+    assert button_actions(spaced.replies[0][0])[0].startswith("https://checkout.stripe.test/")
