@@ -129,6 +129,13 @@ class DoorsOpened(Notice):
 
 
 @dataclass(frozen=True)
+class InviteLapsed(Notice):
+    """The seat an invitation held (with a seat cap) went to the next in line; they are still waiting."""
+
+    position: int
+
+
+@dataclass(frozen=True)
 class RenewalComing(Notice):
     community: str
     renews_at: datetime

@@ -37,6 +37,7 @@ from bot.notices.billing import (
     DoorsStatus,
     DuplicateSubscription,
     ExitSurvey,
+    InviteLapsed,
     MembershipGranted,
     MembershipRow,
     MembershipStarted,
@@ -258,6 +259,13 @@ def doors_opened(notice: DoorsOpened, t: Translator, tz: ZoneInfo) -> OutboundMe
     return _message(t(key, community=notice.community, prices=prices) + held, _plan_buttons(notice.offer, t))
 
 
+def invite_lapsed(notice: InviteLapsed, t: Translator, tz: ZoneInfo) -> OutboundMessage:
+    return _message(
+        t("billing.doors.lapsed", position=notice.position),
+        Buttons((Button(t("billing.buttons.join"), JOIN, style="primary"),)),
+    )
+
+
 def renewal_coming(notice: RenewalComing, t: Translator, tz: ZoneInfo) -> OutboundMessage:
     text = t("billing.renewal.text", community=notice.community, when=local_time(notice.renews_at, tz, t))
     review = notice.review
@@ -340,6 +348,7 @@ VIEWS: dict[type[Notice], Callable[..., OutboundMessage]] = {
     ExitSurvey: exit_survey,
     WinBack: win_back,
     DoorsOpened: doors_opened,
+    InviteLapsed: invite_lapsed,
     RenewalComing: renewal_coming,
     TrialEnding: trial_ending,
     TrialOver: trial_over,

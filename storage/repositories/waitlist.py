@@ -66,6 +66,24 @@ async def outstanding_invites(session: AsyncSession, community_id: int, since: d
     )
 
 
+async def lapsed_invites(
+    session: AsyncSession, community_id: int, since: datetime, until: datetime
+) -> Sequence[WaitlistEntry]:
+    """Invitations made in [since, until) that were not taken up (with `until` = now minus the hold:
+    their seat is no longer held)."""
+    result = await session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.community_id == community_id,
+            WaitlistEntry.converted_at.is_(None),
+            WaitlistEntry.invited_at >= since,
+            WaitlistEntry.invited_at < until,
+        )
+        .order_by(WaitlistEntry.id)
+    )
+    return result.all()
+
+
 async def windows(session: AsyncSession, community_id: int, *, ended: bool = False) -> Sequence[LaunchWindow]:
     """The launch windows not ended yet (or every one, with `ended`), by opening time."""
     query = select(LaunchWindow).where(LaunchWindow.community_id == community_id)

@@ -29,6 +29,7 @@ SAMPLES: dict[type[Notice], Notice] = {
     notices.ExitSurvey: notices.ExitSurvey(),
     notices.WinBack: notices.WinBack("Strategy Club"),
     notices.DoorsOpened: notices.DoorsOpened("Strategy Club", (MONTHLY,)),
+    notices.InviteLapsed: notices.InviteLapsed(2),
     notices.RenewalComing: notices.RenewalComing("Strategy Club", WHEN, notices.YearInReview(40, 12, 7)),
     notices.TrialEnding: notices.TrialEnding(WHEN, paid=True),
     notices.TrialOver: notices.TrialOver(),

@@ -99,3 +99,25 @@ async def test_taking_the_cap_off_invites_everyone_waiting(app: App, memory: Mem
     await app.settle()
     assert [len(memory.dms_to(user)) for user in ("u2", "u3")] == [1, 1]
     assert (await me_fields(memory, "u3"))["Waitlist"] == "You're invited: type /join"
+
+
+async def test_someone_whose_held_seat_lapsed_is_told_once_and_keeps_their_place(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: the invitation said "I'm holding your seat until Mon 23 Nov", and after that
+    the seat went to the next in line without a word to the person it was held for."""
+    await a_full_seat_with_two_waiting(app, memory)
+    await memory.command("creator", "member", "remove <@u1>")
+    await app.settle()  # Bo is invited and does not answer
+    clock.advance(timedelta(days=2, hours=23))
+    await app.tick()
+    assert len(memory.dms_to("u2")) == 1  # only the invitation while the seat is still his
+    for _ in range(3):
+        clock.advance(timedelta(minutes=30))
+        await app.tick()
+    _invitation, lapsed = memory.dms_to("u2")
+    assert lapsed.text.startswith("The seat I was holding for you has gone to the next person in line.")
+    assert "You're still on the waitlist (number 1)" in lapsed.text
+    assert [c.action_id for c in lapsed.choices()] == ["billing.join"]
+    assert memory.dms_to("u3")[0].text.startswith("Good news:")  # Cy has the seat now
+    assert (await me_fields(memory, "u2"))["Waitlist"] == "Number 1 in line"

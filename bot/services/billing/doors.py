@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notices.billing import CreatorDoorsClosed, CreatorDoorsOpened, DoorsOpened, DoorsStatus, WaitlistPlace
+from bot.notices.billing import (
+    CreatorDoorsClosed,
+    CreatorDoorsOpened,
+    DoorsOpened,
+    DoorsStatus,
+    InviteLapsed,
+    WaitlistPlace,
+)
 from bot.services.billing import plans, windows
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
@@ -20,6 +27,7 @@ from storage.repositories import members, memberships, waitlist
 log = logging.getLogger(__name__)
 
 INVITE_HOLDS_SEAT = timedelta(days=3)  # an invited person keeps "their" seat this long
+LAPSE_NOTICE_WITHIN = timedelta(days=2)  # after downtime, a hold that ended longer ago than this is not news
 MAX_CAP = 100_000
 
 
@@ -187,11 +195,27 @@ class DoorsService:
         for, or everyone not invited yet once there is no cap (`/doors cap off`). Returns how many."""
         async with self._database.session() as session:
             row = await waitlist.doors(session, self._community.id)
+            if row.seat_cap is not None:
+                await self._tell_lapsed(session, now)
             if not row.doors_open:
                 return 0
             window = windows.current(await waitlist.windows(session, self._community.id), now)
             founding = window is not None and window.founding
             return await self._invite(session, now, founding=founding, reinvite=False)
+
+    async def _tell_lapsed(self, session: Session, now: datetime) -> None:
+        """Tell whoever's held seat just went to the next in line, once per invitation: their invitation
+        said until when it held the seat. They keep their place on the waitlist."""
+        held_since = now - INVITE_HOLDS_SEAT
+        for entry in await waitlist.lapsed_invites(
+            session, self._community.id, held_since - LAPSE_NOTICE_WITHIN, held_since
+        ):
+            member = await members.get(session, entry.member_id)
+            if member is None or member.left_at is not None or entry.invited_at is None:
+                continue
+            place = await self._place(session, entry, now)
+            key = f"billing:waitlist:{entry.id}:lapsed:{int(entry.invited_at.timestamp())}"
+            await self._notify.member(session, member, key, InviteLapsed(place.position), timed=True)
 
     async def _invite(
         self, session: Session, now: datetime, *, founding: bool, reinvite: bool, window: int | None = None
