@@ -148,6 +148,8 @@ async def test_billing_gives_a_portal_link_and_join_refuses_members(
     assert call.params == {"customer": "cus_test_1", "return_url": "https://club.example.test/billing/done"}
     assert (await memory.command("u1", "join")).texts == ["You're already a member, nothing to do."]
     # A word that is neither a plan nor a referral code: the error names both.
-    assert (await memory.command("u1", "join", "platinum")).texts[0].startswith(
-        "I don't know “platinum” as a plan or an invite code."
+    assert (
+        (await memory.command("u1", "join", "platinum"))
+        .texts[0]
+        .startswith("I don't know “platinum” as a plan or an invite code.")
     )
