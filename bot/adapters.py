@@ -6,6 +6,7 @@ only when chosen, so a bot without Slack, Discord or billing never loads their S
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
 from bot.clock import SystemClock
 from bot.health import HealthCheck
@@ -17,6 +18,8 @@ from bot.services.registry import Services
 from bot.settings import Settings, SettingsError
 from bot.web import WebServer
 from storage.database import Database
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
 def build_platforms(settings: Settings, services: Services, router: Router, web: WebServer) -> dict[str, Platform]:
@@ -68,13 +71,21 @@ def stripe_gateway(settings: Settings) -> StripePort | None:
                 "MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY (or STRIPE_SECRET_KEY) is not: billing needs both"
             )
         return None
+    if settings.stripe_webhook_secret is None:  # members could pay, and wait a day for the nightly sync
+        raise SettingsError(
+            "MEMBOT_STRIPE_API_KEY is set but MEMBOT_STRIPE_WEBHOOK_SECRET is not: without it Stripe's payment "
+            "events are never received. Add the webhook endpoint (README, Billing step 3) and set its whsec_ secret"
+        )
+    key = settings.stripe_api_key.get_secret_value()
+    if key.startswith(("sk_live_", "rk_live_")) and urlsplit(settings.public_url).hostname in LOCAL_HOSTS:
+        raise SettingsError(
+            f"MEMBOT_PUBLIC_URL is {settings.public_url}, so members who pay would land on localhost: "
+            "set it to the address Stripe's webhook uses, like https://club.example.com"
+        )
     from bot.integrations.stripe_gateway import StripeGateway
 
-    secret = settings.stripe_webhook_secret
     return StripeGateway(
-        settings.stripe_api_key.get_secret_value(),
-        api_base=settings.stripe_api_base,
-        webhook_secret=secret.get_secret_value() if secret is not None else None,
+        key, api_base=settings.stripe_api_base, webhook_secret=settings.stripe_webhook_secret.get_secret_value()
     )
 
 
@@ -85,7 +96,7 @@ def build_web_only(settings: Settings, database: Database) -> tuple[WebServer, S
 
     web = WebServer(settings.port, health=HealthCheck(database, SystemClock()).report)
     stripe = stripe_gateway(settings)
-    if stripe is not None and settings.stripe_webhook_secret is not None:
+    if stripe is not None:
         from bot.handlers.billing import add_routes
 
         add_routes(web, WebhookInbox(database, SystemClock(), stripe))

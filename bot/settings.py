@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -112,6 +113,14 @@ class Settings(BaseSettings):
             if name not in PLATFORM_NAMES:
                 raise ValueError(f"unknown platform {name!r}; choose from {', '.join(PLATFORM_NAMES)}")
         return tuple(value or ())
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("give the bot's full public address, like https://club.example.com")
+        return value.strip()
 
     @field_validator("privacy_stripe")
     @classmethod

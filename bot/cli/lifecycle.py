@@ -118,7 +118,7 @@ def web(db: DbOption = None, community: CommunityOption = None) -> None:
 
 async def _web(settings: Settings, choice: CommunityChoice) -> None:
     from bot.adapters import build_web_only
-    from bot.services.community import CommunityContext
+    from bot.services.community import CommunityContext, CommunityNotImported, known_slugs
     from storage.migrate import upgrade
 
     database = Database(settings.database_url)
@@ -127,6 +127,12 @@ async def _web(settings: Settings, choice: CommunityChoice) -> None:
         if choice.slug is not None:
             found = await CommunityContext.load(database, choice.slug)
             log.info("serving HTTP for community %s", found.config.community.slug)
+        elif not await known_slugs(database):  # a Procfile host with SQLite: each process has its own file
+            raise CommunityNotImported(
+                "the database has no community yet: run `membot import FOLDER` first. `membot web` records "
+                "webhooks for `membot run` to process, so both need the same database: PostgreSQL on a "
+                "host where each process has its own files"
+            )
         server, stripe = build_web_only(settings, database)
         await server.start()
         try:

@@ -50,6 +50,8 @@ def test_conventional_names_and_urls_are_accepted(monkeypatch: pytest.MonkeyPatc
         ("MEMBOT_LOG_LEVEL", "LOUD", "MEMBOT_LOG_LEVEL"),
         ("MEMBOT_FAQ_ENGINE", "neural", "MEMBOT_FAQ_ENGINE: use 'hybrid'"),
         ("DATABASE_URL", "db.example/app", "MEMBOT_DATABASE_URL: not a database URL"),
+        ("MEMBOT_PUBLIC_URL", "notaurl", "MEMBOT_PUBLIC_URL: give the bot's full public address"),
+        ("MEMBOT_PUBLIC_URL", "ftp://club.example", "MEMBOT_PUBLIC_URL: give the bot's full public address"),
     ],
 )
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, env: str, value: str, expected: str) -> None:
@@ -80,3 +82,25 @@ def test_settings_load_without_the_database_layer_or_the_encoder() -> None:
     code = "import bot.settings, sys; print('numpy' in sys.modules, 'sqlalchemy' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"stripe_webhook_secret": "whsec_1"}, "MEMBOT_STRIPE_WEBHOOK_SECRET is set but MEMBOT_STRIPE_API_KEY"),
+        ({"stripe_api_key": "sk_test_1"}, "MEMBOT_STRIPE_WEBHOOK_SECRET is not: without it Stripe's payment events"),
+        (
+            {"stripe_api_key": "sk_live_1", "stripe_webhook_secret": "whsec_1"},
+            "MEMBOT_PUBLIC_URL is http://localhost:8000, so members who pay would land on localhost",
+        ),
+    ],
+)
+def test_half_a_stripe_setup_is_refused(values: dict[str, str], expected: str) -> None:
+    """Found as an outsider: a key without a webhook secret served no webhook, so members paid and waited
+    up to a day (the nightly sync) for access; a live key sent them to localhost after paying."""
+    from bot.adapters import stripe_gateway
+
+    with pytest.raises(SettingsError, match=expected):
+        stripe_gateway(load_settings(**values))
+    test_mode = load_settings(stripe_api_key="sk_test_1", stripe_webhook_secret="whsec_1")
+    assert stripe_gateway(test_mode) is not None  # a test key may use localhost (the Stripe CLI forwards to it)

@@ -69,6 +69,11 @@ def test_web_takes_community_and_refuses_one_not_imported(tmp_path: Path) -> Non
     db = f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
     result = runner.invoke(app, ["web", "--db", db, "--community", "nobody-here"])
     assert result.exit_code == 2 and "nobody-here" in result.stderr and "Traceback" not in result.stderr
+    # Found as an outsider: on an empty database (a Procfile host's own SQLite file) it acknowledged
+    # Stripe's events, which then no bot ever processed.
+    empty = runner.invoke(app, ["web", "--db", db])
+    assert empty.exit_code == 2 and "Traceback" not in empty.stderr
+    assert "the database has no community yet" in empty.stderr and "PostgreSQL" in empty.stderr
 
 
 def test_license_is_mit_for_membot_contributors() -> None:
