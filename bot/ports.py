@@ -51,6 +51,11 @@ class PermanentError(PlatformError):
     """Retrying will not help: unknown user, no permission, DMs closed."""
 
 
+class StartupRefused(PermanentError):
+    """A platform would not let the bot start (a token refused, the platform unreachable); the message
+    is one sentence for the creator, naming the setting to fix."""
+
+
 class AccessNotManageable(PermanentError):
     """The bot cannot grant or revoke a tier here; `fix` tells the creator what to change."""
 

@@ -17,6 +17,7 @@ from bot.cli.helptext import tidy
 from bot.community.errors import CommunityFilesError
 from bot.community.scaffold import ScaffoldError
 from bot.logging_setup import redact
+from bot.ports import StartupRefused
 from bot.services.community import CommunityNotChosen, CommunityNotImported, SlugConflict
 from bot.settings import SettingsError
 from storage.backup import BackupError
@@ -41,6 +42,7 @@ FRIENDLY_ERRORS: tuple[type[Exception], ...] = (
     DatabaseUnavailable,
     ScaffoldError,
     BackupError,
+    StartupRefused,
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.messages import Button, Buttons, Header, OutboundMessage, Section, Target, text_message
 from bot.platforms.discord.adapter import DiscordPlatform
-from bot.ports import AccessNotManageable, PermanentError, RateLimited, TransientError
+from bot.ports import AccessNotManageable, PermanentError, RateLimited, StartupRefused, TransientError
 from bot.testing.fake_discord import GUILD_ID, FakeDiscord
 from tests.kits.discord import Recorder, StartAdapter
 
@@ -266,9 +266,12 @@ async def test_scheduled_event_create_edit_after_restart_and_cancel(
 
 async def test_a_rejected_token_says_where_to_get_a_new_one(fake: FakeDiscord, start_adapter: StartAdapter) -> None:
     fake.fail("GET", "/users/@me", 401, message="401: Unauthorized")
-    with pytest.raises(PermanentError, match="Reset Token") as caught:
+    with pytest.raises(StartupRefused, match="Reset Token") as caught:  # the command line says it in one sentence
         await start_adapter()
     assert "test-token" not in str(caught.value)
+    # Found as an outsider: an unreachable Discord was "unexpected TransientError: network: …", exit code 1.
+    with pytest.raises(StartupRefused, match=r"^couldn't reach Discord to sign in \(.*\): check the network"):
+        await start_adapter(base_url="http://127.0.0.1:9/api/v10")
 
 
 async def test_kick_removes_the_member_and_a_refusal_says_how_to_fix_it(

@@ -374,3 +374,25 @@ async def test_http_mode_mounts_on_the_shared_web_server(fake_slack: FakeSlack) 
             headers=SlackRequests(platform, fake_slack).headers(body, content_type="application/json"),
         )
         assert response.status == 200 and (await response.json())["challenge"] == "abc123"
+
+
+async def test_a_refused_token_or_an_unreachable_slack_is_one_sentence_to_fix(fake_slack: FakeSlack) -> None:
+    """Found as an outsider: a mistyped bot token ended the start with "unexpected PermanentError:
+    slack invalid_auth", exit code 1, as if it were a bug."""
+    from bot.cli.errors import FIXABLE, sentence_for
+    from bot.ports import StartupRefused
+
+    async def dispatch(event: Event, *, ack: Ack | None = None) -> None:
+        return None
+
+    fake_slack.token = "xoxb-the-right-one"
+    wrong = SlackPlatform(bot_token="xoxb-mistyped", signing_secret=SECRET, api_url=fake_slack.base_url, http_port=None)
+    with pytest.raises(StartupRefused) as caught:
+        await wrong.start(dispatch)
+    assert str(caught.value).startswith("Slack refused SLACK_BOT_TOKEN (slack invalid_auth): copy the Bot User")
+    assert "mistyped" not in str(caught.value)
+    assert sentence_for(caught.value) == (str(caught.value), FIXABLE)
+
+    away = SlackPlatform(bot_token="xoxb-x", signing_secret=SECRET, api_url="http://127.0.0.1:9/api/", http_port=None)
+    with pytest.raises(StartupRefused, match=r"^couldn't reach Slack to sign in \(.*\): check the network"):
+        await away.start(dispatch)

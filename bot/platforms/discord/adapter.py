@@ -23,7 +23,7 @@ from bot.platforms.discord import inbound, scheduled
 from bot.platforms.discord.commands import Suggest, sync_guild_commands
 from bot.platforms.discord.components import action_component_class
 from bot.platforms.discord.directory import GuildDirectory
-from bot.platforms.discord.errors import UNKNOWN_CHANNEL, translated
+from bot.platforms.discord.errors import UNKNOWN_CHANNEL, logged_in, translated
 from bot.platforms.discord.rebase import RebasedWebhookAdapter, rebase_http, webhook_scope
 from bot.platforms.discord.render import Rendered, clip, render_message
 from bot.platforms.discord.responder import NO_PINGS, DiscordResponder
@@ -141,15 +141,7 @@ class DiscordPlatform:
     async def start(self, dispatch: Dispatch) -> None:
         """Log in over REST, register components and slash commands, then connect the gateway."""
         self._dispatch = dispatch
-        try:
-            with translated():
-                await self.client.login(self._token)
-        except discord.LoginFailure:
-            await self.client.close()
-            raise PermanentError(
-                "Discord rejected MEMBOT_DISCORD_TOKEN: copy a new one from the Developer Portal "
-                "(Applications → your app → Bot → Reset Token)"
-            ) from None
+        await logged_in(self.client, self._token)
         self.client.add_dynamic_items(self._component_cls)
         await self.sync_commands()
         if self._gateway:

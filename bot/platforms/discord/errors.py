@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import aiohttp
 import discord
 
-from bot.ports import PermanentError, PlatformError, RateLimited, TransientError
+from bot.ports import PermanentError, PlatformError, RateLimited, StartupRefused, TransientError
 
 CANNOT_DM = 50007
 UNKNOWN_USER = 10013
@@ -79,3 +79,19 @@ def translated() -> Iterator[None]:
         if neutral is None or neutral is exc:
             raise
         raise neutral from exc
+
+
+async def logged_in(client: discord.Client, token: str) -> None:
+    """Log in over REST, with a refused token or an unreachable Discord said as what to fix."""
+    try:
+        with translated():
+            await client.login(token)
+    except TransientError as exc:
+        await client.close()
+        raise StartupRefused(f"couldn't reach Discord to sign in ({exc}): check the network and try again") from exc
+    except discord.LoginFailure:
+        await client.close()
+        raise StartupRefused(
+            "Discord rejected MEMBOT_DISCORD_TOKEN: copy a new one from the Developer Portal "
+            "(Applications → your app → Bot → Reset Token)"
+        ) from None

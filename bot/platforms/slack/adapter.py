@@ -27,7 +27,7 @@ from bot.platforms.slack import endpoint, inbound
 from bot.platforms.slack.access import TierAccess
 from bot.platforms.slack.delivery import already_sent, metadata
 from bot.platforms.slack.directory import SlackDirectory, profile_name
-from bot.platforms.slack.errors import call
+from bot.platforms.slack.errors import call, signed_in
 from bot.platforms.slack.manifest import EVENTS_PATH
 from bot.platforms.slack.render import render_home, render_message
 from bot.platforms.slack.responder import SlackResponder, origin_from_metadata
@@ -132,7 +132,7 @@ class SlackPlatform:
 
     async def start(self, dispatch: Dispatch) -> None:
         self._dispatch = dispatch
-        auth = await call(self._client.auth_test())
+        auth = await signed_in(call(self._client.auth_test()))
         self._team_id = auth["team_id"]
         self.bot_user_id = auth["user_id"]
         log.info("slack: connected to team %s as %s (%s mode)", self._team_id, self.bot_user_id, self.mode)

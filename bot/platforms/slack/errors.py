@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.ports import PermanentError, RateLimited, TransientError
+from bot.ports import PermanentError, RateLimited, StartupRefused, TransientError
 
 T = TypeVar("T")
 
@@ -80,3 +80,16 @@ async def call(awaitable: Awaitable[T]) -> T:
         return await awaitable
     except (TimeoutError, SlackApiError, SlackClientError, aiohttp.ClientError, ConnectionError) as exc:
         raise translate(exc) from exc
+
+
+async def signed_in(auth_test: Awaitable[Any]) -> Any:
+    """auth.test, with a refused token or an unreachable Slack said as what to fix."""
+    try:
+        return await auth_test
+    except TransientError as exc:
+        raise StartupRefused(f"couldn't reach Slack to sign in ({exc}): check the network and try again") from exc
+    except PermanentError as exc:
+        raise StartupRefused(
+            f"Slack refused SLACK_BOT_TOKEN ({exc}): copy the Bot User OAuth Token (xoxb-…) again from "
+            "api.slack.com/apps → your app → OAuth & Permissions"
+        ) from exc
