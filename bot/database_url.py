@@ -23,7 +23,9 @@ def normalise_url(url: str) -> str:
     """Accept the URLs people paste (`postgres://`, `sqlite:///x.db`) and name the async driver."""
     found = _SCHEME.fullmatch(url)
     if found is None:
-        raise DatabaseURLError("not a database URL: expected sqlite:///FILE or postgresql://USER:PASSWORD@HOST/NAME")
+        raise DatabaseURLError(
+            "not a database URL: expected sqlite:///FILE or postgresql://USER@HOST/NAME (a password goes after USER, with a colon)"
+        )
     backend = found["scheme"].partition("+")[0]
     if backend not in DRIVERS:
         raise DatabaseURLError(f"unsupported database {backend!r}: use sqlite or postgresql")

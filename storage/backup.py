@@ -5,7 +5,10 @@ PostgreSQL has better tools of its own: `pg_dump -Fc` and `pg_restore` (see the 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -35,6 +38,8 @@ def backup(url: str, out: Path) -> int:
     out = Path(out)
     if out.exists():
         raise BackupError(f"{out} already exists; choose a new file name")
+    if not out.parent.is_dir():
+        raise BackupError(f"there is no folder {out.parent} to write {out.name} into; create it first")
     with sqlite3.connect(source_path) as source, sqlite3.connect(out) as target:
         source.backup(target)
     return out.stat().st_size
@@ -43,6 +48,12 @@ def backup(url: str, out: Path) -> int:
 def restore(url: str, backup_file: Path) -> None:
     """Replace the database's contents with a backup, after checking it is a membot database."""
     target_path = sqlite_path(url)
+    running = running_bot(url)
+    if running is not None:
+        raise BackupError(
+            f"membot (process {running}) is running on {target_path}: stop it first, then restore "
+            "(a running bot would go on from the backup's data without noticing)"
+        )
     backup_file = Path(backup_file)
     if not backup_file.is_file():
         raise BackupError(f"there is no backup file at {backup_file}")
@@ -58,3 +69,43 @@ def restore(url: str, backup_file: Path) -> None:
         raise BackupError(f"{backup_file} has no schema version; it is not a membot backup")
     with sqlite3.connect(backup_file) as source, sqlite3.connect(target_path) as target:
         source.backup(target)
+
+
+def _marker(url: str) -> Path | None:
+    """`membot.db.pid` beside a SQLite file: which process runs the bot on it."""
+    try:
+        return sqlite_path(url).with_name(sqlite_path(url).name + ".pid")
+    except BackupError:
+        return None  # PostgreSQL or in memory: nothing to mark
+
+
+@contextlib.contextmanager
+def marked_running(url: str) -> Iterator[None]:
+    """While the bot runs on a SQLite file, a marker beside it names the process (for `restore`)."""
+    marker = _marker(url)
+    if marker is not None:
+        marker.write_text(f"{os.getpid()}\n")
+    try:
+        yield
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+
+def running_bot(url: str) -> int | None:
+    """The process running the bot on this SQLite file, if it is still alive (a marker left by a
+    killed process is ignored)."""
+    marker = _marker(url)
+    try:
+        pid = int(marker.read_text().strip()) if marker is not None else 0
+    except (OSError, ValueError):
+        return None
+    if pid <= 0 or pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid  # alive, another user's
+    return pid

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,7 +19,11 @@ from bot.logging_setup import FILES_FOLDER, LOG_FILE, local_folder, log_to_file
 from bot.services.community import claim_slug, known_slugs
 from bot.services.importer import ImportReport, import_community
 from bot.settings import SAMPLE_COMMUNITY, Settings, SettingsError
+from storage.backup import marked_running
 from storage.database import Database, redact_url
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,11 @@ async def _run(settings: Settings, choice: CommunityChoice, start: datetime | No
         await database.dispose()
         raise
     app = await build_app(settings.model_copy(update={"community_slug": slug}), clock=clock, database=database)
+    with marked_running(settings.database_url):
+        await _serve(app, settings, console, folder)
+
+
+async def _serve(app: App, settings: Settings, console: bool, folder: Path) -> None:
     await app.start(catch_up_first=console)
     log.info("membot running on %s with %s", ", ".join(app.platforms), redact_url(settings.database_url))
     try:

@@ -24,6 +24,9 @@ AS_OF_HELP = (
 KEYWORDS = ("auto", "now", "latest")
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9998  # a report's moment, and a day after it, must be a datetime
+
+
 @dataclass(frozen=True)
 class AsOf:
     """What `--as-of` asked for: a keyword, or a moment (a date means the end of that day)."""
@@ -46,15 +49,18 @@ def parse_as_of(value: str | None) -> AsOf:
     if text.lower() in KEYWORDS:
         return AsOf(text.lower())
     try:
-        return AsOf("date", day=date.fromisoformat(text))
+        asked = AsOf("date", day=date.fromisoformat(text))
     except ValueError:
-        pass
-    try:
-        return AsOf("moment", moment=datetime.fromisoformat(text))
-    except ValueError:
-        raise SettingsError(
-            f"--as-of: {value!r} is not now, latest, a date (2026-12-31) or a date and time (2026-12-31T18:00)"
-        ) from None
+        try:
+            asked = AsOf("moment", moment=datetime.fromisoformat(text))
+        except ValueError:
+            raise SettingsError(
+                f"--as-of: {value!r} is not now, latest, a date (2026-12-31) or a date and time (2026-12-31T18:00)"
+            ) from None
+    year = asked.day.year if asked.day is not None else asked.moment.year if asked.moment is not None else 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # 9999-12-31 overflowed to the day after, in a traceback
+        raise SettingsError(f"--as-of: give a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return asked
 
 
 def choose(asked: AsOf, *, wall: datetime, latest: datetime | None, platforms: set[str], zone: ZoneInfo) -> Moment:

@@ -59,6 +59,9 @@ def test_as_of_a_date_or_a_moment_in_the_community_zone() -> None:
     assert parse_as_of("2026-10-31").day == date(2026, 10, 31)
     with pytest.raises(SettingsError, match="--as-of"):
         parse_as_of("next tuesday")
+    for far in ("9999-12-31", "9999-12-31T23:00", "0001-01-01"):  # found as an outsider: an OverflowError
+        with pytest.raises(SettingsError, match="--as-of: give a year from 1970 to 9998"):
+            choose(parse_as_of(far), wall=WALL, latest=None, platforms=set(), zone=OSLO)
 
 
 # -- the command --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,39 @@ def test_backup_refuses_clearly(db_url: str, tmp_path: Path) -> None:
     not_a_backup.write_text("hello")
     code, _, err = invoke("restore", str(not_a_backup), "--db", db_url)
     assert code == 2 and "is not a membot backup" in err
+
+
+def test_restore_refuses_while_the_bot_runs_and_backup_names_a_missing_folder(db_url: str, tmp_path: Path) -> None:
+    """Found as an outsider: `membot restore` under a running bot said "Restored", and the bot went on
+    answering from the other community's data; `backup --out` into a missing folder blamed the database."""
+    run_console(db_url, "/as Bea\n")
+    code, _, err = invoke("backup", "--out", str(tmp_path / "no" / "b.db"), "--db", db_url)
+    assert code == 2 and f"there is no folder {tmp_path / 'no'} to write b.db into" in err
+    backup_file = tmp_path / "backup.db"
+    assert invoke("backup", "--out", str(backup_file), "--db", db_url)[0] == 0
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBOT_", "SLACK_", "DISCORD_"))}
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--platform", "console", "--db", db_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=REPO_ROOT,
+    )
+    marker = Path(db_url.split("///", 1)[1] + ".pid")
+    try:
+        for _ in range(600):
+            if marker.exists() and marker.read_text().strip() == str(bot.pid):
+                break
+            time.sleep(0.1)
+        code, out, err = invoke("restore", str(backup_file), "--db", db_url)
+        assert code == 2 and out == ""
+        assert f"membot (process {bot.pid}) is running on" in err and "stop it first" in err
+    finally:
+        bot.communicate(b"", timeout=120)  # the console ends at the end of its input
+    assert not marker.exists()
+    assert invoke("restore", str(backup_file), "--db", db_url)[0] == 0
 
 
 def test_slack_manifest_and_discord_invite_url() -> None:

@@ -48,6 +48,7 @@ CASES = [
         "cannot use the database postgresql+asyncpg://maya:***@127.0.0.1:1/club: the server refused the connection",
     ),
     (["db", "upgrade", "--db", "mysql://nope"], "MEMBOT_DATABASE_URL: unsupported database 'mysql'"),
+    (["db", "upgrade", "--db", "garbage"], "expected sqlite:///FILE or postgresql://USER@HOST/NAME (a password"),
     (["members", "list", "--db", "sqlite:///fresh.db"], "no such table: communities (run `membot db upgrade` first)"),
     (["run", "--community", "no/such/folder"], "--community: there is no folder no/such/folder"),
     (["import", "no-such-folder"], "no-such-folder: no such folder"),
