@@ -196,6 +196,8 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**clean)
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc)) from None
+    except UnicodeDecodeError:  # Notepad's "Unicode" is UTF-16
+        raise SettingsError(".env is not UTF-8 text: save it again as UTF-8 (in Notepad: Save as → Encoding)") from None
 
 
 def describe_validation_error(exc: ValidationError) -> str:

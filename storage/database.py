@@ -66,6 +66,16 @@ def sqlite_folder_problem(url: str) -> str | None:
     return None if folder.is_dir() else f"the folder {folder} does not exist (create it first)"
 
 
+def sqlite_missing_problem(url: str) -> str | None:
+    """Why a command that reads cannot use this SQLite URL (there is no file there), else None."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    if Path(parsed.database).is_file():
+        return None
+    return f"there is no database file {parsed.database} (check --db; `membot run` creates one)"
+
+
 def _failure_reason(exc: BaseException, url: str | None) -> str | None:
     if isinstance(exc, socket.gaierror):
         return "its host name is unknown (check the host in the URL)"

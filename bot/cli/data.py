@@ -88,7 +88,7 @@ def members_list(
         finally:
             await database.dispose()
 
-    for member in run_async(settings.database_url, go()):
+    for member in run_async(settings.database_url, go(), existing=True):
         if as_json:
             typer.echo(json.dumps(member.as_dict(), ensure_ascii=False))
         else:
@@ -150,7 +150,7 @@ def report_command(
         finally:
             await app_.stop()
 
-    written, when = run_async(settings.database_url, go())
+    written, when = run_async(settings.database_url, go(), existing=True)
     typer.echo(f"Report as of {when}.")
     typer.echo(f"Wrote {len(written)} files to {out}: " + ", ".join(p.name for p in written))
 
@@ -188,5 +188,5 @@ def export_command(
         finally:
             await database.dispose()
 
-    count = run_async(settings.database_url, go())
+    count = run_async(settings.database_url, go(), existing=True)
     typer.echo(f"Exported {count} {what} rows to {out}.")

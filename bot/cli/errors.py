@@ -21,7 +21,13 @@ from bot.ports import StartupRefused
 from bot.services.community import CommunityNotChosen, CommunityNotImported, SlugConflict
 from bot.settings import SettingsError
 from storage.backup import BackupError
-from storage.database import DatabaseURLError, describe_failure, redact_url, sqlite_folder_problem
+from storage.database import (
+    DatabaseURLError,
+    describe_failure,
+    redact_url,
+    sqlite_folder_problem,
+    sqlite_missing_problem,
+)
 
 T = TypeVar("T")
 FIXABLE = 2  # the person can fix it: a setting, a file, a database that is not there
@@ -63,10 +69,14 @@ def database_errors(url: str | None) -> Iterator[None]:
         raise DatabaseUnavailable(sentence) from exc
 
 
-def run_async(url: str | None, work: Coroutine[Any, Any, T]) -> T:
+def run_async(url: str | None, work: Coroutine[Any, Any, T], *, existing: bool = False) -> T:
     """`asyncio.run(work)`, with database failures said in one sentence. A SQLite file whose folder
-    is missing is refused before connecting (a failed connect leaves a worker thread behind)."""
+    is missing is refused before connecting (a failed connect leaves a worker thread behind), and
+    with `existing` (commands that only read) so is a SQLite file that is not there: connecting
+    would leave an empty database behind at a mistyped path."""
     problem = sqlite_folder_problem(url) if url else None
+    if problem is None and existing and url:
+        problem = sqlite_missing_problem(url)
     if problem is not None:
         work.close()
         raise DatabaseUnavailable(f"cannot use the database {redact_url(url or '')}: {problem}")

@@ -122,7 +122,7 @@ def web(db: DbOption = None, community: CommunityOption = None) -> None:
     """
     settings = settings_for(db, community)
     choice = choose_community(settings.community)
-    run_async(settings.database_url, _web(settings, choice))
+    run_async(settings.database_url, _web(settings, choice), existing=True)
 
 
 async def _web(settings: Settings, choice: CommunityChoice) -> None:

@@ -76,6 +76,15 @@ def check_locale(value: str) -> str:
     return value
 
 
+def check_currency(value: str) -> str:
+    """An ISO 4217 code Stripe and the price labels know ('zzz' passed the pattern)."""
+    from babel.numbers import list_currencies
+
+    if value.upper() not in list_currencies():
+        raise ValueError(f"{value!r} is not a currency code: use one like 'usd', 'eur' or 'nok'")
+    return value
+
+
 def check_url(value: str | None) -> str | None:
     """A link members will click: http(s) with a host, no spaces; `javascript:` and bare `example.com` are refused."""
     if value is None:

@@ -52,6 +52,8 @@ def problems_from_validation(
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown setting (check the spelling)"
+        elif str(error["type"]).startswith(("datetime_", "date_")):  # pydantic says "input is too short"
+            message = "use a date and time like 2027-01-15 09:00 (in the community's time zone)"
         elif error["type"] == "string_pattern_mismatch":
             message = PATTERN_HINTS.get(str(error.get("ctx", {}).get("pattern")), message)
         found.append(FileProblem(path, line + line_offset if line else None, field, message))

@@ -53,7 +53,10 @@ def load_community(root: Path) -> CommunitySpec:
 
     config = _load_toml_model(root / COMMUNITY_FILE, CommunityFile, problems, required=True)
     faq_file = _load_toml_model(root / FAQ_FILE, FaqFile, problems, required=False)
-    paths = sorted((root / CONTENT_DIR).glob("*.md"))
+    content_dir = root / CONTENT_DIR
+    if content_dir.exists() and not content_dir.is_dir():  # it was ignored: an import with no content
+        problems.append(FileProblem(content_dir, None, None, "must be a folder holding one .md file per item"))
+    paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
     items = tuple(c for c in (_load_content(path, problems) for path in paths) if c is not None)
     if config is not None:
         # Against the files present, so one broken file is reported once, not again per reference.

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bot.community.checks import (
     check_cron,
+    check_currency,
     check_identity,
     check_locale,
     check_moment,
@@ -117,6 +118,8 @@ class Plan(Strict):
     stripe_price: str | None = None
     founding: bool = False
     trial_days: int = Field(default=0, ge=0, le=365)
+
+    _currency = field_validator("currency")(check_currency)
 
 
 class DropSlot(Strict):

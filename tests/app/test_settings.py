@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,11 @@ def test_half_a_stripe_setup_is_refused(values: dict[str, str], expected: str) -
         stripe_gateway(load_settings(**values))
     test_mode = load_settings(stripe_api_key="sk_test_1", stripe_webhook_secret="whsec_1")
     assert stripe_gateway(test_mode) is not None  # a test key may use localhost (the Stripe CLI forwards to it)
+
+
+def test_a_utf16_env_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found as an outsider: a .env saved as "Unicode" in Notepad ended in "unexpected UnicodeDecodeError"."""
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\n", encoding="utf-16")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsError, match=r"^\.env is not UTF-8 text: save it again as UTF-8"):
+        load_settings()

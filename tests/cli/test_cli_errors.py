@@ -49,7 +49,7 @@ CASES = [
     ),
     (["db", "upgrade", "--db", "mysql://nope"], "MEMBOT_DATABASE_URL: unsupported database 'mysql'"),
     (["db", "upgrade", "--db", "garbage"], "expected sqlite:///FILE or postgresql://USER@HOST/NAME (a password"),
-    (["members", "list", "--db", "sqlite:///fresh.db"], "no such table: communities (run `membot db upgrade` first)"),
+    (["members", "list", "--db", "sqlite:///fresh.db"], "there is no database file fresh.db (check --db"),
     (["run", "--community", "no/such/folder"], "--community: there is no folder no/such/folder"),
     (["import", "no-such-folder"], "no-such-folder: no such folder"),
     (["run", "--start", "tomorrow"], "--start: 'tomorrow' is not a date and time"),
@@ -134,3 +134,19 @@ def test_console_names_in_any_script_are_different_people_and_none_is_the_creato
     ]
     assert people["console:console:creator"] == ("Maya Lindqvist", "creator")
     assert sum(role == "creator" for _, role in people.values()) == 1
+
+
+def test_commands_that_read_leave_no_database_behind_at_a_mistyped_path(tmp_path: Path) -> None:
+    """Found as an outsider: `members list`, `export`, `report` and `web` on a mistyped --db left an
+    empty (or freshly migrated) typo.db behind."""
+    typo = tmp_path / "typo.db"
+    db = f"sqlite:///{typo}"
+    for args in (
+        ["members", "list", "--db", db],
+        ["export", "members", "--out", str(tmp_path / "m.csv"), "--db", db],
+        ["report", "--out", str(tmp_path / "r"), "--db", db],
+        ["web", "--db", db],
+    ):
+        code, _, err = invoke(*args)
+        assert code == 2 and f"there is no database file {typo} (check --db" in err, args
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

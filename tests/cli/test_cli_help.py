@@ -67,6 +67,7 @@ def test_web_takes_community_and_refuses_one_not_imported(tmp_path: Path) -> Non
     out = runner.invoke(app, ["web", "--help"]).stdout
     assert "--community FOLDER|SLUG" in out
     db = f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
     result = runner.invoke(app, ["web", "--db", db, "--community", "nobody-here"])
     assert result.exit_code == 2 and "nobody-here" in result.stderr and "Traceback" not in result.stderr
     # Found as an outsider: on an empty database (a Procfile host's own SQLite file) it acknowledged

@@ -106,6 +106,8 @@ def problems(folder: Path) -> list[str]:
             "creator.identities",
             "'slack:U0123ABCD:T0123' isn't an account id",  # workspace and user the wrong way round
         ),
+        # Found as an outsider: any three letters passed, and Stripe or the price label failed later.
+        ('currency = "usd"', 'currency = "zzz"', "plans.0.currency", "'zzz' is not a currency code"),
         # Found as an outsider: on PostgreSQL a longer name failed the import with a database error.
         ('name = "Inner Circle"', f'name = "{"I" * 101}"', "tiers.1.name", "String should have at most 100 characters"),
     ],
@@ -139,6 +141,8 @@ def test_a_locale_with_a_region_is_known_by_its_language(folder: Path) -> None:
         ("order: 1\n", "order: 1000000000000000000000000000000\n", "order", "less than or equal to 1000000"),
         ("order: 1\n", "order: 1\npublish_at: 0001-01-01\n", "publish_at", "pick a date from 2000 to 2099"),
         ("order: 1\n", "order: 1\npublish_at: 9999-12-31 23:59\n", "publish_at", "pick a date from 2000 to 2099"),
+        # Found as an outsider: pydantic's "input is too short".
+        ("order: 1\n", "order: 1\npublish_at: notadate\n", "publish_at", "use a date and time like 2027-01-15 09:00"),
         (
             "url: https://strategyclub.example/videos/w1-find-your-one-customer",
             'url: "javascript:alert(1)"',
@@ -165,6 +169,15 @@ def test_front_matter_numbers_dates_and_links(folder: Path, old: str, new: str, 
     assert problem.startswith(f"content/{FIRST}, line ") and f"field '{field}': " in problem and message in problem, (
         problem
     )
+
+
+def test_content_that_is_a_file_not_a_folder_is_refused(folder: Path) -> None:
+    """Found as an outsider: a `content` file was ignored, and the import went through with no content."""
+    shutil.rmtree(folder / "content")
+    (folder / "content").write_text("w1.md\n")
+    found = problems(folder)
+    assert found[0] == "content: must be a folder holding one .md file per item"
+    assert all("no content file named" in p for p in found[1:])  # what community.toml refers to is missing
 
 
 def test_a_slot_firing_more_than_hourly_is_a_warning(folder: Path, caplog: pytest.LogCaptureFixture) -> None:

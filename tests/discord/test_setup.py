@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import discord
@@ -54,6 +55,28 @@ def test_cli_reads_the_application_id_from_the_environment() -> None:
         discord_cli, ["invite-url"], env={"DISCORD_APPLICATION_ID": "", "MEMBOT_DISCORD_APPLICATION_ID": ""}
     )
     assert missing.exit_code == 2
+
+
+def test_cli_reads_the_ids_from_dot_env_and_checks_the_server_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found as an outsider: the README says settings come from the environment or `.env`, but
+    invite-url read only the environment, and took `--guild-id "x y"` into the link."""
+    (tmp_path / ".env").write_text("DISCORD_APPLICATION_ID=123456789012345678\nMEMBOT_DISCORD_GUILD_ID=42\n")
+    monkeypatch.chdir(tmp_path)
+    for name in (
+        "DISCORD_APPLICATION_ID",
+        "MEMBOT_DISCORD_APPLICATION_ID",
+        "DISCORD_GUILD_ID",
+        "MEMBOT_DISCORD_GUILD_ID",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(discord_cli, ["invite-url"])
+    assert result.exit_code == 0, result.output
+    query = parse_qs(urlparse(result.stdout.strip()).query)
+    assert query["client_id"] == ["123456789012345678"] and query["guild_id"] == ["42"]
+    bad = CliRunner().invoke(discord_cli, ["invite-url", "--guild-id", "x y"])
+    assert bad.exit_code == 2 and "the server id is a number" in bad.stderr
 
 
 COMMUNITY = CommunityFile.model_validate(

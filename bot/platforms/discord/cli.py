@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 
 from bot.platforms.discord.invite import invite_url
+from bot.settings import load_settings
 
 app = typer.Typer(help="Discord setup helpers.", no_args_is_help=True)
-
-ENV_NAMES = ("MEMBOT_DISCORD_APPLICATION_ID", "DISCORD_APPLICATION_ID")
-GUILD_ENV_NAMES = ("MEMBOT_DISCORD_GUILD_ID", "DISCORD_GUILD_ID")
-
-
-def _from_env(names: tuple[str, ...]) -> str | None:
-    return next((os.environ[n].strip() for n in names if os.environ.get(n, "").strip()), None)
 
 
 @app.callback()
@@ -36,14 +28,15 @@ def invite_url_command(
     ),
 ) -> None:
     """Print the URL that adds membot to your server with exactly the permissions it needs."""
-    app_id = application_id or _from_env(ENV_NAMES)
+    settings = load_settings()  # the environment or .env, as `membot run` reads them
+    app_id = application_id or settings.discord_application_id
     if not app_id:
         typer.echo(
             "Give --application-id or set DISCORD_APPLICATION_ID (Developer Portal → General Information).", err=True
         )
         raise typer.Exit(2)
     try:
-        url = invite_url(app_id.strip(), kick=kick, guild_id=guild_id or _from_env(GUILD_ENV_NAMES))
+        url = invite_url(app_id.strip(), kick=kick, guild_id=guild_id or settings.discord_guild_id)
     except ValueError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -49,7 +49,9 @@ def permissions(*, kick: bool = False) -> int:
 def invite_url(application_id: str, *, kick: bool = False, guild_id: str | None = None) -> str:
     if not application_id.isdigit():
         raise ValueError("the application id is a number: Developer Portal → your app → General Information")
+    if guild_id is not None and not guild_id.strip().isdigit():
+        raise ValueError("the server id is a number: right-click your server → Copy Server ID (Developer Mode on)")
     query = {"client_id": application_id, "scope": " ".join(SCOPES), "permissions": str(permissions(kick=kick))}
     if guild_id:
-        query |= {"guild_id": guild_id, "disable_guild_select": "true"}
+        query |= {"guild_id": guild_id.strip(), "disable_guild_select": "true"}
     return f"{AUTHORIZE_URL}?{urlencode(query)}"
