@@ -51,10 +51,6 @@ def build_platforms(settings: Settings, services: Services, router: Router, web:
             discord = create_discord_platform(settings, community.config, commands=commands)
             discord.set_autocomplete("library", functools.partial(library_topics, services))
             built[name] = discord
-        elif name == "memory":
-            from bot.platforms.memory import MemoryPlatform
-
-            built[name] = MemoryPlatform()
         else:
             raise SettingsError(f"MEMBOT_PLATFORMS: the {name} adapter is not available in this build yet")
     return built

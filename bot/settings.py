@@ -17,7 +17,7 @@ from bot.database_url import DatabaseURLError, normalise_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_COMMUNITY = REPO_ROOT / "examples" / "strategy-club"  # what `membot run` imports into an empty database
-PLATFORM_NAMES = ("console", "slack", "discord", "memory")
+PLATFORM_NAMES = ("console", "slack", "discord")  # the tests' memory platform is passed in, never chosen
 FAQ_ENGINES = ("hybrid", "lexical")  # bot.integrations.local_embeddings loads the encoder "hybrid" needs
 
 

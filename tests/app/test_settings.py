@@ -48,6 +48,7 @@ def test_conventional_names_and_urls_are_accepted(monkeypatch: pytest.MonkeyPatc
         ("MEMBOT_PORT", "eighty", "MEMBOT_PORT"),
         ("DATABASE_URL", "mysql://x/y", "unsupported database 'mysql'"),
         ("MEMBOT_PLATFORMS", "slack,telegram", "unknown platform 'telegram'"),
+        ("MEMBOT_PLATFORMS", "memory", "unknown platform 'memory'; choose from console, slack, discord"),
         ("MEMBOT_LOG_LEVEL", "LOUD", "MEMBOT_LOG_LEVEL"),
         ("MEMBOT_FAQ_ENGINE", "neural", "MEMBOT_FAQ_ENGINE: use 'hybrid'"),
         ("DATABASE_URL", "db.example/app", "MEMBOT_DATABASE_URL: not a database URL"),

@@ -127,3 +127,17 @@ def test_sharded_uses_the_auto_sharded_client() -> None:
         sharded=True,
     )
     assert isinstance(adapter.client, discord.AutoShardedClient)
+
+
+def test_starting_the_adapter_says_nothing_about_voice(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found as an outsider: every Discord start printed "PyNaCl is not installed, voice will NOT be
+    supported" and "davey is not installed…"; membot has no voice."""
+    from bot.testing.fake_discord import FakeDiscord
+    from tests.kits.discord import build_adapter
+
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    build_adapter(FakeDiscord())
+    assert not [r for r in caplog.records if "voice will NOT be supported" in r.getMessage()]

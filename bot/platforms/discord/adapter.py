@@ -96,6 +96,8 @@ class DiscordPlatform:
         self._defer_after = defer_after
         self._gateway = gateway
         client_cls = discord.AutoShardedClient if sharded else discord.Client
+        # membot has no voice: discord.py's own once-only flags keep "PyNaCl/davey is not installed" quiet
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         self.client: discord.Client = client_cls(
             intents=intents(message_content=message_content),
             application_id=int(application_id),
