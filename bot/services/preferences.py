@@ -66,7 +66,8 @@ class PreferencesService:
             elif setting == "language":
                 named = {language_name(locale).lower(): locale for locale in self._locales}  # "norsk bokmål"
                 if value not in self._locales and value not in named:
-                    raise UserError("prefs.errors.choice", setting=setting, choices=", ".join(self._locales))
+                    choices = ", ".join(f"{locale} ({language_name(locale)})" for locale in self._locales)
+                    raise UserError("prefs.errors.choice", setting=setting, choices=choices)
                 member.locale = named.get(value, value)
             elif setting == "nudges":
                 if value not in ("on", "off"):
