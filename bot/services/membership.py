@@ -206,7 +206,7 @@ class MembershipService:
         return member, True
 
     async def _queue_welcome(self, session: Session, member: Member, user: UserRef) -> None:
-        upcoming = await content.upcoming(session, self._community.id, self._clock.now(), limit=1)
+        upcoming = await content.to_be_posted(session, self._community.id, self._clock.now(), limit=1)
         # The creator's team reads the usual welcome and stays out of the experiment's figures.
         picker = VariantPicker(self._community)
         variant = (

@@ -9,6 +9,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, ContentItem, Member
+from storage.repositories import live
 
 
 async def by_slug(session: AsyncSession, community_id: int, slug: str) -> ContentItem | None:
@@ -129,6 +130,15 @@ async def upcoming(
         query = query.where(ContentItem.kind != except_kind)
     result = await session.scalars(query.order_by(ContentItem.publish_at).limit(limit))
     return result.all()
+
+
+async def to_be_posted(
+    session: AsyncSession, community_id: int, now: datetime, limit: int = 5
+) -> Sequence[ContentItem]:
+    """The drops members will see posted next, soonest first. While a weekly live series runs, its
+    sessions are the live slot's posts and queued "live" drops go to the library unposted."""
+    series = await live.has_active_series(session, community_id)
+    return await upcoming(session, community_id, now, limit, except_kind="live" if series else None)
 
 
 async def published(session: AsyncSession, community_id: int) -> Sequence[ContentItem]:

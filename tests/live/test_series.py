@@ -4,6 +4,7 @@ each a real session (RSVP, reminders, questions, recording); skip, move, call of
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import OutboundMessage
 from bot.platforms.memory import MemoryPlatform
+from bot.views.common import local_time
 from storage.models import LiveSeries, LiveSession
 from tests.kits.members import become_member
 from tests.live.test_live import actions, count, members, rows, run_jobs_at, text_of
@@ -301,3 +303,26 @@ async def test_the_lists_rsvp_buttons_tell_a_series_weeks_apart(app: App, memory
     labels = [b.label for block in listed.blocks for b in getattr(block, "buttons", ())]
     made = await occurrences(app)
     assert labels == [f"RSVP #{s.id}: Office hours" for s in made]
+
+
+async def test_a_newcomers_welcome_names_a_drop_that_will_be_posted(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: while a series ran, the welcome's "Your first drop arrives …" named a
+    queued live drop that the series replaces and that is never posted."""
+    await start_series(memory, app)
+    clock.set(THURSDAYS[1] - timedelta(days=1))  # Wednesday evening: next comes Thursday's queued live drop
+    from storage.models import ContentItem
+
+    queued = sorted(
+        (i for i in await rows(app, ContentItem) if i.published_at is None and i.publish_at > clock.now()),
+        key=lambda i: i.publish_at,
+    )
+    assert queued[0].kind == "live"  # what the welcome used to name
+    [first] = await app.services.content.upcoming(1)
+    assert first.kind != "live" and first.publish_at is not None
+    await memory.join("u9", "Noor")
+    await app.settle()
+    [welcome] = [m for m in memory.dms_to("u9") if "Your first drop arrives" in text_of(m)]
+    t = app.services.catalog.for_locale("en")
+    assert f"Your first drop arrives {local_time(first.publish_at, ZoneInfo('Europe/Oslo'), t)}." in text_of(welcome)

@@ -161,13 +161,9 @@ class ContentService(DomainService):
     # -- reading ---------------------------------------------------------------------------
 
     async def upcoming(self, limit: int = 3) -> Sequence[ContentPiece]:
-        """The drops members will see posted next. While a weekly live series runs, its occurrences are
-        the live slot's posts and queued "live" drops go to the library unposted, so they are not listed."""
+        """The drops members will see posted next (`repo.to_be_posted`)."""
         async with self._database.session() as session:
-            series = await live_repo.has_active_series(session, self._community.id)
-            items = await repo.upcoming(
-                session, self._community.id, self._clock.now(), limit, except_kind="live" if series else None
-            )
+            items = await repo.to_be_posted(session, self._community.id, self._clock.now(), limit)
             return [content_piece(item) for item in items]
 
     async def library(self) -> Sequence[ContentPiece]:
