@@ -54,3 +54,22 @@ def test_nothing_to_guess_gives_none() -> None:
     assert respelled("定介") is None  # Chinese words aren't spaced, so they aren't respelled
     assert respelled("hot seats") is None  # every word is there already
     assert respelled(" ".join(["consultng"] * (RESPELL_MOST + 1))) is None  # a pasted paragraph isn't guessed at
+
+
+def test_a_title_word_wins_even_behind_many_closer_body_words() -> None:
+    """Found as an outsider: "hot seet" became "hot sees" in a library whose bodies hold many words
+    closer to "seet" than "seats": only the eight closest were looked at, before the title bonus."""
+    crowded = (
+        *ITEMS,
+        ContentPiece(5, "many", "Field notes", "resource", body="see seen sees sets seat seek seem seer sect"),
+    )
+    fixed = respell(crowded, parse_query("hot seet"))
+    assert fixed is not None and fixed.describe() == "hot seats"
+
+
+def test_a_search_of_only_marks_is_no_search() -> None:
+    """Found as an outsider: `/library *` listed every item whose body had a markdown asterisk."""
+    marked = (ContentPiece(6, "bold", "Bold moves", "live", body="Some **bold** ideas ~~struck~~ _here_"),)
+    for typed in ("*", "_", "~~", "* _"):
+        assert parse_query(typed).empty, typed
+    assert search(marked, parse_query("*bold*")) == list(marked)  # a word with marks around it is still a word

@@ -88,8 +88,10 @@ def parse_query(text: str) -> LibraryQuery:
 
 def _bare(token: str) -> str:
     """A search word as the library holds it: lower case, without the quotes or punctuation around it
-    (`"pricing"`, `(pricing),`) or invisible characters in it (a zero-width space alone is no word)."""
-    return unseen_removed(token).strip(_AROUND_WORDS).lower()
+    (`"pricing"`, `(pricing),`) or invisible characters in it (a zero-width space alone is no word);
+    a token of neither letters nor digits is no word."""
+    word = unseen_removed(token).strip(_AROUND_WORDS).lower()
+    return word if any(c.isalnum() for c in word) else ""  # `*` or `~~` matched the body's formatting marks
 
 
 def whole_page(text: str) -> int:
@@ -150,7 +152,7 @@ def _closest(word: str, counts: Counter[str], titled: set[str]) -> str | None:
     floor = RESPELL_CUTOFF - TITLE_BONUS
     scored = [
         (SequenceMatcher(None, word, guess).ratio() + (TITLE_BONUS if guess in titled else 0.0), counts[guess], guess)
-        for guess in get_close_matches(word, counts, n=8, cutoff=floor)
+        for guess in get_close_matches(word, counts, n=len(counts), cutoff=floor)  # all: a title word may score last
         if guess[:2] == word[:2]  # "pricing" is not a typo of "panicking", however close their letters
     ]
     best = max((s for s in scored if s[0] >= RESPELL_CUTOFF), default=None)
