@@ -48,7 +48,29 @@ async def join(ctx: Context) -> None:
         await _unknown_word(ctx, rest)
     if code:
         await ctx.services.referrals.redeem(code, ctx.member.id)
-    await _answer_join(ctx, await stripe_call(ctx.services.billing.join(ctx.member, plan)))
+    result = await stripe_call(ctx.services.billing.join(ctx.member, plan))
+    if result.kind == "joined" and plan is not None and (tiers := _other_tier(ctx, plan)) is not None:
+        # Without Stripe /join gives the default tier; the plan's own tier is the creator's to give.
+        given, asked = tiers
+        community = ctx.services.community
+        await ctx.say(
+            "membership.joined_default_tier",
+            community=community.name,
+            tier=given,
+            asked=asked,
+            creator=community.creator_name,
+        )
+        return
+    await _answer_join(ctx, result)
+
+
+def _other_tier(ctx: Context, plan_key: str) -> tuple[str, str] | None:
+    """(the tier /join gave, the plan's tier) by name, when they differ."""
+    config = ctx.services.community.config
+    plan = by_key(config, plan_key)
+    default = next((t for t in config.tiers if t.default), config.tiers[0] if config.tiers else None)
+    asked = next((t for t in config.tiers if plan is not None and t.key == plan.tier), None)
+    return None if default is None or asked is None or asked.key == default.key else (default.name, asked.name)
 
 
 async def _unknown_word(ctx: Context, words: list[str]) -> None:
