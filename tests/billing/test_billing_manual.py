@@ -128,7 +128,7 @@ async def test_member_command_errors(app: App, memory: MemoryPlatform) -> None:
         (await memory.command("creator", "member", "add u1 trial")).texts[0].startswith("Give the trial length in days")
     )
     reply = (await memory.command("creator", "member", "add u1 platinum")).texts[0]
-    assert reply.startswith("Use: /member show @user, /member add")
+    assert reply.startswith("I don't know “platinum” here: give a tier (member, inner-circle), `comped` or")
     reply = (await memory.command("creator", "member", "frobnicate")).texts[0]
     assert reply.startswith("Use: /member show @user, /member add")
 

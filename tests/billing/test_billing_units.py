@@ -119,6 +119,15 @@ def test_member_add_words() -> None:
     for words in (["trial"], ["trial", "0"], ["trial", "x"], ["gold"]):
         with pytest.raises(UserError):
             parse_grant(words, tiers)
+    # Found as an outsider: a plan's key (`gull-maned`) got the bare usage line; it names its tier now,
+    # and an unknown word is named with the tiers to choose from.
+    assert parse_grant(["Yearly-Gold"], tiers, {"yearly-gold": "inner-circle"}) == Grant("comped", "inner-circle")
+    with pytest.raises(UserError) as caught:
+        parse_grant(["gold"], tiers, {"yearly-gold": "inner-circle"})
+    assert (caught.value.key, caught.value.values) == (
+        "billing.errors.grant_word",
+        {"word": "gold", "tiers": "member, inner-circle"},
+    )
 
 
 def test_prices_read_naturally() -> None:

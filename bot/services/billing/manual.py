@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,15 +39,15 @@ class MemberRef:
     name: str
 
 
-def parse_grant(words: Sequence[str], tiers: Sequence[str]) -> Grant:
-    """`[tier] [comped|trial DAYS]` in any order."""
+def parse_grant(words: Sequence[str], tiers: Sequence[str], plans: Mapping[str, str] | None = None) -> Grant:
+    """`[tier] [comped|trial DAYS]` in any order; a plan's key (`plans`: plan -> tier) names its tier."""
     tier: str | None = None
     mode, days = "comped", 0
     rest = list(words)
     while rest:
         word = rest.pop(0).lower()
-        if word in tiers:
-            tier = word
+        if word in tiers or word in (plans or {}):
+            tier = word if word in tiers else (plans or {})[word]
         elif word == "comped":
             mode = "comped"
         elif word == "trial":
@@ -55,7 +55,7 @@ def parse_grant(words: Sequence[str], tiers: Sequence[str]) -> Grant:
                 raise UserError("billing.errors.trial_days", max=MAX_TRIAL_DAYS)
             mode, days = "trial", int(rest.pop(0))
         else:
-            raise UserError("billing.errors.member_usage")
+            raise UserError("billing.errors.grant_word", word=word[:40], tiers=", ".join(tiers))
     return Grant(mode, tier, days)
 
 

@@ -191,8 +191,8 @@ class BillingService:
         return await self._manual.find(platform, workspace_id, ref)
 
     async def member_add(self, member_id: int, words: Sequence[str]) -> str:
-        tiers = [t.key for t in self._community.config.tiers]
-        grant = parse_grant(words, tiers)
+        config = self._community.config
+        grant = parse_grant(words, [t.key for t in config.tiers], {p.key: p.tier for p in config.plans})
         now = self._clock.now()
         membership = await self._manual.add(member_id, grant, now)
         async with self._database.session() as session:
