@@ -225,8 +225,8 @@ async def build_app(
     """Wire everything. `platforms` and `catalog` override what the settings would build or read."""
     clock = clock or SystemClock()
     database = database or Database(settings.database_url)
-    catalog = catalog or Catalog.load(settings.prompts_path)
     community = await CommunityContext.load(database, settings.community_slug)
+    catalog = (catalog or Catalog.load(settings.prompts_path)).with_overrides(community.config.intake.templates())
     presence = Presence()
     outbox = Outbox(clock, NoticeViews(catalog))
     membership = MembershipService(database, outbox, clock, community)

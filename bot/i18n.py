@@ -61,6 +61,14 @@ class Catalog:
             raise FileNotFoundError(f"no {FALLBACK_LOCALE!r} templates under {root}")
         return cls(templates)
 
+    def with_overrides(self, overrides: Mapping[str, str]) -> Catalog:
+        """This catalog with `overrides` (the creator's own wording of some keys, from community.toml)
+        in every locale; their braces are literal, as the creator wrote no placeholders."""
+        if not overrides:
+            return self
+        literal = {key: text.replace("{", "{{").replace("}", "}}") for key, text in overrides.items()}
+        return Catalog({locale: {**flat, **literal} for locale, flat in self._templates.items()})
+
     @property
     def locales(self) -> tuple[str, ...]:
         return tuple(sorted(self._templates))

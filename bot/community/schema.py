@@ -25,6 +25,7 @@ from bot.community.checks import (
     check_url,
 )
 from bot.community.experiments import Experiment
+from bot.community.intake import Intake
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
 CONTENT_KINDS = ("mini-training", "resource", "live", "deep-dive")
@@ -289,6 +290,7 @@ class CommunityFile(Strict):
     plans: tuple[Plan, ...] = ()
     drops: Drops = Drops()
     onboarding: Onboarding = Onboarding()
+    intake: Intake = Intake()
     quiet_hours: QuietHours = QuietHours()
     nudges: Nudges = Nudges()
     discord: DiscordSettings = DiscordSettings()

@@ -77,7 +77,8 @@ async def test_the_form_and_a_new_languages_confirmation_are_in_the_members_lang
     assert (
         "** Noen raske spørsmål ** (svar på hvert spørsmål på en egen linje; en /kommando avslutter skjemaet)" in form
     )
-    assert "Hva vil du oppnå de neste tre månedene? (f.eks. lande tre nye kunder)" in form
+    # The question in the member's language; its example is the creator's own (the sample's `[intake]`).
+    assert "Hva vil du oppnå de neste tre månedene? (f.eks. land three new clients)" in form
     assert "Velg et av tallene 1 til 5." in form
     await type_lines(console, *ANSWERS[2:])
     assert out[-1] == "Tidssonen din (f.eks. Europe/Oslo; Enter beholder: Europe/Oslo; valgfritt, - for å hoppe over)"
