@@ -130,7 +130,10 @@ async def test_a_language_typed_in_any_case_or_by_its_name_is_saved(
         ("drops carrier-pigeon", "For `/prefs drops`, choose one of: channel, dm-every, dm-weekly."),
         ("timezone Mars/Base", "I don't know the time zone “Mars/Base”"),
         ("language tlh", "For `/prefs language`, choose one of:"),
-        ("nudges", "For `/prefs nudges`, choose one of: on, off."),  # found as an outsider: "for example: /prefs nudges ..."
+        (
+            "nudges",
+            "For `/prefs nudges`, choose one of: on, off.",
+        ),  # found as an outsider: "for example: /prefs nudges ..."
         (  # found as an outsider: codes alone, and "For language kan du velge" in Norwegian
             "language",
             "For `/prefs language`, choose one of: da (Dansk), en (English), nb (Norsk bokmål), nl (Nederlands), zh (中文).",
