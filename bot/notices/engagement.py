@@ -20,7 +20,7 @@ class QuietMember:
     days: int
     joined: datetime
     nudges_on: bool = True
-    last_nudge: str | None = None  # the furthest check-in of this quiet stretch, e.g. day-10
+    last_nudge_day: int | None = None  # the furthest check-in of this quiet stretch: after this many quiet days
 
 
 # -- to a member ---------------------------------------------------------------------------

@@ -106,8 +106,8 @@ def _quiet_line(member: QuietMember, zone: ZoneInfo, t: Translator) -> str:
         since=short_date(member.since, zone, t),
         joined=long_date(member.joined, zone, t),
     )
-    if member.last_nudge:
-        line += t("engagement.quiet.nudged", stage=member.last_nudge)
+    if member.last_nudge_day:
+        line += t("engagement.quiet.nudged", days=member.last_nudge_day)
     if not member.nudges_on:
         line += t("engagement.quiet.reminders_off")
     return line

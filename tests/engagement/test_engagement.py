@@ -261,7 +261,7 @@ async def test_members_inactive_shows_who_is_quiet_to_the_creator_only(app: App,
     report = await memory.command("creator", "members", "inactive")
     assert report.texts == ["1 member quiet for 10 days or more"]
     text = body(report.replies[0][0])
-    assert "*Dana Smith*: quiet for 12 days" in text and "last check-in: day-10" in text and "Eli" not in text
+    assert "*Dana Smith*: quiet for 12 days" in text and "last check-in: the 10-day one" in text and "Eli" not in text
 
     wider = await memory.command("creator", "members", "inactive 5")
     assert wider.texts == ["2 members quiet for 5 days or more"]

@@ -19,7 +19,7 @@ from bot.views.notices import NoticeViews, all_views
 
 LATE = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # already 1 December in Oslo, still 30 November in New York
 DROP = ContentPiece(1, "pricing", "Pricing your first offer", "mini-training", published_at=LATE)
-QUIET = notices.QuietMember(7, "Dana Smith", since=LATE, days=30, joined=LATE, nudges_on=False, last_nudge="day-21")
+QUIET = notices.QuietMember(7, "Dana Smith", since=LATE, days=30, joined=LATE, nudges_on=False, last_nudge_day=21)
 SAMPLES: dict[type[Notice], Notice] = {
     notices.NudgeMissed: notices.NudgeMissed("Dana Smith", "Maya Lindqvist", "Strategy Club", 10, (DROP,), 5),
     notices.NudgeNote: notices.NudgeNote(
@@ -83,7 +83,12 @@ def test_the_creators_own_words_are_filled_in_and_the_quiet_list_says_what_was_s
     assert any("Hi Dana, how is Strategy Club?" in getattr(b, "text", "") for b in note.blocks)
     listing = render(SAMPLES[notices.QuietList], Reader(("en",), "Europe/Oslo"))
     body = "\n".join(getattr(b, "text", "") for b in listing.blocks)
-    assert "Dana Smith" in body and "day-21" in body and "has turned check-ins off" in body
+    assert (
+        "Dana Smith" in body
+        and "last check-in: the 21-day one" in body
+        and "day-21" not in body
+        and "has turned check-ins off" in body
+    )
 
 
 def test_the_recap_says_each_figure_once(render: NoticeViews) -> None:

@@ -327,17 +327,20 @@ class NudgeService:
                 days=quiet_days(m, now),
                 joined=began.get(m.id, m.joined_at),
                 nudges_on=m.nudges,
-                last_nudge=stages.get(m.id),
+                last_nudge_day=stages.get(m.id),
             )
             for m in listed
         ]
         return total, quiet
 
-    async def _last_stages(self, session: Session, members: Sequence[Person]) -> dict[int, str]:
-        """The furthest nudge stage each member had in their current stretch."""
+    async def _last_stages(self, session: Session, members: Sequence[Person]) -> dict[int, int]:
+        """The furthest nudge stage each member had in their current stretch, as its quiet days
+        (stage keys are `day-N`, `NudgeStage.key`; the creator reads the number, not the key)."""
         if not members:
             return {}
         starts = {m.id: stretch_start(m) for m in members}
         return {
-            mid: stage for mid, stage, sent_at in await repo.sent_to(session, list(starts)) if sent_at >= starts[mid]
+            mid: int(stage.removeprefix("day-"))
+            for mid, stage, sent_at in await repo.sent_to(session, list(starts))
+            if sent_at >= starts[mid] and stage.removeprefix("day-").isdigit()
         }
