@@ -126,6 +126,7 @@ class DoorsOpened(Notice):
     community: str
     offer: tuple[PlanOffer, ...] = ()
     held_until: datetime | None = None  # a seat cap holds their seat until then
+    seat_freed: bool = False  # a seat came free (or the cap rose) while the doors were open: no launch
 
 
 @dataclass(frozen=True)

@@ -248,13 +248,14 @@ def doors_opened(notice: DoorsOpened, t: Translator, tz: ZoneInfo) -> OutboundMe
     held = (
         "" if notice.held_until is None else " " + t("billing.doors.held", until=local_time(notice.held_until, tz, t))
     )
+    seat = "seat_" if notice.seat_freed else ""  # "a place has opened up", not "the doors are open"
     if not notice.offer:
         return _message(
-            t("billing.doors.invite_free", community=notice.community) + held,
+            t(f"billing.doors.{seat}invite_free", community=notice.community) + held,
             Buttons((Button(t("billing.buttons.join"), JOIN, style="primary"),)),
         )
     founding = any(p.founding for p in notice.offer)
-    key = "billing.doors.invite_founding" if founding else "billing.doors.invite"
+    key = "billing.doors.invite_founding" if founding else f"billing.doors.{seat}invite"
     prices = ", ".join(price_label(p, t) for p in notice.offer)
     return _message(t(key, community=notice.community, prices=prices) + held, _plan_buttons(notice.offer, t))
 

@@ -110,9 +110,8 @@ async def test_seat_cap_invites_the_next_in_line_when_a_seat_frees(app: App, mem
     await app.settle()
     assert memory.access[("W1", "u1")] == set()
     [invite] = memory.dms_to("u2")
-    assert invite.text.startswith(
-        "Good news: the doors of Strategy Club are open and there's a place for you! I'm holding"
-    )
+    # Found as an outsider: it said "the doors of Strategy Club are open", when one seat had come free.
+    assert invite.text.startswith("Good news: a place has opened up in Strategy Club, and it's yours! I'm holding")
     assert button_actions(invite) == ["billing.join"]
     assert (await memory.click("u2", "billing.join")).texts == [
         "You're in! Welcome to Strategy Club. Your membership is active."

@@ -30,7 +30,7 @@ async def test_the_invitation_says_until_when_the_seat_is_held(app: App, memory:
     await memory.command("creator", "member", "remove <@u1>")
     await app.settle()
     [invite] = memory.dms_to("u2")
-    assert invite.text.startswith("Good news: the doors of Strategy Club are open and there's a place for you!")
+    assert invite.text.startswith("Good news: a place has opened up in Strategy Club, and it's yours!")
     assert "I'm holding your seat until Mon 23 Nov" in invite.text
     assert "goes to the next person in line" in invite.text
     assert memory.dms_to("u3") == []

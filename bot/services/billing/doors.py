@@ -228,7 +228,7 @@ class DoorsService:
             entries = entries[: max(0, status.seat_cap - status.seats_taken - held)]
         offer = tuple(map(plans.offer, plans.offered(self._community.config, founding=founding))) if self._paid else ()
         held_until = now + INVITE_HOLDS_SEAT if status.seat_cap is not None else None
-        notice = DoorsOpened(self._community.name, offer, held_until)
+        notice = DoorsOpened(self._community.name, offer, held_until, seat_freed=not reinvite)
         invited = 0
         for entry in entries:
             member = await members.get(session, entry.member_id)
