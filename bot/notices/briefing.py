@@ -55,6 +55,7 @@ class Briefing:
     live: tuple[Upcoming, ...]  # sessions starting in the coming 7 days
     runway: tuple[SlotRunway, ...]  # per drop slot; empty when the community has no slots
     experiments: tuple[ExperimentResult, ...] = ()  # running ones, and those ended this week
+    returned: tuple[Person, ...] = ()  # members again after a break, their return this week (not new)
 
     @property
     def faq_misses(self) -> int:

@@ -25,6 +25,7 @@ from bot.services.audience import dm_target
 from bot.services.base import DomainService
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
+from bot.services.engagement.common import tenure_starts
 from bot.services.experiments import ExperimentService
 from bot.services.faq.inbox import FaqInbox
 from bot.services.live import LiveService
@@ -34,6 +35,7 @@ from storage.database import Database, Session
 from storage.models import Member
 from storage.repositories import members, memberships
 from storage.repositories import outbox as outbox_repo
+from storage.repositories.analytics import membership as analytics_repo
 from storage.repositories.analytics.membership import NamedRow
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ class BriefingService(DomainService):
         joined, left = await self._analytics.movements(period)
         goals = await self._goals([row.member_id for row in joined])
         back = await self._back([row.member_id for row in left])
+        returned = tuple(p for p in await self._returned(period) if p.member_id not in {r.member_id for r in joined})
         inbox, inbox_total = await self._inbox.pending(INBOX_SHOWN)
         runway = await self._content.runway()
         return Briefing(
@@ -121,7 +124,22 @@ class BriefingService(DomainService):
             experiments=tuple(
                 r for r in await self._experiments.results() if r.ended_at is None or r.ended_at > period.start
             ),
+            returned=returned,
         )
+
+    async def _returned(self, period: Period) -> tuple[Person, ...]:
+        """Who came back this week: their current membership began then, after a break (`tenure_starts`:
+        a plan switch a day or less after the last one ended is the same membership)."""
+        async with self._database.session() as session:
+            ids = await analytics_repo.restarted_ids(session, self._community.id, period.start, period.end)
+            began = await tenure_starts(session, ids)
+            found = []
+            for member_id in ids:
+                member = await session.get(Member, member_id)
+                start = began.get(member_id)
+                if member is not None and start is not None and period.start < start <= period.end:
+                    found.append(Person(member_id, member.display_name))
+            return tuple(found)
 
     async def _back(self, member_ids: list[int]) -> set[int]:
         """Of those who left this week, who holds a membership again."""

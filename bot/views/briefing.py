@@ -69,6 +69,7 @@ def week_part(b: Briefing, t: Translator) -> str:
     lines = [
         t("briefing.week.members", count=m.members, change=f"{m.members - m.members_at_start:+d}"),
         counted("new", m.new, b.joined, t, goals=True),
+        *([t("briefing.week.returned", count=len(b.returned), names=names(b.returned, t))] if b.returned else []),
         counted("canceled", m.churned_voluntary, b.canceled, t),
         counted("failed", m.churned_failed_payment, b.failed_payment, t),
     ]

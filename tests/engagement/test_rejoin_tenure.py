@@ -8,6 +8,7 @@ which they were not a member; a month they were a member for part of counts from
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -15,7 +16,10 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import OutboundMessage
 from bot.platforms.memory import MemoryPlatform
+from bot.settings import Settings
+from storage.database import Database
 from storage.models import ContentItem
+from tests.conftest import make_app
 from tests.kits.members import become_member
 
 
@@ -145,6 +149,33 @@ async def test_the_briefing_says_a_canceled_member_came_back(
     await memory.command("u1", "join")
     text = body((await memory.command("creator", "briefing")).replies[0][0])
     assert "• Canceled: 1: Alex (came back)" in text
+    assert "• New members: 1: Alex" in text and "Came back:" not in text  # new this week: said once
+
+
+async def test_the_briefing_names_who_came_back_after_leaving_in_an_earlier_week(
+    db: Database, settings: Settings, memory: MemoryPlatform, clock: FakeClock, community_path: Path
+) -> None:
+    """Found as an outsider: Alex left, came back a week later, and the briefing said "New members: 0"
+    and "Canceled: 0": the creator never learned he was back. (On both databases: its own query.)"""
+    app = await make_app(db, settings, clock, {"memory": memory}, community_path)
+    try:
+        await _came_back_after_a_week(app, memory, clock)
+    finally:
+        await app.stop()
+
+
+async def _came_back_after_a_week(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
+    await join_then_removed(memory, app)
+    await become_member(memory, "u2", "Bea")
+    clock.advance(timedelta(days=9))
+    await memory.command("u1", "join")
+    await memory.command("creator", "member", "remove u2")  # a plan switch: ended and started the same day
+    await memory.command("u2", "join")
+    clock.advance(timedelta(hours=1))
+    text = body((await memory.command("creator", "briefing")).replies[0][0])
+    assert "• Came back: 1: Alex" in text and "• New members: 0" in text
+    clock.advance(timedelta(days=8))  # a week later it is no longer this week's news
+    assert "Came back" not in body((await memory.command("creator", "briefing")).replies[0][0])
 
 
 async def test_members_inactive_gives_a_rejoiners_return_as_member_since(

@@ -219,6 +219,25 @@ async def new_member_rows(session: AsyncSession, community_id: int, start: datet
     return [NamedRow(int(mid), str(name)) for mid, name in rows.all()]
 
 
+async def restarted_ids(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[int]:
+    """Members with a membership started in (start, end] that is not their first, by that start: those
+    who may have come back (a plan switch starts one too; the caller tells the two apart)."""
+    first = first_memberships(community_id)
+    rows = await session.execute(
+        select(Membership.member_id, func.min(Membership.started_at))
+        .join(first, first.c.member_id == Membership.member_id)
+        .where(
+            Membership.status.in_(COUNTED),
+            Membership.started_at > start,
+            Membership.started_at <= end,
+            Membership.started_at > first.c.first,
+        )
+        .group_by(Membership.member_id)
+        .order_by(func.min(Membership.started_at), Membership.member_id)
+    )
+    return [int(mid) for mid, _ in rows.all()]
+
+
 async def churned_rows(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[NamedRow]:
     """The members `churned` counts, each with its reason (once per member and reason), by when they left."""
     reason = case((failed_payment(), literal("failed_payment")), else_=literal("voluntary"))
