@@ -4,7 +4,8 @@ Sent once a week at `[briefing] day` and `time` (community time; Monday 08:00 by
 every creator account; `/briefing` shows the same on demand. The figures are `/stats 7`'s
 (AnalyticsService.figures over the same period), so the two always agree. Each week's DM has a
 dedupe key naming the week, so reruns, restarts and several processes send it once; a bot that
-was down at the time catches up within CATCH_UP (outside quiet hours), not later.
+was down at the time catches up within CATCH_UP (outside quiet hours), not later, and not at all for
+a week's time before the creator's account existed (a bot first started on a Tuesday).
 """
 
 from __future__ import annotations
@@ -181,7 +182,13 @@ class BriefingService(DomainService):
             creators = await self._creator_targets(session)
             keys = {creator.id: f"briefing:{week}:creator:{creator.id}" for creator, _ in creators}
             done = await outbox_repo.existing_keys(session, list(keys.values()))
-        waiting = [(creator, target) for creator, target in creators if keys[creator.id] not in done]
+        # A week that ended before the creator's account existed (the bot started on a Tuesday) is not
+        # caught up: that briefing was never missed, the bot was not there yet.
+        waiting = [
+            (creator, target)
+            for creator, target in creators
+            if keys[creator.id] not in done and creator.joined_at <= moment
+        ]
         if not waiting:
             return 0
         notice = WeeklyBriefing(await self.build())

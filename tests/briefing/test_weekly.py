@@ -90,6 +90,24 @@ async def test_a_missed_briefing_is_caught_up_for_two_days_then_skipped(
     assert len(briefings(memory)) == 1  # too late for that week's
 
 
+async def test_a_bot_first_started_after_the_briefing_time_waits_for_next_week(
+    sqlite_db: Database, settings: Settings, memory: MemoryPlatform, clock: FakeClock, community_path: Path
+) -> None:
+    """Found as an outsider: a bot first started on a Tuesday sent "Your week" that morning, as if it
+    had missed Monday's; it had not been running then."""
+    clock.set(MONDAY_8 + timedelta(hours=26))  # Tuesday 10:00 in Oslo: the community is imported now
+    app = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
+    try:
+        await memory.command("creator", "help")
+        await app.tick()
+        assert briefings(memory) == []
+        clock.advance(timedelta(days=6))  # next Monday 10:00: that one is theirs
+        await app.tick()
+        assert len(briefings(memory)) == 1
+    finally:
+        await app.stop()
+
+
 async def test_the_creator_reads_it_in_their_language(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
     await memory.command("creator", "prefs", "language nb")
     await go_to(app, clock, MONDAY_8)
