@@ -151,6 +151,14 @@ def test_bad_segments_name_the_problem(raw: str, key: str) -> None:
         ("mon 09:00", datetime(2026, 11, 23, 8, 0)),
         ("Friday 09:00", datetime(2026, 11, 27, 8, 0)),  # today's 09:00 has passed: next week
         ("fri 17:00", datetime(2026, 11, 20, 16, 0)),
+        # Found as an outsider: a Norwegian community's "fre 17:30" was "I couldn't read the time".
+        ("fre 17:30", datetime(2026, 11, 20, 16, 30)),
+        ("fre. 17:30", datetime(2026, 11, 20, 16, 30)),
+        ("Mandag 9", datetime(2026, 11, 23, 8, 0)),
+        ("lørdag 10:00", datetime(2026, 11, 21, 9, 0)),
+        ("vrijdag 17:00", datetime(2026, 11, 20, 16, 0)),
+        ("周一 09:00", datetime(2026, 11, 23, 8, 0)),
+        ("thurs 09:00", datetime(2026, 11, 26, 8, 0)),
         ("2026-12-01 09:00", datetime(2026, 12, 1, 8, 0)),
         ("2026-12-01T09:15", datetime(2026, 12, 1, 8, 15)),
         ("2027-06-01 09:00", datetime(2027, 6, 1, 7, 0)),  # summer time
@@ -177,6 +185,7 @@ def test_delays(raw: str, delta: timedelta) -> None:
     ("raw", "key"),
     [
         ("yesterday", "when"),
+        ("do 09:00", "when"),  # a two-letter abbreviation reads as another word: not a weekday
         ("25:00", "when"),
         ("13pm", "when"),
         ("2026-02-30 09:00", "when"),

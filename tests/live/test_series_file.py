@@ -145,7 +145,18 @@ def test_the_file_says_which_setting_is_wrong(changes: dict[str, object], error:
 
 
 @pytest.mark.parametrize(
-    ("typed", "weekday"), [("thursday", 3), ("Thursdays", 3), ("thu", 3), ("torsdag", 3), ("søn", 6)]
+    ("typed", "weekday"),
+    [
+        ("thursday", 3),
+        ("Thursdays", 3),
+        ("thu", 3),
+        ("torsdag", 3),
+        ("søn", 6),
+        ("torsdager", 3),
+        ("vrijdag", 4),
+        ("tirs.", 1),
+        ("星期日", 6),
+    ],
 )
 def test_weekdays_in_english_and_norwegian(typed: str, weekday: int) -> None:
     assert parse_weekday(typed) == weekday

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.notices.announcements import Segment
 from bot.services.errors import UserError
 from bot.services.parsing import check_ahead, duration
+from bot.services.weekdays import weekday
 from storage.database import Session
 from storage.models import Member
 from storage.repositories import announcements as repo
@@ -22,23 +23,8 @@ LEVELS = range(1, 6)
 MAX_TEXT = 3000  # a Slack section's limit; Discord embeds allow more
 KINDS = ("all", "level", "tier", "inactive", "founding")
 
-_WEEKDAYS = {
-    name: n
-    for n, names in enumerate(
-        (
-            ("mon", "monday"),
-            ("tue", "tues", "tuesday"),
-            ("wed", "wednesday"),
-            ("thu", "thur", "thurs", "thursday"),
-            ("fri", "friday"),
-            ("sat", "saturday"),
-            ("sun", "sunday"),
-        )
-    )
-    for name in names
-}
 _AT = re.compile(
-    r"^(?:(?P<day>[a-z]+|\d{4}-\d{2}-\d{2})(?:\s+|t(?=\d)|$))?"
+    r"^(?:(?P<day>[^\W\d_]+\.?|\d{4}-\d{2}-\d{2})(?:\s+|t(?=\d)|$))?"
     r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm)?)?$"
 )
 
@@ -89,8 +75,8 @@ def parse_when(raw: str, now: datetime, tz: ZoneInfo) -> datetime:
         day, roll = local_now.date(), timedelta(0)
     elif day_word == "tomorrow":
         day, roll = local_now.date() + timedelta(days=1), timedelta(0)
-    elif day_word in _WEEKDAYS:
-        day = local_now.date() + timedelta(days=(_WEEKDAYS[day_word] - local_now.weekday()) % 7)
+    elif (number := weekday(day_word)) is not None:  # "fri", "fredag", "vrijdag", "周五"
+        day = local_now.date() + timedelta(days=(number - local_now.weekday()) % 7)
         roll = timedelta(days=7)
     else:
         day, roll = _iso_day(day_word, raw), timedelta(0)

@@ -15,6 +15,7 @@ from bot.community.schema import DropSlot
 from bot.services.errors import UserError
 from bot.services.live.rules import parse_clock, parse_duration, parse_link, parse_zone, wall_time_to_utc
 from bot.services.schedule import next_slot_after
+from bot.services.weekdays import weekday
 
 HORIZON = timedelta(days=28)  # occurrences are made this far ahead (four weekly sessions)
 ANNOUNCE_AHEAD = timedelta(days=6)  # without a "live" drop slot: announced this long before the start
@@ -23,12 +24,6 @@ SLOT_WINDOW = timedelta(days=7)  # a "live" slot announces the occurrence starti
 LIVE_SLOT = "live"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# What a creator may type for a weekday: English and Norwegian names, short forms and plurals.
-_NORWEGIAN = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-_DAY_NAMES: dict[str, int] = {}
-for _number, (_english, _norwegian) in enumerate(zip(WEEKDAYS, _NORWEGIAN, strict=True)):
-    for _name in (_english, _english + "s", _english[:3], _norwegian, _norwegian + "er", _norwegian[:3]):
-        _DAY_NAMES.setdefault(_name, _number)
 
 
 @dataclass(frozen=True)
@@ -58,9 +53,9 @@ class SeriesSpec:
 
 
 def parse_weekday(text: str) -> int:
-    name = text.strip().lower().rstrip(".,")
-    if name in _DAY_NAMES:
-        return _DAY_NAMES[name]
+    number = weekday(text)
+    if number is not None:
+        return number
     raise UserError("live.errors.bad_weekday", value=text.strip() or "?")
 
 
