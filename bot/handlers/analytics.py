@@ -55,21 +55,23 @@ async def overview(ctx: Context, days: int) -> None:
 async def _cohorts(ctx: Context, months: int) -> None:
     community = ctx.services.community
     matrix = await ctx.services.analytics.cohorts(months)
-    months_shown = [views.month_label(m, community.tz) for m in matrix.months]
+    shown = [views.month_label(m, community.tz) for m in matrix.months]
     png = None
     if any(matrix.sizes):
-        labels = views.chart_labels(community.name, "usd", 30, charts.words_for(ctx.t))
-        png = await charts.cohort_png(matrix, labels, months_shown)
-    await ctx.reply(views.cohorts(matrix, months_shown, community.name, png, ctx.t))
+        words = charts.words_for(ctx.t)
+        labels = views.chart_labels(community.name, "usd", 30, words)
+        png = await charts.cohort_png(matrix, labels, views.month_names(shown, words))
+    await ctx.reply(views.cohorts(matrix, views.month_names(shown, ctx.t), community.name, png, ctx.t))
 
 
 async def _forecast(ctx: Context, months: int) -> None:
     community = ctx.services.community
     plan = await ctx.services.analytics.forecast(months)
-    month_labels = views.months_from(plan.start, community.tz, len(plan.months))
-    labels = views.chart_labels(community.name, plan.currency, 30, charts.words_for(ctx.t))
-    png = await charts.forecast_png(plan.months, labels, month_labels)
-    await ctx.reply(views.forecast(plan, month_labels, community.name, png, ctx.t))
+    ahead = views.months_from(plan.start, community.tz, len(plan.months))
+    words = charts.words_for(ctx.t)
+    labels = views.chart_labels(community.name, plan.currency, 30, words)
+    png = await charts.forecast_png(plan.months, labels, views.month_names(ahead, words))
+    await ctx.reply(views.forecast(plan, views.month_names(ahead, ctx.t), community.name, png, ctx.t))
 
 
 async def members_at_risk(ctx: Context) -> None:

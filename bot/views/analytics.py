@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
@@ -65,6 +65,12 @@ def months_from(now: datetime, zone: ZoneInfo, count: int) -> list[str]:
 
 def local_date(when: datetime, zone: ZoneInfo) -> str:
     return when.astimezone(zone).date().isoformat()
+
+
+def month_names(labels: Sequence[str], t: Translator) -> list[str]:
+    """YYYY-MM labels (`month_label`, `months_from`; the report's CSV keeps those) as the reader
+    says a month: "Nov 2026", "nov. 2026", "2026年11月"."""
+    return [t.month(date(int(label[:4]), int(label[5:7]), 1)) for label in labels]
 
 
 # -- /stats -------------------------------------------------------------------------------
@@ -209,7 +215,7 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
         Fields(membership),
         Section(t("analytics.stats.engagement")),
         Fields(engagement),
-        Context(t("analytics.stats.footer", start=local_date(snapshot.period.start, zone))),
+        Context(t("analytics.stats.footer", start=t.date(snapshot.period.start, zone))),
     )
     text = t(
         "analytics.stats.text",

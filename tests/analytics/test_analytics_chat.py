@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Mapping
 
@@ -49,6 +48,8 @@ async def test_stats_answers_with_exact_figures_and_a_chart(app: App, memory: Me
     assert message.text.startswith("Strategy Club: 8 members, MRR $265.83")
     assert message.attachment is not None and message.attachment.mime == "image/png"
     assert check_png(message.attachment.data) == (1100, 700)
+    footer = getattr(message.blocks[-1], "text", "")  # found as an outsider: "Since 2026-10-31" in every language
+    assert footer.startswith("Since 21 Oct 2026 ·"), footer
 
 
 async def test_stats_is_for_the_creator_and_explains_itself(app: App, memory: MemoryPlatform) -> None:
@@ -68,23 +69,24 @@ async def test_cohorts_and_forecast(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     await membership_dataset(app.database, app.services.community)
     cohorts = (await memory.command("creator", "stats", "cohorts 4")).replies[0][0]
-    assert "2026-08: 2 joined, 50% still members" in body(cohorts)
-    assert "2026-11: 2 joined, 50% still members" in body(cohorts)
+    # Found as an outsider: months read "2026-08" in every language; the reader's way now.
+    assert "Aug 2026: 2 joined, 50% still members" in body(cohorts)
+    assert "Nov 2026: 2 joined, 50% still members" in body(cohorts)
     assert cohorts.attachment is not None
     check_png(cohorts.attachment.data)
 
     forecast = (await memory.command("creator", "stats", "forecast 2")).replies[0][0]
     table = body(forecast)
     # 8 members, +4 a month, churn 1 − 5/8; revenue per member 265.83 ÷ 8
-    lines = [line for line in table.splitlines() if line.startswith(("20", "Month"))]
+    lines = [line for line in table.splitlines() if line.startswith(("Nov", "Dec", "Jan", "Month"))]
     assert [line.split() for line in lines] == [
         ["Month", "Members", "Revenue"],
-        ["2026-11", "8", "$265.83"],
-        ["2026-12", "9", "$299.06"],  # 8 × 0.625 + 4 = 9 members × 33.22875
-        ["2027-01", "10", "$319.83"],  # 9 × 0.625 + 4 = 9.625 members: people are counted whole
+        ["Nov", "2026", "8", "$265.83"],
+        ["Dec", "2026", "9", "$299.06"],  # 8 × 0.625 + 4 = 9 members × 33.22875
+        ["Jan", "2027", "10", "$319.83"],  # 9 × 0.625 + 4 = 9.625 members: people are counted whole
     ]
     # The columns line up under their headings (numbers to the right), and no "4.0 new members".
-    two_columns = [m.end() for line in lines if (m := re.match(r"\S+\s+\S+", line))]
+    two_columns = [len(line.rstrip().rsplit(None, 1)[0]) for line in lines]  # where the Members column ends
     assert set(two_columns) == {two_columns[0]} and {len(line) for line in lines} == {len(lines[0])}
     # "new members 4", not "4.0 new members" (nor, found as an outsider, "1 new members")
     assert "At the current pace, each month: new members 4, churn 38%; $33.23 per member" in table
