@@ -6,9 +6,12 @@ import logging
 import re
 import stat
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import ValidationError
@@ -64,7 +67,7 @@ def load_community(root: Path) -> CommunitySpec:
     if problems:
         raise CommunityFilesError(problems)
     assert config is not None
-    warnings = tuple(_warnings(root, config))
+    warnings = tuple(_warnings(root, config)) + tuple(_clock_change_warnings(root, config, items))
     for warning in warnings:
         log.warning("%s", warning)
     return CommunitySpec(
@@ -201,6 +204,25 @@ def _check_references(root: Path, config: CommunityFile, slugs: set[str], proble
             problems.append(
                 FileProblem(path, None, f"experiments.{n}.message", f"no content file named {experiment.target}.md")
             )
+
+
+def _clock_change_warnings(root: Path, config: CommunityFile, items: Sequence[ContentSource]) -> list[FileProblem]:
+    """A `publish_at` at a wall time the community's clock skips (02:30 on the night summer time
+    starts) goes out when the clocks have gone forward; said, so the creator is not surprised."""
+    zone = ZoneInfo(config.community.timezone)
+    found = []
+    for item in items:
+        naive = item.meta.publish_at
+        if naive is None or naive.tzinfo is not None:
+            continue
+        shown = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        if shown != naive:
+            message = (
+                f"there is no {naive:%H:%M} on {naive:%Y-%m-%d} in {zone.key} (the clocks go forward): "
+                f"it goes out at {shown:%H:%M}"
+            )
+            found.append(FileProblem(root / CONTENT_DIR / f"{item.slug}.md", None, "publish_at", message))
+    return found
 
 
 def _warnings(root: Path, config: CommunityFile) -> list[FileProblem]:

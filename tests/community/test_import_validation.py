@@ -191,6 +191,19 @@ def test_a_slot_firing_more_than_hourly_is_a_warning(folder: Path, caplog: pytes
     assert warning in caplog.text.replace(str(folder) + "/", "")
 
 
+def test_a_publish_at_the_clocks_skip_is_a_warning(folder: Path) -> None:
+    """Found as an outsider: `publish_at: 2027-03-14T02:30` in New York went out at 03:30 without a word."""
+    edit(folder / "community.toml", 'timezone = "Europe/Oslo"', 'timezone = "America/New_York"')
+    edit(folder / "content" / FIRST, "order: 1\n", "order: 1\npublish_at: 2027-03-14T02:30\n")
+    [warning] = [str(w).replace(str(folder) + "/", "") for w in load_community(folder).warnings]
+    assert warning == (
+        f"content/{FIRST}, field 'publish_at': there is no 02:30 on 2027-03-14 in America/New_York "
+        "(the clocks go forward): it goes out at 03:30"
+    )
+    edit(folder / "content" / FIRST, "publish_at: 2027-03-14T02:30", "publish_at: 2027-03-14T03:30")
+    assert load_community(folder).warnings == ()
+
+
 def _fifo(path: Path) -> None:
     os.mkfifo(path)
 
