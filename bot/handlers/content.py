@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
@@ -20,6 +21,7 @@ from bot.views import live as live_views
 from bot.views.common import local_time
 
 QUEUE_ROLE = "creator"
+_DATE_FIRST = re.compile(r"^\d{4}-\d{2}-\d{2}(T|$)")  # a date where the slug should be
 
 
 # -- the library and what's next (members) -----------------------------------------------------
@@ -94,6 +96,9 @@ async def drop(ctx: Context) -> None:
         await remove(ctx, rest)
     elif sub == "schedule":
         ref, _, when_text = rest.partition(" ")
+        words = rest.split()
+        if len(words) >= 2 and _DATE_FIRST.match(words[0]):  # `/drop schedule 2026-12-01 09:00 SLUG`: either order
+            ref, when_text = words[-1], " ".join(words[:-1])
         if not ref or not when_text:
             raise UserError("drops.errors.usage")
         when = parse_local(when_text, ctx)

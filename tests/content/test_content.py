@@ -175,6 +175,9 @@ async def test_creator_reschedules_and_publishes_now(app: App, memory: MemoryPla
 
     moved = await memory.command("creator", "drop", "schedule w1-find-your-one-customer 2026-11-22 18:30")
     assert moved.texts == ["*Find your one customer* now goes out Sun 22 Nov, 18:30 CET."]
+    # Found as an outsider: the date first and the slug last was "I couldn't read that date and time".
+    swapped = await memory.command("creator", "drop", "schedule 2026-11-22 18:45 w1-find-your-one-customer")
+    assert swapped.texts == ["*Find your one customer* now goes out Sun 22 Nov, 18:45 CET."]
     past = await memory.command("creator", "drop", "schedule w1-find-your-one-customer 2020-01-01 10:00")
     assert past.texts == ["That time has already passed: pick a time in the future."]
     # 02:30 on 28 March 2027 does not exist in Oslo (clocks jump to 03:30): moved forward, as /live does.
