@@ -722,3 +722,16 @@ async def test_a_session_under_way_is_live_now_not_upcoming(app: App, memory: Me
     no_link = (await memory.click("u2", "qa.rsvp:2")).replies[0][0]
     assert no_link.text.endswith("No join link has been shared yet: watch the live channel.")
     assert links(no_link) == [] and not no_link.choices()
+
+
+async def test_a_session_at_the_same_time_as_another_is_pointed_out(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: a one-off session was scheduled on top of the weekly series' session
+    without a word."""
+    await schedule(memory, app, SUNDAY)  # 17:00-18:00
+    clash = await schedule(memory, app, "2026-11-22 17:30 | Double booked")
+    assert clash.splitlines()[-1] == (
+        "Heads-up: #1 *Sunday hot seats* is on at the same time (Sun 22 Nov, 17:00 CET). "
+        "Use `/live move 2 DATE TIME` or `/live cancel 2` if that wasn't meant."
+    )
+    after = await schedule(memory, app, "2026-11-22 18:30 | Right after")  # when both have ended
+    assert "Heads-up" not in after

@@ -68,8 +68,9 @@ async def _schedule(ctx: Context, draft: SessionDraft) -> None:
     live = await ctx.services.live.schedule(draft)
     ahead = reminders_ahead(live.starts_at, ctx.services.clock.now())
     change = clock_change(draft, live.starts_at, ctx.services.community.tz)  # 02:30 on the night summer time starts
+    clash = await ctx.services.live.overlapping(live)
     reply = views.scheduled_reply(
-        live, ctx.t, ctx.zone, ctx.services.live.channel, ahead, clock_change=change, typed=draft.time
+        live, ctx.t, ctx.zone, ctx.services.live.channel, ahead, clock_change=change, typed=draft.time, clash=clash
     )
     await ctx.reply(reply)
 

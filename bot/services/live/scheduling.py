@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.notices.live import RsvpMoved, SessionAnnounced, SessionInfo, SessionMoved
 from bot.services.errors import UserError
 from bot.services.live.base import LiveBase, info
-from bot.services.live.rules import SessionDraft, stamp, validate
+from bot.services.live.rules import DURATION_MINUTES, SessionDraft, ends_at, stamp, validate
 from storage.repositories import live as repo
 from storage.repositories import members as members_repo
 
 log = logging.getLogger(__name__)
+LONGEST = timedelta(minutes=DURATION_MINUTES[1])  # a session that began this long ago may still be on
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,22 @@ class Scheduling(LiveBase):
             await self._post(session, live, "announce", SessionAnnounced(scheduled))
         log.info("scheduled live session %s", scheduled.id)
         return scheduled
+
+    async def overlapping(self, live: SessionInfo) -> SessionInfo | None:
+        """Another scheduled session at the same time as `live` (a series' occurrence, most often)."""
+        ends = ends_at(live.starts_at, live.duration_min)
+        async with self._database.session() as session:
+            near = await repo.scheduled_between(session, self._community.id, live.starts_at - LONGEST, ends)
+        return next(
+            (
+                info(other)
+                for other in sorted(near, key=lambda s: s.starts_at)
+                if other.id != live.id
+                and ends_at(other.starts_at, other.duration_min) > live.starts_at
+                and other.starts_at < ends
+            ),
+            None,
+        )
 
     async def move(
         self, session_id: int, day: str, clock: str, zone: str = "", duration: str = ""

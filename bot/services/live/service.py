@@ -43,6 +43,7 @@ class LiveService:
         self.move = scheduling.move
         self.cancel = scheduling.cancel
         self.calendar_entry = scheduling.calendar_entry
+        self.overlapping = scheduling.overlapping
         # weekly series: each occurrence is a session like any other
         self.schedule_series = series.create_series
         self.series = series.series_list

@@ -180,13 +180,18 @@ def scheduled_reply(
     *,
     clock_change: str | None = None,
     typed: str = "",
+    clash: SessionInfo | None = None,
 ) -> OutboundMessage:
-    """`clock_change`: the time typed fell in an hour a clock change skips or repeats (`rules.clock_change`)."""
+    """`clock_change`: the time typed fell in an hour a clock change skips or repeats (`rules.clock_change`);
+    `clash`: another session already at that time."""
     values = parts.values(live, tz, t)
     reminders = _reminders("live.scheduled_reminders", ahead, t)
     text = t("live.scheduled", channel=channel, link=live.link or t("live.no_link"), reminders=reminders, **values)
     if clock_change is not None:
         text += "\n" + t(f"live.clock_{clock_change}", typed=typed.strip(), **values)
+    if clash is not None:
+        other = parts.values(clash, tz, t)
+        text += "\n" + t("live.clash", other_id=clash.id, other_title=clash.title, other_when=other["when"], **values)
     return parts.message(text, Section(text), Context(t("live.scheduled_hint", **values)))
 
 
