@@ -7,7 +7,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from bot.settings import REPO_ROOT, Settings
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.kits.community import edited_copy
 from tests.kits.setup_cache import SetupCache
 
 # Shared fixtures of whole areas (Stripe, Slack, Discord, an LLM), for every test that needs them.
@@ -225,3 +226,31 @@ async def app(
     application = await make_app(sqlite_db, settings, clock, {"memory": memory}, community_path)
     yield application
     await application.stop()
+
+
+EditedApp = Callable[[Callable[[str], str]], Awaitable[App]]
+
+
+@pytest.fixture
+async def edited_app(
+    sqlite_db: Database,
+    settings: Settings,
+    clock: FakeClock,
+    memory: MemoryPlatform,
+    community_path: Path,
+    tmp_path: Path,
+) -> AsyncIterator[EditedApp]:
+    """Build the app (as `app`) on a copy of the sample whose community.toml went through `edit`;
+    stopped after the test. One per test: they share the database."""
+    built: list[App] = []
+
+    async def build(edit: Callable[[str], str]) -> App:
+        application = await make_app(
+            sqlite_db, settings, clock, {"memory": memory}, edited_copy(community_path, tmp_path, edit)
+        )
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        await application.stop()

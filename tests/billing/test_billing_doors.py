@@ -3,21 +3,14 @@ a seat cap invites the next in line when a seat frees, and founding members get 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
-from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
-from bot.settings import Settings
 from bot.testing.fake_stripe import FakeStripe
-from storage.database import Database
-from tests.conftest import make_app
+from tests.conftest import EditedApp
 from tests.kits.billing import button_actions, deliver, membership_of, newcomer
-from tests.kits.community import edited_copy
 
 
 async def test_closed_doors_waitlist_then_founding_launch(
@@ -143,22 +136,12 @@ async def test_opening_with_nobody_waiting_says_so_instead_of_inviting_0_people(
 
 
 @pytest.fixture
-async def no_founding_app(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
-) -> AsyncIterator[App]:
+async def no_founding_app(edited_app: EditedApp) -> App:
     def without_founding(text: str) -> str:
         assert "founding = true" in text, "sample community.toml changed shape"
         return text.replace("founding = true", "founding = false")
 
-    folder = edited_copy(community_path, tmp_path, without_founding)
-    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
-    yield application
-    await application.stop()
+    return await edited_app(without_founding)
 
 
 async def test_a_founding_launch_needs_a_founding_price_and_other_words_get_the_usage(

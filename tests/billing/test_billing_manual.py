@@ -4,17 +4,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.app import App
-from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from bot.services.membership import list_summaries
-from bot.settings import Settings
-from storage.database import Database
-from tests.conftest import make_app
+from tests.conftest import EditedApp, make_app
 from tests.kits.billing import membership_of, newcomer, texts
-from tests.kits.community import edited_copy
 
 
 async def test_trial_by_hand_reminds_then_ends_and_revokes(app: App, memory: MemoryPlatform) -> None:
@@ -173,7 +168,6 @@ class KickingPlatform(MemoryPlatform):
 
 
 async def test_revoke_mode_kick_removes_people_who_leave(sqlite_db, settings, clock, community_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import make_app
 
     platform = KickingPlatform()
     app = await make_app(
@@ -191,12 +185,7 @@ async def test_revoke_mode_kick_removes_people_who_leave(sqlite_db, settings, cl
 
 
 async def test_join_with_a_plan_of_another_tier_without_stripe_says_which_tier_it_gave(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
+    edited_app: EditedApp, memory: MemoryPlatform
 ) -> None:
     """Found as an outsider: without Stripe, `/join gull-maned` gave the default tier with the usual
     "You're in!", as if it were the plan asked for. Typing a plan's name must not give its tier for free."""
@@ -206,19 +195,13 @@ async def test_join_with_a_plan_of_another_tier_without_stripe_says_which_tier_i
         assert old in text, "sample community.toml changed shape"
         return text.replace(old, 'key = "yearly"\ntier = "inner-circle"')
 
-    folder = edited_copy(community_path, tmp_path, yearly_is_inner_circle)
-    app = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
-    try:
-        await newcomer(app, memory)
-        reply = await memory.command("u1", "join", "yearly")
-        assert reply.texts == [
-            "You're in! Welcome to Strategy Club: you have *Member*. *Inner Circle* is given by Maya Lindqvist, "
-            "so ask them if that's the one you want."
-        ]
-        assert memory.access[("W1", "u1")] == {"member"}
-        await newcomer(app, memory, "u2", "Bo")
-        assert (
-            (await memory.command("u2", "join", "monthly")).texts[0].startswith("You're in! Welcome to Strategy Club.")
-        )
-    finally:
-        await app.stop()
+    app = await edited_app(yearly_is_inner_circle)
+    await newcomer(app, memory)
+    reply = await memory.command("u1", "join", "yearly")
+    assert reply.texts == [
+        "You're in! Welcome to Strategy Club: you have *Member*. *Inner Circle* is given by Maya Lindqvist, "
+        "so ask them if that's the one you want."
+    ]
+    assert memory.access[("W1", "u1")] == {"member"}
+    await newcomer(app, memory, "u2", "Bo")
+    assert (await memory.command("u2", "join", "monthly")).texts[0].startswith("You're in! Welcome to Strategy Club.")

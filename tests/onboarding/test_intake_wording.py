@@ -7,22 +7,17 @@ from "Idea stage" to "Scaling a team", and a creator could not change that.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.app import App
-from bot.clock import FakeClock
 from bot.community.intake import Intake
 from bot.community.loader import load_community
 from bot.i18n import Catalog
 from bot.messages import Form
 from bot.platforms.memory import MemoryPlatform
-from bot.settings import REPO_ROOT, Settings
-from storage.database import Database
-from tests.conftest import make_app
-from tests.kits.community import edited_copy
+from bot.settings import REPO_ROOT
+from tests.conftest import EditedApp
 from tests.kits.members import become_member
 from tests.onboarding.test_onboarding import GOOD
 
@@ -40,19 +35,8 @@ def _own_intake(text: str) -> str:
 
 
 @pytest.fixture
-async def knitting_app(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
-) -> AsyncIterator[App]:
-    application = await make_app(
-        sqlite_db, settings, clock, {"memory": memory}, edited_copy(community_path, tmp_path, _own_intake)
-    )
-    yield application
-    await application.stop()
+async def knitting_app(edited_app: EditedApp) -> App:
+    return await edited_app(_own_intake)
 
 
 def field(form: Form, name: str):  # type: ignore[no-untyped-def]
