@@ -4,7 +4,6 @@ caught up after downtime, configurable in community.toml, with a personal-note b
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,9 +18,8 @@ from bot.platforms.memory import MemoryPlatform
 from bot.services.briefing import latest_moment, week_key
 from bot.settings import Settings
 from storage.database import Database
-from tests.conftest import START, make_app
+from tests.conftest import START, EditedApp, make_app
 from tests.kits.analytics import add_member, add_membership
-from tests.kits.community import edited_copy
 
 HEADER = "📋 Your week in Strategy Club"
 
@@ -116,18 +114,8 @@ async def test_the_creator_reads_it_in_their_language(app: App, memory: MemoryPl
 
 
 @pytest.fixture
-async def friday_app(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
-) -> AsyncIterator[App]:
-    folder = edited_copy(community_path, tmp_path, lambda text: briefing_block(text, 'day = "friday"\ntime = 17:30:00'))
-    application = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
-    yield application
-    await application.stop()
+async def friday_app(edited_app: EditedApp) -> App:
+    return await edited_app(lambda text: briefing_block(text, 'day = "friday"\ntime = 17:30:00'))
 
 
 async def test_day_and_time_come_from_community_toml(friday_app: App, memory: MemoryPlatform, clock: FakeClock) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -14,12 +13,9 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from bot.services.engagement import NudgePolicy, NudgeStage
-from bot.settings import Settings
-from storage.database import Database
 from storage.models import Member, Membership, Nudge
 from storage.repositories.engagement import nudges as repo
-from tests.conftest import make_app
-from tests.kits.community import edited_copy
+from tests.conftest import EditedApp
 from tests.kits.members import become_member, member_id
 
 HOURS_2 = 2 / 24  # the app starts at 12:00 UTC: whole days plus two hours stay outside quiet hours
@@ -140,23 +136,15 @@ async def test_an_ended_membership_stops_the_checks_and_a_new_one_brings_them_ba
 
 
 async def test_no_creator_account_is_said_once_a_day_not_at_every_scan(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    edited_app: EditedApp, memory: MemoryPlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Found as an outsider: two simulated days with no creator account to tell left 1,565 identical
     lines in the log, one per nudge scan. (Since the creator's account is known from the start, that
     is a community.toml naming no creator account on the platform the bot runs.)"""
-    folder = edited_copy(community_path, tmp_path, lambda t: t.replace('"memory:creator"', '"slack:U0CREATOR"'))
-    app = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
+    app = await edited_app(lambda t: t.replace('"memory:creator"', '"slack:U0CREATOR"'))
     await become_member(memory, "u1", "Alex")
     with caplog.at_level(logging.INFO, logger="bot.services.engagement.nudges"):
         await app.advance_time(timedelta(days=2))
-    await app.stop()
     nudges = "bot.services.engagement.nudges"  # the start's own line naming the platform is said once
     lines = [r for r in caplog.records if r.name == nudges and "no creator account" in r.getMessage()]
     assert 1 <= len(lines) <= 3
