@@ -3,7 +3,6 @@ caught up after downtime, configurable in community.toml, with a personal-note b
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -129,27 +128,13 @@ async def test_day_and_time_come_from_community_toml(friday_app: App, memory: Me
     assert len(briefings(memory)) == 1
 
 
-async def test_a_briefing_can_be_switched_off(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
-) -> None:
-    folder = tmp_path / "off"
-    shutil.copytree(community_path, folder)
-    toml = folder / "community.toml"
-    toml.write_text(briefing_block(toml.read_text(), "enabled = false"))
-    app = await make_app(sqlite_db, settings, clock, {"memory": memory}, folder)
-    try:
-        await memory.command("creator", "help")
-        assert "briefing.weekly" not in [job.name for job in app.scheduler.jobs]
-        clock.advance(MONDAY_8 - clock.now())
-        assert await app.services.briefing.send_due() == 0
-        assert (await memory.command("creator", "briefing")).replies  # on demand still works
-    finally:
-        await app.stop()
+async def test_a_briefing_can_be_switched_off(edited_app: EditedApp, memory: MemoryPlatform, clock: FakeClock) -> None:
+    app = await edited_app(lambda text: briefing_block(text, "enabled = false"))
+    await memory.command("creator", "help")
+    assert "briefing.weekly" not in [job.name for job in app.scheduler.jobs]
+    clock.advance(MONDAY_8 - clock.now())
+    assert await app.services.briefing.send_due() == 0
+    assert (await memory.command("creator", "briefing")).replies  # on demand still works
 
 
 def test_settings_and_the_weeks_they_name() -> None:
