@@ -64,7 +64,7 @@ def test_counts_are_written_with_the_locales_digits_grouping() -> None:
 
 def test_a_leading_space_in_a_template_is_kept() -> None:
     """' · last check-in' used to lose its space ("2026· last check-in")."""
-    assert CATALOG.for_locale("en")("engagement.quiet.nudged", stage="day 7") == " · last check-in: day 7"
+    assert CATALOG.for_locale("en")("engagement.quiet.nudged", days=7) == " · last check-in: the 7-day one"
 
 
 def test_language_choices_show_each_languages_own_name() -> None:
