@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from storage.database import sqlite_file
+
 
 class BackupError(ValueError):
     """A backup or restore that cannot be done; the message says why and what to do instead."""
@@ -73,10 +75,8 @@ def restore(url: str, backup_file: Path) -> None:
 
 def _marker(url: str) -> Path | None:
     """`membot.db.pid` beside a SQLite file: which process runs the bot on it."""
-    try:
-        return sqlite_path(url).with_name(sqlite_path(url).name + ".pid")
-    except BackupError:
-        return None  # PostgreSQL or in memory: nothing to mark
+    file = sqlite_file(url)
+    return file.with_name(file.name + ".pid") if file is not None else None  # PostgreSQL: nothing to mark
 
 
 @contextlib.contextmanager

@@ -57,23 +57,28 @@ def describe_failure(exc: BaseException, url: str | None) -> str | None:
     return f"cannot use {where}: {reason}" if reason else None
 
 
-def sqlite_folder_problem(url: str) -> str | None:
-    """Why a SQLite file cannot be created where the URL says (its folder is missing), else None."""
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL or an in-memory database."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
-    folder = Path(parsed.database).parent
-    return None if folder.is_dir() else f"the folder {folder} does not exist (create it first)"
+    return Path(parsed.database)
+
+
+def sqlite_folder_problem(url: str) -> str | None:
+    """Why a SQLite file cannot be created where the URL says (its folder is missing), else None."""
+    file = sqlite_file(url)
+    if file is None or file.parent.is_dir():
+        return None
+    return f"the folder {file.parent} does not exist (create it first)"
 
 
 def sqlite_missing_problem(url: str) -> str | None:
     """Why a command that reads cannot use this SQLite URL (there is no file there), else None."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    file = sqlite_file(url)
+    if file is None or file.is_file():
         return None
-    if Path(parsed.database).is_file():
-        return None
-    return f"there is no database file {parsed.database} (check --db; `membot run` creates one)"
+    return f"there is no database file {file} (check --db; `membot run` creates one)"
 
 
 def _failure_reason(exc: BaseException, url: str | None) -> str | None:

@@ -20,12 +20,11 @@ from bot.platforms.memory import MemoryPlatform
 from bot.services.errors import UserError
 from bot.services.importer import import_community
 from bot.services.live.series_rules import announce_at, occurrence_days, occurrence_start, parse_weekday
-from bot.settings import Settings
 from storage.database import Database
 from storage.models import LiveSeries, LiveSession
 from storage.repositories import communities
 from storage.repositories import live as repo
-from tests.conftest import make_app
+from tests.conftest import EditedApp
 from tests.live.test_live import members, rows, run_jobs_at, text_of
 from tests.live.test_series import THURSDAYS, occurrences
 
@@ -228,26 +227,19 @@ async def test_an_occurrence_is_made_once_per_series_and_date(db: Database, cloc
 
 
 async def test_without_a_live_slot_each_session_is_announced_six_days_ahead_in_the_live_channel(
-    sqlite_db: Database,
-    settings: Settings,
-    clock: FakeClock,
-    memory: MemoryPlatform,
-    community_path: Path,
-    tmp_path: Path,
+    edited_app: EditedApp, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
-    path = with_series(community_path, tmp_path)
-    toml = path / "community.toml"
     slot = '[[drops.slots]]\nkind = "live"\ncron = "0 17 * * thu"\n'
-    assert slot in toml.read_text()
-    toml.write_text(toml.read_text().replace(slot, ""))
-    app = await make_app(sqlite_db, settings, clock, {"memory": memory}, path)
-    try:
-        await app.tick()
-        first = (await occurrences(app))[0]
-        assert memory.posts_in("live") == []
-        await run_jobs_at(app, clock, THURSDAYS[0] - timedelta(days=6))
-        [post] = memory.posts_in("live")
-        assert f"qa.rsvp:{first.id}" in [c.action_id for c in post.choices()]  # type: ignore[union-attr]
-        assert memory.posts_in("drops") == []
-    finally:
-        await app.stop()
+
+    def series_without_a_live_slot(text: str) -> str:
+        assert slot in text, "sample community.toml changed shape"
+        return text.replace(slot, "") + SERIES
+
+    app = await edited_app(series_without_a_live_slot)
+    await app.tick()
+    first = (await occurrences(app))[0]
+    assert memory.posts_in("live") == []
+    await run_jobs_at(app, clock, THURSDAYS[0] - timedelta(days=6))
+    [post] = memory.posts_in("live")
+    assert f"qa.rsvp:{first.id}" in [c.action_id for c in post.choices()]  # type: ignore[union-attr]
+    assert memory.posts_in("drops") == []
