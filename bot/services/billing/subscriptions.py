@@ -32,6 +32,7 @@ from storage.repositories import erasures, members, memberships
 log = logging.getLogger(__name__)
 
 LIVE = ("active", "trialing")
+PAYING = ("active", "past_due")
 HOLDING = ("active", "trialing", "past_due", "comped")
 ENDED = ("canceled", "incomplete_expired")  # the subscription is over for good
 STOPPED = ("canceled", "unpaid", "paused", "incomplete_expired")  # no access
@@ -174,6 +175,9 @@ class SubscriptionSync:
             membership.stripe_customer_id = snapshot.customer
         leaving = False
         key = f"billing:{membership.id}"
+        if after in PAYING and membership.paying_since is None:
+            trial_end = snapshot.trial_end
+            membership.paying_since = trial_end if trial_end is not None and trial_end <= now else now
         if after == "past_due" and membership.past_due_since is None:
             membership.past_due_since = now  # the dunning job takes it from here
         elif after in LIVE:

@@ -110,15 +110,19 @@ async def paying_by_plan(
 
     A membership's status history is not stored; its current status and plan tell whether it
     was a paying one (active, past due, or one that later ended by cancel or non-payment).
+    When it started paying is stored (``paying_since``: a Stripe trial's end, or the moment it
+    went active); rows from before that column assume the plan's trial was taken.
     """
     if not trial_days:
         return {}
-    past_trial = or_(
+    inferred = or_(
         *(
             and_(Membership.plan == key, Membership.started_at <= at - timedelta(days=days))
             for key, days in trial_days.items()
         )
     )
+    known = and_(Membership.plan.in_(list(trial_days)), Membership.paying_since <= at)
+    past_trial = or_(known, and_(Membership.paying_since.is_(None), inferred))
     rows = await session.execute(
         select(Membership.plan, func.count())
         .select_from(Membership)
