@@ -50,7 +50,8 @@ async def _library_page(ctx: Context, text: str, page: int | None = None) -> Non
     ):
         query, typed = respelled, query.describe()  # the pages' buttons carry the respelled search
     found = page_of(hits, page or query.page)
-    view = views.LibraryView(found.items, found.page, found.pages, found.total, query.describe(), typed)
+    described = query.describe() if items else ""  # an empty library says so, whatever was searched
+    view = views.LibraryView(found.items, found.page, found.pages, found.total, described, typed)
     await ctx.reply(views.library_list(view, ctx.t))
 
 

@@ -50,6 +50,7 @@ def test_nothing_to_guess_gives_none() -> None:
     # Found as an outsider: a word spelled right but not in the library yet became another word
     # that only looks alike (0.75 by difflib, the cutoff): "Nothing matched “pricing”, so here is “panicking”".
     assert respell((ContentPiece(4, "p", "Stop panicking", "live"),), parse_query("pricing")) is None
+    assert respell((), parse_query("pricing")) is None  # an empty library has no word to offer
     assert respelled("cat") is None  # too short to guess at
     assert respelled("定介") is None  # Chinese words aren't spaced, so they aren't respelled
     assert respelled("hot seats") is None  # every word is there already

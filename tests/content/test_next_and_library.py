@@ -65,6 +65,15 @@ async def test_an_empty_library_and_an_empty_schedule_promise_nothing(
     assert reply.texts == ["Nothing new is scheduled right now."]
 
 
+async def test_a_search_of_a_library_nothing_was_published_to_says_it_is_empty(
+    app: App, memory: MemoryPlatform
+) -> None:
+    # Every new community, until its first drop: searching used to crash the respelling (no words to offer).
+    for words in ("pricing", "page abc", "prissætning"):
+        reply = await memory.command("u1", "library", words)
+        assert reply.texts == ["The library is empty for now: the first drop is on its way."], words
+
+
 async def test_the_creators_next_shows_each_slots_runway(app: App, memory: MemoryPlatform, clock: FakeClock) -> None:
     reply = await memory.command("creator", "next")
     texts = block_texts(reply)

@@ -130,6 +130,8 @@ def respell(items: Sequence[ContentPiece], query: LibraryQuery) -> LibraryQuery 
     if not missing or len(missing) > RESPELL_MOST:
         return None
     counts = Counter(word for h in haystacks for word in _WORD.findall(h) if _guessable(word))
+    if not counts:  # an empty library (or one of numbers and Chinese only): no word to offer
+        return None
     titled = {word for item in items for word in _WORD.findall(_label(item)) if word in counts}
     fixes = {word: guess for word in missing if (guess := _closest(word, counts, titled))}
     if not fixes:
