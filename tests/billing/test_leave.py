@@ -4,10 +4,13 @@ in the billing portal, where access lasts the period paid for."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.clock import FakeClock
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
 from storage.models import Activity, Member
@@ -91,3 +94,31 @@ async def test_leaving_is_not_counted_as_taking_part(app: App, memory: MemoryPla
         member = await session.scalar(select(Member).where(Member.display_name == "Ann"))
         assert member is not None and member.last_active_at == seen
     assert (await membership_of(app, "u1")).status == "canceled"  # type: ignore[union-attr]
+
+
+async def test_only_a_member_who_left_gets_the_win_back_note(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Not someone the creator removed (maybe for a reason), nor a trial given by hand that ran out
+    (told how to stay when it ended); and the note promises no "old plan" a free member never had."""
+    await memory.command("creator", "help")
+    for user, name in (("u1", "Ann"), ("u2", "Bo"), ("u3", "Cy")):
+        await newcomer(app, memory, user, name)
+    await memory.command("creator", "member", "add u1 comped")
+    await memory.command("creator", "member", "add u2 comped")
+    await memory.command("creator", "member", "add u3 trial 3")
+    await memory.click("u1", "membership.leave")
+    await memory.command("creator", "member", "remove u2")
+    for _ in range(8):  # day by day: the hand-given trial ends on day 3, the win-back comes a month after leaving
+        clock.advance(timedelta(days=5))
+        await app.tick()
+    await app.settle()
+    notes = {
+        user: [t for t in texts(memory, user) if t.startswith("It's been a little while!")]
+        for user in ("u1", "u2", "u3")
+    }
+    assert notes["u2"] == [] and notes["u3"] == []
+    assert notes["u1"] == [
+        "It's been a little while! Strategy Club has kept going since you left, and you'd be very welcome back. "
+        "Your history here is kept, so you can pick up where you left off."
+    ]

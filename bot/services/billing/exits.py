@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 MAX_REASON = EXIT_COMMENT
 WINBACK_AFTER = timedelta(days=30)
 WINBACK_WINDOW = timedelta(days=30)  # never write to people who left long before this feature ran
-LEFT = ("canceled", "unpaid", "expired")
+LEFT = ("canceled", "unpaid")
+"""Ended by leaving or not paying. A trial given by hand that ran out (expired) was told how to stay when it ended."""
 
 
 class ExitService:
@@ -54,6 +55,8 @@ class ExitService:
             for membership in await memberships.ended_between(
                 session, self._community.id, LEFT, until - WINBACK_WINDOW, until
             ):
+                if membership.ended_by == "creator":
+                    continue  # removed on purpose: not invited back by a machine
                 if await memberships.open_of(session, membership.member_id) is not None:
                     continue  # they came back
                 member = await members.get(session, membership.member_id)

@@ -115,7 +115,7 @@ class ManualMemberships:
                 raise UserError("billing.errors.not_a_member")
             if _paid_through_stripe(membership):
                 raise UserError("billing.errors.cancel_in_stripe")
-            membership.status, membership.ended_at = "canceled", now
+            membership.status, membership.ended_at, membership.ended_by = "canceled", now, "creator"
             log.info("membership %s ended by hand", membership.id)
 
     async def how_to_leave(self, member_id: int) -> str:

@@ -1,4 +1,5 @@
-"""paying since: when a Stripe membership first paid, so MRR does not guess a trial from the plan
+"""membership facts: when a Stripe membership first paid (MRR no longer guesses a trial from the plan),
+and whether the creator ended it by hand (no win-back note to someone who was removed)
 
 Revision ID: 0015
 Revises: 0014
@@ -21,7 +22,9 @@ depends_on = None
 def upgrade() -> None:
     # Left empty on existing rows: MRR keeps inferring their trial from the plan, as before.
     op.add_column("memberships", sa.Column("paying_since", storage.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("memberships", sa.Column("ended_by", sa.String(length=10), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("memberships", "ended_by")
     op.drop_column("memberships", "paying_since")
