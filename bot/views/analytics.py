@@ -121,7 +121,7 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
             ),
         ),
         (
-            t("analytics.stats.retention"),
+            t.plural("analytics.stats.retention", days),
             none
             if m.retention is None
             else t(
@@ -258,8 +258,9 @@ def cohorts(
 
 def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currency: str, t: Translator) -> str:
     """Monospaced columns, each as wide as its widest cell (a Chinese character takes two)."""
+    named = [t("analytics.forecast.now", month=labels[0]), *labels[1:]] if labels else []  # month 0: where it starts
     columns = (
-        [t("analytics.forecast.col_month"), *labels],
+        [t("analytics.forecast.col_month"), *named],
         [t("analytics.forecast.col_members"), *(t.number(round(row.members)) for row in rows)],
         [t("analytics.forecast.col_revenue"), *(money(row.revenue, currency, t) for row in rows)],
     )

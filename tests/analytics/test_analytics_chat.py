@@ -39,7 +39,7 @@ async def test_stats_answers_with_exact_figures_and_a_chart(app: App, memory: Me
     assert shown["Members"] == "8 (+0 since the start)"
     assert shown["New members"] == "4"
     assert shown["Churned"] == "4 (2 canceled, 2 failed payment)"
-    assert shown["Monthly retention"] == "62% (5 of 8 stayed)"
+    assert shown["Retention over 30 days"] == "62% (5 of 8 stayed)"
     assert shown["MRR"] == "$265.83 (-$49)"
     assert shown["Founding members"] == "1"
     assert shown["Trial conversion"] == "50% (2 of 4)"
@@ -81,7 +81,7 @@ async def test_cohorts_and_forecast(app: App, memory: MemoryPlatform) -> None:
     lines = [line for line in table.splitlines() if line.startswith(("Nov", "Dec", "Jan", "Month"))]
     assert [line.split() for line in lines] == [
         ["Month", "Members", "Revenue"],
-        ["Nov", "2026", "8", "$265.83"],
+        ["Nov", "2026", "(now)", "8", "$265.83"],  # "next 2 months" and where they start from
         ["Dec", "2026", "9", "$299.06"],  # 8 × 0.625 + 4 = 9 members × 33.22875
         ["Jan", "2027", "10", "$319.83"],  # 9 × 0.625 + 4 = 9.625 members: people are counted whole
     ]
