@@ -65,3 +65,46 @@ async def test_a_monthly_plan_paid_without_its_trial_counts_at_once_and_a_trial_
     bea_membership = await membership_of(paid_app, "u2")
     assert bea_membership is not None and bea_membership.paying_since == trial_end
     assert await mrr_line(memory) == "$98"
+
+
+async def briefing_week(memory: MemoryPlatform) -> str:
+    message = (await memory.command("creator", "briefing")).replies[0][0]
+    return "\n".join(getattr(block, "text", "") for block in message.blocks)
+
+
+async def test_a_payment_that_lapses_is_counted_in_the_week_it_lapsed_and_a_pause_when_it_began(
+    paid_app: App, webhook: TestClient, stripe_fake: FakeStripe, memory: MemoryPlatform
+) -> None:
+    """Found as an outsider: an unpaid member was dated by their first failed payment, a week whose
+    briefing had gone out, so no briefing ever named them; a paused one counted as a member until
+    their period ended, then vanished without a line."""
+    await memory.command("creator", "help")
+    ann = await newcomer(paid_app, memory, "u1", "Ann Lee")
+    dee = await newcomer(paid_app, memory, "u2", "Dee Moss")
+    now = paid_app.clock.now()
+    ann_meta, dee_meta = {"member_id": str(ann), "plan": "monthly"}, {"member_id": str(dee), "plan": "monthly"}
+    period_end = now + timedelta(days=30)
+    stripe_fake.set_subscription("sub_ann", status="active", period_end=period_end, metadata=ann_meta)
+    stripe_fake.set_subscription("sub_dee", status="active", customer="cus_2", period_end=period_end, metadata=dee_meta)
+    created = [stripe_fake.subscription_event("customer.subscription.created", s) for s in ("sub_ann", "sub_dee")]
+    await deliver(paid_app, webhook, stripe_fake, *created)
+
+    # Week 1: Ann's renewal fails (she keeps access through the grace period); Dee pauses.
+    paid_app.clock.advance(timedelta(days=8))
+    stripe_fake.set_subscription("sub_ann", status="past_due", period_end=period_end, metadata=ann_meta)
+    stripe_fake.set_subscription("sub_dee", status="paused", customer="cus_2", period_end=period_end, metadata=dee_meta)
+    updated = [stripe_fake.subscription_event("customer.subscription.updated", s) for s in ("sub_ann", "sub_dee")]
+    await deliver(paid_app, webhook, stripe_fake, *updated)
+    week1 = await briefing_week(memory)
+    assert "• Members: 1 (-1)" in week1  # Ann still a member; Dee paused from today, not from her period's end
+    assert "• Failed payments: 0" in week1
+
+    # Week 2: Ann's invoice goes unpaid: she is lost now, and this week's briefing names her.
+    paid_app.clock.advance(timedelta(days=7))
+    stripe_fake.set_subscription("sub_ann", status="unpaid", period_end=period_end, metadata=ann_meta)
+    await deliver(
+        paid_app, webhook, stripe_fake, stripe_fake.subscription_event("customer.subscription.updated", "sub_ann")
+    )
+    week2 = await briefing_week(memory)
+    assert "• Members: 0 (-1)" in week2
+    assert "• Failed payments: 1: Ann Lee" in week2

@@ -178,6 +178,8 @@ class SubscriptionSync:
         if after in PAYING and membership.paying_since is None:
             trial_end = snapshot.trial_end
             membership.paying_since = trial_end if trial_end is not None and trial_end <= now else now
+        if after in HOLDING:
+            membership.lapsed_at = None  # resumed (a pause over, an unpaid invoice paid)
         if after == "past_due" and membership.past_due_since is None:
             membership.past_due_since = now  # the dunning job takes it from here
         elif after in LIVE:
@@ -197,6 +199,8 @@ class SubscriptionSync:
             leaving = after in ("canceled", "unpaid")
             if after in ENDED:
                 membership.ended_at = now
+            else:
+                membership.lapsed_at = now  # unpaid or paused: may resume, so not ended
             if after == "paused":
                 await self._notify.member(session, member, f"{key}:paused:{epoch(now)}", SubscriptionPaused())
             elif leaving:

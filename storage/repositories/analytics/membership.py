@@ -31,8 +31,9 @@ def in_community(community_id: int) -> ColumnElement[bool]:
 
 def ended_at(m: Any = Membership) -> ColumnElement[datetime]:
     """When a membership (`m`: the model or an alias of it) that is no longer held stopped: billing stamps
-    ended_at on cancel and expiry; an unpaid subscription keeps ended_at empty, so its first failed payment counts."""
-    return func.coalesce(m.ended_at, m.past_due_since, m.current_period_end, m.started_at)
+    ended_at on cancel and expiry, and lapsed_at when a subscription goes unpaid or is paused (it may
+    resume, so ended_at stays empty). Rows from before lapsed_at fall back to the first failed payment."""
+    return func.coalesce(m.ended_at, m.lapsed_at, m.past_due_since, m.current_period_end, m.started_at)
 
 
 def failed_payment() -> ColumnElement[bool]:
