@@ -56,6 +56,8 @@ class Briefing:
     runway: tuple[SlotRunway, ...]  # per drop slot; empty when the community has no slots
     experiments: tuple[ExperimentResult, ...] = ()  # running ones, and those ended this week
     returned: tuple[Person, ...] = ()  # members again after a break, their return this week (not new)
+    trial_ended: tuple[Person, ...] = ()  # a trial given by hand ran out this week (not churn)
+    paused: tuple[Person, ...] = ()  # their subscription was paused this week (not churn)
 
     @property
     def faq_misses(self) -> int:

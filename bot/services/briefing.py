@@ -98,6 +98,7 @@ class BriefingService(DomainService):
         period = Period.last(DAYS, now)
         snapshot = await self._analytics.figures(period)
         joined, left = await self._analytics.movements(period)
+        stopped = await self._analytics.stopped(period)
         goals = await self._goals([row.member_id for row in joined])
         back = await self._back([row.member_id for row in left])
         returned = tuple(p for p in await self._returned(period) if p.member_id not in {r.member_id for r in joined})
@@ -126,6 +127,8 @@ class BriefingService(DomainService):
                 r for r in await self._experiments.results() if r.ended_at is None or r.ended_at > period.start
             ),
             returned=returned,
+            trial_ended=_people(stopped, "expired", set()),
+            paused=_people(stopped, "paused", set()),
         )
 
     async def _returned(self, period: Period) -> tuple[Person, ...]:

@@ -72,6 +72,12 @@ def week_part(b: Briefing, t: Translator) -> str:
         *([t("briefing.week.returned", count=len(b.returned), names=names(b.returned, t))] if b.returned else []),
         counted("canceled", m.churned_voluntary, b.canceled, t),
         counted("failed", m.churned_failed_payment, b.failed_payment, t),
+        *(
+            [t("briefing.week.trial_ended", count=len(b.trial_ended), names=names(b.trial_ended, t))]
+            if b.trial_ended
+            else []
+        ),
+        *([t("briefing.week.paused", count=len(b.paused), names=names(b.paused, t))] if b.paused else []),
     ]
     return "\n".join([t("briefing.week.title"), *lines])
 

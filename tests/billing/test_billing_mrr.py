@@ -98,6 +98,7 @@ async def test_a_payment_that_lapses_is_counted_in_the_week_it_lapsed_and_a_paus
     week1 = await briefing_week(memory)
     assert "• Members: 1 (-1)" in week1  # Ann still a member; Dee paused from today, not from her period's end
     assert "• Failed payments: 0" in week1
+    assert "• Paused: 1: Dee Moss" in week1  # the -1 is explained, and a pause is not churn
 
     # Week 2: Ann's invoice goes unpaid: she is lost now, and this week's briefing names her.
     paid_app.clock.advance(timedelta(days=7))
@@ -108,3 +109,14 @@ async def test_a_payment_that_lapses_is_counted_in_the_week_it_lapsed_and_a_paus
     week2 = await briefing_week(memory)
     assert "• Members: 0 (-1)" in week2
     assert "• Failed payments: 1: Ann Lee" in week2
+    assert "Paused" not in week2  # said once, the week it began
+
+
+async def test_a_trial_given_by_hand_that_runs_out_is_named_in_the_briefing(app: App, memory: MemoryPlatform) -> None:
+    await memory.command("creator", "help")
+    await newcomer(app, memory, "u1", "Tina Vik")
+    await memory.command("creator", "member", "add u1 trial 3")
+    app.clock.advance(timedelta(days=4))
+    await app.tick()
+    week = await briefing_week(memory)
+    assert "• Members: 0 (+0)" in week and "• Trial ended: 1: Tina Vik" in week

@@ -109,6 +109,11 @@ class AnalyticsService(DomainService):
             left = await membership.churned_rows(session, cid, period.start, period.end)
         return joined, left
 
+    async def stopped(self, period: Period) -> list[NamedRow]:
+        """Who stopped being a member in `period` without churning: hand-given trials that ran out, pauses."""
+        async with self._database.session() as session:
+            return await membership.stopped_rows(session, self._community.id, period.start, period.end)
+
     async def _membership(self, session: Session, period: Period) -> MembershipFigures:
         cid, plans, start, end = self._community.id, self.plans, period.start, period.end
         lengths = trial_lengths(plans)

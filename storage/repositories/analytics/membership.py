@@ -209,7 +209,7 @@ async def cohort_counts(
 class NamedRow:
     member_id: int
     name: str
-    reason: str = ""  # churn: voluntary | failed_payment
+    reason: str = ""  # churn: voluntary | failed_payment; stopped: expired | paused
 
 
 async def new_member_rows(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[NamedRow]:
@@ -241,6 +241,28 @@ async def restarted_ids(session: AsyncSession, community_id: int, start: datetim
         .order_by(func.min(Membership.started_at), Membership.member_id)
     )
     return [int(mid) for mid, _ in rows.all()]
+
+
+async def stopped_rows(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[NamedRow]:
+    """Members who stopped being members in (start, end] without churning, by when: a trial given by hand
+    that ran out (reason "expired") or a paused subscription ("paused"). Not those holding a membership again."""
+    stopped = ended_at()
+    later = aliased(Membership)
+    holding = select(later.member_id).where(held_at(end, later))
+    rows = await session.execute(
+        select(Member.id, Member.display_name, Membership.status, func.max(stopped))
+        .select_from(Membership)
+        .join(Member, in_community(community_id))
+        .where(
+            Membership.status.in_(("expired", "paused")),
+            stopped > start,
+            stopped <= end,
+            Membership.member_id.not_in(holding),
+        )
+        .group_by(Member.id, Member.display_name, Membership.status)
+        .order_by(func.max(stopped), Member.id)
+    )
+    return [NamedRow(int(mid), str(name), str(status)) for mid, name, status, _ in rows.all()]
 
 
 async def churned_rows(session: AsyncSession, community_id: int, start: datetime, end: datetime) -> list[NamedRow]:
