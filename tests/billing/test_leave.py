@@ -122,3 +122,16 @@ async def test_only_a_member_who_left_gets_the_win_back_note(
         "It's been a little while! Strategy Club has kept going since you left, and you'd be very welcome back. "
         "Your history here is kept, so you can pick up where you left off."
     ]
+
+
+async def test_the_creator_cannot_take_a_membership(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: `/join` as the creator, or `/member add` naming them, made the creator a
+    member: counted in `/member list` and taking a seat, while `/stats` left them out."""
+    await memory.command("creator", "help")
+    joined = await memory.command("creator", "join")
+    assert joined.texts == ["You're the creator: you already see everything members see, so there is nothing to join."]
+    added = await memory.command("creator", "member", "add creator comped")
+    assert added.texts[0].endswith(
+        "is a creator here and already has access; a membership would only count them as a member."
+    )
+    assert await membership_of(app, "creator") is None

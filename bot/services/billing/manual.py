@@ -79,6 +79,9 @@ class ManualMemberships:
     async def add(self, member_id: int, grant: Grant, now: datetime) -> Membership:
         async with self._database.session() as session:
             tier = await self._tier(session, grant.tier)
+            granted = await members.get(session, member_id)
+            if granted is not None and granted.role == "creator":
+                raise UserError("billing.errors.creator_not_member", name=granted.display_name)
             membership = await memberships.open_of(session, member_id)
             if membership is not None and _paid_through_stripe(membership):
                 raise UserError("billing.errors.has_subscription")

@@ -120,6 +120,8 @@ class BillingService:
     # -- members -------------------------------------------------------------------------
 
     async def join(self, member: Member, plan_key: str | None = None) -> JoinResult:
+        if member.role == "creator":  # a membership would count them, and take a seat
+            raise UserError("membership.creator_has_access")
         now = self._clock.now()
         async with self._database.session() as session:
             found = await memberships.latest(session, member.id)
