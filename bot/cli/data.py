@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -74,28 +75,32 @@ def members_list(
     db: DbOption = None,
     community: CommunityOption = None,
 ) -> None:
-    """List members: id, name, platform identities, status, tier, level, joined."""
+    """List members: id, name, membership status, tier, level, the day they arrived (in the community's
+    time zone), platform identities. The creator's accounts are marked."""
     settings = settings_for(db, community)
 
-    async def go() -> list[Any]:
+    async def go() -> tuple[ZoneInfo, list[Any]]:
         from bot.services.membership import list_summaries
 
         database = Database(settings.database_url)
         try:
             ctx = await _community(database, settings.community)
             async with database.session() as session:
-                return await list_summaries(session, ctx.id, now=SystemClock().now(), grace_days=settings.grace_days)
+                now = SystemClock().now()
+                return ctx.tz, await list_summaries(session, ctx.id, now=now, grace_days=settings.grace_days)
         finally:
             await database.dispose()
 
-    for member in run_async(settings.database_url, go(), existing=True):
+    zone, found = run_async(settings.database_url, go(), existing=True)
+    for member in found:
         if as_json:
             typer.echo(json.dumps(member.as_dict(), ensure_ascii=False))
         else:
-            joined = datetime.fromisoformat(member.joined).date().isoformat()
+            arrived = datetime.fromisoformat(member.joined).astimezone(zone).date().isoformat()
+            name = f"{member.name} (creator)" if member.role == "creator" else member.name
             typer.echo(
-                f"{member.id:>5}  {member.name:<24} {member.status:<9} {member.tier or '-':<12} "
-                f"level {member.level or '-'}  joined {joined}  {' '.join(member.identities)}"
+                f"{member.id:>5}  {name:<24} {member.status:<9} {member.tier or '-':<12} "
+                f"level {member.level or '-'}  arrived {arrived}  {' '.join(member.identities)}"
             )
 
 

@@ -240,7 +240,9 @@ async def list_summaries(
     summaries = []
     for member in await members.list_all(session, community_id):
         current = await members.current_membership(session, member.id)
-        status = current[0].status if current else ("left" if member.left_at else "none")
+        last = current or await memberships.latest(session, member.id)
+        # an ex-member shows how their last membership ended (canceled, expired, unpaid), not "none"
+        status = last[0].status if last else ("left" if member.left_at else "none")
         summaries.append(
             MemberSummary(
                 id=member.id,

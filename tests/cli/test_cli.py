@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -188,6 +189,24 @@ def test_members_list_json_after_a_console_session(db_url: str) -> None:
     assert set(rows[0]) >= {"id", "name", "identities", "role", "status", "tier", "level", "joined"}
     code, out, _ = invoke("members", "list", "--db", db_url)
     assert code == 0 and "Alex" in out
+
+
+def test_members_list_reads_like_the_community(db_url: str, tmp_path: Path) -> None:
+    """Found as an outsider: dates were UTC days ("joined 2026-11-30" for someone who arrived just after
+    midnight in Oslo, on 1 December), a removed member's status was "none", and the creator was unmarked."""
+    run_console(db_url, "/join\n/as Bea\n/join\n/as creator\n/member remove Bea\n", "--start", "2026-11-30T23:30+00:00")
+    code, out, _ = invoke("members", "list", "--db", db_url, "--community", str(SAMPLE))
+    assert code == 0
+    lines = {line.split()[1]: line for line in out.splitlines()}
+    assert "arrived 2026-12-01" in lines["Alex"] and " active " in lines["Alex"]
+    assert " canceled " in lines["Bea"]
+    assert "Maya Lindqvist (creator)" in out
+    # The export names each membership's tier and when it ended (a churn can be dated from the file).
+    csv_file = tmp_path / "members.csv"
+    assert invoke("export", "members", "--out", str(csv_file), "--db", db_url, "--community", str(SAMPLE))[0] == 0
+    rows = {row["name"]: row for row in csv.DictReader(csv_file.open(encoding="utf-8"))}
+    assert (rows["Alex"]["tier"], rows["Alex"]["membership_ended"]) == ("member", "")
+    assert rows["Bea"]["status"] == "canceled" and rows["Bea"]["membership_ended"].startswith("2026-11-30T23:30")
 
 
 def test_backup_and_restore_round_trip(db_url: str, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Activity, Member, Membership
+from storage.models import Activity, Member, Membership, Tier
 
 EXPORT_BATCH = 1000
 MEMBER_COLUMNS = (
@@ -23,7 +23,10 @@ MEMBER_COLUMNS = (
     "plan",
     "founding",
     "member_since",
+    "tier",
+    "membership_ended",
 )
+"""``membership_ended``: when the latest membership ended (canceled, expired) or lapsed (unpaid, paused)."""
 ACTIVITY_COLUMNS = ("id", "member_id", "kind", "occurred_at", "ref")
 
 
@@ -37,15 +40,16 @@ async def member_rows(session: AsyncSession, community_id: int) -> AsyncIterator
         select(Membership.member_id, func.max(Membership.id).label("latest")).group_by(Membership.member_id).subquery()
     )
     query = (
-        select(Member, Membership)
+        select(Member, Membership, Tier.key)
         .outerjoin(latest, latest.c.member_id == Member.id)
         .outerjoin(Membership, Membership.id == latest.c.latest)
+        .outerjoin(Tier, Tier.id == Membership.tier_id)
         .where(Member.community_id == community_id)
         .order_by(Member.id)
         .execution_options(yield_per=EXPORT_BATCH)
     )
     result = await session.stream(query)
-    async for member, membership in result:
+    async for member, membership, tier in result:
         yield (
             member.id,
             member.display_name,
@@ -58,6 +62,8 @@ async def member_rows(session: AsyncSession, community_id: int) -> AsyncIterator
             (membership.plan or "") if membership else "",
             "yes" if membership and membership.founding else "",
             _iso(membership.started_at) if membership else "",
+            tier or "",
+            _iso(membership.ended_at or membership.lapsed_at) if membership else "",
         )
 
 
