@@ -109,7 +109,7 @@ class Membership(Base):
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     past_due_since: Mapped[datetime | None]  # start of the grace period
-    paying_since: Mapped[datetime | None]  # first paid (a Stripe trial's end, else when it went active); None before 0015
+    paying_since: Mapped[datetime | None]  # first paid: a Stripe trial's end, else when it went active
     lapsed_at: Mapped[datetime | None]  # went unpaid or paused (access stopped, the subscription not over)
     ended_by: Mapped[str | None] = mapped_column(String(10))  # "creator" when removed by hand (no win-back note)
     cancel_reason: Mapped[str | None] = mapped_column(Text)  # the exit survey's answer
