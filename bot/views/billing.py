@@ -187,11 +187,9 @@ def exit_form(t: Translator) -> Form:
     return Form(
         EXIT_FORM_ID,
         t("billing.exit.form_title"),
-        (
-            FormField("reason", t("billing.exit.form_reason"), kind="select", options=reasons),
-            FormField(
-                "comment", t("billing.exit.form_comment"), kind="multiline", required=False, max_length=EXIT_COMMENT
-            ),
+        (  # opened from "Tell you in my own words": the words first, a reason to pick only if they like
+            FormField("comment", t("billing.exit.form_comment"), kind="multiline", max_length=EXIT_COMMENT),
+            FormField("reason", t("billing.exit.form_reason"), kind="select", options=reasons, required=False),
         ),
         submit_label=t("billing.exit.form_submit"),
     )

@@ -196,14 +196,17 @@ async def test_cancel_at_period_end_asks_why_but_keeps_access_until_the_end(
     assert memory.access[("W1", "u1")] == {"member"}
     assert [m.text.split("!")[0] for m in memory.dms_to("u1")] == ["Sorry to see you go"]
     form = await memory.click("u1", "billing.exit-form")
-    assert [f.name for f in form.forms[0].fields] == ["reason", "comment"]
+    # "Tell you in my own words" asks for the words first; a reason is optional (found as an outsider:
+    # the form opened on the list of reasons, and the console refused free text there).
+    fields = form.forms[0].fields
+    assert [(f.name, f.required) for f in fields] == [("comment", True), ("reason", False)]
     assert (
-        (await memory.submit("u1", "billing.exit", {"reason": "break", "comment": "back in spring"}))
+        (await memory.submit("u1", "billing.exit", {"comment": "too pricey for now", "reason": ""}))
         .texts[0]
         .startswith("Thank you")
     )
     membership = await membership_of(paid_app, "u1")
-    assert membership is not None and membership.cancel_reason == "break: back in spring"
+    assert membership is not None and membership.cancel_reason == "other: too pricey for now"
 
     stripe_fake.set_subscription("sub_1", status="canceled")
     memory.sent.clear()
