@@ -25,7 +25,7 @@ async def members(ctx: Context) -> None:
     if words == ["at-risk"]:
         await members_at_risk(ctx)
         return
-    if not words or words[0] != "inactive" or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
+    if not words or words[0] != "inactive" or len(words) > 2:  # "inactive -5" or "inactive abc": the range message
         await ctx.reply(views.members_usage(ctx.t))
         return
     nudges = ctx.services.engagement.nudges

@@ -22,7 +22,7 @@ def parse_duration(text: str) -> timedelta:
     """`+3d`, `+2h`, `+30m`, `+1w`, up to a year: every job runs on the way (about a second a day)."""
     match = _DURATION.match(text.strip().lower())
     if not match:
-        raise ValueError("say how far to move, like /time +3d, +2h, +30m or +1w")
+        raise ValueError("say how far to move, like /time +3d, +2h, +30m or +1w (a year at most: +52w)")
     delta = timedelta(**{_UNITS[match[2]]: int(match[1])})
     if delta > LONGEST_JUMP:
         raise ValueError("a year at most in one go, like /time +52w")

@@ -263,3 +263,5 @@ def test_time_moves_at_most_a_year_at_once() -> None:
     assert parse_duration("+2h") == timedelta(hours=2)
     with pytest.raises(ValueError, match="a year at most"):
         parse_duration("+400d")
+    with pytest.raises(ValueError, match="a year at most"):  # found as an outsider: years aren't a unit
+        parse_duration("+2y")

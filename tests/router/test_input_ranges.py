@@ -21,6 +21,8 @@ COMMANDS = [
     ("members", "inactive 3000000", "Pick a number of days between 1 and 365."),
     ("members", f"inactive {HUGE}", "Pick a number of days between 1 and 365."),
     ("members", "inactive ²", "Pick a number of days between 1 and 365."),
+    ("members", "inactive -5", "Pick a number of days between 1 and 365."),  # found as an outsider: the usage
+    ("members", "inactive abc", "Pick a number of days between 1 and 365."),
     ("poll", f"results {HUGE}", f"“{HUGE}” is not a poll number."),
     ("poll", f"close {HUGE}", f"“{HUGE}” is not a poll number."),
     ("announce", f"cancel {HUGE}", "Tell me which one: `/announce cancel 12`."),
