@@ -735,3 +735,21 @@ async def test_a_session_at_the_same_time_as_another_is_pointed_out(app: App, me
     )
     after = await schedule(memory, app, "2026-11-22 18:30 | Right after")  # when both have ended
     assert "Heads-up" not in after
+
+
+async def test_a_session_at_the_live_slots_own_minute_is_the_weeks_only_announcement(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: a one-off session at the sample's live slot (Thursday 17:00) had begun by
+    the time the slot fired a moment later, so the queued live drop was posted too: two posts and two
+    links for one event."""
+    await schedule(memory, app, "2026-11-26 17:00 Europe/Oslo 60 https://zoom.example/j/9 | Positioning hot seats")
+    memory.sent.clear()
+    clock.set(datetime(2026, 11, 26, 16, 0, 1, tzinfo=UTC))  # the slot's job runs just after 17:00 in Oslo
+    await app.tick()
+    await app.settle()
+    drops = [m.text for m in memory.posts_in("drops")]
+    assert not any("positioning hot seats" in text.lower() for text in drops), drops
+    async with app.database.session() as session:
+        live_drop = await session.scalar(select(ContentItem).where(ContentItem.kind == "live").order_by(ContentItem.id))
+    assert live_drop is not None and live_drop.published_at is not None  # still in the library
