@@ -532,3 +532,24 @@ async def test_every_scan_runs_on_sqlite_and_postgresql(
         assert rate.came_back == 1
     finally:
         await app.stop()
+
+
+async def test_a_digest_reader_gets_what_they_missed_the_day_after_their_monday_digest(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: a member whose drops come in the Monday digest got the day-10 "what you
+    missed" in the same minute as the digest, both listing the same drops."""
+    await memory.command("creator", "help")
+    await become_member(memory, "u1", "Dana Smith")  # Friday 20 Nov: day 10 is Monday 30 Nov
+    await set_prefs(app, await member_id(app, "Dana Smith"), delivery="dm", digest="weekly")
+    for day, hour in ((29, 12), (30, 13)):  # Sunday the drops due are published; Monday, the digest of them
+        clock.set(datetime(2026, 11, day, hour, 0, tzinfo=UTC))
+        await app.tick()
+        await app.settle()
+    assert [m.text for m in memory.dms_to("u1") if m.text.startswith("Your week in")] != []
+    assert with_header(memory, "u1", MISSED) == []
+    clock.set(datetime(2026, 12, 1, 13, 0, tzinfo=UTC))
+    await app.tick()
+    await app.settle()
+    [missed] = with_header(memory, "u1", MISSED)
+    assert "11 days since we last saw you" in body(missed)

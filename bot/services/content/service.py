@@ -19,8 +19,8 @@ from bot.services.content.placement import make_room, slot_ends
 from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
 from bot.services.content.runway import SlotRunway, compute_runway
 from bot.services.errors import UserError
-from bot.services.live.rules import DURATION_MINUTES
 from bot.services.experiments.picker import VariantPicker
+from bot.services.live.rules import DURATION_MINUTES
 from bot.services.parsing import check_ahead, whole
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Session

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.log_throttle import ThrottledLog
 from bot.messages import Target
@@ -60,6 +61,16 @@ class WinBack:
     @property
     def rate(self) -> float | None:
         return self.came_back / self.sent if self.sent else None
+
+
+def member_due(stage: NudgeStage, stretch: datetime, zone: ZoneInfo, *, weekly_digest: bool) -> datetime:
+    """When a member's check-in of `stage` is due, `stage.day` days into their quiet stretch. A "what you
+    missed" one for someone whose drops come in the Monday digest waits a day rather than land beside
+    it, listing the same drops (found as an outsider)."""
+    due = stretch + timedelta(days=stage.day)
+    if stage.send == "missed" and weekly_digest and due.astimezone(zone).weekday() == 0:
+        due += timedelta(days=1)
+    return due
 
 
 class NudgeService:
@@ -113,16 +124,17 @@ class NudgeService:
         stage = self.policy.pending(had=had, wants=member.wants)
         if stage is None:
             return None
-        due = member.stretch + timedelta(days=stage.day)
+        reach = self._reach
+        if stage.to_member:
+            zone, preferred = member_zone(member.timezone, reach.community.tz), member.time_of_day
+            due = member_due(stage, member.stretch, zone, weekly_digest=member.weekly_digest)
+        else:
+            zone, preferred = reach.community.tz, self.policy.creator_time
+            due = member.stretch + timedelta(days=stage.day)
         if due > now + SCAN_EVERY:
             return due
         # Due and not had: held for quiet hours, the member's (or the creator's) time, or the gap. Look again
         # in the scan before it can go out.
-        reach = self._reach
-        if stage.to_member:
-            zone, preferred = member_zone(member.timezone, reach.community.tz), member.time_of_day
-        else:
-            zone, preferred = reach.community.tz, self.policy.creator_time
         at = reach.send_at(due, zone=zone, preferred=preferred, now=now, lookahead=HELD_FOR)
         return max(now, at - SCAN_EVERY) if at is not None else now + RECHECK
 
@@ -189,9 +201,9 @@ class NudgeService:
         message to queue (None for an experiment's holdout, which records the stage and sends nothing)."""
         reach = self._reach
         since = stretch_start(member)
-        at = reach.send_at(
-            since + timedelta(days=stage.day), zone=reach.zone_of(member), preferred=member.time_of_day, now=now
-        )
+        zone = reach.zone_of(member)
+        due = member_due(stage, since, zone, weekly_digest=member.weekly_digest)
+        at = reach.send_at(due, zone=zone, preferred=member.time_of_day, now=now)
         if at is None or target is None:
             return None
         community = reach.community

@@ -27,11 +27,13 @@ class Person:
     time_of_day: time | None = None
     nudges: bool = True
     celebrate: str = "dm"
+    weekly_digest: bool = False
+    """Their drops come in a Monday digest by DM (delivery "dm", digest "weekly")."""
 
 
 def people(*extra: Any) -> Select[Any]:
     """Members with their preferences (defaults where they have no row), plus `extra` columns."""
-    return select(
+    columns: tuple[Any, ...] = (
         Member.id,
         Member.display_name,
         Member.locale,
@@ -41,13 +43,16 @@ def people(*extra: Any) -> Select[Any]:
         MemberPreferences.time_of_day,
         MemberPreferences.nudges,
         MemberPreferences.celebrate,
+        MemberPreferences.delivery,
+        MemberPreferences.digest,
         *extra,
-    ).outerjoin(MemberPreferences, MemberPreferences.member_id == Member.id)
+    )
+    return select(*columns).outerjoin(MemberPreferences, MemberPreferences.member_id == Member.id)
 
 
 def person(row: Row[Any]) -> Person:
     """The `Person` in the first columns of a `people()` row."""
-    mid, name, locale, tz, joined, last, preferred, nudges, celebrate = tuple(row)[:9]
+    mid, name, locale, tz, joined, last, preferred, nudges, celebrate, delivery, digest = tuple(row)[:11]
     return Person(
         id=mid,
         name=name,
@@ -58,6 +63,7 @@ def person(row: Row[Any]) -> Person:
         time_of_day=preferred,
         nudges=nudges is not False,
         celebrate=celebrate or "dm",
+        weekly_digest=delivery == "dm" and digest == "weekly",
     )
 
 

@@ -81,6 +81,7 @@ class Check:
     wants: bool  # wants check-ins themselves
     timezone: str | None
     time_of_day: time | None
+    weekly_digest: bool = False  # drops in a Monday digest by DM (the "missed" check-in avoids Mondays)
 
 
 async def due_checks(
@@ -104,6 +105,7 @@ async def due_checks(
             Member.timezone,
             MemberPreferences.time_of_day,
             Member.nudge_check_at,
+            and_(MemberPreferences.delivery == "dm", MemberPreferences.digest == "weekly"),
         )
         .outerjoin(MemberPreferences, MemberPreferences.member_id == Member.id)
         .where(Member.community_id == community_id, Member.nudge_check_at <= checked_by)
@@ -118,7 +120,7 @@ async def due_checks(
     open_query = select(Membership.member_id).where(Membership.member_id.in_(ids), Membership.ended_at.is_(None))
     open_ones = set((await session.scalars(open_query)).all()) if ids else set()
     checks = [
-        Check(int(r[0]), r[1], bool(r[2]), bool(r[3]) and r[0] in open_ones, r[4] is not False, r[5], r[6])
+        Check(int(r[0]), r[1], bool(r[2]), bool(r[3]) and r[0] in open_ones, r[4] is not False, r[5], r[6], bool(r[8]))
         for r in rows
     ]
     return checks, next_key(rows, limit, at=7, row_id=0)
