@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
@@ -18,6 +18,9 @@ from storage.models import Member, MemberPreferences, Membership, PlatformIdenti
 GRANTED = ("active", "trialing", "comped")  # the same as bot.services.billing.access.GRANTED
 LATE = "past_due"  # a failed payment: still a member during the grace period, not after
 DEFAULT_GRACE = timedelta(days=7)  # MEMBOT_GRACE_DAYS' default; bot.app passes the configured one
+
+IN_CHUNK = 5000
+"""Ids per IN (...) list: SQLite and asyncpg take at most 32,766 parameters a statement."""
 
 
 class IdentityTaken(Exception):
@@ -184,6 +187,21 @@ async def preferences_for(session: AsyncSession, member_ids: Sequence[int]) -> d
         return {}
     result = await session.scalars(select(MemberPreferences).where(MemberPreferences.member_id.in_(member_ids)))
     return {p.member_id: p for p in result.all()}
+
+
+async def times_of_day(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, time]:
+    """The time of day each of these members chose for messages, for those who chose one. In chunks:
+    a drop's fan-out can reach more members than one statement takes parameters."""
+    found: dict[int, time] = {}
+    for start in range(0, len(member_ids), IN_CHUNK):
+        rows = await session.execute(
+            select(MemberPreferences.member_id, MemberPreferences.time_of_day).where(
+                MemberPreferences.member_id.in_(member_ids[start : start + IN_CHUNK]),
+                MemberPreferences.time_of_day.is_not(None),
+            )
+        )
+        found.update({int(mid): at for mid, at in rows.all() if at is not None})
+    return found
 
 
 async def takes_part(session: AsyncSession, member_id: int, now: datetime, grace: timedelta) -> bool:

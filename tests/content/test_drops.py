@@ -102,3 +102,38 @@ def test_scheduler_triggers_are_the_slots_in_the_community_zone(app: App) -> Non
     assert len(job.triggers) == 4
     fire = job.triggers[0].get_next_fire_time(None, datetime(2026, 11, 20, 12, tzinfo=UTC))
     assert fire.astimezone(OSLO).strftime("%a %H:%M") == "Mon 09:00"
+
+
+def drop_dms(memory: MemoryPlatform, user: str) -> list[str]:
+    return [m.text for m in memory.dms_to(user) if m.text.startswith("New ")]
+
+
+async def test_drops_by_dm_come_at_the_time_of_day_a_member_chose(
+    app: App, memory: MemoryPlatform, clock: FakeClock
+) -> None:
+    """Found as an outsider: "When should my messages reach you? Morning" did not apply to drops by DM,
+    which came at 09:00, 10:00 and 17:00. A live session's news still goes at once."""
+    for user, when in (("u1", "morning"), ("u2", "evening")):
+        await memory.join(user, user.upper())
+        await memory.command(user, "join")
+        await memory.command(user, "prefs", "drops dm-every")
+        await memory.command(user, "prefs", f"time {when}")
+    await app.settle()
+    memory.sent.clear()
+    clock.set(datetime(2026, 11, 23, 8, 0, 5, tzinfo=UTC))  # Monday 09:00:05 in Oslo: the mini-training slot
+    await app.tick()
+    await app.settle()
+    assert drop_dms(memory, "u1") == [] and drop_dms(memory, "u2") == []
+    clock.set(datetime(2026, 11, 23, 18, 0, tzinfo=UTC))  # 19:00 in Oslo: the evening reader's time
+    await app.tick()
+    await app.settle()
+    assert "New Mini-training: Find your one customer" in drop_dms(memory, "u2")  # with Saturday's deep-dive
+    assert drop_dms(memory, "u1") == []
+    clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # Tuesday 08:00 in Oslo: the morning reader's
+    await app.tick()
+    await app.settle()
+    assert drop_dms(memory, "u1") == drop_dms(memory, "u2")
+    clock.set(datetime(2026, 11, 26, 16, 0, 5, tzinfo=UTC))  # Thursday 17:00 in Oslo: the live slot
+    await app.tick()
+    await app.settle()
+    assert "New Live session: Live: positioning hot seats" in drop_dms(memory, "u1")  # at once

@@ -108,6 +108,8 @@ class ContentService(DomainService):
         # one rendering per language, zone and teaser, not per member
         rendered: dict[tuple[Reader, str], OutboundMessage] = {}
         dms: list[Outgoing] = []
+        # At the time of day each chose ("mornings"), but a live session's news goes out at once.
+        preferred = await member_repo.times_of_day(session, [m.id for m, _ in reached]) if piece.kind != "live" else {}
         for member, target in reached:
             variant = teasers.get(member.id)
             teaser = variant.text if variant is not None else piece.teaser
@@ -115,7 +117,8 @@ class ContentService(DomainService):
             if (reader, teaser) not in rendered:
                 rendered[reader, teaser] = self._outbox.render(DropPublished(replace(piece, teaser=teaser)), reader)
             key = f"drop:{piece.id}:member:{member.id}"
-            dms.append((key, target, rendered[reader, teaser], member.id, self._quiet_aware(now, member.timezone)))
+            send_at = self._quiet_aware(now, member.timezone, preferred.get(member.id))
+            dms.append((key, target, rendered[reader, teaser], member.id, send_at))
         await self._outbox.enqueue_many(session, dms)  # one statement for the whole fan-out
 
     async def send_weekly_digests(self) -> int:
@@ -158,9 +161,9 @@ class ContentService(DomainService):
                 )
         return queued
 
-    def _quiet_aware(self, when: datetime, member_tz: str | None) -> datetime:
+    def _quiet_aware(self, when: datetime, member_tz: str | None, preferred: time | None = None) -> datetime:
         zone = member_zone(member_tz, self._community.tz)
-        return next_send_time(when, zone=zone, quiet=self._community.config.quiet_hours)
+        return next_send_time(when, zone=zone, quiet=self._community.config.quiet_hours, preferred=preferred)
 
     # -- reading ---------------------------------------------------------------------------
 
