@@ -77,12 +77,13 @@ Models = dict[bool, Calibration]
 
 
 class Remembering:
-    """The encoder, encoding each distinct text once: every message is ranked against three bases."""
+    """The encoder, encoding each distinct text once: every message is ranked against several bases."""
 
     def __init__(self, encoder: Encoder) -> None:
         self.model_id = encoder.model_id
         self._encoder = encoder
         self._queries: dict[str, np.ndarray] = {}
+        self._passages: dict[str, np.ndarray] = {}
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._queries]
@@ -91,7 +92,10 @@ class Remembering:
         return np.vstack([self._queries[t] for t in texts])
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encoder.encode_passages(texts)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._passages]
+        if todo:
+            self._passages.update(zip(todo, self._encoder.encode_passages(todo), strict=True))
+        return np.vstack([self._passages[t] for t in texts])
 
 
 def rank_sets(eval_dir: Path) -> dict[str, Rows]:
