@@ -37,17 +37,20 @@ def me(
 ) -> OutboundMessage:
     header = t("member.me.header", name=page.name.split()[0])
     standing, progress = page.standing, page.progress
+    ended = standing.status == "ended"  # an ex-member: no "member since", getting started or next drop
+    steps = t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total)
     fields = (
         (
             t("member.me.status"),
             t(f"member.status.{standing.status}") + (f" · {standing.tier}" if standing.tier else ""),
         ),
         (t("member.me.level"), str(page.level) if page.level else t("member.me.no_level")),
-        *(((t("member.me.since"), local_date(page.joined_at, tz, t)),) if standing.status != "none" else ()),
-        (
-            t("member.me.onboarding"),
-            t("member.me.steps", done=min(progress.onboarding_done, page.steps_total), total=page.steps_total),
+        *(
+            ((t("member.me.since"), local_date(page.joined_at, tz, t)),)
+            if standing.status not in ("none", "ended")
+            else ()
         ),
+        *(((t("member.me.onboarding"), steps),) if not ended else ()),
         *(((t("member.me.waitlist"), _waitlist_place(waiting, tz, t)),) if waiting is not None else ()),
     )
     value = t(
@@ -59,7 +62,7 @@ def me(
     )
     # Someone who never joined has had nothing yet: no "0 drops published since you joined".
     blocks: list[Block] = [Header(header), Fields(fields), *((Section(value),) if standing.status != "none" else ())]
-    item = upcoming[0] if upcoming else None
+    item = upcoming[0] if upcoming and not ended else None
     if item is not None and item.publish_at is not None:
         blocks.append(
             Context(

@@ -71,6 +71,11 @@ async def test_me_tells_a_newcomer_to_join_and_an_ex_member_to_come_back(app: Ap
         membership = await session.scalar(select(Membership).where(Membership.member_id == member.id))
         membership.ended_at = app.clock.now()
     assert await status() == "Your membership has ended (/join to come back)"
+    # Found as an outsider: an ex-member's page still said "Member since", how far they had got in
+    # getting started, and which drop comes next (they won't get it).
+    ended = (await memory.command("u1", "me")).replies[0][0]
+    assert set(dict(ended.blocks[1].items)) == {"Status", "Level"}  # type: ignore[attr-defined]
+    assert not any("Next:" in getattr(block, "text", "") for block in ended.blocks)
 
 
 async def test_prefs_by_command_and_by_control(app: App, memory: MemoryPlatform) -> None:
