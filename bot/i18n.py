@@ -157,6 +157,10 @@ class Translator:
     def month_name(self, month: int) -> str:
         return fmt.month_name(month, self.locale)
 
+    def has(self, key: str) -> bool:
+        """Whether some locale of this reader (or the fallback) has `key`: for optional variants of a text."""
+        return self._has(key)
+
     def _written_in(self, key: str) -> str:
         """The locale whose text `key` will come from: plural rules follow the words, not the wish."""
         return next((loc for loc in self.locales if loc and self.catalog.has(key, loc)), FALLBACK_LOCALE)

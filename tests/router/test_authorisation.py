@@ -132,6 +132,10 @@ async def test_help_lists_only_what_the_caller_may_use(app: App, memory: MemoryP
         assert f"`/{name}" not in member_help
     assert "`/feedback" in member_help and "`/invite" in member_help
     assert "`/announce" in creator_help and "`/ambassadors" in creator_help
+    # Found as an outsider: a member's /help listed the creators' subcommands of /faq and /live.
+    assert "`/faq inbox`" not in member_help and "`/live schedule`" not in member_help
+    assert "`/faq list [tag]`: the FAQ" in member_help and "`/live ask [ID] question`" in member_help
+    assert "`/faq inbox`" in creator_help and "`/live schedule`" in creator_help
 
 
 # -- buttons and forms ------------------------------------------------------------------------
