@@ -269,6 +269,8 @@ async def test_faq_list_all_and_by_tag(app: App, memory: MemoryPlatform) -> None
     everything = await memory.command("alice", "faq", "list")
     total = await count(app, FaqEntry)
     assert everything.replies[0][0].text == f"FAQ: {total} entries"
+    # Found as an outsider: "…and 14 more." with no way shown to see them.
+    assert f"…and {total - 30} more: `/faq list TAG` lists one topic" in text_of(everything.replies[0][0])
     privacy = await memory.command("alice", "faq", "list privacy")
     listing = text_of(privacy.replies[0][0])
     assert "`data-export`" in listing and "`delete-my-data`" in listing and "`cancel-membership`" not in listing
