@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
+from bot.notices.analytics import Period
 from bot.platforms.memory import MemoryPlatform
 from bot.testing.fake_stripe import FakeStripe
 from tests.kits.billing import deliver, membership_of, newcomer
@@ -99,6 +101,10 @@ async def test_a_payment_that_lapses_is_counted_in_the_week_it_lapsed_and_a_paus
     assert "• Members: 1 (-1)" in week1  # Ann still a member; Dee paused from today, not from her period's end
     assert "• Failed payments: 0" in week1
     assert "• Paused: 1: Dee Moss" in week1  # the -1 is explained, and a pause is not churn
+    # Dee paid until her pause: the week began at two members' MRR (found as an outsider: a pause
+    # rewrote the past, "MRR: $98 ($0)").
+    week = (await paid_app.services.analytics.figures(Period.last(7, paid_app.clock.now()))).membership
+    assert (week.mrr_at_start, week.mrr) == ({"usd": Decimal("98.00")}, {"usd": Decimal("49.00")})
 
     # Week 2: Ann's invoice goes unpaid: she is lost now, and this week's briefing names her.
     paid_app.clock.advance(timedelta(days=7))

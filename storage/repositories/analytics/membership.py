@@ -110,7 +110,8 @@ async def paying_by_plan(
     past any trial, and not comped or a trial.
 
     A membership's status history is not stored; its current status and plan tell whether it
-    was a paying one (active, past due, or one that later ended by cancel or non-payment).
+    was a paying one (active, past due, or one that later ended by cancel or non-payment, or was
+    paused: `held_at` ends it when it lapsed, so it paid until then).
     When it started paying is stored (``paying_since``: a Stripe trial's end, or the moment it
     went active); rows from before that column assume the plan's trial was taken.
     """
@@ -128,7 +129,7 @@ async def paying_by_plan(
         select(Membership.plan, func.count())
         .select_from(Membership)
         .join(Member, in_community(community_id))
-        .where(held_at(at), Membership.status.in_((*PAYING, *CHURNED)), past_trial)
+        .where(held_at(at), Membership.status.in_((*PAYING, *CHURNED, "paused")), past_trial)
         .group_by(Membership.plan)
     )
     return {str(plan): int(count) for plan, count in rows.all()}
