@@ -14,6 +14,7 @@ from bot.handlers.member_show import show_member
 from bot.log_throttle import ThrottledLog
 from bot.router import Context, Router
 from bot.services.billing import windows
+from bot.services.billing.manual import MemberRef
 from bot.services.billing.plans import by_key, offered
 from bot.services.billing.service import JoinResult
 from bot.services.billing.webhooks import WebhookInbox
@@ -151,17 +152,16 @@ async def member(ctx: Context) -> None:
     words = ctx.args.split()
     billing = ctx.services.billing
     verb = words[0].lower() if words else "list"
-    user = ctx.event.user
     if verb in ("add", "remove") and len(words) >= 2:
-        target = await billing.find_member(user.platform, user.workspace_id, words[1])
+        target, rest = await _named_member(ctx, words[1:])
         if verb == "add":
-            status = await billing.member_add(target.id, words[2:])
+            status = await billing.member_add(target.id, rest)
             await ctx.say(
                 "billing.member.added_trial" if status == "trialing" else "billing.member.added_comped",
                 name=target.name,
             )
         else:
-            if len(words) != 2:
+            if rest:
                 raise UserError("billing.errors.member_usage")
             await billing.member_remove(target.id)
             await ctx.say("billing.member.removed", name=target.name)
@@ -171,6 +171,19 @@ async def member(ctx: Context) -> None:
         await ctx.reply(views.member_list(await billing.member_rows(), ctx.services.community.tz, ctx.t))
     else:
         raise UserError("billing.errors.member_usage")
+
+
+async def _named_member(ctx: Context, words: list[str]) -> tuple[MemberRef, list[str]]:
+    """The member the first words name (a mention, or a display name of several words: "Maya
+    Lindqvist trial 3"), longest name first, and the words after it."""
+    user, billing = ctx.event.user, ctx.services.billing
+    for end in range(len(words), 0, -1):
+        try:
+            return await billing.find_member(user.platform, user.workspace_id, " ".join(words[:end])), words[end:]
+        except UserError:
+            if end == 1:
+                raise
+    raise UserError("billing.errors.member_usage")  # no words: the caller passes at least one
 
 
 async def exit_reason(ctx: Context) -> None:

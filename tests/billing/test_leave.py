@@ -135,3 +135,17 @@ async def test_the_creator_cannot_take_a_membership(app: App, memory: MemoryPlat
         "is a creator here and already has access; a membership would only count them as a member."
     )
     assert await membership_of(app, "creator") is None
+
+
+async def test_a_member_is_named_by_a_display_name_of_several_words(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: `/member add Ann Lee trial 3` answered "I don't know anyone called “Ann”"."""
+    await memory.command("creator", "help")
+    await newcomer(app, memory, "u1", "Ann Lee")
+    added = await memory.command("creator", "member", "add Ann Lee trial 3")
+    assert added.texts == ["Ann Lee now has a trial. I've let them know."]
+    membership = await membership_of(app, "u1")
+    assert membership is not None and membership.status == "trialing"
+    removed = await memory.command("creator", "member", "remove Ann Lee")
+    assert removed.texts == ["Ann Lee's membership has ended and their access is removed."]
+    unknown = await memory.command("creator", "member", "add Nobody Here comped")
+    assert unknown.texts == ["I don't know anyone called “Nobody” yet. They need to have joined or messaged me first."]
