@@ -203,7 +203,7 @@ async def exit_submitted(ctx: Context) -> None:
     event = ctx.event
     assert isinstance(event, FormSubmitted)
     await ctx.services.billing.exit_answer(
-        ctx.member.id, event.values.get("reason") or "other", event.values.get("comment", "")
+        ctx.member.id, event.values.get("reason") or "", event.values.get("comment", "")
     )
     await ctx.say("billing.exit.thanks")
 

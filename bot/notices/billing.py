@@ -218,7 +218,7 @@ class DuplicateSubscription(Notice):
 @dataclass(frozen=True)
 class CreatorExitAnswer(Notice):
     name: str
-    reason: str
+    reason: str  # a reason key, or "" when they gave their own words only
     comment: str = ""
 
 

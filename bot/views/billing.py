@@ -314,7 +314,11 @@ def member_duplicate(notice: DuplicateSubscription, t: Translator, tz: ZoneInfo)
 
 
 def creator_exit_answer(notice: CreatorExitAnswer, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    text = t("billing.creator.exit_answer", name=notice.name, reason=t(f"billing.exit.reasons.{notice.reason}"))
+    text = (
+        t("billing.creator.exit_answer", name=notice.name, reason=t(f"billing.exit.reasons.{notice.reason}"))
+        if notice.reason
+        else t("billing.creator.exit_words", name=notice.name)  # no reason picked: their words alone
+    )
     comment = notice.comment.strip()
     return _message(text, Context(inert(comment[:500]))) if comment else _message(text)
 

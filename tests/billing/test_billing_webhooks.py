@@ -207,6 +207,10 @@ async def test_cancel_at_period_end_asks_why_but_keeps_access_until_the_end(
     )
     membership = await membership_of(paid_app, "u1")
     assert membership is not None and membership.cancel_reason == "other: too pricey for now"
+    # The creator reads their words, not a reason they never picked ("Something else").
+    await paid_app.settle()
+    told = [m.text for m in memory.dms_to("creator")]
+    assert any(t.endswith("told me in their own words why they left:") for t in told), told
 
     stripe_fake.set_subscription("sub_1", status="canceled")
     memory.sent.clear()

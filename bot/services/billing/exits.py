@@ -29,10 +29,12 @@ class ExitService:
         self._notify = notify
 
     async def record(self, member_id: int, reason: str, comment: str = "") -> None:
-        """Keep why they left (a reason key and their own words) and tell the creator."""
-        if reason not in EXIT_REASONS:
+        """Keep why they left (a reason key and their own words) and tell the creator. Words without a
+        reason picked are kept under "other", and the creator is told they are the member's own words."""
+        picked = reason or ("other" if comment.strip() else "")
+        if picked not in EXIT_REASONS:
             raise UserError("errors.stale_button")
-        answer = reason if not comment.strip() else f"{reason}: {comment.strip()[:MAX_REASON]}"
+        answer = picked if not comment.strip() else f"{picked}: {comment.strip()[:MAX_REASON]}"
         async with self._database.session() as session:
             found = await memberships.latest(session, member_id)
             member = await members.get(session, member_id)
