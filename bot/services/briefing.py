@@ -146,9 +146,15 @@ class BriefingService(DomainService):
             return tuple(found)
 
     async def _back(self, member_ids: list[int]) -> set[int]:
-        """Of those who left this week, who holds a membership again."""
+        """Of those who left this week, who holds a membership again: one that gives access (an unpaid
+        or paused subscription is not ended, but is not a return)."""
         async with self._database.session() as session:
-            return {mid for mid in member_ids if await members.current_membership(session, mid) is not None}
+            back = set()
+            for mid in member_ids:
+                current = await members.current_membership(session, mid)
+                if current is not None and current[0].status in members.GRANTED + (members.LATE,):
+                    back.add(mid)
+            return back
 
     async def _goals(self, member_ids: list[int]) -> dict[int, str]:
         """Each new member's intake goal, where they gave one."""

@@ -158,11 +158,14 @@ async def trials(
 ) -> list[TrialRow]:
     """Memberships whose trial may have ended in (start, end]: trial plans started in the window
     widened by their trial length, and hand-given trials that expired in the window."""
+    # A subscription that paid from its start took no trial (a returning member's checkout has none).
+    took_trial = or_(Membership.paying_since.is_(None), Membership.paying_since > Membership.started_at)
     windows = [
         and_(
             Membership.plan == key,
             Membership.started_at > start - timedelta(days=days),
             Membership.started_at <= end - timedelta(days=days),
+            took_trial,
         )
         for key, days in trial_days.items()
         if days > 0
