@@ -56,8 +56,10 @@ def next_send_time(
     local = due.astimezone(zone)
     if preferred is not None:
         candidate = local.replace(hour=preferred.hour, minute=preferred.minute, second=0, microsecond=0)
-        if candidate < local:
+        if candidate < local.replace(second=0, microsecond=0):
             candidate += timedelta(days=1)
+        else:  # due within the preferred minute itself (a drop slot that fires at it): now, not tomorrow
+            candidate = max(candidate, local)
         local = _normalise(candidate, zone)
     if in_quiet_hours(local.timetz().replace(tzinfo=None), quiet):
         end = local.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)

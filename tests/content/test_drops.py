@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.clock import FakeClock
-from bot.community.schema import DropSlot
+from bot.community.schema import DropSlot, QuietHours
 from bot.platforms.memory import MemoryPlatform
 from bot.services.schedule import next_slot_after
+from bot.services.timing import next_send_time
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -137,3 +138,16 @@ async def test_drops_by_dm_come_at_the_time_of_day_a_member_chose(
     await app.tick()
     await app.settle()
     assert "New Live session: Live: positioning hot seats" in drop_dms(memory, "u1")  # at once
+
+
+def test_a_message_due_within_the_preferred_minute_goes_then_not_a_day_later() -> None:
+    """Found as an outsider: a drop that fired at 08:00:00.4 in the Azores, the member's morning time,
+    waited for the next morning."""
+    zone, quiet = ZoneInfo("Atlantic/Azores"), QuietHours()
+    morning = time(8, 0)
+    fired = datetime(2026, 11, 21, 8, 0, 0, 400_000, tzinfo=zone)
+    assert next_send_time(fired, zone=zone, quiet=quiet, preferred=morning) == fired
+    early = datetime(2026, 11, 21, 7, 59, tzinfo=zone)
+    assert next_send_time(early, zone=zone, quiet=quiet, preferred=morning) == datetime(2026, 11, 21, 8, 0, tzinfo=zone)
+    late = datetime(2026, 11, 21, 8, 1, tzinfo=zone)
+    assert next_send_time(late, zone=zone, quiet=quiet, preferred=morning) == datetime(2026, 11, 22, 8, 0, tzinfo=zone)

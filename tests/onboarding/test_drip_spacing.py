@@ -65,14 +65,16 @@ async def test_joining_just_before_the_preferred_time_does_not_pile_up_steps(
 
 
 async def test_a_member_in_new_york_gets_one_step_at_a_time(app: App, memory: MemoryPlatform) -> None:
-    """tz_display: joined at 07:00:30 in New York, a moment past the hour: the 08:00 slot is missed."""
+    """tz_display: joined at 07:00:30 in New York, a moment past the hour. The welcome, due an hour
+    later, falls within the 08:00 minute: it goes then, not the next morning (a message due in the
+    preferred minute itself used to wait a day), and the steps still come one at a time."""
     app.clock.advance(timedelta(seconds=30))  # type: ignore[attr-defined]
     await become_member(memory, "u1", "Alex")
     await intake(memory, "America/New_York")
     assert steps(await arrivals(app, memory, 60, NEW_YORK)) == {
-        "Sat 08:00": [WELCOME],
-        "Sat 09:00": [QUICK_WIN],
-        "Sun 08:00": [HELLO],
+        "Fri 08:00": [WELCOME],
+        "Fri 09:00": [QUICK_WIN],
+        "Sat 08:00": [HELLO],
     }
 
 
