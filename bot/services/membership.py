@@ -250,12 +250,12 @@ async def list_summaries(
                 identities=tuple(f"{i.platform}:{i.workspace_id}:{i.user_id}" for i in member.identities),
                 role=member.role,
                 status=status,
-                tier=current[1].key if current else None,
+                tier=last[1].key if last else None,  # an ex-member's: the tier they had
                 level=member.level,
                 joined=member.joined_at.isoformat(),
                 subscription=current[0].status if current and current[0].stripe_subscription_id else None,
                 access=_has_access(current[0] if current else None, now, grace_days),
-                plan=current[0].plan if current else None,
+                plan=last[0].plan if last else None,
                 founding=bool(current and current[0].founding),
             )
         )

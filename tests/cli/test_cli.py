@@ -199,7 +199,7 @@ def test_members_list_reads_like_the_community(db_url: str, tmp_path: Path) -> N
     assert code == 0
     lines = {line.split()[1]: line for line in out.splitlines()}
     assert "arrived 2026-12-01" in lines["Alex"] and " active " in lines["Alex"]
-    assert " canceled " in lines["Bea"]
+    assert " canceled  member " in lines["Bea"]  # how it ended, and the tier it was
     assert "Maya Lindqvist (creator)" in out
     # The export names each membership's tier and when it ended (a churn can be dated from the file).
     csv_file = tmp_path / "members.csv"
