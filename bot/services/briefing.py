@@ -152,7 +152,7 @@ class BriefingService(DomainService):
             back = set()
             for mid in member_ids:
                 current = await members.current_membership(session, mid)
-                if current is not None and current[0].status in members.GRANTED + (members.LATE,):
+                if current is not None and current[0].status in (*members.GRANTED, members.LATE):
                     back.add(mid)
             return back
 
