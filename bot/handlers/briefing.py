@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.handlers.analytics import members_at_risk, overview
 from bot.router import Context, Router
+from bot.services.errors import UserError
 from bot.views import briefing as views
 
 CREATOR_ONLY = "briefing.errors.creator_only"
@@ -11,6 +12,8 @@ STATS_DAYS = 7  # the figures the briefing shows
 
 
 async def briefing(ctx: Context) -> None:
+    if ctx.args.strip():  # `/briefing 5`: it has no window to choose; /stats has
+        raise UserError("briefing.errors.args")
     found = await ctx.services.briefing.build()
     await ctx.reply(views.briefing(found, ctx.services.community.tz, ctx.t))
 

@@ -149,3 +149,12 @@ async def test_a_member_is_named_by_a_display_name_of_several_words(app: App, me
     assert removed.texts == ["Ann Lee's membership has ended and their access is removed."]
     unknown = await memory.command("creator", "member", "add Nobody Here comped")
     assert unknown.texts == ["I don't know anyone called “Nobody” yet. They need to have joined or messaged me first."]
+
+
+async def test_member_list_after_every_membership_ended_says_so_without_yet(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: with every membership ended, `/member list` said "No one has a membership yet."."""
+    await memory.command("creator", "help")
+    await newcomer(app, memory, "u1", "Ann")
+    await memory.command("creator", "member", "add u1 comped")
+    await memory.command("creator", "member", "remove u1")
+    assert (await memory.command("creator", "member", "list")).texts == ["No one has a membership right now."]
