@@ -116,7 +116,7 @@ class Translator:
         only `other`), falling back to `key.other`; `{count}` is filled in, written the locale's way."""
         category = plural_category(count, self._written_in(f"{key}.other"))
         found = f"{key}.{category}"
-        if category != "other" and not self._has(found):
+        if category != "other" and not self.has(found):
             found = f"{key}.other"
         return self(found, count=self.number(count), **values)
 
@@ -157,15 +157,12 @@ class Translator:
     def month_name(self, month: int) -> str:
         return fmt.month_name(month, self.locale)
 
-    def has(self, key: str) -> bool:
-        """Whether some locale of this reader (or the fallback) has `key`: for optional variants of a text."""
-        return self._has(key)
-
     def _written_in(self, key: str) -> str:
         """The locale whose text `key` will come from: plural rules follow the words, not the wish."""
         return next((loc for loc in self.locales if loc and self.catalog.has(key, loc)), FALLBACK_LOCALE)
 
-    def _has(self, key: str) -> bool:
+    def has(self, key: str) -> bool:
+        """Whether some locale of this reader (or the fallback) has `key`: for optional variants of a text."""
         return any(self.catalog.has(key, loc) for loc in (*self.locales, FALLBACK_LOCALE) if loc)
 
 

@@ -24,6 +24,7 @@ from bot.outbox import Outbox
 from bot.services.analytics import AnalyticsService
 from bot.services.audience import dm_target
 from bot.services.base import DomainService
+from bot.services.billing.access import HOLDS_ACCESS
 from bot.services.community import CommunityContext
 from bot.services.content import ContentService
 from bot.services.engagement.common import tenure_starts
@@ -152,7 +153,7 @@ class BriefingService(DomainService):
             back = set()
             for mid in member_ids:
                 current = await members.current_membership(session, mid)
-                if current is not None and current[0].status in (*members.GRANTED, members.LATE):
+                if current is not None and current[0].status in HOLDS_ACCESS:
                     back.add(mid)
             return back
 

@@ -20,7 +20,7 @@ from bot.services.content.queue import NewDrop, schedule_queue, unique_slug
 from bot.services.content.runway import SlotRunway, compute_runway
 from bot.services.errors import UserError
 from bot.services.experiments.picker import VariantPicker
-from bot.services.live.rules import DURATION_MINUTES
+from bot.services.live.rules import LONGEST
 from bot.services.parsing import check_ahead, whole
 from bot.services.timing import member_zone, next_send_time
 from storage.database import Session
@@ -79,8 +79,7 @@ class ContentService(DomainService):
             return True
         # From a session's longest length ago: one starting at the slot's own minute has begun by the
         # time the slot fires (found as an outsider: both were announced, with two links).
-        since = now - timedelta(minutes=DURATION_MINUTES[1])
-        return bool(await live_repo.scheduled_between(session, self._community.id, since, now + LIVE_WEEK))
+        return bool(await live_repo.scheduled_between(session, self._community.id, now - LONGEST, now + LIVE_WEEK))
 
     async def publish_if_due(self) -> list[ContentPiece]:
         """The scan between slot firings: publish what has come due (a drop given a time of its own with

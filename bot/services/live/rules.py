@@ -34,6 +34,7 @@ REMINDERS: tuple[Reminder, ...] = (
 DIGEST_LABEL = "1h"  # the creator's "questions so far" goes with this reminder
 CHECK_IN_EARLY = timedelta(minutes=15)  # "I'm here" works from this long before the start
 DURATION_MINUTES = (10, 480)
+LONGEST = timedelta(minutes=DURATION_MINUTES[1])  # a session that began this long ago may still be on
 MAX_QUESTION = 1000
 DEFAULT_DURATION = 60
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.notices.live import RsvpMoved, SessionAnnounced, SessionInfo, SessionMoved
 from bot.services.errors import UserError
 from bot.services.live.base import LiveBase, info
-from bot.services.live.rules import DURATION_MINUTES, SessionDraft, ends_at, stamp, validate
+from bot.services.live.rules import LONGEST, SessionDraft, ends_at, stamp, validate
 from storage.repositories import live as repo
 from storage.repositories import members as members_repo
 
 log = logging.getLogger(__name__)
-LONGEST = timedelta(minutes=DURATION_MINUTES[1])  # a session that began this long ago may still be on
 
 
 @dataclass(frozen=True)
