@@ -31,6 +31,7 @@ async def prefs(ctx: Context) -> None:
         return
     if not value.strip() and setting.lower() == "timezone":
         raise UserError("prefs.errors.value")  # the other settings answer an empty value with their choices
+    value = views.typed_choice(setting, value, ctx.t)  # "/prefs time kveld": the words shown, in their language
     await _saved(ctx, await ctx.services.preferences.set(ctx.member.id, setting, value))
 
 

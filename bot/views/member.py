@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -103,24 +104,12 @@ def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translat
         (t("member.prefs.nudges"), t("member.prefs.on") if p.nudges else t("member.prefs.off")),
         (t("member.prefs.celebrate"), t(f"member.celebrate.{p.celebrate}")),
     )
-    blocks = (
+    blocks: tuple[Block, ...] = (
         Header(header),
         Fields(fields),
-        Select(
-            "prefs.set:drops",
-            t("member.prefs.drops"),
-            tuple(Option(t(f"onboarding.drops.{k}"), k) for k in DROP_CHOICES),
-        ),
-        Select(
-            "prefs.set:time",
-            t("member.prefs.time"),
-            tuple(Option(t(f"onboarding.times.{k}"), k) for k in (*TIMES_OF_DAY, "any")),
-        ),
-        Select(
-            "prefs.set:celebrate",
-            t("member.prefs.celebrate"),
-            tuple(Option(t(f"member.celebrate.{k}"), k) for k in CELEBRATE_CHOICES),
-        ),
+        _select("drops", t),
+        _select("time", t),
+        _select("celebrate", t),
         Select(
             "prefs.set:language", t("member.prefs.language"), tuple(Option(language_name(loc), loc) for loc in locales)
         ),
@@ -136,6 +125,44 @@ def prefs(p: Preferences, locales: Sequence[str], community_tz: str, t: Translat
         Context(t("member.prefs.typed")),
     )
     return OutboundMessage(text=header, blocks=blocks)
+
+
+def _select(setting: str, t: Translator) -> Select:
+    choices = choice_words(setting, t)
+    return Select(f"prefs.set:{setting}", t(f"member.prefs.{setting}"), tuple(Option(w, c) for c, w in choices.items()))
+
+
+def choice_words(setting: str, t: Translator) -> dict[str, str]:
+    """Each choice of a setting `/prefs` offers, and the words it shows for it in the reader's language."""
+    if setting == "drops":
+        return {k: t(f"onboarding.drops.{k}") for k in DROP_CHOICES}
+    if setting == "time":
+        return {k: t(f"onboarding.times.{k}") for k in (*TIMES_OF_DAY, "any")}
+    if setting == "celebrate":
+        return {k: t(f"member.celebrate.{k}") for k in CELEBRATE_CHOICES}
+    if setting == "nudges":
+        return {"on": t("member.prefs.on"), "off": t("member.prefs.off")}
+    return {}  # a time zone or a language is a name, not one of our words
+
+
+_HOUR_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]$")  # "Kveld (18:00)": "kveld" says it
+
+
+def typed_choice(setting: str, typed: str, t: Translator) -> str:
+    """The choice meant by what a member typed after `/prefs SETTING`: the words `/prefs` shows them
+    ("Kveld (18:00)", "kveld", "av") as well as the choice itself (`evening`, `off`); anything else as typed."""
+    wanted = _folded(typed)
+    words = choice_words(setting.strip().lower(), t)
+    if wanted in words:
+        return wanted
+    for choice, label in words.items():
+        if wanted in (_folded(label), _folded(_HOUR_NOTE.sub("", label.strip()))):
+            return choice
+    return typed
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def home(
