@@ -248,7 +248,7 @@ def test_the_creators_long_forms_open_as_discord_modals() -> None:
     t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
     item = ContentPiece(1, "hot-seats", "Hot seats", "live", levels=(2,), topics=("pricing",), teaser="Bring one offer")
     forms = {
-        "schedule": (schedule_form(t, "Europe/Oslo"), ["title", "date", "time", "duration", "link"]),
+        "schedule": (schedule_form(t, "Europe/Oslo", "2026-11-27"), ["title", "date", "time", "duration", "link"]),
         "add": (add_form(t, ("mini-training", "live")), ["title", "kind", "levels", "url", "body"]),
         "edit": (edit_form(item, t), ["slug", "title", "teaser", "url", "levels"]),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.events import FormSubmitted
 from bot.handlers.live import parse, series
@@ -27,6 +27,17 @@ from bot.views.common import local_time
 
 Subcommand = Callable[[Context, str], Awaitable[None]]
 Handler = Callable[[Context], Awaitable[None]]
+
+EXAMPLE_AHEAD = timedelta(days=7)  # the date in an example is a week ahead, so it is never in the past
+DATED_EXAMPLES = frozenset(
+    f"live.errors.{name}" for name in ("need_when", "no_title", "bad_date", "move_usage", "skip_usage")
+)
+
+
+def example_date(ctx: Context) -> str:
+    """The day the examples name (`/live schedule {date} 17:00 | ...`): a week from today, community time."""
+    services = ctx.services
+    return (services.clock.now().astimezone(services.community.tz) + EXAMPLE_AHEAD).date().isoformat()
 
 
 def _require(ctx: Context, role: str, sub: str) -> None:
@@ -49,7 +60,8 @@ async def show_list(ctx: Context, _: str = "") -> None:
 
 async def show_usage(ctx: Context, _: str = "") -> None:
     role = ctx.member.role
-    await ctx.reply(views.usage(ctx.t, staff=outranks(role, "moderator"), creator=outranks(role, "creator")))
+    staff, creator = outranks(role, "moderator"), outranks(role, "creator")
+    await ctx.reply(views.usage(ctx.t, staff=staff, creator=creator, date=example_date(ctx)))
 
 
 async def schedule(ctx: Context, args: str) -> None:
@@ -57,9 +69,9 @@ async def schedule(ctx: Context, args: str) -> None:
         await series.schedule_series(ctx, args)
         return
     if not args:
-        form = views.schedule_form(ctx.t, ctx.services.community.config.community.timezone)
+        form = views.schedule_form(ctx.t, ctx.services.community.config.community.timezone, example_date(ctx))
         if not await ctx.open_form(form):
-            await ctx.say("live.errors.need_when")
+            await ctx.say("live.errors.need_when", date=example_date(ctx))
         return
     await _schedule(ctx, parse.split_schedule(args))
 
@@ -247,17 +259,21 @@ def _community_t(ctx: Context) -> Translator:
 
 
 def _times_worded(handler: Handler) -> Handler:
-    """The service names a time in an error as an instant; say it in the community's zone and language."""
+    """The service names a time in an error as an instant; say it in the community's zone and language.
+    An error whose example names a date gets one ahead (`example_date`)."""
 
     @functools.wraps(handler)
     async def run(ctx: Context) -> None:
         try:
             await handler(ctx)
         except UserError as exc:
-            if not any(isinstance(value, datetime) for value in exc.values.values()):
+            dated = exc.key in DATED_EXAMPLES
+            if not dated and not any(isinstance(value, datetime) for value in exc.values.values()):
                 raise
             t, tz = _community_t(ctx), ctx.services.community.tz
             values = {k: local_time(v, tz, t) if isinstance(v, datetime) else v for k, v in exc.values.items()}
+            if dated:
+                values["date"] = example_date(ctx)
             raise UserError(exc.key, **values) from None
 
     return run

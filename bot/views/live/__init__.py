@@ -320,24 +320,26 @@ def next_blocks(live: SessionInfo, t: Translator, tz: ZoneInfo) -> tuple[Block, 
     )
 
 
-def usage(t: Translator, *, staff: bool, creator: bool) -> OutboundMessage:
+def usage(t: Translator, *, staff: bool, creator: bool, date: str) -> OutboundMessage:
+    """What `/live` can do for this reader; `date` is the day the creator's examples name (one ahead)."""
     sections = [t("live.usage.member")]
     if staff:
         sections.append(t("live.usage.moderator"))
     if creator:
-        sections.append(t("live.usage.creator"))
+        sections.append(t("live.usage.creator", date=date))
     header = t("live.usage.header")
     return parts.message(header, Header(header), *(Section(p) for p in sections))
 
 
-def schedule_form(t: Translator, zone: str) -> Form:
+def schedule_form(t: Translator, zone: str, date: str) -> Form:
+    """The form behind `/live schedule`; `date` is the example date, one ahead."""
     return Form(
         form_id=SCHEDULE_FORM,
         title=t("live.form.title"),
         submit_label=t("live.form.submit"),
         fields=(
             FormField("title", t("live.form.name"), placeholder=t("live.form.name_hint")),
-            FormField("date", t("live.form.date"), placeholder="2026-12-03"),
+            FormField("date", t("live.form.date"), placeholder=date),
             FormField("time", t("live.form.time"), placeholder="17:00"),
             FormField("zone", t("live.form.zone"), initial=zone),
             FormField("duration", t("live.form.duration"), kind="number", initial="60"),
