@@ -340,7 +340,10 @@ async def test_questions_in_advance_are_listed_for_the_creator(app: App, memory:
         "Thanks! Yours is question 1 for *Sunday hot seats* (Sun 22 Nov, 17:00 CET). I'll make sure it gets asked."
     ]
     await memory.command("u2", "live", "ask #1 What about discounts?")
-    await memory.command("u2", "live", "ask 3 ways to raise prices?")  # not a session number: part of the question
+    # 3 names no session: part of the question, or a wrong number? Nothing is guessed; the reply shows how.
+    unsure = await memory.command("u2", "live", "ask 3 ways to raise prices?")
+    assert "`/live ask #2 3 …` sends it to *Sunday hot seats*" in unsure.texts[0]
+    await memory.command("u2", "live", "ask #2 3 ways to raise prices?")
     assert (await memory.command("u3", "live", "ask")).texts[0].startswith("What would you like to ask?")
     for which in ("rsvp", "cancel"):  # found as an outsider: "“?” isn't a session number"
         said = await memory.command("creator" if which == "cancel" else "u3", "live", which)

@@ -120,10 +120,15 @@ async def ask(ctx: Context, args: str) -> None:
     if not any(c.isalpha() for c in args):  # "/live ask 1", "/live ask ?": a number or a mark is no question
         raise UserError("live.errors.no_question")
     if numbered is not None and rest.strip():
-        # `#3` always names a session; a bare `3` only if such a session is open ("3 ways to...")
-        open_ids = {row.session.id for row in await ctx.services.live.upcoming(limit=20)}
-        if first.startswith("#") or numbered in open_ids:
+        # `#3` always names a session; a bare `3` names an open one, else it may be a session that is
+        # over or never was, or the first word of "3 ways to...": no guess, nothing sent, both ways shown.
+        coming = [row.session for row in await ctx.services.live.upcoming(limit=20)]
+        if first.startswith("#") or numbered in {live.id for live in coming}:
             session_id, args = numbered, rest
+        elif coming and await ctx.services.live.may_take_part(ctx.member.id):
+            nxt = coming[0]
+            when = local_time(nxt.starts_at, ctx.zone, ctx.t)
+            raise UserError("live.errors.ask_which", id=numbered, next=nxt.id, title=nxt.title, when=when)
     live, number = await ctx.services.live.ask(ctx.member.id, args, session_id)
     await ctx.say("live.asked", number=number, **parse.values(ctx, live))
 
