@@ -15,6 +15,7 @@ from bot.cli.errors import database_errors, run_async
 from bot.cli.report_clock import AS_OF_HELP, parse_as_of
 from bot.clock import FakeClock, SystemClock
 from bot.services.community import CommunityContext
+from bot.text_width import padded
 from storage.database import Database, redact_url
 
 
@@ -99,7 +100,7 @@ def members_list(
             arrived = datetime.fromisoformat(member.joined).astimezone(zone).date().isoformat()
             name = f"{member.name} (creator)" if member.role == "creator" else member.name
             typer.echo(
-                f"{member.id:>5}  {name:<24} {member.status:<9} {member.tier or '-':<12} "
+                f"{member.id:>5}  {padded(name, 24)} {member.status:<9} {padded(member.tier or '-', 12)} "
                 f"level {member.level or '-'}  arrived {arrived}  {' '.join(member.identities)}"
             )
 

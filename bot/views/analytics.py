@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
@@ -24,6 +23,7 @@ from bot.messages import (
 )
 from bot.notices import Notice
 from bot.notices.analytics import CohortMatrix, Forecast, ForecastMonth, PersonalNote, Risk, Snapshot
+from bot.text_width import display_width, padded
 
 NOTE = "analytics.note"  # the button (with the member id) and the form
 LISTED_AT_RISK = 10
@@ -264,21 +264,12 @@ def forecast_table(rows: Sequence[ForecastMonth], labels: Sequence[str], currenc
         [t("analytics.forecast.col_members"), *(t.number(round(row.members)) for row in rows)],
         [t("analytics.forecast.col_revenue"), *(money(row.revenue, currency, t) for row in rows)],
     )
-    widths = [max(map(_width, column)) for column in columns]
+    widths = [max(map(display_width, column)) for column in columns]
     lines = [
-        "  ".join(_padded(cell, width, right=n > 0) for n, (cell, width) in enumerate(zip(line, widths, strict=True)))
+        "  ".join(padded(cell, width, right=n > 0) for n, (cell, width) in enumerate(zip(line, widths, strict=True)))
         for line in zip(*columns, strict=True)
     ]
     return "```\n" + "\n".join(line.rstrip() for line in lines) + "\n```"
-
-
-def _width(text: str) -> int:
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _padded(text: str, width: int, *, right: bool) -> str:
-    gap = " " * (width - _width(text))
-    return gap + text if right else text + gap
 
 
 def forecast(
