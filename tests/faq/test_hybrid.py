@@ -49,14 +49,13 @@ MEANING_ONLY = [
 # to five entries: the encoder finds them close enough to answer. Kept as strict xfails so
 # a better rule shows up here; the README lists the limitation. The calibrated confidence
 # is fitted on knowledge bases of 14-45 entries; with three to five, "ahead of the third
-# entry" says less, and two English near misses that the old (score, gap) rule refused are
-# answered now (it let 7-14 % wrong answers through on the hard dev sets instead).
+# entry" says less. The background guard (bot/services/faq/background.py) now leaves the
+# English and Dutch opening-hours questions alone: nearer to "what are your opening hours?"
+# than to any entry's question, a topic this FAQ lacks.
 _NEAR_MISS_ANSWERED = {
     "hvornår åbner værkstedet om søndagen?",
-    "hoe laat gaat het atelier open?",
     "工作室星期天几点开门？",
     "can i pay for the studio with bitcoin?",
-    "what time does the studio open on sundays?",
 }
 NEAR_MISS_CASES = [
     pytest.param(kb, question, marks=pytest.mark.xfail(strict=True, reason="answered by meaning: a known limit"))
@@ -204,9 +203,9 @@ def test_decide_hybrid_answers_at_the_calibrated_threshold() -> None:
     assert decision.confidence == pytest.approx(0.99) and decision.score == pytest.approx(0.9)
 
 
-def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() -> None:
-    clear = np.array([0.08, 0.06, 0.8, 1.0, 0.08, 0.05])  # gap3, gap, coverage, views | lift, pair
-    crowded = np.array([0.005, 0.002, 0.1, 1 / 3, 0.01, 0.01])
+def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_three_guards() -> None:
+    clear = np.array([0.08, 0.06, 0.8, 1.0, 0.08, 0.05, 0.04])  # gap3, gap, coverage, views | lift, pair, background
+    crowded = np.array([0.005, 0.002, 0.1, 1 / 3, 0.01, 0.01, 0.04])
     assert SHIPPED.confidence(clear) > MIN_CONFIDENCE > SHIPPED.confidence(crowded)
     below_level = clear.copy()
     below_level[4] = -0.001  # no closer than a typical near miss: never answered
@@ -216,11 +215,14 @@ def test_the_calibrated_confidence_rises_with_a_clear_lead_and_has_two_guards() 
     assert SHIPPED.confidence(split) == 0.0
     split[5] = 0.001
     assert SHIPPED.confidence(split) > MIN_CONFIDENCE
+    elsewhere = clear.copy()
+    elsewhere[6] = -0.001  # nearer to a question this FAQ does not answer than to the entry's own
+    assert SHIPPED.confidence(elsewhere) == 0.0
 
 
 def test_how_far_above_the_near_miss_level_only_guards() -> None:
     """A long message about an entry lands barely above the level; a clear lead still answers it."""
-    barely = np.array([0.04, 0.02, 0.3, 2 / 3, 0.001, 0.05])  # gap3, gap, coverage, views | lift, pair
+    barely = np.array([0.04, 0.02, 0.3, 2 / 3, 0.001, 0.05, 0.04])  # gap3, gap, coverage, views | guards
     far = barely.copy()
     far[4] = 0.08
     assert SHIPPED.confidence(barely) == pytest.approx(SHIPPED.confidence(far))

@@ -30,6 +30,10 @@ Two a-priori guards (no fitted value) come first, on two more signals:
   otherwise it may as well be about the runner-up ("can I freeze my membership?" sits between
   *cancel* and *pause*, no closer to *cancel* than *pause*'s own question). Measured: it
   changes no held-out figure.
+* ``background``: the top entry's best question cosine minus the nearest background question
+  the FAQ does not cover (:mod:`bot.services.faq.background`). Below 0 the message is closer to a
+  topic the FAQ lacks than to the entry, and the bot does not answer: what keeps a small FAQ
+  from answering a "pause" question with its *cancel* entry.
 
 Also measured with ``benchmarks/faq_calibration.py`` and not kept (held-out hard hit@1 en/nb/zh,
 leave one language out, against 0.24/0.41/0.64 with the four inputs): added as a fifth input,
@@ -54,8 +58,9 @@ that reach no entry's near-miss level (or keeping only the closest clause) moved
 
 **Sparse knowledge.** Every input is relative (a lead, a lift over the knowledge's own level), so a
 small FAQ with holes next to what members ask answers near misses with the closest entry: 27-46 %
-wrong with 3 entries kept of each dev knowledge base (``benchmarks/faq_sparse.py``; what was tried
-against it, and why it was not kept, is in benchmarks/RESULTS.md, section 5b).
+wrong with 3 entries kept of each dev knowledge base (``benchmarks/faq_sparse.py``). The
+``background`` guard brings that to 11-19 % (7-15 % with half the entries) without costing a
+complete FAQ an answer; what else was tried is in benchmarks/RESULTS.md, section 5b.
 
 The coefficients below are fitted on ALL six dev sets (easy and hard, en/nb/zh) by
 ``benchmarks/faq_calibration.py``, which also prints the cross-validated figures (fit on
@@ -79,8 +84,8 @@ import numpy as np
 
 FEATURES = ("gap3", "gap", "coverage", "views")
 """The model's inputs; :func:`features` appends :data:`GUARD_SIGNALS` (for the guards only)."""
-GUARD_SIGNALS = ("lift", "pair")
-_VIEWS, _LIFT, _PAIR = FEATURES.index("views"), len(FEATURES), len(FEATURES) + 1
+GUARD_SIGNALS = ("lift", "pair", "background")
+_VIEWS, _LIFT, _PAIR, _BACKGROUND = FEATURES.index("views"), len(FEATURES), len(FEATURES) + 1, len(FEATURES) + 2
 
 # Fitted on all six dev sets (276 messages) by benchmarks/faq_calibration.py.
 MEAN = (0.0254, 0.0193, 0.2548, 0.6111)
@@ -121,7 +126,7 @@ class Calibration:
         """The probability for one ranking's signals, 0 when a guard fails (see the module doc)."""
         if self.guarded:
             lift, views, pair = x[_LIFT], x[_VIEWS], x[_PAIR]
-            if lift <= MIN_LIFT or (views <= 0.5 and pair <= 0.0):
+            if lift <= MIN_LIFT or (views <= 0.5 and pair <= 0.0) or x[_BACKGROUND] < 0.0:
                 return 0.0
         return float(self.probability(x))
 
@@ -159,6 +164,7 @@ def features(
     leaders: Sequence[int],
     lift: float,
     pair: float,
+    background: float = 1.0,
 ) -> np.ndarray:
     """The :data:`FEATURES` then the :data:`GUARD_SIGNALS`, for a ranking; ``order`` is the documents best first."""
     if not len(order):
@@ -168,7 +174,7 @@ def features(
     third = scores[2] if len(order) >= 3 else 0.0
     runner_up = scores[1] if len(order) >= 2 else 0.0
     agree = sum(1 for i in leaders if i == order[0]) / len(leaders) if leaders else 0.0
-    return np.array([top - third, top - runner_up, coverage, agree, lift, pair])
+    return np.array([top - third, top - runner_up, coverage, agree, lift, pair, background])
 
 
 def cross_features(fused: np.ndarray, order: Sequence[int]) -> np.ndarray:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.services.faq.background import Background, Questions, bundled_questions
 from bot.services.faq.calibrate import CROSS, SHIPPED, Calibration, cross_features, features
 from bot.services.faq.index import Document, FaqIndex, Hit, top_k
 from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache, Views
@@ -128,15 +129,22 @@ class FaqAnswerer:
         cache: VectorCache | None = None,
         calibration: Calibration = SHIPPED,
         cross_calibration: Calibration = CROSS,
+        background: Questions = bundled_questions,
     ) -> None:
         self.index = FaqIndex.build(documents, learned=encoder is None)
         self.calibration = calibration
         self.cross_calibration = cross_calibration
+        cache = cache if cache is not None else VectorCache()
         self.semantic = SemanticIndex.build(documents, encoder, cache) if encoder is not None else None
         self.languages: tuple[str | None, ...] = (
             tuple(text_languages([f"{doc.title}\n{doc.answer}" for doc in documents])) if encoder is not None else ()
         )
         """Each document's language (None when unclear); only the hybrid engine answers across languages."""
+        self.background = (
+            Background.build(self.semantic, self.languages, cache, background)
+            if self.semantic is not None
+            else Background()
+        )
         self._phrasings = _phrasings(documents)
 
     @property
@@ -178,7 +186,10 @@ class FaqAnswerer:
         pair = (
             float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1])) if len(order) > 1 else 1.0
         )
-        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair))
+        background = (
+            float(views.title[order[0]]) - self.background.closest(self.languages[order[0]], query) if order else 1.0
+        )
+        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair, background))
 
     def _foreign_source(self, question: str, views: Views) -> str | None:
         """The language of the entry closest in meaning, when ``question`` is clearly in another one."""

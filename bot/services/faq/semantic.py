@@ -102,7 +102,7 @@ class VectorCache:
         keys = [self._key(encoder.model_id, role, text) for text in texts]
         with self._lock:
             todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in self._vectors}
-        encode = encoder.encode_queries if role == "query" else encoder.encode_passages
+        encode = encoder.encode_passages if role == "passage" else encoder.encode_queries
         pending = list(todo.items())
         for start in range(0, len(pending), ENCODE_BATCH):
             chunk = pending[start : start + ENCODE_BATCH]
@@ -116,10 +116,12 @@ class VectorCache:
         return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     def retain(self, encoder: Encoder, texts: dict[str, Sequence[str]]) -> None:
-        """Forget every vector of this model that is not for one of ``texts`` (by role)."""
+        """Forget every vector of this model, in the roles of ``texts``, that is not for one of them
+        (vectors of other roles, such as the FAQ's background questions, stay)."""
         keep = {self._key(encoder.model_id, role, text) for role, items in texts.items() for text in items}
         with self._lock:
-            for key in [k for k in self._vectors if k[0] == encoder.model_id and k not in keep]:
+            stale = [k for k in self._vectors if k[0] == encoder.model_id and k[1] in texts and k not in keep]
+            for key in stale:
                 del self._vectors[key]
 
     def __len__(self) -> int:
