@@ -35,7 +35,7 @@ REFUND = _faq(
     "Can I get my money back?",
     "Within 14 days of your first payment, yes: write to the creator and the whole month is refunded.",
 )
-NOT_IN_THREE = ["can I get a refund for last month?", "could you refund me?"]
+NOT_IN_THREE = ["can I get a refund for last month?", "could you refund me?", "my card was declined, what now?"]
 
 
 def _none(language: str) -> tuple[str, ...]:
@@ -66,7 +66,7 @@ def test_what_the_faq_does_answer_is_still_answered(answerers: dict[str, FaqAnsw
     assert answerers["guarded"].answer(question).doc is not None
 
 
-@pytest.mark.parametrize("question", NOT_IN_THREE)
+@pytest.mark.parametrize("question", NOT_IN_THREE[:2])
 def test_once_the_creator_adds_the_entry_the_topic_is_covered(answerers: dict[str, FaqAnswerer], question: str) -> None:
     assert answerers["with refunds"].answer(question).doc.doc_id == "refund"
 

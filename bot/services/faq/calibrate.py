@@ -8,7 +8,8 @@ A logistic regression over four language-independent signals of one question's r
 * ``views``: the share of the encoder's three views (title, passage, sentence) whose best
   document is the top one.
 
-Two a-priori guards (no fitted value) come first, on two more signals:
+Guards come first, on three more signals (no fitted coefficient; the background one has a
+margin chosen by leave one language out):
 
 * ``lift``: the top fused score minus the knowledge's near-miss *level*: how close a wrong
   entry typically comes to an entry's own question (``SemanticIndex.level``). Cosine levels
@@ -59,8 +60,8 @@ that reach no entry's near-miss level (or keeping only the closest clause) moved
 **Sparse knowledge.** Every input is relative (a lead, a lift over the knowledge's own level), so a
 small FAQ with holes next to what members ask answers near misses with the closest entry: 27-46 %
 wrong with 3 entries kept of each dev knowledge base (``benchmarks/faq_sparse.py``). The
-``background`` guard brings that to 11-19 % (7-15 % with half the entries) without costing a
-complete FAQ an answer; what else was tried is in benchmarks/RESULTS.md, section 5b.
+``background`` guard brings that to 0-5 % (1-7 % with half the entries), at the cost of some of a
+complete FAQ's answers (:data:`background.COVERED_MARGIN`); benchmarks/RESULTS.md, section 5b.
 
 The coefficients below are fitted on ALL six dev sets (easy and hard, en/nb/zh) by
 ``benchmarks/faq_calibration.py``, which also prints the cross-validated figures (fit on
