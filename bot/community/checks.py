@@ -100,6 +100,30 @@ def check_url(value: str | None) -> str | None:
     return link
 
 
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
+_ANGLE_LINK = re.compile(r"<(?!t:\d)([a-zA-Z][a-zA-Z0-9+.-]*:[^\s>|]*)")  # not a Discord time, <t:1765000000:R>
+LINK_SCHEMES = ("https", "http", "mailto")
+
+
+def unsafe_link(text: str) -> str | None:
+    """The first link in ``text`` (``[label](url)`` or ``<url>``) that is not http(s) or mailto, if any:
+    ``javascript:`` or ``data:`` in an answer members click. Bare words are not links here."""
+    for pattern in (_MARKDOWN_LINK, _ANGLE_LINK):
+        for match in pattern.finditer(text):
+            target = match.group(1)
+            scheme = urlparse(target).scheme.lower()
+            if scheme and scheme not in LINK_SCHEMES:
+                return target[:60]
+    return None
+
+
+def check_no_unsafe_link(value: str) -> str:
+    """A text whose links all start with https://, http:// or mailto:."""
+    if (link := unsafe_link(value)) is not None:
+        raise ValueError(f"links must start with https://, http:// or mailto: ({link!r})")
+    return value
+
+
 def check_moment(value: datetime | None) -> datetime | None:
     if value is not None and not EARLIEST <= value.replace(tzinfo=None) < LATEST:
         raise ValueError(f"pick a date from {EARLIEST.year} to {LATEST.year - 1}, like 2026-12-07 09:00")

@@ -21,6 +21,7 @@ from bot.community.checks import (
     check_identity,
     check_locale,
     check_moment,
+    check_no_unsafe_link,
     check_placeholders,
     check_url,
 )
@@ -356,6 +357,8 @@ class FaqEntry(Strict):
     answer: str = Field(min_length=1)
     alt_questions: tuple[str, ...] = Field(default=(), max_length=20)
     tags: tuple[str, ...] = ()
+
+    _links = field_validator("answer")(check_no_unsafe_link)
 
 
 class FaqFile(Strict):

@@ -57,7 +57,13 @@ def _form_values(ctx: Context) -> dict[str, str]:
 
 async def ask(ctx: Context) -> None:
     if not any(c.isalnum() for c in ctx.args):  # "/ask", "/ask ?", "/ask 🤔": no question to look up or pass on
-        await ctx.say("faq.ask.usage")
+        # The example is one of this community's own questions: a made-up one ("how do I pause my
+        # membership?") could be one this FAQ answers with another entry, or not at all.
+        entries = await ctx.services.answers.entries.list()
+        if entries:
+            await ctx.say("faq.ask.usage", example=entries[0].question)
+        else:
+            await ctx.say("faq.ask.usage_empty")
         return
     event = ctx.event
     where = event.channel

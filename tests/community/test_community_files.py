@@ -77,6 +77,14 @@ def test_typo_in_a_setting_is_an_error_not_ignored(broken: Path) -> None:
     assert "field 'welcome.publik'" in problem and "unknown setting" in problem
 
 
+def test_a_link_members_would_click_must_be_a_web_or_mail_link(broken: Path) -> None:
+    (broken / "faq.toml").write_text(
+        '[[faq]]\nid = "rules"\nquestion = "Rules?"\nanswer = "See [the rules](javascript:alert(1))."\n'
+    )
+    [problem] = problems(broken)
+    assert problem.startswith("faq.toml, line 4, field 'faq.0.answer'") and "javascript:alert(1" in problem
+
+
 def test_every_problem_is_reported_at_once(broken: Path) -> None:
     (broken / "faq.toml").write_text('[[faq]]\nid = "Bad Id"\nquestion = "q"\nanswer = "a"\n')
     (broken / "content" / "Bad Name.md").write_text("no front matter")

@@ -103,12 +103,24 @@ async def test_off_topic_question_gets_i_dont_know_and_an_offer_to_ask_the_creat
 
 
 async def test_ask_without_a_question_explains_and_records_nothing(app: App, memory: MemoryPlatform) -> None:
+    first = (await app.services.answers.entries.list())[0].question
     for nothing in ("   ", "?", "...", "🤔"):  # found as an outsider: "?" was "I don't know" and went to the inbox
         reply = await memory.command("alice", "ask", nothing)
-        assert reply.texts == ["Ask me anything about the club: `/ask how do I pause my membership?`"], nothing
+        # the example is the community's own first question, one this FAQ answers
+        assert reply.texts == [f"Ask me anything about the club, for example: `/ask {first}`"], nothing
     too_long = await memory.command("alice", "ask", "why " * 300)
     assert "shorten" in too_long.texts[0]
     assert await asked(app) == []
+    assert "I don't know" not in (await memory.command("alice", "ask", first)).texts[0]  # the example is answered
+
+
+async def test_ask_without_a_question_in_a_club_without_an_faq_gives_no_example(
+    app: App, memory: MemoryPlatform
+) -> None:
+    for entry in await app.services.answers.entries.list():
+        await app.services.answers.entries.remove(entry.key)
+    reply = await memory.command("alice", "ask", "")
+    assert reply.texts == ["Ask me anything about the club: `/ask` and then your question."]
 
 
 # -- forwarding to the creator -----------------------------------------------------------------

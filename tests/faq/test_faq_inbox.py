@@ -173,6 +173,11 @@ async def test_faq_add_by_form_and_the_new_entry_answers(app: App, memory: Memor
             {"question": "How do I cancel my membership?", "answer": "Duplicate."},
             "already in the FAQ as `cancel-membership`",
         ),
+        (  # found as an outsider: shown to members as it was
+            {"question": "Is there a dress code?", "answer": "See [the rules](javascript:alert(1))."},
+            "must start with https://, http:// or mailto: (not “javascript:alert(1”)",
+        ),
+        ({"question": "Is there a dress code?", "answer": "Ask <data:text/html,hi>"}, "not “data:text/html,hi”"),
     ],
 )
 async def test_faq_add_with_bad_input_explains_and_saves_nothing(
@@ -182,6 +187,15 @@ async def test_faq_add_with_bad_input_explains_and_saves_nothing(
     reply = await memory.submit("creator", "faq.add", values)
     assert expected in reply.texts[0]
     assert {k: (e.question, e.answer) for k, e in (await entries(app)).items()} == before
+
+
+async def test_links_an_answer_may_have(app: App, memory: MemoryPlatform) -> None:
+    answer = (
+        "Read [the rules](https://example.com/rules), write to <mailto:help@example.com>, "
+        "see [the library](/library) or join us <t:1765000000:R>."
+    )
+    reply = await memory.submit("creator", "faq.add", {"question": "Is there a dress code?", "answer": answer})
+    assert "`is-there-a-dress-code`" in reply.texts[0]
 
 
 async def test_faq_add_inline(app: App, memory: MemoryPlatform) -> None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bot.community.checks import unsafe_link
 from bot.notices.faq import FAQ_ANSWER, FAQ_QUESTION, Entry
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
@@ -70,6 +71,8 @@ def validate(draft: EntryDraft, learned: Sequence[str] = ()) -> CleanEntry:
         raise UserError("faq.errors.empty_answer")
     if len(answer) > MAX_ANSWER:
         raise UserError("faq.errors.long_answer", count=len(answer), limit=MAX_ANSWER)
+    if (link := unsafe_link(answer)) is not None:
+        raise UserError("faq.errors.unsafe_link", link=link)
     lines = tuple(dict.fromkeys(" ".join(line.split()) for line in draft.alt_questions.splitlines() if line.strip()))
     listed = {line.casefold() for line in lines}
     kept = tuple(w for w in learned if not draft.lists_learned or w.casefold() in listed)

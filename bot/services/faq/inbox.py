@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.community.checks import unsafe_link
 from bot.notices import Notice
 from bot.notices.faq import InboxItem, QuestionAnswered, QuestionForwarded, QuestionToLive
 from bot.notices.live import SessionInfo
@@ -114,6 +115,8 @@ class FaqInbox(DomainService):
                 raise UserError("faq.errors.save_unanswered")
             if (row.place or {}).get("saved_as"):
                 raise UserError("faq.errors.already_saved", entry=row.place["saved_as"])
+            if (link := unsafe_link(row.answer)) is not None:
+                raise UserError("faq.errors.unsafe_link", link=link)
             taken = await repo.entry_keys(session, self._community.id)
             entry = await repo.insert_entry(
                 session,
