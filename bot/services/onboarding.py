@@ -3,6 +3,8 @@
 Drip steps are timed from the start of the membership (arriving in the workspace is not
 joining): `day` days later, at their preferred time of day in their time zone, never in
 quiet hours, one at a time: later days count from when day 0 actually went out (`_Plan`).
+A step with a condition (`unless`) is queued only once its time has come, so the condition
+is read when it goes (a member who posts before their evening slot gets no "introduce yourself").
 Progress is recorded per step id, so editing or reordering the sequence never resends a
 step a member already had. The public welcome greets people when they become
 members, whichever way (/join, Stripe, a creator's grant).
@@ -191,20 +193,28 @@ class OnboardingService(DomainService):
         outcome and one for the outbox rows (as `Outbox.enqueue_many`), not two per member."""
         await repo.mark_many(session, [m.id for m, _ in due if m.id in skip], step_id, "skipped", now)  # `unless` holds
         targets = {m.id: t for m, _ in due if m.id not in skip and (t := dm_target(m, self._presence)) is not None}
+        send_at: dict[int, datetime] = {}
+        for member, started in due:
+            if member.id in targets:
+                member_prefs = prefs.get(member.id) or await members.preferences(session, member.id)
+                due_at, same_day = plan.due(member.id, step_id, started, spaced=member_prefs.time_of_day is not None)
+                send_at[member.id] = self._send_at(member, None if same_day else member_prefs.time_of_day, due_at, now)
+        if step is not None and step.unless is not None:
+            # Its condition is read when it goes, not hours before: a step waiting for the member's time
+            # of day (or for quiet hours to end) is neither marked nor queued yet; a later run looks again.
+            targets = {member_id: t for member_id, t in targets.items() if send_at[member_id] <= now}
         # Not on a running platform now: no mark, so a later run tries again.
         marked = await repo.mark_many(session, [m.id for m, _ in due if m.id in targets], step_id, "sent", now)
         live = await self._next_live(session, step, now) if step is not None else None
         messages: list[Outgoing] = []
-        for member, started in due:
+        for member, _ in due:
             if member.id not in marked:
-                continue  # skipped, no platform, or marked by another process meanwhile
-            member_prefs = prefs.get(member.id) or await members.preferences(session, member.id)
-            due_at, same_day = plan.due(member.id, step_id, started, spaced=member_prefs.time_of_day is not None)
-            send_at = self._send_at(member, None if same_day else member_prefs.time_of_day, due_at, now)
-            plan.scheduled(member.id, step_id, send_at)
-            notice = await self._step_notice(session, member, step, send_at, live)
+                continue  # skipped, no platform, held for later, or marked by another process meanwhile
+            plan.scheduled(member.id, step_id, send_at[member.id])
+            notice = await self._step_notice(session, member, step, send_at[member.id], live)
             message = self._outbox.render(notice, self._reader(member))
-            messages.append((f"onboard:{step_id}:member:{member.id}", targets[member.id], message, member.id, send_at))
+            key = f"onboard:{step_id}:member:{member.id}"
+            messages.append((key, targets[member.id], message, member.id, send_at[member.id]))
         await self._outbox.enqueue_many(session, messages)
         return len(messages)
 
