@@ -129,6 +129,8 @@ async def answer_button(ctx: Context) -> None:
 
 async def answer_command(ctx: Context, args: str) -> None:
     first, _, text = args.strip().partition(" ")
+    if not first:
+        raise UserError("faq.errors.answer_which")
     await _answer(ctx, _question_id(first), text)
 
 
@@ -190,7 +192,29 @@ async def reply_command(ctx: Context, args: str) -> None:
     first, _, text = args.strip().partition(" ")
     if not first:
         raise UserError("replies.errors.reply_usage")
+    await _not_a_question(ctx, first)
     await _answer_reply(ctx, _reply_id(first), text)
+
+
+async def _not_a_question(ctx: Context, raw: str) -> None:
+    """`/faq reply 3 …` (or `#3`) where 3 is no member's reply but an open question of the FAQ inbox:
+    point to `/faq answer 3 …` rather than say there is no reply 3."""
+    value = raw.removeprefix("#")
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        return
+    number = int(value)
+    if not raw.startswith("#"):  # `#3` is how the inbox numbers its questions, never a reply (R3)
+        try:
+            await ctx.services.answers.inbox.replies.get(number)
+            return
+        except UserError:
+            pass
+    try:
+        question = await ctx.services.answers.inbox.question(number)
+    except UserError:
+        return
+    if question.status != "resolved":
+        raise UserError("replies.errors.is_question", id=number)
 
 
 async def submit_reply_answer(ctx: Context) -> None:
@@ -240,7 +264,7 @@ async def _added(ctx: Context, draft: EntryDraft) -> None:
 async def edit(ctx: Context, args: str) -> None:
     key, _, rest = args.strip().partition(" ")
     if not key:
-        raise UserError("faq.errors.bad_key", entry="?")
+        raise UserError("faq.errors.edit_which")
     if rest.strip():
         await _edited(ctx, key, _draft(rest.split("|")))
         return
@@ -263,6 +287,8 @@ async def _edited(ctx: Context, key: str, draft: EntryDraft) -> None:
 
 
 async def remove(ctx: Context, args: str) -> None:
+    if not args.strip():
+        raise UserError("faq.errors.remove_which")
     entry = await ctx.services.answers.entries.remove(args.strip())
     await _with_file_note(ctx, "faq.entries.removed", entry.key, entry.source)
 

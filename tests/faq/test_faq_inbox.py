@@ -253,7 +253,7 @@ async def test_faq_edit_opens_a_filled_form_and_saves(app: App, memory: MemoryPl
             "already in the FAQ as `cancel-membership`",
         ),
         ("remove no-such-entry", None, "There's no FAQ entry `no-such-entry`"),
-        ("remove", None, "isn't an FAQ key"),
+        ("remove", None, "Which entry? Type `/faq remove KEY`"),
     ],
 )
 async def test_faq_edit_and_remove_with_bad_input_change_nothing(
