@@ -67,3 +67,18 @@ async def test_in_norwegian_and_for_someone_who_never_joined(app: App, memory: M
     await memory.join("u2", "Bea")
     assert (await ask(memory, "99 hi", "u2")).startswith("Live sessions are for members")
     assert await questions(app) == 0
+
+
+async def test_a_negative_or_zero_session_number_stores_nothing(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: `/live ask -1 hallo` filed "-1 hallo" under the next session, `#0 hallo` filed "hallo"."""
+    await two_sessions(app, memory)
+    for typed in ("-1", "-5", "\u22122"):
+        said = await ask(memory, f"{typed} hallo")
+        number = typed.replace("\u2212", "-")
+        assert said.startswith(f"There's no upcoming live session #{number}, so I haven't sent your question."), said
+    for typed, number in (("#-1", "-1"), ("#0", "0")):
+        assert (
+            await ask(memory, f"{typed} hallo")
+        ) == f"There's no live session #{number}. `/live list` shows the upcoming ones."
+    assert await questions(app) == 0
+    assert (await ask(memory, "#1 -1 is my answer?")).startswith("Thanks! Yours is question 1 for *Sunday hot seats*")

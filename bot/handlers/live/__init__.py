@@ -116,7 +116,7 @@ async def cancel(ctx: Context, args: str) -> None:
 async def ask(ctx: Context, args: str) -> None:
     first, _, rest = args.strip().partition(" ")
     session_id = None
-    numbered = parse.number(first)
+    numbered = parse.signed_number(first)  # "-1" too: a number that names no session, not a word
     if not any(c.isalpha() for c in args):  # "/live ask 1", "/live ask ?": a number or a mark is no question
         raise UserError("live.errors.no_question")
     if numbered is not None and rest.strip():
@@ -124,6 +124,8 @@ async def ask(ctx: Context, args: str) -> None:
         # over or never was, or the first word of "3 ways to...": no guess, nothing sent, both ways shown.
         coming = [row.session for row in await ctx.services.live.upcoming(limit=20)]
         if first.startswith("#") or numbered in {live.id for live in coming}:
+            if numbered < 1:  # `#0`, `#-1`: no session has that number (0 would mean "the next one")
+                raise UserError("live.errors.not_found", id=numbered)
             session_id, args = numbered, rest
         elif coming and await ctx.services.live.may_take_part(ctx.member.id):
             nxt = coming[0]

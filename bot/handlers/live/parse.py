@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.notices.live import SessionInfo
 from bot.router import Context
 from bot.services.errors import UserError
@@ -9,12 +11,22 @@ from bot.services.live import SeriesDraft, SessionDraft
 from bot.views.common import local_time
 
 EVERY = ("every", "hver")  # `/live schedule every thursday ...` starts a weekly series
+_SIGNED = re.compile(r"#?([-+\u2212]?)([0-9]{1,9})")
 
 
 def number(text: str) -> int | None:
     """A plain ASCII number of sensible size (`3`, `#3`), or None."""
     raw = text.strip().lstrip("#")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
+def signed_number(text: str) -> int | None:
+    """`number`, or one with a sign (`-1`, `#-5`, `+2`): typed where a session's number goes, even a
+    negative one is a number (naming no session), not the first word of a question."""
+    found = _SIGNED.fullmatch(text.strip())
+    if found is None:
+        return None
+    return -int(found[2]) if found[1] in ("-", "\u2212") else int(found[2])
 
 
 def session_id(text: str) -> int:
