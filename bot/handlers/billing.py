@@ -40,7 +40,9 @@ async def stripe_call(call: Awaitable[T]) -> T:
 
 async def join(ctx: Context) -> None:
     """`/join [plan] [referral code]`, in either order: a checkout link, a plan choice, the waitlist, or
-    (without Stripe) in at once. Any word that is not a plan's key is the code."""
+    (without Stripe) in at once. Any word that is not a plan's key is the code. Someone who is a member
+    already is told so whatever follows `/join` (an unknown code or plan is beside the point)."""
+    await ctx.services.billing.may_join(ctx.member)
     words = ctx.args.split()
     plan = next((w.lower() for w in words if by_key(ctx.services.community.config, w.lower())), None)
     rest = [w for w in words if w.lower() != plan]

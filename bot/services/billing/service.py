@@ -119,15 +119,21 @@ class BillingService:
 
     # -- members -------------------------------------------------------------------------
 
-    async def join(self, member: Member, plan_key: str | None = None) -> JoinResult:
+    async def may_join(self, member: Member) -> bool:
+        """Refuse `/join` to someone who needs no membership (the creator, a member with access), before
+        anything in the command is read; True if they hold a trial given by hand, which `/join` converts."""
         if member.role == "creator":  # a membership would count them, and take a seat
             raise UserError("membership.creator_has_access")
-        now = self._clock.now()
         async with self._database.session() as session:
             found = await memberships.latest(session, member.id)
         hand_trial = found is not None and _trial_by_hand(found[0])
-        if found is not None and has_access(found[0], now, self._access.grace_days) and not hand_trial:
+        if found is not None and has_access(found[0], self._clock.now(), self._access.grace_days) and not hand_trial:
             raise UserError("membership.already_member")
+        return hand_trial
+
+    async def join(self, member: Member, plan_key: str | None = None) -> JoinResult:
+        hand_trial = await self.may_join(member)
+        now = self._clock.now()
         # A trial given by hand already holds its seat; its reminder says "type /join to stay".
         admission = Admission(admitted=True) if hand_trial else await self._doors.admit(member.id, now)
         if not admission.admitted:
