@@ -71,6 +71,30 @@ def test_once_the_creator_adds_the_entry_the_topic_is_covered(answerers: dict[st
     assert answerers["with refunds"].answer(question).doc.doc_id == "refund"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kan ik mijn geld terugkrijgen voor vorige maand?",
+        "我可以退款吗？",
+        "kan jeg få pengene tilbage for sidste måned?",
+    ],
+)
+def test_in_another_language_too(answerers: dict[str, FaqAnswerer], question: str) -> None:
+    assert answerers["unguarded"].answer(question).doc.doc_id == "cancel"
+    assert answerers["guarded"].answer(question).doc is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("hvordan opsiger jeg mit medlemskab?", "cancel"), ("hvor finner jeg arbeidsboka?", "workbook")],
+)
+def test_what_the_faq_answers_is_answered_in_another_language(
+    answerers: dict[str, FaqAnswerer], question: str, expected: str
+) -> None:
+    decision = answerers["guarded"].answer(question)
+    assert decision.doc is not None and decision.doc.doc_id == expected and decision.source_language == "en"
+
+
 def test_every_language_ships_the_same_list_of_distinct_questions() -> None:
     lists = {language: bundled_questions(language) for language in LANGUAGES}
     lengths = {len(questions) for questions in lists.values()}

@@ -305,7 +305,7 @@ def test_a_message_in_another_language_is_ranked_by_meaning_and_decided_by_the_c
 
     chinese = answerer.rank("我忘记密码了，怎么办？")
     assert chinese.source_language == "en" and chinese.hits[0].doc.doc_id == "password"
-    assert len(chinese.features) == len(CROSS_FEATURES)
+    assert len(chinese.features) == len(CROSS_FEATURES) + 1  # and the background guard
     decision = answerer.answer("我忘记密码了，怎么办？")
     assert decision.doc is not None and decision.source_language == "en"
     assert decision.confidence == pytest.approx(CROSS.confidence(chinese.features))

@@ -177,7 +177,9 @@ class FaqAnswerer:
         if foreign is not None:
             order = top_k(views.fused, max(k, 3))
             hits = lexical.hits(self.index.documents, order, views.fused)
-            return Ranking(tuple(hits[:k]), cross_features(views.fused, order), foreign)
+            return Ranking(
+                tuple(hits[:k]), cross_features(views.fused, order, self._background(views, order, query)), foreign
+            )
         fused = views.fused + LEXICAL_WEIGHT * lexical.score
         order = top_k(fused, max(k, 3))
         hits = lexical.hits(self.index.documents, order, fused)
@@ -186,10 +188,15 @@ class FaqAnswerer:
         pair = (
             float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1])) if len(order) > 1 else 1.0
         )
-        background = (
-            float(views.title[order[0]]) - self.background.closest(self.languages[order[0]], query) if order else 1.0
-        )
+        background = self._background(views, order, query)
         return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair, background))
+
+    def _background(self, views: Views, order: Sequence[int], query: np.ndarray) -> float:
+        """The top entry's nearest question cosine minus the nearest background question the FAQ does
+        not cover, in the entry's language (the ``background`` guard; 1.0 when there is none)."""
+        if not order:
+            return 1.0
+        return float(views.title[order[0]]) - self.background.closest(self.languages[order[0]], query)
 
     def _foreign_source(self, question: str, views: Views) -> str | None:
         """The language of the entry closest in meaning, when ``question`` is clearly in another one."""
