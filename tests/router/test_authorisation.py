@@ -136,6 +136,8 @@ async def test_help_lists_only_what_the_caller_may_use(app: App, memory: MemoryP
     assert "`/faq inbox`" not in member_help and "`/live schedule`" not in member_help
     assert "`/faq list [tag]`: the FAQ" in member_help and "`/live ask [ID] question`" in member_help
     assert "`/faq inbox`" in creator_help and "`/live schedule`" in creator_help
+    # Found as an outsider: the creator's summary left out how to answer the inbox.
+    assert "`/faq answer N`" in creator_help and "`/faq help`" in creator_help
 
 
 # -- buttons and forms ------------------------------------------------------------------------
