@@ -170,7 +170,7 @@ def features(
     leaders: Sequence[int],
     lift: float,
     pair: float,
-    background: float = 1.0,
+    background: float,
 ) -> np.ndarray:
     """The :data:`FEATURES` then the :data:`GUARD_SIGNALS`, for a ranking; ``order`` is the documents best first."""
     if not len(order):
@@ -183,7 +183,7 @@ def features(
     return np.array([top - third, top - runner_up, coverage, agree, lift, pair, background])
 
 
-def cross_features(fused: np.ndarray, order: Sequence[int], background: float = 1.0) -> np.ndarray:
+def cross_features(fused: np.ndarray, order: Sequence[int], background: float) -> np.ndarray:
     """The :data:`CROSS_FEATURES` of a semantic-only ranking (``order``: best first), then its
     ``background`` signal (the one guard that holds across languages: both cosines cross the same pair)."""
     if not len(order):
