@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.events import FormSubmitted
+from bot.handlers.examples import example_date
 from bot.handlers.live import parse, series
 from bot.i18n import Translator
 from bot.messages import Attachment
@@ -28,16 +29,9 @@ from bot.views.common import local_time
 Subcommand = Callable[[Context, str], Awaitable[None]]
 Handler = Callable[[Context], Awaitable[None]]
 
-EXAMPLE_AHEAD = timedelta(days=7)  # the date in an example is a week ahead, so it is never in the past
 DATED_EXAMPLES = frozenset(
     f"live.errors.{name}" for name in ("need_when", "no_title", "bad_date", "move_usage", "skip_usage")
 )
-
-
-def example_date(ctx: Context) -> str:
-    """The day the examples name (`/live schedule {date} 17:00 | ...`): a week from today, community time."""
-    services = ctx.services
-    return (services.clock.now().astimezone(services.community.tz) + EXAMPLE_AHEAD).date().isoformat()
 
 
 def _require(ctx: Context, role: str, sub: str) -> None:
