@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.events import FormSubmitted
 from bot.handlers.button_ids import action_id
+from bot.handlers.examples import dated_examples, example_date
 from bot.notices.announcements import Segment
 from bot.router import Context, Router
 from bot.services.announcements import Preview
@@ -13,13 +14,14 @@ from bot.views import announcements as views
 from bot.views.common import local_time
 
 ROLE = "creator"  # announcements speak in the creator's voice to paying members
+DATED_EXAMPLES = frozenset({"announce.errors.when"})  # `at {date} 09:00`
 
 
 async def announce(ctx: Context) -> None:
     args = ctx.args.strip()
     word, _, rest = args.partition(" ")
     if not args:
-        form = views.compose_form(ctx.t, ctx.services.announcements.tiers, LEVELS)
+        form = views.compose_form(ctx.t, ctx.services.announcements.tiers, LEVELS, example_date(ctx))
         if not await ctx.open_form(form):
             await ctx.say("announce.errors.usage")
     elif word.lower() == "list" and not rest:
@@ -91,8 +93,9 @@ def _label(ctx: Context, segment: Segment) -> str:
 
 
 def register(router: Router) -> None:
-    router.command("announce", role=ROLE, help_key="help.commands.announce")(announce)
-    router.form(views.FORM_ID, role=ROLE, command="announce")(submit_form)
+    dated = dated_examples(DATED_EXAMPLES)
+    router.command("announce", role=ROLE, help_key="help.commands.announce")(dated(announce))
+    router.form(views.FORM_ID, role=ROLE, command="announce")(dated(submit_form))
     router.action("announce.send", role=ROLE)(send)
     router.action("announce.schedule", role=ROLE)(schedule)
     router.action("announce.cancel", role=ROLE)(cancel)

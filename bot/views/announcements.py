@@ -111,7 +111,8 @@ def overview(
     return OutboundMessage(text=t("announce.list.header"), blocks=tuple(blocks))
 
 
-def compose_form(t: Translator, tiers: dict[str, str], levels: Sequence[int]) -> Form:
+def compose_form(t: Translator, tiers: dict[str, str], levels: Sequence[int], date: str) -> Form:
+    """The draft form; `date` is the day its time example names (a week ahead)."""
     segments = [
         Option(t("announce.segment.all"), "all"),
         Option(t("announce.segment.founding"), "founding"),
@@ -124,7 +125,9 @@ def compose_form(t: Translator, tiers: dict[str, str], levels: Sequence[int]) ->
         title=t("announce.form.title"),
         fields=(
             FormField("segment", t("announce.form.segment"), kind="select", options=tuple(segments), initial="all"),
-            FormField("when", t("announce.form.when"), required=False, placeholder=t("announce.form.when_hint")),
+            FormField(
+                "when", t("announce.form.when"), required=False, placeholder=t("announce.form.when_hint", date=date)
+            ),
             FormField("text", t("announce.form.text"), kind="multiline"),
         ),
         submit_label=t("announce.form.submit"),
