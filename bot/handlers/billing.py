@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.events import FormSubmitted
+from bot.handlers.examples import dated_examples, example_date
 from bot.handlers.member_show import show_member
 from bot.log_throttle import ThrottledLog
 from bot.router import Context, Router
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 CREATOR = "creator"
+DOORS_EXAMPLES = frozenset({"billing.errors.doors_usage", "billing.errors.until"})  # `until {date} 18:00`
 
 
 async def stripe_call(call: Awaitable[T]) -> T:
@@ -144,7 +146,7 @@ async def doors(ctx: Context) -> None:
         await ctx.say("billing.doors.cap_set", cap=int(words[1]), invited=invited)
     elif not words:
         status = await billing.doors_status()
-        await ctx.reply(views.doors_status(status, ctx.services.community.tz, ctx.t))
+        await ctx.reply(views.doors_status(status, ctx.services.community.tz, ctx.t, example_date(ctx)))
     else:
         raise UserError("billing.errors.doors_usage")
 
@@ -212,7 +214,7 @@ async def exit_submitted(ctx: Context) -> None:
 
 def register(router: Router) -> None:
     router.command("billing", help_key="help.commands.billing")(billing_page)
-    router.command("doors", role=CREATOR, help_key="help.commands.doors")(doors)
+    router.command("doors", role=CREATOR, help_key="help.commands.doors")(dated_examples(DOORS_EXAMPLES)(doors))
     router.command("member", role=CREATOR, help_key="help.commands.member")(member)
     router.action(views.PORTAL)(billing_page)
     router.action(views.JOIN)(join_clicked)

@@ -138,7 +138,8 @@ def _window_line(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> str:
     return "\n".join(lines) or t("billing.doors.no_window")
 
 
-def doors_status(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> OutboundMessage:
+def doors_status(status: DoorsStatus, tz: ZoneInfo, t: Translator, date: str) -> OutboundMessage:
+    """`/doors`: doors, seats, waitlist and launch window; `date` is the day the usage line's example names."""
     seats = (
         t("billing.doors.no_cap", taken=t.number(status.seats_taken))
         if status.seat_cap is None
@@ -152,7 +153,9 @@ def doors_status(status: DoorsStatus, tz: ZoneInfo, t: Translator) -> OutboundMe
         (t("billing.doors.field_window"), _window_line(status, tz, t)),
     )
     header = t("billing.doors.header")
-    return OutboundMessage(text=header, blocks=(Header(header), Fields(fields), Context(t("billing.doors.usage"))))
+    return OutboundMessage(
+        text=header, blocks=(Header(header), Fields(fields), Context(t("billing.doors.usage", date=date)))
+    )
 
 
 def member_list(rows: Sequence[MembershipRow], zone: ZoneInfo, t: Translator) -> OutboundMessage:

@@ -75,10 +75,10 @@ async def test_open_founding_until_a_date_closes_by_itself_and_tells_the_creator
 async def test_the_until_date_must_be_readable_ahead_and_within_a_year(paid_app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     cases = {
-        "open founding until soon": "I can't read “soon” as a date. Write it like 2027-01-15, or 2027-01-15 18:00.",
+        "open founding until soon": "I can't read “soon” as a date. Write it like 2026-11-27, or 2026-11-27 18:00.",
         "open until 2026-11-19": "That moment has already passed. Pick a later date for the doors to close.",
         "open until 2028-01-01": "That's more than a year away. Pick a date within the next year (or leave out `until`).",
-        "open founding forever": "Use: /doors open [founding] [until 2027-01-15 [18:00]], /doors close or /doors cap N|off",
+        "open founding forever": "Use: /doors open [founding] [until 2026-11-27 [18:00]], /doors close or /doors cap N|off",
     }
     for args, error in cases.items():
         assert (await memory.command("creator", "doors", args)).texts == [error], args

@@ -51,7 +51,9 @@ def rendered(t: Translator) -> list[str]:
     lines.append(f"doors 0: {t('billing.doors.opened', inviting=inviting(0, t, paced=True))}")
     for cap in (None, 1200):
         status = DoorsStatus(open=True, seat_cap=cap, seats_taken=1000, waiting=0, invited=0)
-        fields = next(b for b in doors_status(status, ZoneInfo("Europe/Oslo"), t).blocks if isinstance(b, Fields))
+        fields = next(
+            b for b in doors_status(status, ZoneInfo("Europe/Oslo"), t, "2027-01-15").blocks if isinstance(b, Fields)
+        )
         lines.append(f"seats: {fields.items[1][1]}")
     for count in (1, 3):
         live = t.plural("analytics.stats.live_value", count, percent=t.percent(0.5), per_session=t.number(2.5, 1))
