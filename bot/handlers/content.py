@@ -9,6 +9,7 @@ from urllib.parse import unquote_plus
 
 from bot.community.schema import CONTENT_KINDS
 from bot.events import FormSubmitted
+from bot.handlers.examples import example_date
 from bot.notices.content import ContentPiece
 from bot.router import Context, Router
 from bot.services.content.editing import EDITABLE, parse_change_args, parse_changes
@@ -175,7 +176,7 @@ def parse_local(text: str, ctx: Context) -> datetime:
     try:
         naive = datetime.strptime(" ".join(text.split()), "%Y-%m-%d %H:%M")
     except ValueError:
-        raise UserError("drops.errors.when") from None
+        raise UserError("drops.errors.when", date=example_date(ctx)) from None
     local = naive.replace(tzinfo=ctx.services.community.tz)
     try:
         return local.astimezone(UTC)
