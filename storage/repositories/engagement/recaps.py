@@ -21,10 +21,8 @@ from storage.models import (
     OutboxMessage,
     Rsvp,
 )
-from storage.repositories import members
+from storage.repositories import members, progress
 from storage.repositories.engagement import Person, people, person
-
-ANSWERED = ("answered", "resolved")  # answered by the bot, or by the creator after a follow-up
 
 
 def _not_sent(key_prefix: str) -> ColumnElement[bool]:
@@ -92,7 +90,7 @@ async def due(
     )
     answered = exists().where(
         FaqQuestion.member_id == Member.id,
-        FaqQuestion.status.in_(ANSWERED),
+        FaqQuestion.status.in_(progress.ANSWERED),
         FaqQuestion.asked_at >= start,
         FaqQuestion.asked_at < end,
     )
@@ -142,20 +140,8 @@ async def month_activity(
             LiveSession.starts_at < end,
         )
     )
-    questions = await session.execute(
-        select(FaqQuestion.member_id, FaqQuestion.asked_at).where(
-            FaqQuestion.community_id == community_id,
-            FaqQuestion.member_id.in_(member_ids),
-            FaqQuestion.status.in_(ANSWERED),
-            FaqQuestion.asked_at >= start,
-            FaqQuestion.asked_at < end,
-        )
-    )
     attended: dict[int, list[datetime]] = {}
     for member_id, at in live.all():
         attended.setdefault(int(member_id), []).append(at)
-    asked: dict[int, list[datetime]] = {}
-    for asker, at in questions.all():
-        if asker is not None:
-            asked.setdefault(int(asker), []).append(at)
+    asked = await progress.answered_questions(session, community_id, member_ids, start, end)
     return [p for p in published.all() if p is not None], attended, asked
