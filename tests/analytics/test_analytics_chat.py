@@ -13,8 +13,8 @@ from bot.messages import Buttons, Fields, OutboundMessage
 from bot.notices.analytics import Snapshot
 from bot.platforms.memory import MemoryPlatform
 from bot.views import charts
-from storage.models import Activity, Member, Membership, Tier
-from tests.kits.analytics import ago, check_png, membership_dataset
+from storage.models import Activity, FaqQuestion, Member, Membership, Tier
+from tests.kits.analytics import add_member, ago, check_png, membership_dataset
 
 
 def fields(message: OutboundMessage) -> dict[str, str]:
@@ -214,3 +214,24 @@ async def test_a_character_the_chart_font_lacks_is_left_out_not_warned_about(
     check_png(await charts.forecast_png((await app.services.analytics.forecast(2)).months, labels, ["a 🎈", "b", "c"]))
     assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []
     assert charts.fitted("Party Club 🎉 ") == "Party Club" and charts.fitted("Årsmøte ø") == "Årsmøte ø"
+
+
+async def test_stats_lists_only_topics_that_recur(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: "Top unanswered topics" listed "krijg (1)" and "alert (1)", words of one
+    Dutch question. A topic is a word in two unanswered questions from two people."""
+    await memory.command("creator", "help")
+    db, cid = app.database, app.services.community.id
+    bea, cas, dee = [await add_member(db, cid, name) for name in ("Bea", "Cas", "Dee")]
+    async with db.session() as session:
+        session.add_all(
+            FaqQuestion(community_id=cid, member_id=m, question=q, status=s, asked_at=ago(d))
+            for m, q, s, d in (
+                (bea, "Hoe krijg ik een alert als de live begint?", "unanswered", 1),
+                (bea, "Can I get the recording?", "unanswered", 2),
+                (bea, "Is the recording online yet?", "forwarded", 3),  # the same member again: not a topic
+                (cas, "Is there an invoice for my company?", "unanswered", 4),
+                (dee, "Where do I find my invoices?", "forwarded", 5),
+            )
+        )
+    shown = fields((await memory.command("creator", "stats")).replies[0][0])
+    assert shown["Top unanswered topics"] == "invoice (2)"

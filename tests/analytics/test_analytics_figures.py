@@ -13,6 +13,7 @@ from bot.services.analytics.cohorts import build_matrix, month_starts
 from bot.services.analytics.figures import main_currency, monthly_amount, mrr, top_topics, trial_outcomes
 from bot.services.analytics.forecast import forecast, steady_state
 from bot.services.analytics.risk import RiskPolicy, at_risk, score
+from storage.repositories.analytics.engagement import UnansweredQuestion
 from storage.repositories.analytics.membership import TrialRow
 from storage.repositories.analytics.signals import MemberSignals
 
@@ -75,8 +76,23 @@ def test_faq_deflection_and_topics() -> None:
     faq = FaqFigures({"answered": 6, "unanswered": 1, "forwarded": 2, "resolved": 1})
     assert (faq.asked, faq.answered_by_bot, faq.deflection) == (10, 6, 0.6)
     assert FaqFigures({}).deflection is None
-    questions = ["Refunds?", "How do refunds work", "Zoom link please", "zoom recording", "Is 2024 ok?"]
-    assert top_topics(questions) == (("refunds", 2), ("zoom", 2), ("link", 1), ("recording", 1), ("work", 1))
+    asked = [(1, "Refunds?"), (2, "How do refunds work"), (1, "Zoom link please"), (3, "zoom recording")]
+    questions = [UnansweredQuestion(q, m) for m, q in [*asked, (None, "Is 2024 ok?")]]
+    assert top_topics(questions) == (("refunds", 2), ("zoom", 2))
+
+
+def test_a_topic_recurs_across_questions_and_members() -> None:
+    """Found as an outsider: /stats listed "krijg" and "alert", the verb and noun of one Dutch question,
+    as topics. A word is a topic when it is in two questions from two people; an unknown asker counts
+    as someone else."""
+    one_question = [UnansweredQuestion("Hoe krijg ik een alert als de live begint?", 1)]
+    assert top_topics(one_question) == ()
+    one_member = [UnansweredQuestion("Can I get the recording?", 2), UnansweredQuestion("Recording online yet?", 2)]
+    assert top_topics(one_member) == ()
+    two_members = [*one_member, UnansweredQuestion("Is the recording up?", 3)]
+    assert top_topics(two_members) == (("recording", 3),)
+    unknown = [UnansweredQuestion("Invoice for my company?", None), UnansweredQuestion("Where are invoices?", 4)]
+    assert top_topics(unknown) == (("invoice", 2),)
 
 
 def test_risk_score_explains_every_point() -> None:

@@ -165,19 +165,19 @@ async def engagement_dataset(db: Database, ctx: CommunityContext) -> dict[str, i
             Rsvp(session_id=sessions[s], member_id=m, attended=att, created_at=ago(20)) for s, m, att in rsvps
         )
         questions = [
-            ("answered", 1, "What time is the live?"),
-            ("answered", 2, "Where are the templates?"),
-            ("answered", 3, "How do I join?"),
-            ("unanswered", 4, "How do I cancel my subscription?"),
-            ("unanswered", 5, "Can I get a refund after cancelling?"),
-            ("forwarded", 6, "Where is the Zoom link?"),
-            ("resolved", 7, "Is there a refund policy for yearly plans?"),
-            ("answered", 40, "Old question"),
-            ("unanswered", 45, "Old cancel question"),
+            ("answered", 1, a, "What time is the live?"),
+            ("answered", 2, a, "Where are the templates?"),
+            ("answered", 3, a, "How do I join?"),
+            ("unanswered", 4, a, "How do I cancel my subscription?"),
+            ("unanswered", 5, b, "Can I get a refund after cancelling?"),
+            ("forwarded", 6, a, "Where is the Zoom link?"),
+            ("resolved", 7, c, "Is there a refund policy for yearly plans?"),
+            ("answered", 40, a, "Old question"),
+            ("unanswered", 45, a, "Old cancel question"),
         ]
         session.add_all(
-            FaqQuestion(community_id=cid, member_id=a, question=q, status=s, asked_at=ago(d), place={})
-            for s, d, q in questions
+            FaqQuestion(community_id=cid, member_id=m, question=q, status=s, asked_at=ago(d), place={})
+            for s, d, m, q in questions
         )
     return {"a": a, "b": b, "c": c, "x": x, "y": y, "l1": sessions["l1"], "l2": sessions["l2"]}
 

@@ -10,10 +10,13 @@ from decimal import Decimal
 from bot.community.schema import Plan
 from bot.notices.analytics import TrialOutcomes
 from bot.services.faq.text import STOPWORDS, stem, words
+from storage.repositories.analytics.engagement import UnansweredQuestion
 from storage.repositories.analytics.membership import TrialRow
 
 CENT = Decimal("0.01")
 TOPIC_MIN_LETTERS = 3
+TOPIC_MIN_QUESTIONS = 2  # a topic recurs: the words of one question are not a topic
+TOPIC_MIN_ASKERS = 2  # ... nor those of one member asking the same thing again
 
 
 def trial_lengths(plans: Sequence[Plan]) -> dict[str, int]:
@@ -81,14 +84,22 @@ def trial_outcomes(rows: Iterable[TrialRow], plans: Sequence[Plan], start: datet
 # -- the FAQ ------------------------------------------------------------------------------
 
 
-def top_topics(questions: Iterable[str], limit: int = 5) -> tuple[tuple[str, int], ...]:
-    """The words that come up most in unanswered questions: each word (grouped by stem) counted
-    once per question, shown as its most common spelling; ties go alphabetically."""
+def top_topics(questions: Iterable[UnansweredQuestion], limit: int = 5) -> tuple[tuple[str, int], ...]:
+    """The words that recur in unanswered questions, with how many questions hold them.
+
+    Each word (grouped by stem; stop-words, numbers and words under three letters left out) counts
+    once per question. A word is a topic only when it is in at least two questions asked by at least
+    two people (a question whose asker is unknown counts as its own person): the verbs and odd words
+    of a single question, or of one member asking the same thing twice, are not a topic. Shown as
+    its most common spelling; most questions first, ties alphabetically.
+    """
     seen: Counter[str] = Counter()
+    askers: dict[str, set[int]] = defaultdict(set)
+    unknown: Counter[str] = Counter()  # questions whose asker is not known, per stem
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for question in questions:
         stems: set[str] = set()
-        for word in words(question):
+        for word in words(question.text):
             word = word.replace("'", "").replace("’", "")
             if word in STOPWORDS or len(word) < TOPIC_MIN_LETTERS or word.isdigit():
                 continue
@@ -96,5 +107,15 @@ def top_topics(questions: Iterable[str], limit: int = 5) -> tuple[tuple[str, int
             spellings[key][word] += 1
             stems.add(key)
         seen.update(stems)
-    ranked = sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        for key in stems:
+            if question.member_id is None:
+                unknown[key] += 1
+            else:
+                askers[key].add(question.member_id)
+    recurring = [
+        (key, count)
+        for key, count in seen.items()
+        if count >= TOPIC_MIN_QUESTIONS and len(askers[key]) + unknown[key] >= TOPIC_MIN_ASKERS
+    ]
+    ranked = sorted(recurring, key=lambda item: (-item[1], item[0]))[:limit]
     return tuple((min(spellings[key], key=lambda w: (-spellings[key][w], w)), count) for key, count in ranked)

@@ -136,12 +136,18 @@ async def faq_outcomes(session: AsyncSession, community_id: int, start: datetime
     return {str(status): int(count) for status, count in rows.all()}
 
 
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    text: str
+    member_id: int | None  # who asked; None when not known (their member record was deleted)
+
+
 async def unanswered_questions(
     session: AsyncSession, community_id: int, start: datetime, end: datetime, limit: int = 500
-) -> list[str]:
-    """The texts of questions the bot could not answer itself, newest first."""
-    rows = await session.scalars(
-        select(FaqQuestion.question)
+) -> list[UnansweredQuestion]:
+    """The questions the bot could not answer itself, with who asked them, newest first."""
+    rows = await session.execute(
+        select(FaqQuestion.question, FaqQuestion.member_id)
         .where(
             FaqQuestion.community_id == community_id,
             FaqQuestion.status.not_in(("answered", "members_only")),  # members_only: answered, for members
@@ -151,4 +157,4 @@ async def unanswered_questions(
         .order_by(FaqQuestion.asked_at.desc(), FaqQuestion.id.desc())
         .limit(limit)
     )
-    return list(rows.all())
+    return [UnansweredQuestion(text, member_id) for text, member_id in rows.all()]
