@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.command_guess import bare_command, wants_fewer_messages
-from bot.events import FormSubmitted, MessagePosted
+from bot.events import ActionClicked, FormSubmitted, MessagePosted
 from bot.router import Context, Handler, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
@@ -96,6 +96,14 @@ async def rate_up(ctx: Context) -> None:
 async def rate_down(ctx: Context) -> None:
     row = await ctx.services.answers.rate(ctx.member, _action_question(ctx), "down")
     await ctx.reply(views.rated("down", row.id, ctx.t, _creator(ctx)))
+
+
+async def pick(ctx: Context) -> None:
+    """The asker picks one of the entries an "I don't know" offered (bot/services/faq/picks.py)."""
+    event = ctx.event
+    choice = event.value if isinstance(event, ActionClicked) else ""
+    notice = await ctx.services.answers.picks.pick(ctx.member, _action_question(ctx), choice, _creator(ctx))
+    await ctx.reply(views.answer_message(notice, ctx.t, ctx.zone))
 
 
 async def forward(ctx: Context) -> None:
@@ -368,6 +376,7 @@ def register(router: Router) -> None:
     router.action("faq.up")(rate_up)
     router.action("faq.down")(rate_down)
     router.action("faq.forward")(forward)
+    router.action("faq.pick")(pick)
     router.action("faq.inbox", **_creator_route("inbox"))(inbox_button)
     router.action("faq.answer", **_creator_route("answer"))(answer_button)
     router.action("faq.save", **_creator_route("save"))(save)

@@ -82,6 +82,7 @@ class FaqAnswer(Notice):
     written: bool = False
     source_language: str | None = None
     members_only: bool = False  # the source is the library or a recording and the asker is not a member
+    suggestions: tuple[SourceInfo, ...] = ()  # with "I don't know": FAQ entries the member may mean, to pick from
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class InboxItem:
     feedback: str | None
     asked_at: datetime
     earlier: str | None  # the thread's first question, for a follow-up
+    picked: str | None = None  # the FAQ entry (key) the member picked from the bot's suggestions
 
 
 FORM_TEXT = 2900

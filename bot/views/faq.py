@@ -27,6 +27,8 @@ ANSWER_FORM = "faq.answer"
 ADD_FORM = "faq.add"
 EDIT_FORM = "faq.edit"
 MAX_LINKS = 3
+PICK_LABEL = 70
+"""Characters of an offered entry's question on its button (Slack shows 75, Discord 80)."""
 LIST_PAGE = 30
 
 
@@ -62,15 +64,18 @@ def answer_message(outcome: FaqAnswer, t: Translator, tz: ZoneInfo) -> OutboundM
     recording holds the answer, not what it says."""
     question_id, creator = outcome.question_id, outcome.creator
     if not outcome.answered:
-        text = t("faq.answer.unknown", creator=first_name(creator))
-        buttons = (
-            Button(
-                t("faq.buttons.forward", creator=first_name(creator)),
-                action_id=f"faq.forward:{question_id}",
-                style="primary",
-            ),
+        offered = outcome.suggestions
+        text = t("faq.answer.unknown_offer" if offered else "faq.answer.unknown", creator=first_name(creator))
+        picks = tuple(
+            Button(_clip(s.title, PICK_LABEL), action_id=f"faq.pick:{question_id}", value=str(n))
+            for n, s in enumerate(offered, start=1)
         )
-        return OutboundMessage(text=text, blocks=(Section(text), Buttons(buttons)))
+        forward = Button(
+            t("faq.buttons.forward", creator=first_name(creator)),
+            action_id=f"faq.forward:{question_id}",
+            style="default" if offered else "primary",
+        )
+        return OutboundMessage(text=text, blocks=(Section(text), Buttons((*picks, forward))))
     sources = [s for _, s in outcome.sources]
     if outcome.members_only:
         [title, *_] = [s.title for s in sources if s.kind != "faq"]
@@ -137,6 +142,8 @@ def inbox(items: Sequence[InboxItem], total: int, t: Translator, tz: ZoneInfo) -
         status = t(
             f"faq.inbox.status.{'down' if item.feedback == 'down' and item.status == 'answered' else item.status}"
         )
+        if item.picked and item.status == "unanswered":
+            status = t("faq.inbox.status.picked", entry=item.picked, id=item.id)
         line = t(
             "faq.inbox.line",
             id=item.id,

@@ -23,7 +23,7 @@ from bot.clock import FakeClock
 from bot.events import ChannelRef, MessagePosted
 from bot.integrations import answer_judge, llm_judge
 from bot.integrations.openai_judge import OpenAIJudge
-from bot.messages import Context, OutboundMessage
+from bot.messages import Buttons, Context, OutboundMessage
 from bot.platforms.memory import MemoryPlatform
 from bot.services.faq import Decision
 from bot.services.faq.judge import Candidate, JudgeError, parse_pick
@@ -230,6 +230,21 @@ async def test_none_abstains_even_where_the_local_engine_would_answer(
     items, _ = await judge_app.services.answers.inbox.pending()
     assert [(item.id, item.question) for item in items] == [(row.id, INVOICES)]
     assert not judge_app.services.answers.refusals
+
+
+async def test_none_offers_no_entries_to_pick_from_either(
+    judge_app: App, memory: MemoryPlatform, fake: FakeOpenAI
+) -> None:
+    vague = "community rules"
+    assert (await local(judge_app, vague)).suggestions  # alone, the local engine would offer entries
+    fake.reply("none")
+    reply = await memory.command("alice", "ask", vague)
+    message = reply.replies[0][0]
+    row = await last_question(judge_app)
+    assert "I don't know" in message.text
+    buttons = [b.action_id for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
+    assert buttons == [f"faq.forward:{row.id}"]
+    assert "suggested" not in row.place
 
 
 # -- anything else: the local decision ---------------------------------------------------------------

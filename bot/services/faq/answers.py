@@ -32,6 +32,7 @@ from bot.services.faq.inbox import FaqInbox
 from bot.services.faq.index import Hit
 from bot.services.faq.judge import Judge, rule
 from bot.services.faq.knowledge import Knowledge, Snapshot, SourceInfo, excerpt
+from bot.services.faq.picks import SuggestionPicks, own_question
 from bot.services.faq.replies import WELCOMING
 from bot.services.faq.semantic import Encoder
 from bot.services.presence import Presence
@@ -82,6 +83,9 @@ class Outcome:
     written: bool = False
     source_language: str | None = None
     members_only: bool = False  # cites the library or a recording, and the asker is not a member
+    suggestions: tuple[
+        SourceInfo, ...
+    ] = ()  # not answered: FAQ entries the member may mean (bot/services/faq/picks.py)
 
     @property
     def cited(self) -> str | None:
@@ -97,7 +101,15 @@ class Answer:
         """The answer as the member reads it (the creator's name is offered when it is "I don't know")."""
         o = self.outcome
         return FaqAnswer(
-            self.question_id, creator, o.answered, o.text, o.sources, o.written, o.source_language, o.members_only
+            self.question_id,
+            creator,
+            o.answered,
+            o.text,
+            o.sources,
+            o.written,
+            o.source_language,
+            o.members_only,
+            o.suggestions,
         )
 
 
@@ -121,6 +133,7 @@ class AnswerService(DomainService):
         self.entries = FaqEntries(database, community, self.knowledge)
         self.inbox = FaqInbox(database, outbox, clock, community, presence, self.knowledge)
         self.chat = SmallTalkReplies(database, outbox, clock, community, presence)
+        self.picks = SuggestionPicks(database, community.id, self.knowledge)
         # Why written drafts were refused, and why the judge's reply was not used ("judge_*"): for metrics and tests.
         self.refusals: Counter[str] = Counter()
 
@@ -151,8 +164,8 @@ class AnswerService(DomainService):
                 log.warning("faq judge reply not used (%s); using the local decision", ruling.reason)
                 return _local(decision, snapshot)
             decision = ruling.applied_to(decision)
-            if decision.doc is None:
-                return _local(decision, snapshot)  # the judge says none of them answers: "I don't know"
+            if decision.doc is None:  # the judge says none of them answers: "I don't know", and none to offer
+                return _local(decision, snapshot, suggest=False)
             hits = tuple(hit for hit in decision.candidates if hit.doc is decision.doc)  # cite that entry only
         local = _local(decision, snapshot)
         if self._writer is None:
@@ -299,7 +312,8 @@ class AnswerService(DomainService):
             cited=outcome.cited,
             score=round(outcome.score, 4),
             status="answered" if outcome.answered else "unanswered",
-            place=place.as_json(),
+            place=place.as_json()
+            | ({"suggested": [s.doc_id for s in outcome.suggestions]} if outcome.suggestions else {}),
             asked_at=self._clock.now(),
         )
         log.info("faq question %s %s (%s via %s)", row.id, row.status, outcome.cited or "-", place.via)
@@ -316,12 +330,7 @@ class AnswerService(DomainService):
         return replace(outcome, members_only=True)
 
     async def _own_question(self, session: Session, member: Member, question_id: int) -> FaqQuestion:
-        row = await repo.question(session, question_id)
-        if row is None or row.community_id != self._community.id:
-            raise UserError("faq.errors.unknown_question")
-        if row.member_id != member.id:
-            raise UserError("faq.errors.not_yours")
-        return row
+        return await own_question(session, self._community.id, member, question_id)
 
     async def _thread_question(self, platform: str, workspace: str, channel: str, thread: str) -> FaqQuestion | None:
         """The latest recorded question whose answer lives in this thread, if any."""
@@ -356,8 +365,9 @@ def _clean(text: str) -> str:
     return question
 
 
-def _local(decision: Decision, snapshot: Snapshot) -> Outcome:
+def _local(decision: Decision, snapshot: Snapshot, *, suggest: bool = True) -> Outcome:
     if decision.doc is None:
-        return Outcome(False, "", (), decision.score)
+        offered = tuple(snapshot.sources[doc.doc_id] for doc in decision.suggestions) if suggest else ()
+        return Outcome(False, "", (), decision.score, suggestions=offered)
     source = snapshot.sources[decision.doc.doc_id]
     return Outcome(True, decision.doc.answer, ((1, source),), decision.score, source_language=decision.source_language)

@@ -14,7 +14,9 @@ own nearest other background question (give or take :data:`COVERED_MARGIN`). Tha
 from the list itself, so it moves with the language's cosine levels. The remaining questions are
 topics the FAQ lacks; a message closer to one of them than to the top entry's closest question
 is about something the FAQ does not say, and the bot leaves it to the creator
-(:func:`calibrate.features`, the ``background`` guard).
+(:func:`calibrate.features`, the ``background`` guard). The everyday questions come last in each
+list, after a line starting with :data:`EVERYDAY`: a message nearer one of them than to any entry is
+offered no entries either (``decide.SUGGESTIONS``).
 """
 
 from __future__ import annotations
@@ -45,12 +47,31 @@ ROLE = "background"
 Questions = Callable[[str], Sequence[str]]
 
 
-def bundled_questions(language: str) -> tuple[str, ...]:
-    """The shipped background questions of ``language`` (empty for a language without a list)."""
+EVERYDAY = "#"
+"""The line of a list after which its everyday questions follow (weather, jokes, homework): questions
+not about a membership at all. No FAQ entries are offered for a message nearest one of them
+(:attr:`Background.everyday`)."""
+
+
+def _bundled(language: str) -> tuple[list[str], list[str]]:
+    """The shipped background questions of ``language``: about a membership, and everyday ones."""
     source = resources.files("bot.services.faq") / "background_questions" / f"{language}.txt"
     if not source.is_file():
-        return ()
-    return tuple(line.strip() for line in source.read_text(encoding="utf-8").splitlines() if line.strip())
+        return [], []
+    lines = [line.strip() for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    split = next((i for i, line in enumerate(lines) if line.startswith(EVERYDAY)), len(lines))
+    return lines[:split], lines[split + 1 :]
+
+
+def bundled_questions(language: str) -> tuple[str, ...]:
+    """The shipped background questions of ``language``, everyday ones included (empty for a language without a list)."""
+    membership, everyday = _bundled(language)
+    return (*membership, *everyday)
+
+
+def bundled_everyday(language: str) -> tuple[str, ...]:
+    """The shipped everyday questions of ``language`` (a part of :func:`bundled_questions`)."""
+    return tuple(_bundled(language)[1])
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,8 @@ class Background:
     """Per language, the vectors of the background questions the FAQ does not cover."""
 
     uncovered: Mapping[str, np.ndarray] = field(default_factory=dict)
+    everyday: Mapping[str, np.ndarray] = field(default_factory=dict)
+    """Per language, those of the uncovered questions that are everyday ones (:data:`EVERYDAY`)."""
 
     @classmethod
     def build(
@@ -67,11 +90,14 @@ class Background:
         cache: VectorCache,
         questions: Questions = bundled_questions,
         margin: float = COVERED_MARGIN,
+        everyday: Questions = bundled_everyday,
     ) -> Background:
         """Encode each language's background questions and keep those the FAQ does not cover
-        (``margin``: :data:`COVERED_MARGIN`, other values for ``benchmarks/faq_sparse.py --select``)."""
+        (``margin``: :data:`COVERED_MARGIN`, other values for ``benchmarks/faq_sparse.py --select``);
+        of those, ``everyday`` says which are not about a membership."""
         encoder: Encoder = semantic.encoder
         uncovered: dict[str, np.ndarray] = {}
+        not_membership: dict[str, np.ndarray] = {}
         for language in sorted({lang for lang in languages if lang is not None}):
             texts = questions(language)
             if len(texts) < 2:
@@ -81,12 +107,23 @@ class Background:
             np.fill_diagonal(neighbours, -1.0)
             scale = neighbours.max(axis=1)
             nearest_faq = np.array([semantic.views(row).title.max(initial=-1.0) for row in vectors])
-            uncovered[language] = vectors[nearest_faq < scale + margin]
-        return cls(uncovered)
+            kept = nearest_faq < scale + margin
+            uncovered[language] = vectors[kept]
+            plain = set(everyday(language))
+            not_membership[language] = vectors[kept & np.array([text in plain for text in texts])]
+        return cls(uncovered, not_membership)
 
     def closest(self, language: str | None, query: np.ndarray) -> float:
         """The cosine of ``query`` with the nearest uncovered background question of ``language`` (-1: none)."""
-        vectors = self.uncovered.get(language) if language is not None else None
-        if vectors is None or not len(vectors):
-            return -1.0
-        return float((vectors @ query).max())
+        return _closest(self.uncovered, language, query)
+
+    def closest_everyday(self, language: str | None, query: np.ndarray) -> float:
+        """The cosine of ``query`` with the nearest uncovered everyday question of ``language`` (-1: none)."""
+        return _closest(self.everyday, language, query)
+
+
+def _closest(vectors_by_language: Mapping[str, np.ndarray], language: str | None, query: np.ndarray) -> float:
+    vectors = vectors_by_language.get(language) if language is not None else None
+    if vectors is None or not len(vectors):
+        return -1.0
+    return float((vectors @ query).max())

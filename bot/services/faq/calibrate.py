@@ -183,6 +183,11 @@ def features(
     return np.array([top - third, top - runner_up, coverage, agree, lift, pair, background])
 
 
+def lift(x: np.ndarray) -> float:
+    """The ``lift`` signal of a :func:`features` row (the top score over the knowledge's near-miss level)."""
+    return float(x[_LIFT])
+
+
 def cross_features(fused: np.ndarray, order: Sequence[int], background: float) -> np.ndarray:
     """The :data:`CROSS_FEATURES` of a semantic-only ranking (``order``: best first), then its
     ``background`` signal (the one guard that holds across languages: both cosines cross the same pair)."""

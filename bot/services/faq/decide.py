@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.services.faq.background import Background, Questions, bundled_questions
 from bot.services.faq.calibrate import CROSS, SHIPPED, Calibration, cross_features, features
+from bot.services.faq.calibrate import lift as lift_of
 from bot.services.faq.index import Document, FaqIndex, Hit, top_k
 from bot.services.faq.semantic import Encoder, SemanticIndex, VectorCache, Views
 from bot.services.faq.text import languages, text_languages, wording
@@ -42,6 +43,22 @@ LEXICAL_WEIGHT = 0.1
 """How much the lexical score adds to the semantic one: enough to break near-ties in favour
 of the entry that shares the member's words, too little to outvote the meaning."""
 
+SUGGESTIONS = 3
+"""How many FAQ entries an "I don't know" offers as "is it one of these?" (the member picks, or asks
+the creator; bot/services/faq/picks.py). Measured by ``membot faq eval`` on the hard dev sets (complete
+FAQ, en/nb/zh): with the rules of :data:`MIN_SUGGEST_LIFT`, the right entry is answered or offered
+for 0.76/0.69/0.96 of the in-scope messages, against 0.21/0.28/0.46 answered (0.83/0.78/1.0 when
+every abstention offers its first three, everyday and unrelated messages included)."""
+MIN_SUGGEST_LIFT = -0.03
+"""Entries are offered only for a message this close to the knowledge's near-miss level (``lift``),
+and not nearer to an everyday question ("what's the weather?", :data:`background.EVERYDAY`) than to
+the top entry: "asdf" or "who won the match?" get no list of unrelated entries. Chosen on English
+(the 5th percentile of ``lift`` for the messages whose right entry would be offered: -0.029); held
+out, it keeps every such Norwegian and Chinese message. With both rules, the right entry is offered
+for 45/17/14 in-scope messages of the dev sets that the bot does not answer (48/20/15 without the
+everyday rule; en/nb/zh, easy and hard). Near-miss off-topic questions of the dev sets are still
+offered entries (22/7/8 of 37/12/12): an offer the member can turn down, never an answer."""
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -56,6 +73,8 @@ class Decision:
     source_language: str | None = None
     exact: bool = False
     """The message is one of the entry's phrasings word for word (see :meth:`FaqAnswerer.answer`)."""
+    suggestions: tuple[Document, ...] = ()
+    """When abstaining: FAQ entries the member may mean (:data:`SUGGESTIONS`), best first; not an answer."""
 
     @property
     def answered(self) -> bool:
@@ -112,6 +131,9 @@ class Ranking:
     hits: tuple[Hit, ...]
     features: np.ndarray
     source_language: str | None = None
+    everyday: float = 1.0
+    """The top entry's nearest question cosine minus the nearest everyday question ("what's the
+    weather?") the FAQ does not cover; below 0 no entries are offered (:data:`SUGGESTIONS`)."""
 
 
 class FaqAnswerer:
@@ -160,12 +182,20 @@ class FaqAnswerer:
         if same is not None and k > 0:
             return Decision(same, 1.0, 1.0, (Hit(same, 1.0, 1.0, 1.0),), exact=True)
         if self.semantic is None or not self.index.documents or k <= 0:
-            return decide(self.index.search(question, k=k))
+            decision = decide(self.index.search(question, k=k))
+            # Words only: the top entry must hold a fair share of the message's words, as for an answer.
+            related = bool(decision.candidates) and decision.candidates[0].coverage >= MIN_COVERAGE
+            return _with_suggestions(decision, related=related)
         ranking = self.rank(question, k)
         calibration = self.cross_calibration if ranking.source_language else self.calibration
-        return decide_hybrid(
+        decision = decide_hybrid(
             ranking.hits, calibration.confidence(ranking.features), calibration, ranking.source_language
         )
+        # Across languages, an entry's question in another language is no help to pick from.
+        related = (
+            ranking.source_language is None and lift_of(ranking.features) > MIN_SUGGEST_LIFT and ranking.everyday >= 0.0
+        )
+        return _with_suggestions(decision, related=related)
 
     def rank(self, question: str, k: int = 5) -> Ranking:
         """The hybrid ranking of ``question`` and its calibration features (no decision)."""
@@ -189,7 +219,16 @@ class FaqAnswerer:
             float(views.fused[order[0]] - self.semantic.neighbour_score(order[0], order[1])) if len(order) > 1 else 1.0
         )
         background = self._background(views, order, query)
-        return Ranking(tuple(hits[:k]), features(fused, order, coverage, views.leaders(), lift, pair, background))
+        everyday = (
+            float(views.title[order[0]]) - self.background.closest_everyday(self.languages[order[0]], query)
+            if order
+            else 1.0
+        )
+        return Ranking(
+            tuple(hits[:k]),
+            features(fused, order, coverage, views.leaders(), lift, pair, background),
+            everyday=everyday,
+        )
 
     def _background(self, views: Views, order: Sequence[int], query: np.ndarray) -> float:
         """The top entry's nearest question cosine minus the nearest background question the FAQ does
@@ -209,6 +248,14 @@ class FaqAnswerer:
     def relates(self, question: str) -> bool:
         """Whether the message shares any term with the knowledge at all ("thanks!" does not)."""
         return bool(self.index.search(question, k=1))
+
+
+def _with_suggestions(decision: Decision, *, related: bool) -> Decision:
+    """``decision`` with the FAQ entries it may be about, when it abstains on a ``related`` message."""
+    if decision.answered or not related:
+        return decision
+    entries = tuple(hit.doc for hit in decision.candidates if hit.doc.kind == "faq")[:SUGGESTIONS]
+    return replace(decision, suggestions=entries)
 
 
 def _phrasings(documents: Sequence[Document]) -> dict[str, Document]:

@@ -11,7 +11,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -114,17 +114,46 @@ async def measure(decide: Decide, questions: Sequence[Question], *, warm_up: boo
     return metrics
 
 
+Outcome = tuple[str | None, tuple[str, ...]]
+"""A message's answer (an entry id, or None) and the entries offered instead (empty when answered)."""
+
+
 def evaluate(
     documents: Sequence[Document], questions: Sequence[Question], encoder: Encoder | None = None
 ) -> dict[str, float]:
-    """Build the local answerer on ``documents``, answer every question, return metrics + latency."""
+    """Build the local answerer on ``documents``, answer every question, return metrics + latency.
+
+    Two more figures count the entries an "I don't know" offers (``Decision.suggestions``):
+    ``answered_or_offered``, the share of in-scope messages answered right or, unanswered, offered
+    the right entry among the suggestions; ``offered_off_topic``, the share of out-of-scope messages
+    offered any entry (an offer, not an answer: ``wrong_rate`` does not count it)."""
     answerer = FaqAnswerer(documents, encoder)
+    outcomes: dict[str, Outcome] = {}
 
     async def local(message: str) -> str | None:
         decision = answerer.answer(message)
-        return decision.doc.doc_id if decision.doc else None
+        answer = decision.doc.doc_id if decision.doc else None
+        outcomes[message] = (answer, tuple(doc.doc_id for doc in decision.suggestions))
+        return answer
 
-    return asyncio.run(measure(local, questions))
+    metrics = asyncio.run(measure(local, questions))
+    return metrics | score_offers(questions, outcomes)
+
+
+def score_offers(questions: Sequence[Question], outcomes: Mapping[str, Outcome]) -> dict[str, float]:
+    """``answered_or_offered`` and ``offered_off_topic`` (see :func:`evaluate`) from each message's outcome."""
+    in_scope = [q for q in questions if q.expected is not None]
+    off_topic = [q for q in questions if q.expected is None]
+    served = 0
+    for q in in_scope:
+        answer, offered = outcomes.get(q.q, (None, ()))
+        served += answer == q.expected or q.expected in offered
+    return {
+        "answered_or_offered": round(served / len(in_scope), 4) if in_scope else 0.0,
+        "offered_off_topic": round(sum(1 for q in off_topic if outcomes.get(q.q, (None, ()))[1]) / len(off_topic), 4)
+        if off_topic
+        else 0.0,
+    }
 
 
 async def evaluate_judged(

@@ -18,6 +18,7 @@ from bot.services.community import CommunityContext
 from bot.services.errors import UserError
 from bot.services.faq.entries import MAX_ANSWER, MAX_LEARNED, MAX_QUESTION, check_key, unique_key
 from bot.services.faq.knowledge import Knowledge
+from bot.services.faq.picks import picked_key
 from bot.services.faq.replies import ReplyService
 from bot.services.presence import Presence
 from storage.database import Database, Session
@@ -67,6 +68,7 @@ class FaqInbox(DomainService):
                 q.feedback,
                 q.asked_at,
                 earlier.get((q.place or {}).get("follow_up_of", 0)),
+                picked_key(q),
             )
             for q, name in found
         ]
