@@ -128,7 +128,11 @@ async def show_inbox(ctx: Context, _: str = "") -> None:
 
 
 async def answer_button(ctx: Context) -> None:
-    row = await ctx.services.answers.inbox.question(_action_question(ctx))
+    await _open_answer_form(ctx, _action_question(ctx))
+
+
+async def _open_answer_form(ctx: Context, question_id: int) -> None:
+    row = await ctx.services.answers.inbox.question(question_id)  # an unknown number says so
     if row.status == "resolved":
         raise UserError("faq.errors.already_resolved")
     if not await ctx.open_form(views.answer_form(row.id, row.question, ctx.t)):
@@ -139,6 +143,9 @@ async def answer_command(ctx: Context, args: str) -> None:
     first, _, text = args.strip().partition(" ")
     if not first:
         raise UserError("faq.errors.answer_which")
+    if not text.strip():  # `/faq answer 3`: the form, as the inbox's Answer button (not "the answer is empty")
+        await _open_answer_form(ctx, _question_id(first))
+        return
     await _answer(ctx, _question_id(first), text)
 
 

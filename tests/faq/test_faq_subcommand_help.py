@@ -1,5 +1,6 @@
 """/faq help names every creator subcommand; a subcommand missing its number or key shows how to
-type it; `/faq reply N` where N is an open inbox question points to `/faq answer N`."""
+type it; `/faq reply N` where N is an open inbox question points to `/faq answer N`; `/faq answer N` alone
+opens the answer form."""
 
 from __future__ import annotations
 
@@ -69,3 +70,22 @@ async def test_a_subcommand_without_its_key_or_number_shows_how_to_type_it(
     reply = await memory.command("creator", "faq", sub)
     assert reply.texts[0].startswith(expected)
     assert "“?”" not in reply.texts[0]
+
+
+async def test_answer_with_a_number_but_no_text_opens_the_form_or_says_the_number_is_wrong(
+    app: App, memory: MemoryPlatform
+) -> None:
+    """`/faq answer 3` is the inbox's Answer button typed: not "The answer is empty"."""
+    qid = await inbox_question(app, memory)
+    opened = await memory.command("creator", "faq", f"answer {qid}")
+    [form] = opened.forms
+    assert form.form_id == "faq.answer"
+    assert {f.name: f.initial for f in form.fields}["question_id"] == str(qid)
+    assert "empty" not in " ".join(opened.texts)
+
+    missing = await memory.command("creator", "faq", "answer 999")
+    assert missing.texts == ["I can't find that question any more."]
+
+    await memory.command("creator", "faq", f"answer {qid} Not yet, sorry")
+    again = await memory.command("creator", "faq", f"answer {qid}")
+    assert again.texts == ["That question has already been dealt with."]
