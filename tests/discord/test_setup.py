@@ -55,6 +55,9 @@ def test_cli_reads_the_application_id_from_the_environment() -> None:
         discord_cli, ["invite-url"], env={"DISCORD_APPLICATION_ID": "", "MEMBOT_DISCORD_APPLICATION_ID": ""}
     )
     assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: give --application-id")  # as every membot command's errors
+    wrong = runner.invoke(discord_cli, ["invite-url", "--application-id", "abc"])
+    assert wrong.exit_code == 2 and wrong.stderr.startswith("error: the application id is a number")
 
 
 def test_cli_reads_the_ids_from_dot_env_and_checks_the_server_id(

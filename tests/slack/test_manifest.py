@@ -77,3 +77,17 @@ def test_cli_prints_yaml() -> None:
     assert data["settings"]["event_subscriptions"]["request_url"] == "https://bot.example.com/slack/events"
     bad = CliRunner().invoke(app, ["manifest", "--http-url", "bot.example.com"])
     assert bad.exit_code != 0
+
+
+def test_cli_refuses_an_empty_name_and_keeps_a_name_on_one_line() -> None:
+    """An empty `--name` printed a manifest Slack refuses (an app needs a name); a pasted newline split it."""
+    runner = CliRunner()
+    for empty in ("", "   "):
+        result = runner.invoke(app, ["manifest", "--name", empty])
+        assert result.exit_code == 2 and "--name" in result.output and "give the app a name" in result.output
+        assert "_metadata" not in result.stdout  # no manifest printed
+    result = runner.invoke(app, ["manifest", "--name", "Light &\n Lens"])
+    assert result.exit_code == 0
+    manifest = yaml.safe_load(result.stdout)
+    assert manifest["display_information"]["name"] == "Light & Lens"
+    assert manifest["features"]["bot_user"]["display_name"] == "Light & Lens"

@@ -32,12 +32,13 @@ def invite_url_command(
     app_id = application_id or settings.discord_application_id
     if not app_id:
         typer.echo(
-            "Give --application-id or set DISCORD_APPLICATION_ID (Developer Portal → General Information).", err=True
+            "error: give --application-id or set DISCORD_APPLICATION_ID (Developer Portal → General Information)",
+            err=True,
         )
         raise typer.Exit(2)
     try:
         url = invite_url(app_id.strip(), kick=kick, guild_id=guild_id or settings.discord_guild_id)
     except ValueError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"error: {exc}", err=True)  # as every membot command says it (bot/cli/errors.py)
         raise typer.Exit(2) from None
     typer.echo(url)

@@ -28,5 +28,8 @@ def manifest(
     """Print the Slack app manifest (YAML): paste it at api.slack.com/apps > Create New App > From a manifest."""
     if http_url is not None and not http_url.startswith(("https://", "http://")):
         raise typer.BadParameter("give the full URL, e.g. https://bot.example.com", param_hint="--http-url")
+    name = " ".join(name.split())  # one line: a newline in a pasted name would break the app's name in Slack
+    if not name:
+        raise typer.BadParameter('give the app a name, e.g. --name "Strategy Club"', param_hint="--name")
     data = build_manifest(name=name, http_url=http_url, shortcuts=shortcuts)
     typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
