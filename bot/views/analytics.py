@@ -96,14 +96,14 @@ def chart_labels(community: str, currency: str, days: int, t: Translator) -> dic
     labels["title"] = t("analytics.chart.title", community=community)
     labels["mrr"] = t("analytics.chart.mrr", currency=currency.upper())
     labels["revenue"] = t("analytics.chart.revenue", currency=currency.upper())
-    labels["flow"] = t("analytics.chart.flow", days=days)
+    labels["flow"] = t.plural("analytics.chart.flow", days)
     return labels
 
 
 def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None, t: Translator) -> OutboundMessage:
     m, e, f = snapshot.membership, snapshot.engagement, snapshot.faq
     days = snapshot.period.days
-    header = t("analytics.stats.header", community=community, days=days)
+    header = t.plural("analytics.stats.header", days, community=community)
     none = t("analytics.none")
     membership = (
         (
@@ -217,14 +217,14 @@ def stats(snapshot: Snapshot, community: str, zone: ZoneInfo, png: bytes | None,
         Fields(engagement),
         Context(t("analytics.stats.footer", start=t.date(snapshot.period.start, zone))),
     )
-    text = t(
+    text = t.plural(
         "analytics.stats.text",
+        days,
         community=community,
         members=m.members,
         mrr=money_all(m.mrr, m.currency, t),
         new=m.new,
         churned=m.churned,
-        days=days,
     )
     attachment = Attachment("membot-stats.png", png, PNG) if png else None
     return OutboundMessage(text=text, blocks=blocks, attachment=attachment)
@@ -243,9 +243,9 @@ def cohorts(
 ) -> OutboundMessage:
     months = matrix.width
     if not any(matrix.sizes):
-        text = t("analytics.cohorts.empty", months=months)
+        text = t.plural("analytics.cohorts.empty", months)
         return OutboundMessage(text=text, blocks=(Section(text),))
-    header = t("analytics.cohorts.header", months=months)
+    header = t.plural("analytics.cohorts.header", months)
     lines = []
     for i, (label, size) in enumerate(zip(labels, matrix.sizes, strict=True)):
         if size:
@@ -278,7 +278,7 @@ def forecast(
     """The forecast table (`labels`: the months' names, from `months_from`), its basis and where it levels off."""
     inputs, rows, currency = plan.inputs, plan.months, plan.currency
     months = len(rows) - 1
-    header = t("analytics.forecast.header", months=months)
+    header = t.plural("analytics.forecast.header", months)
     basis = t(
         "analytics.forecast.basis",
         new=t.number(round(float(inputs.new_per_month), 1)),  # "4", "2.5": no "4.0 new members"
@@ -288,11 +288,11 @@ def forecast(
     blocks: list[Block] = [Header(header), Section(basis), Section(forecast_table(rows, labels, currency, t))]
     if plan.steady is not None:
         blocks.append(Context(t("analytics.forecast.steady", members=number(plan.steady, t, 0))))
-    text = t(
+    text = t.plural(
         "analytics.forecast.text",
+        months,
         community=community,
         revenue=money(rows[-1].revenue, currency, t),
-        months=months,
     )
     attachment = Attachment("membot-forecast.png", png, PNG) if png else None
     return OutboundMessage(text=text, blocks=tuple(blocks), attachment=attachment)

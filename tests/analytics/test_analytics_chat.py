@@ -94,6 +94,28 @@ async def test_cohorts_and_forecast(app: App, memory: MemoryPlatform) -> None:
     assert check_png(forecast.attachment.data) == (900, 450)
 
 
+async def test_one_day_or_one_month_is_said_in_the_singular(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: `/stats 1` said "the last 1 days", `/stats forecast 1` "next 1 months"."""
+
+    def header(message: OutboundMessage) -> str:
+        return str(getattr(message.blocks[0], "text", ""))
+
+    await memory.command("creator", "help")
+    day = (await memory.command("creator", "stats", "1")).replies[0][0]
+    assert header(day).endswith(": the last 1 day")
+    assert day.text.endswith("in the last 1 day.")
+    assert header((await memory.command("creator", "stats")).replies[0][0]).endswith(": the last 30 days")
+    empty = await memory.command("creator", "stats", "cohorts 1")
+    assert empty.texts == ["No members have joined in the last 1 month yet, so there is nothing to compare."]
+    forecast = (await memory.command("creator", "stats", "forecast 1")).replies[0][0]
+    assert header(forecast) == "Revenue forecast: next 1 month"
+    assert forecast.text.endswith("a month in 1 month.")
+    assert header((await memory.command("creator", "stats", "forecast 3")).replies[0][0]).endswith("next 3 months")
+    await membership_dataset(app.database, app.services.community)
+    cohorts = (await memory.command("creator", "stats", "cohorts 1")).replies[0][0]
+    assert cohorts.text == "Cohort retention, last 1 month"
+
+
 async def test_members_at_risk_explains_and_sends_a_personal_note(app: App, memory: MemoryPlatform) -> None:
     await memory.command("creator", "help")
     await memory.join("u1", "Dana Smith")
