@@ -15,6 +15,7 @@ from bot.cli.errors import database_errors, run_async
 from bot.cli.report_clock import AS_OF_HELP, parse_as_of
 from bot.clock import FakeClock, SystemClock
 from bot.services.community import CommunityContext
+from bot.settings import SettingsError
 from bot.text_width import padded
 from storage.database import Database, redact_url
 
@@ -115,6 +116,8 @@ def report_command(
 
     The report is as of the data's clock: after a console session, the simulated time it reached.
     """
+    if out.exists() and not out.is_dir():  # found as an outsider: "error: report.html: File exists", after the work
+        raise SettingsError(f"--out: {out} is a file; give a folder (a new one is created)")
     asked = parse_as_of(as_of)
     settings = settings_for(db, community)
     choice = choose_community(settings.community)

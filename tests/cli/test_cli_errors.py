@@ -65,6 +65,16 @@ def test_each_failure_is_one_sentence(args: list[str], expected: str) -> None:
     assert expected in err and "hunter2" not in err
 
 
+def test_a_report_into_a_file_says_so_before_any_work(tmp_path: Path) -> None:
+    """Found as an outsider: `membot report --out report.html` built the whole report, then said
+    "error: report.html: File exists" (the folder it meant to make was in the way)."""
+    (tmp_path / "report.html").write_text("mine")
+    code, out, err = invoke("report", "--out", "report.html", "--db", "sqlite:///nothing-here.db")
+    assert code == 2 and out == ""
+    assert err == "error: --out: report.html is a file; give a folder (a new one is created)\n"
+    assert (tmp_path / "report.html").read_text() == "mine" and not (tmp_path / "nothing-here.db").exists()
+
+
 @pytest.mark.skipif(not postgres_reachable(), reason="needs PostgreSQL on 127.0.0.1:5432")
 def test_a_database_that_does_not_exist_is_one_sentence_from_the_real_process() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBOT_", "SLACK_", "DISCORD_"))}
