@@ -11,6 +11,7 @@ from bot.handlers import (
     engagement,
     experiments,
     faq,
+    faq_replies,
     feedback,
     forms,
     help,
@@ -43,6 +44,7 @@ def register_all(router: Router) -> None:
     linking.register(router)
     privacy.register(router)
     faq.register(router)
+    faq_replies.register(router)
     billing.register(router)
     forms.register(router)
     help.register(router)

@@ -2,7 +2,7 @@
 
 A DM within a day of a check-in or a personal note is a reply to the creator, not a question:
 `on_message` hands it to the inbox's replies first (bot/services/faq/replies.py), and the creator
-answers it from the same inbox (`reply.answer`, `/faq reply ID TEXT`).
+answers it from the same inbox (`reply.answer`, `/faq reply ID TEXT`: bot/handlers/faq_replies.py).
 
 `/faq` is one command with subcommands because Slack shows it to every member; the
 creator's subcommands check the role here, and the creator's buttons and forms declare
@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.command_guess import bare_command, wants_fewer_messages
 from bot.events import ActionClicked, FormSubmitted, MessagePosted
+from bot.handlers.faq_replies import reply_command
 from bot.router import Context, Handler, Router
 from bot.services.community import outranks
 from bot.services.errors import UserError
@@ -186,67 +187,6 @@ async def to_live(ctx: Context) -> None:
     await ctx.say(key, title=live.title, when=local_time(live.starts_at, ctx.zone, ctx.t))
 
 
-# -- members' replies to check-ins and notes --------------------------------------------------
-
-
-def _reply_id(raw: str | None) -> int:
-    value = (raw or "").strip().removeprefix("R").removeprefix("r")
-    return record_id(value, "replies.errors.bad_id", value=(raw or "").strip()[:40] or "?")
-
-
-async def reply_answer_button(ctx: Context) -> None:
-    item, status = await ctx.services.answers.inbox.replies.get(_reply_id(ctx.action.arg if ctx.action else None))
-    if status != "open":
-        raise UserError("replies.errors.already_done", id=item.id)
-    if not await ctx.open_form(reply_views.answer_form(item, ctx.t)):
-        await ctx.say("replies.answer_usage", id=item.id)
-
-
-async def reply_command(ctx: Context, args: str) -> None:
-    """`/faq reply ID TEXT`: answer a member's reply without the form."""
-    first, _, text = args.strip().partition(" ")
-    if not first:
-        raise UserError("replies.errors.reply_usage")
-    await _not_a_question(ctx, first)
-    await _answer_reply(ctx, _reply_id(first), text)
-
-
-async def _not_a_question(ctx: Context, raw: str) -> None:
-    """`/faq reply 3 …` (or `#3`) where 3 is no member's reply but an open question of the FAQ inbox:
-    point to `/faq answer 3 …` rather than say there is no reply 3."""
-    value = raw.removeprefix("#")
-    if not (value.isascii() and value.isdigit()) or len(value) > 9:
-        return
-    number = int(value)
-    if not raw.startswith("#"):  # `#3` is how the inbox numbers its questions, never a reply (R3)
-        try:
-            await ctx.services.answers.inbox.replies.get(number)
-            return
-        except UserError:
-            pass
-    try:
-        question = await ctx.services.answers.inbox.question(number)
-    except UserError:
-        return
-    if question.status != "resolved":
-        raise UserError("replies.errors.is_question", id=number)
-
-
-async def submit_reply_answer(ctx: Context) -> None:
-    values = _form_values(ctx)
-    await _answer_reply(ctx, _reply_id(values.get("reply_id")), values.get("answer", ""))
-
-
-async def _answer_reply(ctx: Context, reply_id: int, text: str) -> None:
-    answered = await ctx.services.answers.inbox.replies.answer(reply_id, text)
-    await ctx.reply(reply_views.answer_sent(answered.member, answered.delivered, ctx.t))
-
-
-async def reply_done(ctx: Context) -> None:
-    name = await ctx.services.answers.inbox.replies.close(_reply_id(ctx.action.arg if ctx.action else None))
-    await ctx.say("replies.closed", name=name)
-
-
 # -- FAQ entries ---------------------------------------------------------------------------
 
 
@@ -391,9 +331,6 @@ def register(router: Router) -> None:
     router.form(views.ANSWER_FORM, **_creator_route("answer"))(submit_answer)
     router.form(views.ADD_FORM, **_creator_route("add"))(submit_add)
     router.form(views.EDIT_FORM, **_creator_route("edit"))(submit_edit)
-    router.action(reply_views.ANSWER, **_creator_route("reply"))(reply_answer_button)
-    router.action(reply_views.DONE, **_creator_route("reply"))(reply_done)
-    router.form(reply_views.ANSWER_FORM, **_creator_route("reply"))(submit_reply_answer)
 
 
 def _creator_route(sub: str) -> dict[str, str]:
