@@ -74,7 +74,7 @@ class FaqAnswer(Notice):
 
     ``source_language`` is set when the source is in another language than the question."""
 
-    question_id: int
+    question_id: int | None  # None: the creator trying the FAQ (not recorded: no buttons to rate or pass on)
     creator: str
     answered: bool
     text: str

@@ -57,12 +57,15 @@ def _source_buttons(sources: Sequence[SourceInfo], t: Translator) -> list[Button
 
 
 def answer_message(outcome: FaqAnswer, t: Translator, tz: ZoneInfo) -> OutboundMessage:
-    """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator.
+    """An answer with its sources and 👍/👎, or "I don't know" with an offer to ask the creator (and
+    any entries the member may mean, to pick from). The creator trying the FAQ gets neither offer.
 
     An answer found across languages says so: the member asked in one language, the source
     (and so the answer's text) is in another. Someone who is not a member is told which drop or
     recording holds the answer, not what it says."""
     question_id, creator = outcome.question_id, outcome.creator
+    if not outcome.answered and question_id is None:
+        return _unknown_to_creator(outcome, t)
     if not outcome.answered:
         offered = outcome.suggestions
         text = t("faq.answer.unknown_offer" if offered else "faq.answer.unknown", creator=first_name(creator))
@@ -89,12 +92,23 @@ def answer_message(outcome: FaqAnswer, t: Translator, tz: ZoneInfo) -> OutboundM
     if outcome.source_language:
         language = t(f"faq.answer.languages.{outcome.source_language}")
         blocks.append(Context(t("faq.answer.other_language", language=language)))
-    rating = [
+    rating = [  # none for the creator trying the FAQ (question_id None: nothing recorded to rate)
         Button(t("faq.buttons.up"), action_id=f"faq.up:{question_id}"),
         Button(t("faq.buttons.down"), action_id=f"faq.down:{question_id}"),
     ]
-    blocks.append(Buttons(tuple(_source_buttons(sources, t) + rating)))
+    if buttons := _source_buttons(sources, t) + (rating if question_id is not None else []):
+        blocks.append(Buttons(tuple(buttons)))
     return OutboundMessage(text=outcome.text, blocks=tuple(blocks))
+
+
+def _unknown_to_creator(outcome: FaqAnswer, t: Translator) -> OutboundMessage:
+    """The creator trying the FAQ gets "I don't know" with what a member would be offered, and nothing to pass on."""
+    text = t("faq.answer.unknown_creator")
+    blocks: list[Block] = [Section(text)]
+    if outcome.suggestions:
+        offered = ", ".join(f"“{_clip(s.title, PICK_LABEL)}”" for s in outcome.suggestions)
+        blocks.append(Context(t("faq.answer.would_offer", entries=offered)))
+    return OutboundMessage(text=text, blocks=tuple(blocks))
 
 
 def rated(verdict: str, question_id: int, t: Translator, creator: str) -> OutboundMessage:

@@ -94,7 +94,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Answer:
-    question_id: int
+    question_id: int | None  # None: the creator trying the FAQ (nothing recorded, nothing to pass on)
     outcome: Outcome
 
     def notice(self, creator: str) -> FaqAnswer:
@@ -203,8 +203,7 @@ class AnswerService(DomainService):
         question = _clean(text)
         outcome = await self.decide(question)
         async with self._database.session() as session:
-            row = await self._record(session, member, question, place, outcome)
-            return Answer(row.id, await self._for_asker(session, member, row, outcome))
+            return await self._answer(session, member, question, place, outcome)
 
     async def on_message(self, member: Member, event: MessagePosted) -> Answer | None:
         """A DM, a mention, a post in the FAQ channel or a follow-up in an answered thread.
@@ -262,13 +261,13 @@ class AnswerService(DomainService):
         if where.is_dm and not outcome.answered and await self.inbox.replies.capture(member, event, WELCOMING):
             return None  # "I joined to sell my pottery", said to the welcome: for the creator, not "I don't know"
         async with self._database.session() as session:
-            row = await self._record(session, member, question, place, outcome)
-            answer = Answer(row.id, await self._for_asker(session, member, row, outcome))
+            answer = await self._answer(session, member, question, place, outcome)
             # The member's language, then the one their platform reports, then the community's.
             reader = Reader((member.locale, event.user.locale, self._community.locale), self._reader(member).tz)
+            recorded = answer.question_id is not None
             await self._outbox.enqueue(
                 session,
-                f"faq:answer:{row.id}",
+                f"faq:answer:{answer.question_id}" if recorded else f"faq:tried:{where.platform}:{event.message_id}",
                 target,
                 answer.notice(self._community.creator_name),
                 reader=reader,
@@ -299,6 +298,14 @@ class AnswerService(DomainService):
             return await self.inbox.pass_on(session, row, member)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    async def _answer(self, session: Session, member: Member, question: str, place: Place, outcome: Outcome) -> Answer:
+        """The answer, recorded for the creator's inbox and figures; not when the creator asks (trying the FAQ:
+        no "shall I ask you?", no line in their own inbox or `/stats`), who is also shown what members aren't."""
+        if member.role == "creator":
+            return Answer(None, outcome)
+        row = await self._record(session, member, question, place, outcome)
+        return Answer(row.id, await self._for_asker(session, member, row, outcome))
 
     async def _record(
         self, session: Session, member: Member, question: str, place: Place, outcome: Outcome
