@@ -6,16 +6,25 @@ the pick itself through the app, on the sample community with the lexical engine
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.i18n import Catalog
 from bot.messages import Button, Buttons, OutboundMessage
+from bot.notices.faq import FaqAnswer, SourceInfo
+from bot.platforms.discord.render import decode_custom_id, render_view
 from bot.platforms.memory import MemoryPlatform
+from bot.platforms.slack.render import action_ids_in, decode_action_id
+from bot.platforms.slack.render import render_message as slack_render
 from bot.services.faq import Document, FaqAnswerer
 from bot.services.faq.evaluate import Question, score_offers
 from bot.services.faq.semantic import Encoder
+from bot.views import faq as views
 from storage.models import FaqEntry
+from tests.conftest import REPO_ROOT
 
 from .test_faq_answers import asked, small_print, text_of
 
@@ -148,3 +157,25 @@ async def test_a_message_that_relates_to_nothing_gets_the_plain_offer_to_ask_the
     assert "I don't know" in message.text
     assert [b.action_id for b in picks(message)] == [f"faq.forward:{row.id}"]
     assert "suggested" not in row.place
+
+
+def test_the_offer_renders_on_slack_and_discord_with_one_id_per_button() -> None:
+    """Three picks share the action `faq.pick:7`: each platform must still tell them apart."""
+    t = Catalog.load(REPO_ROOT / "prompts").for_locale("en")
+    long = "How do I " + "really " * 20 + "cancel?"
+    offered = tuple(SourceInfo(f"faq:e{n}", "faq", title) for n, title in enumerate(("A?", "B?", long), start=1))
+    message = views.answer_message(FaqAnswer(7, "Maya", False, "", (), suggestions=offered), t, ZoneInfo("UTC"))
+    [*choices, forward] = picks(message)
+    assert len(choices[2].label) <= views.PICK_LABEL and choices[2].label.endswith("…")
+    slack_ids = action_ids_in(slack_render(message)["blocks"])
+    assert len(set(slack_ids)) == 4 and {decode_action_id(i) for i in slack_ids} == {"faq.pick:7", "faq.forward:7"}
+    view = render_view(message)
+    assert view is not None
+    custom_ids = [getattr(item, "custom_id", "") for item in view.children]
+    assert [decode_custom_id(c) for c in custom_ids] == [
+        ("faq.pick:7", "1"),
+        ("faq.pick:7", "2"),
+        ("faq.pick:7", "3"),
+        ("faq.forward:7", ""),
+    ]
+    assert forward.label == "Ask Maya"
