@@ -15,7 +15,8 @@ class OutboxMessage(Base):
     """A message to send, written in the same transaction as the change that caused it.
 
     `dedupe_key` names the reason (`drop:17:member:42`); its unique constraint makes
-    enqueuing idempotent. Rows move pending -> sending (leased) -> sent, or -> dead.
+    enqueuing idempotent. Rows move pending -> sending (leased) -> sent, or -> dead; a pending row
+    whose reason no longer holds (a check-in for a member who came back) -> withdrawn.
     """
 
     __tablename__ = "outbox"

@@ -1,4 +1,5 @@
-"""The outbox table: idempotent enqueue, leased claims, and the three ways a send ends."""
+"""The outbox table: idempotent enqueue, leased claims, the three ways a send ends, and withdrawing
+a row before it is claimed."""
 
 from __future__ import annotations
 
@@ -163,6 +164,31 @@ async def mark_dead(session: AsyncSession, row_id: int, *, worker_id: str, error
         .where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker_id)
         .values(status="dead", lease_until=None, last_error=error[:300])
     )
+
+
+WITHDRAWN = "withdrawn"
+"""A pending row whose reason no longer holds: never sent, kept so its key still dedupes."""
+
+
+async def withdraw(session: AsyncSession, keys: Sequence[str], *, reason: str) -> list[str]:
+    """The rows of these keys that never reached a platform will not go: they become `withdrawn`. A
+    claimed row is being sent, and one waiting to retry may be on the platform already (a timeout after
+    it was accepted): both stay. The claim and this are one UPDATE each on a pending row, so whichever
+    comes first wins. Returns the keys withdrawn."""
+    if not keys:
+        return []
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.in_(keys),
+            OutboxMessage.status == "pending",
+            OutboxMessage.attempts == 0,  # a rate limit or a lease handed back does not count as one
+        )
+        .values(status=WITHDRAWN, last_error=reason[:300])
+        .returning(OutboxMessage.dedupe_key)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars().all())
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

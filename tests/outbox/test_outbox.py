@@ -220,3 +220,24 @@ async def test_fake_sleep_moves_time_even_below_a_microsecond(clock: FakeClock) 
     before = clock.monotonic()
     await clock.sleep(1e-9)
     assert clock.monotonic() > before  # a pacing loop waiting this long must end
+
+
+async def test_withdrawing_stops_only_rows_no_platform_has_seen(
+    db: Database, clock: FakeClock, memory: MemoryPlatform
+) -> None:
+    for key in ("tried", "claimed", "waiting"):
+        await put(db, clock, key, key)
+    w = worker(db, memory, clock, batch=1)
+    memory.fail_next(TransientError("timeout"))  # perhaps after the platform took it
+    await w.run_once()  # "tried" fails: it waits to retry
+    async with db.session() as session:  # "claimed" is with a worker that has not sent it yet
+        await repo.claim_due(
+            session, now=clock.now(), worker_id="other", lease=timedelta(minutes=1), limit=1, platforms=("memory",)
+        )
+        withdrawn = await repo.withdraw(session, ["tried", "claimed", "waiting", "unknown"], reason="back")
+    assert withdrawn == ["waiting"]
+    assert await status(db, "waiting") == ("withdrawn", 0)
+    assert await status(db, "tried") == ("pending", 1) and await status(db, "claimed") == ("sending", 1)
+    clock.advance(timedelta(minutes=5))
+    await w.drain()
+    assert sorted(d.message.text for d in memory.sent) == ["claimed", "tried"]  # never "waiting"
