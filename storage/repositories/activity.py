@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, Member
+from storage.repositories.engagement import nudges
 
 REF_LENGTH = 120
 POST = "message"
@@ -17,7 +18,8 @@ POST = "message"
 
 
 async def add(session: AsyncSession, member_id: int, kind: str, now: datetime, ref: str | None = None) -> None:
-    """Log one activity and mark the member active now."""
+    """Log one activity and mark the member active now (a check-in not gone yet is withdrawn)."""
+    await nudges.withdraw_unsent(session, {member_id: now})
     session.add(Activity(member_id=member_id, kind=kind, occurred_at=now, ref=(ref or None) and ref[:REF_LENGTH]))
     # A new quiet stretch: the nudge scan looks at them again when it may be due (Member.nudge_check_at).
     await session.execute(update(Member).where(Member.id == member_id).values(last_active_at=now, nudge_check_at=now))
@@ -33,9 +35,15 @@ class ActivityRow(NamedTuple):
 
 
 async def add_many(session: AsyncSession, rows: Sequence[ActivityRow]) -> None:
-    """Log a batch in two statements: one multi-row INSERT, and one UPDATE per member with their latest time."""
+    """Log a batch in two statements: one multi-row INSERT, and one UPDATE per member with their latest time
+    (after withdrawing, in two or three more, the check-ins not gone yet of those members: they are back)."""
     if not rows:
         return
+    earliest: dict[int, datetime] = {}
+    for r in rows:
+        if r.member_id not in earliest or r.at < earliest[r.member_id]:
+            earliest[r.member_id] = r.at
+    await nudges.withdraw_unsent(session, earliest)
     values = [
         {"member_id": r.member_id, "kind": r.kind, "occurred_at": r.at, "ref": (r.ref or None) and r.ref[:REF_LENGTH]}
         for r in rows

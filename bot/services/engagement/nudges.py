@@ -3,7 +3,8 @@
 A member's quiet stretch starts at their last activity (or their join). Each stage of the
 policy goes out at most once per stretch, only the furthest stage that is due, never two
 member-facing nudges within the policy's gap, never in quiet hours. Coming back starts a
-new stretch. Every run works out what is due from the database alone.
+new stretch, and withdraws a check-in queued for later in the old one. Every run works out what
+is due from the database alone.
 """
 
 from __future__ import annotations
@@ -227,7 +228,8 @@ class NudgeService:
         else:
             notice = NudgeNote(member.name, community.creator_name, community.name, words or self.policy.note)
         # A member's check-in invites a reply: bot/services/faq/replies.py (INVITING) knows this key's shape.
-        key = f"nudge:{stage.key}:member:{member.id}:since:{since.date().isoformat()}"
+        # Queued up to a scan ahead: activity before it goes withdraws it (repo.withdraw_unsent).
+        key = repo.member_key(stage.key, member.id, since)
         message = reach.outbox.render(notice, reach.reader(member))
         return record, (key, target, message, member.id, not_before(at, now))
 
@@ -329,7 +331,7 @@ class NudgeService:
             total, listed = await repo.quiet(
                 session, reach.community.id, now, reach.grace, now - timedelta(days=min_days), limit
             )
-            stages = await self._last_stages(session, listed)
+            stages = await self._last_stages(session, listed, now)
             began = await tenure_starts(session, [m.id for m in listed])  # a returning member: since the return
         quiet = [
             QuietMember(
@@ -345,14 +347,15 @@ class NudgeService:
         ]
         return total, quiet
 
-    async def _last_stages(self, session: Session, members: Sequence[Person]) -> dict[int, int]:
+    async def _last_stages(self, session: Session, members: Sequence[Person], now: datetime) -> dict[int, int]:
         """The furthest nudge stage each member had in their current stretch, as its quiet days
-        (stage keys are `day-N`, `NudgeStage.key`; the creator reads the number, not the key)."""
+        (stage keys are `day-N`, `NudgeStage.key`; the creator reads the number, not the key). One queued
+        for later, or an experiment's holdout, was not had: nothing reached the member."""
         if not members:
             return {}
         starts = {m.id: stretch_start(m) for m in members}
         return {
             mid: int(stage.removeprefix("day-"))
-            for mid, stage, sent_at in await repo.sent_to(session, list(starts))
+            for mid, stage, sent_at in await repo.sent_to(session, list(starts), by=now)
             if sent_at >= starts[mid] and stage.removeprefix("day-").isdigit()
         }

@@ -1,4 +1,5 @@
-"""Inactivity nudges: who is due a stage, recording what went out, who came back, and who is quiet now."""
+"""Inactivity nudges: who is due a stage, recording what went out, withdrawing what has not gone to a
+member who is back, who came back, and who is quiet now."""
 
 from __future__ import annotations
 
@@ -6,14 +7,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Activity, Community, ContentItem, Member, MemberPreferences, Membership, Nudge
-from storage.repositories import members
+from storage.repositories import members, outbox
 from storage.repositories._keyset import Key, next_key, past
 from storage.repositories.engagement import Person, people, person
 from storage.repositories.members import stretch_start
+
+
+def member_key(stage: str, member_id: int, since: datetime) -> str:
+    """The outbox key of a member's check-in of `stage` in the quiet stretch that began at `since`."""
+    return f"nudge:{stage}:member:{member_id}:since:{since.date().isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,33 @@ async def published_since(
     return result.all()
 
 
+async def withdraw_unsent(session: AsyncSession, back: Mapping[int, datetime]) -> int:
+    """Members active again (each at a moment): the check-ins of the stretch that ends here still waiting
+    in the outbox will not go, and neither they nor an experiment's holdouts whose moment had not come
+    count as had (the gap, the next stretch's stages and the win-backs must not see them). One a worker
+    has taken is on its way and stays. Run before the activity moves the members' stretch start.
+    Returns how many check-ins were withdrawn."""
+    if not back:
+        return 0
+    since = stretch_start()
+    rows = (
+        await session.execute(
+            select(Nudge.id, Nudge.member_id, Nudge.stage, Nudge.sent_at, Nudge.held_back, since)
+            .join(Member, Member.id == Nudge.member_id)
+            .where(Nudge.member_id.in_(sorted(back)), Nudge.sent_at >= since)
+        )
+    ).all()
+    if not rows:  # nearly everyone active had no check-in this stretch: one indexed look-up, no more
+        return 0
+    keys = {member_key(stage, mid, start): nid for nid, mid, stage, _, held, start in rows if not held}
+    withdrawn = await outbox.withdraw(session, sorted(keys), reason="the member was active before it went")
+    gone = [keys[key] for key in withdrawn]
+    gone += [nid for nid, mid, _, sent_at, held, _ in rows if held and sent_at > back[mid]]
+    if gone:
+        await session.execute(delete(Nudge).where(Nudge.id.in_(gone)))
+    return len(withdrawn)
+
+
 # -- win-backs ----------------------------------------------------------------------------
 
 
@@ -231,11 +264,13 @@ async def quiet(
     return int(total), [person(row) for row in listed]
 
 
-async def sent_to(session: AsyncSession, member_ids: Sequence[int]) -> list[tuple[int, str, datetime]]:
-    """Every nudge these members had: (member id, stage, sent at), oldest first."""
-    rows = await session.execute(
-        select(Nudge.member_id, Nudge.stage, Nudge.sent_at)
-        .where(Nudge.member_id.in_(member_ids))
-        .order_by(Nudge.sent_at)
-    )
+async def sent_to(
+    session: AsyncSession, member_ids: Sequence[int], *, by: datetime | None = None
+) -> list[tuple[int, str, datetime]]:
+    """Every nudge these members had: (member id, stage, sent at), oldest first. With `by`: only those
+    sent by then, not an experiment's holdout (nothing went) and not one still waiting for its time."""
+    query = select(Nudge.member_id, Nudge.stage, Nudge.sent_at).where(Nudge.member_id.in_(member_ids))
+    if by is not None:
+        query = query.where(Nudge.sent_at <= by, ~Nudge.held_back)
+    rows = await session.execute(query.order_by(Nudge.sent_at))
     return [(int(mid), str(stage), sent) for mid, stage, sent in rows.all()]
