@@ -28,6 +28,7 @@ from bot.events import (
 )
 from bot.i18n import Translator
 from bot.messages import DeliveryKey, Form, OutboundMessage, SentMessage, Target
+from bot.platforms.console_choices import Choices
 from bot.platforms.console_files import FileShelf, describe
 from bot.platforms.console_forms import PendingForm, Words, english
 from bot.platforms.console_input import CREATOR_ID, addressed, member_id, parse_duration, posted_where, reader
@@ -53,7 +54,7 @@ class ConsoleResponder:
         self._sent = sent  # (form id, values) when answering a form's submission
 
     async def reply(self, message: OutboundMessage, *, ephemeral: bool = True) -> None:
-        self._console.show(f"reply to {self._user.display_name}", message)
+        self._console.show(f"reply to {self._user.display_name}", message, to=self._user.user_id)
 
     async def open_form(self, form: Form) -> bool:
         """Opened while answering its own submission: the bot turned it down and asks again."""
@@ -90,8 +91,7 @@ class ConsolePlatform:
         self._settle: Callable[[], Awaitable[object]] | None = None
         self._ids = itertools.count(1)
         self._session = uuid.uuid4().hex[:12]  # event ids differ between runs: each run's events are new
-        self._choices: dict[int, tuple[str, str]] = {}
-        self._choice_numbers = itertools.count(1)
+        self._choices = Choices()  # the numbered buttons shown, and who may press each
         self._known: set[str] = set()
         self._form: PendingForm | None = None
         self._form_shown = False  # a form opened by a handler is shown once the handler is done
@@ -124,11 +124,11 @@ class ConsolePlatform:
         self, target: Target, message: OutboundMessage, *, delivery: DeliveryKey | None = None
     ) -> SentMessage:
         where = f"DM to {self._name_of(target.user_id)}" if target.user_id else f"#{target.channel}"
-        self.show(where, message)
+        self.show(where, message, to=target.user_id)
         return SentMessage(message_id=f"c{next(self._ids)}", channel_id=target.channel or "")
 
     async def edit(self, target: Target, message_id: str, message: OutboundMessage) -> None:
-        self.show("edited", message)
+        self.show("edited", message, to=target.user_id)
 
     async def upload_file(self, target: Target, filename: str, data: bytes, title: str) -> SentMessage:
         where = f"DM to {self._name_of(target.user_id)}" if target.user_id else f"#{target.channel}"
@@ -234,9 +234,10 @@ class ConsolePlatform:
 
     # -- output --------------------------------------------------------------------------
 
-    def show(self, where: str, message: OutboundMessage) -> None:
+    def show(self, where: str, message: OutboundMessage, *, to: str | None = None) -> None:
+        """Write a message shown to the user `to` (their DM or a reply to them), or to everyone."""
         self._stamp()
-        self._write(f"[{where}]\n{indent(render_text(message, self._number))}")
+        self._write(f"[{where}]\n{indent(render_text(message, self._choices.numbering(to)))}")
         if message.attachment is not None:
             self._write(indent(self._keep(message.attachment.filename, message.attachment.data)))
 
@@ -255,11 +256,6 @@ class ConsolePlatform:
 
     def _at(self, moment: str) -> None:
         self._moment = moment
-
-    def _number(self, action_id: str, value: str) -> int:
-        n = next(self._choice_numbers)
-        self._choices[n] = (action_id, value)
-        return n
 
     # -- commands only the console has ---------------------------------------------------
 
@@ -289,13 +285,17 @@ class ConsolePlatform:
         self._write(f"[time moves forward {amount.lstrip('+').strip()}: it is now {now}]")
 
     async def _pick(self, number: int) -> None:
-        if number not in self._choices:
-            self._write(f"There is no choice [{number}] on screen.")
+        choice = self._choices.pick(number, self.user.user_id, self._name_of)
+        if isinstance(choice, str):  # not on screen, or shown to someone else
+            self._write(choice)
             return
-        action_id, value = self._choices[number]
         await self._emit(
             ActionClicked(
-                user=self.user, action_id=action_id, value=value, event_id=self._eid(), responder=self._responder()
+                user=self.user,
+                action_id=choice.action_id,
+                value=choice.value,
+                event_id=self._eid(),
+                responder=self._responder(),
             )
         )
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.events import CommandInvoked, Event, FormSubmitted, MessagePosted, UserRef
-from bot.messages import Attachment, Form, FormField, Option, OutboundMessage, Section, Target
+from bot.events import ActionClicked, CommandInvoked, Event, FormSubmitted, MessagePosted, UserRef
+from bot.messages import Attachment, Button, Buttons, Form, FormField, Option, OutboundMessage, Section, Target
 from bot.platforms.console import ConsolePlatform, parse_duration
 from bot.platforms.console_files import FileShelf
 from bot.platforms.console_forms import PendingForm
@@ -95,6 +95,51 @@ async def test_a_channel_post_or_a_mention_mid_form_is_posted_and_not_taken_as_t
     ]
     assert console.text.count("(the form Schedule a live Q&A is still waiting for your answer)") == 2
     assert console.out[-1] == "Time zone (Enter keeps: Europe/Oslo)"  # "Hot seats" answered the title
+
+
+def _with_button(label: str, action_id: str) -> OutboundMessage:
+    return OutboundMessage(label, blocks=(Section(label), Buttons((Button(label, action_id, "v"),))))
+
+
+async def test_a_number_presses_only_a_button_shown_to_whoever_is_typing(console: Console) -> None:
+    """Found as an outsider: numbers ran across the session and anyone could press any of them, so
+    Bea typing `1` pressed the intake button in Alex's welcome DM (and got Alex's form)."""
+    platform = console.platform
+
+    async def reply_with_button(event: Event) -> None:
+        console.events.append(event)
+        if isinstance(event, CommandInvoked) and event.responder is not None:
+            await event.responder.reply(_with_button("Alex's reply", "reply.alex"))
+
+    await platform.start(reply_with_button)
+    await platform.send(Target("console", "console", user_id="alex"), _with_button("Alex's DM", "dm.alex"))  # [1]
+    await lines(console, "/next")  # [2], in a reply to Alex
+    await platform.send(Target("console", "console", channel="drops"), _with_button("A drop", "drop"))  # [3]
+    await lines(console, "/as Bea")
+    await platform.send(Target("console", "console", user_id="bea"), _with_button("Bea's DM", "dm.bea"))  # [4]
+    await platform.edit(Target("console", "console", user_id="alex"), "c1", _with_button("Alex's DM", "dm.alex"))
+
+    await lines(console, "1", "2", "5")  # Alex's DM, the reply to Alex, Alex's edited DM: not Bea's
+    assert console.out[-3:] == [
+        "[1] was shown to Alex, not to you: /as Alex to press it.",
+        "[2] was shown to Alex, not to you: /as Alex to press it.",
+        "[5] was shown to Alex, not to you: /as Alex to press it.",
+    ]
+    await lines(console, "3", "4", "9")
+    assert console.out[-1] == "There is no choice [9] on screen."
+    await lines(console, "/as Alex", "1", "2", "5", "4")
+    assert console.out[-1] == "[4] was shown to Bea, not to you: /as Bea to press it."
+    await platform.send(Target("console", "console", user_id="creator"), _with_button("Briefing", "brief"))  # [6]
+    await lines(console, "6")
+    assert console.out[-1] == "[6] was shown to Creator, not to you: /as creator to press it."
+    pressed = [(e.user.user_id, e.action_id) for e in console.events if isinstance(e, ActionClicked)]
+    assert pressed == [
+        ("bea", "drop"),
+        ("bea", "dm.bea"),
+        ("alex", "dm.alex"),
+        ("alex", "reply.alex"),
+        ("alex", "dm.alex"),
+    ]
 
 
 async def test_a_form_opened_again_for_one_answer_asks_only_that_one(console: Console) -> None:

@@ -44,3 +44,17 @@ async def test_a_calendar_invite_is_written_to_the_files_folder(
     files = list((tmp_path / "membot-files").glob("*.ics"))
     assert len(files) == 1 and files[0].read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert f"{files[0].name}, " in "\n".join(out)
+
+
+async def test_bea_cannot_press_the_intake_button_in_alexs_welcome(
+    console_app: tuple[App, ConsolePlatform, list[str]],
+) -> None:
+    """Found as an outsider: Bea typing `1` pressed the first button of Alex's welcome DM and got
+    the intake form; it is Alex's to press, and Bea's own welcome has its own numbers."""
+    _, console, out = console_app
+    await type_lines(console, "/as Alex", "/as Bea", "1")
+    assert out[-1] == "[1] was shown to Alex, not to you: /as Alex to press it."
+    theirs = next(line for line in reversed(out) if "Answer 7 quick questions" in line)
+    number = theirs.split("] Answer 7 quick questions")[0].rsplit("[", 1)[1]
+    await type_lines(console, number)
+    assert out[-2].startswith("** A few quick questions **")
