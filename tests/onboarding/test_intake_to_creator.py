@@ -102,3 +102,21 @@ async def test_member_show_tells_the_creator_what_the_member_said(app: App, memo
     assert "steadier" not in " ".join(refused.texts)
     unknown = await memory.command("creator", "member", "show Nobody Here")
     assert unknown.texts and "Nobody Here" in unknown.texts[0]
+
+
+async def test_member_show_takes_the_member_number_it_prints(app: App, memory: MemoryPlatform) -> None:
+    """Found as an outsider: `/member show` printed "Member number: 2" but `/member show 2` knew no one."""
+    await memory.command("creator", "help")
+    await become_member(memory, "u1", "Dana Smith")
+    await become_member(memory, "u2", "2024")  # a name of digits only is still found by name
+    dana = await member_id(app, "u1")
+    for ref in (str(dana), f"#{dana}", f" #{dana} "):
+        shown = (await memory.command("creator", "member", f"show {ref}")).replies[0][0]
+        assert shown.blocks[0].text == "Dana Smith"  # type: ignore[attr-defined]
+    named = (await memory.command("creator", "member", "show 2024")).replies[0][0]
+    assert named.blocks[0].text == "2024"  # type: ignore[attr-defined]
+    for ref in ("9999", "#9999"):
+        unknown = await memory.command("creator", "member", f"show {ref}")
+        assert unknown.texts == [
+            f"I don't know anyone called “{ref}” yet. They need to have joined or messaged me first."
+        ]

@@ -12,6 +12,7 @@ from bot.notices.billing import CreatorMemberLeft, ExitSurvey, MembershipGranted
 from bot.services.billing.notify import Notifier
 from bot.services.community import CommunityContext
 from bot.services.errors import UserError
+from bot.services.parsing import whole
 from bot.untrusted import plain_name
 from storage.database import Database, Session
 from storage.models import Membership, Tier
@@ -65,11 +66,15 @@ class ManualMemberships:
         self._community = community
         self._notify = notify
 
-    async def find(self, platform: str, workspace_id: str, ref: str) -> MemberRef:
-        """A member named by mention (`<@U1>`), `@user_id`, user id or display name."""
+    async def find(self, platform: str, workspace_id: str, ref: str, *, numbered: bool = False) -> MemberRef:
+        """A member named by mention (`<@U1>`), `@user_id`, user id or display name; with `numbered`,
+        first by the member number `/member show` prints (`2` or `#2`)."""
         user_id = plain_name(MENTION.sub(r"\1", ref.strip()).lstrip("@"))  # as names are stored
+        number = whole(ref.strip().removeprefix("#"), 1) if numbered else None
         async with self._database.session() as session:
-            member = await members.by_identity(session, platform, workspace_id, user_id)
+            member = await members.get(session, number) if number is not None else None
+            if member is None or member.community_id != self._community.id:
+                member = await members.by_identity(session, platform, workspace_id, user_id)
             if member is None:
                 member = await memberships.member_named(session, self._community.id, user_id)
             if member is None:

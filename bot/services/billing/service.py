@@ -194,9 +194,10 @@ class BillingService:
         await self._doors.set_cap(cap)
         return await self._doors.fill_seats(self._clock.now())
 
-    async def find_member(self, platform: str, workspace_id: str, ref: str) -> MemberRef:
-        """The member the creator named in `/member` (a mention, a user id or a display name)."""
-        return await self._manual.find(platform, workspace_id, ref)
+    async def find_member(self, platform: str, workspace_id: str, ref: str, *, numbered: bool = False) -> MemberRef:
+        """The member the creator named in `/member` (a mention, a user id or a display name; with
+        `numbered`, first their member number, `2` or `#2`, as `/member show` takes it)."""
+        return await self._manual.find(platform, workspace_id, ref, numbered=numbered)
 
     async def member_add(self, member_id: int, words: Sequence[str]) -> str:
         config = self._community.config
