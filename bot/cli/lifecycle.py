@@ -95,7 +95,9 @@ async def _import_if_missing(database: Database, choice: CommunityChoice, clock:
     gets the sample. None: the database's only community."""
     slugs = await known_slugs(database)
     if choice.spec is not None and choice.slug not in slugs:
-        await import_folder(database, choice.spec, clock.now())
+        report, _ = await import_folder(database, choice.spec, clock.now())
+        for note in report.notes:  # as `membot import` says them; the console shows a warning as one line
+            log.warning("%s", note)
     elif choice.slug is None and not slugs:
         spec = load_community(SAMPLE_COMMUNITY)
         await import_folder(database, spec, clock.now())
@@ -157,7 +159,10 @@ async def _web(settings: Settings, choice: CommunityChoice) -> None:
 def init(path: Annotated[Path, typer.Argument(help="Folder to create")]) -> None:
     """Create a new community folder to edit."""
     files = scaffold(path)
-    typer.echo(f"Created {len(files)} files in {path}. Edit community.toml, then: membot import {path}")
+    typer.echo(
+        f"Created {len(files)} files in {path}. Edit community.toml and write content/welcome-mini-training.md"
+        f" (left out of the import until you do), then: membot import {path}"
+    )
 
 
 def import_(

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.community.checks import cron_too_often
 from bot.community.errors import CommunityFilesError, FileProblem, problems_from_validation
+from bot.community.scaffold import PLACEHOLDER
 from bot.community.schema import SLUG_RE, CommunityFile, ContentFrontMatter, FaqEntry, FaqFile
 
 COMMUNITY_FILE = "community.toml"
@@ -45,6 +46,9 @@ class CommunitySpec:
     warnings: tuple[FileProblem, ...] = ()  # legal but probably not meant; logged, nothing refused
     # False: no faq.toml, so an import keeps the entries it had (a deleted file is not "remove them all").
     has_faq_file: bool = True
+    # Content files still holding `membot init`'s placeholder text: left out of `content`, so never
+    # scheduled or published (found as an outsider: the placeholder would go out as the first drop).
+    unwritten: tuple[str, ...] = ()
 
 
 def load_community(root: Path) -> CommunitySpec:
@@ -60,7 +64,9 @@ def load_community(root: Path) -> CommunitySpec:
     if content_dir.exists() and not content_dir.is_dir():  # it was ignored: an import with no content
         problems.append(FileProblem(content_dir, None, None, "must be a folder holding one .md file per item"))
     paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
-    items = tuple(c for c in (_load_content(path, problems) for path in paths) if c is not None)
+    loaded = [c for c in (_load_content(path, problems) for path in paths) if c is not None]
+    items = tuple(c for c in loaded if PLACEHOLDER not in " ".join(c.body.split()))
+    unwritten = tuple(c.slug for c in loaded if c not in items)
     if config is not None:
         # Against the files present, so one broken file is reported once, not again per reference.
         _check_references(root, config, {path.stem for path in paths}, problems)
@@ -77,6 +83,7 @@ def load_community(root: Path) -> CommunitySpec:
         faq=faq_file.faq if faq_file else (),
         warnings=warnings,
         has_faq_file=(root / FAQ_FILE).is_file(),
+        unwritten=unwritten,
     )
 
 

@@ -85,6 +85,8 @@ async def import_community(database: Database, spec: CommunitySpec, now: datetim
         for source in spec.content:
             await _upsert_content(session, row.id, source, tz, report)
 
+        for slug in spec.unwritten:
+            await _note_unwritten(session, row.id, slug, report)
         await _sync_faq(session, row.id, spec, report)
         for bucket in await sync_series(session, row.id, config, now):  # [[live.series]]
             report.count(getattr(report, bucket), "live_series")
@@ -133,6 +135,16 @@ async def _upsert_content(
             item.publish_at = publish_at.astimezone(UTC)
         item.source_hash = digest
         report.count(report.updated, "content")
+
+
+async def _note_unwritten(session: Session, community_id: int, slug: str, report: ImportReport) -> None:
+    """A content file still holding the placeholder `membot init` wrote was left out; an earlier
+    import (before files like it were left out) may have queued it."""
+    note = f"content/{slug}.md still holds the placeholder text `membot init` wrote: left out until you write it"
+    item = await content.by_slug(session, community_id, slug)
+    if item is not None and item.published_at is None:
+        note += f" (an earlier import queued it: `/drop remove {slug}` takes it out)"
+    report.notes.append(note)
 
 
 async def _sync_faq(session: Session, community_id: int, spec: CommunitySpec, report: ImportReport) -> None:

@@ -83,6 +83,8 @@ def test_reimport_says_what_a_running_bot_needs_and_keeps_a_missing_faq(db_url: 
     (folder / "faq.toml").unlink()
     code, out, _ = invoke("import", str(folder), "--db", db_url)
     assert out.splitlines() == [
+        "Note: content/welcome-mini-training.md still holds the placeholder text `membot init` wrote: "
+        "left out until you write it.",
         "Note: no faq.toml: kept the 2 FAQ entries it had (an empty faq.toml removes them).",
         "Already up to date: nothing changed.",
     ]

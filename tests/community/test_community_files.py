@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,38 @@ def test_scaffolded_community_loads(tmp_path: Path) -> None:
     assert load_community(tmp_path / "new").config.community.slug == "my-community"
     with pytest.raises(ScaffoldError):
         scaffold(tmp_path / "new")  # never overwrites
+
+
+async def test_the_scaffolds_placeholder_mini_training_is_never_scheduled(db: Database, tmp_path: Path) -> None:
+    """Found as an outsider: `membot init` wrote a mini-training of placeholder text ("Write your
+    first mini-training here…") with `order: 1`, and importing scheduled it as the first drop."""
+    folder = tmp_path / "new"
+    scaffold(folder)
+    spec = load_community(folder)
+    assert spec.content == () and spec.unwritten == ("welcome-mini-training",)
+    clock = FakeClock()
+    first = await import_community(db, spec, clock.now())
+    assert "content" not in first.created and first.scheduled == 0
+    assert first.notes == [
+        "content/welcome-mini-training.md still holds the placeholder text `membot init` wrote: "
+        "left out until you write it"
+    ]
+
+    item = folder / "content" / "welcome-mini-training.md"
+    placeholder = item.read_text()
+    front, body = placeholder.rsplit("---\n", 1)
+    item.write_text(front + "---\nTen minutes a day, at the same time: that is the whole habit.\n")
+    written = load_community(folder)
+    assert [c.slug for c in written.content] == ["welcome-mini-training"] and written.unwritten == ()
+    second = await import_community(db, written, clock.now())
+    assert second.created == {"content": 1} and second.scheduled == 1 and second.notes == []
+
+    # Queued by an import before files like it were left out: the note says how to take it out.
+    old = await import_community(db, replace(written, content=(replace(written.content[0], body=body),)), clock.now())
+    assert old.updated == {"content": 1}
+    item.write_text(placeholder)
+    again = await import_community(db, load_community(folder), clock.now())
+    assert again.notes[0].endswith("(an earlier import queued it: `/drop remove welcome-mini-training` takes it out)")
 
 
 @pytest.fixture
