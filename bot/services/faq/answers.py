@@ -83,9 +83,8 @@ class Outcome:
     written: bool = False
     source_language: str | None = None
     members_only: bool = False  # cites the library or a recording, and the asker is not a member
-    suggestions: tuple[
-        SourceInfo, ...
-    ] = ()  # not answered: FAQ entries the member may mean (bot/services/faq/picks.py)
+    # Not answered: FAQ entries the member may mean, offered to pick from (bot/services/faq/picks.py).
+    suggestions: tuple[SourceInfo, ...] = ()
 
     @property
     def cited(self) -> str | None:

@@ -1,4 +1,4 @@
-"""The FAQ entries an "I don't know" offers ("maybe one of these?"), and the member's pick.
+"""The FAQ entries an "I don't know" offers ("is it one of these?"), and the member's pick.
 
 The bot answers only when it is confident (``calibrate.py``); below that, the entry a member
 means is still often among the first few it ranked (``decide.SUGGESTIONS``). So "I don't know"
