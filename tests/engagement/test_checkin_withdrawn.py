@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -28,6 +29,7 @@ async def inactive_list(memory: MemoryPlatform) -> str:
     return body(report.replies[0][0]) if report.replies and report.replies[0][0].blocks else ""
 
 
+@pytest.mark.long  # ten simulated days, every job on the way: 20-55 s
 async def test_a_member_back_before_their_queued_check_in_does_not_get_it(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
@@ -62,6 +64,7 @@ async def test_a_member_back_before_their_queued_check_in_does_not_get_it(
     assert "last check-in: the 10-day one" in await inactive_list(memory)
 
 
+@pytest.mark.long  # ten simulated days, every job on the way: 20-55 s
 async def test_a_queued_check_in_still_goes_to_a_member_who_stays_quiet(
     app: App, memory: MemoryPlatform, clock: FakeClock
 ) -> None:
